@@ -1,0 +1,150 @@
+// The headless CLI, `rnn-workbench <command>`: the same service and store as the app, no window.
+// Exit codes: 0 ok, 1 usage, 2 bad input, 3 training failed.
+import { parseArgs } from 'node:util'
+import { Workbench } from './services/workbench'
+import { errorKind } from './services/errors'
+import { workerFactoryFor } from './services/worker-factory'
+import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
+import { formatExperiments } from './cli-format'
+import type { ExperimentConfigInput } from '../src-shared/contract'
+
+export const EXIT = { ok: 0, usage: 1, input: 2, trainingFailed: 3 } as const
+
+const USAGE = `usage: rnn-workbench <command> [options]
+
+commands:
+  import FILE [--name N] [--data-dir D] [--json]
+  train (--dataset ID | --csv FILE) --target COL [--inputs A,B] --window N --hidden H
+        --epochs E --lr X --seed S [--cell lstm|gru|rnn_tanh|rnn_relu] [--layers L]
+        [--batch B] [--name N] [--data-dir D] [--json]
+  list [--data-dir D] [--json]
+
+The store defaults to $RNN_WORKBENCH_DATA_DIR, else $XDG_DATA_HOME/rnn-workbench, else ~/.local/share/rnn-workbench.
+`
+
+class UsageError extends Error { override name = 'UsageError' }
+
+interface Io { out: (s: string) => void; err: (s: string) => void }
+
+function num(v: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (v === undefined) return undefined
+  const x = Number(v)
+  if (v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
+    throw new UsageError(`${flag}: "${v}" is not ${integer ? 'an integer' : 'a number'}`)
+  }
+  return x
+}
+
+function need<T>(v: T | undefined, flag: string): T {
+  if (v === undefined) throw new UsageError(`${flag} is required`)
+  return v
+}
+
+export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<number> {
+  const [command, ...rest] = argv
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE)
+    return command ? EXIT.ok : EXIT.usage
+  }
+  const common = { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } } as const
+  let wb: Workbench | undefined
+  const open = (dir: string | undefined) => {
+    const root = appRoot(entryUrl)
+    wb = new Workbench({
+      dataDir: dir ?? defaultDataDir(), mode: 'cli', version: VERSION,
+      workerFactory: workerFactoryFor(entryUrl), samplesDir: samplesDir(root)
+    })
+    return wb
+  }
+  try {
+    if (command === 'import') {
+      const { values, positionals } = parseArgs({ args: rest, options: { ...common, name: { type: 'string' } }, allowPositionals: true })
+      if (positionals.length !== 1) throw new UsageError('import needs exactly one FILE')
+      const d = await open(values['data-dir']).importPath(positionals[0], values.name)
+      if (values.json) {
+        io.out(JSON.stringify({ datasetId: d.id, rows: d.rows, columns: d.columns.map((c) => ({ name: c.name, type: c.type })), warnings: d.warnings }) + '\n')
+      } else {
+        io.out(`imported dataset ${d.id} "${d.name}": ${d.rows} rows, ${d.columns.length} columns\n`)
+        for (const c of d.columns) io.out(`  ${c.name}: ${c.type}\n`)
+        for (const w of d.warnings) io.out(`  warning: ${w}\n`)
+      }
+      return EXIT.ok
+    }
+    if (command === 'train') {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          ...common, dataset: { type: 'string' }, csv: { type: 'string' }, target: { type: 'string' },
+          inputs: { type: 'string' }, window: { type: 'string' }, hidden: { type: 'string' }, epochs: { type: 'string' },
+          lr: { type: 'string' }, seed: { type: 'string' }, cell: { type: 'string' }, layers: { type: 'string' },
+          batch: { type: 'string' }, name: { type: 'string' }
+        }
+      })
+      if ((values.dataset === undefined) === (values.csv === undefined)) throw new UsageError('give exactly one of --dataset ID or --csv FILE')
+      const config: ExperimentConfigInput = {
+        mapping: 'many-to-one',
+        target: need(values.target, '--target'),
+        inputs: values.inputs ? values.inputs.split(',').map((s) => s.trim()).filter(Boolean) : [],
+        window: need(num(values.window, '--window', true), '--window'),
+        model: {
+          cell: (values.cell ?? 'lstm') as 'lstm',
+          hiddenSize: need(num(values.hidden, '--hidden', true), '--hidden'),
+          numLayers: num(values.layers, '--layers', true) ?? 1
+        },
+        optimizer: { kind: 'adam', lr: need(num(values.lr, '--lr', false), '--lr') },
+        epochs: need(num(values.epochs, '--epochs', true), '--epochs'),
+        batchSize: num(values.batch, '--batch', true) ?? 32,
+        seed: num(values.seed, '--seed', true) ?? 1
+      }
+      const w = open(values['data-dir'])
+      const datasetId = values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
+      const unsubs = [
+        w.on('training.epoch', (e) => {
+          if (values.json) io.out(JSON.stringify({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
+          else io.out(`epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  (${e.seconds.toFixed(2)} s)\n`)
+        })
+      ]
+      const { experimentId } = await w.request('experiments.start', { datasetId, name: values.name, config })
+      const stop = () => { w.training.stop(experimentId) }
+      process.once('SIGINT', stop)
+      await w.waitForRun(experimentId)
+      process.off('SIGINT', stop)
+      unsubs.forEach((u) => u())
+      const e = w.store.experiments.get(experimentId)!
+      if (values.json) io.out(JSON.stringify({ experimentId, status: e.status, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
+      else io.out(`experiment ${experimentId} ${e.status}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}\n`)
+      if (e.status === 'failed') io.err(`training failed: ${e.error}\n`)
+      return e.status === 'completed' ? EXIT.ok : e.status === 'failed' ? EXIT.trainingFailed : EXIT.ok
+    }
+    if (command === 'list') {
+      const { values } = parseArgs({ args: rest, options: common })
+      const list = await open(values['data-dir']).request('experiments.list', {})
+      if (values.json) io.out(JSON.stringify(list.map((e) => ({
+        id: e.id, name: e.name, status: e.status, datasetId: e.datasetId, epochsDone: e.epochsDone,
+        trainLoss: e.trainLoss, valLoss: e.valLoss, config: e.config, createdAt: e.createdAt
+      }))) + '\n')
+      else io.out(formatExperiments(list))
+      return EXIT.ok
+    }
+    throw new UsageError(`unknown command "${command}"`)
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e))
+    if (err.name === 'UsageError' || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`rnn-workbench: ${err.message}\n\n${USAGE}`)
+      return EXIT.usage
+    }
+    const kind = errorKind(err)
+    io.err(`rnn-workbench: ${err.message}\n`)
+    return kind === 'internal' ? EXIT.trainingFailed : EXIT.input
+  } finally {
+    await wb?.close()
+  }
+}
+
+const fmt = (x: number | null) => (x == null ? '—' : x.toPrecision(5))
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)
+if (isMain || process.env.RNN_WORKBENCH_CLI_MAIN === '1') {
+  runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, import.meta.url)
+    .then((code) => { process.exitCode = code })
+}

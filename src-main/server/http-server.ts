@@ -1,0 +1,180 @@
+// Browser mode's HTTP server: the built renderer, the contract as JSON POSTs and server-sent events.
+// Loopback only; a per-launch token (URL → HttpOnly SameSite=Strict cookie) guards every API request;
+// the Host header must be our own loopback address (DNS-rebinding defence); no CORS headers.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { extname, join, resolve, sep } from 'node:path'
+import { timingSafeEqual } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { isRequestName, ValidationError } from '../../src-shared/contract'
+import type { Workbench } from '../services/workbench'
+import { errorKind } from '../services/errors'
+
+export const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
+  "frame-ancestors 'none'"
+].join('; ')
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2'
+}
+
+export const COOKIE = 'wb_token'
+/** Largest JSON request body (a base64 CSV of up to 512 MB). */
+const MAX_BODY = 700 * 1024 * 1024
+
+export interface ServerOptions {
+  workbench: Workbench
+  token: string
+  port?: number
+  host?: '127.0.0.1' | '::1'
+  staticDir: string
+}
+
+export interface RunningServer { url: string; port: number; close(): Promise<void> }
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (!a) return false
+  const x = Buffer.from(a), y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === COOKIE) return v.join('=')
+  }
+  return undefined
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CSP)
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('X-Frame-Options', 'DENY')
+  res.setHeader('Referrer-Policy', 'no-referrer')
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+  res.setHeader('Cache-Control', 'no-store')
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY) throw new ValidationError(`request body: larger than ${MAX_BODY} bytes`, [{ path: '(body)', message: 'too large' }])
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1'
+  const staticRoot = resolve(opts.staticDir)
+  let port = 0
+  const clients = new Set<ServerResponse>()
+
+  const unsubscribe = opts.workbench.bus.subscribe((event, payload) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
+    for (const c of clients) c.write(frame)
+  })
+
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+
+  async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
+    const rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname)
+    const file = resolve(staticRoot, '.' + rel)
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) { res.writeHead(404).end(); return }
+    try {
+      const body = await readFile(file)
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
+      res.end(body)
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
+    }
+  }
+
+  const server = createServer(async (req, res) => {
+    securityHeaders(res)
+    try {
+      if (!allowedHosts().has(req.headers.host ?? '')) { sendJson(res, 421, { error: { name: 'HostError', message: 'unexpected Host header' } }); return }
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+      const authed = sameToken(cookieToken(req), opts.token) || sameToken(req.headers['x-workbench-token'] as string | undefined, opts.token)
+
+      if (!url.pathname.startsWith('/api/')) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return }
+        const t = url.searchParams.get('token')
+        if (url.pathname === '/' && t !== null) {
+          if (!sameToken(t, opts.token)) { res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end('wrong token: open the URL that `npm run serve` printed'); return }
+          res.writeHead(303, {
+            'Set-Cookie': `${COOKIE}=${opts.token}; HttpOnly; SameSite=Strict; Path=/`,
+            Location: '/'
+          }).end()
+          return
+        }
+        if (!authed) { res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end('open the URL that `npm run serve` printed (it carries the access token)'); return }
+        await serveStatic(res, url.pathname)
+        return
+      }
+
+      if (!authed) { sendJson(res, 401, { error: { name: 'Unauthorized', message: 'missing or wrong token' } }); return }
+
+      if (url.pathname === '/api/events' && req.method === 'GET') {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', Connection: 'keep-alive' })
+        res.write(': connected\n\n')
+        clients.add(res)
+        req.on('close', () => clients.delete(res))
+        return
+      }
+
+      const method = url.pathname.slice('/api/'.length)
+      if (req.method !== 'POST') { sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'use POST' } }); return }
+      if (!isRequestName(method)) { sendJson(res, 404, { error: { name: 'NotFoundError', message: `no method "${method}"` } }); return }
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        sendJson(res, 415, { error: { name: 'ValidationError', message: 'content-type must be application/json' } }); return
+      }
+      let raw: unknown
+      try { raw = JSON.parse(await readBody(req)) } catch (e) {
+        if (e instanceof ValidationError) throw e
+        sendJson(res, 400, { error: { name: 'ValidationError', message: 'request body: not valid JSON', issues: [{ path: '(body)', message: 'not JSON' }] } }); return
+      }
+      const result = await opts.workbench.call(method, raw)
+      sendJson(res, 200, { result })
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e))
+      const kind = errorKind(err)
+      const status = { validation: 400, input: 422, 'not-found': 404, conflict: 409, internal: 500 }[kind]
+      if (kind === 'internal') console.error(err)
+      if (!res.headersSent) sendJson(res, status, {
+        error: { name: err.name, message: err.message, issues: (err as ValidationError).issues }
+      })
+      else res.end()
+    }
+  })
+
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => {
+      port = (server.address() as AddressInfo).port
+      const shown = host === '::1' ? '[::1]' : host
+      resolvePromise({
+        url: `http://${shown}:${port}/?token=${opts.token}`,
+        port,
+        close: () => new Promise<void>((r) => {
+          unsubscribe()
+          for (const c of clients) c.end()
+          server.close(() => r())
+          server.closeAllConnections()
+        })
+      })
+    })
+  })
+}

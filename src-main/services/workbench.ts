@@ -1,0 +1,153 @@
+// The Workbench service: every capability of the app as one object, behind the contract.
+// The Electron shell, the browser-mode server, the CLI and the tests all drive this same object.
+import { readFileSync, statSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { Store, type OpenOptions } from '../store/index'
+import {
+  parseArgs, type Args, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
+} from '../../src-shared/contract'
+import { EventBus } from './events'
+import { InputError, NotFoundError } from './errors'
+import { runTask, newTaskId } from './tasks'
+import { TrainingManager } from './training-manager'
+import type { WorkerFactory } from './worker-factory'
+import type { ImportedDataset } from '../../src-worker/protocol'
+import { SAMPLES } from './samples'
+
+export interface WorkbenchOptions {
+  dataDir: string
+  mode: 'electron' | 'browser' | 'cli'
+  workerFactory: WorkerFactory
+  /** Folder of the shipped sample CSVs (resources/samples). */
+  samplesDir: string
+  version?: string
+  store?: OpenOptions
+}
+
+/** Largest CSV accepted in one import (bytes). */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
+type Handlers = { [K in RequestName]: (args: ParsedArgs<K>) => Promise<Result<K>> }
+
+export class Workbench {
+  readonly store: Store
+  readonly bus = new EventBus()
+  readonly training: TrainingManager
+  /** Runs found `running` when the store was opened (left by a crash or a kill). */
+  readonly interruptedAtStart: number
+  private handlers: Handlers
+
+  constructor(readonly opts: WorkbenchOptions) {
+    this.store = Store.open(opts.dataDir, opts.store)
+    this.interruptedAtStart = this.store.experiments.markInterrupted()
+    this.training = new TrainingManager(this.store, this.bus, opts.workerFactory)
+    this.handlers = this.makeHandlers()
+  }
+
+  /** The one entry point the shells use: validate the raw payload, then run the handler. */
+  async call<K extends RequestName>(method: K, raw: unknown): Promise<Result<K>> {
+    const args = parseArgs(method, raw)
+    return this.handlers[method](args)
+  }
+
+  /** Typed convenience for in-process callers (CLI, tests); still validated. */
+  request<K extends RequestName>(method: K, args: Args<K>): Promise<Result<K>> {
+    return this.call(method, args)
+  }
+
+  on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void {
+    return this.bus.on(event, cb)
+  }
+
+  /** Import a CSV file from a local path (CLI, Electron's native dialog; never from a renderer). */
+  importPath(path: string, name?: string): Promise<Result<'datasets.import'>> {
+    let size: number
+    try { size = statSync(path).size } catch { throw new InputError(`cannot read "${path}": no such file`) }
+    if (size > MAX_IMPORT_BYTES) throw new InputError(`"${basename(path)}" is ${size} bytes; the limit is ${MAX_IMPORT_BYTES}`)
+    return this.importBytes(new Uint8Array(readFileSync(path)), basename(path), name)
+  }
+
+  /** Runs the training of an experiment; resolves when it has ended. */
+  waitForRun(id: number): Promise<void> {
+    return this.runDone.get(id) ?? Promise.resolve()
+  }
+
+  async close(): Promise<void> {
+    await this.training.stopAll()
+    this.store.close()
+  }
+
+  private runDone = new Map<number, Promise<void>>()
+
+  private async importBytes(bytes: Uint8Array, fileName: string, name?: string): Promise<Result<'datasets.import'>> {
+    let dataset: ImportedDataset | undefined
+    const task = runTask(this.opts.workerFactory, { type: 'import', taskId: newTaskId(), bytes, fileName }, (m) => {
+      if (m.type === 'imported') dataset = m.dataset
+    }, [bytes.buffer as ArrayBuffer])
+    await task.done
+    if (!dataset) throw new Error('the import worker ended without a result')
+    const id = this.store.datasets.insert({
+      name: name ?? fileName.replace(/\.[^.]+$/, ''), fileName, ...dataset
+    })
+    this.bus.emit('datasets.changed', { datasetId: id })
+    return this.store.datasets.get(id)!
+  }
+
+  private makeHandlers(): Handlers {
+    const store = this.store
+    return {
+      'app.info': async () => ({
+        version: this.opts.version ?? '0.0.0', mode: this.opts.mode, dataDir: this.opts.dataDir,
+        samples: SAMPLES.map(({ id, title, description }) => ({ id, title, description }))
+      }),
+      'datasets.import': async ({ name, source }) => {
+        if (source.kind === 'sample') {
+          const sample = SAMPLES.find((s) => s.id === source.sample)
+          if (!sample) throw new InputError(`source.sample: no sample named "${source.sample}"`)
+          return this.importPath(join(this.opts.samplesDir, sample.file), name ?? sample.title)
+        }
+        const buf = Buffer.from(source.base64, 'base64')
+        if (buf.byteLength > MAX_IMPORT_BYTES) throw new InputError(`source.base64: the file is larger than ${MAX_IMPORT_BYTES} bytes`)
+        return this.importBytes(new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)), basename(source.fileName), name)
+      },
+      'datasets.list': async () => store.datasets.list(),
+      'datasets.get': async ({ id }) => {
+        const d = store.datasets.get(id)
+        if (!d) throw new NotFoundError(`dataset ${id} does not exist`)
+        return d
+      },
+      'experiments.start': async ({ datasetId, name, config }) => {
+        const dataset = store.datasets.get(datasetId)
+        if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
+        checkColumns(dataset.columns, config.target, config.inputs)
+        const gz = store.datasets.bytesGz(datasetId)!
+        const id = store.experiments.create(datasetId, name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`, config)
+        const done = this.training.start(id, config, new Uint8Array(gz))
+        this.runDone.set(id, done.finally(() => this.runDone.delete(id)))
+        return { experimentId: id }
+      },
+      'experiments.stop': async ({ id }) => {
+        if (!store.experiments.get(id)) throw new NotFoundError(`experiment ${id} does not exist`)
+        return { ok: this.training.stop(id) }
+      },
+      'experiments.list': async () => store.experiments.list(),
+      'experiments.get': async ({ id }) => {
+        const e = store.experiments.detail(id)
+        if (!e) throw new NotFoundError(`experiment ${id} does not exist`)
+        return e
+      }
+    }
+  }
+}
+
+function checkColumns(columns: { name: string; type: string }[], target: string, inputs: string[]): void {
+  const byName = new Map(columns.map((c) => [c.name, c]))
+  const t = byName.get(target)
+  if (!t) throw new InputError(`config.target: the dataset has no column "${target}" (columns: ${columns.map((c) => c.name).join(', ')})`)
+  if (t.type !== 'numeric') throw new InputError(`config.target: column "${target}" is ${t.type}, not numeric`)
+  for (const [i, name] of inputs.entries()) {
+    const c = byName.get(name)
+    if (!c) throw new InputError(`config.inputs.${i}: the dataset has no column "${name}"`)
+    if (c.type !== 'numeric') throw new InputError(`config.inputs.${i}: column "${name}" is ${c.type}, not numeric`)
+  }
+}

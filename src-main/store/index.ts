@@ -1,0 +1,24 @@
+// The experiment store: one SQLite file holding datasets, experiments, metrics and checkpoints.
+import { join } from 'node:path'
+import { openDatabase, type Db, type OpenOptions } from './db'
+import { DatasetsRepo } from './datasets'
+import { ExperimentsRepo } from './experiments'
+
+export const STORE_FILE = 'workbench.db'
+
+export class Store {
+  readonly datasets: DatasetsRepo
+  readonly experiments: ExperimentsRepo
+  constructor(readonly db: Db) {
+    this.datasets = new DatasetsRepo(db)
+    this.experiments = new ExperimentsRepo(db)
+  }
+
+  static open(dataDir: string, opts?: OpenOptions): Store {
+    return new Store(openDatabase(join(dataDir, STORE_FILE), opts))
+  }
+
+  close(): void { this.db.close() }
+}
+
+export { StoreTooNewError } from './db'

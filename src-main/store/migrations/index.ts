@@ -1,0 +1,7 @@
+// The ordered list of schema migrations; migration N brings the store to PRAGMA user_version = N.
+import * as m001 from './001-initial'
+
+export interface Migration { version: number; up: string }
+
+export const migrations: Migration[] = [{ version: 1, up: m001.up }]
+export const LATEST_VERSION = migrations[migrations.length - 1].version

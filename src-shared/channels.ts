@@ -1,0 +1,18 @@
+// The contract's request and event names as plain data (no dependencies), so that the sandboxed
+// Electron preload can build window.workbench without bundling the schemas. contract.ts checks that
+// these lists and its schema maps agree.
+export const REQUEST_NAMES = [
+  'app.info',
+  'datasets.import', 'datasets.list', 'datasets.get',
+  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get'
+] as const
+
+export const EVENT_NAMES = [
+  'training.progress', 'training.epoch', 'training.finished',
+  'experiments.changed', 'datasets.changed', 'app.command'
+] as const
+
+/** IPC channel for a request (renderer → main, invoke/handle). */
+export const requestChannel = (name: string): string => `wb:req:${name}`
+/** IPC channel carrying every event (main → renderer). */
+export const EVENT_CHANNEL = 'wb:event'

@@ -1,0 +1,218 @@
+// The request/event contract between the renderer and the service, defined once with runtime schemas.
+// Runtime: any (pure TypeScript + zod). Imported by the service, the Electron shell, the preload, the
+// browser-mode server, the HTTP client and the renderer. Every payload crossing a process boundary is
+// parsed with these schemas; the TypeScript types are inferred from them.
+import { z } from 'zod'
+import { EVENT_NAMES, REQUEST_NAMES } from './channels'
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+const name = z.string().trim().min(1).max(200)
+
+export const columnType = z.enum(['numeric', 'categorical', 'text', 'datetime', 'id'])
+export const columnInfo = z.object({
+  name: z.string(),
+  type: columnType,
+  missing: z.number(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  mean: z.number().optional(),
+  distinct: z.number()
+})
+
+export const datasetSummary = z.object({
+  id,
+  name: z.string(),
+  fileName: z.string(),
+  sha256: z.string(),
+  byteLength: z.number(),
+  rows: z.number(),
+  columns: z.array(columnInfo),
+  warnings: z.array(z.string()),
+  createdAt: z.string()
+})
+export const datasetDetail = datasetSummary.extend({ preview: z.array(z.array(z.string())) })
+
+export const cellKind = z.enum(['lstm', 'gru', 'rnn_tanh', 'rnn_relu'])
+export const experimentStatus = z.enum([
+  'draft', 'queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'interrupted'
+])
+
+/** What to train: the data mapping, the model and the optimisation. Bounds are sanity limits. */
+export const experimentConfig = z.object({
+  mapping: z.literal('many-to-one'),
+  target: z.string().min(1).max(500),
+  inputs: z.array(z.string().min(1).max(500)).max(256),
+  window: z.number().int().min(1).max(4096),
+  valFraction: z.number().min(0.05).max(0.5).default(0.2),
+  model: z.object({
+    cell: cellKind.default('lstm'),
+    hiddenSize: z.number().int().min(1).max(1024),
+    numLayers: z.number().int().min(1).max(4).default(1)
+  }).strict(),
+  optimizer: z.object({
+    kind: z.enum(['adam', 'sgd', 'momentum', 'rmsprop']).default('adam'),
+    lr: z.number().positive().max(10)
+  }).strict(),
+  epochs: z.number().int().min(1).max(100_000),
+  batchSize: z.number().int().min(1).max(4096).default(32),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  clipNorm: z.number().min(0).max(1e6).default(1)
+}).strict()
+
+export const experimentSummary = z.object({
+  id,
+  name: z.string(),
+  datasetId: id,
+  datasetName: z.string(),
+  status: experimentStatus,
+  config: experimentConfig,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  epochsDone: z.number(),
+  trainLoss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  error: z.string().nullable()
+})
+
+export const epochPoint = z.object({
+  epoch: z.number(), trainLoss: z.number().nullable(), valLoss: z.number().nullable(), seconds: z.number()
+})
+export const stepPoint = z.object({ step: z.number(), epoch: z.number(), loss: z.number().nullable() })
+
+export const experimentDetail = experimentSummary.extend({
+  epochs: z.array(epochPoint),
+  steps: z.array(stepPoint)
+})
+
+export const sampleInfo = z.object({ id: z.string(), title: z.string(), description: z.string() })
+
+/** A CSV coming from the renderer: the file's bytes (base64), or one of the shipped samples. */
+const importSource = z.union([
+  z.object({
+    kind: z.literal('bytes'),
+    fileName: z.string().min(1).max(500),
+    base64: z.string().max(700_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+  }).strict(),
+  z.object({ kind: z.literal('sample'), sample: z.string().min(1).max(100) }).strict()
+])
+
+const empty = z.object({}).strict()
+
+/** Request name → argument schema and result schema. */
+export const requests = {
+  'app.info': {
+    args: empty,
+    result: z.object({
+      version: z.string(), mode: z.enum(['electron', 'browser', 'cli']), dataDir: z.string(),
+      samples: z.array(sampleInfo)
+    })
+  },
+  'datasets.import': {
+    args: z.object({ name: name.optional(), source: importSource }).strict(),
+    result: datasetDetail
+  },
+  'datasets.list': { args: empty, result: z.array(datasetSummary) },
+  'datasets.get': { args: z.object({ id }).strict(), result: datasetDetail },
+  'experiments.start': {
+    args: z.object({ datasetId: id, name: name.optional(), config: experimentConfig }).strict(),
+    result: z.object({ experimentId: id })
+  },
+  'experiments.stop': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
+  'experiments.list': { args: empty, result: z.array(experimentSummary) },
+  'experiments.get': { args: z.object({ id }).strict(), result: experimentDetail }
+} as const
+
+/** Event name → payload schema (service → renderer). */
+export const events = {
+  'training.progress': z.object({
+    experimentId: id,
+    epoch: z.number(), epochs: z.number(),
+    step: z.number(), stepsPerEpoch: z.number(), totalSteps: z.number(),
+    elapsedSeconds: z.number(), etaSeconds: z.number().nullable(), seqPerSec: z.number().nullable(),
+    steps: z.array(stepPoint)
+  }),
+  'training.epoch': z.object({ experimentId: id }).extend(epochPoint.shape),
+  'training.finished': z.object({
+    experimentId: id, status: experimentStatus, trainLoss: z.number().nullable(),
+    valLoss: z.number().nullable(), error: z.string().nullable()
+  }),
+  'experiments.changed': z.object({ experimentId: id.optional() }),
+  'datasets.changed': z.object({ datasetId: id.optional() }),
+  'app.command': z.object({ command: z.enum(['import', 'train', 'stop']) })
+} as const
+
+export type Requests = typeof requests
+export type RequestName = keyof Requests
+export type EventName = keyof typeof events
+export type Args<K extends RequestName> = z.input<Requests[K]['args']>
+export type ParsedArgs<K extends RequestName> = z.output<Requests[K]['args']>
+export type Result<K extends RequestName> = z.output<Requests[K]['result']>
+export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>
+
+export type ColumnInfo = z.output<typeof columnInfo>
+export type DatasetSummary = z.output<typeof datasetSummary>
+export type DatasetDetail = z.output<typeof datasetDetail>
+export type ExperimentConfig = z.output<typeof experimentConfig>
+export type ExperimentConfigInput = z.input<typeof experimentConfig>
+export type ExperimentSummary = z.output<typeof experimentSummary>
+export type ExperimentDetail = z.output<typeof experimentDetail>
+export type ExperimentStatus = z.output<typeof experimentStatus>
+export type EpochPoint = z.output<typeof epochPoint>
+export type StepPoint = z.output<typeof stepPoint>
+
+export const requestNames = Object.keys(requests) as RequestName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+// The dependency-free name lists (channels.ts) must list exactly the schema maps' keys.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const _requestsAgree: Same<(typeof REQUEST_NAMES)[number], RequestName> = true
+const _eventsAgree: Same<(typeof EVENT_NAMES)[number], EventName> = true
+void _requestsAgree; void _eventsAgree
+
+export function isRequestName(x: unknown): x is RequestName {
+  return typeof x === 'string' && Object.hasOwn(requests, x)
+}
+
+/** A validation failure that names the offending field, e.g. `config.model.hiddenSize: Too big`. */
+export class ValidationError extends Error {
+  override name = 'ValidationError'
+  constructor(message: string, readonly issues: { path: string; message: string }[]) {
+    super(message)
+  }
+}
+
+export function formatIssues(error: z.ZodError, prefix = ''): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)',
+    message: i.message
+  }))
+}
+
+export function parseArgs<K extends RequestName>(method: K, raw: unknown): ParsedArgs<K> {
+  const r = requests[method].args.safeParse(raw ?? {})
+  if (!r.success) {
+    const issues = formatIssues(r.error)
+    throw new ValidationError(`${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
+  }
+  return r.data as ParsedArgs<K>
+}
+
+export function parseEvent<K extends EventName>(event: K, raw: unknown): EventPayload<K> {
+  const r = events[event].safeParse(raw)
+  if (!r.success) {
+    const issues = formatIssues(r.error)
+    throw new ValidationError(`${event}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
+  }
+  return r.data as EventPayload<K>
+}
+
+/** Errors cross process boundaries as plain data. */
+export interface WireError { name: string; message: string; issues?: { path: string; message: string }[] }
+
+/** The API surface the renderer sees (window.workbench in Electron, the HTTP client in browser mode). */
+export type WorkbenchApi = {
+  [K in RequestName]: (args: Args<K>) => Promise<Result<K>>
+} & {
+  on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void
+}

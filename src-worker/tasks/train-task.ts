@@ -1,0 +1,77 @@
+// Training task: rebuild the windows from the stored CSV bytes, train, and stream progress to main.
+// Progress is throttled to ~10 messages/s; steps are batched and travel with their epoch.
+import { gunzipSync } from 'node:zlib'
+import { parseCsv } from '../../src-main/data/csv'
+import { buildWindows } from '../../src-main/data/windows'
+import { train, type TrainConfig, type TrainData } from '../trainer'
+import type { StepPoint } from '../../src-shared/contract'
+import { CONTROL_STOP, type FromWorker, type ToWorker } from '../protocol'
+
+const PROGRESS_INTERVAL_MS = 100
+
+export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWorker) => void): void {
+  const { config, taskId } = msg
+  const control = new Int32Array(msg.control)
+  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
+  const windows = buildWindows(
+    table,
+    { target: config.target, inputs: config.inputs, window: config.window },
+    { valFraction: config.valFraction }
+  )
+  const data: TrainData = {
+    mapping: 'many-to-one', task: 'regression',
+    inputSize: windows.inputSize, outputSize: windows.outputSize, tx: windows.tx, ty: windows.ty,
+    train: windows.train, val: windows.val
+  }
+  const trainConfig: TrainConfig = {
+    model: { cell: config.model.cell, hiddenSize: config.model.hiddenSize, numLayers: config.model.numLayers },
+    optimizer: { kind: config.optimizer.kind, lr: config.optimizer.lr },
+    epochs: config.epochs, batchSize: config.batchSize, seed: config.seed,
+    clipNorm: config.clipNorm || undefined
+  }
+  const stepsPerEpoch = Math.max(1, Math.ceil(data.train.n / config.batchSize))
+  const totalSteps = stepsPerEpoch * config.epochs
+  const t0 = performance.now()
+  let pending: StepPoint[] = []
+  let lastPost = 0
+  let globalStep = 0
+
+  const result = train(trainConfig, data, {
+    shouldStop: () => Atomics.load(control, 0) === CONTROL_STOP,
+    onStep(s) {
+      globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
+      pending.push({ step: globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
+      const now = performance.now()
+      if (now - lastPost < PROGRESS_INTERVAL_MS) return
+      lastPost = now
+      const elapsed = (now - t0) / 1000
+      const rate = globalStep / elapsed
+      post({
+        type: 'progress', taskId,
+        epoch: s.epoch, epochs: config.epochs, step: s.step, stepsPerEpoch: s.stepsPerEpoch, totalSteps,
+        elapsedSeconds: elapsed,
+        etaSeconds: rate > 0 ? (totalSteps - globalStep) / rate : null,
+        seqPerSec: elapsed > 0 ? (globalStep * config.batchSize) / elapsed : null,
+        steps: pending
+      })
+      pending = []
+    },
+    onEpoch(e) {
+      post({
+        type: 'epoch', taskId, epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
+        lr: e.lr, diagnostics: e.diagnostics, steps: pending
+      })
+      pending = []
+    }
+  })
+  post({
+    type: 'done', taskId,
+    result: {
+      status: result.status, error: result.error ?? null,
+      trainLoss: Number.isFinite(result.trainLoss) ? result.trainLoss : null,
+      valLoss: Number.isFinite(result.valLoss) ? result.valLoss : null,
+      weights: result.weights,
+      normalization: { input: windows.inputNorm, target: windows.targetNorm }
+    }
+  })
+}
