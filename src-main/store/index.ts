@@ -21,4 +21,4 @@ export class Store {
   close(): void { this.db.close() }
 }
 
-export { StoreTooNewError } from './db'
+export { StoreTooNewError, type OpenOptions } from './db'

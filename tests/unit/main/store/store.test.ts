@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { openDatabase, StoreTooNewError } from '../../../../src-main/store/db'
+import { Store, STORE_FILE } from '../../../../src-main/store/index'
+import { LATEST_VERSION } from '../../../../src-main/store/migrations/index'
+import { tempDir } from '../../../helpers/workbench'
+
+const cleanups: (() => void)[] = []
+afterEach(() => { while (cleanups.length) cleanups.pop()!() })
+function dir(): string { const t = tempDir(); cleanups.push(t.cleanup); return t.dir }
+
+const dataset = {
+  name: 'co2', fileName: 'co2.csv', sha256: 'ab'.repeat(32), byteLength: 10, bytesGz: new Uint8Array([1, 2, 3]),
+  rows: 5, columns: [{ name: 'x', type: 'numeric' as const, missing: 0, distinct: 5, min: 1, max: 5, mean: 3 }],
+  preview: [['1'], ['2']], warnings: []
+}
+const config = {
+  mapping: 'many-to-one' as const, target: 'x', inputs: [], window: 3, valFraction: 0.2,
+  model: { cell: 'lstm' as const, hiddenSize: 4, numLayers: 1 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 2, batchSize: 8, seed: 1, clipNorm: 1
+}
+
+describe('store', () => {
+  it('migrates a new file to the latest schema with WAL, foreign keys and explicit synchronous', () => {
+    const d = dir()
+    const db = openDatabase(join(d, STORE_FILE))
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
+    const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[]
+    expect(tables.map((t) => t.name).sort()).toEqual(['checkpoints', 'datasets', 'epochs', 'experiments', 'steps'])
+    for (const t of tables) expect(t.sql).toMatch(/STRICT$/)
+    db.close()
+  })
+
+  it('keeps datasets, experiments and metrics across a reopen', () => {
+    const d = dir()
+    let s = Store.open(d)
+    const ds = s.datasets.insert(dataset)
+    const ex = s.experiments.create(ds, 'run', config)
+    s.experiments.markStarted(ex)
+    s.experiments.writeMetrics(ex, [{ step: 1, epoch: 1, loss: 0.5 }, { step: 2, epoch: 1, loss: NaN }],
+      { epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 })
+    s.experiments.finish(ex, 'completed', 0.4, 0.6, null)
+    s.close()
+    s = Store.open(d)
+    const detail = s.experiments.detail(ex)!
+    expect(detail.status).toBe('completed')
+    expect(detail.config).toEqual(config)
+    expect(detail.steps).toEqual([{ step: 1, epoch: 1, loss: 0.5 }, { step: 2, epoch: 1, loss: null }])
+    expect(detail.epochs).toEqual([{ epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 }])
+    expect([...s.datasets.bytesGz(ds)!]).toEqual([1, 2, 3])
+    s.close()
+  })
+
+  it('marks runs left running as interrupted when reopened', () => {
+    const d = dir()
+    let s = Store.open(d)
+    const ex = s.experiments.create(s.datasets.insert(dataset), 'run', config)
+    s.experiments.markStarted(ex)
+    s.close()
+    s = Store.open(d)
+    expect(s.experiments.markInterrupted()).toBe(1)
+    expect(s.experiments.get(ex)!.status).toBe('interrupted')
+    s.close()
+  })
+
+  it('refuses an experiment for a dataset that does not exist (foreign keys on)', () => {
+    const s = Store.open(dir())
+    expect(() => s.experiments.create(999, 'x', config)).toThrow(/FOREIGN KEY/)
+    s.close()
+  })
+
+  it('refuses a store from a newer version with a named error and leaves it untouched', () => {
+    const d = dir()
+    const file = join(d, STORE_FILE)
+    const raw = new Database(file)
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`)
+    raw.close()
+    const before = readFileSync(file)
+    expect(() => openDatabase(file)).toThrow(StoreTooNewError)
+    expect(readFileSync(file).equals(before)).toBe(true)
+  })
+
+  it('rolls back a failing migration entirely', () => {
+    const d = dir()
+    const file = join(d, 'm.db')
+    const bad = [{ version: 1, up: 'CREATE TABLE a (x INTEGER) STRICT; CREATE TABLE a (y INTEGER) STRICT;' }]
+    expect(() => openDatabase(file, { migrations: bad })).toThrow()
+    const db = new Database(file)
+    expect(db.pragma('user_version', { simple: true })).toBe(0)
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'a'").get()).toEqual({ n: 0 })
+    db.close()
+  })
+})
