@@ -1,0 +1,934 @@
+/**
+ * Strict CSV import for RNN Workbench.
+ *
+ * Pure TypeScript (no Electron, no DOM, no SQLite): runs in the main process and in worker threads.
+ * See docs/DATA.md for the rules.  Every refusal is a `CsvImportError` whose message starts with the
+ * physical line (header = line 1; LF, CRLF and lone CR each end one line, also inside quotes).
+ */
+
+export type ColumnType = 'numeric' | 'categorical' | 'text' | 'datetime' | 'id';
+
+export interface ColumnInfo {
+  name: string;
+  type: ColumnType;
+  /** empty / NA / NaN / Inf cells */
+  missing: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  /** distinct non-missing values, counted up to DISTINCT_CAP (10 000) */
+  distinct: number;
+}
+
+export interface ImportOptions {
+  delimiter?: ',' | ';' | '\t' | '|';
+  decimalComma?: boolean;
+  typeOverrides?: Record<string, ColumnType>;
+}
+
+export interface ParsedTable {
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** columnar values: numeric columns as Float64Array (NaN = missing), others as (string | null)[] */
+  values: (Float64Array | (string | null)[])[];
+  /** first 20 data rows as raw strings */
+  preview: string[][];
+  /** e.g. `column "x": 3 missing values (lines 4, 9, 12)` */
+  warnings: string[];
+  delimiter: string;
+  /** physical line (1-based) where each data row starts; used for located messages downstream */
+  rowLines?: Int32Array;
+  /** detected text encoding */
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be';
+}
+
+export class CsvImportError extends Error {
+  line: number;
+  column?: string;
+  text?: string;
+  constructor(message: string, line: number, column?: string, text?: string) {
+    super(message);
+    this.name = 'CsvImportError';
+    this.line = line;
+    if (column !== undefined) this.column = column;
+    if (text !== undefined) this.text = text;
+  }
+}
+
+/** Distinct values are counted up to this many per column. */
+export const DISTINCT_CAP = 10_000;
+/** A column's type is decided on its first TYPE_SAMPLE non-missing cells (or all of them if fewer). */
+export const TYPE_SAMPLE = 1000;
+/** Share of numbers among the sampled non-missing cells from which a column is numeric. */
+export const NUMERIC_SHARE = 0.9;
+export const PREVIEW_ROWS = 20;
+/** Bytes of text used to sniff the delimiter. */
+const SNIFF_CHARS = 64 * 1024;
+
+/** Cells that mean "no value" in any column (compared after trimming spaces). */
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  '', 'NA', 'N/A', 'n/a', 'na', 'NaN', 'nan', 'NAN', 'null', 'NULL', 'Null', '#N/A', '#NA',
+]);
+/** Non-finite spellings: missing in a numeric column (plain text elsewhere). */
+export const NONFINITE_TOKENS: ReadonlySet<string> = new Set([
+  'inf', '+inf', '-inf', 'Inf', '+Inf', '-Inf', 'INF', '+INF', '-INF',
+  'infinity', '+infinity', '-infinity', 'Infinity', '+Infinity', '-Infinity', '#DIV/0!',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+
+const MAX_SHOWN = 60;
+/** Quote a cell or name for a message: JSON-style escapes, long text shortened. */
+export function q(text: string): string {
+  const t = text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN) + '…' : text;
+  return JSON.stringify(t);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function trimCell(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(n - 1))) return s.trim();
+  return s;
+}
+
+/**
+ * Strict decimal grammar: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`
+ * (`,` instead of `.` when decimalComma), then Number.isFinite.  Returns NaN when `s` is not a number.
+ * `0x1F`, `1e400`, `1_000`, `Infinity`, `3,14` (without decimalComma) are not numbers.
+ */
+export function parseNumber(s: string, decimalComma = false): number {
+  const t = trimCell(s);
+  const n = t.length;
+  if (n === 0) return NaN;
+  const point = decimalComma ? 44 : 46;
+  let i = 0;
+  let c = t.charCodeAt(0);
+  if (c === 43 || c === 45) i++;
+  let digits = 0;
+  while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; digits++; }
+  let sep = -1;
+  if (i < n && t.charCodeAt(i) === point) {
+    sep = i;
+    i++;
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; digits++; }
+  }
+  if (digits === 0) return NaN;
+  if (i < n && ((c = t.charCodeAt(i)) === 101 || c === 69)) {
+    i++;
+    if (i < n && ((c = t.charCodeAt(i)) === 43 || c === 45)) i++;
+    let ed = 0;
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; ed++; }
+    if (ed === 0) return NaN;
+  }
+  if (i !== n) return NaN;
+  const v = Number(decimalComma && sep >= 0 ? t.slice(0, sep) + '.' + t.slice(sep + 1) : t);
+  return Number.isFinite(v) ? v : NaN;
+}
+
+export function isMissingToken(s: string): boolean {
+  return MISSING_TOKENS.has(trimCell(s));
+}
+
+const DATE_RE =
+  /^(\d{4}-\d{1,2}(-\d{1,2})?|\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+export function looksLikeDatetime(s: string): boolean {
+  return DATE_RE.test(s);
+}
+
+/**
+ * Parse a datetime cell to epoch milliseconds (UTC unless the text has an offset): ISO-like
+ * `YYYY-MM[-DD][ T]HH:MM[:SS[.fff]][Z|±HH:MM]`, `YYYY/MM/DD`, `DD.MM.YYYY`, `MM/DD/YYYY`. NaN if not one.
+ */
+export function parseDatetime(s: string): number {
+  const t = s.trim();
+  const m = DATE_RE.exec(t);
+  if (!m) return NaN;
+  let y: number, mo: number, d: number;
+  const datePart = m[1]!;
+  let dm: RegExpExecArray | null;
+  if ((dm = /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(datePart))) {
+    y = +dm[1]!; mo = +dm[2]!; d = dm[3] ? +dm[3] : 1;
+  } else if ((dm = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(datePart))) {
+    y = +dm[1]!; mo = +dm[2]!; d = +dm[3]!;
+  } else if ((dm = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(datePart))) {
+    d = +dm[1]!; mo = +dm[2]!; y = +dm[3]!;
+  } else if ((dm = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(datePart))) {
+    mo = +dm[1]!; d = +dm[2]!; y = +dm[3]!;
+  } else return NaN;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return NaN;
+  let ms = Date.UTC(y, mo - 1, d);
+  const tm = /[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
+  if (tm) {
+    const hh = +tm[1]!, mi = +tm[2]!, ss = tm[3] ? +tm[3] : 0;
+    if (hh > 23 || mi > 59 || ss > 60) return NaN;
+    ms += ((hh * 60 + mi) * 60 + ss) * 1000 + (tm[4] ? Math.round(parseFloat(tm[4]) * 1000) : 0);
+    if (tm[5] && tm[5] !== 'Z') {
+      const sign = tm[5][0] === '-' ? -1 : 1;
+      const off = tm[5].slice(1).replace(':', '');
+      ms -= sign * (+off.slice(0, 2) * 60 + +off.slice(2)) * 60000;
+    }
+  }
+  return ms;
+}
+
+const ID_NAME_RE = /^(id|.*[_\s.-]id|.*[a-z]Id|uuid|guid|key|index|idx|row|rownum|row_?number)$/i;
+
+// ---------------------------------------------------------------------------------------------
+// byte decoding
+
+type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** Offset of the first byte of the first ill-formed UTF-8 sequence in b (or -1). `final`: an incomplete tail is ill-formed. */
+function firstBadUtf8(b: Uint8Array, final: boolean): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) { i++; continue; }
+    let need: number, lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; if (c === 0xe0) lo = 0xa0; if (c === 0xed) hi = 0x9f; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; if (c === 0xf0) lo = 0x90; if (c === 0xf4) hi = 0x8f; }
+    else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return final ? i : -1;
+      const d = b[i + k]!;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Length of an incomplete UTF-8 sequence at the end of b (0..3). */
+function incompleteUtf8Tail(b: Uint8Array): number {
+  const n = b.length;
+  for (let k = 1; k <= Math.min(3, n); k++) {
+    const c = b[n - k]!;
+    if ((c & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return len > k ? k : 0;
+  }
+  return 0;
+}
+
+class NotTextError extends Error {
+  constructor(public validText: string, public reason: string) {
+    super(reason);
+  }
+}
+
+/** Streaming strict decoder: BOM sniffing, fatal on invalid UTF-8 / UTF-16 and on NUL characters. */
+class StrictDecoder {
+  encoding: Encoding = 'utf-8';
+  private started = false;
+  private head: Uint8Array = new Uint8Array(0);
+  private carry: Uint8Array = new Uint8Array(0);
+  private utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private utf16?: TextDecoder;
+  private offset = 0; // absolute byte offset of carry[0]
+
+  /** Returns decoded text; throws NotTextError carrying the valid text before the problem. */
+  decode(chunk: Uint8Array, final: boolean): string {
+    if (!this.started) {
+      const h = concat(this.head, chunk);
+      if (h.length < 3 && !final) { this.head = h; return ''; }
+      this.started = true;
+      this.head = new Uint8Array(0);
+      let skip = 0;
+      if (h.length >= 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf) skip = 3;
+      else if (h.length >= 2 && h[0] === 0xff && h[1] === 0xfe) { this.encoding = 'utf-16le'; skip = 2; }
+      else if (h.length >= 2 && h[0] === 0xfe && h[1] === 0xff) { this.encoding = 'utf-16be'; skip = 2; }
+      if (this.encoding !== 'utf-8') this.utf16 = new TextDecoder(this.encoding, { fatal: true, ignoreBOM: true });
+      this.offset = skip;
+      chunk = h.subarray(skip);
+    }
+    let text: string;
+    if (this.utf16) {
+      try {
+        text = this.utf16.decode(chunk, { stream: !final });
+      } catch {
+        throw new NotTextError('', `invalid ${this.encoding.toUpperCase()} data`);
+      }
+    } else {
+      const b = this.carry.length ? concat(this.carry, chunk) : chunk;
+      const tail = final ? 0 : incompleteUtf8Tail(b);
+      const body = tail ? b.subarray(0, b.length - tail) : b;
+      try {
+        text = this.utf8.decode(body);
+      } catch {
+        const bad = firstBadUtf8(body, true);
+        const at = bad < 0 ? body.length : bad;
+        const valid = new TextDecoder('utf-8').decode(body.subarray(0, at));
+        const byte = body[at];
+        throw new NotTextError(
+          valid,
+          byte === undefined
+            ? `truncated UTF-8 sequence at byte ${this.offset + at}`
+            : `invalid UTF-8 byte 0x${byte.toString(16).padStart(2, '0')} at byte ${this.offset + at}`,
+        );
+      }
+      this.carry = tail ? b.slice(b.length - tail) : new Uint8Array(0);
+      this.offset += body.length;
+    }
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+      throw new NotTextError(
+        text.slice(0, nul),
+        this.encoding === 'utf-8' ? 'NUL byte found; binary file or UTF-16 without a byte-order mark' : 'NUL character found',
+      );
+    }
+    return text;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const r = new Uint8Array(a.length + b.length);
+  r.set(a, 0);
+  r.set(b, a.length);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// delimiter sniffing
+
+const CANDIDATES = [',', ';', '\t', '|'] as const;
+
+/** Count each candidate delimiter outside quotes on each complete line of `sample` (newlines already normalised to \n). */
+export function sniffDelimiter(sample: string, complete: boolean): ',' | ';' | '\t' | '|' {
+  const lines: number[][] = [];
+  let counts = [0, 0, 0, 0];
+  let inQ = false;
+  let lineHasContent = false;
+  for (let i = 0; i < sample.length && lines.length < 100; i++) {
+    const c = sample[i];
+    if (c === '"') { inQ = !inQ; lineHasContent = true; continue; }
+    if (inQ) continue;
+    if (c === '\n') {
+      if (lineHasContent) lines.push(counts);
+      counts = [0, 0, 0, 0];
+      lineHasContent = false;
+      continue;
+    }
+    lineHasContent = true;
+    const k = c === ',' ? 0 : c === ';' ? 1 : c === '\t' ? 2 : c === '|' ? 3 : -1;
+    if (k >= 0) counts[k]!++;
+  }
+  if (complete && lineHasContent && !inQ && lines.length < 100) lines.push(counts);
+  if (lines.length === 0) return ',';
+  const header = lines[0]!;
+  let best = -1, bestCount = 0;
+  // a delimiter must give the header's count on (almost) every line
+  for (let k = 0; k < 4; k++) {
+    const h = header[k]!;
+    if (h === 0) continue;
+    let agree = 0;
+    for (const l of lines) if (l[k] === h) agree++;
+    if (agree >= Math.max(1, Math.ceil(lines.length * 0.9)) && h > bestCount) { best = k; bestCount = h; }
+  }
+  if (best < 0) {
+    for (let k = 0; k < 4; k++) if (header[k]! > bestCount) { best = k; bestCount = header[k]!; }
+  }
+  return best < 0 ? ',' : CANDIDATES[best]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tokenizer: a resumable RFC 4180 state machine on text whose newlines are normalised to \n
+
+const ST_FIELD_START = 0, ST_UNQUOTED = 1, ST_QUOTED = 2, ST_QUOTE_IN_QUOTED = 3;
+
+type RecordSink = (fields: string[], line: number, endLine: number, blank: boolean) => void;
+
+class Tokenizer {
+  private state = ST_FIELD_START;
+  private row: string[] = [];
+  private part = '';
+  private line = 1; // current physical line
+  private recLine = 1;
+  private fieldLine = 1;
+  private lastQuoted = false;
+  constructor(
+    private delim: string,
+    private sink: RecordSink,
+    private colName: (k: number) => string | undefined = () => undefined,
+  ) {}
+
+  private where(k: number): string {
+    const nm = this.colName(k);
+    return nm === undefined ? `column ${k + 1}` : `column ${q(nm)}`;
+  }
+
+  get currentLine(): number { return this.line; }
+
+  private emit(): void {
+    const r = this.row;
+    this.row = [];
+    this.sink(r, this.recLine, this.line, r.length === 1 && r[0] === '' && !this.lastQuoted);
+  }
+
+  push(s: string, final: boolean): void {
+    const n = s.length;
+    const D = this.delim.charCodeAt(0);
+    let i = 0;
+    while (i < n) {
+      const st = this.state;
+      if (st === ST_FIELD_START) {
+        if (this.row.length === 0) {
+          this.recLine = this.line;
+          // fast path: whole quote-free lines up to the next quote
+          const qt = s.indexOf('"', i);
+          const lastNl = qt < 0 ? s.lastIndexOf('\n') : qt > i ? s.lastIndexOf('\n', qt - 1) : -1;
+          if (lastNl >= i) {
+            const block = s.slice(i, lastNl);
+            const lines = block.split('\n');
+            for (let k = 0; k < lines.length; k++) {
+              const f = lines[k]!.split(this.delim);
+              this.sink(f, this.line, this.line, f.length === 1 && f[0] === '');
+              this.line++;
+            }
+            this.recLine = this.line;
+            i = lastNl + 1;
+            continue;
+          }
+        }
+        this.fieldLine = this.line;
+        if (s.charCodeAt(i) === 34) {
+          this.state = ST_QUOTED;
+          this.lastQuoted = true;
+          this.part = '';
+          i++;
+        } else {
+          this.state = ST_UNQUOTED;
+          this.lastQuoted = false;
+          this.part = '';
+        }
+        continue;
+      }
+      if (st === ST_UNQUOTED) {
+        let j = i;
+        let c = 0;
+        for (; j < n; j++) {
+          c = s.charCodeAt(j);
+          if (c === D || c === 10 || c === 34) break;
+        }
+        if (j === n) { this.part += s.slice(i); i = n; break; }
+        if (c === 34) {
+          const text = this.part + s.slice(i, s.indexOf('\n', j) < 0 ? n : s.indexOf('\n', j));
+          throw new CsvImportError(
+            `line ${this.line}, ${this.where(this.row.length)}: quote inside an unquoted field: ${q(text)} (quote the whole field and double the quotes inside it)`,
+            this.line, this.colName(this.row.length), text,
+          );
+        }
+        this.row.push(this.part + s.slice(i, j));
+        this.part = '';
+        this.state = ST_FIELD_START;
+        i = j + 1;
+        if (c === 10) { this.emit(); this.line++; }
+        continue;
+      }
+      if (st === ST_QUOTED) {
+        const j = s.indexOf('"', i);
+        const end = j < 0 ? n : j;
+        for (let k = s.indexOf('\n', i); k >= 0 && k < end; k = s.indexOf('\n', k + 1)) this.line++;
+        this.part += s.slice(i, end);
+        if (j < 0) { i = n; break; }
+        this.state = ST_QUOTE_IN_QUOTED;
+        i = j + 1;
+        continue;
+      }
+      // ST_QUOTE_IN_QUOTED
+      const c = s.charCodeAt(i);
+      if (c === 34) { this.part += '"'; this.state = ST_QUOTED; i++; continue; }
+      if (c === D || c === 10) {
+        this.row.push(this.part);
+        this.part = '';
+        this.state = ST_FIELD_START;
+        i++;
+        if (c === 10) { this.emit(); this.line++; }
+        continue;
+      }
+      const nl = s.indexOf('\n', i);
+      const rest = s.slice(i, nl < 0 ? Math.min(n, i + 20) : Math.min(nl, i + 20));
+      throw new CsvImportError(
+        `line ${this.line}, ${this.where(this.row.length)}: text after the closing quote: ${q('"' + this.part + '"' + rest)}`,
+        this.line, this.colName(this.row.length), this.part,
+      );
+    }
+    if (final) this.finish();
+  }
+
+  private finish(): void {
+    const st = this.state;
+    if (st === ST_QUOTED) {
+      throw new CsvImportError(
+        `line ${this.fieldLine}, ${this.where(this.row.length)}: quoted field is never closed (missing closing quote)`,
+        this.fieldLine, this.colName(this.row.length), this.part.slice(0, MAX_SHOWN),
+      );
+    }
+    if (st === ST_FIELD_START && this.row.length > 0) {
+      // the file ends right after a delimiter: an empty last field
+      this.row.push('');
+      this.lastQuoted = false;
+      this.emit();
+      return;
+    }
+    if (st === ST_UNQUOTED || st === ST_QUOTE_IN_QUOTED) {
+      this.row.push(this.part);
+      this.part = '';
+      this.state = ST_FIELD_START;
+      this.emit();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// column accumulation
+
+const MODE_UNDECIDED = 0, MODE_NUM = 1, MODE_STR = 2;
+const MISSING_LINES_SHOWN = 5;
+
+class GrowF64 {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  result(): Float64Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+class ColumnAcc {
+  mode = MODE_UNDECIDED;
+  // undecided buffer
+  bufRaw: (string | null)[] = [];
+  bufLine: number[] = [];
+  sampleNonMissing = 0;
+  sampleNumeric = 0;
+  // stores
+  nums = new GrowF64();
+  strs: (string | null)[] = [];
+  intern = new Map<string, string>();
+  // stats
+  missing = 0;
+  missingLines: number[] = [];
+  nonFinite = 0;
+  nonMissing = 0;
+  min = Infinity;
+  max = -Infinity;
+  sum = 0;
+  allInt = true;
+  distinctNum = new Set<number>();
+  distinctCapped = false;
+  allDatetime = true;
+  anySpace = false;
+  totalLen = 0;
+
+  constructor(public name: string, public override: ColumnType | undefined, private dc: boolean) {
+    if (override === 'numeric') this.mode = MODE_NUM;
+    else if (override) this.mode = MODE_STR;
+  }
+
+  private noteMissing(line: number): void {
+    this.missing++;
+    if (this.missingLines.length < MISSING_LINES_SHOWN) this.missingLines.push(line);
+  }
+
+  add(raw: string, line: number): void {
+    const m = this.mode;
+    if (m === MODE_NUM) return this.addNum(raw, line);
+    if (m === MODE_STR) return this.addStr(raw, line);
+    // undecided: sample
+    const t = trimCell(raw);
+    if (MISSING_TOKENS.has(t)) {
+      this.bufRaw.push(null);
+      this.bufLine.push(line);
+      return;
+    }
+    this.bufRaw.push(raw);
+    this.bufLine.push(line);
+    this.sampleNonMissing++;
+    if (!Number.isNaN(parseNumber(t, this.dc)) || NONFINITE_TOKENS.has(t)) this.sampleNumeric++;
+    if (this.sampleNonMissing >= TYPE_SAMPLE) this.decide();
+  }
+
+  /** Decide numeric vs string storage from the sample and replay the buffered cells. */
+  decide(): void {
+    if (this.mode !== MODE_UNDECIDED) return;
+    this.mode =
+      this.sampleNumeric > 0 && this.sampleNumeric >= NUMERIC_SHARE * this.sampleNonMissing ? MODE_NUM : MODE_STR;
+    const raw = this.bufRaw, lines = this.bufLine;
+    this.bufRaw = [];
+    this.bufLine = [];
+    for (let k = 0; k < raw.length; k++) this.add(raw[k] ?? '', lines[k]!);
+  }
+
+  private addNum(raw: string, line: number): void {
+    let v = parseNumber(raw, this.dc);
+    if (Number.isNaN(v)) {
+      const t = trimCell(raw);
+      if (MISSING_TOKENS.has(t)) {
+        this.noteMissing(line);
+      } else if (NONFINITE_TOKENS.has(t)) {
+        this.nonFinite++;
+        this.noteMissing(line);
+      } else {
+        throw new CsvImportError(`line ${line}, column ${q(this.name)}: ${q(t)} is not a number`, line, this.name, t);
+      }
+      this.nums.push(NaN);
+      return;
+    }
+    if (v === 0) v = 0; // -0 -> 0
+    this.nums.push(v);
+    this.nonMissing++;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+    this.sum += v;
+    if (this.allInt && !Number.isInteger(v)) this.allInt = false;
+    if (!this.distinctCapped) {
+      this.distinctNum.add(v);
+      if (this.distinctNum.size >= DISTINCT_CAP) this.distinctCapped = true;
+    }
+  }
+
+  private addStr(raw: string, line: number): void {
+    const t = trimCell(raw);
+    if (MISSING_TOKENS.has(t)) {
+      this.noteMissing(line);
+      this.strs.push(null);
+      return;
+    }
+    this.nonMissing++;
+    let v: string;
+    if (!this.distinctCapped) {
+      const got = this.intern.get(t);
+      if (got === undefined) {
+        v = t;
+        this.intern.set(t, t);
+        if (this.intern.size >= DISTINCT_CAP) this.distinctCapped = true;
+      } else v = got;
+    } else v = t;
+    this.strs.push(v);
+    this.totalLen += t.length;
+    if (this.allDatetime && !DATE_RE.test(t)) this.allDatetime = false;
+    if (!this.anySpace && /\s/.test(t)) this.anySpace = true;
+  }
+
+  finish(): { info: ColumnInfo; values: Float64Array | (string | null)[] } {
+    this.decide();
+    const name = this.name;
+    if (this.mode === MODE_NUM) {
+      const values = this.nums.result();
+      const distinct = this.distinctNum.size;
+      let type: ColumnType = 'numeric';
+      if (this.override) type = this.override;
+      else if (
+        ID_NAME_RE.test(name) && this.allInt && this.nonMissing > 0 && !this.distinctCapped && distinct === this.nonMissing
+      ) type = 'id';
+      const info: ColumnInfo = { name, type, missing: this.missing, distinct };
+      if (this.nonMissing > 0) {
+        info.min = this.min;
+        info.max = this.max;
+        info.mean = this.sum / this.nonMissing;
+      }
+      return { info, values };
+    }
+    const distinct = this.intern.size;
+    const n = this.nonMissing;
+    let type: ColumnType;
+    if (this.override) type = this.override;
+    else if (n === 0) type = 'text';
+    else if (this.allDatetime) type = 'datetime';
+    else if (!this.distinctCapped && (distinct <= 20 || distinct <= 0.5 * n) && this.totalLen / n <= 64) type = 'categorical';
+    else if (ID_NAME_RE.test(name) || (!this.anySpace && !this.distinctCapped && distinct === n && this.totalLen / n <= 64)) type = 'id';
+    else type = 'text';
+    return { info: { name, type, missing: this.missing, distinct }, values: this.strs };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// table builder (consumes records)
+
+const STOP = Symbol('stop');
+
+class TableBuilder {
+  header: string[] | null = null;
+  cols: ColumnAcc[] = [];
+  rowCount = 0;
+  preview: string[][] = [];
+  rowLines = new Int32Array(1024);
+  blankLines: number[] = [];
+  blankCount = 0;
+  lastLine = 0;
+
+  constructor(private opts: ImportOptions, private keepRows: boolean, private maxRows = Infinity) {}
+
+  get done(): boolean {
+    return this.rowCount >= this.maxRows;
+  }
+
+  record = (fields: string[], line: number, endLine: number, blank: boolean): void => {
+    this.lastLine = endLine;
+    if (blank) {
+      if (this.header) {
+        this.blankCount++;
+        if (this.blankLines.length < MISSING_LINES_SHOWN) this.blankLines.push(line);
+      }
+      return;
+    }
+    if (!this.header) return this.setHeader(fields, line);
+    if (this.rowCount >= this.maxRows) throw STOP;
+    const C = this.cols.length;
+    if (fields.length !== C) {
+      throw new CsvImportError(
+        `line ${line}: expected ${C} field${C === 1 ? '' : 's'} (as in the header), found ${fields.length}`,
+        line, undefined, fields.join(this.opts.delimiter ?? ',').slice(0, MAX_SHOWN),
+      );
+    }
+    if (this.preview.length < PREVIEW_ROWS) this.preview.push(fields.slice());
+    if (this.keepRows) {
+      if (this.rowCount === this.rowLines.length) {
+        const b = new Int32Array(this.rowLines.length * 2);
+        b.set(this.rowLines);
+        this.rowLines = b;
+      }
+      this.rowLines[this.rowCount] = line;
+    }
+    this.rowCount++;
+    if (this.rowCount >= this.maxRows) {
+      for (let k = 0; k < C; k++) this.cols[k]!.add(fields[k]!, line);
+      throw STOP;
+    }
+    if (endLine === line) {
+      for (let k = 0; k < C; k++) this.cols[k]!.add(fields[k]!, line);
+    } else {
+      let l = line;
+      for (let k = 0; k < C; k++) {
+        const f = fields[k]!;
+        this.cols[k]!.add(f, l);
+        for (let p = f.indexOf('\n'); p >= 0; p = f.indexOf('\n', p + 1)) l++;
+      }
+    }
+  };
+
+  private setHeader(fields: string[], line: number): void {
+    const names = fields.map((f) => f.trim());
+    const seen = new Map<string, number>();
+    names.forEach((nm, k) => {
+      if (nm === '') {
+        throw new CsvImportError(
+          `line ${line}, column ${k + 1}: empty column name in the header`, line, `#${k + 1}`, '',
+        );
+      }
+      const prev = seen.get(nm);
+      if (prev !== undefined) {
+        throw new CsvImportError(
+          `line ${line}, column ${k + 1}: duplicate column name ${q(nm)} (same as column ${prev + 1})`, line, nm, nm,
+        );
+      }
+      seen.set(nm, k);
+    });
+    const ov = this.opts.typeOverrides ?? {};
+    for (const key of Object.keys(ov)) {
+      if (!seen.has(key)) {
+        throw new CsvImportError(
+          `line ${line}: type override for unknown column ${q(key)} (columns: ${names.map(q).join(', ')})`, line, key,
+        );
+      }
+    }
+    this.header = names;
+    this.cols = names.map((nm) => new ColumnAcc(nm, ov[nm], !!this.opts.decimalComma));
+  }
+
+  result(delimiter: string, encoding: Encoding): ParsedTable {
+    if (!this.header) throw new CsvImportError('line 1: the file is empty (no header line)', 1);
+    const columns: ColumnInfo[] = [];
+    const values: (Float64Array | (string | null)[])[] = [];
+    const warnings: string[] = [];
+    if (this.rowCount === 0) warnings.push('the file has a header but no data rows');
+    for (const c of this.cols) {
+      const { info, values: v } = c.finish();
+      columns.push(info);
+      values.push(v);
+      if (this.rowCount > 0 && info.missing === this.rowCount) warnings.push(`column ${q(info.name)}: every value is missing`);
+      else if (info.missing > 0) {
+        const more = info.missing > c.missingLines.length ? ', …' : '';
+        warnings.push(
+          `column ${q(info.name)}: ${info.missing} missing value${info.missing === 1 ? '' : 's'} (line${info.missing === 1 ? '' : 's'} ${c.missingLines.join(', ')}${more})`,
+        );
+      }
+      if (c.nonFinite > 0) warnings.push(`column ${q(info.name)}: ${c.nonFinite} infinite value${c.nonFinite === 1 ? '' : 's'} counted as missing`);
+    }
+    if (this.blankCount > 0) {
+      warnings.push(
+        `${this.blankCount} blank line${this.blankCount === 1 ? '' : 's'} skipped (line${this.blankCount === 1 ? '' : 's'} ${this.blankLines.join(', ')}${this.blankCount > this.blankLines.length ? ', …' : ''})`,
+      );
+    }
+    const t: ParsedTable = {
+      columns,
+      rowCount: this.rowCount,
+      values,
+      preview: this.preview,
+      warnings,
+      delimiter,
+      encoding,
+    };
+    if (this.keepRows) t.rowLines = this.rowLines.slice(0, this.rowCount);
+    return t;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// streaming API
+
+export interface CsvStreamOptions extends ImportOptions {
+  /** called after each pushed chunk (and at the end) */
+  onProgress?: (p: { bytes: number; rows: number; line: number }) => void;
+  signal?: AbortSignal;
+  /** stop after this many data rows (fast preview); the stream then ignores further input */
+  maxRows?: number;
+}
+
+export interface CsvStream {
+  /** feed the next bytes (any chunking gives the same result) */
+  push(chunk: Uint8Array): void;
+  /** finish and return the table; throws CsvImportError */
+  end(): ParsedTable;
+  /** true once maxRows data rows were read (further pushes are ignored) */
+  readonly done: boolean;
+}
+
+export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
+  if (opts.delimiter !== undefined && !CANDIDATES.includes(opts.delimiter)) {
+    throw new CsvImportError(`line 1: unsupported delimiter ${q(String(opts.delimiter))} (use , ; tab or |)`, 1);
+  }
+  const decoder = new StrictDecoder();
+  const builder = new TableBuilder(opts, true, opts.maxRows ?? Infinity);
+  let tokenizer: Tokenizer | null = null;
+  let delimiter: string | undefined = opts.delimiter;
+  let sniffBuf = '';
+  let pendingCR = false;
+  let bytes = 0;
+  let ended = false;
+  let stopped = false;
+
+  const checkAbort = (): void => {
+    if (opts.signal?.aborted) {
+      const e = new Error('CSV import cancelled');
+      e.name = 'AbortError';
+      throw e;
+    }
+  };
+
+  const startTokenizer = (d: string): Tokenizer => {
+    if (d === ',' && opts.decimalComma) {
+      throw new CsvImportError(
+        'line 1: decimal comma needs a delimiter other than "," (the file looks comma-separated; choose ; tab or |)', 1,
+      );
+    }
+    delimiter = d;
+    return new Tokenizer(d, builder.record, (k) => builder.header?.[k]);
+  };
+
+  const feedText = (text: string, final: boolean): void => {
+    // newline normalisation that works across chunk boundaries: CRLF -> LF, lone CR -> LF
+    if (pendingCR && text.charCodeAt(0) === 10) text = text.slice(1);
+    pendingCR = text.charCodeAt(text.length - 1) === 13;
+    if (text.indexOf('\r') >= 0) text = text.replace(/\r\n?/g, '\n');
+    if (!tokenizer) {
+      sniffBuf += text;
+      if (sniffBuf.length < SNIFF_CHARS && !final) return;
+      text = sniffBuf;
+      sniffBuf = '';
+      tokenizer = startTokenizer(delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), final));
+    }
+    tokenizer.push(text, final);
+  };
+
+  const currentLine = (): number => (tokenizer ? tokenizer.currentLine : 1 + (sniffBuf.match(/\n/g)?.length ?? 0));
+
+  const feedBytes = (chunk: Uint8Array, final: boolean): void => {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, final);
+    } catch (e) {
+      if (!(e instanceof NotTextError)) throw e;
+      feedText(e.validText, false);
+      if (!tokenizer) {
+        const t = startTokenizer(delimiter ?? sniffDelimiter(sniffBuf, false));
+        tokenizer = t;
+        t.push(sniffBuf, false);
+        sniffBuf = '';
+      }
+      const line = currentLine();
+      throw new CsvImportError(`line ${line}: not a text CSV (${e.reason})`, line);
+    }
+    feedText(text, final);
+  };
+
+  const stream: CsvStream = {
+    get done() {
+      return stopped;
+    },
+    push(chunk: Uint8Array): void {
+      if (ended) throw new Error('push() after end()');
+      checkAbort();
+      bytes += chunk.length;
+      if (stopped) return;
+      try {
+        feedBytes(chunk, false);
+      } catch (e) {
+        if (e !== STOP) throw e;
+        stopped = true;
+      }
+      opts.onProgress?.({ bytes, rows: builder.rowCount, line: currentLine() });
+    },
+    end(): ParsedTable {
+      if (ended) throw new Error('end() called twice');
+      checkAbort();
+      ended = true;
+      if (!stopped) {
+        try {
+          feedBytes(new Uint8Array(0), true);
+        } catch (e) {
+          if (e !== STOP) throw e;
+          stopped = true;
+        }
+      }
+      opts.onProgress?.({ bytes, rows: builder.rowCount, line: currentLine() });
+      return builder.result(delimiter ?? ',', decoder.encoding);
+    },
+  };
+  return stream;
+}
+
+/** Parse a whole CSV file (bytes as read from disk). Throws CsvImportError with a located message. */
+export function parseCsv(bytes: Uint8Array, opts: ImportOptions = {}): ParsedTable {
+  const s = createCsvStream(opts);
+  s.push(bytes);
+  return s.end();
+}
+
+/**
+ * Fast preview for big files: reads only until `maxRows` data rows (default 20) are parsed.
+ * Column types/stats in the result describe those rows only.
+ */
+export function previewCsv(bytes: Uint8Array, opts: ImportOptions & { maxRows?: number } = {}): ParsedTable {
+  const maxRows = opts.maxRows ?? PREVIEW_ROWS;
+  const s = createCsvStream({ ...opts, maxRows });
+  const step = 64 * 1024;
+  for (let off = 0; off < bytes.length && !s.done; off += step) s.push(bytes.subarray(off, off + step));
+  return s.end();
+}
