@@ -6,7 +6,7 @@ import { errorKind } from './services/errors'
 import { workerFactoryFor } from './services/worker-factory'
 import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
 import { formatExperiments } from './cli-format'
-import type { ExperimentConfigInput } from '../src-shared/contract'
+import { experimentConfig, formatIssues, ValidationError, type ExperimentConfigInput } from '../src-shared/contract'
 
 export const EXIT = { ok: 0, usage: 1, input: 2, trainingFailed: 3 } as const
 
@@ -95,6 +95,11 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         epochs: need(num(values.epochs, '--epochs', true), '--epochs'),
         batchSize: num(values.batch, '--batch', true) ?? 32,
         seed: num(values.seed, '--seed', true) ?? 1
+      }
+      const checked = experimentConfig.safeParse(config)
+      if (!checked.success) {
+        const issues = formatIssues(checked.error, 'config')
+        throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues)
       }
       const w = open(values['data-dir'])
       const datasetId = values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
