@@ -610,6 +610,9 @@ class ColumnAcc {
       this.strs.push(null);
       return;
     }
+    if (this.override === 'datetime' && Number.isNaN(parseDatetime(t))) {
+      throw new CsvImportError(`line ${line}, column ${q(this.name)}: ${q(t)} is not a date/time`, line, this.name, t);
+    }
     this.nonMissing++;
     let v: string;
     if (!this.distinctCapped) {

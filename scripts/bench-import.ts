@@ -1,0 +1,103 @@
+// Import benchmark: `npm run bench:import` (tsx scripts/bench-import.ts [rows] [cols]).
+// Generates a rows x cols numeric CSV (default 1,000,000 x 10) in a temp dir, then measures, each in its own
+// child process (so peak memory is per run): papaparse alone on the decoded text, our parseCsv on the whole
+// bytes, and our streaming import fed 1 MiB chunks. Prints rows/s, MB/s and peak RSS.
+import { spawnSync } from 'node:child_process'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Papa from 'papaparse'
+import { createCsvStream, parseCsv } from '../src-main/data/csv'
+
+type Mode = 'papaparse' | 'parseCsv' | 'stream'
+interface ChildResult { mode: Mode; seconds: number; rows: number; maxRssMiB: number; heapMiB: number }
+
+function generate(path: string, rows: number, cols: number): void {
+  const fd = openSync(path, 'w')
+  let seed = 12345
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    return seed / 0x7fffffff
+  }
+  writeSync(fd, Array.from({ length: cols }, (_, c) => `c${c}`).join(',') + '\n')
+  let buf: string[] = []
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = []
+    for (let c = 0; c < cols; c++) cells.push((rnd() * 2000 - 1000).toFixed(c % 3 === 0 ? 2 : 4))
+    buf.push(cells.join(','))
+    if (buf.length === 10_000) {
+      writeSync(fd, buf.join('\n') + '\n')
+      buf = []
+    }
+  }
+  if (buf.length) writeSync(fd, buf.join('\n') + '\n')
+  closeSync(fd)
+}
+
+function child(mode: Mode, file: string): ChildResult {
+  const bytes = readFileSync(file)
+  let heapPeak = 0
+  const t0 = performance.now()
+  let rows = 0
+  if (mode === 'papaparse') {
+    const text = new TextDecoder().decode(bytes)
+    const r = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: true })
+    rows = r.data.length - 1
+  } else if (mode === 'parseCsv') {
+    rows = parseCsv(bytes).rowCount
+  } else {
+    const s = createCsvStream({
+      onProgress: () => {
+        const h = process.memoryUsage().heapUsed
+        if (h > heapPeak) heapPeak = h
+      }
+    })
+    const step = 1 << 20
+    for (let off = 0; off < bytes.length; off += step) s.push(bytes.subarray(off, off + step))
+    rows = s.end().rowCount
+  }
+  const seconds = (performance.now() - t0) / 1000
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)
+  return { mode, seconds, rows, maxRssMiB: process.resourceUsage().maxRSS / 1024, heapMiB: heapPeak / 2 ** 20 }
+}
+
+function main(): void {
+  const args = process.argv.slice(2)
+  if (args[0] === '--child') {
+    process.stdout.write(JSON.stringify(child(args[1] as Mode, args[2]!)) + '\n')
+    return
+  }
+  const rows = Number(args[0] ?? 1_000_000)
+  const cols = Number(args[1] ?? 10)
+  const dir = mkdtempSync(join(tmpdir(), 'rnnwb-bench-'))
+  try {
+    const file = join(dir, 'bench.csv')
+    const g0 = performance.now()
+    generate(file, rows, cols)
+    const size = statSync(file).size
+    const mb = size / 1e6
+    console.log(`generated ${rows.toLocaleString('en')} rows x ${cols} cols, ${mb.toFixed(1)} MB in ${((performance.now() - g0) / 1000).toFixed(1)} s`)
+    const self = fileURLToPath(import.meta.url)
+    console.log('mode        seconds     rows/s      MB/s   peak RSS MiB')
+    for (const mode of ['papaparse', 'parseCsv', 'stream'] as Mode[]) {
+      const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', mode, file], {
+        encoding: 'utf8', maxBuffer: 1 << 20
+      })
+      if (r.status !== 0) {
+        console.log(`${mode}: failed\n${r.stderr}`)
+        continue
+      }
+      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult
+      if (res.rows !== rows) console.log(`${mode}: expected ${rows} rows, got ${res.rows}`)
+      console.log(
+        `${mode.padEnd(10)} ${res.seconds.toFixed(2).padStart(8)} ${Math.round(rows / res.seconds).toLocaleString('en').padStart(10)} ` +
+          `${(mb / res.seconds).toFixed(1).padStart(9)} ${res.maxRssMiB.toFixed(0).padStart(14)}`
+      )
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main()
