@@ -89,11 +89,15 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9;
 }
 
+/** Trim spaces and tabs (not newlines, which are data inside quoted fields). */
 function trimCell(s: string): string {
   const n = s.length;
   if (n === 0) return s;
-  if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(n - 1))) return s.trim();
-  return s;
+  if (!isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(n - 1))) return s;
+  let i = 0, j = n;
+  while (i < j && isSpace(s.charCodeAt(i))) i++;
+  while (j > i && isSpace(s.charCodeAt(j - 1))) j--;
+  return s.slice(i, j);
 }
 
 /**
@@ -244,17 +248,41 @@ class StrictDecoder {
       if (h.length >= 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf) skip = 3;
       else if (h.length >= 2 && h[0] === 0xff && h[1] === 0xfe) { this.encoding = 'utf-16le'; skip = 2; }
       else if (h.length >= 2 && h[0] === 0xfe && h[1] === 0xff) { this.encoding = 'utf-16be'; skip = 2; }
-      if (this.encoding !== 'utf-8') this.utf16 = new TextDecoder(this.encoding, { fatal: true, ignoreBOM: true });
+      if (this.encoding !== 'utf-8') this.utf16 = new TextDecoder(this.encoding, { ignoreBOM: true });
       this.offset = skip;
       chunk = h.subarray(skip);
     }
     let text: string;
     if (this.utf16) {
-      try {
-        text = this.utf16.decode(chunk, { stream: !final });
-      } catch {
-        throw new NotTextError('', `invalid ${this.encoding.toUpperCase()} data`);
+      const le = this.encoding === 'utf-16le';
+      const b = this.carry.length ? concat(this.carry, chunk) : chunk;
+      let end = b.length - (b.length % 2);
+      const unit = (k: number) => (le ? b[k]! | (b[k + 1]! << 8) : (b[k]! << 8) | b[k + 1]!);
+      if (!final && end >= 2) {
+        const last = unit(end - 2);
+        if (last >= 0xd800 && last <= 0xdbff) end -= 2; // keep a high surrogate for its pair
       }
+      let bad = -1;
+      let why = '';
+      for (let k = 0; k < end; k += 2) {
+        const u = unit(k);
+        if (u >= 0xdc00 && u <= 0xdfff) { bad = k; why = 'unpaired low surrogate'; break; }
+        if (u >= 0xd800 && u <= 0xdbff) {
+          const v = k + 2 < end ? unit(k + 2) : -1;
+          if (v < 0xdc00 || v > 0xdfff) { bad = k; why = 'unpaired high surrogate'; break; }
+          k += 2;
+        }
+      }
+      if (bad < 0 && final && b.length % 2 === 1) { bad = b.length - 1; why = 'odd number of bytes'; }
+      if (bad >= 0) {
+        const valid = this.utf16.decode(b.subarray(0, bad));
+        const nul = valid.indexOf('\0');
+        if (nul >= 0) throw new NotTextError(valid.slice(0, nul), 'NUL character found');
+        throw new NotTextError(valid, `invalid ${this.encoding.toUpperCase()}: ${why} at byte ${this.offset + bad}`);
+      }
+      text = this.utf16.decode(b.subarray(0, end));
+      this.carry = b.slice(end);
+      this.offset += end;
     } else {
       const b = this.carry.length ? concat(this.carry, chunk) : chunk;
       const tail = final ? 0 : incompleteUtf8Tail(b);
@@ -265,12 +293,17 @@ class StrictDecoder {
         const bad = firstBadUtf8(body, true);
         const at = bad < 0 ? body.length : bad;
         const valid = new TextDecoder('utf-8').decode(body.subarray(0, at));
+        const nul = valid.indexOf('\0');
+        if (nul >= 0) {
+          throw new NotTextError(valid.slice(0, nul), 'NUL byte found; binary file or UTF-16 without a byte-order mark');
+        }
         const byte = body[at];
+        const truncated = byte === undefined || (final && firstBadUtf8(body.subarray(at), false) < 0);
         throw new NotTextError(
           valid,
-          byte === undefined
-            ? `truncated UTF-8 sequence at byte ${this.offset + at}`
-            : `invalid UTF-8 byte 0x${byte.toString(16).padStart(2, '0')} at byte ${this.offset + at}`,
+          truncated
+            ? `truncated UTF-8 sequence at the end of the file, byte ${this.offset + at}`
+            : `invalid UTF-8 byte 0x${byte!.toString(16).padStart(2, '0')} at byte ${this.offset + at}; save the file as UTF-8`,
         );
       }
       this.carry = tail ? b.slice(b.length - tail) : new Uint8Array(0);
@@ -847,6 +880,7 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
 
   const feedText = (text: string, final: boolean): void => {
     // newline normalisation that works across chunk boundaries: CRLF -> LF, lone CR -> LF
+    if (text.length === 0 && !final) return;
     if (pendingCR && text.charCodeAt(0) === 10) text = text.slice(1);
     pendingCR = text.charCodeAt(text.length - 1) === 13;
     if (text.indexOf('\r') >= 0) text = text.replace(/\r\n?/g, '\n');
