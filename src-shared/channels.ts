@@ -4,7 +4,9 @@
 export const REQUEST_NAMES = [
   'app.info',
   'datasets.import', 'datasets.list', 'datasets.get',
-  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get'
+  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get',
+  'experiments.pause', 'experiments.resume', 'experiments.delete', 'experiments.update',
+  'experiments.duplicate', 'experiments.repeat', 'experiments.compare'
 ] as const
 
 export const EVENT_NAMES = [

@@ -72,7 +72,14 @@ export const experimentSummary = z.object({
   epochsDone: z.number(),
   trainLoss: z.number().nullable(),
   valLoss: z.number().nullable(),
-  error: z.string().nullable()
+  error: z.string().nullable(),
+  notes: z.string(),
+  tags: z.array(z.string()),
+  /** Runs repeated over seeds share the id of the first run of the group. */
+  groupId: z.number().nullable(),
+  trainSeconds: z.number(),
+  bestValLoss: z.number().nullable(),
+  seqPerSec: z.number().nullable()
 })
 
 export const epochPoint = z.object({
@@ -80,9 +87,37 @@ export const epochPoint = z.object({
 })
 export const stepPoint = z.object({ step: z.number(), epoch: z.number(), loss: z.number().nullable() })
 
+export const experimentEvent = z.object({ at: z.string(), kind: z.string(), detail: z.unknown() })
+
 export const experimentDetail = experimentSummary.extend({
   epochs: z.array(epochPoint),
-  steps: z.array(stepPoint)
+  steps: z.array(stepPoint),
+  events: z.array(experimentEvent)
+})
+
+const tag = z.string().trim().min(1).max(50)
+
+/** Side-by-side view of 2–10 experiments. */
+export const comparison = z.object({
+  experiments: z.array(experimentSummary),
+  /** Config fields (dotted paths) with one value per experiment; `differs` marks the interesting ones. */
+  config: z.array(z.object({ path: z.string(), values: z.array(z.unknown()), differs: z.boolean() })),
+  curves: z.array(z.object({ id, epochs: z.array(epochPoint), steps: z.array(stepPoint) })),
+  /** Per experiment: internals from the trainer's per-epoch diagnostics (empty when not recorded). */
+  internals: z.array(z.object({
+    id,
+    forgetGateMean: z.array(z.object({ epoch: z.number(), value: z.number() })),
+    gradNormOverTime: z.array(z.number()),
+    clippedFraction: z.number().nullable()
+  })),
+  /** Experiments repeated over seeds (same group): mean ± std of the per-epoch losses. */
+  groups: z.array(z.object({
+    groupId: z.number(), ids: z.array(id),
+    epochs: z.array(z.object({
+      epoch: z.number(), n: z.number(), trainMean: z.number(), trainStd: z.number(),
+      valMean: z.number().nullable(), valStd: z.number().nullable()
+    }))
+  }))
 })
 
 export const sampleInfo = z.object({ id: z.string(), title: z.string(), description: z.string() })
@@ -120,7 +155,28 @@ export const requests = {
   },
   'experiments.stop': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.list': { args: empty, result: z.array(experimentSummary) },
-  'experiments.get': { args: z.object({ id }).strict(), result: experimentDetail }
+  'experiments.get': { args: z.object({ id }).strict(), result: experimentDetail },
+  'experiments.pause': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
+  'experiments.resume': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
+  'experiments.delete': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
+  'experiments.update': {
+    args: z.object({
+      id, name: name.optional(), notes: z.string().max(100_000).optional(), tags: z.array(tag).max(50).optional()
+    }).strict(),
+    result: experimentSummary
+  },
+  'experiments.duplicate': {
+    args: z.object({ id, name: name.optional(), config: experimentConfig.optional(), start: z.boolean().default(false) }).strict(),
+    result: z.object({ experimentId: id })
+  },
+  'experiments.repeat': {
+    args: z.object({ id, seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(20) }).strict(),
+    result: z.object({ experimentIds: z.array(id) })
+  },
+  'experiments.compare': {
+    args: z.object({ ids: z.array(id).min(2).max(10) }).strict(),
+    result: comparison
+  }
 } as const
 
 /** Event name → payload schema (service → renderer). */
@@ -160,6 +216,8 @@ export type ExperimentDetail = z.output<typeof experimentDetail>
 export type ExperimentStatus = z.output<typeof experimentStatus>
 export type EpochPoint = z.output<typeof epochPoint>
 export type StepPoint = z.output<typeof stepPoint>
+export type ExperimentEvent = z.output<typeof experimentEvent>
+export type Comparison = z.output<typeof comparison>
 
 export const requestNames = Object.keys(requests) as RequestName[]
 export const eventNames = Object.keys(events) as EventName[]

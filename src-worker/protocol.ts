@@ -7,10 +7,15 @@ export type WorkerError = WireError & { line?: number; column?: string }
 /** Control word shared with a training worker: index 0 = requested state. */
 export const CONTROL_RUN = 0
 export const CONTROL_STOP = 1
+export const CONTROL_PAUSE = 2
 
 export type ToWorker =
   | { type: 'import'; taskId: number; bytes: Uint8Array; fileName: string }
-  | { type: 'train'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; control: SharedArrayBuffer }
+  | {
+      type: 'train'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; control: SharedArrayBuffer
+      /** A checkpoint's training state to continue from (resume after a stop or a crash). */
+      resume?: unknown
+    }
 
 export interface ImportedDataset {
   sha256: string; byteLength: number; bytesGz: Uint8Array
@@ -29,6 +34,11 @@ export interface EpochMessage {
   epoch: number; trainLoss: number; valLoss: number; seconds: number; lr: number; diagnostics: unknown
   /** Steps not yet reported, so that the epoch and its steps land in one transaction. */
   steps: StepPoint[]
+  seqPerSec: number | null
+  /** The full training state at the end of this epoch (weights, optimizer, RNG, data position). */
+  checkpoint?: unknown
+  /** True when this epoch has the best validation loss so far. */
+  best?: boolean
 }
 
 export interface TrainedModel {
@@ -45,4 +55,6 @@ export type FromWorker =
   | ProgressMessage
   | EpochMessage
   | { type: 'done'; taskId: number; result: TrainedModel }
+  | { type: 'paused' | 'resumed'; taskId: number }
+  | { type: 'event'; taskId: number; kind: 'clip' | 'nan' | 'early-stop' | 'lr'; detail: unknown }
   | { type: 'error'; taskId: number; error: WorkerError }

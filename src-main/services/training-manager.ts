@@ -1,36 +1,90 @@
-// Supervises training workers: one worker thread per run, metrics written by the main side in one
-// transaction per message, contract events emitted, stop through a shared control word.
+// Supervises training: a queue of runs, up to `maxConcurrent` worker threads at once, metrics and
+// checkpoints written by the main side (the only writer) in one transaction per message, contract
+// events emitted, pause/resume/stop through a shared control word. A failing worker fails its run only.
+import { availableParallelism } from 'node:os'
 import type { Store } from '../store/index'
 import type { ExperimentConfig } from '../../src-shared/contract'
-import { CONTROL_STOP } from '../../src-worker/protocol'
+import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP } from '../../src-worker/protocol'
 import type { EventBus } from './events'
 import { runTask, newTaskId } from './tasks'
 import type { WorkerFactory } from './worker-factory'
 
-interface Run { control: Int32Array; done: Promise<void> }
+interface Run { control: Int32Array; done: Promise<void>; paused: boolean }
+
+export const defaultConcurrency = (): number => Math.max(1, availableParallelism() - 1)
 
 export class TrainingManager {
   private runs = new Map<number, Run>()
+  private queue: { id: number; resume: boolean }[] = []
+  private waiters = new Map<number, { promise: Promise<void>; resolve: () => void }>()
 
-  constructor(private store: Store, private bus: EventBus, private factory: WorkerFactory) {}
+  constructor(
+    private store: Store, private bus: EventBus, private factory: WorkerFactory,
+    public maxConcurrent = defaultConcurrency()
+  ) {}
 
   isRunning(id: number): boolean { return this.runs.has(id) }
+  isQueued(id: number): boolean { return this.queue.some((q) => q.id === id) }
+  get active(): number { return this.runs.size }
 
-  /** Starts training `experimentId`; resolves when the run has ended (completed, stopped or failed). */
-  start(experimentId: number, config: ExperimentConfig, bytesGz: Uint8Array): Promise<void> {
+  /** Resolves when the run has ended (completed, stopped or failed) — or at once when it is not active. */
+  whenDone(id: number): Promise<void> {
+    return this.waiters.get(id)?.promise ?? Promise.resolve()
+  }
+
+  /** Queue a run (fresh, or `resume` from its last checkpoint); it starts when a slot is free. */
+  enqueue(id: number, resume = false): void {
+    if (this.runs.has(id) || this.isQueued(id)) return
+    let resolve!: () => void
+    const promise = new Promise<void>((r) => { resolve = r })
+    this.waiters.set(id, { promise, resolve })
+    this.queue.push({ id, resume })
+    this.store.experiments.setStatus(id, 'queued')
+    this.bus.emit('experiments.changed', { experimentId: id })
+    this.pump()
+  }
+
+  private pump(): void {
+    while (this.runs.size < this.maxConcurrent && this.queue.length) {
+      const next = this.queue.shift()!
+      this.launch(next.id, next.resume)
+    }
+  }
+
+  private launch(experimentId: number, resume: boolean): void {
     const exps = this.store.experiments
+    const exp = exps.get(experimentId)!
+    const config: ExperimentConfig = exp.config
+    const bytesGz = new Uint8Array(this.store.datasets.bytesGz(exp.datasetId)!)
+    let resumeState: unknown
+    if (resume) {
+      const cp = exps.checkpoint(experimentId, 'last')
+      if (cp) {
+        exps.rewindTo(experimentId, cp.epoch)
+        resumeState = cp.state
+      } else {
+        exps.rewindTo(experimentId, 0)
+      }
+    }
     exps.markStarted(experimentId)
+    exps.addEvent(experimentId, resume ? 'resumed' : 'started', resume ? { fromEpoch: exps.get(experimentId)!.epochsDone } : undefined)
     this.bus.emit('experiments.changed', { experimentId })
+
     const control = new Int32Array(new SharedArrayBuffer(4))
     let finished = false
-    const finish = (status: 'completed' | 'stopped' | 'failed', trainLoss: number | null, valLoss: number | null, error: string | null) => {
+    const finish = (status: 'completed' | 'stopped' | 'failed', error: string | null) => {
       if (finished) return
       finished = true
-      exps.finish(experimentId, status, trainLoss, valLoss, error)
-      this.bus.emit('training.finished', { experimentId, status, trainLoss, valLoss, error })
+      exps.finish(experimentId, status, error)
+      exps.addEvent(experimentId, status, error ? { error } : undefined)
+      const e = exps.get(experimentId)!
+      this.bus.emit('training.finished', { experimentId, status, trainLoss: e.trainLoss, valLoss: e.valLoss, error })
       this.bus.emit('experiments.changed', { experimentId })
     }
-    const task = runTask(this.factory, { type: 'train', taskId: newTaskId(), bytesGz, config, control: control.buffer as SharedArrayBuffer }, (m) => {
+
+    const task = runTask(this.factory, {
+      type: 'train', taskId: newTaskId(), bytesGz, config, control: control.buffer as SharedArrayBuffer, resume: resumeState
+    }, (m) => {
       if (m.type === 'progress') {
         exps.writeMetrics(experimentId, m.steps)
         this.bus.emit('training.progress', {
@@ -44,38 +98,77 @@ export class TrainingManager {
           trainLoss: Number.isFinite(m.trainLoss) ? m.trainLoss : null,
           valLoss: Number.isFinite(m.valLoss) ? m.valLoss : null
         }
-        exps.writeMetrics(experimentId, m.steps, { ...point, lr: m.lr, diagnostics: m.diagnostics })
+        const checkpoints = m.checkpoint === undefined ? [] : [
+          { kind: 'last' as const, epoch: m.epoch, state: m.checkpoint },
+          ...(m.best ? [{ kind: 'best' as const, epoch: m.epoch, state: m.checkpoint }] : [])
+        ]
+        exps.writeMetrics(experimentId, m.steps, { ...point, lr: m.lr, diagnostics: m.diagnostics, seqPerSec: m.seqPerSec }, checkpoints)
         if (m.steps.length) {
           this.bus.emit('training.progress', {
             experimentId, epoch: m.epoch, epochs: config.epochs, step: 0, stepsPerEpoch: 0, totalSteps: 0,
-            elapsedSeconds: 0, etaSeconds: null, seqPerSec: null, steps: m.steps
+            elapsedSeconds: 0, etaSeconds: null, seqPerSec: m.seqPerSec, steps: m.steps
           })
         }
         this.bus.emit('training.epoch', { experimentId, ...point })
+      } else if (m.type === 'paused' || m.type === 'resumed') {
+        exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')
+        exps.addEvent(experimentId, m.type)
+        this.bus.emit('experiments.changed', { experimentId })
+      } else if (m.type === 'event') {
+        exps.addEvent(experimentId, m.kind, m.detail)
       } else if (m.type === 'done') {
-        const r = m.result
-        if (r.weights) exps.saveCheckpoint(experimentId, 'final', exps.get(experimentId)?.epochsDone ?? 0, { weights: r.weights, normalization: r.normalization })
-        finish(r.status, r.trainLoss, r.valLoss, r.error)
+        finish(m.result.status, m.result.error)
       }
     }, [bytesGz.buffer as ArrayBuffer])
-    const done = task.done.catch((e: Error) => {
-      const last = exps.get(experimentId)
-      finish('failed', last?.trainLoss ?? null, last?.valLoss ?? null, e.message)
-    }).finally(() => this.runs.delete(experimentId))
-    this.runs.set(experimentId, { control, done })
-    return done
+
+    const done = task.done
+      .catch((e: Error) => finish('failed', e.message))
+      .finally(() => {
+        this.runs.delete(experimentId)
+        this.waiters.get(experimentId)?.resolve()
+        this.waiters.delete(experimentId)
+        this.pump()
+      })
+    this.runs.set(experimentId, { control, done, paused: false })
   }
 
-  /** Asks a run to stop after its current step. Returns false when it is not running. */
+  /** Asks a run to stop after its current step (a queued run is simply dropped). */
   stop(experimentId: number): boolean {
+    const qi = this.queue.findIndex((q) => q.id === experimentId)
+    if (qi >= 0) {
+      this.queue.splice(qi, 1)
+      this.store.experiments.finish(experimentId, 'stopped', null)
+      this.bus.emit('experiments.changed', { experimentId })
+      this.waiters.get(experimentId)?.resolve()
+      this.waiters.delete(experimentId)
+      return true
+    }
     const run = this.runs.get(experimentId)
     if (!run) return false
     Atomics.store(run.control, 0, CONTROL_STOP)
+    Atomics.notify(run.control, 0)
+    return true
+  }
+
+  pause(experimentId: number): boolean {
+    const run = this.runs.get(experimentId)
+    if (!run || Atomics.load(run.control, 0) !== CONTROL_RUN) return false
+    Atomics.store(run.control, 0, CONTROL_PAUSE)
+    return true
+  }
+
+  /** Continues a paused run. */
+  unpause(experimentId: number): boolean {
+    const run = this.runs.get(experimentId)
+    if (!run || Atomics.load(run.control, 0) !== CONTROL_PAUSE) return false
+    Atomics.store(run.control, 0, CONTROL_RUN)
+    Atomics.notify(run.control, 0)
     return true
   }
 
   /** Stop every run and wait for them (used when the app quits). */
   async stopAll(): Promise<void> {
+    for (const q of [...this.queue]) this.stop(q.id)
     for (const id of this.runs.keys()) this.stop(id)
     await Promise.all([...this.runs.values()].map((r) => r.done))
   }

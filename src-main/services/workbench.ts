@@ -7,7 +7,9 @@ import {
   parseArgs, type Args, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
-import { InputError, NotFoundError } from './errors'
+import { ConflictError, InputError, NotFoundError } from './errors'
+import { buildComparison } from './compare'
+import { checkMemory, DEFAULT_MEMORY_BUDGET } from './memory'
 import { runTask, newTaskId } from './tasks'
 import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
@@ -22,6 +24,10 @@ export interface WorkbenchOptions {
   samplesDir: string
   version?: string
   store?: OpenOptions
+  /** Runs training at once (default: cores − 1, at least 1). */
+  maxConcurrent?: number
+  /** Tensor memory one run may use (default 2 GiB); bigger configs are refused before they start. */
+  memoryBudgetBytes?: number
 }
 
 /** Largest CSV accepted in one import (bytes). */
@@ -34,13 +40,13 @@ export class Workbench {
   readonly bus = new EventBus()
   readonly training: TrainingManager
   /** Runs found `running` when the store was opened (left by a crash or a kill). */
-  readonly interruptedAtStart: number
+  readonly interruptedAtStart: number[]
   private handlers: Handlers
 
   constructor(readonly opts: WorkbenchOptions) {
     this.store = Store.open(opts.dataDir, opts.store)
     this.interruptedAtStart = this.store.experiments.markInterrupted()
-    this.training = new TrainingManager(this.store, this.bus, opts.workerFactory)
+    this.training = new TrainingManager(this.store, this.bus, opts.workerFactory, opts.maxConcurrent)
     this.handlers = this.makeHandlers()
   }
 
@@ -67,17 +73,21 @@ export class Workbench {
     return this.importBytes(new Uint8Array(readFileSync(path)), basename(path), name)
   }
 
-  /** Runs the training of an experiment; resolves when it has ended. */
+  /** Resolves when the experiment's run (queued or training) has ended. */
   waitForRun(id: number): Promise<void> {
-    return this.runDone.get(id) ?? Promise.resolve()
+    return this.training.whenDone(id)
+  }
+
+  private mustGet(id: number) {
+    const e = this.store.experiments.get(id)
+    if (!e) throw new NotFoundError(`experiment ${id} does not exist`)
+    return e
   }
 
   async close(): Promise<void> {
     await this.training.stopAll()
     this.store.close()
   }
-
-  private runDone = new Map<number, Promise<void>>()
 
   private async importBytes(bytes: Uint8Array, fileName: string, name?: string): Promise<Result<'datasets.import'>> {
     let dataset: ImportedDataset | undefined
@@ -120,15 +130,80 @@ export class Workbench {
         const dataset = store.datasets.get(datasetId)
         if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
         checkColumns(dataset.columns, config.target, config.inputs)
-        const gz = store.datasets.bytesGz(datasetId)!
+        checkMemory(config, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
         const id = store.experiments.create(datasetId, name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`, config)
-        const done = this.training.start(id, config, new Uint8Array(gz))
-        this.runDone.set(id, done.finally(() => this.runDone.delete(id)))
+        this.training.enqueue(id)
         return { experimentId: id }
       },
       'experiments.stop': async ({ id }) => {
-        if (!store.experiments.get(id)) throw new NotFoundError(`experiment ${id} does not exist`)
-        return { ok: this.training.stop(id) }
+        const e = this.mustGet(id)
+        if (this.training.stop(id)) return { ok: true }
+        if (e.status === 'interrupted' || e.status === 'draft') {
+          store.experiments.finish(id, 'stopped', null)
+          this.bus.emit('experiments.changed', { experimentId: id })
+          return { ok: true }
+        }
+        return { ok: false }
+      },
+      'experiments.pause': async ({ id }) => {
+        this.mustGet(id)
+        return { ok: this.training.pause(id) }
+      },
+      'experiments.resume': async ({ id }) => {
+        const e = this.mustGet(id)
+        if (this.training.isRunning(id)) return { ok: this.training.unpause(id) }
+        if (this.training.isQueued(id)) return { ok: false }
+        if (e.status === 'completed') throw new ConflictError(`experiment ${id} has completed; duplicate it to train again`)
+        this.training.enqueue(id, e.status !== 'draft')
+        return { ok: true }
+      },
+      'experiments.delete': async ({ id }) => {
+        this.mustGet(id)
+        if (this.training.isRunning(id) || this.training.isQueued(id)) {
+          throw new ConflictError(`experiment ${id} is training; stop it before deleting it`)
+        }
+        const ok = store.experiments.delete(id)
+        this.bus.emit('experiments.changed', { experimentId: id })
+        return { ok }
+      },
+      'experiments.update': async ({ id, ...patch }) => {
+        this.mustGet(id)
+        store.experiments.update(id, patch)
+        this.bus.emit('experiments.changed', { experimentId: id })
+        return this.mustGet(id)
+      },
+      'experiments.duplicate': async ({ id, name, config, start }) => {
+        const e = this.mustGet(id)
+        const dataset = store.datasets.get(e.datasetId)!
+        const cfg = config ?? e.config
+        checkColumns(dataset.columns, cfg.target, cfg.inputs)
+        checkMemory(cfg, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
+        const newId = store.experiments.create(e.datasetId, name ?? `${e.name} (copy)`, cfg, { tags: e.tags })
+        store.experiments.addEvent(newId, 'duplicated', { from: id })
+        if (start) this.training.enqueue(newId)
+        else this.bus.emit('experiments.changed', { experimentId: newId })
+        return { experimentId: newId }
+      },
+      'experiments.repeat': async ({ id, seeds }) => {
+        const e = this.mustGet(id)
+        const groupId = e.groupId ?? e.id
+        if (e.groupId == null) store.db.prepare('UPDATE experiments SET group_id = ? WHERE id = ?').run(groupId, id)
+        const ids: number[] = []
+        for (const seed of seeds) {
+          const newId = store.experiments.create(e.datasetId, `${e.name} (seed ${seed})`, { ...e.config, seed }, { groupId, tags: e.tags })
+          store.experiments.addEvent(newId, 'repeated', { from: id, seed })
+          ids.push(newId)
+          this.training.enqueue(newId)
+        }
+        return { experimentIds: ids }
+      },
+      'experiments.compare': async ({ ids }) => {
+        if (new Set(ids).size !== ids.length) throw new InputError('ids: the same experiment is listed twice')
+        return buildComparison(ids.map((i) => {
+          const d = store.experiments.detail(i)
+          if (!d) throw new NotFoundError(`ids: experiment ${i} does not exist`)
+          return { summary: d, epochs: d.epochs, steps: d.steps, diagnostics: store.experiments.diagnostics(i) }
+        }))
       },
       'experiments.list': async () => store.experiments.list(),
       'experiments.get': async ({ id }) => {

@@ -1,58 +1,84 @@
-// Experiments table plus their per-epoch / per-step metrics and weight checkpoints.
+// Experiments table plus their per-epoch / per-step metrics, events and training-state checkpoints.
+import { deserialize, serialize } from 'node:v8'
 import type { Db } from './db'
 import type {
-  EpochPoint, ExperimentConfig, ExperimentDetail, ExperimentStatus, ExperimentSummary, StepPoint
+  EpochPoint, ExperimentConfig, ExperimentDetail, ExperimentEvent, ExperimentStatus, ExperimentSummary, StepPoint
 } from '../../src-shared/contract'
 
 interface Row {
   id: number; dataset_id: number; dataset_name: string; name: string; status: ExperimentStatus; config_json: string
   created_at: string; started_at: string | null; finished_at: string | null; epochs_done: number
   train_loss: number | null; val_loss: number | null; error: string | null
+  notes: string; tags_json: string; group_id: number | null; train_seconds: number
+  best_val_loss: number | null; seq_per_s: number | null
 }
 
 const SELECT = `SELECT e.id, e.dataset_id, d.name AS dataset_name, e.name, e.status, e.config_json, e.created_at,
-  e.started_at, e.finished_at, e.epochs_done, e.train_loss, e.val_loss, e.error
+  e.started_at, e.finished_at, e.epochs_done, e.train_loss, e.val_loss, e.error, e.notes, e.tags_json, e.group_id,
+  e.train_seconds, e.best_val_loss, e.seq_per_s
   FROM experiments e JOIN datasets d ON d.id = e.dataset_id`
 
 function toSummary(r: Row): ExperimentSummary {
   return {
     id: r.id, name: r.name, datasetId: r.dataset_id, datasetName: r.dataset_name, status: r.status,
     config: JSON.parse(r.config_json), createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
-    epochsDone: r.epochs_done, trainLoss: r.train_loss, valLoss: r.val_loss, error: r.error
+    epochsDone: r.epochs_done, trainLoss: r.train_loss, valLoss: r.val_loss, error: r.error,
+    notes: r.notes, tags: JSON.parse(r.tags_json), groupId: r.group_id, trainSeconds: r.train_seconds,
+    bestValLoss: r.best_val_loss, seqPerSec: r.seq_per_s
   }
 }
 
 /** SQLite stores NaN as NULL; keep that explicit (a NaN loss is shown as missing, never as 0). */
 const num = (x: number | null | undefined): number | null => (x == null || !Number.isFinite(x) ? null : x)
+const now = () => new Date().toISOString()
+
+export interface EpochRecord extends EpochPoint { lr?: number; diagnostics?: unknown; seqPerSec?: number | null }
+export interface CheckpointRecord { kind: 'last' | 'best'; epoch: number; state: unknown }
 
 export class ExperimentsRepo {
   private s
   constructor(private db: Db) {
     this.s = {
-      insert: db.prepare(`INSERT INTO experiments (dataset_id, name, status, config_json, created_at)
-        VALUES (@datasetId, @name, @status, @config, @createdAt)`),
+      insert: db.prepare(`INSERT INTO experiments (dataset_id, name, status, config_json, created_at, group_id, notes, tags_json)
+        VALUES (@datasetId, @name, 'draft', @config, @createdAt, @groupId, @notes, @tags)`),
       list: db.prepare(`${SELECT} ORDER BY e.id DESC`),
       get: db.prepare(`${SELECT} WHERE e.id = ?`),
       setStatus: db.prepare('UPDATE experiments SET status = @status WHERE id = @id'),
-      start: db.prepare(`UPDATE experiments SET status = 'running', started_at = @at, error = NULL WHERE id = @id`),
-      finish: db.prepare(`UPDATE experiments SET status = @status, finished_at = @at, train_loss = @trainLoss,
-        val_loss = @valLoss, error = @error WHERE id = @id`),
+      start: db.prepare(`UPDATE experiments SET status = 'running', started_at = coalesce(started_at, @at), finished_at = NULL, error = NULL WHERE id = @id`),
+      finish: db.prepare(`UPDATE experiments SET status = @status, finished_at = @at, error = @error WHERE id = @id`),
       interruptRunning: db.prepare(`UPDATE experiments SET status = 'interrupted' WHERE status IN ('running','queued','paused')`),
       epoch: db.prepare(`INSERT OR REPLACE INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds, lr, diagnostics_json)
         VALUES (@id, @epoch, @trainLoss, @valLoss, @seconds, @lr, @diagnostics)`),
-      epochSummary: db.prepare(`UPDATE experiments SET epochs_done = @epoch, train_loss = @trainLoss, val_loss = @valLoss WHERE id = @id`),
+      epochSummary: db.prepare(`UPDATE experiments SET epochs_done = @epoch, train_loss = @trainLoss, val_loss = @valLoss,
+        train_seconds = train_seconds + @seconds, seq_per_s = coalesce(@seqPerSec, seq_per_s),
+        best_val_loss = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @valLoss ELSE best_val_loss END
+        WHERE id = @id`),
       step: db.prepare('INSERT OR REPLACE INTO steps (experiment_id, step, epoch, loss) VALUES (@id, @step, @epoch, @loss)'),
       epochs: db.prepare('SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, seconds FROM epochs WHERE experiment_id = ? ORDER BY epoch'),
+      diagnostics: db.prepare('SELECT epoch, diagnostics_json FROM epochs WHERE experiment_id = ? ORDER BY epoch'),
       steps: db.prepare('SELECT step, epoch, loss FROM steps WHERE experiment_id = ? ORDER BY step'),
-      checkpoint: db.prepare(`INSERT OR REPLACE INTO checkpoints (experiment_id, kind, epoch, weights_json, created_at)
-        VALUES (@id, @kind, @epoch, @weights, @at)`),
-      getCheckpoint: db.prepare('SELECT epoch, weights_json FROM checkpoints WHERE experiment_id = ? AND kind = ?')
+      trimEpochs: db.prepare('DELETE FROM epochs WHERE experiment_id = @id AND epoch > @epoch'),
+      trimSteps: db.prepare('DELETE FROM steps WHERE experiment_id = @id AND epoch > @epoch'),
+      resetSummary: db.prepare(`UPDATE experiments SET epochs_done = @epoch,
+        train_loss = (SELECT train_loss FROM epochs WHERE experiment_id = @id AND epoch = @epoch),
+        val_loss = (SELECT val_loss FROM epochs WHERE experiment_id = @id AND epoch = @epoch),
+        best_val_loss = (SELECT min(val_loss) FROM epochs WHERE experiment_id = @id),
+        train_seconds = coalesce((SELECT sum(seconds) FROM epochs WHERE experiment_id = @id), 0) WHERE id = @id`),
+      checkpoint: db.prepare(`INSERT OR REPLACE INTO checkpoints (experiment_id, kind, epoch, state, created_at)
+        VALUES (@id, @kind, @epoch, @state, @at)`),
+      getCheckpoint: db.prepare('SELECT epoch, state FROM checkpoints WHERE experiment_id = ? AND kind = ?'),
+      update: db.prepare(`UPDATE experiments SET name = coalesce(@name, name), notes = coalesce(@notes, notes),
+        tags_json = coalesce(@tags, tags_json) WHERE id = @id`),
+      delete: db.prepare('DELETE FROM experiments WHERE id = ?'),
+      event: db.prepare('INSERT INTO events (experiment_id, at, kind, detail_json) VALUES (@id, @at, @kind, @detail)'),
+      events: db.prepare('SELECT at, kind, detail_json FROM events WHERE experiment_id = ? ORDER BY id')
     }
   }
 
-  create(datasetId: number, name: string, config: ExperimentConfig): number {
+  create(datasetId: number, name: string, config: ExperimentConfig, extra: { groupId?: number | null; notes?: string; tags?: string[] } = {}): number {
     const info = this.s.insert.run({
-      datasetId, name, status: 'draft', config: JSON.stringify(config), createdAt: new Date().toISOString()
+      datasetId, name, config: JSON.stringify(config), createdAt: now(), groupId: extra.groupId ?? null,
+      notes: extra.notes ?? '', tags: JSON.stringify(extra.tags ?? [])
     })
     return Number(info.lastInsertRowid)
   }
@@ -70,22 +96,39 @@ export class ExperimentsRepo {
     return {
       ...summary,
       epochs: this.s.epochs.all(id) as EpochPoint[],
-      steps: this.s.steps.all(id) as StepPoint[]
+      steps: this.s.steps.all(id) as StepPoint[],
+      events: this.events(id)
     }
   }
 
-  markStarted(id: number): void { this.s.start.run({ id, at: new Date().toISOString() }) }
-  setStatus(id: number, status: ExperimentStatus): void { this.s.setStatus.run({ id, status }) }
-
-  finish(id: number, status: ExperimentStatus, trainLoss: number | null, valLoss: number | null, error: string | null): void {
-    this.s.finish.run({ id, status, at: new Date().toISOString(), trainLoss: num(trainLoss), valLoss: num(valLoss), error })
+  /** Per-epoch diagnostics as the trainer reported them (JSON), for charts and comparisons. */
+  diagnostics(id: number): { epoch: number; diagnostics: unknown }[] {
+    return (this.s.diagnostics.all(id) as { epoch: number; diagnostics_json: string | null }[])
+      .map((r) => ({ epoch: r.epoch, diagnostics: r.diagnostics_json ? JSON.parse(r.diagnostics_json) : null }))
   }
 
-  /** At start-up: runs left running by a crash or a kill become `interrupted`. Returns how many. */
-  markInterrupted(): number { return this.s.interruptRunning.run().changes }
+  markStarted(id: number): void { this.s.start.run({ id, at: now() }) }
+  setStatus(id: number, status: ExperimentStatus): void { this.s.setStatus.run({ id, status }) }
 
-  /** One transaction per batch: the steps since the last write, and the epoch that just ended if any. */
-  writeMetrics(id: number, steps: StepPoint[], epoch?: EpochPoint & { lr?: number; diagnostics?: unknown }): void {
+  finish(id: number, status: ExperimentStatus, error: string | null): void {
+    this.s.finish.run({ id, status, at: now(), error })
+  }
+
+  /** At start-up: runs left running by a crash or a kill become `interrupted`. Returns their ids. */
+  markInterrupted(): number[] {
+    const ids = (this.list().filter((e) => e.status === 'running' || e.status === 'queued' || e.status === 'paused')).map((e) => e.id)
+    this.db.transaction(() => {
+      this.s.interruptRunning.run()
+      for (const id of ids) this.addEvent(id, 'interrupted', { reason: 'found running when the store was opened' })
+    })()
+    return ids
+  }
+
+  /**
+   * One transaction per batch: the steps since the last write, the epoch that just ended if any, and
+   * its checkpoint — so an epoch is either fully recorded and resumable, or not recorded at all.
+   */
+  writeMetrics(id: number, steps: StepPoint[], epoch?: EpochRecord, checkpoints: CheckpointRecord[] = []): void {
     this.db.transaction(() => {
       for (const s of steps) this.s.step.run({ id, step: s.step, epoch: s.epoch, loss: num(s.loss) })
       if (epoch) {
@@ -94,17 +137,46 @@ export class ExperimentsRepo {
           id, epoch: epoch.epoch, trainLoss, valLoss, seconds: epoch.seconds, lr: num(epoch.lr),
           diagnostics: epoch.diagnostics === undefined ? null : JSON.stringify(epoch.diagnostics)
         })
-        this.s.epochSummary.run({ id, epoch: epoch.epoch, trainLoss, valLoss })
+        this.s.epochSummary.run({ id, epoch: epoch.epoch, trainLoss, valLoss, seconds: epoch.seconds, seqPerSec: num(epoch.seqPerSec) })
+      }
+      for (const c of checkpoints) {
+        this.s.checkpoint.run({ id, kind: c.kind, epoch: c.epoch, state: serialize(c.state), at: now() })
       }
     })()
   }
 
-  saveCheckpoint(id: number, kind: 'last' | 'best' | 'final', epoch: number, weights: unknown): void {
-    this.s.checkpoint.run({ id, kind, epoch, weights: JSON.stringify(weights), at: new Date().toISOString() })
+  checkpoint(id: number, kind: 'last' | 'best'): { epoch: number; state: unknown } | undefined {
+    const r = this.s.getCheckpoint.get(id, kind) as { epoch: number; state: Buffer } | undefined
+    return r && { epoch: r.epoch, state: deserialize(r.state) }
   }
 
-  checkpoint(id: number, kind: 'last' | 'best' | 'final'): { epoch: number; weights: unknown } | undefined {
-    const r = this.s.getCheckpoint.get(id, kind) as { epoch: number; weights_json: string } | undefined
-    return r && { epoch: r.epoch, weights: JSON.parse(r.weights_json) }
+  /** Before resuming from the checkpoint of `epoch`: forget metrics recorded after it. */
+  rewindTo(id: number, epoch: number): void {
+    this.db.transaction(() => {
+      this.s.trimEpochs.run({ id, epoch })
+      this.s.trimSteps.run({ id, epoch })
+      this.s.resetSummary.run({ id, epoch })
+    })()
+  }
+
+  update(id: number, patch: { name?: string; notes?: string; tags?: string[] }): void {
+    this.db.transaction(() => {
+      this.s.update.run({ id, name: patch.name ?? null, notes: patch.notes ?? null, tags: patch.tags ? JSON.stringify(patch.tags) : null })
+      this.addEvent(id, 'edited', patch)
+    })()
+  }
+
+  /** Deletes the experiment with its metrics, events and checkpoints (ON DELETE CASCADE), in one transaction. */
+  delete(id: number): boolean {
+    return this.db.transaction(() => this.s.delete.run(id).changes > 0)()
+  }
+
+  addEvent(id: number, kind: string, detail?: unknown): void {
+    this.s.event.run({ id, at: now(), kind, detail: detail === undefined ? null : JSON.stringify(detail) })
+  }
+
+  events(id: number): ExperimentEvent[] {
+    return (this.s.events.all(id) as { at: string; kind: string; detail_json: string | null }[])
+      .map((r) => ({ at: r.at, kind: r.kind, detail: r.detail_json ? JSON.parse(r.detail_json) : null }))
   }
 }

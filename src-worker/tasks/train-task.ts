@@ -5,7 +5,7 @@ import { parseCsv } from '../../src-main/data/csv'
 import { buildWindows } from '../../src-main/data/windows'
 import { train, type TrainConfig, type TrainData } from '../trainer'
 import type { StepPoint } from '../../src-shared/contract'
-import { CONTROL_STOP, type FromWorker, type ToWorker } from '../protocol'
+import { CONTROL_PAUSE, CONTROL_STOP, type FromWorker, type ToWorker } from '../protocol'
 
 const PROGRESS_INTERVAL_MS = 100
 
@@ -35,16 +35,26 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   let pending: StepPoint[] = []
   let lastPost = 0
   let globalStep = 0
+  let pausedMs = 0
 
   const result = train(trainConfig, data, {
-    shouldStop: () => Atomics.load(control, 0) === CONTROL_STOP,
+    shouldStop: () => {
+      if (Atomics.load(control, 0) === CONTROL_PAUSE) {
+        post({ type: 'paused', taskId })
+        const t = performance.now()
+        while (Atomics.load(control, 0) === CONTROL_PAUSE) Atomics.wait(control, 0, CONTROL_PAUSE)
+        pausedMs += performance.now() - t
+        post({ type: 'resumed', taskId })
+      }
+      return Atomics.load(control, 0) === CONTROL_STOP
+    },
     onStep(s) {
       globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
       pending.push({ step: globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
       const now = performance.now()
       if (now - lastPost < PROGRESS_INTERVAL_MS) return
       lastPost = now
-      const elapsed = (now - t0) / 1000
+      const elapsed = (now - t0 - pausedMs) / 1000
       const rate = globalStep / elapsed
       post({
         type: 'progress', taskId,
@@ -57,10 +67,13 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       pending = []
     },
     onEpoch(e) {
+      const elapsed = (performance.now() - t0 - pausedMs) / 1000
       post({
         type: 'epoch', taskId, epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
-        lr: e.lr, diagnostics: e.diagnostics, steps: pending
+        lr: e.lr, diagnostics: e.diagnostics, steps: pending,
+        seqPerSec: elapsed > 0 ? (globalStep * config.batchSize) / elapsed : null
       })
+      if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
       pending = []
     }
   })

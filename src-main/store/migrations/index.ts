@@ -1,7 +1,11 @@
 // The ordered list of schema migrations; migration N brings the store to PRAGMA user_version = N.
 import * as m001 from './001-initial'
+import * as m002 from './002-lifecycle'
 
 export interface Migration { version: number; up: string }
 
-export const migrations: Migration[] = [{ version: 1, up: m001.up }]
+export const migrations: Migration[] = [
+  { version: 1, up: m001.up },
+  { version: 2, up: m002.up }
+]
 export const LATEST_VERSION = migrations[migrations.length - 1].version

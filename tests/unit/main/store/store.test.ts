@@ -31,7 +31,7 @@ describe('store', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
     const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[]
-    expect(tables.map((t) => t.name).sort()).toEqual(['checkpoints', 'datasets', 'epochs', 'experiments', 'steps'])
+    expect(tables.map((t) => t.name).sort()).toEqual(['checkpoints', 'datasets', 'epochs', 'events', 'experiments', 'steps'])
     for (const t of tables) expect(t.sql).toMatch(/STRICT$/)
     db.close()
   })
@@ -44,7 +44,7 @@ describe('store', () => {
     s.experiments.markStarted(ex)
     s.experiments.writeMetrics(ex, [{ step: 1, epoch: 1, loss: 0.5 }, { step: 2, epoch: 1, loss: NaN }],
       { epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 })
-    s.experiments.finish(ex, 'completed', 0.4, 0.6, null)
+    s.experiments.finish(ex, "completed", null)
     s.close()
     s = Store.open(d)
     const detail = s.experiments.detail(ex)!
@@ -63,7 +63,7 @@ describe('store', () => {
     s.experiments.markStarted(ex)
     s.close()
     s = Store.open(d)
-    expect(s.experiments.markInterrupted()).toBe(1)
+    expect(s.experiments.markInterrupted()).toEqual([ex])
     expect(s.experiments.get(ex)!.status).toBe('interrupted')
     s.close()
   })
