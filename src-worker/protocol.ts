@@ -41,13 +41,26 @@ export interface EpochMessage {
   best?: boolean
 }
 
+/** What is needed to use a trained model again: export, inference, re-import. */
+export interface SavedModel {
+  /** PyTorch-layout weights (names, shapes, gate order as in shared/fixtures/README.md). */
+  weights: Record<string, unknown>
+  /** The engine's training configuration (cell, sizes, optimizer…) and the data's shapes. */
+  trainConfig: unknown
+  data: { mapping: string; task: string; inputSize: number; outputSize: number; tx: number; ty: number }
+  /** Column order and normalisation of inputs and target, fitted on the training split. */
+  inputs: string[]
+  target: string
+  normalization: { input: unknown; target: unknown }
+}
+
 export interface TrainedModel {
   status: 'completed' | 'stopped' | 'failed'
   error: string | null
   trainLoss: number | null
   valLoss: number | null
-  weights: unknown
-  normalization: unknown
+  /** Absent when training failed before any weights existed. */
+  model: SavedModel | null
 }
 
 export type FromWorker =

@@ -72,10 +72,10 @@ export class TrainingManager {
 
     const control = new Int32Array(new SharedArrayBuffer(4))
     let finished = false
-    const finish = (status: 'completed' | 'stopped' | 'failed', error: string | null) => {
+    const finish = (status: 'completed' | 'stopped' | 'failed', error: string | null, model?: unknown) => {
       if (finished) return
       finished = true
-      exps.finish(experimentId, status, error)
+      exps.finish(experimentId, status, error, model)
       exps.addEvent(experimentId, status, error ? { error } : undefined)
       const e = exps.get(experimentId)!
       this.bus.emit('training.finished', { experimentId, status, trainLoss: e.trainLoss, valLoss: e.valLoss, error })
@@ -117,7 +117,7 @@ export class TrainingManager {
       } else if (m.type === 'event') {
         exps.addEvent(experimentId, m.kind, m.detail)
       } else if (m.type === 'done') {
-        finish(m.result.status, m.result.error)
+        finish(m.result.status, m.result.error, m.result.model ?? undefined)
       }
     }, [bytesGz.buffer as ArrayBuffer])
 

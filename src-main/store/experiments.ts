@@ -33,7 +33,8 @@ const num = (x: number | null | undefined): number | null => (x == null || !Numb
 const now = () => new Date().toISOString()
 
 export interface EpochRecord extends EpochPoint { lr?: number; diagnostics?: unknown; seqPerSec?: number | null }
-export interface CheckpointRecord { kind: 'last' | 'best'; epoch: number; state: unknown }
+export type CheckpointKind = 'last' | 'best' | 'final'
+export interface CheckpointRecord { kind: CheckpointKind; epoch: number; state: unknown }
 
 export class ExperimentsRepo {
   private s
@@ -110,8 +111,15 @@ export class ExperimentsRepo {
   markStarted(id: number): void { this.s.start.run({ id, at: now() }) }
   setStatus(id: number, status: ExperimentStatus): void { this.s.setStatus.run({ id, status }) }
 
-  finish(id: number, status: ExperimentStatus, error: string | null): void {
-    this.s.finish.run({ id, status, at: now(), error })
+  /** Ends a run; with `model`, the trained model is kept as the 'final' checkpoint in the same transaction. */
+  finish(id: number, status: ExperimentStatus, error: string | null, model?: unknown): void {
+    this.db.transaction(() => {
+      this.s.finish.run({ id, status, at: now(), error })
+      if (model !== undefined) {
+        const epoch = this.get(id)?.epochsDone ?? 0
+        this.s.checkpoint.run({ id, kind: 'final', epoch, state: serialize(model), at: now() })
+      }
+    })()
   }
 
   /** At start-up: runs left running by a crash or a kill become `interrupted`. Returns their ids. */
@@ -145,7 +153,7 @@ export class ExperimentsRepo {
     })()
   }
 
-  checkpoint(id: number, kind: 'last' | 'best'): { epoch: number; state: unknown } | undefined {
+  checkpoint(id: number, kind: CheckpointKind): { epoch: number; state: unknown } | undefined {
     const r = this.s.getCheckpoint.get(id, kind) as { epoch: number; state: Buffer } | undefined
     return r && { epoch: r.epoch, state: deserialize(r.state) }
   }

@@ -83,8 +83,14 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       status: result.status, error: result.error ?? null,
       trainLoss: Number.isFinite(result.trainLoss) ? result.trainLoss : null,
       valLoss: Number.isFinite(result.valLoss) ? result.valLoss : null,
-      weights: result.weights,
-      normalization: { input: windows.inputNorm, target: windows.targetNorm }
+      model: Object.keys(result.weights).length ? {
+        weights: result.weights,
+        trainConfig,
+        data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty },
+        inputs: windows.inputNorm.columns,
+        target: config.target,
+        normalization: { input: windows.inputNorm, target: windows.targetNorm }
+      } : null
     }
   })
 }

@@ -1,6 +1,6 @@
 // Migration 2: the experiment lifecycle — notes, tags, seed groups, timing; an events log (pause,
 // resume, edits, clipping, NaN); checkpoints become full training states (weights, optimizer, RNG,
-// data position) stored as one BLOB.
+// data position) stored as one BLOB; 'final' holds the trained model (weights, normalisation, shapes).
 export const up = `
 ALTER TABLE experiments ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 ALTER TABLE experiments ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]';
@@ -21,7 +21,7 @@ CREATE INDEX events_experiment ON events(experiment_id, id);
 DROP TABLE checkpoints;
 CREATE TABLE checkpoints (
   experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
-  kind TEXT NOT NULL CHECK (kind IN ('last','best')),
+  kind TEXT NOT NULL CHECK (kind IN ('last','best','final')),
   epoch INTEGER NOT NULL,
   state BLOB NOT NULL,
   created_at TEXT NOT NULL,
