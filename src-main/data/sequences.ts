@@ -1,0 +1,738 @@
+/**
+ * Sequence builders for every mapping. All return sample-major Float32Arrays in the WindowedData convention:
+ *   x: (n, tx, I)  — or (n, tx) token ids when `inputEncoding` is 'token-ids' (then I = vocabulary size)
+ *   y: regression (n, ty, O) / classification or tokens (n, ty) class / token ids as floats
+ *   mask: (n, ty) 1 = real step, 0 = padding (only for variable-length outputs)
+ *   lengths: (n) real input steps (sequences are left-aligned and padded at the end)
+ * Normalisers and vocabularies are fitted on the training split only. Splits: chronological for one long
+ * series (windows never cross the boundary), random by sequence/row with a seed otherwise.
+ */
+import type { ParsedTable } from './csv'
+import { parseDatetime } from './csv'
+import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
+import {
+  applyMissingPolicy, checkFraction, checkInt, columnIndex, lineOfRow, numericColumn, trainRowsOf, windowStarts,
+  type MissingPolicy
+} from './windows'
+
+export type Mapping = 'many-to-one' | 'seq2seq' | 'many-to-many' | 'one-to-many' | 'one-to-one'
+export type Task = 'regression' | 'classification'
+
+export interface SequenceSplit {
+  n: number
+  x: Float32Array
+  y: Float32Array
+  /** (n, ty): 1 = real target step, 0 = padding */
+  mask?: Float32Array
+  /** (n): real input steps of each sample */
+  lengths?: Int32Array
+  /** seq2seq / generation with tokens: decoder input for teacher forcing, (n, ty) = <bos> + y shifted right */
+  yIn?: Float32Array
+  /** grouped data: the sequence id of each sample */
+  ids?: string[]
+  /** the data row (0-based) each one-to-one / text sample comes from */
+  rows?: Int32Array
+}
+
+export interface SamplePreview {
+  /** tx rows of I values (token ids for token inputs), padding left out */
+  x: number[][]
+  /** ty rows of O values (regression) or ty class / token ids */
+  y: number[][] | number[]
+  xText?: string
+  yText?: string
+  label?: string
+}
+
+export interface SequenceData {
+  mapping: Mapping
+  task: Task
+  inputSize: number
+  outputSize: number
+  tx: number
+  ty: number
+  inputEncoding: 'values' | 'token-ids'
+  train: SequenceSplit
+  val: SequenceSplit
+  inputNorm: Normalizer
+  targetNorm: Normalizer
+  /** classification: class id k means classes[k] */
+  classes?: string[]
+  /** one-to-many generation: one-hot position k of x means conditions[k] */
+  conditions?: string[]
+  /** token ids: id k means vocab[k]; ids 0..3 are <pad> <unk> <bos> <eos> */
+  inputVocab?: string[]
+  targetVocab?: string[]
+  shapes: { x: number[]; y: number[]; mask?: number[] }
+  preview: SamplePreview[]
+  warnings: string[]
+}
+
+export interface RandomSplit {
+  /** share of sequences / rows for validation (default 0.2) */
+  valFraction?: number
+  /** seed of the shuffle (default 1) */
+  seed?: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+/** mulberry32: small seeded PRNG in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Seeded random split of n items: [train indices, val indices], each sorted ascending. */
+export function randomSplit(n: number, valFraction: number, seed: number): [number[], number[]] {
+  const idx = Array.from({ length: n }, (_, k) => k)
+  const r = rng(seed)
+  for (let k = n - 1; k > 0; k--) {
+    const j = Math.floor(r() * (k + 1))
+    const t = idx[k]!
+    idx[k] = idx[j]!
+    idx[j] = t
+  }
+  let nVal = Math.round(n * valFraction)
+  if (valFraction > 0 && nVal === 0 && n >= 2) nVal = 1
+  if (nVal >= n) nVal = n - 1
+  const val = idx.slice(0, nVal).sort((a, b) => a - b)
+  const train = idx.slice(nVal).sort((a, b) => a - b)
+  return [train, val]
+}
+
+function stringColumn(table: ParsedTable, name: string, role: string): (string | null)[] {
+  const k = columnIndex(table, name, role)
+  const v = table.values[k]!
+  if (v instanceof Float64Array) return Array.from(v, (x) => (Number.isNaN(x) ? null : String(x)))
+  return v
+}
+
+interface TargetInfo {
+  task: Task
+  /** regression: one numeric column per output; classification: class id per row (NaN = missing) */
+  cols: Float64Array[]
+  classes?: string[]
+}
+
+/** Numeric target columns -> regression; a categorical/text/id target (or task 'classification') -> class ids. */
+function resolveTargets(table: ParsedTable, targets: string[], task?: Task): TargetInfo {
+  if (targets.length === 0) throw new Error('no target column chosen')
+  const kinds = targets.map((t) => table.values[columnIndex(table, t, 'target')] instanceof Float64Array)
+  const cls = task === 'classification' || (task === undefined && !kinds[0])
+  if (!cls) return { task: 'regression', cols: targets.map((t) => numericColumn(table, t, 'target')) }
+  if (targets.length !== 1) throw new Error(`classification takes one target column (got ${targets.length})`)
+  const v = stringColumn(table, targets[0]!, 'target')
+  const classes = [...new Set(v.filter((s): s is string => s !== null))].sort()
+  if (classes.length < 2) throw new Error(`target column "${targets[0]}" has ${classes.length} class${classes.length === 1 ? '' : 'es'}; classification needs at least 2`)
+  const id = new Map(classes.map((c, k) => [c, k]))
+  const col = new Float64Array(v.length)
+  for (let r = 0; r < v.length; r++) col[r] = v[r] === null ? NaN : id.get(v[r]!)!
+  return { task: 'classification', cols: [col], classes }
+}
+
+function normFor(kind: NormKind, names: string[], cols: Float64Array[], rows: ArrayLike<number>): Normalizer {
+  return kind === 'none' ? identityNormalizer(names) : fitNormalizer(kind, names, cols, rows)
+}
+
+function shapesOf(n: number, tx: number, I: number, ty: number, O: number, tokensIn: boolean, cls: boolean, masked: boolean) {
+  const s: SequenceData['shapes'] = { x: tokensIn ? [n, tx] : [n, tx, I], y: cls ? [n, ty] : [n, ty, O] }
+  if (masked) s.mask = [n, ty]
+  return s
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e4) / 1e4
+}
+
+/** A few (X, Y) pairs of a split, padding left out. */
+function previewOf(s: SequenceSplit, tx: number, I: number, ty: number, O: number, cls: boolean, count = 3): SamplePreview[] {
+  const out: SamplePreview[] = []
+  for (let k = 0; k < Math.min(count, s.n); k++) {
+    const len = s.lengths ? s.lengths[k]! : tx
+    const x: number[][] = []
+    for (let t = 0; t < len; t++) x.push(Array.from(s.x.subarray((k * tx + t) * I, (k * tx + t + 1) * I), round))
+    let yl = ty
+    if (s.mask) { yl = 0; for (let t = 0; t < ty; t++) if (s.mask[k * ty + t]) yl = t + 1 }
+    const y = cls
+      ? Array.from(s.y.subarray(k * ty, k * ty + yl))
+      : Array.from({ length: yl }, (_, t) => Array.from(s.y.subarray((k * ty + t) * O, (k * ty + t + 1) * O), round))
+    out.push({ x, y })
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. one long series: sliding windows
+
+export interface SeriesSpec {
+  mapping: 'many-to-one' | 'seq2seq' | 'many-to-many'
+  /** regression: one or more numeric columns; classification: one categorical column */
+  targets: string[]
+  /** numeric input columns; empty = the targets (regression only) */
+  inputs: string[]
+  /** lookback Tx */
+  window: number
+  /** seq2seq: Ty target steps after the window (default 1; many-to-one always 1) */
+  horizon?: number
+  stride?: number
+  /** rows between the end of the window and the first target row (default 0) */
+  gap?: number
+  /** many-to-many: target of input step t is row start + t + shift (default 1 for regression = next value, 0 for classification = same row) */
+  shift?: number
+  task?: Task
+  missing?: MissingPolicy
+  normalize?: NormKind
+}
+
+export function buildSeriesWindows(
+  table: ParsedTable, spec: SeriesSpec, split: { valFraction?: number; gap?: number } = {}
+): SequenceData {
+  const W = checkInt(spec.window, 'window', 1, 1)
+  const stride = checkInt(spec.stride, 'stride', 1, 1)
+  const gap = checkInt(spec.gap, 'gap', 0, 0)
+  const vf = checkFraction(split.valFraction, 0.2)
+  const sgap = checkInt(split.gap, 'split gap', 0, 0)
+  const tgt = resolveTargets(table, spec.targets, spec.task)
+  const cls = tgt.task === 'classification'
+  const H = spec.mapping === 'many-to-one' ? 1 : spec.mapping === 'seq2seq' ? checkInt(spec.horizon, 'horizon', 1, 1) : W
+  const shift = spec.mapping === 'many-to-many' ? checkInt(spec.shift, 'shift', 0, cls ? 0 : 1) : 0
+  const inputs = spec.inputs.length ? spec.inputs : cls ? [] : spec.targets
+  if (inputs.length === 0) throw new Error('choose at least one numeric input column for a classification target')
+  if (new Set(inputs).size !== inputs.length) throw new Error('an input column is listed twice')
+  const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
+  const T = table.rowCount
+  // rows one window covers, and where its targets start
+  const span = spec.mapping === 'many-to-many' ? W + shift : W + gap + H
+  const yStart = spec.mapping === 'many-to-many' ? shift : W + gap
+  const B = vf > 0 ? Math.floor(T * (1 - vf)) : T
+  if (B < span) throw new Error(`too few rows: ${T} rows give ${B} training rows, but one window needs ${span} rows`)
+  if (vf > 0 && T - B - sgap < span) {
+    throw new Error(`too few rows for validation: ${T - B - sgap} validation rows, but one window needs ${span} rows`)
+  }
+  const names = [...spec.targets, ...inputs]
+  const policy = spec.missing ?? 'report'
+  // a class id cannot be filled with a mean: classification targets only support report / drop / ffill
+  const { cols, bad } = applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], cls && policy === 'mean' ? 'report' : policy, B)
+  const tCols = cols.slice(0, tgt.cols.length)
+  const iCols = cols.slice(tgt.cols.length)
+  const trainStarts = windowStarts(0, B, span, stride, bad)
+  const valStarts = vf > 0 ? windowStarts(B + sgap, T, span, stride, bad) : []
+  if (trainStarts.length === 0) throw new Error('no complete training window')
+  const kind = spec.normalize ?? 'zscore'
+  const trainRows = trainRowsOf(B, bad)
+  const inputNorm = normFor(kind, inputs, iCols, trainRows)
+  const targetNorm = cls ? identityNormalizer(spec.targets) : normFor(kind, spec.targets, tCols, trainRows)
+  const I = inputs.length
+  const O = cls ? tgt.classes!.length : spec.targets.length
+  const Oy = cls ? 1 : O
+  const make = (starts: number[]): SequenceSplit => {
+    const n = starts.length
+    const x = new Float32Array(n * W * I)
+    const y = new Float32Array(n * H * Oy)
+    for (let k = 0; k < n; k++) {
+      const s = starts[k]!
+      let o = k * W * I
+      for (let t = 0; t < W; t++) for (let i = 0; i < I; i++) x[o++] = (iCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
+      o = k * H * Oy
+      for (let h = 0; h < H; h++) {
+        for (let j = 0; j < Oy; j++) y[o++] = (tCols[j]![s + yStart + h]! - targetNorm.a[j]!) / targetNorm.b[j]!
+      }
+    }
+    return { n, x, y }
+  }
+  const train = make(trainStarts)
+  const val = make(valStarts)
+  const res: SequenceData = {
+    mapping: spec.mapping, task: tgt.task, inputSize: I, outputSize: O, tx: W, ty: H, inputEncoding: 'values',
+    train, val, inputNorm, targetNorm,
+    shapes: shapesOf(train.n, W, I, H, O, false, cls, false),
+    preview: previewOf(train, W, I, H, Oy, cls),
+    warnings: []
+  }
+  if (cls) res.classes = tgt.classes!
+  return res
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. grouped rows: one sequence per id
+
+export interface GroupedSpec {
+  /** 'many-to-one': one label per sequence (classification or regression); 'many-to-many': a target per step */
+  mapping: 'many-to-one' | 'many-to-many'
+  idColumn: string
+  /** numeric or datetime column giving the order inside a sequence; default: file order */
+  orderColumn?: string
+  inputs: string[]
+  target: string
+  task?: Task
+  /** longer sequences keep their LAST maxLength steps (default: no limit, padded to the longest) */
+  maxLength?: number
+  /** what to do with two rows of one sequence at the same time (default 'report' = refuse) */
+  duplicates?: 'report' | 'keep'
+  missing?: MissingPolicy
+  normalize?: NormKind
+}
+
+export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, split: RandomSplit = {}): SequenceData {
+  const vf = checkFraction(split.valFraction, 0.2)
+  const ids = stringColumn(table, spec.idColumn, 'sequence id')
+  const T = table.rowCount
+  const warnings: string[] = []
+  // order keys
+  let order: Float64Array | null = null
+  if (spec.orderColumn) {
+    const k = columnIndex(table, spec.orderColumn, 'order')
+    const v = table.values[k]!
+    if (v instanceof Float64Array) order = v
+    else {
+      order = new Float64Array(T)
+      for (let r = 0; r < T; r++) {
+        const ms = v[r] === null ? NaN : parseDatetime(v[r]!)
+        if (Number.isNaN(ms)) {
+          throw new Error(`line ${lineOfRow(table, r)}, column "${spec.orderColumn}": ${v[r] === null ? 'missing order value' : `"${v[r]}" is not a number or a date/time`}`)
+        }
+        order[r] = ms
+      }
+    }
+    for (let r = 0; r < T; r++) {
+      if (Number.isNaN(order[r]!)) throw new Error(`line ${lineOfRow(table, r)}, column "${spec.orderColumn}": missing order value`)
+    }
+  }
+  // group rows by id (interleaved ids are fine), in first-appearance order
+  const groups = new Map<string, number[]>()
+  for (let r = 0; r < T; r++) {
+    const id = ids[r]
+    if (id === null || id === undefined) throw new Error(`line ${lineOfRow(table, r)}, column "${spec.idColumn}": missing sequence id`)
+    let g = groups.get(id)
+    if (!g) groups.set(id, (g = []))
+    g.push(r)
+  }
+  if (groups.size < 2 && vf > 0) throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
+  let unsorted = 0
+  if (order) {
+    for (const [id, g] of groups) {
+      let sorted = true
+      for (let k = 1; k < g.length; k++) if (order[g[k]!]! < order[g[k - 1]!]!) { sorted = false; break }
+      if (!sorted) {
+        unsorted++
+        g.sort((a, b) => order![a]! - order![b]! || a - b)
+      }
+      for (let k = 1; k < g.length; k++) {
+        if (order[g[k]!] === order[g[k - 1]!] && (spec.duplicates ?? 'report') === 'report') {
+          throw new Error(
+            `line ${lineOfRow(table, g[k]!)}, column "${spec.orderColumn}": sequence "${id}" has two rows at the same time (also line ${lineOfRow(table, g[k - 1]!)}); remove one or allow duplicates`
+          )
+        }
+      }
+    }
+    if (unsorted) warnings.push(`${unsorted} sequence${unsorted === 1 ? ' was' : 's were'} not in time order and ${unsorted === 1 ? 'was' : 'were'} sorted by "${spec.orderColumn}"`)
+  }
+  const groupIds = [...groups.keys()]
+  const [trIdx, vaIdx] = vf > 0 ? randomSplit(groupIds.length, vf, split.seed ?? 1) : [groupIds.map((_, k) => k), []]
+  const trainRowList: number[] = []
+  for (const k of trIdx) trainRowList.push(...groups.get(groupIds[k]!)!)
+  const inputs = spec.inputs
+  if (inputs.length === 0) throw new Error('choose at least one numeric input column')
+  const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
+  const tgt = resolveTargets(table, [spec.target], spec.task)
+  const cls = tgt.task === 'classification'
+  // missing values: report / drop rows / ffill inside the sequence / training mean
+  const policy = spec.missing ?? 'report'
+  const all = [...tgt.cols, ...inRaw]
+  const names = [spec.target, ...inputs]
+  if (policy === 'report' || (cls && policy === 'mean')) applyMissingPolicy(table, names, all, 'report', 0)
+  const cols = all.map((c) => c.slice())
+  const dropRow = new Uint8Array(T)
+  if (policy === 'drop') {
+    for (const c of cols) for (let r = 0; r < T; r++) if (Number.isNaN(c[r]!)) dropRow[r] = 1
+  } else if (policy === 'ffill') {
+    for (const c of cols) {
+      for (const g of groups.values()) {
+        let last = NaN
+        for (const r of g) if (!Number.isNaN(c[r]!)) { last = c[r]!; break }
+        for (const r of g) { if (Number.isNaN(c[r]!)) c[r] = last; else last = c[r]! }
+      }
+    }
+    for (let j = 0; j < cols.length; j++) {
+      for (let r = 0; r < T; r++) {
+        if (Number.isNaN(cols[j]![r]!)) throw new Error(`column "${names[j]}": sequence "${ids[r]}" has no value to fill from`)
+      }
+    }
+  } else if (policy === 'mean') {
+    for (let j = 0; j < cols.length; j++) {
+      const c = cols[j]!
+      let s = 0, n = 0
+      for (const r of trainRowList) if (!Number.isNaN(c[r]!)) { s += c[r]!; n++ }
+      if (n === 0) throw new Error(`column "${names[j]}": every training value is missing; cannot fill with the mean`)
+      for (let r = 0; r < T; r++) if (Number.isNaN(c[r]!)) c[r] = s / n
+    }
+  }
+  const tCol = cols[0]!
+  const iCols = cols.slice(1)
+  const seqRows = (id: string): number[] => {
+    let g = groups.get(id)!
+    if (policy === 'drop') g = g.filter((r) => !dropRow[r])
+    if (spec.maxLength !== undefined && g.length > spec.maxLength) g = g.slice(g.length - spec.maxLength)
+    return g
+  }
+  if (spec.maxLength !== undefined) checkInt(spec.maxLength, 'maxLength', 1, 1)
+  const trainRows = trIdx.flatMap((k) => seqRows(groupIds[k]!))
+  const kind = spec.normalize ?? 'zscore'
+  const inputNorm = normFor(kind, inputs, iCols, trainRows)
+  const targetNorm = cls ? identityNormalizer([spec.target]) : normFor(kind, [spec.target], [tCol], trainRows)
+  let tx = 0
+  for (const id of groupIds) tx = Math.max(tx, seqRows(id).length)
+  if (tx === 0) throw new Error('every sequence is empty after dropping rows with missing values')
+  const I = inputs.length
+  const O = cls ? tgt.classes!.length : 1
+  const ty = spec.mapping === 'many-to-one' ? 1 : tx
+  let labelChanges = 0
+  const make = (idx: number[]): SequenceSplit => {
+    const list = idx.map((k) => groupIds[k]!).filter((id) => seqRows(id).length > 0)
+    const n = list.length
+    const x = new Float32Array(n * tx * I)
+    const y = new Float32Array(n * ty)
+    const lengths = new Int32Array(n)
+    const mask = spec.mapping === 'many-to-many' ? new Float32Array(n * ty) : undefined
+    list.forEach((id, k) => {
+      const g = seqRows(id)
+      lengths[k] = g.length
+      g.forEach((r, t) => {
+        for (let i = 0; i < I; i++) x[(k * tx + t) * I + i] = (iCols[i]![r]! - inputNorm.a[i]!) / inputNorm.b[i]!
+        if (mask) {
+          y[k * ty + t] = (tCol[r]! - targetNorm.a[0]!) / targetNorm.b[0]!
+          mask[k * ty + t] = 1
+        }
+      })
+      if (!mask) {
+        const last = g[g.length - 1]!
+        y[k] = (tCol[last]! - targetNorm.a[0]!) / targetNorm.b[0]!
+        if (g.some((r) => tCol[r] !== tCol[last])) labelChanges++
+      }
+    })
+    const s: SequenceSplit = { n, x, y, lengths, ids: list }
+    if (mask) s.mask = mask
+    return s
+  }
+  const train = make(trIdx)
+  const val = make(vaIdx)
+  if (labelChanges) warnings.push(`${labelChanges} sequence${labelChanges === 1 ? '' : 's'} change${labelChanges === 1 ? 's' : ''} label over time; the label of the last row is used`)
+  const res: SequenceData = {
+    mapping: spec.mapping, task: tgt.task, inputSize: I, outputSize: O, tx, ty, inputEncoding: 'values',
+    train, val, inputNorm, targetNorm,
+    shapes: shapesOf(train.n, tx, I, ty, O, false, cls, spec.mapping === 'many-to-many'),
+    preview: previewOf(train, tx, I, ty, 1, cls),
+    warnings
+  }
+  if (cls) res.classes = tgt.classes!
+  return res
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. text columns: tokens with a vocabulary from the training split
+
+export const SPECIAL_TOKENS = ['<pad>', '<unk>', '<bos>', '<eos>'] as const
+export const PAD = 0, UNK = 1, BOS = 2, EOS = 3
+
+export function tokenize(text: string, tokens: 'char' | 'word'): string[] {
+  return tokens === 'char' ? Array.from(text) : text.split(/\s+/).filter((t) => t.length > 0)
+}
+
+/** Vocabulary: the special tokens, then training tokens by falling frequency (ties in code-point order). */
+export function buildVocab(texts: Iterable<string[]>, minCount = 1): string[] {
+  const freq = new Map<string, number>()
+  for (const toks of texts) for (const t of toks) freq.set(t, (freq.get(t) ?? 0) + 1)
+  const list = [...freq].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  return [...SPECIAL_TOKENS, ...list.map(([t]) => t)]
+}
+
+export interface TextSpec {
+  /** 'classify': text + label -> many-to-one; 'translate': source + target text -> seq2seq;
+   *  'generate': one column of items -> one-to-many (optionally conditioned on a category) */
+  kind: 'classify' | 'translate' | 'generate'
+  /** the text column (classify), the source text (translate) or the items (generate) */
+  text: string
+  /** classify: label column (categorical -> classification, numeric -> regression); translate: target text column */
+  target?: string
+  /** generate: optional categorical column the generation is conditioned on */
+  condition?: string
+  tokens?: 'char' | 'word'
+  /** longer token sequences are cut (and counted in the warnings); default: the longest in the training split */
+  maxLength?: number
+  minCount?: number
+  normalize?: NormKind
+  task?: Task
+}
+
+export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: RandomSplit = {}): SequenceData {
+  const vf = checkFraction(split.valFraction, 0.2)
+  const mode = spec.tokens ?? 'char'
+  const warnings: string[] = []
+  const textCol = stringColumn(table, spec.text, 'text')
+  const T = table.rowCount
+  // rows with a missing text (or target) are skipped and reported
+  const needed: (string | null)[][] = [textCol]
+  let targetText: (string | null)[] | null = null
+  let tgt: TargetInfo | null = null
+  if (spec.kind === 'classify') {
+    if (!spec.target) throw new Error('text classification needs a label column (target)')
+    tgt = resolveTargets(table, [spec.target], spec.task)
+  } else if (spec.kind === 'translate') {
+    if (!spec.target) throw new Error('seq2seq on text needs a target text column')
+    targetText = stringColumn(table, spec.target, 'target text')
+    needed.push(targetText)
+  }
+  let condCol: (string | null)[] | null = null
+  if (spec.kind === 'generate' && spec.condition) {
+    condCol = stringColumn(table, spec.condition, 'condition')
+    needed.push(condCol)
+  }
+  const usable: number[] = []
+  let skipped = 0
+  const skippedLines: number[] = []
+  for (let r = 0; r < T; r++) {
+    const ok = needed.every((c) => c[r] !== null && c[r] !== '') && (!tgt || !Number.isNaN(tgt.cols[0]![r]!))
+    if (ok) usable.push(r)
+    else {
+      skipped++
+      if (skippedLines.length < 5) skippedLines.push(lineOfRow(table, r))
+    }
+  }
+  if (skipped) warnings.push(`${skipped} row${skipped === 1 ? '' : 's'} with a missing text or target skipped (line${skipped === 1 ? '' : 's'} ${skippedLines.join(', ')}${skipped > 5 ? ', …' : ''})`)
+  if (usable.length < (vf > 0 ? 2 : 1)) throw new Error(`too few rows with text: ${usable.length}`)
+  const [trI, vaI] = vf > 0 ? randomSplit(usable.length, vf, split.seed ?? 1) : [usable.map((_, k) => k), []]
+  const trRows = trI.map((k) => usable[k]!)
+  const vaRows = vaI.map((k) => usable[k]!)
+  const toks = new Map<number, string[]>()
+  const tokOf = (col: (string | null)[], r: number, key: number): string[] => {
+    let t = toks.get(key)
+    if (!t) toks.set(key, (t = tokenize(col[r]!, mode)))
+    return t
+  }
+  const srcTok = (r: number) => tokOf(textCol, r, r)
+  const tgtTok = (r: number) => tokOf(targetText!, r, T + r)
+  const maxLen = spec.maxLength !== undefined ? checkInt(spec.maxLength, 'maxLength', 1, 1) : undefined
+  const inVocab = buildVocab(trRows.map(srcTok), spec.minCount ?? 1)
+  const inId = new Map(inVocab.map((t, k) => [t, k]))
+  const encode = (t: string[], ids: Map<string, number>) => t.map((s) => ids.get(s) ?? UNK)
+  let cut = 0
+  const clip = (a: number[], L: number): number[] => {
+    if (a.length > L) { cut++; return a.slice(0, L) }
+    return a
+  }
+
+  if (spec.kind === 'classify') {
+    const longest = Math.max(1, ...trRows.map((r) => srcTok(r).length))
+    const tx = maxLen ?? longest
+    const cls = tgt!.task === 'classification'
+    const targetNorm = cls ? identityNormalizer([spec.target!]) : normFor(spec.normalize ?? 'zscore', [spec.target!], tgt!.cols, trRows)
+    const make = (rows: number[]): SequenceSplit => {
+      const n = rows.length
+      const x = new Float32Array(n * tx)
+      const y = new Float32Array(n)
+      const lengths = new Int32Array(n)
+      rows.forEach((r, k) => {
+        const ids = clip(encode(srcTok(r), inId), tx)
+        x.set(ids, k * tx)
+        lengths[k] = ids.length
+        y[k] = (tgt!.cols[0]![r]! - targetNorm.a[0]!) / targetNorm.b[0]!
+      })
+      return { n, x, y, lengths, rows: Int32Array.from(rows) }
+    }
+    const train = make(trRows)
+    const val = make(vaRows)
+    if (cut) warnings.push(`${cut} text${cut === 1 ? '' : 's'} longer than ${tx} tokens cut`)
+    const res: SequenceData = {
+      mapping: 'many-to-one', task: tgt!.task, inputSize: inVocab.length, outputSize: cls ? tgt!.classes!.length : 1,
+      tx, ty: 1, inputEncoding: 'token-ids', train, val,
+      inputNorm: identityNormalizer([]), targetNorm, inputVocab: inVocab,
+      shapes: shapesOf(train.n, tx, 1, 1, 1, true, cls, false),
+      preview: textPreview(train, tx, 1, inVocab, null, mode, cls ? tgt!.classes! : null),
+      warnings
+    }
+    if (cls) res.classes = tgt!.classes!
+    return res
+  }
+
+  // outputs are token sequences: <eos>-terminated, padded, masked; yIn = <bos> + y shifted right
+  const outTok = spec.kind === 'translate' ? tgtTok : srcTok
+  const outVocab = spec.kind === 'translate' ? buildVocab(trRows.map(tgtTok), spec.minCount ?? 1) : inVocab
+  const outId = new Map(outVocab.map((t, k) => [t, k]))
+  const ty = (maxLen ?? Math.max(1, ...trRows.map((r) => outTok(r).length))) + 1
+  const fillOut = (k: number, r: number, y: Float32Array, yIn: Float32Array, mask: Float32Array) => {
+    const ids = clip(encode(outTok(r), outId), ty - 1)
+    ids.push(EOS)
+    yIn[k * ty] = BOS
+    ids.forEach((id, t) => {
+      y[k * ty + t] = id
+      mask[k * ty + t] = 1
+      if (t + 1 < ty) yIn[k * ty + t + 1] = id
+    })
+  }
+  if (spec.kind === 'translate') {
+    const tx = maxLen ?? Math.max(1, ...trRows.map((r) => srcTok(r).length))
+    const make = (rows: number[]): SequenceSplit => {
+      const n = rows.length
+      const x = new Float32Array(n * tx), y = new Float32Array(n * ty), yIn = new Float32Array(n * ty), mask = new Float32Array(n * ty)
+      const lengths = new Int32Array(n)
+      rows.forEach((r, k) => {
+        const ids = clip(encode(srcTok(r), inId), tx)
+        x.set(ids, k * tx)
+        lengths[k] = ids.length
+        fillOut(k, r, y, yIn, mask)
+      })
+      return { n, x, y, yIn, mask, lengths, rows: Int32Array.from(rows) }
+    }
+    const train = make(trRows)
+    const val = make(vaRows)
+    if (cut) warnings.push(`${cut} text${cut === 1 ? '' : 's'} cut to the maximum length`)
+    return {
+      mapping: 'seq2seq', task: 'classification', inputSize: inVocab.length, outputSize: outVocab.length, tx, ty,
+      inputEncoding: 'token-ids', train, val, inputNorm: identityNormalizer([]), targetNorm: identityNormalizer([]),
+      inputVocab: inVocab, targetVocab: outVocab,
+      shapes: shapesOf(train.n, tx, 1, ty, 1, true, true, true),
+      preview: textPreview(train, tx, ty, inVocab, outVocab, mode, null),
+      warnings
+    }
+  }
+  // generate: x = one-hot condition (or a constant 1), one step
+  const conds = condCol ? [...new Set(trRows.map((r) => condCol![r]!))].sort() : []
+  const condId = new Map(conds.map((c, k) => [c, k]))
+  const I = condCol ? conds.length : 1
+  let unknownCond = 0
+  const make = (rows: number[]): SequenceSplit => {
+    const n = rows.length
+    const x = new Float32Array(n * I), y = new Float32Array(n * ty), yIn = new Float32Array(n * ty), mask = new Float32Array(n * ty)
+    rows.forEach((r, k) => {
+      if (condCol) {
+        const c = condId.get(condCol[r]!)
+        if (c === undefined) unknownCond++
+        else x[k * I + c] = 1
+      } else x[k] = 1
+      fillOut(k, r, y, yIn, mask)
+    })
+    return { n, x, y, yIn, mask, lengths: new Int32Array(n).fill(1), rows: Int32Array.from(rows) }
+  }
+  const train = make(trRows)
+  const val = make(vaRows)
+  if (cut) warnings.push(`${cut} item${cut === 1 ? '' : 's'} cut to the maximum length`)
+  if (unknownCond) warnings.push(`${unknownCond} validation row${unknownCond === 1 ? ' has a' : 's have'} "${spec.condition}" value not seen in training (all-zero condition)`)
+  const res: SequenceData = {
+    mapping: 'one-to-many', task: 'classification', inputSize: I, outputSize: outVocab.length, tx: 1, ty,
+    inputEncoding: 'values', train, val, inputNorm: identityNormalizer(condCol ? conds : []), targetNorm: identityNormalizer([]),
+    targetVocab: outVocab,
+    shapes: shapesOf(train.n, 1, I, ty, 1, false, true, true),
+    preview: textPreview(train, 1, ty, null, outVocab, mode, null, I),
+    warnings
+  }
+  if (condCol) res.conditions = conds
+  return res
+}
+
+function textPreview(
+  s: SequenceSplit, tx: number, ty: number, inVocab: string[] | null, outVocab: string[] | null,
+  mode: 'char' | 'word', classes: string[] | null, I = 1, count = 3
+): SamplePreview[] {
+  const join = (v: string[], ids: number[]) => ids.map((id) => v[id] ?? '<unk>').join(mode === 'char' ? '' : ' ')
+  const out: SamplePreview[] = []
+  for (let k = 0; k < Math.min(count, s.n); k++) {
+    const len = inVocab ? s.lengths![k]! : 1
+    const xs = Array.from(s.x.subarray(k * tx * I, k * tx * I + len * I))
+    const p: SamplePreview = { x: inVocab ? xs.map((v) => [v]) : [xs], y: [] }
+    if (inVocab) p.xText = join(inVocab, xs)
+    if (outVocab) {
+      const ys: number[] = []
+      for (let t = 0; t < ty; t++) if (s.mask![k * ty + t]) ys.push(s.y[k * ty + t]!)
+      p.y = ys
+      p.yText = join(outVocab, ys.filter((id) => id !== EOS))
+    } else {
+      p.y = [s.y[k]!]
+      if (classes) p.label = classes[s.y[k]!]
+    }
+    out.push(p)
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. one-to-one: each row an input vector and a target
+
+export interface OneToOneSpec {
+  inputs: string[]
+  /** regression: numeric columns; classification: one categorical column */
+  targets: string[]
+  task?: Task
+  missing?: 'report' | 'drop' | 'mean'
+  normalize?: NormKind
+}
+
+export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: RandomSplit = {}): SequenceData {
+  const vf = checkFraction(split.valFraction, 0.2)
+  if (spec.inputs.length === 0) throw new Error('choose at least one numeric input column')
+  const inRaw = spec.inputs.map((nm) => numericColumn(table, nm, 'input'))
+  const tgt = resolveTargets(table, spec.targets, spec.task)
+  const cls = tgt.task === 'classification'
+  const T = table.rowCount
+  const names = [...spec.targets, ...spec.inputs]
+  const policy = spec.missing ?? 'report'
+  if (policy === 'report' || (cls && policy === 'mean')) applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], 'report', 0)
+  const keep: number[] = []
+  for (let r = 0; r < T; r++) {
+    if (policy === 'drop' && [...tgt.cols, ...inRaw].some((c) => Number.isNaN(c[r]!))) continue
+    keep.push(r)
+  }
+  if (keep.length < (vf > 0 ? 2 : 1)) throw new Error(`too few rows: ${keep.length}`)
+  const [trI, vaI] = vf > 0 ? randomSplit(keep.length, vf, split.seed ?? 1) : [keep.map((_, k) => k), []]
+  const trRows = trI.map((k) => keep[k]!)
+  const vaRows = vaI.map((k) => keep[k]!)
+  let cols = [...tgt.cols, ...inRaw]
+  if (policy === 'mean') {
+    cols = cols.map((c, j) => {
+      const w = c.slice()
+      let s = 0, n = 0
+      for (const r of trRows) if (!Number.isNaN(w[r]!)) { s += w[r]!; n++ }
+      if (n === 0) throw new Error(`column "${names[j]}": every training value is missing; cannot fill with the mean`)
+      for (let r = 0; r < T; r++) if (Number.isNaN(w[r]!)) w[r] = s / n
+      return w
+    })
+  }
+  const tCols = cols.slice(0, tgt.cols.length)
+  const iCols = cols.slice(tgt.cols.length)
+  const kind = spec.normalize ?? 'zscore'
+  const inputNorm = normFor(kind, spec.inputs, iCols, trRows)
+  const targetNorm = cls ? identityNormalizer(spec.targets) : normFor(kind, spec.targets, tCols, trRows)
+  const I = spec.inputs.length
+  const O = cls ? tgt.classes!.length : spec.targets.length
+  const Oy = cls ? 1 : O
+  const make = (rows: number[]): SequenceSplit => {
+    const n = rows.length
+    const x = new Float32Array(n * I), y = new Float32Array(n * Oy)
+    rows.forEach((r, k) => {
+      for (let i = 0; i < I; i++) x[k * I + i] = (iCols[i]![r]! - inputNorm.a[i]!) / inputNorm.b[i]!
+      for (let j = 0; j < Oy; j++) y[k * Oy + j] = (tCols[j]![r]! - targetNorm.a[j]!) / targetNorm.b[j]!
+    })
+    return { n, x, y, rows: Int32Array.from(rows) }
+  }
+  const train = make(trRows)
+  const val = make(vaRows)
+  const res: SequenceData = {
+    mapping: 'one-to-one', task: tgt.task, inputSize: I, outputSize: O, tx: 1, ty: 1, inputEncoding: 'values',
+    train, val, inputNorm, targetNorm,
+    shapes: shapesOf(train.n, 1, I, 1, O, false, cls, false),
+    preview: previewOf(train, 1, I, 1, Oy, cls),
+    warnings: []
+  }
+  if (cls) res.classes = tgt.classes!
+  return res
+}
+
+export type { MissingPolicy } from './windows'
+export type { Normalizer, NormKind } from './normalize'
