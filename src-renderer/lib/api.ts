@@ -1,0 +1,104 @@
+// The renderer's one way to reach the service: Electron's preload bridge (window.workbench) when it
+// exists, otherwise the browser-mode HTTP API (JSON POSTs to /api/<method>, events over SSE).
+import type { Args, EventName, EventPayload, RequestName, Result, WireError, WorkbenchApi } from '../../src-shared/contract'
+import { EVENT_NAMES, REQUEST_NAMES } from '../../src-shared/channels'
+
+declare global {
+  interface Window { workbench?: WorkbenchApi }
+}
+
+/** An error the service sent back; `issues` name the offending fields when it was a validation error. */
+export class ApiError extends Error {
+  readonly issues: { path: string; message: string }[]
+  constructor(wire: WireError, readonly status?: number) {
+    super(wire.message)
+    this.name = wire.name || 'Error'
+    this.issues = wire.issues ?? []
+  }
+}
+
+type Listener = (payload: unknown) => void
+
+function httpApi(base = '/api/'): WorkbenchApi {
+  const listeners = new Map<EventName, Set<Listener>>()
+  let source: EventSource | null = null
+
+  function ensureSource(): void {
+    if (source) return
+    source = new EventSource(base + 'events')
+    for (const name of EVENT_NAMES) {
+      source.addEventListener(name, (ev) => {
+        let payload: unknown
+        try { payload = JSON.parse((ev as MessageEvent<string>).data) } catch { return }
+        for (const cb of listeners.get(name) ?? []) cb(payload)
+      })
+    }
+  }
+
+  async function request(method: RequestName, args: unknown): Promise<unknown> {
+    let res: Response
+    try {
+      res = await fetch(base + method, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify(args ?? {})
+      })
+    } catch {
+      throw new ApiError({ name: 'NetworkError', message: 'cannot reach the workbench server — is it still running?' })
+    }
+    let body: { result?: unknown; error?: WireError } | null = null
+    try { body = await res.json() } catch { /* not JSON: handled below */ }
+    if (!res.ok || !body || !('result' in body)) {
+      throw new ApiError(body?.error ?? { name: 'HttpError', message: `${method}: the server answered ${res.status} ${res.statusText}` }, res.status)
+    }
+    return body.result
+  }
+
+  const api: Record<string, unknown> = {}
+  for (const name of REQUEST_NAMES) api[name] = (args: unknown) => request(name, args)
+  api.on = (event: EventName, cb: Listener) => {
+    ensureSource()
+    let set = listeners.get(event)
+    if (!set) listeners.set(event, (set = new Set()))
+    set.add(cb)
+    return () => { set.delete(cb) }
+  }
+  return api as unknown as WorkbenchApi
+}
+
+let instance: WorkbenchApi | null = null
+
+/** The API for this window (created once). */
+export function api(): WorkbenchApi {
+  instance ??= window.workbench ?? httpApi()
+  return instance
+}
+
+/** Typed call helper: `call('datasets.list', {})`. */
+export function call<K extends RequestName>(method: K, args: Args<K>): Promise<Result<K>> {
+  return (api()[method] as unknown as (a: Args<K>) => Promise<Result<K>>)(args)
+}
+
+export function on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void {
+  return api().on(event, cb)
+}
+
+/** Base64 of a file's bytes, for `datasets.import` with `{kind:'bytes'}` (the browser encodes natively). */
+export function fileToBase64(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => {
+      const url = String(reader.result)
+      resolve(url.slice(url.indexOf(',') + 1))
+    }
+    reader.onerror = () => reject(new Error(`cannot read the file: ${reader.error?.message ?? 'unknown error'}`))
+    reader.readAsDataURL(file)
+  })
+}
+
+/** A message fit to show the user. */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message
+  return String(e)
+}

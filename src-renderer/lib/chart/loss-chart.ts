@@ -1,0 +1,124 @@
+// The loss chart: Chart.js with only the parts it uses registered, no animation, pre-parsed {x, y}
+// points (parsing: false, normalized: true) and min-max decimation for long per-step curves.
+import {
+  Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
+  type ChartDataset
+} from 'chart.js'
+import type { LossSeries, XY } from '../state/loss-series.svelte'
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip)
+
+interface Palette { text: string; muted: string; grid: string; step: string; train: string; val: string; surface: string }
+
+/** Colours come from the page's CSS custom properties, so the chart follows the light/dark theme. */
+function palette(el: Element): Palette {
+  const css = getComputedStyle(el)
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback
+  return {
+    text: v('--text', '#1d2330'), muted: v('--text-muted', '#5d6678'), grid: v('--grid', 'rgba(0,0,0,.08)'),
+    step: v('--series-step', 'rgba(90,120,200,.45)'), train: v('--series-train', '#2456d6'),
+    val: v('--series-val', '#d9480f'), surface: v('--surface', '#fff')
+  }
+}
+
+const fmtTick = (v: number | string) => {
+  const n = Number(v)
+  if (!Number.isFinite(n)) return String(v)
+  return Math.abs(n) !== 0 && (Math.abs(n) < 1e-3 || Math.abs(n) >= 1e5) ? n.toExponential(0) : String(Number(n.toPrecision(3)))
+}
+
+export interface LossChart {
+  /** Hand the series' current arrays to the chart and redraw without animation. */
+  sync(): void
+  setLog(log: boolean): void
+  /** Re-read the theme colours (after prefers-color-scheme changed). */
+  restyle(): void
+  destroy(): void
+}
+
+export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, log: boolean): LossChart {
+  let p = palette(canvas)
+  // The chart owns copies of the series' arrays: new points are appended to them (one push per
+  // curve per sync); a reset of the series replaces the datasets wholesale.
+  let generation = series.generation
+  const makeDatasets = (): ChartDataset<'line', XY[]>[] => {
+    const line = (label: string, data: XY[], extra: Partial<ChartDataset<'line', XY[]>>): ChartDataset<'line', XY[]> => ({
+      label, data, borderWidth: 2, pointRadius: 0, pointHoverRadius: 4, tension: 0, spanGaps: true, ...extra
+    })
+    return [
+      line('step loss', series.steps.slice(), { borderWidth: 1, borderColor: p.step, backgroundColor: p.step, order: 3 }),
+      line('train loss (epoch)', series.train.slice(), { borderColor: p.train, backgroundColor: p.train, pointRadius: 3, order: 1 }),
+      line('validation loss (epoch)', series.val.slice(), { borderColor: p.val, backgroundColor: p.val, pointRadius: 3, borderDash: [6, 3], order: 2 })
+    ]
+  }
+  let own: XY[][] = []
+  const adopt = (ds: ChartDataset<'line', XY[]>[]) => { own = ds.map((d) => d.data); return ds }
+
+  const chart = new Chart<'line', XY[]>(canvas, {
+    type: 'line',
+    data: { datasets: adopt(makeDatasets()) },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: {
+          type: 'linear', title: { display: true, text: 'training step', color: p.muted },
+          ticks: { color: p.muted, maxTicksLimit: 8, precision: 0 }, grid: { color: p.grid }
+        },
+        y: {
+          type: log ? 'logarithmic' : 'linear', title: { display: true, text: 'loss (MSE on normalised target)', color: p.muted },
+          ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick }, grid: { color: p.grid }
+        }
+      },
+      plugins: {
+        decimation: { enabled: true, algorithm: 'min-max' },
+        legend: { position: 'top', align: 'end', labels: { color: p.text, boxWidth: 14, boxHeight: 2 } },
+        tooltip: {
+          callbacks: {
+            title: (items) => items.length ? `step ${items[0]!.parsed.x}` : '',
+            label: (item) => ` ${item.dataset.label}: ${fmtTick(item.parsed.y ?? NaN)}`
+          }
+        }
+      }
+    }
+  })
+
+  return {
+    sync() {
+      if (series.generation !== generation) {
+        generation = series.generation
+        chart.data.datasets = adopt(makeDatasets())
+      } else {
+        const src = [series.steps, series.train, series.val]
+        for (let i = 0; i < 3; i++) {
+          const to = own[i]!, from = src[i]!
+          for (let k = to.length; k < from.length; k += 10_000) to.push(...from.slice(k, Math.min(from.length, k + 10_000)))
+        }
+      }
+      chart.update('none')
+    },
+    setLog(l) {
+      chart.options.scales!.y!.type = l ? 'logarithmic' : 'linear'
+      chart.update('none')
+    },
+    restyle() {
+      p = palette(canvas)
+      const [s, t, v] = chart.data.datasets
+      s!.borderColor = s!.backgroundColor = p.step
+      t!.borderColor = t!.backgroundColor = p.train
+      v!.borderColor = v!.backgroundColor = p.val
+      for (const axis of [chart.options.scales!.x!, chart.options.scales!.y!]) {
+        axis.ticks!.color = p.muted
+        axis.grid!.color = p.grid
+        if ('title' in axis && axis.title) axis.title.color = p.muted
+      }
+      chart.options.plugins!.legend!.labels!.color = p.text
+      chart.update('none')
+    },
+    destroy() { chart.destroy() }
+  }
+}

@@ -1,0 +1,226 @@
+// The window's state: the service's data sets and experiments, the dataset on screen, the training
+// form, the live run and the curve on the chart. One instance, created by App.svelte; it owns the
+// event subscriptions and talks to the service only through lib/api.
+import { call, fileToBase64, messageOf, on } from '../api'
+import { LiveRun } from './live-run.svelte'
+import { LossSeries } from './loss-series.svelte'
+import { ModelConfig } from './model-config.svelte'
+import type { AppInfo, DatasetDetail, DatasetSummary, EventPayload, ExperimentSummary } from './types'
+
+type Pending =
+  | { kind: 'progress'; p: EventPayload<'training.progress'> }
+  | { kind: 'epoch'; p: EventPayload<'training.epoch'> }
+  | { kind: 'finished'; p: EventPayload<'training.finished'> }
+
+export class AppState {
+  info = $state.raw<AppInfo | null>(null)
+  /** Set when the service cannot be reached at all. */
+  fatal = $state<string | null>(null)
+  ready = $state(false)
+
+  datasets = $state.raw<DatasetSummary[]>([])
+  dataset = $state.raw<DatasetDetail | null>(null)
+  /** File name or sample title being imported, or null. */
+  importing = $state<string | null>(null)
+  importError = $state<string | null>(null)
+
+  experiments = $state.raw<ExperimentSummary[]>([])
+  /** The experiment whose curve is on the chart. */
+  viewedId = $state<number | null>(null)
+  viewError = $state<string | null>(null)
+
+  readonly config = new ModelConfig()
+  readonly live = new LiveRun()
+  readonly series = new LossSeries()
+
+  viewed = $derived(this.experiments.find((e) => e.id === this.viewedId) ?? null)
+
+  private unsubscribers: (() => void)[] = []
+  /** Events that arrived while `experiments.start` had not answered yet. */
+  private early: Pending[] = []
+  private ownImports = 0
+
+  async init(): Promise<void> {
+    this.subscribe()
+    try {
+      this.info = await call('app.info', {})
+      await Promise.all([this.refreshDatasets(), this.refreshExperiments()])
+      if (!this.dataset && this.datasets.length) await this.openDataset(this.datasets[0]!.id)
+      const running = this.experiments.find((e) => e.status === 'running')
+      if (running) {
+        this.live.follow(running.id, running.epochsDone, running.config.epochs)
+        await this.view(running.id)
+      } else if (this.experiments.length) {
+        await this.view(this.experiments[0]!.id)
+      }
+    } catch (e) {
+      this.fatal = messageOf(e)
+    } finally {
+      this.ready = true
+    }
+  }
+
+  destroy(): void {
+    for (const u of this.unsubscribers) u()
+    this.unsubscribers = []
+  }
+
+  // ---- data ----------------------------------------------------------------------------------
+
+  async importFile(file: File): Promise<void> {
+    await this.runImport(file.name, async () => call('datasets.import', {
+      source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
+    }))
+  }
+
+  async importSample(id: string): Promise<void> {
+    const title = this.info?.samples.find((s) => s.id === id)?.title ?? id
+    await this.runImport(title, () => call('datasets.import', { source: { kind: 'sample', sample: id } }))
+  }
+
+  async openDataset(id: number): Promise<void> {
+    try {
+      this.setDataset(await call('datasets.get', { id }))
+    } catch (e) {
+      this.importError = messageOf(e)
+    }
+  }
+
+  async refreshDatasets(): Promise<void> {
+    this.datasets = await call('datasets.list', {})
+  }
+
+  private async runImport(label: string, send: () => Promise<DatasetDetail>): Promise<void> {
+    if (this.importing) return
+    this.importing = label
+    this.importError = null
+    this.ownImports++
+    try {
+      const d = await send()
+      this.setDataset(d)
+      await this.refreshDatasets()
+    } catch (e) {
+      this.importError = messageOf(e)
+    } finally {
+      this.ownImports--
+      this.importing = null
+    }
+  }
+
+  private setDataset(d: DatasetDetail): void {
+    this.dataset = d
+    this.config.adaptTo(d.columns, d.rows)
+  }
+
+  // ---- training ------------------------------------------------------------------------------
+
+  async train(): Promise<void> {
+    const dataset = this.dataset
+    if (!dataset || !this.config.valid || this.live.active) return
+    const config = this.config.toConfig()
+    this.live.begin(config.epochs)
+    this.early = []
+    this.series.reset(null)
+    this.viewedId = null
+    this.viewError = null
+    try {
+      const { experimentId } = await call('experiments.start', { datasetId: dataset.id, config: $state.snapshot(config) })
+      this.live.started(experimentId)
+      this.series.reset(experimentId)
+      this.viewedId = experimentId
+      const early = this.early
+      this.early = []
+      for (const ev of early) this.dispatch(ev)
+      void this.refreshExperiments()
+    } catch (e) {
+      this.live.failedToStart(messageOf(e))
+    }
+  }
+
+  async stop(): Promise<void> {
+    const id = this.live.id
+    if (id == null || !this.live.active) return
+    this.live.stopping()
+    try {
+      await call('experiments.stop', { id })
+    } catch (e) {
+      this.live.error = messageOf(e)
+    }
+  }
+
+  /** Show a stored (or running) experiment's curve. */
+  async view(id: number): Promise<void> {
+    this.viewedId = id
+    this.viewError = null
+    this.series.beginLoad(id)
+    try {
+      const detail = await call('experiments.get', { id })
+      if (this.viewedId !== id) return
+      this.series.load(detail)
+    } catch (e) {
+      if (this.viewedId === id) {
+        this.viewError = messageOf(e)
+        this.series.reset(null)
+      }
+    }
+  }
+
+  private refreshing: Promise<void> | null = null
+  private refreshAgain = false
+
+  /** Re-read the experiment list; calls made while one is in flight coalesce into one more. */
+  async refreshExperiments(): Promise<void> {
+    if (this.refreshing) { this.refreshAgain = true; return this.refreshing }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false
+        try { this.experiments = await call('experiments.list', {}) } catch { /* keep the last list */ }
+      } while (this.refreshAgain)
+    })().finally(() => { this.refreshing = null })
+    return this.refreshing
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  private subscribe(): void {
+    this.unsubscribers.push(
+      on('training.progress', (p) => this.dispatch({ kind: 'progress', p })),
+      on('training.epoch', (p) => this.dispatch({ kind: 'epoch', p })),
+      on('training.finished', (p) => this.dispatch({ kind: 'finished', p })),
+      on('experiments.changed', () => { void this.refreshExperiments() }),
+      on('datasets.changed', (p) => { void this.onDatasetsChanged(p.datasetId) }),
+      on('app.command', (p) => {
+        if (p.command === 'import') void this.onDatasetsChanged(undefined, true)
+        else if (p.command === 'train') void this.train()
+        else if (p.command === 'stop') void this.stop()
+      })
+    )
+  }
+
+  private async onDatasetsChanged(datasetId: number | undefined, openNewest = false): Promise<void> {
+    const ours = this.ownImports > 0
+    await this.refreshDatasets()
+    if (ours) return
+    const id = datasetId ?? (openNewest ? this.datasets[0]?.id : undefined)
+    if (id != null && id !== this.dataset?.id) await this.openDataset(id)
+  }
+
+  private dispatch(ev: Pending): void {
+    const id = ev.p.experimentId
+    if (this.live.phase === 'starting' && this.live.id == null) { this.early.push(ev); return }
+    const live = this.live.id === id
+    const shown = this.series.experimentId === id
+    if (ev.kind === 'progress') {
+      if (live) this.live.progress(ev.p)
+      if (shown) this.series.addSteps(ev.p.steps)
+    } else if (ev.kind === 'epoch') {
+      if (live) this.live.epochDone(ev.p)
+      if (shown) this.series.addEpoch(ev.p)
+    } else {
+      if (live) this.live.finished(ev.p)
+      void this.refreshExperiments()
+      // Re-read the stored curve so that the chart holds exactly what a later reopen will show.
+      if (shown) void this.view(id)
+    }
+  }
+}

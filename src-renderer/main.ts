@@ -1,0 +1,6 @@
+// Renderer entry: global styles, then the app mounted into #app.
+import { mount } from 'svelte'
+import './styles/app.css'
+import App from './App.svelte'
+
+mount(App, { target: document.getElementById('app')! })
