@@ -2,10 +2,10 @@
 // Exit codes: 0 ok, 1 usage, 2 bad input, 3 training failed.
 import { parseArgs } from 'node:util'
 import { Workbench } from './services/workbench'
-import { errorKind } from './services/errors'
+import { errorKind, InputError, NotFoundError } from './services/errors'
 import { workerFactoryFor } from './services/worker-factory'
 import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
-import { formatExperiments } from './cli-format'
+import { formatComparison, formatExperiment, formatExperiments } from './cli-format'
 import { experimentConfig, formatIssues, ValidationError, type ExperimentConfigInput } from '../src-shared/contract'
 
 export const EXIT = { ok: 0, usage: 1, input: 2, trainingFailed: 3 } as const
@@ -18,6 +18,11 @@ commands:
         --epochs E --lr X --seed S [--cell lstm|gru|rnn_tanh|rnn_relu] [--layers L]
         [--batch B] [--name N] [--data-dir D] [--json]
   list [--data-dir D] [--json]
+  show ID [--data-dir D] [--json]
+  compare ID ID... [--data-dir D] [--json]
+  pause ID | resume ID | stop ID | delete ID [--data-dir D] [--json]
+        resume continues an interrupted or stopped run from its last checkpoint (in this process),
+        or un-pauses a run another process is training
 
 The store defaults to $RNN_WORKBENCH_DATA_DIR, else $XDG_DATA_HOME/rnn-workbench, else ~/.local/share/rnn-workbench.
 `
@@ -110,16 +115,7 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         })
       ]
       const { experimentId } = await w.request('experiments.start', { datasetId, name: values.name, config })
-      const stop = () => { w.training.stop(experimentId) }
-      process.once('SIGINT', stop)
-      await w.waitForRun(experimentId)
-      process.off('SIGINT', stop)
-      unsubs.forEach((u) => u())
-      const e = w.store.experiments.get(experimentId)!
-      if (values.json) io.out(JSON.stringify({ experimentId, status: e.status, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
-      else io.out(`experiment ${experimentId} ${e.status}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}\n`)
-      if (e.status === 'failed') io.err(`training failed: ${e.error}\n`)
-      return e.status === 'completed' ? EXIT.ok : e.status === 'failed' ? EXIT.trainingFailed : EXIT.ok
+      return finishRun(w, experimentId, values.json, io, () => unsubs.forEach((u) => u()))
     }
     if (command === 'list') {
       const { values } = parseArgs({ args: rest, options: common })
@@ -130,6 +126,51 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
       }))) + '\n')
       else io.out(formatExperiments(list))
       return EXIT.ok
+    }
+    if (command === 'show') {
+      const { values, positionals } = parseArgs({ args: rest, options: common, allowPositionals: true })
+      const id = oneId(positionals, 'show')
+      const w = open(values['data-dir'])
+      const e = await w.request('experiments.get', { id })
+      io.out(values.json ? JSON.stringify(e) + '\n' : formatExperiment(e))
+      return EXIT.ok
+    }
+    if (command === 'compare') {
+      const { values, positionals } = parseArgs({ args: rest, options: common, allowPositionals: true })
+      const ids = positionals.map((p) => num(p, 'ID', true)!)
+      if (ids.length < 2 || ids.length > 10) throw new UsageError('compare needs 2 to 10 experiment IDs')
+      const c = await open(values['data-dir']).request('experiments.compare', { ids })
+      io.out(values.json ? JSON.stringify(c) + '\n' : formatComparison(c))
+      return EXIT.ok
+    }
+    if (command === 'pause' || command === 'stop' || command === 'delete') {
+      const { values, positionals } = parseArgs({ args: rest, options: common, allowPositionals: true })
+      const id = oneId(positionals, command)
+      const r = await open(values['data-dir']).request(`experiments.${command}`, { id })
+      if (values.json) io.out(JSON.stringify({ experimentId: id, ok: r.ok }) + '\n')
+      else io.out(r.ok ? `${command}: experiment ${id} ok\n` : `${command}: experiment ${id} is not in a state that allows it\n`)
+      return r.ok ? EXIT.ok : EXIT.input
+    }
+    if (command === 'resume') {
+      const { values, positionals } = parseArgs({ args: rest, options: common, allowPositionals: true })
+      const id = oneId(positionals, 'resume')
+      const w = open(values['data-dir'])
+      const before = w.store.experiments.get(id)
+      if (!before) throw new NotFoundError(`experiment ${id} does not exist`)
+      const remote = w.store.experiments.isLive(id)
+      const printEpochs = remote ? () => {} : w.on('training.epoch', (e) => {
+        if (e.experimentId !== id) return
+        if (values.json) io.out(JSON.stringify({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
+        else io.out(`epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  (${e.seconds.toFixed(2)} s)\n`)
+      })
+      const r = await w.request('experiments.resume', { id })
+      if (remote) {
+        if (values.json) io.out(JSON.stringify({ experimentId: id, ok: r.ok }) + '\n')
+        else io.out(`resume: asked the process training experiment ${id} to continue\n`)
+        return r.ok ? EXIT.ok : EXIT.input
+      }
+      if (!r.ok) throw new InputError(`experiment ${id} cannot be resumed (status ${before.status})`)
+      return finishRun(w, id, values.json, io, printEpochs)
     }
     throw new UsageError(`unknown command "${command}"`)
   } catch (e) {
@@ -147,6 +188,25 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
 }
 
 const fmt = (x: number | null) => (x == null ? '—' : x.toPrecision(5))
+
+function oneId(positionals: string[], command: string): number {
+  if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one experiment ID`)
+  return num(positionals[0], 'ID', true)!
+}
+
+/** Waits for a run this process trains (Ctrl-C stops it cleanly) and prints its last line. */
+async function finishRun(w: Workbench, id: number, json: boolean | undefined, io: Io, cleanup: () => void): Promise<number> {
+  const stop = () => { w.training.stop(id) }
+  process.once('SIGINT', stop)
+  await w.waitForRun(id)
+  process.off('SIGINT', stop)
+  cleanup()
+  const e = w.store.experiments.get(id)!
+  if (json) io.out(JSON.stringify({ experimentId: id, status: e.status, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
+  else io.out(`experiment ${id} ${e.status}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}\n`)
+  if (e.status === 'failed') io.err(`training failed: ${e.error}\n`)
+  return e.status === 'failed' ? EXIT.trainingFailed : EXIT.ok
+}
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)
 if (isMain || process.env.RNN_WORKBENCH_CLI_MAIN === '1') {

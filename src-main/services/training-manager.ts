@@ -11,6 +11,9 @@ import type { WorkerFactory } from './worker-factory'
 
 interface Run { control: Int32Array; done: Promise<void>; paused: boolean }
 
+/** How often a training process looks for control requests from other processes and shows life. */
+export const CONTROL_POLL_MS = 500
+
 export const defaultConcurrency = (): number => Math.max(1, availableParallelism() - 1)
 
 export class TrainingManager {
@@ -39,12 +42,13 @@ export class TrainingManager {
     const promise = new Promise<void>((r) => { resolve = r })
     this.waiters.set(id, { promise, resolve })
     this.queue.push({ id, resume })
-    this.store.experiments.setStatus(id, 'queued')
+    this.store.experiments.markQueued(id)
     this.bus.emit('experiments.changed', { experimentId: id })
     this.pump()
   }
 
   private pump(): void {
+    this.watch()
     while (this.runs.size < this.maxConcurrent && this.queue.length) {
       const next = this.queue.shift()!
       this.launch(next.id, next.resume)
@@ -125,11 +129,33 @@ export class TrainingManager {
       .catch((e: Error) => finish('failed', e.message))
       .finally(() => {
         this.runs.delete(experimentId)
+        this.watch()
         this.waiters.get(experimentId)?.resolve()
         this.waiters.delete(experimentId)
         this.pump()
       })
     this.runs.set(experimentId, { control, done, paused: false })
+  }
+
+  private timer: NodeJS.Timeout | null = null
+
+  /** While runs are active: heartbeat, and apply control requests other processes left in the store. */
+  private watch(): void {
+    if (this.timer || (!this.runs.size && !this.queue.length)) return
+    this.timer = setInterval(() => {
+      if (!this.runs.size && !this.queue.length) {
+        clearInterval(this.timer!)
+        this.timer = null
+        return
+      }
+      this.store.experiments.heartbeat()
+      for (const r of this.store.experiments.takeControlRequests()) {
+        if (r.control === 'stop') this.stop(r.id)
+        else if (r.control === 'pause') this.pause(r.id)
+        else this.unpause(r.id)
+      }
+    }, CONTROL_POLL_MS)
+    this.timer.unref()
   }
 
   /** Asks a run to stop after its current step (a queued run is simply dropped). */

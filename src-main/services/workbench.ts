@@ -138,6 +138,7 @@ export class Workbench {
       'experiments.stop': async ({ id }) => {
         const e = this.mustGet(id)
         if (this.training.stop(id)) return { ok: true }
+        if (store.experiments.isLive(id)) { store.experiments.requestControl(id, 'stop'); return { ok: true } }
         if (e.status === 'interrupted' || e.status === 'draft') {
           store.experiments.finish(id, 'stopped', null)
           this.bus.emit('experiments.changed', { experimentId: id })
@@ -147,19 +148,22 @@ export class Workbench {
       },
       'experiments.pause': async ({ id }) => {
         this.mustGet(id)
-        return { ok: this.training.pause(id) }
+        if (this.training.isRunning(id)) return { ok: this.training.pause(id) }
+        if (store.experiments.isLive(id)) { store.experiments.requestControl(id, 'pause'); return { ok: true } }
+        return { ok: false }
       },
       'experiments.resume': async ({ id }) => {
         const e = this.mustGet(id)
         if (this.training.isRunning(id)) return { ok: this.training.unpause(id) }
         if (this.training.isQueued(id)) return { ok: false }
+        if (store.experiments.isLive(id)) { store.experiments.requestControl(id, 'resume'); return { ok: true } }
         if (e.status === 'completed') throw new ConflictError(`experiment ${id} has completed; duplicate it to train again`)
         this.training.enqueue(id, e.status !== 'draft')
         return { ok: true }
       },
       'experiments.delete': async ({ id }) => {
         this.mustGet(id)
-        if (this.training.isRunning(id) || this.training.isQueued(id)) {
+        if (this.training.isRunning(id) || this.training.isQueued(id) || store.experiments.isLive(id)) {
           throw new ConflictError(`experiment ${id} is training; stop it before deleting it`)
         }
         const ok = store.experiments.delete(id)

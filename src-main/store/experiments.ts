@@ -32,6 +32,22 @@ function toSummary(r: Row): ExperimentSummary {
 const num = (x: number | null | undefined): number | null => (x == null || !Number.isFinite(x) ? null : x)
 const now = () => new Date().toISOString()
 
+/** A live run whose owner has not written for this long is taken as dead (pid reuse, hung process). */
+export const HEARTBEAT_TIMEOUT_MS = 30_000
+
+interface LiveRow { id: number; owner_pid: number | null; heartbeat_at: string | null }
+
+function ownerAlive(r: LiveRow): boolean {
+  if (r.owner_pid == null || r.owner_pid === process.pid) return false
+  if (!r.heartbeat_at || Date.now() - Date.parse(r.heartbeat_at) > HEARTBEAT_TIMEOUT_MS) return false
+  try {
+    process.kill(r.owner_pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 export interface EpochRecord extends EpochPoint { lr?: number; diagnostics?: unknown; seqPerSec?: number | null }
 export type CheckpointKind = 'last' | 'best' | 'final'
 export interface CheckpointRecord { kind: CheckpointKind; epoch: number; state: unknown }
@@ -45,15 +61,23 @@ export class ExperimentsRepo {
       list: db.prepare(`${SELECT} ORDER BY e.id DESC`),
       get: db.prepare(`${SELECT} WHERE e.id = ?`),
       setStatus: db.prepare('UPDATE experiments SET status = @status WHERE id = @id'),
-      start: db.prepare(`UPDATE experiments SET status = 'running', started_at = coalesce(started_at, @at), finished_at = NULL, error = NULL WHERE id = @id`),
-      finish: db.prepare(`UPDATE experiments SET status = @status, finished_at = @at, error = @error WHERE id = @id`),
-      interruptRunning: db.prepare(`UPDATE experiments SET status = 'interrupted' WHERE status IN ('running','queued','paused')`),
+      start: db.prepare(`UPDATE experiments SET status = 'running', started_at = coalesce(started_at, @at), finished_at = NULL,
+        error = NULL, owner_pid = @pid, heartbeat_at = @at, control = NULL WHERE id = @id`),
+      queue: db.prepare(`UPDATE experiments SET status = 'queued', owner_pid = @pid, heartbeat_at = @at, control = NULL WHERE id = @id`),
+      heartbeat: db.prepare('UPDATE experiments SET heartbeat_at = @at WHERE owner_pid = @pid AND status IN (\'running\',\'paused\',\'queued\')'),
+      live: db.prepare(`SELECT id, owner_pid, heartbeat_at FROM experiments WHERE status IN ('running','queued','paused')`),
+      interrupt: db.prepare(`UPDATE experiments SET status = 'interrupted', control = NULL WHERE id = ?`),
+      setControl: db.prepare('UPDATE experiments SET control = @control WHERE id = @id'),
+      takeControl: db.prepare('SELECT id, control FROM experiments WHERE owner_pid = @pid AND control IS NOT NULL'),
+      clearControl: db.prepare('UPDATE experiments SET control = NULL WHERE id = ?'),
+      finish: db.prepare(`UPDATE experiments SET status = @status, finished_at = @at, error = @error, control = NULL WHERE id = @id`),
       epoch: db.prepare(`INSERT OR REPLACE INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds, lr, diagnostics_json)
         VALUES (@id, @epoch, @trainLoss, @valLoss, @seconds, @lr, @diagnostics)`),
       epochSummary: db.prepare(`UPDATE experiments SET epochs_done = @epoch, train_loss = @trainLoss, val_loss = @valLoss,
         train_seconds = train_seconds + @seconds, seq_per_s = coalesce(@seqPerSec, seq_per_s),
         best_val_loss = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @valLoss ELSE best_val_loss END
         WHERE id = @id`),
+      beat: db.prepare('UPDATE experiments SET heartbeat_at = @at WHERE id = @id'),
       step: db.prepare('INSERT OR REPLACE INTO steps (experiment_id, step, epoch, loss) VALUES (@id, @step, @epoch, @loss)'),
       epochs: db.prepare('SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, seconds FROM epochs WHERE experiment_id = ? ORDER BY epoch'),
       diagnostics: db.prepare('SELECT epoch, diagnostics_json FROM epochs WHERE experiment_id = ? ORDER BY epoch'),
@@ -108,7 +132,29 @@ export class ExperimentsRepo {
       .map((r) => ({ epoch: r.epoch, diagnostics: r.diagnostics_json ? JSON.parse(r.diagnostics_json) : null }))
   }
 
-  markStarted(id: number): void { this.s.start.run({ id, at: now() }) }
+  /** This process trains the run from now on. */
+  markStarted(id: number): void { this.s.start.run({ id, at: now(), pid: process.pid }) }
+  markQueued(id: number): void { this.s.queue.run({ id, at: now(), pid: process.pid }) }
+  /** Shows that this process's runs are alive (a paused run writes no metrics). */
+  heartbeat(): void { this.s.heartbeat.run({ at: now(), pid: process.pid }) }
+
+  /** Another process (e.g. the CLI) asks the owner of a live run to pause, resume or stop it. */
+  requestControl(id: number, control: 'pause' | 'resume' | 'stop'): void { this.s.setControl.run({ id, control }) }
+
+  /** The control requests addressed to this process's runs; each is returned once. */
+  takeControlRequests(): { id: number; control: 'pause' | 'resume' | 'stop' }[] {
+    return this.db.transaction(() => {
+      const rows = this.s.takeControl.all({ pid: process.pid }) as { id: number; control: 'pause' | 'resume' | 'stop' }[]
+      for (const r of rows) this.s.clearControl.run(r.id)
+      return rows
+    })()
+  }
+
+  /** Is the run trained by a live process (not this one's crash leftover)? */
+  isLive(id: number): boolean {
+    const r = (this.s.live.all() as LiveRow[]).find((x) => x.id === id)
+    return !!r && ownerAlive(r)
+  }
   setStatus(id: number, status: ExperimentStatus): void { this.s.setStatus.run({ id, status }) }
 
   /** Ends a run; with `model`, the trained model is kept as the 'final' checkpoint in the same transaction. */
@@ -122,14 +168,20 @@ export class ExperimentsRepo {
     })()
   }
 
-  /** At start-up: runs left running by a crash or a kill become `interrupted`. Returns their ids. */
+  /**
+   * At start-up: runs left running, queued or paused by a process that is gone (crash, kill) — or that
+   * has shown no life for HEARTBEAT_TIMEOUT_MS — become `interrupted`. Returns their ids. Runs of
+   * another live process sharing the store (the app while the CLI runs) are left alone.
+   */
   markInterrupted(): number[] {
-    const ids = (this.list().filter((e) => e.status === 'running' || e.status === 'queued' || e.status === 'paused')).map((e) => e.id)
-    this.db.transaction(() => {
-      this.s.interruptRunning.run()
-      for (const id of ids) this.addEvent(id, 'interrupted', { reason: 'found running when the store was opened' })
+    return this.db.transaction(() => {
+      const ids = (this.s.live.all() as LiveRow[]).filter((r) => !ownerAlive(r)).map((r) => r.id)
+      for (const id of ids) {
+        this.s.interrupt.run(id)
+        this.addEvent(id, 'interrupted', { reason: 'its process ended while it was training' })
+      }
+      return ids
     })()
-    return ids
   }
 
   /**
@@ -138,6 +190,7 @@ export class ExperimentsRepo {
    */
   writeMetrics(id: number, steps: StepPoint[], epoch?: EpochRecord, checkpoints: CheckpointRecord[] = []): void {
     this.db.transaction(() => {
+      this.s.beat.run({ id, at: now() })
       for (const s of steps) this.s.step.run({ id, step: s.step, epoch: s.epoch, loss: num(s.loss) })
       if (epoch) {
         const trainLoss = num(epoch.trainLoss), valLoss = num(epoch.valLoss)

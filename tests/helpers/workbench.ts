@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Workbench } from '../../src-main/services/workbench'
+import { Workbench, type WorkbenchOptions } from '../../src-main/services/workbench'
 import { workerFactoryFor } from '../../src-main/services/worker-factory'
 
 export const REPO = resolve(import.meta.dirname, '..', '..')
@@ -16,8 +16,8 @@ export function tempDir(prefix = 'rnnwb-'): { dir: string; cleanup: () => void }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-export function openWorkbench(dataDir: string, mode: 'browser' | 'cli' = 'cli'): Workbench {
+export function openWorkbench(dataDir: string, mode: 'browser' | 'cli' = 'cli', extra: Partial<WorkbenchOptions> = {}): Workbench {
   return new Workbench({
-    dataDir, mode, version: 'test', workerFactory: workerFactoryFor(SOURCE_ENTRY), samplesDir: SAMPLES
+    dataDir, mode, version: 'test', workerFactory: workerFactoryFor(SOURCE_ENTRY), samplesDir: SAMPLES, ...extra
   })
 }

@@ -1,4 +1,5 @@
-// Migration 2: the experiment lifecycle — notes, tags, seed groups, timing; an events log (pause,
+// Migration 2: the experiment lifecycle — notes, tags, seed groups, timing, the owning process and
+// cross-process control requests; an events log (pause,
 // resume, edits, clipping, NaN); checkpoints become full training states (weights, optimizer, RNG,
 // data position) stored as one BLOB; 'final' holds the trained model (weights, normalisation, shapes).
 export const up = `
@@ -8,6 +9,10 @@ ALTER TABLE experiments ADD COLUMN group_id INTEGER;
 ALTER TABLE experiments ADD COLUMN train_seconds REAL NOT NULL DEFAULT 0;
 ALTER TABLE experiments ADD COLUMN best_val_loss REAL;
 ALTER TABLE experiments ADD COLUMN seq_per_s REAL;
+-- which process trains the run, when it last showed life, and a control request from another process
+ALTER TABLE experiments ADD COLUMN owner_pid INTEGER;
+ALTER TABLE experiments ADD COLUMN heartbeat_at TEXT;
+ALTER TABLE experiments ADD COLUMN control TEXT CHECK (control IN ('pause','resume','stop'));
 
 CREATE TABLE events (
   id INTEGER PRIMARY KEY,
