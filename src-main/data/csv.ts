@@ -566,7 +566,7 @@ class ColumnAcc {
   distinctNum = new Set<number>();
   distinctCapped = false;
   allDatetime = true;
-  anySpace = false;
+  spaced = 0;
   totalLen = 0;
 
   constructor(public name: string, public override: ColumnType | undefined, private dc: boolean) {
@@ -659,7 +659,7 @@ class ColumnAcc {
     this.strs.push(v);
     this.totalLen += t.length;
     if (this.allDatetime && !DATE_RE.test(t)) this.allDatetime = false;
-    if (!this.anySpace && /\s/.test(t)) this.anySpace = true;
+    if (/\s/.test(t)) this.spaced++;
   }
 
   finish(): { info: ColumnInfo; values: Float64Array | (string | null)[] } {
@@ -688,8 +688,9 @@ class ColumnAcc {
     else if (n === 0) type = 'text';
     else if (this.allDatetime) type = 'datetime';
     else if (!this.distinctCapped && (distinct <= 20 || distinct <= 0.5 * n) && this.totalLen / n <= 64) type = 'categorical';
-    else if (ID_NAME_RE.test(name) || (!this.anySpace && !this.distinctCapped && distinct === n && this.totalLen / n <= 64)) type = 'id';
-    else type = 'text';
+    else if (ID_NAME_RE.test(name) || (this.spaced === 0 && !this.distinctCapped && distinct === n && this.totalLen / n <= 64)) type = 'id';
+    else if (this.spaced >= 0.5 * n || this.totalLen / n > 20) type = 'text';
+    else type = 'categorical';
     return { info: { name, type, missing: this.missing, distinct }, values: this.strs };
   }
 }
