@@ -1,0 +1,53 @@
+// Runs exported ONNX graphs with onnxruntime-node (an independent runtime) on held-out inputs and returns the
+// outputs in the workbench's (n, ty, O) sample-major layout; encoder–decoder graphs are driven step by step.
+import type { ExportSpec } from './spec'
+import { dirsOf, stacksOf } from './spec'
+import { argmaxRow, denseInputs, toSampleMajor, toTimeMajor, type HeldOut } from './held-out'
+
+export async function ortVersion(): Promise<string> {
+  const ort = await import('onnxruntime-node')
+  return `onnxruntime-node ${ort.env.versions?.node ?? ort.env.versions?.common ?? ''}`.trim()
+}
+
+export async function runOnnx(s: ExportSpec, files: Record<string, Uint8Array>, h: HeldOut): Promise<Float32Array> {
+  const ort = await import('onnxruntime-node')
+  const { n } = h, O = s.outputSize, H = s.hiddenSize, LD = s.numLayers * dirsOf(s), lstm = s.cell === 'lstm'
+  const x = denseInputs(s, h)
+  if (files['model.onnx']) {
+    const sess = await ort.InferenceSession.create(files['model.onnx'])
+    const X = new ort.Tensor('float32', toTimeMajor(x, n, s.tx, s.inputSize), [s.tx, n, s.inputSize])
+    const Y = (await sess.run({ X })).Y!
+    const data = Y.data as Float32Array
+    return s.mapping === 'many-to-many' ? toSampleMajor(data, n, s.tx, O) : Float32Array.from(data)
+  }
+  const step = await ort.InferenceSession.create(files['decoder_step.onnx']!)
+  let hState = new Float32Array(LD * n * H), cState = new Float32Array(LD * n * H)
+  if (files['encoder.onnx']) {
+    const enc = await ort.InferenceSession.create(files['encoder.onnx'])
+    const r = await enc.run({ X: new ort.Tensor('float32', toTimeMajor(x, n, s.tx, s.inputSize), [s.tx, n, s.inputSize]) })
+    hState = Float32Array.from(r.h_n!.data as Float32Array)
+    if (lstm) cState = Float32Array.from(r.c_n!.data as Float32Array)
+  }
+  const W = stacksOf(s).at(-1)!.inputSize, cls = s.task === 'classification'
+  const xw = s.mapping === 'one-to-many' ? s.inputSize : 0
+  const out = new Float32Array(n * s.ty * O), y = new Float32Array(n * O)
+  for (let t = 0; t < s.ty; t++) {
+    const prev = new Float32Array(n * W)
+    for (let b = 0; b < n; b++) {
+      if (xw) prev.set(x.subarray(b * xw, (b + 1) * xw), b * W)
+      if (t === 0) { if (cls && s.mapping === 'seq2seq') prev[b * W + O] = 1; continue }
+      if (cls) prev[b * W + xw + argmaxRow(y, b * O, O)] = 1
+      else for (let k = 0; k < O; k++) prev[b * W + xw + k] = y[b * O + k]!
+    }
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+      y_prev: new ort.Tensor('float32', prev, [1, n, W]), h: new ort.Tensor('float32', hState, [LD, n, H])
+    }
+    if (lstm) feeds.c = new ort.Tensor('float32', cState, [LD, n, H])
+    const r = await step.run(feeds)
+    y.set(r.Y!.data as Float32Array)
+    hState = Float32Array.from(r.h_n!.data as Float32Array)
+    if (lstm) cState = Float32Array.from(r.c_n!.data as Float32Array)
+    for (let b = 0; b < n; b++) out.set(y.subarray(b * O, (b + 1) * O), (b * s.ty + t) * O)
+  }
+  return out
+}
