@@ -50,6 +50,8 @@ export interface EpochInfo { epoch: number; trainLoss: number; valLoss: number; 
 export interface TrainHooks {
   onStep?(s: StepInfo): void;
   onEpoch?(e: EpochInfo): void;
+  /** After every completed epoch: the whole training state, enough to resume bit-identically. */
+  onCheckpoint?(state: TrainState): void;
   shouldStop?(): boolean;       // polled between steps; true => finish current step and return status 'stopped'
 }
 export interface TrainResult {
@@ -58,6 +60,26 @@ export interface TrainResult {
   weights: Record<string, unknown>;   // PyTorch-layout nested arrays (exportTorch)
   stoppedEarly?: boolean;             // early stopping fired (weights are then those of the best epoch)
   bestEpoch?: number;
+}
+
+/**
+ * Everything a run needs to continue after epoch `epoch` exactly as if it had never stopped: weights,
+ * optimizer moments, the RNG (shuffling, dropout), the LR schedule, early-stopping and NaN-revert
+ * bookkeeping. Plain data and typed arrays (structured-clone / v8.serialize friendly).
+ */
+export interface TrainState {
+  version: 1;
+  epoch: number;
+  params: Arr;
+  opt: { m: Arr; v: Arr; t: number };
+  lr: number;
+  rng: number[];
+  /** The data order: each epoch shuffles the previous epoch's permutation. */
+  order: Int32Array;
+  sched: number[];
+  best: number; bestEpoch: number; bad: number; bestParams: Arr | null;
+  good: { params: Arr; opt: { m: Arr; v: Arr; t: number } };
+  reverts: number;
 }
 
 /** Does x hold token ids? Explicit flag, else inferred from its length. */
@@ -94,7 +116,7 @@ function checkConfig(c: TrainConfig): void {
 
 const emptyDiagnostics = (): Diagnostics => ({ gateNames: [], gateMeans: [], probe: { gates: [], hidden: [] }, dhNorm: [], gradNorm: 0, meanGradNorm: 0, clippedFraction: 0, params: [] });
 
-export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = {}): TrainResult {
+export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = {}, resume?: TrainState): TrainResult {
   let model: Model | null = null;
   const epochs: EpochInfo[] = [];
   try {
@@ -105,7 +127,7 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
     const dtype: DType = config.dtype ?? 'float32';
     const Bmax = Math.min(config.batchSize, Math.max(data.train.n, data.val.n, 1));
     model = new Model(modelSpecOf(config, data, tokens), dtype, Bmax);
-    return run(model, config, data, hooks, epochs);
+    return run(model, config, data, hooks, epochs, resume);
   } catch (e) {
     const err = e as Error;
     return {
@@ -117,10 +139,13 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
   }
 }
 
-function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHooks, epochs: EpochInfo[]): TrainResult {
+function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHooks, epochs: EpochInfo[], resume?: TrainState): TrainResult {
   const spec = model.spec, dtype = model.dtype, Bmax = model.Bmax;
   const rng = new Rng(config.seed);
   model.init(rng, config.model.forgetBias ?? 1);
+  if (resume && resume.params.length !== model.params.length) {
+    throw new Error(`resume: the checkpoint has ${resume.params.length} parameters, this model ${model.params.length}`);
+  }
   const opt = new Optimizer(config.optimizer, dtype, model.layout.size);
   const sched = new LrSchedule(config.schedule ?? { kind: 'none' }, config.optimizer.lr, config.epochs);
   const batch = new Batch(spec, dtype, Bmax);
@@ -138,8 +163,20 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
   let best = Infinity, bestEpoch = 0, bad = 0, bestParams: Arr | null = null;
   let good = { params: p.slice(), opt: opt.snapshot() }, reverts = 0;
   let status: TrainResult['status'] = 'completed', error: string | undefined, stoppedEarly = false;
+  let firstEpoch = 1;
+  if (resume) {
+    p.set(resume.params); opt.restore(resume.opt); opt.lr = resume.lr;
+    rng.setState(resume.rng); sched.setState(resume.sched);
+    if (resume.order.length !== order.length) throw new Error(`resume: the checkpoint orders ${resume.order.length} samples, the data has ${order.length}`);
+    order.set(resume.order);
+    best = resume.best; bestEpoch = resume.bestEpoch; bad = resume.bad;
+    bestParams = resume.bestParams ? resume.bestParams.slice() : null;
+    good = { params: resume.good.params.slice(), opt: { m: resume.good.opt.m.slice(), v: resume.good.opt.v.slice(), t: resume.good.opt.t } };
+    reverts = resume.reverts;
+    firstEpoch = resume.epoch + 1;
+  }
 
-  outer: for (let epoch = 1; epoch <= config.epochs; epoch++) {
+  outer: for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
     const t0 = performance.now();
     opt.lr = sched.lr;
     rng.shuffle(order);
@@ -205,8 +242,15 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
     if (!warning) good = { params: p.slice(), opt: opt.snapshot() };
     const metric = Number.isFinite(valLoss) ? valLoss : trainLoss;
     sched.endEpoch(epoch, metric);
+    let stopNow = false;
     if (metric < best) { best = metric; bestEpoch = epoch; bad = 0; if (config.earlyStopping) bestParams = p.slice(); }
-    else if (config.earlyStopping && ++bad >= config.earlyStopping.patience) { stoppedEarly = true; break; }
+    else if (config.earlyStopping && ++bad >= config.earlyStopping.patience) { stoppedEarly = true; stopNow = true; }
+    hooks.onCheckpoint?.({
+      version: 1, epoch, params: p.slice(), opt: opt.snapshot(), lr: opt.lr, rng: rng.getState(), order: order.slice(), sched: sched.getState(),
+      best, bestEpoch, bad, bestParams: bestParams ? bestParams.slice() : null,
+      good: { params: good.params.slice(), opt: { m: good.opt.m.slice(), v: good.opt.v.slice(), t: good.opt.t } }, reverts,
+    });
+    if (stopNow) break;
   }
   if (stoppedEarly && bestParams) p.set(bestParams);
   const lastE = epochs[epochs.length - 1];

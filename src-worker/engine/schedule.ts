@@ -21,6 +21,10 @@ export class LrSchedule {
     }
   }
 
+  /** State for checkpoints: [lr, base, best, bad]. */
+  getState(): number[] { return [this.lr, this.base, this.best, this.bad]; }
+  setState(s: number[]): void { [this.lr, this.base, this.best, this.bad] = s; }
+
   /** Scale the schedule (NaN revert halves the learning rate for the rest of the run). */
   scaleBase(f: number): void { this.base *= f; this.lr *= f; }
 }

@@ -3,9 +3,9 @@
 import { gunzipSync } from 'node:zlib'
 import { parseCsv } from '../../src-main/data/csv'
 import { buildWindows } from '../../src-main/data/windows'
-import { train, type TrainConfig, type TrainData } from '../trainer'
+import { train, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import type { StepPoint } from '../../src-shared/contract'
-import { CONTROL_PAUSE, CONTROL_STOP, type FromWorker, type ToWorker } from '../protocol'
+import { CONTROL_PAUSE, CONTROL_STOP, type EpochMessage, type FromWorker, type ToWorker } from '../protocol'
 
 const PROGRESS_INTERVAL_MS = 100
 
@@ -35,6 +35,12 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   let pending: StepPoint[] = []
   let lastPost = 0
   let globalStep = 0
+  let stepsThisRun = 0
+  let epochMsg: EpochMessage | null = null
+  const flushEpoch = () => {
+    if (epochMsg) post(epochMsg)
+    epochMsg = null
+  }
   let pausedMs = 0
 
   const result = train(trainConfig, data, {
@@ -50,33 +56,44 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     },
     onStep(s) {
       globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
+      stepsThisRun++
       pending.push({ step: globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
       const now = performance.now()
       if (now - lastPost < PROGRESS_INTERVAL_MS) return
       lastPost = now
       const elapsed = (now - t0 - pausedMs) / 1000
-      const rate = globalStep / elapsed
+      const rate = stepsThisRun / elapsed
       post({
         type: 'progress', taskId,
         epoch: s.epoch, epochs: config.epochs, step: s.step, stepsPerEpoch: s.stepsPerEpoch, totalSteps,
         elapsedSeconds: elapsed,
         etaSeconds: rate > 0 ? (totalSteps - globalStep) / rate : null,
-        seqPerSec: elapsed > 0 ? (globalStep * config.batchSize) / elapsed : null,
+        seqPerSec: elapsed > 0 ? (stepsThisRun * config.batchSize) / elapsed : null,
         steps: pending
       })
       pending = []
     },
     onEpoch(e) {
+      flushEpoch()
       const elapsed = (performance.now() - t0 - pausedMs) / 1000
-      post({
+      epochMsg = {
         type: 'epoch', taskId, epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
         lr: e.lr, diagnostics: e.diagnostics, steps: pending,
-        seqPerSec: elapsed > 0 ? (globalStep * config.batchSize) / elapsed : null
-      })
+        seqPerSec: elapsed > 0 ? (stepsThisRun * config.batchSize) / elapsed : null
+      }
       if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
       pending = []
+    },
+    // The checkpoint travels with its epoch, so main records both in one transaction.
+    onCheckpoint(state) {
+      if (epochMsg) {
+        epochMsg.checkpoint = state
+        epochMsg.best = state.bestEpoch === state.epoch
+      }
+      flushEpoch()
     }
-  })
+  }, msg.resume as TrainState | undefined)
+  flushEpoch()
   post({
     type: 'done', taskId,
     result: {

@@ -47,6 +47,27 @@ describe('experiment lifecycle', () => {
     expect(e.events.map((v) => v.kind)).toEqual(['started', 'paused', 'resumed', 'completed'])
   })
 
+  it('resumes a stopped run from its last checkpoint with exactly the losses of an uninterrupted run', async () => {
+    const { wb } = fresh({ maxConcurrent: 1 })
+    const datasetId = await withSample(wb)
+    const cfg = { ...config, epochs: 8, batchSize: 16 }
+    const { experimentId: ref } = await wb.request('experiments.start', { datasetId, config: cfg })
+    await wb.waitForRun(ref)
+    const { experimentId: id } = await wb.request('experiments.start', { datasetId, config: cfg })
+    await once(wb, 'training.epoch', (e: { experimentId: number; epoch: number }) => e.experimentId === id && e.epoch === 3)
+    await wb.request('experiments.stop', { id })
+    await wb.waitForRun(id)
+    expect(wb.store.experiments.get(id)!.status).toBe('stopped')
+    expect(wb.store.experiments.get(id)!.epochsDone).toBeLessThan(8)
+    expect((await wb.request('experiments.resume', { id })).ok).toBe(true)
+    await wb.waitForRun(id)
+    const [a, b] = await Promise.all([ref, id].map((i) => wb.request('experiments.get', { id: i })))
+    expect(b.status).toBe('completed')
+    expect(b.epochs.map((e) => [e.epoch, e.trainLoss, e.valLoss])).toEqual(a.epochs.map((e) => [e.epoch, e.trainLoss, e.valLoss]))
+    expect(b.steps.map((s) => s.loss)).toEqual(a.steps.map((s) => s.loss))
+    expect(b.events.map((v) => v.kind)).toEqual(['started', 'stopped', 'resumed', 'completed'])
+  })
+
   it('queues runs beyond the concurrency limit', async () => {
     const { wb } = fresh({ maxConcurrent: 1 })
     const datasetId = await withSample(wb)
