@@ -501,7 +501,7 @@ class Tokenizer {
     const st = this.state;
     if (st === ST_QUOTED) {
       throw new CsvImportError(
-        `line ${this.fieldLine}, ${this.where(this.row.length)}: quoted field is never closed (missing closing quote)`,
+        `line ${this.fieldLine}, ${this.where(this.row.length)}: quoted field is never closed (missing closing quote): ${q('"' + this.part)}`,
         this.fieldLine, this.colName(this.row.length), this.part.slice(0, MAX_SHOWN),
       );
     }
@@ -710,6 +710,7 @@ class TableBuilder {
   blankCount = 0;
   lastLine = 0;
 
+  delimiter = ',';
   constructor(private opts: ImportOptions, private keepRows: boolean, private maxRows = Infinity) {}
 
   get done(): boolean {
@@ -729,9 +730,10 @@ class TableBuilder {
     if (this.rowCount >= this.maxRows) throw STOP;
     const C = this.cols.length;
     if (fields.length !== C) {
+      const text = fields.join(this.delimiter);
       throw new CsvImportError(
-        `line ${line}: expected ${C} field${C === 1 ? '' : 's'} (as in the header), found ${fields.length}`,
-        line, undefined, fields.join(this.opts.delimiter ?? ',').slice(0, MAX_SHOWN),
+        `line ${line}: expected ${C} field${C === 1 ? '' : 's'} (as in the header), found ${fields.length}: ${q(text)}`,
+        line, undefined, text,
       );
     }
     if (this.preview.length < PREVIEW_ROWS) this.preview.push(fields.slice());
@@ -876,6 +878,7 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
       );
     }
     delimiter = d;
+    builder.delimiter = d;
     return new Tokenizer(d, builder.record, (k) => builder.header?.[k]);
   };
 

@@ -128,7 +128,7 @@ describe('streaming import from files', () => {
     for (const size of [1, 2, 3, 100]) {
       const s = createCsvStream()
       const run = () => { for (let o = 0; o < bad.length; o += size) s.push(bad.subarray(o, o + size)); s.end() }
-      expect(err(run).message).toBe('line 3, column "b": quoted field is never closed (missing closing quote)')
+      expect(err(run).message).toBe('line 3, column "b": quoted field is never closed (missing closing quote): "\\"x\\n"')
     }
   })
 })
