@@ -788,7 +788,13 @@ class TableBuilder {
       }
     }
     this.header = names;
-    this.cols = names.map((nm) => new ColumnAcc(nm, ov[nm], !!this.opts.decimalComma));
+    const VALID: ReadonlySet<string> = new Set(['numeric', 'categorical', 'text', 'datetime', 'id']);
+    for (const key of Object.keys(ov)) {
+      if (!VALID.has(ov[key] as string)) {
+        throw new CsvImportError(`line ${line}: unknown type ${q(String(ov[key]))} for column ${q(key)}`, line, key);
+      }
+    }
+    this.cols = names.map((nm) => new ColumnAcc(nm, Object.hasOwn(ov, nm) ? ov[nm] : undefined, !!this.opts.decimalComma));
   }
 
   result(delimiter: string, encoding: Encoding): ParsedTable {

@@ -138,6 +138,12 @@ function resolveTargets(table: ParsedTable, targets: string[], task?: Task): Tar
   return { task: 'classification', cols: [col], classes }
 }
 
+function noMeanForClasses(cls: boolean, policy: string, labels: Float64Array, name: string): void {
+  if (cls && policy === 'mean' && labels.some(Number.isNaN)) {
+    throw new Error(`target column "${name}" has missing labels: policy "mean" cannot fill class labels; use drop or ffill`)
+  }
+}
+
 function normFor(kind: NormKind, names: string[], cols: Float64Array[], rows: ArrayLike<number>): Normalizer {
   return kind === 'none' ? identityNormalizer(names) : fitNormalizer(kind, names, cols, rows)
 }
@@ -220,7 +226,8 @@ export function buildSeriesWindows(
   const names = [...spec.targets, ...inputs]
   const policy = spec.missing ?? 'report'
   // a class id cannot be filled with a mean: classification targets only support report / drop / ffill
-  const { cols, bad } = applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], cls && policy === 'mean' ? 'report' : policy, B)
+  noMeanForClasses(cls, policy, tgt.cols[0]!, spec.targets[0]!)
+  const { cols, bad } = applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], policy, B)
   const tCols = cols.slice(0, tgt.cols.length)
   const iCols = cols.slice(tgt.cols.length)
   const trainStarts = windowStarts(0, B, span, stride, bad)
@@ -348,7 +355,8 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   const policy = spec.missing ?? 'report'
   const all = [...tgt.cols, ...inRaw]
   const names = [spec.target, ...inputs]
-  if (policy === 'report' || (cls && policy === 'mean')) applyMissingPolicy(table, names, all, 'report', 0)
+  noMeanForClasses(cls, policy, tgt.cols[0]!, spec.target)
+  if (policy === 'report') applyMissingPolicy(table, names, all, 'report', 0)
   const cols = all.map((c) => c.slice())
   const dropRow = new Uint8Array(T)
   if (policy === 'drop') {
@@ -683,7 +691,8 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   const T = table.rowCount
   const names = [...spec.targets, ...spec.inputs]
   const policy = spec.missing ?? 'report'
-  if (policy === 'report' || (cls && policy === 'mean')) applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], 'report', 0)
+  noMeanForClasses(cls, policy, tgt.cols[0]!, spec.targets[0]!)
+  if (policy === 'report') applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], 'report', 0)
   const keep: number[] = []
   for (let r = 0; r < T; r++) {
     if (policy === 'drop' && [...tgt.cols, ...inRaw].some((c) => Number.isNaN(c[r]!))) continue

@@ -46,6 +46,11 @@ describe('type inference', () => {
     expect(err(() => table('d', ['2024-01-01', 'soon'], { typeOverrides: { d: 'datetime' } })).message).toBe('line 3, column "d": "soon" is not a date/time')
     expect(err(() => table('a', ['1'], { typeOverrides: { b: 'numeric' } })).message).toBe('line 1: type override for unknown column "b" (columns: "a")')
   })
+  it('column names that are Object.prototype keys are plain columns', () => {
+    const t = table('constructor,toString,__proto__', ['1,a,x', '2,b,y'])
+    expect(t.columns.map((c) => c.type)).toEqual(['numeric', 'categorical', 'categorical'])
+    expect(err(() => table('a', ['1'], { typeOverrides: { a: 'number' as never } })).message).toBe('line 1: unknown type "number" for column "a"')
+  })
   it('counts distinct values up to the cap, and numeric stats skip missing cells', () => {
     const t = table('v,w', Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k},${k % 2 ? 'NA' : '4'}`))
     expect(t.columns[0]!.distinct).toBe(DISTINCT_CAP)

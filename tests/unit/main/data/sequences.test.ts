@@ -164,6 +164,17 @@ describe('one-to-one', () => {
     for (let k = 0; k < d.train.n; k++) expect(d.train.y[k]).toBe(d.train.x[k * 2]! * 3)
     expect(new Set([...d.train.rows!, ...d.val.rows!]).size).toBe(20)
   })
+  it('missing-value policies: drop rows, training mean; mean cannot fill class labels', () => {
+    const t = csv('a,y,c\n1,10,u\n,20,v\n3,,u\n4,40,\n5,50,v\n6,60,u\n')
+    expect(() => buildOneToOne(t, { inputs: ['a'], targets: ['y'] })).toThrow('line 3, column "a": missing value')
+    const d = buildOneToOne(t, { inputs: ['a'], targets: ['y'], missing: 'drop', normalize: 'none' }, { valFraction: 0 })
+    expect(Array.from(d.train.rows!)).toEqual([0, 3, 4, 5])
+    const m = buildOneToOne(t, { inputs: ['a'], targets: ['y'], missing: 'mean', normalize: 'none' }, { valFraction: 0 })
+    expect(m.train.x[1]).toBeCloseTo((1 + 3 + 4 + 5 + 6) / 5)
+    expect(() => buildOneToOne(t, { inputs: ['a'], targets: ['c'], missing: 'mean' })).toThrow(
+      'target column "c" has missing labels: policy "mean" cannot fill class labels; use drop or ffill'
+    )
+  })
   it('randomSplit is seeded and disjoint', () => {
     const [a, b] = randomSplit(10, 0.3, 5)
     expect(randomSplit(10, 0.3, 5)).toEqual([a, b])
