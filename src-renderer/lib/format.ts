@@ -16,9 +16,10 @@ export function loss(x: number | null | undefined): string {
   return x.toPrecision(4)
 }
 
-/** Seconds as "42 s", "3 min 05 s", "1 h 02 min". */
+/** Seconds as "0.4 s", "42 s", "3 min 05 s", "1 h 02 min". */
 export function duration(seconds: number | null | undefined): string {
   if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '—'
+  if (seconds < 10) return `${seconds.toFixed(1)} s`
   const s = Math.round(seconds)
   if (s < 60) return `${s} s`
   const m = Math.floor(s / 60)

@@ -16,6 +16,7 @@ export class LiveRun {
   trainLoss = $state<number | null>(null)
   valLoss = $state<number | null>(null)
   status = $state<ExperimentStatus | null>(null)
+  private epochSeconds = 0
   error = $state<string | null>(null)
 
   active = $derived(this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping')
@@ -29,6 +30,7 @@ export class LiveRun {
     this.etaSeconds = null
     this.seqPerSec = null
     this.elapsedSeconds = 0
+    this.epochSeconds = 0
     this.trainLoss = null
     this.valLoss = null
     this.status = null
@@ -65,6 +67,8 @@ export class LiveRun {
 
   epochDone(e: EventPayload<'training.epoch'>): void {
     this.epoch = e.epoch
+    this.epochSeconds += e.seconds
+    this.elapsedSeconds = Math.max(this.elapsedSeconds, this.epochSeconds)
     if (this.epochs > 0) this.fraction = Math.max(this.fraction, e.epoch / this.epochs)
     this.trainLoss = e.trainLoss
     this.valLoss = e.valLoss

@@ -1,0 +1,32 @@
+// Page helpers for the renderer: screenshots to tests/artifacts and the live chart's point counts.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { ROOT } from './server'
+
+export const ARTIFACTS = join(ROOT, 'tests/artifacts')
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+/** Start recording every value the chart's data-points attribute takes (read with `pointHistory`). */
+export async function recordChartPoints(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="loss-chart"]')!
+    const w = window as unknown as { __points: { n: number; phase: string }[] }
+    w.__points = []
+    const phase = () => document.querySelector('[data-testid="progress"]')?.getAttribute('data-phase') ?? ''
+    new MutationObserver(() => w.__points.push({ n: Number(el.getAttribute('data-points')), phase: phase() }))
+      .observe(el, { attributes: true, attributeFilter: ['data-points'] })
+  })
+}
+
+export function pointHistory(page: Page): Promise<{ n: number; phase: string }[]> {
+  return page.evaluate(() => (window as unknown as { __points: { n: number; phase: string }[] }).__points)
+}
+
+export async function chartPoints(page: Page): Promise<number> {
+  return Number(await page.getByTestId('loss-chart').getAttribute('data-points'))
+}

@@ -1,0 +1,160 @@
+// Issue #2, the walking skeleton in browser mode: import a CSV (file picker, sample button, refusal),
+// configure a many-to-one LSTM, train with a live loss chart, stop a run, and reopen a run after the
+// server restarts on the same data folder.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { freshDataDir, ROOT, startServer, type Server } from './helpers/server'
+import { chartPoints, pointHistory, recordChartPoints, shot } from './helpers/ui'
+
+const CO2 = join(ROOT, 'resources/samples/co2-monthly.csv')
+
+let data: ReturnType<typeof freshDataDir>
+let server: Server | undefined
+
+test.beforeEach(() => { data = freshDataDir() })
+test.afterEach(async () => {
+  await server?.stop()
+  server = undefined
+  data.remove()
+})
+
+async function open(page: Page): Promise<void> {
+  server = await startServer(data.dir)
+  await page.goto(server.url)
+  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
+}
+
+async function configure(page: Page, o: { hidden: number; epochs: number; batch?: number }): Promise<void> {
+  await page.getByTestId('target-select').selectOption('CO2')
+  await page.getByTestId('window-input').fill('12')
+  await page.getByTestId('hidden-input').fill(String(o.hidden))
+  await page.getByTestId('epochs-input').fill(String(o.epochs))
+  if (o.batch) {
+    await page.getByTestId('advanced-toggle').click()
+    await page.getByTestId('batch-input').fill(String(o.batch))
+  }
+}
+
+const finiteLoss = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/
+
+test('import with the file picker, train 3 epochs live, reopen the run after a restart', async ({ page }) => {
+  await open(page)
+  await expect(page.getByTestId('data-empty')).toBeVisible()
+  await expect(page.getByTestId('experiments-empty')).toBeVisible()
+  await shot(page, '01-empty')
+
+  await page.getByTestId('file-input').setInputFiles(CO2)
+  await expect(page.getByTestId('dataset-name')).toHaveText('co2-monthly')
+  const headers = page.getByTestId('column-header')
+  await expect(headers).toHaveCount(3)
+  await expect(headers.nth(0).getByTestId('column-type')).toContainText('date')
+  await expect(headers.nth(1)).toContainText('CO2')
+  await expect(headers.nth(1).getByTestId('column-type')).toContainText('numeric')
+  await expect(headers.nth(1)).toContainText('mean')
+  await expect(page.getByTestId('preview-table').locator('tbody tr').first()).toContainText('315.70')
+  await shot(page, '02-imported')
+
+  await configure(page, { hidden: 8, epochs: 3, batch: 8 })
+  await recordChartPoints(page)
+  await page.getByTestId('train-button').click()
+
+  const result = page.getByTestId('run-result')
+  await expect(result).toHaveAttribute('data-status', 'completed', { timeout: 120_000 })
+  await expect(page.getByTestId('stat-epoch')).toHaveText('3 / 3')
+  for (const id of ['stat-train-loss', 'stat-val-loss']) await expect(page.getByTestId(id)).toHaveText(finiteLoss)
+
+  // The curve grew while the run was training: several increasing point counts, some seen mid-run.
+  const history = await pointHistory(page)
+  const counts = history.map((h) => h.n).filter((n) => n > 0)
+  expect(new Set(counts).size, `point counts seen: ${counts.join(', ')}`).toBeGreaterThanOrEqual(2)
+  expect(history.some((h) => h.n > 0 && h.phase === 'running'), JSON.stringify(history)).toBe(true)
+  const finalPoints = await chartPoints(page)
+  expect(finalPoints).toBeGreaterThan(counts[0]!)
+  expect(finalPoints).toBeGreaterThanOrEqual(3)
+  await shot(page, '03-trained')
+
+  const item = page.getByTestId('experiment-item').first()
+  await expect(item).toHaveAttribute('data-status', 'completed')
+  await expect(item.getByTestId('experiment-config')).toContainText('LSTM · hidden 8 · window 12 · 3 epochs')
+  await expect(item.getByTestId('experiment-losses')).not.toContainText('—')
+
+  // Restart on the same data folder: the run is listed and its curve reopens.
+  await server!.stop()
+  server = await startServer(data.dir)
+  await page.goto(server.url)
+  const again = page.getByTestId('experiment-item').first()
+  await expect(again).toHaveAttribute('data-status', 'completed')
+  await page.reload()
+  await page.getByTestId('experiment-item').first().click()
+  await expect(page.getByTestId('chart-title')).toBeVisible()
+  await expect.poll(() => chartPoints(page)).toBe(finalPoints)
+  await expect(page.getByTestId('dataset-name')).toHaveText('co2-monthly')
+  await shot(page, '04-reopened')
+
+  // The chart follows a switch to the dark theme (colours come from CSS custom properties).
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(17, 20, 24)')
+  await page.waitForTimeout(200)
+  await shot(page, '05-reopened-dark')
+})
+
+test('open samples and drop a CSV on the window', async ({ page }) => {
+  await open(page)
+  await page.getByTestId('sample-seattle-weather').click()
+  await expect(page.getByTestId('dataset-name')).toHaveText('Seattle weather (daily)')
+  await expect(page.getByTestId('column-header')).toHaveCount(6)
+  await expect(page.getByTestId('target-select').locator('option')).toHaveText(['precipitation', 'temp_max', 'temp_min', 'wind'])
+
+  await page.getByTestId('sample-co2-monthly').click()
+  await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
+  await expect(page.getByTestId('dataset-select')).toBeVisible()
+  await expect(page.getByTestId('dataset-select').locator('option')).toHaveCount(2)
+
+  // A file dropped anywhere on the window is imported.
+  const drop = await page.evaluateHandle(() => {
+    const dt = new DataTransfer()
+    dt.items.add(new File(['t,level\n1,0.5\n2,0.7\n3,0.6\n4,0.9\n'], 'dropped-levels.csv', { type: 'text/csv' }))
+    return dt
+  })
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer: drop })
+  await expect(page.getByTestId('drop-overlay')).toBeVisible()
+  await shot(page, '06-drop-overlay')
+  await page.dispatchEvent('main', 'drop', { dataTransfer: drop })
+  await expect(page.getByTestId('drop-overlay')).toBeHidden()
+  await expect(page.getByTestId('dataset-name')).toHaveText('dropped-levels')
+  await expect(page.getByTestId('target-select').locator('option')).toHaveText(['t', 'level'])
+})
+
+test('a CSV with a non-number in a numeric column is refused with its line and column', async ({ page }) => {
+  await open(page)
+  const bad = join(data.dir, 'bad-temps.csv')
+  // 19 of 20 values are numbers, so "temp" is numeric and the odd one out is refused (line 7 = row 6).
+  const rows = ['date,temp,wind']
+  for (let i = 1; i <= 20; i++) rows.push(`2024-01-${String(i).padStart(2, '0')},${i === 6 ? 'abc' : 10 + i / 2},${i}.5`)
+  writeFileSync(bad, rows.join('\n') + '\n')
+  await page.getByTestId('file-input').setInputFiles(bad)
+  const error = page.getByTestId('import-error')
+  await expect(error).toBeVisible()
+  await expect(error).toContainText('line 7')
+  await expect(error).toContainText('"temp"')
+  await expect(error).toContainText('"abc" is not a number')
+  await expect(page.getByTestId('data-empty')).toBeVisible()
+  await shot(page, '07-bad-csv')
+})
+
+test('Stop ends a long run early', async ({ page }) => {
+  await open(page)
+  await page.getByTestId('sample-co2-monthly').click()
+  await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
+  await configure(page, { hidden: 48, epochs: 2000, batch: 4 })
+  await page.getByTestId('train-button').click()
+  await expect.poll(() => chartPoints(page), { timeout: 60_000 }).toBeGreaterThan(20)
+  await expect(page.getByTestId('stat-eta')).not.toHaveText('—')
+  await shot(page, '08-training')
+  await page.getByTestId('stop-button').click()
+  await expect(page.getByTestId('run-result')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 })
+  await expect(page.getByTestId('experiment-item').first()).toHaveAttribute('data-status', 'stopped')
+  await expect(page.getByTestId('train-button')).toBeEnabled()
+  await shot(page, '09-stopped')
+})
