@@ -115,7 +115,7 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         })
       ]
       const { experimentId } = await w.request('experiments.start', { datasetId, name: values.name, config })
-      return finishRun(w, experimentId, values.json, io, () => unsubs.forEach((u) => u()))
+      return await finishRun(w, experimentId, values.json, io, () => unsubs.forEach((u) => u()))
     }
     if (command === 'list') {
       const { values } = parseArgs({ args: rest, options: common })
@@ -170,7 +170,7 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         return r.ok ? EXIT.ok : EXIT.input
       }
       if (!r.ok) throw new InputError(`experiment ${id} cannot be resumed (status ${before.status})`)
-      return finishRun(w, id, values.json, io, printEpochs)
+      return await finishRun(w, id, values.json, io, printEpochs)
     }
     throw new UsageError(`unknown command "${command}"`)
   } catch (e) {

@@ -1,6 +1,7 @@
 // Experiments table plus their per-epoch / per-step metrics, events and training-state checkpoints.
 import { deserialize, serialize } from 'node:v8'
 import type { Db } from './db'
+import { checkpointFault } from './faults'
 import type {
   EpochPoint, ExperimentConfig, ExperimentDetail, ExperimentEvent, ExperimentStatus, ExperimentSummary, StepPoint
 } from '../../src-shared/contract'
@@ -202,6 +203,7 @@ export class ExperimentsRepo {
       }
       for (const c of checkpoints) {
         this.s.checkpoint.run({ id, kind: c.kind, epoch: c.epoch, state: serialize(c.state), at: now() })
+        checkpointFault(c.epoch)
       }
     })()
   }
