@@ -453,7 +453,7 @@ class Tokenizer {
         }
         if (j === n) { this.part += s.slice(i); i = n; break; }
         if (c === 34) {
-          const text = this.part + s.slice(i, s.indexOf('\n', j) < 0 ? n : s.indexOf('\n', j));
+          const text = this.part + s.slice(i, j + 1);
           throw new CsvImportError(
             `line ${this.line}, ${this.where(this.row.length)}: quote inside an unquoted field: ${q(text)} (quote the whole field and double the quotes inside it)`,
             this.line, this.colName(this.row.length), text,
@@ -487,10 +487,8 @@ class Tokenizer {
         if (c === 10) { this.emit(); this.line++; }
         continue;
       }
-      const nl = s.indexOf('\n', i);
-      const rest = s.slice(i, nl < 0 ? Math.min(n, i + 20) : Math.min(nl, i + 20));
       throw new CsvImportError(
-        `line ${this.line}, ${this.where(this.row.length)}: text after the closing quote: ${q('"' + this.part + '"' + rest)}`,
+        `line ${this.line}, ${this.where(this.row.length)}: text after the closing quote: ${q('"' + this.part + '"' + String.fromCodePoint(s.codePointAt(i)!))}`,
         this.line, this.colName(this.row.length), this.part,
       );
     }
