@@ -3,6 +3,7 @@
 // events emitted, pause/resume/stop through a shared control word. A failing worker fails its run only.
 import { availableParallelism } from 'node:os'
 import type { Store } from '../store/index'
+import { isStoreError, storeErrorMessage } from '../store/errors'
 import type { ExperimentConfig } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP } from '../../src-worker/protocol'
 import type { EventBus } from './events'
@@ -79,10 +80,19 @@ export class TrainingManager {
     const finish = (status: 'completed' | 'stopped' | 'failed', error: string | null, model?: unknown) => {
       if (finished) return
       finished = true
-      exps.finish(experimentId, status, error, model)
-      exps.addEvent(experimentId, status, error ? { error } : undefined)
-      const e = exps.get(experimentId)!
-      this.bus.emit('training.finished', { experimentId, status, trainLoss: e.trainLoss, valLoss: e.valLoss, error })
+      let trainLoss: number | null = null, valLoss: number | null = null
+      try {
+        exps.finish(experimentId, status, error, model)
+        exps.addEvent(experimentId, status, error ? { error } : undefined)
+        const e = exps.get(experimentId)!
+        trainLoss = e.trainLoss; valLoss = e.valLoss
+      } catch (e) {
+        // The store refused the last write too (disk full…): its last committed epoch stays resumable.
+        status = 'failed'
+        error = `${error ? error + '; ' : ''}${storeErrorMessage(e)}`
+        try { exps.finish(experimentId, 'failed', error) } catch { /* reported below */ }
+      }
+      this.bus.emit('training.finished', { experimentId, status, trainLoss, valLoss, error })
       this.bus.emit('experiments.changed', { experimentId })
     }
 
@@ -126,7 +136,7 @@ export class TrainingManager {
     }, [bytesGz.buffer as ArrayBuffer])
 
     const done = task.done
-      .catch((e: Error) => finish('failed', e.message))
+      .catch((e: Error) => finish('failed', isStoreError(e) ? storeErrorMessage(e) : e.message))
       .finally(() => {
         this.runs.delete(experimentId)
         this.watch()

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { openDatabase, StoreTooNewError } from '../../../../src-main/store/db'
 import { Store, STORE_FILE } from '../../../../src-main/store/index'
 import { LATEST_VERSION } from '../../../../src-main/store/migrations/index'
+import { storeErrorMessage } from '../../../../src-main/store/errors'
 import { tempDir } from '../../../helpers/workbench'
 
 const cleanups: (() => void)[] = []
@@ -94,5 +95,29 @@ describe('store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(0)
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'a'").get()).toEqual({ n: 0 })
     db.close()
+  })
+})
+
+describe('store faults', () => {
+  it('a full disk rolls the whole metrics batch back and leaves the store intact', () => {
+    const d = dir()
+    const s = Store.open(d)
+    const ex = s.experiments.create(s.datasets.insert(dataset), 'run', config)
+    s.experiments.writeMetrics(ex, [{ step: 1, epoch: 1, loss: 0.5 }], { epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 })
+    const pages = s.db.pragma('page_count', { simple: true }) as number
+    s.db.pragma(`max_page_count = ${pages}`)   // the "disk" is now full
+    const big = { weights: new Float32Array(200_000) }
+    let err: unknown
+    try {
+      s.experiments.writeMetrics(ex, [{ step: 2, epoch: 2, loss: 0.3 }], { epoch: 2, trainLoss: 0.3, valLoss: 0.5, seconds: 0.1 }, [{ kind: 'last', epoch: 2, state: big }])
+    } catch (e) { err = e }
+    expect((err as { code?: string }).code).toBe('SQLITE_FULL')
+    expect(storeErrorMessage(err)).toMatch(/^the disk holding the experiment store is full/)
+    const detail = s.experiments.detail(ex)!
+    expect(detail.epochs.map((e) => e.epoch)).toEqual([1])
+    expect(detail.steps.map((x) => x.step)).toEqual([1])
+    expect(s.experiments.checkpoint(ex, 'last')).toBeUndefined()
+    expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok')
+    s.close()
   })
 })
