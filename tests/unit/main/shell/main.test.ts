@@ -204,4 +204,44 @@ describe('startShell', () => {
     expect(seen[0].store).toEqual({ nativeBinding: join(root, 'native', 'electron', 'better_sqlite3.node') })
     expect(STORE_FILE).toBe('workbench.db')
   })
+
+  it('closing the last window quits (except on macOS, where activate reopens it)', async () => {
+    const { electron, shell } = await boot()
+    FakeWindow.instances[0].close()
+    electron.app.emit('window-all-closed')
+    await shell.closed
+    expect(electron.app.quitting).toBe(true)
+
+    const userData = mkdtempSync(join(tmpdir(), 'wb-userdata-'))
+    dirs.push(userData)
+    const mac = fakeElectron(userData)
+    const macShell = startShell(mac, { root: tempRoot(), workerFactory: tsWorkerFactory(), version: 'x', env: {}, platform: 'darwin', log: quiet })
+    mac.app.ready()
+    await macShell.ready
+    FakeWindow.instances.at(-1)!.close()
+    mac.app.emit('window-all-closed')
+    expect(mac.app.quitting).toBe(false)
+    expect(macShell.window).toBeNull()
+    mac.app.emit('activate')
+    expect(macShell.window).not.toBeNull()
+    await quit(mac, macShell)
+  })
+
+  it('a second instance on the same user-data folder leaves at once', async () => {
+    const userData = mkdtempSync(join(tmpdir(), 'wb-userdata-'))
+    dirs.push(userData)
+    const electron = fakeElectron(userData)
+    electron.app.requestSingleInstanceLock = () => false
+    let opened = 0
+    const shell = startShell(electron, {
+      root: tempRoot(), workerFactory: tsWorkerFactory(), version: 'x', env: {}, platform: 'linux', log: quiet,
+      openWorkbench: (o) => { opened++; return new RealWorkbench(o) }
+    })
+    electron.app.ready()
+    await shell.ready
+    await shell.closed
+    expect(electron.calls).toContain('quit')
+    expect(opened).toBe(0)
+    expect(FakeWindow.instances).toHaveLength(0)
+  })
 })
