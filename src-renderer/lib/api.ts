@@ -19,6 +19,17 @@ export class ApiError extends Error {
 
 type Listener = (payload: unknown) => void
 
+/** The event stream's state in browser mode ('open' always in Electron). */
+export type Connection = 'connecting' | 'open' | 'retrying' | 'closed'
+const connectionListeners = new Set<(c: Connection) => void>()
+const setConnection = (c: Connection) => { for (const cb of connectionListeners) cb(c) }
+
+/** Follow the event stream's state; returns the unsubscribe function. */
+export function onConnection(cb: (c: Connection) => void): () => void {
+  connectionListeners.add(cb)
+  return () => { connectionListeners.delete(cb) }
+}
+
 function httpApi(base = '/api/'): WorkbenchApi {
   const listeners = new Map<EventName, Set<Listener>>()
   let source: EventSource | null = null
@@ -26,6 +37,10 @@ function httpApi(base = '/api/'): WorkbenchApi {
   function ensureSource(): void {
     if (source) return
     source = new EventSource(base + 'events')
+    const es = source
+    es.onopen = () => setConnection('open')
+    // EventSource retries by itself; it gives up (CLOSED) when the server refuses, e.g. a new token.
+    es.onerror = () => setConnection(es.readyState === EventSource.CLOSED ? 'closed' : 'retrying')
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (ev) => {
         let payload: unknown

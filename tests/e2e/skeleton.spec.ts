@@ -79,8 +79,9 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
   await expect(item.getByTestId('experiment-config')).toContainText('LSTM · hidden 8 · window 12 · 3 epochs')
   await expect(item.getByTestId('experiment-losses')).not.toContainText('—')
 
-  // Restart on the same data folder: the run is listed and its curve reopens.
+  // Restart on the same data folder: the page says the server went away; the run is listed and its curve reopens.
   await server!.stop()
+  await expect(page.getByTestId('connection-lost')).toBeVisible()
   server = await startServer(data.dir)
   await page.goto(server.url)
   const again = page.getByTestId('experiment-item').first()
@@ -90,7 +91,14 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
   await expect(page.getByTestId('chart-title')).toBeVisible()
   await expect.poll(() => chartPoints(page)).toBe(finalPoints)
   await expect(page.getByTestId('dataset-name')).toHaveText('co2-monthly')
+  await expect(page.getByTestId('connection-lost')).toHaveCount(0)
   await shot(page, '04-reopened')
+
+  // Its settings go back into the form.
+  await page.getByTestId('reuse-settings').click()
+  await expect(page.getByTestId('hidden-input')).toHaveValue('8')
+  await expect(page.getByTestId('epochs-input')).toHaveValue('3')
+  await expect(page.getByTestId('window-input')).toHaveValue('12')
 
   // The chart follows a switch to the dark theme (colours come from CSS custom properties).
   await page.emulateMedia({ colorScheme: 'dark' })

@@ -1,7 +1,7 @@
 // The window's state: the service's data sets and experiments, the dataset on screen, the training
 // form, the live run and the curve on the chart. One instance, created by App.svelte; it owns the
 // event subscriptions and talks to the service only through lib/api.
-import { call, fileToBase64, messageOf, on } from '../api'
+import { call, fileToBase64, messageOf, on, onConnection, type Connection } from '../api'
 import { LiveRun } from './live-run.svelte'
 import { LossSeries } from './loss-series.svelte'
 import { ModelConfig } from './model-config.svelte'
@@ -17,6 +17,8 @@ export class AppState {
   /** Set when the service cannot be reached at all. */
   fatal = $state<string | null>(null)
   ready = $state(false)
+  /** The event stream (browser mode): 'retrying' or 'closed' means the screen may be out of date. */
+  connection = $state<Connection>('open')
 
   datasets = $state.raw<DatasetSummary[]>([])
   dataset = $state.raw<DatasetDetail | null>(null)
@@ -165,6 +167,14 @@ export class AppState {
     }
   }
 
+  /** Put an earlier run's settings (and its dataset) back into the form. */
+  async reuse(id: number): Promise<void> {
+    const e = this.experiments.find((x) => x.id === id)
+    if (!e) return
+    if (this.dataset?.id !== e.datasetId) await this.openDataset(e.datasetId)
+    if (this.dataset?.id === e.datasetId) this.config.apply(e.config)
+  }
+
   private refreshing: Promise<void> | null = null
   private refreshAgain = false
 
@@ -183,7 +193,13 @@ export class AppState {
   // ---- events --------------------------------------------------------------------------------
 
   private subscribe(): void {
+    let lost = false
     this.unsubscribers.push(
+      onConnection((c) => {
+        this.connection = c
+        if (c === 'retrying' || c === 'closed') lost = true
+        else if (c === 'open' && lost) { lost = false; void this.resync() }
+      }),
       on('training.progress', (p) => this.dispatch({ kind: 'progress', p })),
       on('training.epoch', (p) => this.dispatch({ kind: 'epoch', p })),
       on('training.finished', (p) => this.dispatch({ kind: 'finished', p })),
@@ -195,6 +211,17 @@ export class AppState {
         else if (p.command === 'stop') void this.stop()
       })
     )
+  }
+
+  /** After the event stream came back: events may have been missed, so re-read what is on screen. */
+  private async resync(): Promise<void> {
+    await Promise.all([this.refreshDatasets().catch(() => {}), this.refreshExperiments()])
+    const id = this.live.id
+    const run = id != null ? this.experiments.find((e) => e.id === id) : undefined
+    if (run && this.live.active && !['queued', 'running', 'paused'].includes(run.status)) {
+      this.live.finished({ experimentId: run.id, status: run.status, trainLoss: run.trainLoss, valLoss: run.valLoss, error: run.error })
+    }
+    if (this.viewedId != null) await this.view(this.viewedId)
   }
 
   private async onDatasetsChanged(datasetId: number | undefined, openNewest = false): Promise<void> {

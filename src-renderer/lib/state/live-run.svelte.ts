@@ -55,12 +55,12 @@ export class LiveRun {
   progress(p: EventPayload<'training.progress'>): void {
     if (this.phase === 'starting') { this.phase = 'running'; this.status = 'running' }
     this.epochs = p.epochs
+    if (p.seqPerSec != null) this.seqPerSec = p.seqPerSec
     // The flush of an epoch's last steps carries totalSteps 0: it moves no counters.
     if (p.totalSteps > 0) {
       this.epoch = p.epoch
       this.fraction = Math.min(1, ((p.epoch - 1) * p.stepsPerEpoch + p.step) / p.totalSteps)
       this.etaSeconds = p.etaSeconds
-      this.seqPerSec = p.seqPerSec
       this.elapsedSeconds = p.elapsedSeconds
     }
   }
