@@ -112,27 +112,38 @@ export function parseNumber(s: string, decimalComma = false): number {
   const point = decimalComma ? 44 : 46;
   let i = 0;
   let c = t.charCodeAt(0);
-  if (c === 43 || c === 45) i++;
+  let neg = false;
+  if (c === 43 || c === 45) { neg = c === 45; i++; }
   let digits = 0;
-  while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; digits++; }
+  let m = 0; // mantissa while it stays exact (<= 15 significant digits)
+  let frac = 0;
+  while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { m = m * 10 + (c - 48); i++; digits++; }
   let sep = -1;
   if (i < n && t.charCodeAt(i) === point) {
     sep = i;
     i++;
-    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; digits++; }
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { m = m * 10 + (c - 48); i++; digits++; frac++; }
   }
   if (digits === 0) return NaN;
-  if (i < n && ((c = t.charCodeAt(i)) === 101 || c === 69)) {
+  if (i === n) {
+    // Clinger's fast path: an exact mantissa divided by an exact power of ten is correctly rounded
+    if (digits <= 15 && frac <= 22) {
+      const v = frac === 0 ? m : m / POW10[frac]!;
+      return neg ? (v === 0 ? 0 : -v) : v;
+    }
+  } else {
+    if ((c = t.charCodeAt(i)) !== 101 && c !== 69) return NaN;
     i++;
     if (i < n && ((c = t.charCodeAt(i)) === 43 || c === 45)) i++;
     let ed = 0;
     while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; ed++; }
-    if (ed === 0) return NaN;
+    if (ed === 0 || i !== n) return NaN;
   }
-  if (i !== n) return NaN;
   const v = Number(decimalComma && sep >= 0 ? t.slice(0, sep) + '.' + t.slice(sep + 1) : t);
-  return Number.isFinite(v) ? v : NaN;
+  return Number.isFinite(v) ? (v === 0 ? 0 : v) : NaN;
 }
+
+const POW10: number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 export function isMissingToken(s: string): boolean {
   return MISSING_TOKENS.has(trimCell(s));

@@ -125,6 +125,16 @@ describe('strict number grammar', () => {
       expect(parseNumber(String(d))).toBe(d === 0 ? 0 : d)
     }))
   })
+  it('the fast path for short decimals equals Number()', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 999999999999999n }), fc.integer({ min: 0, max: 24 }), fc.boolean(), (m, frac, neg) => {
+      let digits = m.toString().padStart(frac + 1, '0')
+      if (frac > 0) digits = digits.slice(0, digits.length - frac) + '.' + digits.slice(digits.length - frac)
+      const str = (neg ? '-' : '') + digits
+      const want = Number(str)
+      expect(parseNumber(str)).toBe(want === 0 ? 0 : want)
+      expect(parseNumber(str.replace('.', ','), true)).toBe(want === 0 ? 0 : want)
+    }), { numRuns: 2000 })
+  })
   it('refuses hex, binary, underscores, Infinity, overflow and a comma without decimalComma', () => {
     for (const s of ['0x1F', '0b1', '1_000', 'Infinity', '1e400', '-1e999', '3,14', '1.2.3', '', '.', 'e5', '+', '1e', '１２']) {
       expect(parseNumber(s)).toBeNaN()
