@@ -90,7 +90,7 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
   let workbench: Workbench | null = null
   let win: WindowLike | null = null
   let failure: string | null = null
-  let disposers: (() => void)[] = []
+  const disposers: (() => void)[] = []
   let closing: Promise<void> | null = null
   let markClosed!: () => void
   const closed = new Promise<void>((r) => { markClosed = r })
