@@ -1,0 +1,130 @@
+// exportModel: write a trained model in one of four formats, then load what was written with an independent
+// runtime and compare its predictions on held-out inputs with the workbench's own `predict`.
+//   json     native file (loadNativeModel)                 → predictions of the reloaded model
+//   onnx     model.onnx, or encoder.onnx + decoder_step.onnx → onnxruntime-node
+//   tfjs     model.json + weights.bin                        → @tensorflow/tfjs tf.loadLayersModel
+//   pytorch  model.safetensors (or state_dict.json) + model.py → our safetensors reader + the engine
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { SavedModel } from '../../src-worker/protocol'
+import { maxAbsDiff, referencePredict, specOf, type ExportSpec } from './spec'
+import { DEFAULT_SEED, denseInputs, givenHeldOut, randomHeldOut, type HeldOut } from './held-out'
+import { loadNativeModel, nativeJson } from './native'
+import { buildOnnx } from './onnx'
+import { buildTfjs, TFJS_WEIGHTS_FILE, type TfjsModelJson } from './tfjs'
+import { buildPytorch, PYTORCH_FILES, readPytorchWeights, type PytorchWeightsFormat } from './pytorch'
+
+export type ExportFormat = 'json' | 'onnx' | 'tfjs' | 'pytorch'
+export const EXPORT_FORMATS: ExportFormat[] = ['json', 'onnx', 'tfjs', 'pytorch']
+/** verified = maxAbsDiff ≤ this. */
+export const VERIFY_TOLERANCE = 1e-4
+
+export interface ExportReport {
+  format: ExportFormat
+  /** Absolute paths of the files written. */
+  files: string[]
+  verified: boolean
+  /** Largest |exported − workbench| over every output value of the held-out samples (null when not checked). */
+  maxAbsDiff: number | null
+  /** The runtime that loaded the written files. */
+  runtime: string
+  heldOutSamples: number
+  notes: string[]
+}
+
+export interface ExportOptions {
+  /** Real held-out inputs (normalised, sample-major (n, tx, I) or token ids (n, tx)); default: seeded N(0,1) samples. */
+  heldOut?: { x: Float32Array; n: number }
+  /** Number of random held-out samples (default 16). */
+  samples?: number
+  seed?: number
+  /** Skip the self-check (verified = false, maxAbsDiff = null). */
+  verify?: boolean
+  /** pytorch: weights as safetensors (default) or state_dict.json. */
+  pytorchWeights?: PytorchWeightsFormat
+}
+
+/**
+ * Paths: json → `outPath` is the file. onnx → a `.onnx` file path (an encoder–decoder writes `<name>.encoder.onnx`
+ * and `<name>.decoder_step.onnx` next to it) or a directory. tfjs, pytorch → a directory (created if needed).
+ */
+export async function exportModel(model: SavedModel, format: ExportFormat, outPath: string, opts: ExportOptions = {}): Promise<ExportReport> {
+  if (!EXPORT_FORMATS.includes(format)) throw new Error(`format: unknown export format ${JSON.stringify(format)} (expected ${EXPORT_FORMATS.join(', ')})`)
+  const s = specOf(model)
+  const notes: string[] = []
+  const written = new Map<string, Uint8Array | string>()
+  const write = (path: string, data: Uint8Array | string) => {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, data)
+    written.set(path, data)
+  }
+  // 1. write
+  let check: (h: HeldOut) => Promise<{ y: Float32Array; runtime: string }>
+  let runtime = ''
+  if (format === 'json') {
+    write(outPath, nativeJson(model))
+    runtime = 'RNN Workbench engine (loadNativeModel)'
+    check = async (h) => ({ y: referencePredict(loadNativeModel(outPath), h.x, h.n), runtime })
+  } else if (format === 'onnx') {
+    const g = buildOnnx(model)
+    notes.push(...g.notes)
+    const names = Object.keys(g.files)
+    const single = outPath.toLowerCase().endsWith('.onnx')
+    const pathOf = (name: string) => single ? (names.length === 1 ? outPath : outPath.replace(/\.onnx$/i, `.${name}`)) : join(outPath, name)
+    for (const name of names) write(pathOf(name), g.files[name]!)
+    runtime = 'onnxruntime-node'
+    check = async (h) => {
+      const { runOnnx, ortVersion } = await import('./onnx-verify')
+      const bytes: Record<string, Uint8Array> = {}
+      for (const name of names) bytes[name] = new Uint8Array(readFileSync(pathOf(name)))
+      return { y: await runOnnx(s, bytes, h), runtime: await ortVersion() }
+    }
+  } else if (format === 'tfjs') {
+    const a = buildTfjs(model)
+    notes.push(...a.notes)
+    write(join(outPath, 'model.json'), JSON.stringify(a.modelJson))
+    write(join(outPath, TFJS_WEIGHTS_FILE), a.weightsBin)
+    runtime = '@tensorflow/tfjs'
+    check = async (h) => {
+      const { loadTf, runTfjsLayers, runTfjsOps } = await import('./tfjs-verify')
+      const tf = await loadTf()
+      const json = JSON.parse(readFileSync(join(outPath, 'model.json'), 'utf8')) as TfjsModelJson
+      const bin = new Uint8Array(readFileSync(join(outPath, TFJS_WEIGHTS_FILE)))
+      const x = denseInputs(s, h)
+      if (s.cell === 'gru') {
+        return { y: await runTfjsOps(json, bin, x, h.n, s.tx, s.inputSize), runtime: `@tensorflow/tfjs ${tf.version.tfjs} ops (cpu backend), Keras reset_after GRU equations over model.json + weights.bin` }
+      }
+      return { y: await runTfjsLayers(json, bin, x, h.n, s.tx, s.inputSize), runtime: `@tensorflow/tfjs ${tf.version.tfjs} tf.loadLayersModel (cpu backend)` }
+    }
+  } else {
+    const wf = opts.pytorchWeights ?? 'safetensors'
+    const a = buildPytorch(model, wf)
+    notes.push(...a.notes)
+    for (const [name, data] of Object.entries(a.files)) write(join(outPath, name), data)
+    runtime = wf === 'safetensors' ? 'safetensors reader + RNN Workbench engine' : 'state_dict.json reader + RNN Workbench engine'
+    check = async (h) => {
+      const weights = readPytorchWeights(new Uint8Array(readFileSync(join(outPath, wf === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json))), wf)
+      return { y: referencePredict({ ...model, weights }, h.x, h.n), runtime }
+    }
+  }
+  const report: ExportReport = { format, files: [...written.keys()], verified: false, maxAbsDiff: null, runtime, heldOutSamples: 0, notes }
+  if (opts.verify === false) { notes.push('not verified (verify: false)'); return report }
+  // 2. verify
+  const h = heldOutOf(s, opts)
+  report.heldOutSamples = h.n
+  try {
+    const ref = referencePredict(model, h.x, h.n, s)
+    const r = await check(h)
+    report.runtime = r.runtime
+    report.maxAbsDiff = maxAbsDiff(r.y, ref, `${format} output`)
+    report.verified = report.maxAbsDiff <= VERIFY_TOLERANCE
+    notes.push(`held-out inputs: ${h.n} ${h.source === 'given' ? 'given samples' : `seeded N(0,1) samples (seed ${opts.seed ?? DEFAULT_SEED})`}; ${report.verified ? 'verified' : 'NOT verified'}: max |diff| = ${report.maxAbsDiff} (tolerance ${VERIFY_TOLERANCE})`)
+  } catch (e) {
+    notes.push(`verification failed: ${(e as Error).message}`)
+  }
+  return report
+}
+
+function heldOutOf(s: ExportSpec, opts: ExportOptions): HeldOut {
+  return opts.heldOut ? givenHeldOut(s, opts.heldOut.x, opts.heldOut.n) : randomHeldOut(s, opts.samples, opts.seed)
+}

@@ -1,0 +1,183 @@
+// PyTorch export: the state_dict in PyTorch's names and layout (model.safetensors, or state_dict.json), plus a
+// generated model.py that rebuilds nn.LSTM / nn.GRU / nn.RNN + nn.Linear and loads it. The generated Python is
+// only checked for its content here (python3-torch is not installed on the build machine).
+import type { SavedModel } from '../../src-worker/protocol'
+import { nest } from '../../src-worker/engine/params'
+import { decodeSafetensors, encodeSafetensors } from './safetensors'
+import { dirsOf, normalizationOf, paramShapes, specOf, stacksOf, tensorsOf, type ExportSpec } from './spec'
+
+export type PytorchWeightsFormat = 'safetensors' | 'json'
+export const PYTORCH_FILES = { safetensors: 'model.safetensors', json: 'state_dict.json', python: 'model.py' } as const
+
+export interface PytorchArtifacts { files: Record<string, Uint8Array | string>; notes: string[] }
+
+export function buildPytorch(model: SavedModel, format: PytorchWeightsFormat = 'safetensors'): PytorchArtifacts {
+  const s = specOf(model), t = tensorsOf(model, s)
+  const list = paramShapes(s).map(({ name }) => t.get(name)!)
+  const files: Record<string, Uint8Array | string> = {}
+  if (format === 'safetensors') {
+    files[PYTORCH_FILES.safetensors] = encodeSafetensors(list, {
+      format: 'pt', producer: 'RNN Workbench', data: JSON.stringify(model.data),
+      inputs: JSON.stringify(model.inputs ?? []), target: String(model.target ?? ''), normalization: JSON.stringify(normalizationOf(model))
+    })
+  } else {
+    const sd: Record<string, unknown> = {}
+    for (const e of list) sd[e.name] = nest(e.data, 0, e.shape)
+    files[PYTORCH_FILES.json] = JSON.stringify(sd)
+  }
+  files[PYTORCH_FILES.python] = modelPy(model, s, format)
+  return { files, notes: ['model.py is generated Python, checked for its content only (PyTorch is not installed here); the weights are checked by re-reading them'] }
+}
+
+/** PyTorch-layout nested arrays from a written weights file (safetensors or state_dict.json). */
+export function readPytorchWeights(bytes: Uint8Array, format: PytorchWeightsFormat = 'safetensors'): Record<string, unknown> {
+  if (format === 'json') return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const e of decodeSafetensors(bytes).tensors) out[e.name] = nest(e.data, 0, e.shape)
+  return out
+}
+
+const py = (v: unknown): string => JSON.stringify(v, null, 4).replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False').replace(/\bnull\b/g, 'None')
+
+function rnnCtor(s: ExportSpec, inputSize: string): string {
+  const cls = s.cell === 'lstm' ? 'nn.LSTM' : s.cell === 'gru' ? 'nn.GRU' : 'nn.RNN'
+  const nl = s.cell === 'rnn_relu' ? ", nonlinearity='relu'" : s.cell === 'rnn_tanh' ? ", nonlinearity='tanh'" : ''
+  return `${cls}(${inputSize}, HIDDEN_SIZE, num_layers=NUM_LAYERS${nl}, bidirectional=${s.bidirectional ? 'True' : 'False'})`
+}
+
+function modelPy(model: SavedModel, s: ExportSpec, format: PytorchWeightsFormat): string {
+  const cls = s.task === 'classification', D = dirsOf(s), stacks = stacksOf(s)
+  const out = (v: string) => (cls ? `torch.softmax(${v}, dim=-1)` : v)
+  const header = `"""PyTorch rebuild of an RNN Workbench model (generated file).
+
+Cell ${s.cell}, ${s.numLayers} layer(s), hidden size ${s.hiddenSize}${s.bidirectional ? ', bidirectional' : ''}; mapping ${s.mapping}, ${s.task}.
+Weights: ${format === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json} with PyTorch's own parameter names and layout
+(weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, head.weight, head.bias; LSTM gates i,f,g,o; GRU r,z,n).
+
+Inputs are TIME-MAJOR [seq, batch, ${s.inputSize}] (batch_first=False) and already normalised: x' = (x - a) / b per
+input column with NORMALIZATION['input'] (columns ${JSON.stringify(model.inputs ?? [])}).${s.tokens ? ' Token inputs are one-hot rows.' : ''}
+${cls ? 'Outputs are softmax class probabilities.' : `Outputs are normalised; undo with y = y' * b + a from NORMALIZATION['target'].`}
+
+Usage:
+    model = load()            # reads the weights file next to this script
+    y = model(x)              # x: torch.float32 [seq, batch, ${s.inputSize}]
+"""
+import json
+import os
+import struct
+
+import torch
+from torch import nn
+
+CELL = ${JSON.stringify(s.cell)}
+MAPPING = ${JSON.stringify(s.mapping)}
+TASK = ${JSON.stringify(s.task)}
+INPUT_SIZE = ${s.inputSize}
+HIDDEN_SIZE = ${s.hiddenSize}
+NUM_LAYERS = ${s.numLayers}
+OUTPUT_SIZE = ${s.outputSize}
+SEQ_IN = ${s.tx}
+SEQ_OUT = ${s.ty}
+INPUT_COLUMNS = ${py(model.inputs ?? [])}
+TARGET = ${py(model.target ?? '')}
+NORMALIZATION = ${py(normalizationOf(model))}
+
+
+def read_safetensors(path):
+    """Minimal safetensors reader (8-byte little-endian header length, JSON header, raw little-endian data)."""
+    with open(path, 'rb') as f:
+        (n,) = struct.unpack('<Q', f.read(8))
+        header = json.loads(f.read(n))
+        data = f.read()
+    dtypes = {'F32': torch.float32, 'F64': torch.float64}
+    state = {}
+    for name, info in header.items():
+        if name == '__metadata__':
+            continue
+        begin, end = info['data_offsets']
+        t = torch.frombuffer(bytearray(data[begin:end]), dtype=dtypes[info['dtype']])
+        state[name] = t.reshape(info['shape']).to(torch.float32)
+    return state
+
+
+def read_json_state(path):
+    with open(path) as f:
+        return {k: torch.tensor(v, dtype=torch.float32) for k, v in json.load(f).items()}
+
+`
+  let body: string
+  if (s.mapping === 'many-to-one' || s.mapping === 'one-to-one' || s.mapping === 'many-to-many') {
+    const every = s.mapping === 'many-to-many'
+    body = `
+class WorkbenchModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = ${rnnCtor(s, 'INPUT_SIZE')}
+        self.head = nn.Linear(${D} * HIDDEN_SIZE, OUTPUT_SIZE)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)                      # [seq, batch, ${D} * hidden]
+        ${every ? `y = self.head(out)                        # every step: [seq, batch, ${s.outputSize}]` : `y = self.head(out[-1])                    # last step: [batch, ${s.outputSize}]`}
+        return ${out('y')}
+
+
+def rename(state):
+    """File names -> module names: the recurrent weights live under self.rnn."""
+    return {(k if k.startswith('head.') else 'rnn.' + k): v for k, v in state.items()}
+`
+  } else {
+    const s2s = s.mapping === 'seq2seq', dec = stacks[stacks.length - 1]!
+    const feed = s2s
+      ? cls
+        ? `            tok = torch.full((batch,), OUTPUT_SIZE, dtype=torch.long) if t == 0 else y.argmax(-1)   # BOS = OUTPUT_SIZE
+            inp = nn.functional.one_hot(tok, OUTPUT_SIZE + 1).float()`
+        : `            inp = torch.zeros(batch, OUTPUT_SIZE) if t == 0 else y`
+      : cls
+        ? `            prev = torch.zeros(batch, OUTPUT_SIZE) if t == 0 else nn.functional.one_hot(y.argmax(-1), OUTPUT_SIZE).float()
+            inp = torch.cat([x[0], prev], dim=-1)`
+        : `            prev = torch.zeros(batch, OUTPUT_SIZE) if t == 0 else y
+            inp = torch.cat([x[0], prev], dim=-1)`
+    body = `
+class WorkbenchModel(nn.Module):
+    """${s2s ? 'Encoder-decoder: the encoder reads x, its final state starts the decoder' : 'One-to-many: the stack runs SEQ_OUT steps on [x, y_prev]'}; generation feeds back each prediction."""
+
+    def __init__(self):
+        super().__init__()
+${s2s ? `        self.encoder = ${rnnCtor(s, 'INPUT_SIZE')}
+        self.decoder = ${rnnCtor(s, String(dec.inputSize))}` : `        self.rnn = ${rnnCtor(s, String(dec.inputSize))}`}
+        self.head = nn.Linear(HIDDEN_SIZE, OUTPUT_SIZE)
+
+    def forward(self, x, steps=SEQ_OUT):
+        batch = x.shape[1]
+${s2s ? '        _, state = self.encoder(x)' : '        state = None'}
+        y, outs = None, []
+        for t in range(steps):
+${feed}
+            out, state = self.${s2s ? 'decoder' : 'rnn'}(inp.unsqueeze(0), state)
+            y = ${out('self.head(out[0])')}
+            outs.append(y)
+        return torch.stack(outs, 0)               # [steps, batch, ${s.outputSize}]
+
+
+def rename(state):
+    return ${s2s ? 'dict(state)' : "{(k if k.startswith('head.') else 'rnn.' + k): v for k, v in state.items()}"}
+`
+  }
+  const file = format === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json
+  return `${header}${body}
+
+def load(path=None):
+    path = path or os.path.join(os.path.dirname(os.path.abspath(__file__)), ${JSON.stringify(file)})
+    state = ${format === 'safetensors' ? 'read_safetensors(path)' : 'read_json_state(path)'}
+    model = WorkbenchModel()
+    model.load_state_dict(rename(state))
+    return model.eval()
+
+
+if __name__ == '__main__':
+    m = load()
+    x = torch.randn(SEQ_IN, 2, INPUT_SIZE)
+    with torch.no_grad():
+        print(m(x))
+`
+}
