@@ -478,6 +478,8 @@ export interface TextSpec {
   minCount?: number
   normalize?: NormKind
   task?: Task
+  /** rows with a missing text / target / condition: 'report' (default) refuses, 'drop' skips them with a warning */
+  missing?: 'report' | 'drop'
 }
 
 export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: RandomSplit = {}): SequenceData {
@@ -486,8 +488,9 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
   const warnings: string[] = []
   const textCol = stringColumn(table, spec.text, 'text')
   const T = table.rowCount
-  // rows with a missing text (or target) are skipped and reported
+  // rows with a missing text (or target): refused (default) or skipped with a warning (missing: 'drop')
   const needed: (string | null)[][] = [textCol]
+  const neededNames = [spec.text]
   let targetText: (string | null)[] | null = null
   let tgt: TargetInfo | null = null
   if (spec.kind === 'classify') {
@@ -497,11 +500,13 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
     if (!spec.target) throw new Error('seq2seq on text needs a target text column')
     targetText = stringColumn(table, spec.target, 'target text')
     needed.push(targetText)
+    neededNames.push(spec.target)
   }
   let condCol: (string | null)[] | null = null
   if (spec.kind === 'generate' && spec.condition) {
     condCol = stringColumn(table, spec.condition, 'condition')
     needed.push(condCol)
+    neededNames.push(spec.condition)
   }
   const usable: number[] = []
   let skipped = 0
@@ -510,6 +515,11 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
     const ok = needed.every((c) => c[r] !== null && c[r] !== '') && (!tgt || !Number.isNaN(tgt.cols[0]![r]!))
     if (ok) usable.push(r)
     else {
+      if ((spec.missing ?? 'report') === 'report') {
+        const k = needed.findIndex((c) => c[r] === null || c[r] === '')
+        const col = k >= 0 ? neededNames[k]! : spec.target!
+        throw new Error(`line ${lineOfRow(table, r)}, column "${col}": missing value; choose the missing-value policy drop to skip such rows`)
+      }
       skipped++
       if (skippedLines.length < 5) skippedLines.push(lineOfRow(table, r))
     }

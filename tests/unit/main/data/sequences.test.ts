@@ -148,6 +148,15 @@ describe('text columns', () => {
     const plain = buildTextSequences(t, { kind: 'generate', text: 'name' }, { valFraction: 0 })
     expect(plain.inputSize).toBe(1)
   })
+  it('refuses rows with a missing text unless told to drop them', () => {
+    const m = csv('name,lang\nanna,de\n,en\ncarl,\ndora,en\nemil,de\n')
+    expect(() => buildTextSequences(m, { kind: 'classify', text: 'name', target: 'lang' })).toThrow(
+      'line 3, column "name": missing value; choose the missing-value policy drop to skip such rows'
+    )
+    const d = buildTextSequences(m, { kind: 'classify', text: 'name', target: 'lang', missing: 'drop' }, { valFraction: 0 })
+    expect(d.train.n).toBe(3)
+    expect(d.warnings).toEqual(['2 rows with a missing text or target skipped (lines 3, 4)'])
+  })
   it('cuts long texts to maxLength and says so', () => {
     const d = buildTextSequences(t, { kind: 'classify', text: 'name', target: 'lang', maxLength: 4 }, { valFraction: 0 })
     expect(d.tx).toBe(4)
