@@ -37,27 +37,86 @@ export const experimentStatus = z.enum([
   'draft', 'queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'interrupted'
 ])
 
-/** What to train: the data mapping, the model and the optimisation. Bounds are sanity limits. */
+export const mappingKind = z.enum(['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq'])
+const column = z.string().min(1).max(500)
+
+/**
+ * What to train: the data mapping, the model and the optimisation. Flat, so that forms and CLI flags map
+ * onto it one to one. `source` says how rows become sequences (derived when absent):
+ *  - series  — one long series in file order: sliding windows of `window` rows (many-to-one: the next
+ *              value; many-to-many: a target per step; seq2seq: the next `horizon` values);
+ *  - grouped — one sequence per value of `groupBy`, ordered by `orderBy` (many-to-one, many-to-many);
+ *  - text    — `text` column as characters/words: + label `target` → many-to-one, + target text
+ *              `target` → seq2seq, items in `target` → one-to-many generation (optional `condition`);
+ *  - rows    — one-to-one: each row an input vector and a target.
+ * Bounds are sanity limits.
+ */
 export const experimentConfig = z.object({
-  mapping: z.literal('many-to-one'),
-  target: z.string().min(1).max(500),
-  inputs: z.array(z.string().min(1).max(500)).max(256),
-  window: z.number().int().min(1).max(4096),
+  mapping: mappingKind.default('many-to-one'),
+  source: z.enum(['series', 'grouped', 'text', 'rows']).optional(),
+  task: z.enum(['regression', 'classification', 'generation']).optional(),
+  target: column,
+  inputs: z.array(column).max(256).default([]),
+  window: z.number().int().min(1).max(4096).default(12),
+  horizon: z.number().int().min(1).max(1024).optional(),
+  stride: z.number().int().min(1).max(100_000).optional(),
+  gap: z.number().int().min(0).max(100_000).optional(),
+  groupBy: column.optional(),
+  orderBy: column.optional(),
+  text: column.optional(),
+  condition: column.optional(),
+  tokens: z.enum(['char', 'word']).optional(),
+  maxLength: z.number().int().min(1).max(4096).optional(),
+  normalize: z.enum(['zscore', 'minmax', 'none']).default('zscore'),
+  missing: z.enum(['report', 'drop', 'ffill', 'mean']).default('report'),
   valFraction: z.number().min(0.05).max(0.5).default(0.2),
   model: z.object({
     cell: cellKind.default('lstm'),
     hiddenSize: z.number().int().min(1).max(1024),
-    numLayers: z.number().int().min(1).max(4).default(1)
+    numLayers: z.number().int().min(1).max(4).default(1),
+    dropout: z.number().min(0).max(0.9).default(0),
+    bidirectional: z.boolean().default(false)
   }).strict(),
   optimizer: z.object({
     kind: z.enum(['adam', 'sgd', 'momentum', 'rmsprop']).default('adam'),
-    lr: z.number().positive().max(10)
+    lr: z.number().positive().max(10),
+    weightDecay: z.number().min(0).max(1).default(0),
+    momentum: z.number().min(0).max(0.999).optional()
   }).strict(),
+  schedule: z.object({
+    kind: z.enum(['none', 'step', 'cosine', 'plateau']),
+    stepSize: z.number().int().min(1).max(100_000).optional(),
+    gamma: z.number().positive().max(1).optional(),
+    patience: z.number().int().min(1).max(1000).optional(),
+    factor: z.number().positive().max(1).optional()
+  }).strict().default({ kind: 'none' }),
   epochs: z.number().int().min(1).max(100_000),
   batchSize: z.number().int().min(1).max(4096).default(32),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  clipNorm: z.number().min(0).max(1e6).default(1)
-}).strict()
+  clipNorm: z.number().min(0).max(1e6).default(1),
+  tbptt: z.number().int().min(0).max(4096).default(0),
+  earlyStopping: z.number().int().min(0).max(1000).default(0),
+  nanPolicy: z.enum(['fail', 'revert']).default('fail')
+}).strict().superRefine((c, ctx) => {
+  const need = (ok: boolean, path: string, message: string) => { if (!ok) ctx.addIssue({ code: 'custom', path: [path], message }) }
+  const source = sourceOf(c)
+  need(!(c.model.bidirectional && c.mapping !== 'many-to-many'), 'model', 'bidirectional layers are for the aligned many-to-many mapping only')
+  need(source !== 'rows' || c.mapping === 'one-to-one', 'mapping', 'rows (one-to-one) data needs the one-to-one mapping')
+  need(c.mapping !== 'one-to-one' || source === 'rows', 'source', 'the one-to-one mapping reads rows')
+  need(c.mapping !== 'one-to-many' || source === 'text', 'text', 'one-to-many generation needs a text column of items (text)')
+  need(source !== 'grouped' || c.mapping === 'many-to-one' || c.mapping === 'many-to-many', 'mapping', 'grouped sequences support many-to-one and many-to-many')
+  need(source !== 'text' || c.mapping !== 'many-to-many', 'mapping', 'text columns support many-to-one, seq2seq and one-to-many')
+  need(c.horizon === undefined || c.mapping === 'seq2seq', 'horizon', 'horizon is for the seq2seq mapping (many-to-one forecasts one step)')
+})
+
+/** How rows become sequences, when the config does not say. */
+export function sourceOf(c: { source?: string; mapping: string; text?: string; groupBy?: string }): 'series' | 'grouped' | 'text' | 'rows' {
+  if (c.source) return c.source as 'series' | 'grouped' | 'text' | 'rows'
+  if (c.mapping === 'one-to-one') return 'rows'
+  if (c.text || c.mapping === 'one-to-many') return 'text'
+  if (c.groupBy) return 'grouped'
+  return 'series'
+}
 
 export const experimentSummary = z.object({
   id,
@@ -211,6 +270,7 @@ export type DatasetSummary = z.output<typeof datasetSummary>
 export type DatasetDetail = z.output<typeof datasetDetail>
 export type ExperimentConfig = z.output<typeof experimentConfig>
 export type ExperimentConfigInput = z.input<typeof experimentConfig>
+export type MappingKind = z.output<typeof mappingKind>
 export type ExperimentSummary = z.output<typeof experimentSummary>
 export type ExperimentDetail = z.output<typeof experimentDetail>
 export type ExperimentStatus = z.output<typeof experimentStatus>

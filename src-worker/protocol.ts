@@ -47,11 +47,15 @@ export interface SavedModel {
   weights: Record<string, unknown>
   /** The engine's training configuration (cell, sizes, optimizer…) and the data's shapes. */
   trainConfig: unknown
-  data: { mapping: string; task: string; inputSize: number; outputSize: number; tx: number; ty: number }
+  data: { mapping: string; task: string; inputSize: number; outputSize: number; tx: number; ty: number; tokens?: boolean }
   /** Column order and normalisation of inputs and target, fitted on the training split. */
   inputs: string[]
   target: string
   normalization: { input: unknown; target: unknown }
+  /** Class names, token vocabularies (ids 0..3 = <pad> <unk> <bos> <eos>) and generation conditions. */
+  vocab?: { classes?: string[]; inputVocab?: string[]; targetVocab?: string[]; conditions?: string[] }
+  /** The experiment's full config (data mapping included), so a model file can be re-applied to new data. */
+  experiment?: ExperimentConfig
 }
 
 export interface TrainedModel {

@@ -2,8 +2,8 @@
 // Progress is throttled to ~10 messages/s; steps are batched and travel with their epoch.
 import { gunzipSync } from 'node:zlib'
 import { parseCsv } from '../../src-main/data/csv'
-import { buildWindows } from '../../src-main/data/windows'
 import { train, type TrainConfig, type TrainData, type TrainState } from '../trainer'
+import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import type { StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_STOP, type EpochMessage, type FromWorker, type ToWorker } from '../protocol'
 
@@ -13,23 +13,10 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   const { config, taskId } = msg
   const control = new Int32Array(msg.control)
   const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
-  const windows = buildWindows(
-    table,
-    { target: config.target, inputs: config.inputs, window: config.window },
-    { valFraction: config.valFraction }
-  )
-  const data: TrainData = {
-    mapping: 'many-to-one', task: 'regression',
-    inputSize: windows.inputSize, outputSize: windows.outputSize, tx: windows.tx, ty: windows.ty,
-    train: windows.train, val: windows.val
-  }
-  const trainConfig: TrainConfig = {
-    model: { cell: config.model.cell, hiddenSize: config.model.hiddenSize, numLayers: config.model.numLayers },
-    optimizer: { kind: config.optimizer.kind, lr: config.optimizer.lr },
-    epochs: config.epochs, batchSize: config.batchSize, seed: config.seed,
-    clipNorm: config.clipNorm || undefined
-  }
-  const stepsPerEpoch = Math.max(1, Math.ceil(data.train.n / config.batchSize))
+  const seqs = buildSequences(table, config)
+  const data: TrainData = toTrainData(seqs)
+  const trainConfig: TrainConfig = toTrainConfig(config)
+  const stepsPerEpoch = Math.max(1, Math.ceil(data.train.n / Math.min(config.batchSize, Math.max(1, data.train.n))))
   const totalSteps = stepsPerEpoch * config.epochs
   const t0 = performance.now()
   let pending: StepPoint[] = []
@@ -103,10 +90,12 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       model: Object.keys(result.weights).length ? {
         weights: result.weights,
         trainConfig,
-        data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty },
-        inputs: windows.inputNorm.columns,
+        data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty, tokens: !!data.tokens },
+        inputs: seqs.inputNorm.columns,
         target: config.target,
-        normalization: { input: windows.inputNorm, target: windows.targetNorm }
+        normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
+        vocab: { classes: seqs.classes, inputVocab: seqs.inputVocab, targetVocab: seqs.targetVocab, conditions: seqs.conditions },
+        experiment: config
       } : null
     }
   })

@@ -55,8 +55,8 @@ export class ModelConfig {
   apply(c: ExperimentConfigInput): void {
     const names = new Set(this.numeric.map((x) => x.name))
     if (names.has(c.target)) this.target = c.target
-    this.inputs = c.inputs.filter((n) => names.has(n))
-    this.window = c.window
+    this.inputs = (c.inputs ?? []).filter((n) => names.has(n))
+    this.window = c.window ?? 12
     this.hiddenSize = c.model.hiddenSize
     this.epochs = c.epochs
     this.lr = c.optimizer.lr

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Worker } from 'node:worker_threads'
 import type { Workbench, WorkbenchOptions } from '../../../../src-main/services/workbench'
 import { openWorkbench, tempDir } from '../../../helpers/workbench'
+import { experimentConfig } from '../../../../src-shared/contract'
 
 const open: Workbench[] = []
 const cleanups: (() => void)[] = []
@@ -152,7 +153,7 @@ describe('experiment lifecycle', () => {
   it('leaves the runs of another live process alone, and interrupts those of a dead one', async () => {
     const { wb, dir } = fresh()
     const datasetId = await withSample(wb)
-    const ids = [1, 2].map(() => wb.store.experiments.create(datasetId, 'x', { ...config, valFraction: 0.2, batchSize: 8, clipNorm: 1, model: { cell: 'lstm', hiddenSize: 4, numLayers: 1 } }))
+    const ids = [1, 2].map(() => wb.store.experiments.create(datasetId, 'x', experimentConfig.parse(config)))
     const set = wb.store.db.prepare("UPDATE experiments SET status = 'running', owner_pid = ?, heartbeat_at = ? WHERE id = ?")
     set.run(process.ppid, new Date().toISOString(), ids[0])           // a live process
     set.run(2 ** 22 + 12345, new Date().toISOString(), ids[1])        // no such process

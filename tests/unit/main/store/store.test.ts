@@ -6,6 +6,7 @@ import { openDatabase, StoreTooNewError } from '../../../../src-main/store/db'
 import { Store, STORE_FILE } from '../../../../src-main/store/index'
 import { LATEST_VERSION } from '../../../../src-main/store/migrations/index'
 import { storeErrorMessage } from '../../../../src-main/store/errors'
+import { experimentConfig } from '../../../../src-shared/contract'
 import { tempDir } from '../../../helpers/workbench'
 
 const cleanups: (() => void)[] = []
@@ -17,11 +18,11 @@ const dataset = {
   rows: 5, columns: [{ name: 'x', type: 'numeric' as const, missing: 0, distinct: 5, min: 1, max: 5, mean: 3 }],
   preview: [['1'], ['2']], warnings: []
 }
-const config = {
+const config = experimentConfig.parse({
   mapping: 'many-to-one' as const, target: 'x', inputs: [], window: 3, valFraction: 0.2,
   model: { cell: 'lstm' as const, hiddenSize: 4, numLayers: 1 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
   epochs: 2, batchSize: 8, seed: 1, clipNorm: 1
-}
+})
 
 describe('store', () => {
   it('migrates a new file to the latest schema with WAL, foreign keys and explicit synchronous', () => {

@@ -1,0 +1,75 @@
+// From a parsed CSV and an experiment config to the engine's training data, for every mapping: picks the
+// sequence builder (series windows, grouped sequences, text tokens, rows) and keeps what inference and
+// export need (normalisation, classes, vocabularies). Any refusal becomes an InputError naming the field.
+import type { ParsedTable } from '../../src-main/data/csv'
+import {
+  buildGroupedSequences, buildOneToOne, buildSeriesWindows, buildTextSequences, type SequenceData
+} from '../../src-main/data/sequences'
+import { sourceOf, type ExperimentConfig } from '../../src-shared/contract'
+import type { TrainConfig, TrainData } from '../trainer'
+
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+function taskOf(config: ExperimentConfig, table: ParsedTable): 'regression' | 'classification' {
+  if (config.task === 'generation' || config.task === 'classification') return 'classification'
+  if (config.task === 'regression') return 'regression'
+  const col = table.columns.find((c) => c.name === config.target)
+  return col && col.type !== 'numeric' ? 'classification' : 'regression'
+}
+
+export function buildSequences(table: ParsedTable, config: ExperimentConfig): SequenceData {
+  const task = taskOf(config, table)
+  const split = { valFraction: config.valFraction, seed: config.seed }
+  const common = { normalize: config.normalize }
+  try {
+    switch (sourceOf(config)) {
+      case 'rows':
+        return buildOneToOne(table, { inputs: config.inputs, targets: [config.target], task, missing: config.missing === 'ffill' ? 'report' : config.missing, ...common }, split)
+      case 'grouped':
+        return buildGroupedSequences(table, {
+          mapping: config.mapping as 'many-to-one' | 'many-to-many', idColumn: config.groupBy!, orderColumn: config.orderBy,
+          inputs: config.inputs, target: config.target, task, maxLength: config.maxLength, missing: config.missing, ...common
+        }, split)
+      case 'text':
+        return buildTextSequences(table, config.mapping === 'one-to-many'
+          ? { kind: 'generate', text: config.target, condition: config.condition, tokens: config.tokens, maxLength: config.maxLength, ...common }
+          : config.mapping === 'seq2seq'
+            ? { kind: 'translate', text: config.text!, target: config.target, tokens: config.tokens, maxLength: config.maxLength, ...common }
+            : { kind: 'classify', text: config.text!, target: config.target, tokens: config.tokens, maxLength: config.maxLength, task, ...common }, split)
+      case 'series':
+        return buildSeriesWindows(table, {
+          mapping: config.mapping as 'many-to-one' | 'many-to-many' | 'seq2seq', targets: [config.target], inputs: config.inputs,
+          window: config.window, horizon: config.horizon, stride: config.stride, gap: config.gap, task, missing: config.missing, ...common
+        }, { valFraction: config.valFraction })
+    }
+  } catch (e) {
+    if (e instanceof Error && e.name === 'Error') throw new InputError(e.message)
+    throw e
+  }
+}
+
+export function toTrainData(sd: SequenceData): TrainData {
+  const split = (s: SequenceData['train']) => ({ n: s.n, x: s.x, y: s.y, mask: s.mask })
+  return {
+    mapping: sd.mapping, task: sd.task, inputSize: sd.inputSize, outputSize: sd.outputSize, tx: sd.tx, ty: sd.ty,
+    tokens: sd.inputEncoding === 'token-ids', train: split(sd.train), val: split(sd.val)
+  }
+}
+
+export function toTrainConfig(config: ExperimentConfig): TrainConfig {
+  return {
+    model: {
+      cell: config.model.cell, hiddenSize: config.model.hiddenSize, numLayers: config.model.numLayers,
+      dropout: config.model.dropout, bidirectional: config.model.bidirectional
+    },
+    optimizer: { kind: config.optimizer.kind, lr: config.optimizer.lr, weightDecay: config.optimizer.weightDecay, momentum: config.optimizer.momentum },
+    epochs: config.epochs, batchSize: config.batchSize, seed: config.seed,
+    clipNorm: config.clipNorm || undefined,
+    tbptt: config.tbptt || undefined,
+    earlyStopping: config.earlyStopping ? { patience: config.earlyStopping } : undefined,
+    schedule: config.schedule,
+    nanPolicy: config.nanPolicy
+  }
+}
