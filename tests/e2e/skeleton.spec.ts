@@ -118,6 +118,9 @@ test('open samples and drop a CSV on the window', async ({ page }) => {
   await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
   await expect(page.getByTestId('dataset-select')).toBeVisible()
   await expect(page.getByTestId('dataset-select').locator('option')).toHaveCount(2)
+  await page.setViewportSize({ width: 1000, height: 760 })
+  await shot(page, '10-narrow-window')
+  await page.setViewportSize({ width: 1280, height: 860 })
 
   // A file dropped anywhere on the window is imported.
   const drop = await page.evaluateHandle(() => {
