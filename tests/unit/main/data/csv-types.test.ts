@@ -104,7 +104,7 @@ describe('streaming import from files', () => {
 
   it('gives the same table as parseCsv, for several chunk sizes, with progress', async () => {
     const whole = parseCsv(enc(body))
-    for (const chunkSize of [1000, 4093, 1 << 20]) {
+    for (const chunkSize of [4093, 1 << 20]) {
       const seen: number[] = []
       const t = await importCsvFile(file, { chunkSize, onProgress: (p) => seen.push(p.bytes) })
       expect(t).toEqual(whole)
