@@ -179,7 +179,11 @@ export const comparison = z.object({
   }))
 })
 
-export const sampleInfo = z.object({ id: z.string(), title: z.string(), description: z.string() })
+export const sampleInfo = z.object({
+  id: z.string(), title: z.string(), description: z.string(),
+  /** The data mapping the sample suits (a partial experiment config). */
+  suggested: z.record(z.string(), z.unknown())
+})
 
 /** A CSV coming from the renderer: the file's bytes (base64), or one of the shipped samples. */
 const importSource = z.union([

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
-  parseArgs, type Args, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
+  parseArgs, sourceOf, type Args, type ExperimentConfig, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
 import { ConflictError, InputError, NotFoundError } from './errors'
@@ -108,7 +108,7 @@ export class Workbench {
     return {
       'app.info': async () => ({
         version: this.opts.version ?? '0.0.0', mode: this.opts.mode, dataDir: this.opts.dataDir,
-        samples: SAMPLES.map(({ id, title, description }) => ({ id, title, description }))
+        samples: SAMPLES.map(({ id, title, description, suggested }) => ({ id, title, description, suggested }))
       }),
       'datasets.import': async ({ name, source }) => {
         if (source.kind === 'sample') {
@@ -129,7 +129,7 @@ export class Workbench {
       'experiments.start': async ({ datasetId, name, config }) => {
         const dataset = store.datasets.get(datasetId)
         if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
-        checkColumns(dataset.columns, config.target, config.inputs)
+        checkColumns(dataset.columns, config)
         checkMemory(config, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
         const id = store.experiments.create(datasetId, name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`, config)
         this.training.enqueue(id)
@@ -180,7 +180,7 @@ export class Workbench {
         const e = this.mustGet(id)
         const dataset = store.datasets.get(e.datasetId)!
         const cfg = config ?? e.config
-        checkColumns(dataset.columns, cfg.target, cfg.inputs)
+        checkColumns(dataset.columns, cfg)
         checkMemory(cfg, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
         const newId = store.experiments.create(e.datasetId, name ?? `${e.name} (copy)`, cfg, { tags: e.tags })
         store.experiments.addEvent(newId, 'duplicated', { from: id })
@@ -219,14 +219,26 @@ export class Workbench {
   }
 }
 
-function checkColumns(columns: { name: string; type: string }[], target: string, inputs: string[]): void {
+/** Every column the config names must exist, with a type its role accepts; the message names the field. */
+function checkColumns(columns: { name: string; type: string }[], config: ExperimentConfig): void {
   const byName = new Map(columns.map((c) => [c.name, c]))
-  const t = byName.get(target)
-  if (!t) throw new InputError(`config.target: the dataset has no column "${target}" (columns: ${columns.map((c) => c.name).join(', ')})`)
-  if (t.type !== 'numeric') throw new InputError(`config.target: column "${target}" is ${t.type}, not numeric`)
-  for (const [i, name] of inputs.entries()) {
+  const source = sourceOf(config)
+  const get = (path: string, name: string) => {
     const c = byName.get(name)
-    if (!c) throw new InputError(`config.inputs.${i}: the dataset has no column "${name}"`)
+    if (!c) throw new InputError(`config.${path}: the dataset has no column "${name}" (columns: ${columns.map((x) => x.name).join(', ')})`)
+    return c
+  }
+  const t = get('target', config.target)
+  if (source !== 'text' && t.type !== 'numeric' && t.type !== 'categorical') {
+    throw new InputError(`config.target: column "${config.target}" is ${t.type}, not numeric (regression) or categorical (classification)`)
+  }
+  if (config.task === 'regression' && t.type !== 'numeric') throw new InputError(`config.target: column "${config.target}" is ${t.type}, not numeric`)
+  for (const [i, name] of config.inputs.entries()) {
+    const c = get(`inputs.${i}`, name)
     if (c.type !== 'numeric') throw new InputError(`config.inputs.${i}: column "${name}" is ${c.type}, not numeric`)
   }
+  if (config.groupBy) get('groupBy', config.groupBy)
+  if (config.orderBy) get('orderBy', config.orderBy)
+  if (config.text) get('text', config.text)
+  if (config.condition) get('condition', config.condition)
 }

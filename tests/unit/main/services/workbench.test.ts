@@ -88,7 +88,7 @@ describe('Workbench service', () => {
     await expect(wb.request('experiments.start', { datasetId: d.id, config: { ...config, target: 'nope' } }))
       .rejects.toThrow('config.target: the dataset has no column "nope"')
     await expect(wb.request('experiments.start', { datasetId: d.id, config: { ...config, target: 'Date' } }))
-      .rejects.toThrow('column "Date" is datetime, not numeric')
+      .rejects.toThrow('column "Date" is datetime, not numeric (regression) or categorical (classification)')
     await expect(wb.request('experiments.start', { datasetId: d.id, config: { ...config, model: { cell: 'lstm', hiddenSize: 1e9 } } }))
       .rejects.toThrow(/config\.model\.hiddenSize/)
     expect(await wb.request('experiments.list', {})).toEqual([])
