@@ -9,6 +9,8 @@
 //
 //   node scripts/build-electron-sqlite.mjs [--force]
 //   ELECTRON_HEADERS_DIR=<unpacked Electron headers>  build offline from headers fetched elsewhere
+// Test hooks: RNN_WORKBENCH_NATIVE_DIR (output folder; the app itself only looks in native/electron),
+// RNN_WORKBENCH_NODE_GYP (node-gyp entry), RNN_WORKBENCH_ELECTRON_VERSION (target another Electron).
 // Exit codes: 0 built or up to date; 1 cannot build (the message says what is missing).
 import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs'
@@ -109,7 +111,7 @@ async function main() {
   const force = process.argv.includes('--force')
   const t = target()
   const label = `better-sqlite3 ${t.betterSqlite3} for Electron ${t.electron} (ABI ${t.abi}, ${t.platform}-${t.arch})`
-  const rel = relative(ROOT, OUT_FILE) || OUT_FILE
+  const rel = OUT_FILE.startsWith(ROOT + sep) ? relative(ROOT, OUT_FILE) : OUT_FILE
 
   if (!force && existsSync(OUT_FILE) && existsSync(INFO_FILE)) {
     let info = null
