@@ -62,6 +62,8 @@ export const TYPE_SAMPLE = 1000;
 /** Share of numbers among the sampled non-missing cells from which a column is numeric. */
 export const NUMERIC_SHARE = 0.9;
 export const PREVIEW_ROWS = 20;
+/** A pushed chunk is fed in slices of this many bytes (progress / cancellation granularity). */
+const SLICE = 1 << 20;
 /** Bytes of text used to sniff the delimiter. */
 const SNIFF_CHARS = 64 * 1024;
 
@@ -934,44 +936,53 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
     feedText(text, final);
   };
 
+  let failed: unknown = null;
+  /** run f; STOP (maxRows reached) ends the input quietly, any other error makes the stream unusable */
+  function guard<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e === STOP) {
+        stopped = true;
+        return undefined as T;
+      }
+      failed = e;
+      throw e;
+    }
+  }
+
   const stream: CsvStream = {
     get done() {
       return stopped;
     },
     push(chunk: Uint8Array): void {
+      if (failed) throw failed;
       if (ended) throw new Error('push() after end()');
-      checkAbort();
-      bytes += chunk.length;
-      if (stopped) return;
-      try {
-        feedBytes(chunk, false);
-      } catch (e) {
-        if (e !== STOP) throw e;
-        stopped = true;
+      // big chunks are fed in slices so that progress and cancellation stay responsive
+      for (let off = 0; off < chunk.length || off === 0; off += SLICE) {
+        checkAbort();
+        const part = off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, off + SLICE);
+        bytes += part.length;
+        if (!stopped) guard(() => feedBytes(part, false));
+        opts.onProgress?.({ bytes, rows: builder.rowCount, line: currentLine() });
+        if (chunk.length === 0) break;
       }
-      opts.onProgress?.({ bytes, rows: builder.rowCount, line: currentLine() });
     },
     end(): ParsedTable {
+      if (failed) throw failed;
       if (ended) throw new Error('end() called twice');
       checkAbort();
       ended = true;
-      if (!stopped) {
-        try {
-          feedBytes(new Uint8Array(0), true);
-        } catch (e) {
-          if (e !== STOP) throw e;
-          stopped = true;
-        }
-      }
+      if (!stopped) guard(() => feedBytes(new Uint8Array(0), true));
       opts.onProgress?.({ bytes, rows: builder.rowCount, line: currentLine() });
-      return builder.result(delimiter ?? ',', decoder.encoding);
+      return guard(() => builder.result(delimiter ?? ',', decoder.encoding));
     },
   };
   return stream;
 }
 
 /** Parse a whole CSV file (bytes as read from disk). Throws CsvImportError with a located message. */
-export function parseCsv(bytes: Uint8Array, opts: ImportOptions = {}): ParsedTable {
+export function parseCsv(bytes: Uint8Array, opts: ImportOptions & Pick<CsvStreamOptions, 'onProgress' | 'signal'> = {}): ParsedTable {
   const s = createCsvStream(opts);
   s.push(bytes);
   return s.end();

@@ -128,6 +128,21 @@ describe('streaming import from files', () => {
     expect(p.rowCount).toBe(5)
     expect(p.columns[1]!.max).toBe(2)
   })
+  it('one big push reports progress per MiB and honours the signal; a failed stream stays failed', () => {
+    const big = enc('v\n' + '1234567\n'.repeat(400_000))
+    const seen: number[] = []
+    const t = parseCsv(big, { onProgress: (p) => seen.push(p.bytes) })
+    expect(t.rowCount).toBe(400_000)
+    expect(seen.length).toBeGreaterThanOrEqual(4)
+    expect(seen.at(-1)).toBe(big.length)
+    const ac = new AbortController()
+    ac.abort()
+    expect(() => parseCsv(big, { signal: ac.signal })).toThrow(expect.objectContaining({ name: 'AbortError' }))
+    const s = createCsvStream({ delimiter: ',' }) // no sniffing: the tokenizer starts at once
+    const e = err(() => s.push(enc('a,b\n1,"x"y\n')))
+    expect(() => s.push(enc('2,3\n'))).toThrow(e)
+    expect(() => s.end()).toThrow(e)
+  })
   it('the stream refuses bad data wherever the chunk boundaries fall', () => {
     const bad = enc('a,b\n1,2\n3,"x\n')
     for (const size of [1, 2, 3, 100]) {
