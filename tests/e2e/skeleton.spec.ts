@@ -11,12 +11,18 @@ const CO2 = join(ROOT, 'resources/samples/co2-monthly.csv')
 
 let data: ReturnType<typeof freshDataDir>
 let server: Server | undefined
+let pageErrors: string[] = []
 
-test.beforeEach(() => { data = freshDataDir() })
+test.beforeEach(({ page }) => {
+  data = freshDataDir()
+  pageErrors = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+})
 test.afterEach(async () => {
   await server?.stop()
   server = undefined
   data.remove()
+  expect(pageErrors, 'uncaught errors in the page').toEqual([])
 })
 
 async function open(page: Page): Promise<void> {

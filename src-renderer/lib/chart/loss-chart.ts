@@ -99,6 +99,9 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
           for (let k = to.length; k < from.length; k += 10_000) to.push(...from.slice(k, Math.min(from.length, k + 10_000)))
         }
       }
+      // Epoch markers help on short runs and only clutter long ones.
+      const radius = series.train.length > 40 ? 0 : 3
+      for (const i of [1, 2]) (chart.data.datasets[i] as ChartDataset<'line', XY[]>).pointRadius = radius
       chart.update('none')
     },
     setLog(l) {

@@ -136,6 +136,9 @@ export class AppState {
       void this.refreshExperiments()
     } catch (e) {
       this.live.failedToStart(messageOf(e))
+      const early = this.early
+      this.early = []
+      for (const ev of early) this.dispatch(ev)
     }
   }
 
