@@ -5,7 +5,7 @@
 //   tfjs     model.json + weights.bin                        → @tensorflow/tfjs tf.loadLayersModel
 //   pytorch  model.safetensors (or state_dict.json) + model.py → our safetensors reader + the engine
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { SavedModel } from '../../src-worker/protocol'
 import { maxAbsDiff, referencePredict, specOf, type ExportSpec } from './spec'
 import { DEFAULT_SEED, denseInputs, givenHeldOut, randomHeldOut, type HeldOut } from './held-out'
@@ -51,6 +51,7 @@ export interface ExportOptions {
 export async function exportModel(model: SavedModel, format: ExportFormat, outPath: string, opts: ExportOptions = {}): Promise<ExportReport> {
   if (!EXPORT_FORMATS.includes(format)) throw new Error(`format: unknown export format ${JSON.stringify(format)} (expected ${EXPORT_FORMATS.join(', ')})`)
   const s = specOf(model)
+  outPath = resolve(outPath)
   const notes: string[] = []
   const written = new Map<string, Uint8Array | string>()
   const write = (path: string, data: Uint8Array | string) => {

@@ -11,20 +11,37 @@ export async function ortVersion(): Promise<string> {
 
 export async function runOnnx(s: ExportSpec, files: Record<string, Uint8Array>, h: HeldOut): Promise<Float32Array> {
   const ort = await import('onnxruntime-node')
-  const { n } = h, O = s.outputSize, H = s.hiddenSize, LD = s.numLayers * dirsOf(s), lstm = s.cell === 'lstm'
+  const { n } = h, O = s.outputSize
   const x = denseInputs(s, h)
   if (files['model.onnx']) {
     const sess = await ort.InferenceSession.create(files['model.onnx'])
-    const X = new ort.Tensor('float32', toTimeMajor(x, n, s.tx, s.inputSize), [s.tx, n, s.inputSize])
-    const Y = (await sess.run({ X })).Y!
-    const data = Y.data as Float32Array
-    return s.mapping === 'many-to-many' ? toSampleMajor(data, n, s.tx, O) : Float32Array.from(data)
+    try {
+      const X = new ort.Tensor('float32', toTimeMajor(x, n, s.tx, s.inputSize), [s.tx, n, s.inputSize])
+      const Y = (await sess.run({ X })).Y!
+      const data = Y.data as Float32Array
+      return s.mapping === 'many-to-many' ? toSampleMajor(data, n, s.tx, O) : Float32Array.from(data)
+    } finally {
+      await sess.release()
+    }
   }
   const step = await ort.InferenceSession.create(files['decoder_step.onnx']!)
+  try {
+    return await runSteps(ort, step, s, files, x, n)
+  } finally {
+    await step.release()
+  }
+}
+
+type Ort = typeof import('onnxruntime-node')
+
+/** Encoder once (seq2seq), then the decoder-step graph ty times, feeding back each output like the engine does. */
+async function runSteps(ort: Ort, step: import('onnxruntime-node').InferenceSession, s: ExportSpec, files: Record<string, Uint8Array>, x: Float32Array, n: number): Promise<Float32Array> {
+  const O = s.outputSize, H = s.hiddenSize, LD = s.numLayers * dirsOf(s), lstm = s.cell === 'lstm'
   let hState = new Float32Array(LD * n * H), cState = new Float32Array(LD * n * H)
   if (files['encoder.onnx']) {
     const enc = await ort.InferenceSession.create(files['encoder.onnx'])
     const r = await enc.run({ X: new ort.Tensor('float32', toTimeMajor(x, n, s.tx, s.inputSize), [s.tx, n, s.inputSize]) })
+    await enc.release()
     hState = Float32Array.from(r.h_n!.data as Float32Array)
     if (lstm) cState = Float32Array.from(r.c_n!.data as Float32Array)
   }
