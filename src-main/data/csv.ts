@@ -907,7 +907,7 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
     if (text.indexOf('\r') >= 0) text = text.replace(/\r\n?/g, '\n');
     if (!tokenizer) {
       sniffBuf += text;
-      if (sniffBuf.length < SNIFF_CHARS && !final) return;
+      if (sniffBuf.length < SNIFF_CHARS && !final && delimiter === undefined) return;
       text = sniffBuf;
       sniffBuf = '';
       tokenizer = startTokenizer(delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), final));
