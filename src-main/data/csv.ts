@@ -416,7 +416,7 @@ class Tokenizer {
   private emit(): void {
     const r = this.row;
     this.row = [];
-    this.sink(r, this.recLine, this.line, r.length === 1 && r[0] === '' && !this.lastQuoted);
+    this.sink(r, this.recLine, this.line, r.length === 1 && !this.lastQuoted && trimCell(r[0]!) === '');
   }
 
   push(s: string, final: boolean): void {
@@ -436,7 +436,7 @@ class Tokenizer {
             const lines = block.split('\n');
             for (let k = 0; k < lines.length; k++) {
               const f = lines[k]!.split(this.delim);
-              this.sink(f, this.line, this.line, f.length === 1 && f[0] === '');
+              this.sink(f, this.line, this.line, f.length === 1 && trimCell(f[0]!) === '');
               this.line++;
             }
             this.recLine = this.line;

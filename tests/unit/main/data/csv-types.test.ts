@@ -64,6 +64,8 @@ describe('type inference', () => {
     expect(u.warnings).toEqual(['column "v": 6 missing values (lines 3, 5, 6, 8, 9, …)'])
     // in a one-column file an empty line is a blank line, not a missing value
     expect(table('v', ['1', '', '3']).warnings).toEqual(['1 blank line skipped (line 3)'])
+    expect(table('v,w', ['1,2', ' \t ', '3,4']).warnings).toEqual(['1 blank line skipped (line 3)'])
+    expect(table('v', ['1', '""', '3']).columns[0]!.missing).toBe(1) // a quoted empty field is a value, not a blank line
   })
   it('parses datetimes to UTC milliseconds', () => {
     expect(parseDatetime('2024-02-03')).toBe(Date.UTC(2024, 1, 3))
