@@ -6,7 +6,8 @@ import { errorKind, InputError, NotFoundError } from './services/errors'
 import { workerFactoryFor } from './services/worker-factory'
 import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
 import { formatComparison, formatExperiment, formatExperiments } from './cli-format'
-import { experimentConfig, formatIssues, ValidationError, type ExperimentConfigInput } from '../src-shared/contract'
+import { CONFIG_USAGE, configFlags, configFromFlags, num, UsageError } from './cli-config'
+import { experimentConfig, formatIssues, ValidationError } from '../src-shared/contract'
 
 export const EXIT = { ok: 0, usage: 1, input: 2, trainingFailed: 3 } as const
 
@@ -15,8 +16,9 @@ const USAGE = `usage: rnn-workbench <command> [options]
 commands:
   import FILE [--name N] [--data-dir D] [--json]
   train (--dataset ID | --csv FILE) --target COL [--inputs A,B] --window N --hidden H
-        --epochs E --lr X --seed S [--cell lstm|gru|rnn_tanh|rnn_relu] [--layers L]
-        [--batch B] [--name N] [--data-dir D] [--json]
+        --epochs E --lr X --seed S [more data/model/training flags below] [--name N] [--data-dir D] [--json]
+  preview (--dataset ID | --csv FILE) [the same data flags] [--json]
+        what the mapping makes of the data: sample counts, shapes, a few (X, Y) pairs
   list [--data-dir D] [--json]
   show ID [--data-dir D] [--json]
   compare ID ID... [--data-dir D] [--json]
@@ -24,26 +26,13 @@ commands:
         resume continues an interrupted or stopped run from its last checkpoint (in this process),
         or un-pauses a run another process is training
 
+${CONFIG_USAGE}
+
 The store defaults to $RNN_WORKBENCH_DATA_DIR, else $XDG_DATA_HOME/rnn-workbench, else ~/.local/share/rnn-workbench.
 `
 
-class UsageError extends Error { override name = 'UsageError' }
 
 interface Io { out: (s: string) => void; err: (s: string) => void }
-
-function num(v: string | undefined, flag: string, integer: boolean): number | undefined {
-  if (v === undefined) return undefined
-  const x = Number(v)
-  if (v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
-    throw new UsageError(`${flag}: "${v}" is not ${integer ? 'an integer' : 'a number'}`)
-  }
-  return x
-}
-
-function need<T>(v: T | undefined, flag: string): T {
-  if (v === undefined) throw new UsageError(`${flag} is required`)
-  return v
-}
 
 export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<number> {
   const [command, ...rest] = argv
@@ -76,31 +65,9 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
       return EXIT.ok
     }
     if (command === 'train') {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          ...common, dataset: { type: 'string' }, csv: { type: 'string' }, target: { type: 'string' },
-          inputs: { type: 'string' }, window: { type: 'string' }, hidden: { type: 'string' }, epochs: { type: 'string' },
-          lr: { type: 'string' }, seed: { type: 'string' }, cell: { type: 'string' }, layers: { type: 'string' },
-          batch: { type: 'string' }, name: { type: 'string' }
-        }
-      })
+      const { values } = parseArgs({ args: rest, options: { ...common, ...configFlags } })
       if ((values.dataset === undefined) === (values.csv === undefined)) throw new UsageError('give exactly one of --dataset ID or --csv FILE')
-      const config: ExperimentConfigInput = {
-        mapping: 'many-to-one',
-        target: need(values.target, '--target'),
-        inputs: values.inputs ? values.inputs.split(',').map((s) => s.trim()).filter(Boolean) : [],
-        window: need(num(values.window, '--window', true), '--window'),
-        model: {
-          cell: (values.cell ?? 'lstm') as 'lstm',
-          hiddenSize: need(num(values.hidden, '--hidden', true), '--hidden'),
-          numLayers: num(values.layers, '--layers', true) ?? 1
-        },
-        optimizer: { kind: 'adam', lr: need(num(values.lr, '--lr', false), '--lr') },
-        epochs: need(num(values.epochs, '--epochs', true), '--epochs'),
-        batchSize: num(values.batch, '--batch', true) ?? 32,
-        seed: num(values.seed, '--seed', true) ?? 1
-      }
+      const config = configFromFlags(values)
       const checked = experimentConfig.safeParse(config)
       if (!checked.success) {
         const issues = formatIssues(checked.error, 'config')
@@ -125,6 +92,22 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         trainLoss: e.trainLoss, valLoss: e.valLoss, config: e.config, createdAt: e.createdAt
       }))) + '\n')
       else io.out(formatExperiments(list))
+      return EXIT.ok
+    }
+    if (command === 'preview') {
+      const { values } = parseArgs({ args: rest, options: { ...common, ...configFlags, hidden: { type: 'string', default: '16' }, epochs: { type: 'string', default: '1' }, lr: { type: 'string', default: '0.01' } } })
+      if ((values.dataset === undefined) === (values.csv === undefined)) throw new UsageError('give exactly one of --dataset ID or --csv FILE')
+      const config = configFromFlags(values)
+      const w = open(values['data-dir'])
+      const datasetId = values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
+      const s = await w.request('datasets.sequences', { datasetId, config })
+      if (values.json) io.out(JSON.stringify(s) + '\n')
+      else {
+        io.out(`${s.mapping} ${s.task}: ${s.train} training and ${s.val} validation samples; x ${JSON.stringify(s.shapes.x)}, y ${JSON.stringify(s.shapes.y)}; ${s.parameters} parameters\n`)
+        if (s.classes) io.out(`classes: ${s.classes.join(', ')}\n`)
+        for (const p of s.preview) io.out(`  X ${p.xText ?? JSON.stringify(p.x)}  →  Y ${p.yText ?? p.label ?? JSON.stringify(p.y)}\n`)
+        for (const warn of s.warnings) io.out(`warning: ${warn}\n`)
+      }
       return EXIT.ok
     }
     if (command === 'show') {

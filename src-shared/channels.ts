@@ -3,7 +3,7 @@
 // these lists and its schema maps agree.
 export const REQUEST_NAMES = [
   'app.info',
-  'datasets.import', 'datasets.list', 'datasets.get',
+  'datasets.import', 'datasets.list', 'datasets.get', 'datasets.sequences',
   'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get',
   'experiments.pause', 'experiments.resume', 'experiments.delete', 'experiments.update',
   'experiments.duplicate', 'experiments.repeat', 'experiments.compare'

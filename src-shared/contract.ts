@@ -156,6 +156,25 @@ export const experimentDetail = experimentSummary.extend({
 
 const tag = z.string().trim().min(1).max(50)
 
+/** What a config makes of a dataset: shapes, sizes and a few (X, Y) pairs, before training. */
+export const sequencesSummary = z.object({
+  mapping: mappingKind,
+  task: z.enum(['regression', 'classification']),
+  inputEncoding: z.enum(['values', 'token-ids']),
+  inputSize: z.number(), outputSize: z.number(), tx: z.number(), ty: z.number(),
+  train: z.number(), val: z.number(),
+  shapes: z.object({ x: z.array(z.number()), y: z.array(z.number()), mask: z.array(z.number()).optional() }),
+  preview: z.array(z.object({
+    x: z.array(z.unknown()), y: z.array(z.unknown()),
+    xText: z.string().optional(), yText: z.string().optional(), label: z.string().optional()
+  })),
+  classes: z.array(z.string()).optional(),
+  inputVocabSize: z.number().optional(),
+  targetVocabSize: z.number().optional(),
+  parameters: z.number(),
+  warnings: z.array(z.string())
+})
+
 /** Side-by-side view of 2–10 experiments. */
 export const comparison = z.object({
   experiments: z.array(experimentSummary),
@@ -212,6 +231,10 @@ export const requests = {
   },
   'datasets.list': { args: empty, result: z.array(datasetSummary) },
   'datasets.get': { args: z.object({ id }).strict(), result: datasetDetail },
+  'datasets.sequences': {
+    args: z.object({ datasetId: id, config: experimentConfig }).strict(),
+    result: sequencesSummary
+  },
   'experiments.start': {
     args: z.object({ datasetId: id, name: name.optional(), config: experimentConfig }).strict(),
     result: z.object({ experimentId: id })
@@ -282,6 +305,7 @@ export type EpochPoint = z.output<typeof epochPoint>
 export type StepPoint = z.output<typeof stepPoint>
 export type ExperimentEvent = z.output<typeof experimentEvent>
 export type Comparison = z.output<typeof comparison>
+export type SequencesSummary = z.output<typeof sequencesSummary>
 
 export const requestNames = Object.keys(requests) as RequestName[]
 export const eventNames = Object.keys(events) as EventName[]

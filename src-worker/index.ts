@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads'
 import type { FromWorker, ToWorker, WorkerError } from './protocol'
 import { runImport } from './tasks/import-task'
 import { runTraining } from './tasks/train-task'
+import { runSequences } from './tasks/sequences-task'
 
 function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
   parentPort!.postMessage(msg, transfer)
@@ -20,6 +21,7 @@ if (parentPort) {
     try {
       if (msg.type === 'import') runImport(msg, post)
       else if (msg.type === 'train') runTraining(msg, post)
+      else if (msg.type === 'sequences') runSequences(msg, post)
     } catch (e) {
       post({ type: 'error', taskId: msg.taskId, error: toWire(e) })
     }

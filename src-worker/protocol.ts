@@ -1,6 +1,6 @@
 // Messages between the main process and a task worker (one worker thread per import or training run).
 // Runtime: both sides (plain data and typed arrays only). Every message carries its task id.
-import type { ColumnInfo, ExperimentConfig, StepPoint, WireError } from '../src-shared/contract'
+import type { ColumnInfo, ExperimentConfig, SequencesSummary, StepPoint, WireError } from '../src-shared/contract'
 
 export type WorkerError = WireError & { line?: number; column?: string }
 
@@ -11,6 +11,7 @@ export const CONTROL_PAUSE = 2
 
 export type ToWorker =
   | { type: 'import'; taskId: number; bytes: Uint8Array; fileName: string }
+  | { type: 'sequences'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig }
   | {
       type: 'train'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; control: SharedArrayBuffer
       /** A checkpoint's training state to continue from (resume after a stop or a crash). */
@@ -69,6 +70,7 @@ export interface TrainedModel {
 
 export type FromWorker =
   | { type: 'imported'; taskId: number; dataset: ImportedDataset }
+  | { type: 'sequences'; taskId: number; summary: SequencesSummary }
   | ProgressMessage
   | EpochMessage
   | { type: 'done'; taskId: number; result: TrainedModel }

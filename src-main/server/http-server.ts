@@ -9,12 +9,10 @@ import type { AddressInfo } from 'node:net'
 import { isRequestName, ValidationError } from '../../src-shared/contract'
 import type { Workbench } from '../services/workbench'
 import { errorKind } from '../services/errors'
+import { APP_CSP } from '../shell/csp'
 
-export const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
-  "frame-ancestors 'none'"
-].join('; ')
+/** One policy for both shells (src-main/shell/csp.ts). */
+export const CSP = APP_CSP
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
-  parseArgs, sourceOf, type Args, type ExperimentConfig, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
+  parseArgs, sourceOf, type Args, type ExperimentConfig, type SequencesSummary, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
 import { ConflictError, InputError, NotFoundError } from './errors'
@@ -125,6 +125,17 @@ export class Workbench {
         const d = store.datasets.get(id)
         if (!d) throw new NotFoundError(`dataset ${id} does not exist`)
         return d
+      },
+      'datasets.sequences': async ({ datasetId, config }) => {
+        const dataset = store.datasets.get(datasetId)
+        if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
+        checkColumns(dataset.columns, config)
+        const bytesGz = new Uint8Array(store.datasets.bytesGz(datasetId)!)
+        let summary: SequencesSummary | undefined
+        await runTask(this.opts.workerFactory, { type: 'sequences', taskId: newTaskId(), bytesGz, config }, (m) => {
+          if (m.type === 'sequences') summary = m.summary
+        }, [bytesGz.buffer as ArrayBuffer]).done
+        return summary!
       },
       'experiments.start': async ({ datasetId, name, config }) => {
         const dataset = store.datasets.get(datasetId)
