@@ -114,12 +114,6 @@ export function tensorsOf(model: SavedModel, s: ExportSpec = specOf(model)): Map
   return m
 }
 
-/** Rows [r0, r1) of a row-major matrix with `cols` columns. */
-export function rows(t: Tensor, r0: number, r1: number): Float64Array {
-  const cols = t.shape.length > 1 ? t.shape[1] : 1
-  return t.data.subarray(r0 * cols, r1 * cols)
-}
-
 /** Concatenate gate blocks of H rows in a new order: order[k] = index of the source block for output block k. */
 export function reorderBlocks(t: Tensor, H: number, order: number[]): Float64Array {
   const cols = t.shape.length > 1 ? t.shape[1] : 1, out = new Float64Array(t.data.length)

@@ -69,6 +69,19 @@ describe('predictSeries', () => {
     expect(() => predictSeries(model, table, { steps: 0 })).toThrow('steps must be a positive integer, got 0')
   })
 
+  it('seq2seq models give every horizon step; the closed loop appends all of them', () => {
+    const m = buildModel({ cell: 'lstm', mapping: 'seq2seq', task: 'regression', layers: 1, I: 1, O: 1, tx: 4, ty: 3 })
+    const model: SavedModel = {
+      ...m, inputs: ['y'], target: 'y',
+      normalization: { input: { kind: 'zscore', columns: ['y'], a: [15], b: [4] }, target: { kind: 'zscore', columns: ['y'], a: [15], b: [4] } }
+    }
+    const p = predictSeries(model, table, { steps: 5 })
+    expect(p.horizon).toBe(3)
+    for (const r of p.rows) { expect(r.horizon).toHaveLength(3); expect(r.prediction).toBe(r.horizon![0]) }
+    expect(p.forecast!.slice(0, 3)).toEqual(p.rows.at(-1)!.horizon!.map((v) => expect.closeTo(v, 5)))
+    expect(p.forecast).toHaveLength(5)
+  })
+
   it('refuses mappings that are not sliding windows', () => {
     const m = buildModel({ cell: 'lstm', mapping: 'many-to-many', task: 'classification', layers: 1 })
     expect(() => predictSeries(m, table)).toThrow(/mapping is many-to-many/)
