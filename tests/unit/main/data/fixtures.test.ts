@@ -37,6 +37,7 @@ const bad: [file: string, message: string, opts?: ImportOptions][] = [
   ['binary.csv', 'line 1: not a text CSV (invalid UTF-8 byte 0x89 at byte 0; save the file as UTF-8)'],
   ['nul-byte.csv', 'line 3: not a text CSV (NUL byte found; binary file or UTF-16 without a byte-order mark)'],
   ['utf16le-no-bom.csv', 'line 1: not a text CSV (NUL byte found; binary file or UTF-16 without a byte-order mark)'],
+  ['utf16-unpaired-surrogate.csv', 'line 2: not a text CSV (invalid UTF-16LE: unpaired high surrogate at byte 14)'],
   ['empty-header-name.csv', 'line 1, column 2: empty column name in the header'],
   ['duplicate-header.csv', 'line 1, column 3: duplicate column name "temp" (same as column 2)'],
   ['too-few-fields.csv', 'line 3: expected 3 fields (as in the header), found 2: "4,5"'],
@@ -104,6 +105,8 @@ const good: [file: string, check: (t: ParsedTable) => void, opts?: ImportOptions
   }],
   ['quoted-numbers.csv', (t) => { expect(num(t, 1)).toEqual([2, 400]) }],
   ['single-column.csv', (t) => { expect(t.columns).toHaveLength(1); expect(num(t, 0)).toEqual([1, 2, 3]) }],
+  ['quoted-header.csv', (t) => { expect(t.columns.map((c) => c.name)).toEqual(['id, with comma', 'say "hi"']) }],
+  ['leading-blank-lines.csv', (t) => { expect(t.columns.map((c) => c.name)).toEqual(['x', 'y']); expect(Array.from(t.rowLines!)).toEqual([5]) }],
   ['trailing-empty-field.csv', (t) => { expect(t.values[2]).toEqual([null, null]); expect(t.warnings).toEqual(['column "c": every value is missing']) }],
 ]
 
