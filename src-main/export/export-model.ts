@@ -126,6 +126,15 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
   return report
 }
 
+/** Which formats can take this model (for menus): seq2seq / one-to-many have no TF.js export. */
+export function exportSupport(model: SavedModel): Record<ExportFormat, { ok: boolean; reason?: string }> {
+  const s = specOf(model)
+  const tfjs = s.mapping === 'seq2seq' || s.mapping === 'one-to-many'
+    ? { ok: false, reason: `TF.js export of the ${s.mapping} mapping is not supported (use ONNX, PyTorch or JSON)` }
+    : { ok: true }
+  return { json: { ok: true }, onnx: { ok: true }, tfjs, pytorch: { ok: true } }
+}
+
 function heldOutOf(s: ExportSpec, opts: ExportOptions): HeldOut {
   return opts.heldOut ? givenHeldOut(s, opts.heldOut.x, opts.heldOut.n) : randomHeldOut(s, opts.samples, opts.seed)
 }

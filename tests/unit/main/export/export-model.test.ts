@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { exportModel, EXPORT_FORMATS, type ExportFormat } from '../../../../src-main/export'
+import { exportModel, exportSupport, EXPORT_FORMATS, type ExportFormat } from '../../../../src-main/export'
 import { buildModel, caseName, type ModelCase } from './models'
 import { tempDir } from './tmp'
 import { maxAbsDiff, referencePredict, specOf } from '../../../../src-main/export/spec'
@@ -80,8 +80,10 @@ describe('exportModel: other mappings', () => {
   })
 
   it('TF.js refuses encoder–decoder mappings with a message naming the mapping', async () => {
+    expect(exportSupport(buildModel({ cell: 'gru', mapping: 'many-to-one', task: 'regression', layers: 1 })).tfjs).toEqual({ ok: true })
     for (const mapping of ['seq2seq', 'one-to-many'] as const) {
       const m = buildModel({ cell: 'lstm', mapping, task: 'regression', layers: 1 })
+      expect(exportSupport(m).tfjs.reason).toMatch(new RegExp(`the ${mapping} mapping is not supported`))
       await expect(exportModel(m, 'tfjs', join(dir, `refuse-${mapping}`))).rejects.toThrow(new RegExp(`TF\\.js export of the ${mapping} mapping is not supported`))
     }
   })
