@@ -64,6 +64,9 @@ function httpApi(base = '/api/'): WorkbenchApi {
     }
     let body: { result?: unknown; error?: WireError } | null = null
     try { body = await res.json() } catch { /* not JSON: handled below */ }
+    if (res.status === 401) {
+      throw new ApiError({ name: 'Unauthorized', message: 'this page has no valid access token: open the address the server printed (it ends in ?token=…)' }, 401)
+    }
     if (!res.ok || !body || !('result' in body)) {
       throw new ApiError(body?.error ?? { name: 'HttpError', message: `${method}: the server answered ${res.status} ${res.statusText}` }, res.status)
     }

@@ -169,6 +169,13 @@ test('Stop ends a long run early', async ({ page }) => {
   await expect.poll(() => chartPoints(page), { timeout: 60_000 }).toBeGreaterThan(20)
   await expect(page.getByTestId('stat-eta')).not.toHaveText('—')
   await shot(page, '08-training')
+
+  // A reloaded window picks the running run up again: live curve, progress and a working Stop.
+  await page.reload()
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-phase', 'running')
+  await expect.poll(() => chartPoints(page)).toBeGreaterThan(20)
+  const before = await chartPoints(page)
+  await expect.poll(() => chartPoints(page), { timeout: 60_000 }).toBeGreaterThan(before)
   await page.getByTestId('stop-button').click()
   await expect(page.getByTestId('run-result')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 })
   await expect(page.getByTestId('experiment-item').first()).toHaveAttribute('data-status', 'stopped')

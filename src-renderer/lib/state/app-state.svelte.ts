@@ -7,6 +7,9 @@ import { LossSeries } from './loss-series.svelte'
 import { ModelConfig } from './model-config.svelte'
 import type { AppInfo, DatasetDetail, DatasetSummary, EventPayload, ExperimentSummary } from './types'
 
+/** The service's import limit (src-main/services/workbench.ts MAX_IMPORT_BYTES), checked before reading the file. */
+const MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
 type Pending =
   | { kind: 'progress'; p: EventPayload<'training.progress'> }
   | { kind: 'epoch'; p: EventPayload<'training.epoch'> }
@@ -48,7 +51,7 @@ export class AppState {
       this.info = await call('app.info', {})
       await Promise.all([this.refreshDatasets(), this.refreshExperiments()])
       if (!this.dataset && this.datasets.length) await this.openDataset(this.datasets[0]!.id)
-      const running = this.experiments.find((e) => e.status === 'running')
+      const running = this.experiments.find((e) => e.status === 'running' || e.status === 'queued' || e.status === 'paused')
       if (running) {
         this.live.follow(running.id, running.epochsDone, running.config.epochs)
         await this.view(running.id)
@@ -70,6 +73,10 @@ export class AppState {
   // ---- data ----------------------------------------------------------------------------------
 
   async importFile(file: File): Promise<void> {
+    if (file.size > MAX_IMPORT_BYTES) {
+      this.importError = `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the largest CSV the workbench imports is ${MAX_IMPORT_BYTES / 2 ** 20} MB`
+      return
+    }
     await this.runImport(file.name, async () => call('datasets.import', {
       source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
     }))
