@@ -90,6 +90,33 @@ describe('grouped rows', () => {
       expect(a.inputNorm.a[0]).toBeCloseTo(trainVals.reduce((x, y) => x + y, 0) / trainVals.length, 6)
     }), { numRuns: 100 })
   })
+  it('missing values inside sequences: ffill within the sequence, training mean, or drop the step', () => {
+    const t = csv('id,v,y\nA,1,x\nA,,x\nA,3,x\nB,,y\nB,6,y\n')
+    const spec = { mapping: 'many-to-many' as const, idColumn: 'id', inputs: ['v'], target: 'y', normalize: 'none' as const }
+    const f = buildGroupedSequences(t, { ...spec, missing: 'ffill' }, { valFraction: 0 })
+    expect(Array.from(f.train.x)).toEqual([1, 1, 3, 6, 6, 0])
+    const m = buildGroupedSequences(t, { ...spec, missing: 'mean' }, { valFraction: 0 })
+    expect(Array.from(m.train.x)).toEqual([1, 10 / 3, 3, 10 / 3, 6, 0].map(Math.fround))
+    const d = buildGroupedSequences(t, { ...spec, missing: 'drop' }, { valFraction: 0 })
+    expect(Array.from(d.train.lengths!)).toEqual([2, 1])
+    expect(Array.from(d.train.x)).toEqual([1, 3, 6, 0])
+    expect(Array.from(d.train.mask!)).toEqual([1, 1, 1, 0])
+  })
+  it('every sample holds the rows of one id in time order (property)', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), fc.integer({ min: 0, max: 1000 })), { minLength: 4, maxLength: 40 }), (rows) => {
+      const seen = new Set<string>()
+      const uniq = rows.filter(([id, tm]) => !seen.has(id + tm) && (seen.add(id + tm), true))
+      const t = csv('id,t,v\n' + uniq.map(([id, tm]) => `${id},${tm},${tm}`).join('\n'))
+      if (new Set(uniq.map((r) => r[0])).size < 2) return
+      const d = buildGroupedSequences(t, { mapping: 'many-to-one', idColumn: 'id', orderColumn: 't', inputs: ['v'], target: 't', normalize: 'none' }, { valFraction: 0 })
+      for (let k = 0; k < d.train.n; k++) {
+        const id = d.train.ids![k]!
+        const want = uniq.filter((r) => r[0] === id).map((r) => r[1]).sort((x, y) => x - y)
+        expect(Array.from(d.train.x.subarray(k * d.tx, k * d.tx + d.train.lengths![k]!))).toEqual(want)
+        expect(d.train.y[k]).toBe(want.at(-1))
+      }
+    }), { numRuns: 100 })
+  })
   it('refuses missing ids and missing values with their line', () => {
     expect(() => buildGroupedSequences(csv('id,v,y\nA,1,x\n,2,y\nB,3,x\n'), { mapping: 'many-to-one', idColumn: 'id', inputs: ['v'], target: 'y' })).toThrow(
       'line 3, column "id": missing sequence id'
@@ -157,6 +184,13 @@ describe('text columns', () => {
     expect(d.train.n).toBe(3)
     expect(d.warnings).toEqual(['2 rows with a missing text or target skipped (lines 3, 4)'])
   })
+  it('word tokens', () => {
+    const w = csv('s,l\n"the cat sat",a\n"the dog ran",b\n"a cat ran",a\n')
+    const d = buildTextSequences(w, { kind: 'classify', text: 's', target: 'l', tokens: 'word' }, { valFraction: 0 })
+    expect(d.inputVocab!.slice(4, 7)).toEqual(['cat', 'ran', 'the'])
+    expect(d.tx).toBe(3)
+    expect(d.preview[0]!.xText).toBe('the cat sat')
+  })
   it('cuts long texts to maxLength and says so', () => {
     const d = buildTextSequences(t, { kind: 'classify', text: 'name', target: 'lang', maxLength: 4 }, { valFraction: 0 })
     expect(d.tx).toBe(4)
@@ -183,6 +217,14 @@ describe('one-to-one', () => {
     expect(() => buildOneToOne(t, { inputs: ['a'], targets: ['c'], missing: 'mean' })).toThrow(
       'target column "c" has missing labels: policy "mean" cannot fill class labels; use drop or ffill'
     )
+  })
+  it('classification target lists classes; y holds class ids', () => {
+    const t = csv('a,b,k\n' + Array.from({ length: 12 }, (_, i) => `${i},${i % 3},${['lo', 'mid', 'hi'][i % 3]}`).join('\n'))
+    const d = buildOneToOne(t, { inputs: ['a', 'b'], targets: ['k'] }, { valFraction: 0 })
+    expect(d.classes).toEqual(['hi', 'lo', 'mid'])
+    expect(d.shapes).toEqual({ x: [12, 1, 2], y: [12, 1] })
+    expect(Array.from(d.train.y.subarray(0, 3))).toEqual([1, 2, 0])
+    expect(d.preview[0]!.y).toEqual([1])
   })
   it('randomSplit is seeded and disjoint', () => {
     const [a, b] = randomSplit(10, 0.3, 5)
