@@ -5,13 +5,103 @@
 //   op(A) = A (row-major, leading dimension lda) or Aᵀ when transA (A stored K×M)
 //   op(B) = B (row-major, ldb) or Bᵀ when transB (B stored N×K)
 //
-// Plain JS, register-blocked 4×4: 16 accumulators live in locals, each k step loads 4 values of
-// op(A) and 4 of op(B). Arithmetic is in double precision whatever the array type; the result is
-// rounded once when stored.
+// Plain JS, GotoBLAS-style: K is cut into chunks of KC; for each chunk op(B) is packed into panels of 4
+// columns and op(A) into slivers of 4 rows (both k-major, in Float64Array scratch, zero-padded), then a
+// register-blocked 4×4 micro-kernel (16 accumulators in locals) walks both contiguously. Packing makes
+// transposed operands as fast as plain ones and keeps the kernel monomorphic (it only sees Float64Array),
+// whatever the caller's dtype. Arithmetic is double precision; results are rounded once when stored.
+// Tiny or thin products (M < 4 or little work) take the unpacked strided path `gemmDirect`.
 
 import type { Arr } from './arr.js';
 
+const KC = 128;  // k chunk
+const NCP = 16;  // column panels (of 4) per packed B block (16·4·128 doubles = 64 KB)
+const packA = new Float64Array(4 * KC);
+let packB = new Float64Array(NCP * 4 * KC);
+
 export function gemm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number,
+  A: Arr, aOff: number, lda: number,
+  B: Arr, bOff: number, ldb: number,
+  beta: 0 | 1, C: Arr, cOff: number, ldc: number,
+): void {
+  if (M < 4 || N < 4 || M * N * K < 8192) { gemmDirect(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc); return; }
+  if (K === 0) { if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N); return; }
+  const ars = transA ? 1 : lda, aks = transA ? lda : 1;
+  const bks = transB ? 1 : ldb, bns = transB ? ldb : 1;
+  const NP = (N + 3) >> 2; // column panels of 4
+  if (packB.length < NCP * 4 * KC) packB = new Float64Array(NCP * 4 * KC);
+  const pA = packA, pB = packB;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = Math.min(KC, K - k0), acc = beta === 1 || k0 > 0;
+    for (let jp0 = 0; jp0 < NP; jp0 += NCP) {
+      const np = Math.min(NCP, NP - jp0);
+      // pack op(B)[k0:k0+kc, panels jp0..jp0+np) → pB[panel][k][c] (about 64 KB: stays in L1/L2)
+      for (let p = 0; p < np; p++) {
+        const base = p * 4 * kc, j = (jp0 + p) * 4;
+        for (let c = 0; c < 4; c++) {
+          if (j + c < N) {
+            let q = bOff + k0 * bks + (j + c) * bns;
+            for (let k = 0; k < kc; k++) { pB[base + k * 4 + c] = B[q]; q += bks; }
+          } else for (let k = 0; k < kc; k++) pB[base + k * 4 + c] = 0;
+        }
+      }
+      for (let i = 0; i < M; i += 4) {
+        // pack op(A)[i:i+4, k0:k0+kc] → pA[k][r]
+        for (let r = 0; r < 4; r++) {
+          if (i + r < M) {
+            let q = aOff + (i + r) * ars + k0 * aks;
+            for (let k = 0; k < kc; k++) { pA[k * 4 + r] = A[q]; q += aks; }
+          } else for (let k = 0; k < kc; k++) pA[k * 4 + r] = 0;
+        }
+        const fullRows = i + 4 <= M;
+        for (let p = 0; p < np; p++) {
+          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+          let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          let pa = 0, pb = p * 4 * kc;
+          for (let k = 0; k < kc; k++) {
+            const a0 = pA[pa], a1 = pA[pa + 1], a2 = pA[pa + 2], a3 = pA[pa + 3];
+            const b0 = pB[pb], b1 = pB[pb + 1], b2 = pB[pb + 2], b3 = pB[pb + 3];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            pa += 4; pb += 4;
+          }
+          const j = (jp0 + p) * 4, q0 = cOff + i * ldc + j;
+          if (fullRows && j + 4 <= N) {
+            const q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc;
+            if (acc) {
+              C[q0] += c00; C[q0 + 1] += c01; C[q0 + 2] += c02; C[q0 + 3] += c03;
+              C[q1] += c10; C[q1 + 1] += c11; C[q1 + 2] += c12; C[q1 + 3] += c13;
+              C[q2] += c20; C[q2 + 1] += c21; C[q2 + 2] += c22; C[q2 + 3] += c23;
+              C[q3] += c30; C[q3 + 1] += c31; C[q3 + 2] += c32; C[q3 + 3] += c33;
+            } else {
+              C[q0] = c00; C[q0 + 1] = c01; C[q0 + 2] = c02; C[q0 + 3] = c03;
+              C[q1] = c10; C[q1 + 1] = c11; C[q1 + 2] = c12; C[q1 + 3] = c13;
+              C[q2] = c20; C[q2 + 1] = c21; C[q2 + 2] = c22; C[q2 + 3] = c23;
+              C[q3] = c30; C[q3 + 1] = c31; C[q3 + 2] = c32; C[q3 + 3] = c33;
+            }
+          } else {
+            // edge block: store the valid part only
+            const rows = Math.min(4, M - i), cols = Math.min(4, N - j);
+            for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+              const v = r === 0 ? (c === 0 ? c00 : c === 1 ? c01 : c === 2 ? c02 : c03)
+                : r === 1 ? (c === 0 ? c10 : c === 1 ? c11 : c === 2 ? c12 : c13)
+                  : r === 2 ? (c === 0 ? c20 : c === 1 ? c21 : c === 2 ? c22 : c23)
+                    : (c === 0 ? c30 : c === 1 ? c31 : c === 2 ? c32 : c33);
+              const q = q0 + r * ldc + c;
+              if (acc) C[q] += v; else C[q] = v;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Unpacked strided 4×4 register-blocked product (small or thin operands). Same contract as gemm. */
+export function gemmDirect(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
   A: Arr, aOff: number, lda: number,
   B: Arr, bOff: number, ldb: number,
