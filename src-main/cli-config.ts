@@ -74,7 +74,8 @@ export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
     mapping, task,
     target: need(target, '--target'),
     inputs: list(v.inputs),
-    window: num(v.window, '--window', true) ?? (mapping === 'many-to-one' || mapping === 'many-to-many' || mapping === 'seq2seq' ? need(undefined, '--window') : undefined),
+    // sliding windows over a series need their length; grouped, text and row data do not
+    window: num(v.window, '--window', true) ?? (mapping !== 'one-to-one' && mapping !== 'one-to-many' && !text && !v['group-by'] ? need(undefined, '--window') : undefined),
     horizon: num(v.horizon, '--horizon', true), stride: num(v.stride, '--stride', true), gap: num(v.gap, '--gap', true),
     groupBy: v['group-by'], orderBy: v['order-by'], text, condition: v.condition,
     tokens: oneOf(v.tokens, '--tokens', ['char', 'word'] as const),

@@ -106,6 +106,8 @@ export const experimentConfig = z.object({
   need(c.mapping !== 'one-to-many' || source === 'text', 'text', 'one-to-many generation needs a text column of items (text)')
   need(source !== 'grouped' || c.mapping === 'many-to-one' || c.mapping === 'many-to-many', 'mapping', 'grouped sequences support many-to-one and many-to-many')
   need(source !== 'text' || c.mapping !== 'many-to-many', 'mapping', 'text columns support many-to-one, seq2seq and one-to-many')
+  need(!c.groupBy || source === 'grouped', 'groupBy', 'groupBy makes one sequence per id: it is for many-to-one and many-to-many')
+  need(!c.text || source === 'text', 'text', 'a text column is read by the text mappings (many-to-one, seq2seq, one-to-many)')
   need(c.horizon === undefined || c.mapping === 'seq2seq', 'horizon', 'horizon is for the seq2seq mapping (many-to-one forecasts one step)')
 })
 

@@ -78,6 +78,19 @@ export class Workbench {
     return this.training.whenDone(id)
   }
 
+  /** What `config` makes of a dataset, computed in a worker; refuses (InputError) what it cannot use. */
+  private async sequences(datasetId: number, config: ExperimentConfig): Promise<SequencesSummary> {
+    const dataset = this.store.datasets.get(datasetId)
+    if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
+    checkColumns(dataset.columns, config)
+    const bytesGz = new Uint8Array(this.store.datasets.bytesGz(datasetId)!)
+    let summary: SequencesSummary | undefined
+    await runTask(this.opts.workerFactory, { type: 'sequences', taskId: newTaskId(), bytesGz, config }, (m) => {
+      if (m.type === 'sequences') summary = m.summary
+    }, [bytesGz.buffer as ArrayBuffer]).done
+    return summary!
+  }
+
   private mustGet(id: number) {
     const e = this.store.experiments.get(id)
     if (!e) throw new NotFoundError(`experiment ${id} does not exist`)
@@ -126,22 +139,13 @@ export class Workbench {
         if (!d) throw new NotFoundError(`dataset ${id} does not exist`)
         return d
       },
-      'datasets.sequences': async ({ datasetId, config }) => {
-        const dataset = store.datasets.get(datasetId)
-        if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
-        checkColumns(dataset.columns, config)
-        const bytesGz = new Uint8Array(store.datasets.bytesGz(datasetId)!)
-        let summary: SequencesSummary | undefined
-        await runTask(this.opts.workerFactory, { type: 'sequences', taskId: newTaskId(), bytesGz, config }, (m) => {
-          if (m.type === 'sequences') summary = m.summary
-        }, [bytesGz.buffer as ArrayBuffer]).done
-        return summary!
-      },
+      'datasets.sequences': async ({ datasetId, config }) => this.sequences(datasetId, config),
       'experiments.start': async ({ datasetId, name, config }) => {
         const dataset = store.datasets.get(datasetId)
         if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
         checkColumns(dataset.columns, config)
         checkMemory(config, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
+        await this.sequences(datasetId, config) // refuses data the mapping cannot use, before a run exists
         const id = store.experiments.create(datasetId, name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`, config)
         this.training.enqueue(id)
         return { experimentId: id }

@@ -68,4 +68,35 @@ describe('rnn-workbench CLI', () => {
     expect(r.code).toBe(EXIT.input)
     expect(r.err).toMatch(/config\.model\.hiddenSize/)
   })
+
+  it('previews each mapping from flags: shapes, sample counts and (X, Y) pairs', async () => {
+    const d = dir()
+    const seq = await cli(['preview', '--csv', join(SAMPLES, 'cmudict-pronunciations.csv'), '--mapping', 'seq2seq',
+      '--source', 'word', '--target-text', 'pronunciation', '--tokens', 'char', '--data-dir', d, '--json'])
+    expect(seq.err).toBe('')
+    const s = JSON.parse(seq.out)
+    expect(s).toMatchObject({ mapping: 'seq2seq', task: 'classification', inputEncoding: 'token-ids' })
+    expect(s.train + s.val).toBe(2094)
+    expect(s.preview[0].xText).toBeTypeOf('string')
+    const gen = await cli(['preview', '--csv', join(SAMPLES, 'first-names.csv'), '--mapping', 'one-to-many', '--text', 'name',
+      '--task', 'generation', '--condition', 'gender', '--data-dir', d])
+    expect(gen.code).toBe(EXIT.ok)
+    expect(gen.out).toMatch(/^one-to-many classification: \d+ training and \d+ validation samples/)
+    const tag = await cli(['preview', '--csv', join(SAMPLES, 'seattle-weather.csv'), '--mapping', 'many-to-many', '--target', 'weather',
+      '--inputs', 'precipitation,temp_max,temp_min,wind', '--window', '7', '--data-dir', d, '--json'])
+    const t = JSON.parse(tag.out)
+    expect([t.mapping, t.task, t.tx, t.ty]).toEqual(['many-to-many', 'classification', 7, 7])
+    expect(t.classes).toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun'])
+  })
+
+  it('refuses contradictory mapping flags with the field named', async () => {
+    const d = dir()
+    const r = await cli(['train', '--csv', join(SAMPLES, 'co2-monthly.csv'), '--mapping', 'one-to-one', '--target', 'CO2',
+      '--group-by', 'Date', '--hidden', '4', '--epochs', '1', '--lr', '0.1', '--data-dir', d])
+    expect(r.code).toBe(EXIT.input)
+    expect(r.err).toContain("config.groupBy: groupBy makes one sequence per id")
+    const u = await cli(['train', '--csv', 'x.csv', '--mapping', 'sideways', '--target', 'CO2', '--hidden', '4', '--epochs', '1', '--lr', '0.1'])
+    expect(u.code).toBe(EXIT.usage)
+    expect(u.err).toContain('--mapping: "sideways" is not one of one-to-one, one-to-many, many-to-one, many-to-many, seq2seq')
+  })
 })

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Worker } from 'node:worker_threads'
 import type { Workbench, WorkbenchOptions } from '../../../../src-main/services/workbench'
-import { openWorkbench, tempDir } from '../../../helpers/workbench'
+import { openWorkbench, SOURCE_ENTRY, tempDir } from '../../../helpers/workbench'
+import { workerFactoryFor } from '../../../../src-main/services/worker-factory'
 import { experimentConfig } from '../../../../src-shared/contract'
 
 const open: Workbench[] = []
@@ -128,7 +129,10 @@ describe('experiment lifecycle', () => {
   })
 
   it('marks only the run failed when its worker crashes, and keeps serving', async () => {
-    const crashing = () => new Worker('throw new Error("worker exploded")', { eval: true })
+    // the first worker (the pre-flight check of the data) is real; the training worker crashes
+    const real = workerFactoryFor(SOURCE_ENTRY)
+    let started = 0
+    const crashing = () => (started++ === 0 ? real() : new Worker('throw new Error("worker exploded")', { eval: true }))
     const t = tempDir(); cleanups.push(t.cleanup)
     const { wb: importer } = fresh({}, t.dir)
     const datasetId = await withSample(importer)
