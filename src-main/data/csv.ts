@@ -574,6 +574,8 @@ class ColumnAcc {
   max = -Infinity;
   sum = 0;
   allInt = true;
+  increasing = true;
+  prev = -Infinity;
   distinctNum = new Set<number>();
   distinctCapped = false;
   allDatetime = true;
@@ -641,6 +643,8 @@ class ColumnAcc {
     if (v > this.max) this.max = v;
     this.sum += v;
     if (this.allInt && !Number.isInteger(v)) this.allInt = false;
+    if (v <= this.prev) this.increasing = false;
+    this.prev = v;
     if (!this.distinctCapped) {
       this.distinctNum.add(v);
       if (this.distinctNum.size >= DISTINCT_CAP) this.distinctCapped = true;
@@ -682,7 +686,8 @@ class ColumnAcc {
       let type: ColumnType = 'numeric';
       if (this.override) type = this.override;
       else if (
-        ID_NAME_RE.test(name) && this.allInt && this.nonMissing > 0 && !this.distinctCapped && distinct === this.nonMissing
+        ID_NAME_RE.test(name) && this.allInt && this.nonMissing > 0 &&
+        (this.increasing || (!this.distinctCapped && distinct === this.nonMissing))
       ) type = 'id';
       const info: ColumnInfo = { name, type, missing: this.missing, distinct };
       if (this.nonMissing > 0) {

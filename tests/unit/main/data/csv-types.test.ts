@@ -54,6 +54,8 @@ describe('type inference', () => {
   it('counts distinct values up to the cap, and numeric stats skip missing cells', () => {
     const t = table('v,w', Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k},${k % 2 ? 'NA' : '4'}`))
     expect(t.columns[0]!.distinct).toBe(DISTINCT_CAP)
+    const ids = table('row_id,v', Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k + 1},${k}`))
+    expect(ids.columns.map((c) => c.type)).toEqual(['id', 'numeric'])
     expect(t.columns[1]).toMatchObject({ type: 'numeric', missing: 5002, min: 4, max: 4, mean: 4, distinct: 1 })
   })
   it('a missing-values warning lists the first lines', () => {
