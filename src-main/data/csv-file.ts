@@ -3,7 +3,7 @@
  * Same result as parseCsv(readFileSync(path)) for any chunk size; progress and cancellation between chunks.
  */
 import { open } from 'node:fs/promises'
-import { createCsvStream, PREVIEW_ROWS, type CsvStreamOptions, type ParsedTable } from './csv'
+import { createCsvStream, TYPE_SAMPLE, type CsvStreamOptions, type ParsedTable } from './csv'
 
 export interface FileImportOptions extends CsvStreamOptions {
   /** bytes read per chunk (default 1 MiB) */
@@ -44,7 +44,7 @@ export async function importCsvFile(
 }
 
 /**
- * Fast preview of a big file: reads only until `maxRows` data rows (default 20) are parsed; column types and
+ * Fast preview of a big file: reads only until `maxRows` data rows (default 1000, the rows the full import decides column types on) are parsed; column types and
  * stats describe those rows. `bytesRead` says how much of the file was looked at.
  */
 export async function previewCsvFile(
@@ -55,7 +55,7 @@ export async function previewCsvFile(
   const fh = await open(path, 'r')
   try {
     const totalBytes = (await fh.stat()).size
-    const s = createCsvStream({ ...opts, maxRows: opts.maxRows ?? PREVIEW_ROWS })
+    const s = createCsvStream({ ...opts, maxRows: opts.maxRows ?? TYPE_SAMPLE })
     const buf = new Uint8Array(opts.chunkSize ?? 64 * 1024)
     while (!s.done) {
       const { bytesRead: n } = await fh.read(buf, 0, buf.length, null)

@@ -994,11 +994,11 @@ export function parseCsv(bytes: Uint8Array, opts: ImportOptions & Pick<CsvStream
 }
 
 /**
- * Fast preview for big files: reads only until `maxRows` data rows (default 20) are parsed.
+ * Fast preview for big files: reads only until `maxRows` data rows (default TYPE_SAMPLE = 1000, the rows the full import decides column types on) are parsed.
  * Column types/stats in the result describe those rows only.
  */
 export function previewCsv(bytes: Uint8Array, opts: ImportOptions & { maxRows?: number } = {}): ParsedTable {
-  const maxRows = opts.maxRows ?? PREVIEW_ROWS;
+  const maxRows = opts.maxRows ?? TYPE_SAMPLE;
   const s = createCsvStream({ ...opts, maxRows });
   const step = 64 * 1024;
   for (let off = 0; off < bytes.length && !s.done; off += step) s.push(bytes.subarray(off, off + step));
