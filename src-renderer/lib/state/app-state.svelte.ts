@@ -253,6 +253,11 @@ export class AppState {
     } else if (ev.kind === 'epoch') {
       if (live) this.live.epochDone(ev.p)
       if (shown) this.series.addEpoch(ev.p)
+      // The service announces list changes at start and end only; keep the listed run's epoch current.
+      const e = ev.p
+      this.experiments = this.experiments.map((x) => x.id === id && e.epoch > x.epochsDone
+        ? { ...x, epochsDone: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }
+        : x)
     } else {
       if (live) this.live.finished(ev.p)
       void this.refreshExperiments()
