@@ -4,7 +4,7 @@
 export const REQUEST_NAMES = [
   'app.info',
   'datasets.import', 'datasets.list', 'datasets.get', 'datasets.sequences',
-  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get',
+  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get', 'experiments.inspect',
   'experiments.pause', 'experiments.resume', 'experiments.delete', 'experiments.update',
   'experiments.duplicate', 'experiments.repeat', 'experiments.compare'
 ] as const

@@ -177,6 +177,27 @@ export const sequencesSummary = z.object({
   warnings: z.array(z.string())
 })
 
+/** A trained model run over its validation split, for the live/inspection views. */
+export const inspection = z.object({
+  split: z.enum(['validation', 'training']),
+  count: z.number(), shown: z.number(),
+  kind: z.enum(['regression', 'classification', 'sequences']),
+  /** regression: target and prediction per sample (first forecast step), in the target's own units */
+  series: z.object({
+    column: z.string(), target: z.array(z.number()), prediction: z.array(z.number()), rmse: z.number(), mae: z.number()
+  }).optional(),
+  /** classification: matrix[true][predicted] counts over the counted steps */
+  confusion: z.object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())), accuracy: z.number() }).optional(),
+  /** text mappings: decoded greedy outputs next to their inputs and targets */
+  samples: z.array(z.object({ input: z.string().optional(), target: z.string(), output: z.string() })).optional(),
+  exactMatch: z.number().optional(),
+  /** gates[g][t][j] and hidden[t][j] of the top layer for one sequence of the split */
+  probe: z.object({
+    index: z.number(), gateNames: z.array(z.string()),
+    gates: z.array(z.array(z.array(z.number()))), hidden: z.array(z.array(z.number()))
+  }).nullable()
+})
+
 /** Side-by-side view of 2–10 experiments. */
 export const comparison = z.object({
   experiments: z.array(experimentSummary),
@@ -244,6 +265,10 @@ export const requests = {
   'experiments.stop': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.list': { args: empty, result: z.array(experimentSummary) },
   'experiments.get': { args: z.object({ id }).strict(), result: experimentDetail },
+  'experiments.inspect': {
+    args: z.object({ id, probe: z.number().int().min(0).max(10_000_000).optional() }).strict(),
+    result: inspection
+  },
   'experiments.pause': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.resume': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.delete': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
@@ -308,6 +333,7 @@ export type StepPoint = z.output<typeof stepPoint>
 export type ExperimentEvent = z.output<typeof experimentEvent>
 export type Comparison = z.output<typeof comparison>
 export type SequencesSummary = z.output<typeof sequencesSummary>
+export type Inspection = z.output<typeof inspection>
 
 export const requestNames = Object.keys(requests) as RequestName[]
 export const eventNames = Object.keys(events) as EventName[]

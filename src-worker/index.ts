@@ -5,6 +5,7 @@ import type { FromWorker, ToWorker, WorkerError } from './protocol'
 import { runImport } from './tasks/import-task'
 import { runTraining } from './tasks/train-task'
 import { runSequences } from './tasks/sequences-task'
+import { runInspect } from './tasks/inspect-task'
 
 function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
   parentPort!.postMessage(msg, transfer)
@@ -22,6 +23,7 @@ if (parentPort) {
       if (msg.type === 'import') runImport(msg, post)
       else if (msg.type === 'train') runTraining(msg, post)
       else if (msg.type === 'sequences') runSequences(msg, post)
+      else if (msg.type === 'inspect') runInspect(msg, post)
     } catch (e) {
       post({ type: 'error', taskId: msg.taskId, error: toWire(e) })
     }

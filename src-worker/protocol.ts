@@ -1,6 +1,6 @@
 // Messages between the main process and a task worker (one worker thread per import or training run).
 // Runtime: both sides (plain data and typed arrays only). Every message carries its task id.
-import type { ColumnInfo, ExperimentConfig, SequencesSummary, StepPoint, WireError } from '../src-shared/contract'
+import type { ColumnInfo, ExperimentConfig, Inspection, SequencesSummary, StepPoint, WireError } from '../src-shared/contract'
 
 export type WorkerError = WireError & { line?: number; column?: string }
 
@@ -12,6 +12,7 @@ export const CONTROL_PAUSE = 2
 export type ToWorker =
   | { type: 'import'; taskId: number; bytes: Uint8Array; fileName: string }
   | { type: 'sequences'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig }
+  | { type: 'inspect'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; model: SavedModel; probe?: number }
   | {
       type: 'train'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; control: SharedArrayBuffer
       /** A checkpoint's training state to continue from (resume after a stop or a crash). */
@@ -71,6 +72,7 @@ export interface TrainedModel {
 export type FromWorker =
   | { type: 'imported'; taskId: number; dataset: ImportedDataset }
   | { type: 'sequences'; taskId: number; summary: SequencesSummary }
+  | { type: 'inspected'; taskId: number; inspection: Inspection }
   | ProgressMessage
   | EpochMessage
   | { type: 'done'; taskId: number; result: TrainedModel }

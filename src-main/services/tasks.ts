@@ -42,7 +42,7 @@ export function runTask(
       try {
         if (m.type === 'error') return settle(fromWire(m.error))
         onMessage(m)
-        if (m.type === 'done' || m.type === 'imported' || m.type === 'sequences') settle()
+        if (m.type === 'done' || m.type === 'imported' || m.type === 'sequences' || m.type === 'inspected') settle()
       } catch (e) {
         settle(e instanceof Error ? e : new Error(String(e)))
       }

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
-  parseArgs, sourceOf, type Args, type ExperimentConfig, type SequencesSummary, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
+  parseArgs, sourceOf, type Args, type ExperimentConfig, type Inspection, type SequencesSummary, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
 import { ConflictError, InputError, NotFoundError } from './errors'
@@ -13,7 +13,7 @@ import { checkMemory, DEFAULT_MEMORY_BUDGET } from './memory'
 import { runTask, newTaskId } from './tasks'
 import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
-import type { ImportedDataset } from '../../src-worker/protocol'
+import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
 import { SAMPLES } from './samples'
 
 export interface WorkbenchOptions {
@@ -160,6 +160,17 @@ export class Workbench {
           return { ok: true }
         }
         return { ok: false }
+      },
+      'experiments.inspect': async ({ id, probe }) => {
+        const e = this.mustGet(id)
+        const model = store.experiments.checkpoint(id, 'final')?.state as SavedModel | undefined
+        if (!model) throw new ConflictError(`experiment ${id} has no trained model yet (status ${e.status})`)
+        const bytesGz = new Uint8Array(store.datasets.bytesGz(e.datasetId)!)
+        let result: Inspection | undefined
+        await runTask(this.opts.workerFactory, { type: 'inspect', taskId: newTaskId(), bytesGz, config: e.config, model, probe }, (m) => {
+          if (m.type === 'inspected') result = m.inspection
+        }, [bytesGz.buffer as ArrayBuffer]).done
+        return result!
       },
       'experiments.pause': async ({ id }) => {
         this.mustGet(id)

@@ -34,6 +34,26 @@ describe('every mapping learns from its sample', () => {
       const last = e.steps.slice(-5).reduce((a, s) => a + s.loss!, 0) / 5
       expect(last).toBeLessThan(first * 0.8)
       expect(e.valLoss).not.toBeNull()
+
+      // the trained model over its validation split, and one probe sequence's gates
+      const ins = await wb.request('experiments.inspect', { id: experimentId, probe: 1 })
+      expect(ins.split).toBe('validation')
+      if (ins.kind === 'regression') {
+        expect(ins.series!.target).toHaveLength(ins.shown)
+        expect(ins.series!.prediction.every(Number.isFinite)).toBe(true)
+        expect(Math.min(...ins.series!.target)).toBeGreaterThan(300) // CO2 in ppm, not normalised
+      } else if (ins.kind === 'classification') {
+        const m = ins.confusion!.matrix
+        expect(m).toHaveLength(ins.confusion!.classes.length)
+        expect(ins.confusion!.accuracy).toBeGreaterThan(0.3)
+      } else {
+        expect(ins.samples!.length).toBeGreaterThan(0)
+        expect(ins.samples!.every((x) => typeof x.output === 'string')).toBe(true)
+      }
+      expect(ins.probe!.index).toBe(1)
+      expect(ins.probe!.gateNames).toEqual(['i', 'f', 'g', 'o'])
+      expect(ins.probe!.gates).toHaveLength(4)
+      expect(ins.probe!.hidden[0]).toHaveLength(24)
     })
   }
 })
