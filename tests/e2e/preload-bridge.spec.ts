@@ -1,0 +1,67 @@
+// The renderer under Electron talks to window.workbench (the preload bridge), not to /api. Electron
+// cannot run here, so this spec installs a stand-in bridge of the same shape (WorkbenchApi: one
+// function per request, on(event, cb)) before the page loads, and checks that the renderer uses it:
+// requests go through it, and a dataset imported by the main process (File menu → native dialog)
+// shows up when `datasets.changed` and `app.command {command:'import'}` arrive.
+import { expect, test } from '@playwright/test'
+import { REQUEST_NAMES, EVENT_NAMES } from '../../src-shared/channels'
+import { freshDataDir, startServer, type Server } from './helpers/server'
+import { shot } from './helpers/ui'
+
+let server: Server | undefined
+let data: ReturnType<typeof freshDataDir> | undefined
+
+test.afterEach(async () => {
+  await server?.stop()
+  data?.remove()
+})
+
+test('with window.workbench present the renderer uses the bridge and follows main-side imports', async ({ page }) => {
+  data = freshDataDir()
+  server = await startServer(data.dir)
+  const token = new URL(server.url).searchParams.get('token')!
+  const origin = new URL(server.url).origin
+
+  await page.addInitScript(({ requests, events }) => {
+    const calls: string[] = []
+    const listeners = new Map<string, Set<(p: unknown) => void>>()
+    const emit = (name: string, payload: unknown) => { for (const cb of listeners.get(name) ?? []) cb(payload) }
+    const es = new EventSource('/api/events')
+    for (const name of events) es.addEventListener(name, (ev) => emit(name, JSON.parse((ev as MessageEvent).data)))
+    const api: Record<string, unknown> = {}
+    for (const name of requests) {
+      api[name] = async (args: unknown) => {
+        calls.push(name)
+        const res = await fetch('/api/' + name, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args ?? {}) })
+        const body = await res.json()
+        if (!res.ok) throw new Error(body.error.message)
+        return body.result
+      }
+    }
+    api.on = (name: string, cb: (p: unknown) => void) => {
+      let set = listeners.get(name)
+      if (!set) listeners.set(name, (set = new Set()))
+      set.add(cb)
+      return () => set.delete(cb)
+    }
+    Object.assign(window, { workbench: Object.freeze(api), __bridgeCalls: calls, __emit: emit })
+  }, { requests: [...REQUEST_NAMES], events: [...EVENT_NAMES] })
+
+  await page.goto(server.url)
+  await expect(page.getByTestId('data-empty')).toBeVisible()
+  const calls = () => page.evaluate(() => (window as unknown as { __bridgeCalls: string[] }).__bridgeCalls)
+  await expect.poll(calls).toContain('app.info')
+
+  // The main process imports through its own dialog (here: an API call from outside the page) …
+  const res = await fetch(`${origin}/api/datasets.import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-workbench-token': token },
+    body: JSON.stringify({ source: { kind: 'sample', sample: 'co2-monthly' } })
+  })
+  expect(res.status).toBe(200)
+  // … and tells the window from its File menu.
+  await page.evaluate(() => (window as unknown as { __emit: (n: string, p: unknown) => void }).__emit('app.command', { command: 'import' }))
+  await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
+  expect(await calls()).toContain('datasets.get')
+  await shot(page, '11-bridge-import')
+})
