@@ -8,18 +8,9 @@ import { specOf, tensorsOf } from './spec'
 export const NATIVE_FORMAT = 'rnn-workbench-model'
 export const NATIVE_VERSION = 1
 
-export interface NativeModelFile {
-  format: typeof NATIVE_FORMAT
-  formatVersion: number
-  summary: string
-  trainConfig: unknown
-  data: SavedModel['data']
-  inputs: string[]
-  target: string
-  normalization: SavedModel['normalization']
-  vocabulary?: unknown
-  weights: Record<string, unknown>
-}
+/** The file: a header, then every SavedModel field as is (weights, trainConfig, data, inputs, target,
+ * normalization, and vocab / experiment when present), so fields added to SavedModel later survive a round trip. */
+export type NativeModelFile = { format: typeof NATIVE_FORMAT; formatVersion: number; summary: string } & SavedModel
 
 export function nativeJson(model: SavedModel): string {
   const s = specOf(model)
@@ -29,15 +20,8 @@ export function nativeJson(model: SavedModel): string {
     formatVersion: NATIVE_VERSION,
     summary: `${s.cell} ×${s.numLayers} (hidden ${s.hiddenSize}${s.bidirectional ? ', bidirectional' : ''}), ${s.mapping} ${s.task}, ` +
       `input [${s.tx}, ${s.inputSize}] → output [${s.ty}, ${s.outputSize}]`,
-    trainConfig: model.trainConfig,
-    data: model.data,
-    inputs: model.inputs,
-    target: model.target,
-    normalization: model.normalization,
-    weights: model.weights
+    ...model
   }
-  const vocab = (model as { vocabulary?: unknown }).vocabulary
-  if (vocab !== undefined) file.vocabulary = vocab
   return JSON.stringify(file)
 }
 
@@ -51,10 +35,8 @@ export function parseNativeModel(text: string, where = 'model file'): SavedModel
   for (const k of ['trainConfig', 'data', 'weights', 'normalization'] as const) if (!f[k] || typeof f[k] !== 'object') throw new Error(`${where}: "${k}" is missing`)
   if (!Array.isArray(f.inputs) || !f.inputs.every((c) => typeof c === 'string')) throw new Error(`${where}: "inputs" must be a list of column names`)
   if (typeof f.target !== 'string') throw new Error(`${where}: "target" must be a column name`)
-  const model: SavedModel = {
-    weights: f.weights!, trainConfig: f.trainConfig, data: f.data!, inputs: f.inputs, target: f.target, normalization: f.normalization!
-  }
-  if (f.vocabulary !== undefined) (model as SavedModel & { vocabulary?: unknown }).vocabulary = f.vocabulary
+  const { format: _f, formatVersion: _v, summary: _s, ...rest } = f
+  const model = rest as SavedModel
   try { tensorsOf(model) } catch (e) { throw new Error(`${where}: ${(e as Error).message}`) }
   return model
 }

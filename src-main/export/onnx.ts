@@ -151,6 +151,7 @@ function encodeModel(g: GraphBuilder, name: string, inputs: IValueInfo[], output
     'rnn_workbench.data': JSON.stringify(model.data),
     'rnn_workbench.layout': 'X: [seq, batch, input] time-major; normalise inputs with x\' = (x - a) / b first'
   }
+  if (model.vocab) meta['rnn_workbench.vocab'] = JSON.stringify(model.vocab)
   const proto = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],

@@ -18,7 +18,8 @@ export function buildPytorch(model: SavedModel, format: PytorchWeightsFormat = '
   if (format === 'safetensors') {
     files[PYTORCH_FILES.safetensors] = encodeSafetensors(list, {
       format: 'pt', producer: 'RNN Workbench', data: JSON.stringify(model.data),
-      inputs: JSON.stringify(model.inputs ?? []), target: String(model.target ?? ''), normalization: JSON.stringify(normalizationOf(model))
+      inputs: JSON.stringify(model.inputs ?? []), target: String(model.target ?? ''), normalization: JSON.stringify(normalizationOf(model)),
+      ...(model.vocab ? { vocab: JSON.stringify(model.vocab) } : {})
     })
   } else {
     const sd: Record<string, unknown> = {}
@@ -81,6 +82,7 @@ SEQ_OUT = ${s.ty}
 INPUT_COLUMNS = ${py(model.inputs ?? [])}
 TARGET = ${py(model.target ?? '')}
 NORMALIZATION = ${py(normalizationOf(model))}
+CLASSES = ${py(model.vocab?.classes ?? null)}          # classification: class id k means CLASSES[k]
 
 
 def read_safetensors(path):

@@ -1,10 +1,13 @@
 // Inference on a new CSV for the CLI `predict` command: apply the model's stored input columns and
 // normalisation, predict one step ahead for every sliding window (inverse-normalised), and optionally run a
-// closed-loop multi-step forecast that feeds each prediction back as the next input.
+// closed-loop multi-step forecast that feeds each prediction back as the next input. Window alignment follows
+// buildSeriesWindows (src-main/data/sequences.ts): the first target row of window w is w + tx + gap
+// (many-to-one, seq2seq); many-to-many reports its last step, whose target row is w + tx − 1 + shift.
 import type { ParsedTable } from '../data/csv'
 import { lineOfRow } from '../data/windows'
+import { sourceOf } from '../../src-shared/contract'
 import type { SavedModel } from '../../src-worker/protocol'
-import { normalizationOf, referencePredict, specOf } from './spec'
+import { normalizationOf, referencePredict, specOf, type ExportSpec } from './spec'
 import { argmaxRow } from './held-out'
 import { predictionsCsv, type CsvCell } from './csv'
 
@@ -13,16 +16,18 @@ export interface SeriesRow {
   window: number
   firstLine: number
   lastLine: number
-  /** Physical line of the row the first prediction is for (null when it lies after the end of the file). */
+  /** Physical line of the row the prediction is for (null when it lies after the end of the file). */
   targetLine: number | null
-  /** Inverse-normalised prediction of the next value (classification: the class id); null when the window has missing values. */
+  /** Inverse-normalised prediction (classification: the class id); null when the window has missing values. */
   prediction: number | null
-  /** All ty predicted steps (seq2seq models). */
+  /** Classification: the class name of `prediction` (when the model stores its classes). */
+  label?: string
+  /** seq2seq: every predicted step (class ids for classification). */
   horizon?: number[]
-  /** Class probabilities (classification). */
+  /** Classification: class probabilities. */
   probabilities?: number[]
   /** The target's value at targetLine when the file has the target column. */
-  actual: number | null
+  actual: number | string | null
 }
 
 export interface SeriesPrediction {
@@ -50,29 +55,50 @@ function columnsOf(model: SavedModel, table: ParsedTable): Float64Array[] {
   return cols
 }
 
+/** Offsets of the reported prediction: output step read from the network, and its target row relative to the window start. */
+function alignment(model: SavedModel, s: ExportSpec): { gap: number; outStep: number; rowOffset: number } {
+  const exp = model.experiment
+  if (exp) {
+    const src = sourceOf(exp)
+    if (src !== 'series') throw new Error(`predictSeries works on models trained on sliding windows of one series; this model was trained on ${src} data`)
+  }
+  const gap = exp?.gap ?? 0
+  if (s.mapping === 'many-to-many') {
+    const shift = s.task === 'classification' ? 0 : 1
+    return { gap: 0, outStep: s.tx - 1, rowOffset: s.tx - 1 + shift }
+  }
+  return { gap, outStep: 0, rowOffset: s.tx + gap }
+}
+
 export function predictSeries(model: SavedModel, table: ParsedTable, opts: { steps?: number } = {}): SeriesPrediction {
   const s = specOf(model)
-  if (s.mapping !== 'many-to-one' && s.mapping !== 'seq2seq') {
-    throw new Error(`predictSeries works on models trained on sliding windows of a series (many-to-one, seq2seq); this model's mapping is ${s.mapping}`)
+  if (s.mapping !== 'many-to-one' && s.mapping !== 'seq2seq' && s.mapping !== 'many-to-many') {
+    throw new Error(`predictSeries works on models trained on sliding windows of a series (many-to-one, seq2seq, many-to-many); this model's mapping is ${s.mapping}`)
   }
   if (s.tokens) throw new Error('predictSeries: this model reads token ids, not numeric columns')
   if (model.inputs.length !== s.inputSize) throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${s.inputSize}`)
   const steps = opts.steps
   if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) throw new Error(`steps must be a positive integer, got ${steps}`)
+  const al = alignment(model, s)
   const cols = columnsOf(model, table)
   const norm = normalizationOf(model), I = s.inputSize, tx = s.tx, ty = s.ty, O = s.outputSize, T = table.rowCount
-  const cls = s.task === 'classification'
+  const cls = s.task === 'classification', classes = model.vocab?.classes
+  if (norm.input) for (const [i, name] of model.inputs.entries()) if (norm.input.columns.indexOf(name) < 0) throw new Error(`model: no normalisation stored for input column "${name}" (#${i})`)
   const ia = model.inputs.map((name) => {
     const k = norm.input ? norm.input.columns.indexOf(name) : -1
     return k >= 0 ? [norm.input!.a[k]!, norm.input!.b[k]!] as const : [0, 1] as const
   })
-  if (norm.input) for (const [i, name] of model.inputs.entries()) if (norm.input.columns.indexOf(name) < 0) throw new Error(`model: no normalisation stored for input column "${name}" (#${i})`)
   const [ta, tb] = norm.target && !cls ? [norm.target.a[0]!, norm.target.b[0]!] : [0, 1]
   if (T < tx) throw new Error(`the CSV has ${T} data rows, but the model reads windows of ${tx} rows`)
   const tk = table.columns.findIndex((c) => c.name === model.target)
-  const targetCol = tk >= 0 && table.values[tk] instanceof Float64Array ? (table.values[tk] as Float64Array) : null
+  const targetCol = tk >= 0 ? table.values[tk]! : null
+  const actualAt = (r: number): number | string | null => {
+    if (!targetCol || r >= T) return null
+    const v = targetCol[r]
+    return typeof v === 'number' ? (Number.isNaN(v) ? null : v) : (v ?? null)
+  }
 
-  // one-step-ahead over every window (the last one forecasts the row after the file)
+  // one prediction per window (the last windows forecast rows after the file)
   const nW = T - tx + 1, ok: number[] = [], warnings: string[] = []
   let firstBad: string | null = null, bad = 0
   for (let w = 0; w < nW; w++) {
@@ -91,49 +117,53 @@ export function predictSeries(model: SavedModel, table: ParsedTable, opts: { ste
   const rows: SeriesRow[] = []
   let k = 0
   for (let w = 0; w < nW; w++) {
-    const tr = w + tx
+    const tr = w + al.rowOffset
     const row: SeriesRow = {
       window: w, firstLine: lineOfRow(table, w), lastLine: lineOfRow(table, w + tx - 1),
-      targetLine: tr < T ? lineOfRow(table, tr) : null, prediction: null,
-      actual: targetCol && tr < T && !Number.isNaN(targetCol[tr]!) ? targetCol[tr]! : null
+      targetLine: tr < T ? lineOfRow(table, tr) : null, prediction: null, actual: actualAt(tr)
     }
     if (ok[k] === w) {
-      const off = k * ty * O
+      const off = (k * ty + al.outStep) * O
       if (cls) {
         row.prediction = argmaxRow(y, off, O)
+        if (classes?.[row.prediction] !== undefined) row.label = classes[row.prediction]
         row.probabilities = Array.from(y.subarray(off, off + O))
-        if (ty > 1) row.horizon = Array.from({ length: ty }, (_, t) => argmaxRow(y, off + t * O, O))
+        if (s.mapping === 'seq2seq') row.horizon = Array.from({ length: ty }, (_, t) => argmaxRow(y, (k * ty + t) * O, O))
       } else {
         row.prediction = y[off]! * tb + ta
-        if (ty > 1) row.horizon = Array.from({ length: ty }, (_, t) => y[off + t * O]! * tb + ta)
+        if (s.mapping === 'seq2seq') row.horizon = Array.from({ length: ty }, (_, t) => y[(k * ty + t) * O]! * tb + ta)
       }
       k++
     }
     rows.push(row)
   }
-  const res: SeriesPrediction = { target: model.target, inputs: model.inputs.slice(), window: tx, horizon: ty, rows, forecast: null, warnings }
-  if (steps !== undefined) res.forecast = closedLoop(model, cols[0]!, ia[0]!, [ta, tb], steps, table)
+  const res: SeriesPrediction = { target: model.target, inputs: model.inputs.slice(), window: tx, horizon: s.mapping === 'seq2seq' ? ty : 1, rows, forecast: null, warnings }
+  if (steps !== undefined) res.forecast = closedLoop(model, s, al, cols[0]!, ia[0]!, [ta, tb], steps, table)
   return res
 }
 
 /** Feed predictions back: the target must be the model's only input (single-input autoregressive model). */
-function closedLoop(model: SavedModel, series: Float64Array, inNorm: readonly [number, number], outNorm: [number, number], steps: number, table: ParsedTable): number[] {
-  const s = specOf(model), tx = s.tx, ty = s.ty
+function closedLoop(model: SavedModel, s: ExportSpec, al: { gap: number; outStep: number }, series: Float64Array,
+  inNorm: readonly [number, number], outNorm: [number, number], steps: number, table: ParsedTable): number[] {
+  const tx = s.tx
   if (s.task !== 'regression') throw new Error('steps: a closed-loop forecast needs a regression model')
   if (model.inputs.length !== 1 || model.inputs[0] !== model.target || s.outputSize !== 1) {
     throw new Error(`steps: a closed-loop forecast feeds each prediction back as the next input, so the target "${model.target}" must be the model's only input (this model reads ${model.inputs.map((c) => `"${c}"`).join(', ')})`)
   }
+  if (al.gap > 0) throw new Error(`steps: this model predicts ${al.gap + 1} rows after its window (gap ${al.gap}), so its predictions cannot be fed back as the next row`)
   const win: number[] = []
   for (let r = table.rowCount - tx; r < table.rowCount; r++) {
     const v = series[r]!
     if (Number.isNaN(v)) throw new Error(`steps: the last ${tx} rows start the forecast, but line ${lineOfRow(table, r)}, column "${model.target}" is missing`)
     win.push((v - inNorm[0]) / inNorm[1])
   }
+  // seq2seq appends its ty steps per call; many-to-one and many-to-many (last step) one value
+  const perCall = s.mapping === 'seq2seq' ? s.ty : 1
   const out: number[] = []
   while (out.length < steps) {
     const y = referencePredict(model, Float32Array.from(win.slice(-tx)), 1, s)
-    for (let t = 0; t < ty && out.length < steps; t++) {
-      const value = y[t]! * outNorm[1] + outNorm[0]
+    for (let t = 0; t < perCall && out.length < steps; t++) {
+      const value = y[al.outStep + t]! * outNorm[1] + outNorm[0]
       out.push(value)
       win.push((value - inNorm[0]) / inNorm[1])
     }
@@ -144,7 +174,7 @@ function closedLoop(model: SavedModel, series: Float64Array, inNorm: readonly [n
 /** The per-window predictions as CSV text (formula-safe). */
 export function seriesCsv(p: SeriesPrediction): string {
   const rows: CsvCell[][] = [['window', 'first_line', 'last_line', 'target_line', `predicted_${p.target}`, `actual_${p.target}`]]
-  for (const r of p.rows) rows.push([r.window, r.firstLine, r.lastLine, r.targetLine, r.prediction, r.actual])
+  for (const r of p.rows) rows.push([r.window, r.firstLine, r.lastLine, r.targetLine, r.label ?? r.prediction, r.actual])
   return predictionsCsv(rows)
 }
 

@@ -116,6 +116,7 @@ export function buildTfjs(model: SavedModel): TfjsArtifacts {
     weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights: specs }],
     userDefinedMetadata: {
       inputs: model.inputs ?? [], target: model.target ?? '', data: model.data, normalization: normalizationOf(model),
+      ...(model.vocab ? { vocab: model.vocab } : {}),
       layout: `X: [batch, seq, ${s.inputSize}] batch-major; output ${every ? `[batch, seq, ${O}]` : `[batch, ${O}]`}${s.task === 'classification' ? ' softmax probabilities' : ''}`
     }
   }

@@ -17,7 +17,7 @@ describe('native JSON', () => {
     { cell: 'rnn_relu', mapping: 'many-to-many', task: 'classification', layers: 2, bidirectional: true }
   ] as const) {
     it(`${c.cell} ${c.mapping}: loadNativeModel gives the same model and bit-identical predictions`, async () => {
-      const model = { ...buildModel(c), vocabulary: ['<pad>', 'a', 'b'] }
+      const model = { ...buildModel(c), vocab: { classes: ['up', 'down', 'flat'], inputVocab: ['<pad>', '<unk>', '<bos>', '<eos>', 'a'] } }
       const path = join(dir, `${c.cell}-${c.mapping}.json`)
       const r = await exportModel(model, 'json', path)
       expect(r.files).toEqual([path])

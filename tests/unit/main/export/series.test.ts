@@ -83,7 +83,7 @@ describe('predictSeries', () => {
   })
 
   it('refuses mappings that are not sliding windows', () => {
-    const m = buildModel({ cell: 'lstm', mapping: 'many-to-many', task: 'classification', layers: 1 })
-    expect(() => predictSeries(m, table)).toThrow(/mapping is many-to-many/)
+    const m = buildModel({ cell: 'lstm', mapping: 'one-to-many', task: 'classification', layers: 1 })
+    expect(() => predictSeries(m, table)).toThrow(/mapping is one-to-many/)
   })
 })
