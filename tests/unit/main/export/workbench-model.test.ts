@@ -81,6 +81,29 @@ describe('a model as the training worker saves it', () => {
     expect(p.forecast![2]).toBeCloseTo(p.rows.at(-1)!.horizon![2]!, 4)
   })
 
+  it('text models (token ids) export with one-hot inputs and verify', async () => {
+    const words = ['good', 'bad', 'fine', 'awful', 'great', 'poor']
+    const rows = ['review,label']
+    for (let r = 0; r < 40; r++) rows.push(`${words[r % 6]} ${words[(r * 7) % 6]} ${words[(r * 5) % 6]},${r % 6 < 3 ? 'pos' : 'neg'}`)
+    const text = parseCsv(new TextEncoder().encode(rows.join('\n') + '\n'))
+    const config = experimentConfig.parse({ mapping: 'many-to-one', text: 'review', target: 'label', tokens: 'word', model: { cell: 'gru', hiddenSize: 6 }, optimizer: { lr: 0.01 }, epochs: 1, batchSize: 8 })
+    const seqs = buildSequences(text, config)
+    const data = toTrainData(seqs), trainConfig = toTrainConfig(config)
+    const result = train(trainConfig, data)
+    expect(data.tokens).toBe(true)
+    const model: SavedModel = {
+      weights: result.weights, trainConfig,
+      data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty, tokens: true },
+      inputs: seqs.inputNorm.columns, target: config.target, normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
+      vocab: { classes: seqs.classes, inputVocab: seqs.inputVocab }, experiment: config
+    }
+    for (const f of ['json', 'onnx', 'tfjs', 'pytorch'] as const) {
+      const r = await exportModel(model, f, join(dir, `text-${f}${f === 'json' ? '.json' : ''}`), { heldOut: { x: seqs.val.x, n: seqs.val.n } })
+      expect(r.verified, `${f}: ${r.notes.join('; ')}`).toBe(true)
+      expect(r.heldOutSamples).toBe(seqs.val.n)
+    }
+  })
+
   it('refuses models trained on other data sources', () => {
     const { model } = workerModel({ mapping: 'one-to-one', target: 'load', inputs: ['temp'] })
     expect(() => predictSeries({ ...model, data: { ...model.data, mapping: 'many-to-one' } }, table)).toThrow('predictSeries works on models trained on sliding windows of one series; this model was trained on rows data')
