@@ -261,7 +261,8 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
   };
   if (error) res.error = error;
   if (config.earlyStopping) { res.stoppedEarly = stoppedEarly; res.bestEpoch = bestEpoch; }
-  if (stoppedEarly) { const be = epochs[bestEpoch - 1]; res.trainLoss = be.trainLoss; res.valLoss = be.valLoss; }
+  const be = epochs.find((e) => e.epoch === bestEpoch); // (a resumed run lists only its own epochs)
+  if (stoppedEarly && be) { res.trainLoss = be.trainLoss; res.valLoss = be.valLoss; }
   return res;
 }
 

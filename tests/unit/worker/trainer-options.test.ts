@@ -138,3 +138,17 @@ describe('training options', () => {
     expect(se / data.val.n).toBeCloseTo(res.valLoss, 5);
   });
 });
+
+describe('checkpoints', () => {
+  it('resuming from an epoch checkpoint continues bit-identically (dropout, shuffling, schedule)', () => {
+    const data = addingData(96, 32, 6);
+    const cfg: TrainConfig = { ...base, epochs: 5, schedule: { kind: 'step', stepSize: 2, gamma: 0.5 } };
+    const states: unknown[] = [];
+    const full = train(cfg, data, { onCheckpoint: (s) => states.push(structuredClone(s)) });
+    expect(states).toHaveLength(5);
+    const resumed = train(cfg, data, {}, states[1] as Parameters<typeof train>[3]);
+    expect(resumed.epochs.map((e) => e.epoch)).toEqual([3, 4, 5]);
+    expect(resumed.epochs.map((e) => [e.trainLoss, e.valLoss, e.lr])).toEqual(full.epochs.slice(2).map((e) => [e.trainLoss, e.valLoss, e.lr]));
+    expect(resumed.weights).toEqual(full.weights);
+  });
+});
