@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
+import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import {
   CsvImportError, createCsvStream, parseCsv, parseNumber, MISSING_TOKENS, type ImportOptions, type ParsedTable
@@ -102,6 +103,21 @@ describe('streaming import', () => {
         expect(outcome(() => streamAt(bytes, cuts, opts))).toEqual(outcome(() => parseCsv(bytes, opts)))
       }),
       { numRuns: Number(process.env.DATA_FUZZ_RUNS ?? 1000) }
+    )
+  })
+
+  it('agrees with papaparse on the fields of valid files (differential test)', () => {
+    fc.assert(
+      fc.property(csvText, eol, ({ header, table, delim, force }, e) => {
+        if (table.length > 20) table = table.slice(0, 20)
+        const text = [header.join(delim), ...table.map((row) => row.map((x) => quoteIfNeeded(x, delim, force)).join(delim))].join(e) + e
+        const ours = parseCsv(enc.encode(text), { delimiter: delim as ImportOptions['delimiter'], typeOverrides: Object.fromEntries(header.map((h) => [h, 'text' as const])) })
+        const papa = Papa.parse<string[]>(text, { delimiter: delim, newline: e as '\n' | '\r\n' | '\r', quoteChar: '"' })
+        expect(papa.errors).toEqual([])
+        const rows = papa.data.slice(1, -1) // papaparse reads the final newline as one more, empty row
+        expect(ours.preview).toEqual(rows.map((r) => r.map((c) => c.replace(/\r\n?/g, '\n'))))
+      }),
+      { numRuns: Number(process.env.DATA_FUZZ_RUNS ?? 300) }
     )
   })
 
