@@ -58,7 +58,7 @@ const csvText = fc.record({
   let text = header.join(delim)
   table.forEach((row, r) => { text += eols[r]! + row.map((x) => quoteIfNeeded(x, delim, force)).join(delim) })
   if (finalEol) text += eols[26]!
-  return { text, delim, header, table, bytes: bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode(text)]) : enc.encode(text) }
+  return { text, delim, header, table, force, bytes: bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode(text)]) : enc.encode(text) }
 })
 
 describe('streaming import', () => {
