@@ -23,6 +23,10 @@ commands:
   show ID [--data-dir D] [--json]
   compare ID ID... [--data-dir D] [--json]
   pause ID | resume ID | stop ID | delete ID [--data-dir D] [--json]
+  export ID --format json|onnx|tfjs|pytorch --out PATH [--json]
+        writes the trained model and verifies it with an independent runtime (exit 3 when not verified)
+  predict ID --csv FILE --out PRED.csv [--steps N] [--json]
+        the model on a new CSV with its stored mapping; --steps adds a closed-loop forecast
         resume continues an interrupted or stopped run from its last checkpoint (in this process),
         or un-pauses a run another process is training
 
@@ -107,6 +111,38 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         if (s.classes) io.out(`classes: ${s.classes.join(', ')}\n`)
         for (const p of s.preview) io.out(`  X ${p.xText ?? JSON.stringify(p.x)}  →  Y ${p.yText ?? p.label ?? JSON.stringify(p.y)}\n`)
         for (const warn of s.warnings) io.out(`warning: ${warn}\n`)
+      }
+      return EXIT.ok
+    }
+    if (command === 'export') {
+      const { values, positionals } = parseArgs({ args: rest, options: { ...common, format: { type: 'string' }, out: { type: 'string' } }, allowPositionals: true })
+      const id = oneId(positionals, 'export')
+      const format = values.format
+      if (format !== 'json' && format !== 'onnx' && format !== 'tfjs' && format !== 'pytorch') throw new UsageError('--format must be json, onnx, tfjs or pytorch')
+      const out = values.out
+      if (!out) throw new UsageError('--out PATH is required')
+      const r = await open(values['data-dir']).exportModel(id, format, out)
+      if (values.json) io.out(JSON.stringify({ experimentId: id, ...r }) + '\n')
+      else {
+        io.out(`exported experiment ${id} as ${format}: ${r.files.join(', ')}\n`)
+        io.out(`${r.verified ? 'verified' : 'NOT verified'} with ${r.runtime} on ${r.heldOutSamples} held-out inputs: max |difference| = ${r.maxAbsDiff ?? '—'} (tolerance 1e-4)\n`)
+        for (const n of r.notes) io.out(`  note: ${n}\n`)
+      }
+      return r.verified ? EXIT.ok : EXIT.trainingFailed
+    }
+    if (command === 'predict') {
+      const { values, positionals } = parseArgs({
+        args: rest, allowPositionals: true,
+        options: { ...common, csv: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' } }
+      })
+      const id = oneId(positionals, 'predict')
+      if (!values.csv || !values.out) throw new UsageError('predict needs --csv FILE and --out PRED.csv')
+      const r = await open(values['data-dir']).predictCsv(id, values.csv, values.out, { steps: num(values.steps, '--steps', true) })
+      if (values.json) io.out(JSON.stringify({ experimentId: id, ...r }) + '\n')
+      else {
+        io.out(`wrote ${r.rows} predictions to ${r.outPath}\n`)
+        if (r.forecastPath) io.out(`wrote the ${r.forecast!.length}-step closed-loop forecast to ${r.forecastPath}\n`)
+        for (const w of r.warnings) io.out(`warning: ${w}\n`)
       }
       return EXIT.ok
     }

@@ -6,7 +6,7 @@ export const REQUEST_NAMES = [
   'datasets.import', 'datasets.list', 'datasets.get', 'datasets.sequences',
   'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get', 'experiments.inspect',
   'experiments.pause', 'experiments.resume', 'experiments.delete', 'experiments.update',
-  'experiments.duplicate', 'experiments.repeat', 'experiments.compare'
+  'experiments.duplicate', 'experiments.repeat', 'experiments.compare', 'models.export'
 ] as const
 
 export const EVENT_NAMES = [

@@ -153,7 +153,12 @@ export const experimentEvent = z.object({ at: z.string(), kind: z.string(), deta
 export const experimentDetail = experimentSummary.extend({
   epochs: z.array(epochPoint),
   steps: z.array(stepPoint),
-  events: z.array(experimentEvent)
+  events: z.array(experimentEvent),
+  /** Every export of the trained model, with its verification figure (newest last). */
+  exports: z.array(z.object({
+    at: z.string(), format: z.string(), verified: z.boolean(), maxAbsDiff: z.number().nullable(),
+    runtime: z.string(), files: z.array(z.string())
+  }))
 })
 
 const tag = z.string().trim().min(1).max(50)
@@ -196,6 +201,25 @@ export const inspection = z.object({
     index: z.number(), gateNames: z.array(z.string()),
     gates: z.array(z.array(z.array(z.number()))), hidden: z.array(z.array(z.number()))
   }).nullable()
+})
+
+export const exportFormat = z.enum(['json', 'onnx', 'tfjs', 'pytorch'])
+
+/** An export and its self-check: the file loaded by an independent runtime, compared with the workbench. */
+export const exportReport = z.object({
+  format: exportFormat,
+  files: z.array(z.string()),
+  verified: z.boolean(),
+  /** Largest |exported − workbench| over the held-out outputs; verified when ≤ 1e-4. */
+  maxAbsDiff: z.number().nullable(),
+  runtime: z.string(),
+  heldOutSamples: z.number(),
+  notes: z.array(z.string())
+})
+
+export const predictResult = z.object({
+  rows: z.number(), outPath: z.string(), forecastPath: z.string().nullable(),
+  forecast: z.array(z.number()).nullable(), warnings: z.array(z.string())
 })
 
 /** Side-by-side view of 2–10 experiments. */
@@ -269,6 +293,10 @@ export const requests = {
     args: z.object({ id, probe: z.number().int().min(0).max(10_000_000).optional() }).strict(),
     result: inspection
   },
+  'models.export': {
+    args: z.object({ id, format: exportFormat }).strict(),
+    result: exportReport
+  },
   'experiments.pause': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.resume': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.delete': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
@@ -334,6 +362,9 @@ export type ExperimentEvent = z.output<typeof experimentEvent>
 export type Comparison = z.output<typeof comparison>
 export type SequencesSummary = z.output<typeof sequencesSummary>
 export type Inspection = z.output<typeof inspection>
+export type ExportFormat = z.output<typeof exportFormat>
+export type ExportReport = z.output<typeof exportReport>
+export type PredictResult = z.output<typeof predictResult>
 
 export const requestNames = Object.keys(requests) as RequestName[]
 export const eventNames = Object.keys(events) as EventName[]

@@ -6,6 +6,8 @@ import { runImport } from './tasks/import-task'
 import { runTraining } from './tasks/train-task'
 import { runSequences } from './tasks/sequences-task'
 import { runInspect } from './tasks/inspect-task'
+import { runExport } from './tasks/export-task'
+import { runPredict } from './tasks/predict-task'
 
 function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
   parentPort!.postMessage(msg, transfer)
@@ -18,12 +20,14 @@ function toWire(e: unknown): WorkerError {
 }
 
 if (parentPort) {
-  parentPort.on('message', (msg: ToWorker) => {
+  parentPort.on('message', async (msg: ToWorker) => {
     try {
       if (msg.type === 'import') runImport(msg, post)
       else if (msg.type === 'train') runTraining(msg, post)
       else if (msg.type === 'sequences') runSequences(msg, post)
       else if (msg.type === 'inspect') runInspect(msg, post)
+      else if (msg.type === 'export') await runExport(msg, post)
+      else if (msg.type === 'predict') runPredict(msg, post)
     } catch (e) {
       post({ type: 'error', taskId: msg.taskId, error: toWire(e) })
     }

@@ -1,6 +1,8 @@
 // Messages between the main process and a task worker (one worker thread per import or training run).
 // Runtime: both sides (plain data and typed arrays only). Every message carries its task id.
-import type { ColumnInfo, ExperimentConfig, Inspection, SequencesSummary, StepPoint, WireError } from '../src-shared/contract'
+import type {
+  ColumnInfo, ExperimentConfig, ExportFormat, ExportReport, Inspection, PredictResult, SequencesSummary, StepPoint, WireError
+} from '../src-shared/contract'
 
 export type WorkerError = WireError & { line?: number; column?: string }
 
@@ -13,6 +15,8 @@ export type ToWorker =
   | { type: 'import'; taskId: number; bytes: Uint8Array; fileName: string }
   | { type: 'sequences'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig }
   | { type: 'inspect'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; model: SavedModel; probe?: number }
+  | { type: 'export'; taskId: number; model: SavedModel; format: ExportFormat; outPath: string }
+  | { type: 'predict'; taskId: number; model: SavedModel; csvPath: string; outPath: string; steps?: number }
   | {
       type: 'train'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; control: SharedArrayBuffer
       /** A checkpoint's training state to continue from (resume after a stop or a crash). */
@@ -73,6 +77,8 @@ export type FromWorker =
   | { type: 'imported'; taskId: number; dataset: ImportedDataset }
   | { type: 'sequences'; taskId: number; summary: SequencesSummary }
   | { type: 'inspected'; taskId: number; inspection: Inspection }
+  | { type: 'exported'; taskId: number; report: ExportReport }
+  | { type: 'predicted'; taskId: number; result: PredictResult }
   | ProgressMessage
   | EpochMessage
   | { type: 'done'; taskId: number; result: TrainedModel }

@@ -5,6 +5,9 @@ import type { FromWorker, ToWorker, WorkerError } from '../../src-worker/protoco
 import type { WorkerFactory } from './worker-factory'
 import { InputError } from './errors'
 
+/** Messages that end a task. */
+const TERMINAL = new Set(['done', 'imported', 'sequences', 'inspected', 'exported', 'predicted'])
+
 let nextTaskId = 1
 export const newTaskId = (): number => nextTaskId++
 
@@ -42,7 +45,7 @@ export function runTask(
       try {
         if (m.type === 'error') return settle(fromWire(m.error))
         onMessage(m)
-        if (m.type === 'done' || m.type === 'imported' || m.type === 'sequences' || m.type === 'inspected') settle()
+        if (TERMINAL.has(m.type)) settle()
       } catch (e) {
         settle(e instanceof Error ? e : new Error(String(e)))
       }

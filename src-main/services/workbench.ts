@@ -1,10 +1,10 @@
 // The Workbench service: every capability of the app as one object, behind the contract.
 // The Electron shell, the browser-mode server, the CLI and the tests all drive this same object.
 import { readFileSync, statSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
-  parseArgs, sourceOf, type Args, type ExperimentConfig, type Inspection, type SequencesSummary, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
+  parseArgs, sourceOf, type Args, type ExperimentConfig, type ExportFormat, type ExportReport, type Inspection, type PredictResult, type SequencesSummary, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
 import { ConflictError, InputError, NotFoundError } from './errors'
@@ -76,6 +76,38 @@ export class Workbench {
   /** Resolves when the experiment's run (queued or training) has ended. */
   waitForRun(id: number): Promise<void> {
     return this.training.whenDone(id)
+  }
+
+  /** The trained model of an experiment, or a ConflictError saying why there is none. */
+  savedModel(id: number): SavedModel {
+    const e = this.mustGet(id)
+    const model = this.store.experiments.checkpoint(id, 'final')?.state as SavedModel | undefined
+    if (!model) throw new ConflictError(`experiment ${id} has no trained model yet (status ${e.status})`)
+    return model
+  }
+
+  /** Exports (and verifies) the trained model in a worker; the figure is kept with the experiment. */
+  async exportModel(id: number, format: ExportFormat, outPath: string): Promise<ExportReport> {
+    const model = this.savedModel(id)
+    let report: ExportReport | undefined
+    await runTask(this.opts.workerFactory, { type: 'export', taskId: newTaskId(), model, format, outPath: resolve(outPath) }, (m) => {
+      if (m.type === 'exported') report = m.report
+    }).done
+    const r = report!
+    this.store.experiments.addEvent(id, 'exported', { format, verified: r.verified, maxAbsDiff: r.maxAbsDiff, runtime: r.runtime, files: r.files })
+    this.bus.emit('experiments.changed', { experimentId: id })
+    return r
+  }
+
+  /** Runs the trained model on a new CSV (CLI); writes the predictions CSV. */
+  async predictCsv(id: number, csvPath: string, outPath: string, opts: { steps?: number } = {}): Promise<PredictResult> {
+    const model = this.savedModel(id)
+    try { statSync(csvPath) } catch { throw new InputError(`cannot read "${csvPath}": no such file`) }
+    let result: PredictResult | undefined
+    await runTask(this.opts.workerFactory, {
+      type: 'predict', taskId: newTaskId(), model, csvPath: resolve(csvPath), outPath: resolve(outPath), steps: opts.steps
+    }, (m) => { if (m.type === 'predicted') result = m.result }).done
+    return result!
   }
 
   /** What `config` makes of a dataset, computed in a worker; refuses (InputError) what it cannot use. */
@@ -163,14 +195,17 @@ export class Workbench {
       },
       'experiments.inspect': async ({ id, probe }) => {
         const e = this.mustGet(id)
-        const model = store.experiments.checkpoint(id, 'final')?.state as SavedModel | undefined
-        if (!model) throw new ConflictError(`experiment ${id} has no trained model yet (status ${e.status})`)
+        const model = this.savedModel(id)
         const bytesGz = new Uint8Array(store.datasets.bytesGz(e.datasetId)!)
         let result: Inspection | undefined
         await runTask(this.opts.workerFactory, { type: 'inspect', taskId: newTaskId(), bytesGz, config: e.config, model, probe }, (m) => {
           if (m.type === 'inspected') result = m.inspection
         }, [bytesGz.buffer as ArrayBuffer]).done
         return result!
+      },
+      'models.export': async ({ id, format }) => {
+        const dir = join(this.opts.dataDir, 'exports', `experiment-${id}`)
+        return this.exportModel(id, format, format === 'json' ? join(dir, 'model.json') : format === 'onnx' ? join(dir, 'onnx', 'model.onnx') : join(dir, format))
       },
       'experiments.pause': async ({ id }) => {
         this.mustGet(id)

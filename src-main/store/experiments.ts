@@ -119,11 +119,16 @@ export class ExperimentsRepo {
   detail(id: number): ExperimentDetail | undefined {
     const summary = this.get(id)
     if (!summary) return undefined
+    const events = this.events(id)
     return {
       ...summary,
       epochs: this.s.epochs.all(id) as EpochPoint[],
       steps: this.s.steps.all(id) as StepPoint[],
-      events: this.events(id)
+      events,
+      exports: events.filter((e) => e.kind === 'exported').map((e) => {
+        const d = e.detail as { format: string; verified: boolean; maxAbsDiff: number | null; runtime: string; files: string[] }
+        return { at: e.at, format: d.format, verified: d.verified, maxAbsDiff: d.maxAbsDiff, runtime: d.runtime, files: d.files }
+      })
     }
   }
 
