@@ -581,6 +581,9 @@ class ColumnAcc {
   allDatetime = true;
   spaced = 0;
   totalLen = 0;
+  /** string cells that would be numbers with the other decimal separator (for a hint) */
+  otherDecimal = 0;
+  otherExample = '';
 
   constructor(public name: string, public override: ColumnType | undefined, private dc: boolean) {
     if (override === 'numeric') this.mode = MODE_NUM;
@@ -675,6 +678,9 @@ class ColumnAcc {
     this.totalLen += t.length;
     if (this.allDatetime && !DATE_RE.test(t)) this.allDatetime = false;
     if (/\s/.test(t)) this.spaced++;
+    if (!this.override && !Number.isNaN(parseNumber(t, !this.dc))) {
+      if (this.otherDecimal++ === 0 || (!this.otherExample.includes(this.dc ? '.' : ',') && t.includes(this.dc ? '.' : ','))) this.otherExample = t;
+    }
   }
 
   finish(): { info: ColumnInfo; values: Float64Array | (string | null)[] } {
@@ -828,6 +834,11 @@ class TableBuilder {
         const more = info.missing > c.missingLines.length ? ', …' : '';
         warnings.push(
           `column ${q(info.name)}: ${info.missing} missing value${info.missing === 1 ? '' : 's'} (line${info.missing === 1 ? '' : 's'} ${c.missingLines.join(', ')}${more})`,
+        );
+      }
+      if (!(v instanceof Float64Array) && info.type !== 'numeric' && c.nonMissing > 0 && c.otherDecimal >= NUMERIC_SHARE * c.nonMissing) {
+        warnings.push(
+          `column ${q(info.name)}: values like ${q(c.otherExample)} are numbers with a decimal ${this.opts.decimalComma ? 'point' : 'comma'}; ${this.opts.decimalComma ? 'turn off' : 'turn on'} the decimal-comma option to read them as numbers`,
         );
       }
       if (c.nonFinite > 0) warnings.push(`column ${q(info.name)}: ${c.nonFinite} infinite value${c.nonFinite === 1 ? '' : 's'} counted as missing`);

@@ -86,6 +86,13 @@ describe('delimiters', () => {
     expect(sniffDelimiter('a\tb|c\n1\t2|3\n', true)).toBe('\t')
     expect(sniffDelimiter('value\n1\n', true)).toBe(',')
   })
+  it('hints at the decimal-comma option when a text column holds numbers with the other separator', () => {
+    const t = parseCsv(enc('a;b\n3,5;x\n-0,25;y\n7;z\n'))
+    expect(t.columns[0]!.type).toBe('categorical')
+    expect(t.warnings).toEqual(['column "a": values like "3,5" are numbers with a decimal comma; turn on the decimal-comma option to read them as numbers'])
+    const u = parseCsv(enc('a;b\n3.5;x\n-0.25;y\n'), { decimalComma: true })
+    expect(u.warnings).toEqual(['column "a": values like "3.5" are numbers with a decimal point; turn off the decimal-comma option to read them as numbers'])
+  })
   it('the delimiter option overrides sniffing', () => {
     const t = parseCsv(enc('a;b,c\n1;2,3\n'), { delimiter: ',' })
     expect(t.columns.map((c) => c.name)).toEqual(['a;b', 'c'])
