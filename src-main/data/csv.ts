@@ -926,7 +926,7 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
       if (sniffBuf.length < SNIFF_CHARS && !final && delimiter === undefined) return;
       text = sniffBuf;
       sniffBuf = '';
-      tokenizer = startTokenizer(delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), final));
+      tokenizer = startTokenizer(delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), final && text.length <= SNIFF_CHARS));
     }
     tokenizer.push(text, final);
   };
