@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { freshDataDir, ROOT, startServer, type Server } from './helpers/server'
-import { chartPoints, pointHistory, recordChartPoints, shot } from './helpers/ui'
+import { chartPoints, pointHistory, recordChartPoints, shot, shotOf } from './helpers/ui'
 
 const CO2 = join(ROOT, 'resources/samples/co2-monthly.csv')
 
@@ -98,7 +98,9 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
   await expect.poll(() => chartPoints(page)).toBe(finalPoints)
   await expect(page.getByTestId('dataset-name')).toHaveText('co2-monthly')
   await expect(page.getByTestId('connection-lost')).toHaveCount(0)
+  await expect(page.getByTestId('chart-caption')).toContainText('3/3 epochs')
   await shot(page, '04-reopened')
+  await shotOf(page.getByTestId('training-card'), '04b-reopened-training-card')
 
   // Its settings go back into the form.
   await page.getByTestId('reuse-settings').click()

@@ -1,7 +1,7 @@
 // Page helpers for the renderer: screenshots to tests/artifacts and the live chart's point counts.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { ROOT } from './server'
 
 export const ARTIFACTS = join(ROOT, 'tests/artifacts')
@@ -9,6 +9,12 @@ export const ARTIFACTS = join(ROOT, 'tests/artifacts')
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+/** A screenshot of one element (the columns scroll on their own, so a page shot shows the viewport). */
+export async function shotOf(locator: Locator, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await locator.screenshot({ path: join(ARTIFACTS, `${name}.png`) })
 }
 
 /** Start recording every value the chart's data-points attribute takes (read with `pointHistory`). */
