@@ -15,6 +15,7 @@ import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
 import { SAMPLES } from './samples'
+import { loadNativeModel } from '../export/native'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -99,9 +100,13 @@ export class Workbench {
     return r
   }
 
-  /** Runs the trained model on a new CSV (CLI); writes the predictions CSV. */
-  async predictCsv(id: number, csvPath: string, outPath: string, opts: { steps?: number } = {}): Promise<PredictResult> {
-    const model = this.savedModel(id)
+  /** Runs a trained model (an experiment's, or a native JSON model file) on a new CSV; writes the predictions CSV. */
+  async predictCsv(source: number | string, csvPath: string, outPath: string, opts: { steps?: number } = {}): Promise<PredictResult> {
+    let model: SavedModel
+    if (typeof source === 'number') model = this.savedModel(source)
+    else {
+      try { model = loadNativeModel(source) } catch (e) { throw new InputError(`${source}: ${(e as Error).message}`) }
+    }
     try { statSync(csvPath) } catch { throw new InputError(`cannot read "${csvPath}": no such file`) }
     let result: PredictResult | undefined
     await runTask(this.opts.workerFactory, {

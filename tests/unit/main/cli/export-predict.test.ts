@@ -51,6 +51,17 @@ describe('rnn-workbench export / predict', () => {
     expect(existsSync(out.replace(/\.csv$/, '.forecast.csv'))).toBe(true)
   })
 
+  it('predicts with an exported native JSON model file, identically to the stored experiment', async () => {
+    const file = join(t.dir, 'out', 'model.json')
+    if (!existsSync(file)) expect((await cli(['export', '1', '--format', 'json', '--out', file])).code).toBe(EXIT.ok)
+    const a = join(t.dir, 'a.csv'), b = join(t.dir, 'b.csv')
+    expect((await cli(['predict', '1', '--csv', join(SAMPLES, 'co2-monthly.csv'), '--out', a])).code).toBe(EXIT.ok)
+    const r = await cli(['predict', file, '--csv', join(SAMPLES, 'co2-monthly.csv'), '--out', b, '--json'])
+    expect(r.err).toBe('')
+    expect(JSON.parse(r.out).model).toBe(file)
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'))
+  })
+
   it('names the missing column when the new CSV does not fit the model', async () => {
     const bad = join(t.dir, 'other.csv')
     const { writeFileSync } = await import('node:fs')
