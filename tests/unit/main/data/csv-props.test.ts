@@ -106,6 +106,27 @@ describe('streaming import', () => {
     )
   })
 
+  it('is chunk-invariant on files longer than the sniffing window (long lines, quotes, CRLF)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 500, max: 20000 }), fc.constantFrom(',', ';', '\t'), fc.array(fc.nat(), { maxLength: 8 }), fc.nat(), (cols, width, delim, rawCuts, seed) => {
+        let x = seed
+        const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+        const cell = () => (rnd() < 0.3 ? '"' + 'q,"";\r\n'.repeat(Math.ceil(rnd() * width / 10)) + '"' : String(Math.round(rnd() * 1e6) / 100))
+        const lines = [Array.from({ length: cols }, (_, k) => `c${k}`).join(delim)]
+        let size = 0
+        while (size < 150_000) {
+          const l = Array.from({ length: cols }, cell).join(delim)
+          size += l.length
+          lines.push(l)
+        }
+        const bytes = enc.encode(lines.join(rnd() < 0.5 ? '\n' : '\r\n'))
+        const cuts = rawCuts.map((c) => c % (bytes.length + 1))
+        expect(outcome(() => streamAt(bytes, cuts))).toEqual(outcome(() => parseCsv(bytes)))
+      }),
+      { numRuns: 15 }
+    )
+  })
+
   it('agrees with papaparse on the fields of valid files (differential test)', () => {
     fc.assert(
       fc.property(csvText, eol, ({ header, table, delim, force }, e) => {
