@@ -18,6 +18,7 @@ export interface TrainConfig {
   model: {
     cell: CellKind; hiddenSize: number; numLayers: number; dropout?: number; bidirectional?: boolean;
     forgetBias?: number;          // LSTM forget-gate bias at init (default 1; 0 = PyTorch's plain init)
+    gruResetBefore?: boolean;     // GRU: reset gate before the hidden product (Cho et al.; Keras reset_after=False); default PyTorch's reset-after
   };
   optimizer: { kind: 'adam' | 'sgd' | 'momentum' | 'rmsprop'; lr: number; weightDecay?: number; momentum?: number };
   epochs: number; batchSize: number; seed: number;
@@ -93,6 +94,7 @@ export function modelSpecOf(config: TrainConfig, d: Pick<TrainData, 'mapping' | 
     cell: config.model.cell, hiddenSize: config.model.hiddenSize, numLayers: config.model.numLayers,
     dropout: config.model.dropout ?? 0, bidirectional: config.model.bidirectional ?? false,
     mapping: d.mapping, task: d.task, inputSize: d.inputSize, outputSize: d.outputSize, tx: d.tx, ty: d.ty, tokens,
+    gruResetBefore: config.model.gruResetBefore === true,
   };
 }
 

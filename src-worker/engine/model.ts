@@ -28,6 +28,7 @@ export interface ModelSpec {
   outputSize: number;  // O, or number of classes C
   tx: number; ty: number;
   tokens: boolean;     // x holds token ids
+  gruResetBefore?: boolean; // GRU: reset-before variant
 }
 
 /** A time-major mini-batch, preallocated for Bmax samples; B is the current size. */
@@ -107,7 +108,7 @@ export class Model {
     if ((mapping === 'many-to-one' || mapping === 'one-to-one') && ty !== 1) throw new Error(`${mapping} needs ty = 1, got ${ty}`);
     if ((mapping === 'one-to-one' || mapping === 'one-to-many') && tx !== 1) throw new Error(`${mapping} needs tx = 1, got ${tx}`);
     this.spec = spec; this.dtype = dtype; this.Bmax = Bmax;
-    const base = { cell: spec.cell, hiddenSize: spec.hiddenSize, numLayers: spec.numLayers, dropout: spec.dropout, bidirectional: spec.bidirectional };
+    const base = { cell: spec.cell, hiddenSize: spec.hiddenSize, numLayers: spec.numLayers, dropout: spec.dropout, bidirectional: spec.bidirectional, resetBefore: spec.gruResetBefore === true };
     const fb = O; // width of the fed-back y_{t−1} (regression vector or one-hot class)
     if (mapping === 'seq2seq') {
       this.enc = new Stack({ ...base, inputSize: I, tokens: spec.tokens, prefix: 'encoder.' }, this.layout, dtype, tx, Bmax);

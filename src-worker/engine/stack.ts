@@ -8,7 +8,7 @@ import type { Rng } from './rng.js';
 import type { ParamLayout } from './params.js';
 import { allocCache, gateCount, type CellCache, type CellKind, type Dims, type LayerWeights } from './cells/common.js';
 import { lstmBackward, lstmForward } from './cells/lstm.js';
-import { gruBackward, gruForward } from './cells/gru.js';
+import { gruBackward, gruForward, gruRbBackward, gruRbForward } from './cells/gru.js';
 import { rnnBackward, rnnForward } from './cells/rnn.js';
 
 export interface StackSpec {
@@ -20,6 +20,7 @@ export interface StackSpec {
   dropout: number;       // on the inputs of layers ≥ 1 during training
   tokens: boolean;       // layer 0 reads token ids (T, B) instead of dense (T, B, I)
   prefix: string;        // '' or e.g. 'encoder.'
+  resetBefore?: boolean; // GRU only: the reset-before (Cho et al.) variant instead of PyTorch's reset-after
 }
 
 /** 'off' = no dropout (evaluation); 'sample' = draw fresh masks; 'reuse' = keep the last masks (gradient checks). */
@@ -193,7 +194,7 @@ export class Stack {
   private cellForward(cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, c0: Arr, w: LayerWeights, d: Dims): void {
     switch (this.spec.cell) {
       case 'lstm': lstmForward(cache, x, tok, h0, c0, w, d); break;
-      case 'gru': gruForward(cache, x, tok, h0, w, d); break;
+      case 'gru': if (this.spec.resetBefore) gruRbForward(cache, x, tok, h0, w, d); else gruForward(cache, x, tok, h0, w, d); break;
       case 'rnn_tanh': rnnForward(cache, x, tok, h0, w, d, false); break;
       case 'rnn_relu': rnnForward(cache, x, tok, h0, w, d, true); break;
     }
@@ -203,7 +204,10 @@ export class Stack {
     dcN: Arr | null, cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, c0: Arr, w: LayerWeights, d: Dims): void {
     switch (this.spec.cell) {
       case 'lstm': lstmBackward(dx, dh0, dc0, g, dout, dhN, dcN, cache, x, tok, h0, c0, w, d); break;
-      case 'gru': gruBackward(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d); break;
+      case 'gru':
+        if (this.spec.resetBefore) gruRbBackward(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d);
+        else gruBackward(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d);
+        break;
       case 'rnn_tanh': rnnBackward(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d, false); break;
       case 'rnn_relu': rnnBackward(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d, true); break;
     }

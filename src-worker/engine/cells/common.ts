@@ -32,13 +32,13 @@ export interface CellCache {
   h: Arr;      // (T, B, H) hidden states h_t
   c: Arr;      // (T, B, H) LSTM cell states c_t (empty otherwise)
   tc: Arr;     // (T, B, H) LSTM tanh(c_t)
-  hn: Arr;     // (T, B, H) GRU W_hn h_{t-1} + b_hn
+  hn: Arr;     // (T, B, H) GRU W_hn h_{t-1} + b_hn (reset-before variant: r ⊙ h_{t-1})
   hh: Arr;     // (B, G*H) GRU scratch: W_hh h_{t-1} + b_hh for one step
   dgx: Arr;    // (T, B, G*H) dL/d(input pre-activations)
   dgh: Arr;    // (T, B, G*H) GRU: dL/d(hidden pre-activations); = dgx for LSTM/RNN
   dhs: Arr;    // (T, B, H) total dL/dh_t seen by the backward recurrence (diagnostics)
   dhNext: Arr; // (B, H) BPTT carry dL/dh_{t-1}
-  dcNext: Arr; // (B, H) BPTT carry dL/dc_{t-1} (LSTM)
+  dcNext: Arr; // (B, H) BPTT carry dL/dc_{t-1} (LSTM); reset-before GRU: scratch d(r ⊙ h_{t-1})
   Tmax: number; Bmax: number;
 }
 

@@ -16,7 +16,7 @@
 
 import { gemm } from '../gemm.js';
 import type { Arr } from '../arr.js';
-import { projectInputs, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
+import { colSumInto, projectInputs, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
 
 export function gruForward(
   cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims,
@@ -77,4 +77,97 @@ export function gruBackward(
   if (dh0) for (let k = 0; k < BH; k++) dh0[k] += dhNext[k];
   recurrentBackward(g.Whh, g.bhh, dgh, hs, h0, T, B, G, H);
   projectInputsBackward(dx, g.Wih, g.bih, dgx, x, tok, w.Wih, T * B, G, I);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reset-before variant (Cho et al. 2014, Keras reset_after=False, ONNX linear_before_reset=0), same parameters:
+//
+//   r_t = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)
+//   z_t = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
+//   n_t = tanh(W_in x_t + b_in + W_hn (r_t ⊙ h_{t−1}) + b_hn)
+//   h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
+//
+// Backward, with rh = r ⊙ h_{t−1} (cached in `hn`) and dh = dL/dh_t:
+//   da_n = dh ⊙ (1 − z) ⊙ (1 − n²),  d(rh) = da_n W_hn,  da_r = d(rh) ⊙ h_{t−1} ⊙ r(1 − r)
+//   da_z = dh ⊙ (h_{t−1} − n) ⊙ z(1 − z)
+//   dhNext = dh ⊙ z + d(rh) ⊙ r + [da_r, da_z] W_h{r,z}
+//   dW_h{r,z} += Σ [da_r, da_z]ᵀ h_{t−1},  dW_hn += Σ da_nᵀ rh,  db_hh = db_ih = Σ [da_r, da_z, da_n]
+
+export function gruRbForward(
+  cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims,
+): void {
+  const { T, B, I, H } = d, G = 3 * H, H2 = 2 * H;
+  const gates = cache.gates, hs = cache.h, rhs = cache.hn, hh = cache.hh, bhh = w.bhh;
+  projectInputs(gates, x, tok, w.Wih, w.bih, null, T * B, G, I);
+  for (let t = 0; t < T; t++) {
+    const hPrev = t === 0 ? h0 : hs, pOff = t === 0 ? 0 : (t - 1) * B * H;
+    // hh[:, 0:2H] = W_h{r,z} h_{t−1} + b_h{r,z}
+    for (let b = 0; b < B; b++) for (let k = 0; k < H2; k++) hh[b * G + k] = bhh[k];
+    gemm(false, true, B, H2, H, hPrev, pOff, H, w.Whh, 0, H, 1, hh, 0, G);
+    for (let b = 0; b < B; b++) {
+      const gO = (t * B + b) * G, sO = (t * B + b) * H, pO = pOff + b * H, qO = b * G;
+      for (let j = 0; j < H; j++) {
+        const r = 1 / (1 + Math.exp(-(gates[gO + j] + hh[qO + j])));
+        const z = 1 / (1 + Math.exp(-(gates[gO + H + j] + hh[qO + H + j])));
+        gates[gO + j] = r; gates[gO + H + j] = z;
+        rhs[sO + j] = r * hPrev[pO + j];
+      }
+    }
+    // hh[:, 2H:3H] = W_hn (r ⊙ h_{t−1}) + b_hn
+    for (let b = 0; b < B; b++) for (let k = H2; k < G; k++) hh[b * G + k] = bhh[k];
+    gemm(false, true, B, H, H, rhs, t * B * H, H, w.Whh, H2 * H, H, 1, hh, H2, G);
+    for (let b = 0; b < B; b++) {
+      const gO = (t * B + b) * G, sO = (t * B + b) * H, pO = pOff + b * H, qO = b * G;
+      for (let j = 0; j < H; j++) {
+        const n = Math.tanh(gates[gO + 2 * H + j] + hh[qO + H2 + j]), z = gates[gO + H + j];
+        gates[gO + 2 * H + j] = n;
+        hs[sO + j] = (1 - z) * n + z * hPrev[pO + j];
+      }
+    }
+  }
+}
+
+/** Reset-before GRU backward; same contract as gruBackward. */
+export function gruRbBackward(
+  dx: Arr | null, dh0: Arr | null, g: LayerWeights,
+  dout: Arr | null, dhN: Arr | null,
+  cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims,
+): void {
+  const { T, B, I, H } = d, G = 3 * H, H2 = 2 * H, BH = B * H;
+  const gates = cache.gates, hs = cache.h, rhs = cache.hn, da = cache.dgx, dhs = cache.dhs;
+  const dhNext = cache.dhNext, drh = cache.dcNext; // (B, H) scratch for d(r ⊙ h)
+  for (let k = 0; k < BH; k++) dhNext[k] = dhN ? dhN[k] : 0;
+  for (let t = T - 1; t >= 0; t--) {
+    const hPrev = t === 0 ? h0 : hs, pOff = t === 0 ? 0 : (t - 1) * BH;
+    for (let b = 0; b < B; b++) {
+      const gO = (t * B + b) * G, sO = (t * B + b) * H, pO = pOff + b * H, nO = b * H;
+      for (let j = 0; j < H; j++) {
+        const dh = (dout ? dout[sO + j] : 0) + dhNext[nO + j];
+        dhs[sO + j] = dh;
+        const z = gates[gO + H + j], n = gates[gO + 2 * H + j];
+        da[gO + 2 * H + j] = dh * (1 - z) * (1 - n * n);
+        da[gO + H + j] = dh * (hPrev[pO + j] - n) * z * (1 - z);
+        dhNext[nO + j] = dh * z;
+      }
+    }
+    // d(r ⊙ h_{t−1}) = da_n W_hn: (B, H) · (H, H)
+    gemm(false, false, B, H, H, da, t * B * G + H2, G, w.Whh, H2 * H, H, 0, drh, 0, H);
+    for (let b = 0; b < B; b++) {
+      const gO = (t * B + b) * G, pO = pOff + b * H, nO = b * H;
+      for (let j = 0; j < H; j++) {
+        const r = gates[gO + j];
+        da[gO + j] = drh[nO + j] * hPrev[pO + j] * r * (1 - r);
+        dhNext[nO + j] += drh[nO + j] * r;
+      }
+    }
+    // + [da_r, da_z] W_h{r,z}: (B, 2H) · (2H, H)
+    gemm(false, false, B, H, H2, da, t * B * G, G, w.Whh, 0, H, 1, dhNext, 0, H);
+  }
+  if (dh0) for (let k = 0; k < BH; k++) dh0[k] += dhNext[k];
+  // dW_h{r,z} += Σ [da_r, da_z]ᵀ h_{t−1};  dW_hn += Σ da_nᵀ (r ⊙ h_{t−1})
+  gemm(true, false, H2, H, B, da, 0, G, h0, 0, H, 1, g.Whh, 0, H);
+  if (T > 1) gemm(true, false, H2, H, (T - 1) * B, da, B * G, G, hs, 0, H, 1, g.Whh, 0, H);
+  gemm(true, false, H, H, T * B, da, H2, G, rhs, 0, H, 1, g.Whh, H2 * H, H);
+  colSumInto(g.bhh, da, T * B, G);
+  projectInputsBackward(dx, g.Wih, g.bih, da, x, tok, w.Wih, T * B, G, I);
 }

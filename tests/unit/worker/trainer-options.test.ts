@@ -152,3 +152,15 @@ describe('checkpoints', () => {
     expect(resumed.weights).toEqual(full.weights);
   });
 });
+
+describe('GRU variants', () => {
+  it('reset-before GRU trains through train() and differs from reset-after', () => {
+    const data = addingData(256, 64, 6);
+    const cfg: TrainConfig = { model: { cell: 'gru', hiddenSize: 12, numLayers: 1, gruResetBefore: true }, optimizer: { kind: 'adam', lr: 0.02 }, epochs: 8, batchSize: 32, seed: 2 };
+    const rb = train(cfg, data), ra = train({ ...cfg, model: { ...cfg.model, gruResetBefore: false } }, data);
+    expect(rb.status).toBe('completed');
+    expect(rb.valLoss).toBeLessThan(0.5 * rb.epochs[0].valLoss);
+    expect(rb.valLoss).not.toBe(ra.valLoss);
+    expect(Object.keys(rb.weights)).toEqual(Object.keys(ra.weights));
+  });
+});

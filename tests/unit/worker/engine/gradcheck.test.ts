@@ -13,7 +13,7 @@ import { fdCheck, randomize } from '../gradcheck.js';
 
 interface Case {
   cell: CellKind; mapping: Mapping; task: Task; layers?: number; bidi?: boolean; dropout?: number;
-  tokens?: boolean; masked?: boolean; I?: number; H?: number; O?: number; tx?: number; ty?: number; B?: number;
+  tokens?: boolean; masked?: boolean; rb?: boolean; I?: number; H?: number; O?: number; tx?: number; ty?: number; B?: number;
 }
 
 function setup(c: Case, seed = 3): { model: Model; batch: Batch } {
@@ -22,6 +22,7 @@ function setup(c: Case, seed = 3): { model: Model; batch: Batch } {
   const spec: ModelSpec = {
     cell: c.cell, hiddenSize: c.H ?? 3, numLayers: c.layers ?? 1, dropout: c.dropout ?? 0, bidirectional: c.bidi ?? false,
     mapping: c.mapping, task: c.task, inputSize: c.I ?? 3, outputSize: c.O ?? 3, tx, ty, tokens: c.tokens ?? false,
+    gruResetBefore: c.rb ?? false,
   };
   const B = c.B ?? 3, rng = new Rng(seed);
   const model = new Model(spec, 'float64', B);
@@ -87,6 +88,11 @@ describe('finite-difference gradients of the mapped models', () => {
     expect(check({ cell: 'rnn_relu', mapping: 'many-to-many', task: 'classification', H: 5, layers: 2 })).toBeLessThan(1);
     expect(check({ cell: 'rnn_relu', mapping: 'seq2seq', task: 'regression', H: 5 })).toBeLessThan(1);
   });
+  it('gru reset-before variant: many-to-many (bidirectional, 2 layers, masks), seq2seq, tokens, TBPTT window', () => {
+    expect(check({ cell: 'gru', rb: true, mapping: 'many-to-many', task: 'regression', layers: 2, bidi: true, masked: true, H: 4 })).toBeLessThan(1);
+    expect(check({ cell: 'gru', rb: true, mapping: 'seq2seq', task: 'classification', tokens: true, I: 5, ty: 4 })).toBeLessThan(1);
+    expect(check({ cell: 'gru', rb: true, mapping: 'many-to-many', task: 'classification', tx: 7 }, { t0: 3, t1: 6, carry: true })).toBeLessThan(1);
+  });
   it('truncated BPTT with k = T equals full BPTT', () => {
     const a = setup({ cell: 'lstm', mapping: 'many-to-many', task: 'regression', tx: 6 });
     a.model.grads.fill(0);
@@ -100,11 +106,12 @@ describe('finite-difference gradients of the mapped models', () => {
 });
 
 describe('finite-difference gradients of stacks: dx, dh0, dc0 and dL/d(h_N, c_N)', () => {
-  for (const cell of ['lstm', 'gru', 'rnn_tanh'] as CellKind[]) for (const bidi of [false, true]) {
-    it(`${cell}${bidi ? ' bidirectional' : ''}, 2 layers, dropout 0.25`, () => {
+  for (const variant of ['lstm', 'gru', 'gru-rb', 'rnn_tanh']) for (const bidi of [false, true]) {
+    const cell = (variant === 'gru-rb' ? 'gru' : variant) as CellKind;
+    it(`${variant}${bidi ? ' bidirectional' : ''}, 2 layers, dropout 0.25`, () => {
       const T = 4, B = 2, I = 3, H = 3, L = 2, D = bidi ? 2 : 1, rng = new Rng(5);
       const layout = new ParamLayout();
-      const st = new Stack({ cell, inputSize: I, hiddenSize: H, numLayers: L, bidirectional: bidi, dropout: 0.25, tokens: false, prefix: '' }, layout, 'float64', T, B);
+      const st = new Stack({ cell, inputSize: I, hiddenSize: H, numLayers: L, bidirectional: bidi, dropout: 0.25, tokens: false, prefix: '', resetBefore: variant === 'gru-rb' }, layout, 'float64', T, B);
       const p = layout.alloc('float64'), g = layout.alloc('float64');
       st.bind(layout, p, g); randomize(p, rng, 0.5);
       const x = new Float64Array(T * B * I), h0 = new Float64Array(L * D * B * H), c0 = new Float64Array(L * D * B * H);
@@ -128,4 +135,29 @@ describe('finite-difference gradients of stacks: dx, dh0, dc0 and dL/d(h_N, c_N)
       if (cell === 'lstm') expect(fdCheck(f, c0, dc0).worst).toBeLessThan(1);
     });
   }
+});
+
+describe('gru reset-before forward', () => {
+  it('matches a direct evaluation of n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)', () => {
+    const T = 3, B = 2, I = 2, H = 3, rng = new Rng(12), layout = new ParamLayout();
+    const st = new Stack({ cell: 'gru', inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0, tokens: false, prefix: '', resetBefore: true }, layout, 'float64', T, B);
+    const p = layout.alloc('float64'); st.bind(layout, p, layout.alloc('float64')); randomize(p, rng, 0.6);
+    const x = new Float64Array(T * B * I), h0 = new Float64Array(B * H); randomize(x, rng); randomize(h0, rng, 0.5);
+    const out = st.forward(x, null, h0, null, T, B);
+    const Wih = layout.view(p, 'weight_ih_l0'), Whh = layout.view(p, 'weight_hh_l0'), bih = layout.view(p, 'bias_ih_l0'), bhh = layout.view(p, 'bias_hh_l0');
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    for (let b = 0; b < B; b++) {
+      let h = Array.from(h0.subarray(b * H, (b + 1) * H));
+      for (let t = 0; t < T; t++) {
+        const xt = Array.from(x.subarray((t * B + b) * I, (t * B + b + 1) * I));
+        const lin = (W: ArrayLike<number>, row: number, v: number[], n: number) => v.reduce((s, vi, k) => s + W[row * n + k] * vi, 0);
+        const r = h.map((_, j) => sig(lin(Wih, j, xt, I) + bih[j] + lin(Whh, j, h, H) + bhh[j]));
+        const z = h.map((_, j) => sig(lin(Wih, H + j, xt, I) + bih[H + j] + lin(Whh, H + j, h, H) + bhh[H + j]));
+        const rh = h.map((hj, j) => r[j] * hj);
+        const n = h.map((_, j) => Math.tanh(lin(Wih, 2 * H + j, xt, I) + bih[2 * H + j] + lin(Whh, 2 * H + j, rh, H) + bhh[2 * H + j]));
+        h = h.map((hj, j) => (1 - z[j]) * n[j] + z[j] * hj);
+        for (let j = 0; j < H; j++) expect(out[(t * B + b) * H + j]).toBeCloseTo(h[j], 14);
+      }
+    }
+  });
 });
