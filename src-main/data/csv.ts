@@ -482,7 +482,7 @@ class Tokenizer {
       if (st === ST_QUOTED) {
         const j = s.indexOf('"', i);
         const end = j < 0 ? n : j;
-        for (let k = s.indexOf('\n', i); k >= 0 && k < end; k = s.indexOf('\n', k + 1)) this.line++;
+        for (let k = i; k < end; k++) if (s.charCodeAt(k) === 10) this.line++;
         this.part += s.slice(i, end);
         if (j < 0) { i = n; break; }
         this.state = ST_QUOTE_IN_QUOTED;
@@ -539,7 +539,7 @@ const MODE_UNDECIDED = 0, MODE_NUM = 1, MODE_STR = 2;
 const MISSING_LINES_SHOWN = 5;
 
 class GrowF64 {
-  a = new Float64Array(1024);
+  a = new Float64Array(16);
   n = 0;
   push(v: number): void {
     if (this.n === this.a.length) {
