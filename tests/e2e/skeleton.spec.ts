@@ -65,7 +65,7 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
   await recordChartPoints(page)
   await page.getByTestId('train-button').click()
 
-  const result = page.getByTestId('run-result')
+  const result = page.getByTestId('run-status')
   await expect(result).toHaveAttribute('data-status', 'completed', { timeout: 120_000 })
   await expect(page.getByTestId('stat-epoch')).toHaveText('3 / 3')
   for (const id of ['stat-train-loss', 'stat-val-loss']) await expect(page.getByTestId(id)).toHaveText(finiteLoss)
@@ -179,7 +179,7 @@ test('Stop ends a long run early', async ({ page }) => {
   const before = await chartPoints(page)
   await expect.poll(() => chartPoints(page), { timeout: 60_000 }).toBeGreaterThan(before)
   await page.getByTestId('stop-button').click()
-  await expect(page.getByTestId('run-result')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 })
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 })
   await expect(page.getByTestId('experiment-item').first()).toHaveAttribute('data-status', 'stopped')
   await expect(page.getByTestId('train-button')).toBeEnabled()
   await shot(page, '09-stopped')
