@@ -79,6 +79,19 @@ describe('type inference', () => {
   })
 })
 
+describe('pathological shapes stay linear', () => {
+  it('a very wide file, one long line of quoted fields, and a multi-megabyte quoted field', () => {
+    const t0 = performance.now()
+    const n = 20_000
+    const wide = Array.from({ length: n }, (_, k) => `"c${k}"`).join(',') + '\n' + Array.from({ length: n }, (_, k) => `"${k}"`).join(',') + '\n'
+    expect(parseCsv(enc(wide)).columns).toHaveLength(n)
+    const big = 'x\n"' + 'a""b\r\n'.repeat(500_000) + '"\n'
+    const t = parseCsv(enc(big))
+    expect((t.values[0] as string[])[0]).toHaveLength(2_000_000)
+    expect(performance.now() - t0).toBeLessThan(5000)
+  })
+})
+
 describe('delimiters', () => {
   it('sniffs outside quotes and prefers a delimiter that gives every line the header count', () => {
     expect(sniffDelimiter('a;b\n"1,2,3";4\n"5,6";7\n', true)).toBe(';')
