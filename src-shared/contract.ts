@@ -273,8 +273,18 @@ export const requests = {
     })
   },
   'datasets.import': {
-    args: z.object({ name: name.optional(), source: importSource }).strict(),
+    args: z.object({
+      name: name.optional(), source: importSource,
+      /** Chosen by the caller: progress events carry it, and datasets.cancelImport takes it. */
+      importId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)').optional(),
+      /** Override the sniffed delimiter; read decimal commas (3,14). */
+      options: z.object({ delimiter: z.enum([',', ';', '\t', '|']).optional(), decimalComma: z.boolean().optional() }).strict().optional()
+    }).strict(),
     result: datasetDetail
+  },
+  'datasets.cancelImport': {
+    args: z.object({ importId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict(),
+    result: z.object({ ok: z.boolean() })
   },
   'datasets.list': { args: empty, result: z.array(datasetSummary) },
   'datasets.get': { args: z.object({ id }).strict(), result: datasetDetail },
@@ -336,6 +346,7 @@ export const events = {
   }),
   'experiments.changed': z.object({ experimentId: id.optional() }),
   'datasets.changed': z.object({ datasetId: id.optional() }),
+  'datasets.importProgress': z.object({ importId: z.string(), fileName: z.string(), bytes: z.number(), totalBytes: z.number() }),
   'app.command': z.object({ command: z.enum(['import', 'train', 'stop']) })
 } as const
 

@@ -12,7 +12,14 @@ export const CONTROL_STOP = 1
 export const CONTROL_PAUSE = 2
 
 export type ToWorker =
-  | { type: 'import'; taskId: number; bytes: Uint8Array; fileName: string }
+  | {
+      type: 'import'; taskId: number; fileName: string
+      /** Exactly one of: the bytes (from a renderer), or a local path (CLI, Electron's dialog). */
+      bytes?: Uint8Array; path?: string
+      /** Index 0 = CONTROL_STOP cancels the import between chunks. */
+      control?: SharedArrayBuffer
+      options?: { delimiter?: ',' | ';' | '\t' | '|'; decimalComma?: boolean }
+    }
   | { type: 'sequences'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig }
   | { type: 'inspect'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; model: SavedModel; probe?: number }
   | { type: 'export'; taskId: number; model: SavedModel; format: ExportFormat; outPath: string }
@@ -75,6 +82,7 @@ export interface TrainedModel {
 
 export type FromWorker =
   | { type: 'imported'; taskId: number; dataset: ImportedDataset }
+  | { type: 'importProgress'; taskId: number; bytes: number; totalBytes: number }
   | { type: 'sequences'; taskId: number; summary: SequencesSummary }
   | { type: 'inspected'; taskId: number; inspection: Inspection }
   | { type: 'exported'; taskId: number; report: ExportReport }

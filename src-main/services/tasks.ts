@@ -13,7 +13,7 @@ export const newTaskId = (): number => nextTaskId++
 
 /** Rebuild an error that crossed the thread boundary, keeping its category and location. */
 export function fromWire(e: WorkerError): Error {
-  if (e.name === 'CsvImportError' || e.name === 'InputError') return new InputError(e.message, e.line, e.column)
+  if (e.name === 'CsvImportError' || e.name === 'InputError' || e.name === 'ImportCancelled') return new InputError(e.message, e.line, e.column)
   const err = new Error(e.message)
   err.name = e.name
   return err

@@ -1,6 +1,6 @@
 // The Workbench service: every capability of the app as one object, behind the contract.
 // The Electron shell, the browser-mode server, the CLI and the tests all drive this same object.
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
@@ -11,6 +11,7 @@ import { ConflictError, InputError, NotFoundError } from './errors'
 import { buildComparison } from './compare'
 import { checkMemory, DEFAULT_MEMORY_BUDGET } from './memory'
 import { runTask, newTaskId } from './tasks'
+import { CONTROL_STOP } from '../../src-worker/protocol'
 import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
@@ -33,6 +34,12 @@ export interface WorkbenchOptions {
 
 /** Largest CSV accepted in one import (bytes). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
+export interface ImportRun {
+  /** Chosen by the caller: names the progress events and lets it cancel the import. */
+  importId?: string
+  options?: { delimiter?: ',' | ';' | '\t' | '|'; decimalComma?: boolean }
+}
 
 type Handlers = { [K in RequestName]: (args: ParsedArgs<K>) => Promise<Result<K>> }
 
@@ -67,11 +74,47 @@ export class Workbench {
   }
 
   /** Import a CSV file from a local path (CLI, Electron's native dialog; never from a renderer). */
-  importPath(path: string, name?: string): Promise<Result<'datasets.import'>> {
+  async importPath(path: string, name?: string, opts: ImportRun = {}): Promise<Result<'datasets.import'>> {
     let size: number
     try { size = statSync(path).size } catch { throw new InputError(`cannot read "${path}": no such file`) }
     if (size > MAX_IMPORT_BYTES) throw new InputError(`"${basename(path)}" is ${size} bytes; the limit is ${MAX_IMPORT_BYTES}`)
-    return this.importBytes(new Uint8Array(readFileSync(path)), basename(path), name)
+    return this.importSource({ path: resolve(path) }, basename(path), name, opts)
+  }
+
+  /** Cancels an import in progress (between two chunks); nothing of it is stored. */
+  cancelImport(importId: string): boolean {
+    const control = this.imports.get(importId)
+    if (!control) return false
+    Atomics.store(control, 0, CONTROL_STOP)
+    return true
+  }
+
+  private imports = new Map<string, Int32Array>()
+
+  private async importSource(src: { bytes?: Uint8Array; path?: string }, fileName: string, name: string | undefined, opts: ImportRun): Promise<Result<'datasets.import'>> {
+    let dataset: ImportedDataset | undefined
+    const control = new Int32Array(new SharedArrayBuffer(4))
+    const importId = opts.importId
+    if (importId) {
+      if (this.imports.has(importId)) throw new InputError(`importId: an import with id "${importId}" is already running`)
+      this.imports.set(importId, control)
+    }
+    try {
+      await runTask(this.opts.workerFactory, {
+        type: 'import', taskId: newTaskId(), fileName, ...src, control: control.buffer as SharedArrayBuffer, options: opts.options
+      }, (m) => {
+        if (m.type === 'imported') dataset = m.dataset
+        else if (m.type === 'importProgress' && importId) {
+          this.bus.emit('datasets.importProgress', { importId, fileName, bytes: m.bytes, totalBytes: m.totalBytes })
+        }
+      }, src.bytes ? [src.bytes.buffer as ArrayBuffer] : []).done
+    } finally {
+      if (importId) this.imports.delete(importId)
+    }
+    if (!dataset) throw new Error('the import worker ended without a result')
+    const id = this.store.datasets.insert({ name: name ?? fileName.replace(/\.[^.]+$/, ''), fileName, ...dataset })
+    this.bus.emit('datasets.changed', { datasetId: id })
+    return this.store.datasets.get(id)!
   }
 
   /** Resolves when the experiment's run (queued or training) has ended. */
@@ -139,20 +182,6 @@ export class Workbench {
     this.store.close()
   }
 
-  private async importBytes(bytes: Uint8Array, fileName: string, name?: string): Promise<Result<'datasets.import'>> {
-    let dataset: ImportedDataset | undefined
-    const task = runTask(this.opts.workerFactory, { type: 'import', taskId: newTaskId(), bytes, fileName }, (m) => {
-      if (m.type === 'imported') dataset = m.dataset
-    }, [bytes.buffer as ArrayBuffer])
-    await task.done
-    if (!dataset) throw new Error('the import worker ended without a result')
-    const id = this.store.datasets.insert({
-      name: name ?? fileName.replace(/\.[^.]+$/, ''), fileName, ...dataset
-    })
-    this.bus.emit('datasets.changed', { datasetId: id })
-    return this.store.datasets.get(id)!
-  }
-
   private makeHandlers(): Handlers {
     const store = this.store
     return {
@@ -160,16 +189,18 @@ export class Workbench {
         version: this.opts.version ?? '0.0.0', mode: this.opts.mode, dataDir: this.opts.dataDir,
         samples: SAMPLES.map(({ id, title, description, suggested }) => ({ id, title, description, suggested }))
       }),
-      'datasets.import': async ({ name, source }) => {
+      'datasets.import': async ({ name, source, importId, options }) => {
         if (source.kind === 'sample') {
           const sample = SAMPLES.find((s) => s.id === source.sample)
           if (!sample) throw new InputError(`source.sample: no sample named "${source.sample}"`)
-          return this.importPath(join(this.opts.samplesDir, sample.file), name ?? sample.title)
+          return this.importPath(join(this.opts.samplesDir, sample.file), name ?? sample.title, { importId, options })
         }
         const buf = Buffer.from(source.base64, 'base64')
         if (buf.byteLength > MAX_IMPORT_BYTES) throw new InputError(`source.base64: the file is larger than ${MAX_IMPORT_BYTES} bytes`)
-        return this.importBytes(new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)), basename(source.fileName), name)
+        const bytes = new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
+        return this.importSource({ bytes }, basename(source.fileName), name, { importId, options })
       },
+      'datasets.cancelImport': async ({ importId }) => ({ ok: this.cancelImport(importId) }),
       'datasets.list': async () => store.datasets.list(),
       'datasets.get': async ({ id }) => {
         const d = store.datasets.get(id)
