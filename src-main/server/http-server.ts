@@ -2,7 +2,7 @@
 // Loopback only; a per-launch token (URL → HttpOnly SameSite=Strict cookie) guards every API request;
 // the Host header must be our own loopback address (DNS-rebinding defence); no CORS headers.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { readFile } from 'node:fs/promises'
+import { readFile, realpath } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -87,16 +87,24 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
 
+  /** Files of the built renderer only: no `..`, no encoded escapes, no symlinks leading out of it. */
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
-    const rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname)
+    let rel: string
+    try { rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname) } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('malformed URL encoding'); return
+    }
+    const inside = (root: string, p: string) => p === root || p.startsWith(root + sep)
     const file = resolve(staticRoot, '.' + rel)
-    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) { res.writeHead(404).end(); return }
+    const notFound = () => res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
+    if (rel.includes('\0') || !inside(staticRoot, file)) { notFound(); return }
     try {
-      const body = await readFile(file)
+      const [realRoot, realFile] = await Promise.all([realpath(staticRoot), realpath(file)])
+      if (!inside(realRoot, realFile)) { notFound(); return }
+      const body = await readFile(realFile)
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
       res.end(body)
     } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
+      notFound()
     }
   }
 

@@ -257,15 +257,11 @@ describe('static files', () => {
     }
   })
 
-  it.fails('answers malformed percent-encoding with a client error, not a 500 (BUG: http-server.ts)', async () => {
-    // serveStatic's decodeURIComponent throws URIError, which the request handler reports as an internal
-    // error (500, stack on stderr). Expected to fail until serveStatic catches it and answers 400/404.
+  it('answers malformed percent-encoding with a client error, not a 500', async () => {
     for (const p of ['/%E0%A4%A', '/..%c0%afsecret.txt']) expect([400, 404], p).toContain((await get(p)).status)
   })
 
-  it.fails('refuses symlinks that point out of the renderer folder (BUG: http-server.ts serves them)', async () => {
-    // serveStatic checks the resolved path's prefix but not its realpath (protocol.ts does both), so a
-    // symlink inside out/renderer is followed. Expected to fail until serveStatic compares realpaths.
+  it('refuses symlinks that point out of the renderer folder', async () => {
     for (const p of ['/link.txt', '/up/secret.txt']) {
       const r = await get(p)
       expect(r.status, p).toBe(404)
