@@ -11,7 +11,7 @@ import type { ParsedTable } from './csv'
 import { parseDatetime } from './csv'
 import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
 import {
-  applyMissingPolicy, checkFraction, checkInt, columnIndex, lineOfRow, numericColumn, trainRowsOf, windowStarts,
+  applyMissingPolicy, checkFraction, checkInt, checkWindowMemory, columnIndex, lineOfRow, numericColumn, trainRowsOf, windowStarts,
   type MissingPolicy
 } from './windows'
 
@@ -240,6 +240,7 @@ export function buildSeriesWindows(
   const I = inputs.length
   const O = cls ? tgt.classes!.length : spec.targets.length
   const Oy = cls ? 1 : O
+  checkWindowMemory(trainStarts.length, Math.max(W, H), Math.max(I, Oy), 'training windows')
   const make = (starts: number[]): SequenceSplit => {
     const n = starts.length
     const x = new Float32Array(n * W * I)

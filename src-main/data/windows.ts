@@ -157,6 +157,19 @@ export function applyMissingPolicy(
   return { cols: out, bad: null };
 }
 
+/** Largest array a builder materialises (floats): 2^28 = 1 GiB of Float32. */
+export const MAX_ARRAY_FLOATS = 2 ** 28;
+
+/** Refuse, with the sizes, windows that would not fit in memory (instead of a RangeError deep inside). */
+export function checkWindowMemory(n: number, tx: number, I: number, what: string): void {
+  const floats = n * tx * I;
+  if (floats > MAX_ARRAY_FLOATS) {
+    throw new Error(
+      `${what} too large: ${n.toLocaleString('en')} windows × ${tx} steps × ${I} inputs = ${(floats * 4 / 2 ** 30).toFixed(1)} GiB of float32 (limit ${MAX_ARRAY_FLOATS * 4 / 2 ** 30} GiB); use a larger stride, a shorter window or fewer inputs`,
+    );
+  }
+}
+
 /** Window start rows inside [from, to) whose span rows are all inside and none is flagged bad. */
 export function windowStarts(from: number, to: number, span: number, stride: number, bad: Uint8Array | null): number[] {
   const starts: number[] = [];
@@ -224,6 +237,7 @@ export function buildWindows(
   const targetNorm = kind === 'none' ? identityNormalizer([spec.target]) : fitNormalizer(kind, [spec.target], [target], trainRowIdx);
 
   const I = inputs.length;
+  checkWindowMemory(trainStarts.length, W, I, 'training windows');
   const make = (starts: number[]): WindowedSplit => {
     const n = starts.length;
     const x = new Float32Array(n * W * I);

@@ -149,6 +149,10 @@ describe('buildWindows contract', () => {
       'too few rows for validation: 6 validation rows (valFraction 0.2), but one window needs 7 rows (window 6 and horizon 1)'
     )
     expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 0 })).toThrow('window must be an integer >= 1 (got 0)')
+    const long = tableOf({ v: Array.from({ length: 300_000 }, (_, k) => k) })
+    expect(() => buildWindows(long, { target: 'v', inputs: [], window: 2000 })).toThrow(
+      'training windows too large: 238,000 windows × 2000 steps × 1 inputs = 1.8 GiB'
+    )
   })
   it('normalisers are JSON-serialisable and invertible', () => {
     const w = buildWindows(t, { target: 'hum', inputs: ['hum', 'time'], window: 3 })
