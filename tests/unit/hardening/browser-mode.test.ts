@@ -79,7 +79,7 @@ const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-crede
 describe('another origin', () => {
   it('gets no CORS headers, with or without the cookie, on preflights, API calls, pages and the event stream', async () => {
     for (const origin of ['http://evil.example', 'null', `http://localhost:${server.port + 1}`, `http://127.0.0.1:${server.port + 1}`]) {
-      for (const cookie of [{}, { cookie: COOKIE }]) {
+      for (const cookie of [{}, { cookie: COOKIE }] as Record<string, string>[]) {
         const responses = [
           await send('/api/app.info', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type', ...cookie } }),
           await send('/api/app.info', { method: 'POST', headers: { origin, 'content-type': 'application/json', ...cookie }, body: '{}' }),
