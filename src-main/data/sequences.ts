@@ -346,7 +346,7 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   const groupIds = [...groups.keys()]
   const [trIdx, vaIdx] = vf > 0 ? randomSplit(groupIds.length, vf, split.seed ?? 1) : [groupIds.map((_, k) => k), []]
   const trainRowList: number[] = []
-  for (const k of trIdx) trainRowList.push(...groups.get(groupIds[k]!)!)
+  for (const k of trIdx) for (const r of groups.get(groupIds[k]!)!) trainRowList.push(r)
   const inputs = spec.inputs
   if (inputs.length === 0) throw new Error('choose at least one numeric input column')
   const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
@@ -403,6 +403,7 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   const I = inputs.length
   const O = cls ? tgt.classes!.length : 1
   const ty = spec.mapping === 'many-to-one' ? 1 : tx
+  checkWindowMemory(trIdx.length, tx, I, 'training sequences')
   let labelChanges = 0
   const make = (idx: number[]): SequenceSplit => {
     const list = idx.map((k) => groupIds[k]!).filter((id) => seqRows(id).length > 0)
@@ -549,8 +550,9 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
   }
 
   if (spec.kind === 'classify') {
-    const longest = Math.max(1, ...trRows.map((r) => srcTok(r).length))
+    const longest = longestOf(trRows, srcTok)
     const tx = maxLen ?? longest
+    checkWindowMemory(trRows.length, tx, 1, 'training texts')
     const cls = tgt!.task === 'classification'
     const targetNorm = cls ? identityNormalizer([spec.target!]) : normFor(spec.normalize ?? 'zscore', [spec.target!], tgt!.cols, trRows)
     const make = (rows: number[]): SequenceSplit => {
@@ -585,7 +587,8 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
   const outTok = spec.kind === 'translate' ? tgtTok : srcTok
   const outVocab = spec.kind === 'translate' ? buildVocab(trRows.map(tgtTok), spec.minCount ?? 1) : inVocab
   const outId = new Map(outVocab.map((t, k) => [t, k]))
-  const ty = (maxLen ?? Math.max(1, ...trRows.map((r) => outTok(r).length))) + 1
+  const ty = (maxLen ?? longestOf(trRows, outTok)) + 1
+  checkWindowMemory(trRows.length, ty, 3, 'training texts') // y, yIn and mask
   const fillOut = (k: number, r: number, y: Float32Array, yIn: Float32Array, mask: Float32Array) => {
     const ids = clip(encode(outTok(r), outId), ty - 1)
     ids.push(EOS)
@@ -597,7 +600,7 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
     })
   }
   if (spec.kind === 'translate') {
-    const tx = maxLen ?? Math.max(1, ...trRows.map((r) => srcTok(r).length))
+    const tx = maxLen ?? longestOf(trRows, srcTok)
     const make = (rows: number[]): SequenceSplit => {
       const n = rows.length
       const x = new Float32Array(n * tx), y = new Float32Array(n * ty), yIn = new Float32Array(n * ty), mask = new Float32Array(n * ty)
@@ -654,6 +657,13 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
   }
   if (condCol) res.conditions = conds
   return res
+}
+
+/** Longest token sequence among rows (at least 1); a loop, not Math.max(...spread), for millions of rows. */
+function longestOf(rows: number[], tok: (r: number) => string[]): number {
+  let m = 1
+  for (const r of rows) m = Math.max(m, tok(r).length)
+  return m
 }
 
 function textPreview(

@@ -117,6 +117,12 @@ describe('grouped rows', () => {
       }
     }), { numRuns: 100 })
   })
+  it('handles a sequence with hundreds of thousands of rows', () => {
+    const n = 300_000
+    const t = csv('id,v,y\n' + Array.from({ length: n }, (_, k) => `${k < n - 2 ? 'A' : 'B'},${k % 10},${k % 2}`).join('\n'))
+    const d = buildGroupedSequences(t, { mapping: 'many-to-one', idColumn: 'id', inputs: ['v'], target: 'y', missing: 'mean', task: 'regression' }, { valFraction: 0 })
+    expect(Array.from(d.train.lengths!)).toEqual([n - 2, 2])
+  })
   it('refuses missing ids and missing values with their line', () => {
     expect(() => buildGroupedSequences(csv('id,v,y\nA,1,x\n,2,y\nB,3,x\n'), { mapping: 'many-to-one', idColumn: 'id', inputs: ['v'], target: 'y' })).toThrow(
       'line 3, column "id": missing sequence id'
