@@ -715,8 +715,9 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   noMeanForClasses(cls, policy, tgt.cols[0]!, spec.targets[0]!)
   if (policy === 'report') applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], 'report', 0)
   const keep: number[] = []
+  const used = [...tgt.cols, ...inRaw]
   for (let r = 0; r < T; r++) {
-    if (policy === 'drop' && [...tgt.cols, ...inRaw].some((c) => Number.isNaN(c[r]!))) continue
+    if (policy === 'drop' && used.some((c) => Number.isNaN(c[r]!))) continue
     keep.push(r)
   }
   if (keep.length < (vf > 0 ? 2 : 1)) throw new Error(`too few rows: ${keep.length}`)
