@@ -114,6 +114,9 @@ function checkConfig(c: TrainConfig): void {
   if (!Number.isInteger(c.epochs) || c.epochs < 0) throw new Error(`epochs must be a non-negative integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${c.batchSize}`);
   if (!['adam', 'sgd', 'momentum', 'rmsprop'].includes(c.optimizer.kind)) throw new Error(`optimizer.kind: unknown optimizer ${c.optimizer.kind}`);
+  if (c.earlyStopping && !(c.earlyStopping.patience >= 1)) throw new Error(`earlyStopping.patience must be ≥ 1, got ${c.earlyStopping.patience}`);
+  if (c.tbptt !== undefined && !(Number.isInteger(c.tbptt) && c.tbptt >= 0)) throw new Error(`tbptt must be a non-negative integer, got ${c.tbptt}`);
+  if (c.clipNorm !== undefined && !(c.clipNorm >= 0)) throw new Error(`clipNorm must be ≥ 0, got ${c.clipNorm}`);
 }
 
 const emptyDiagnostics = (): Diagnostics => ({ gateNames: [], gateMeans: [], probe: { gates: [], hidden: [] }, dhNorm: [], gradNorm: 0, meanGradNorm: 0, clippedFraction: 0, params: [] });
@@ -155,7 +158,8 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
   const order = new Int32Array(nTrain);
   for (let i = 0; i < nTrain; i++) order[i] = i;
   const k = config.tbptt ?? 0;
-  const windowed = k > 0 && k < spec.tx && (spec.mapping === 'many-to-many' || spec.mapping === 'many-to-one');
+  // (bidirectional layers need the whole sequence, so they always use full BPTT)
+  const windowed = k > 0 && k < spec.tx && !spec.bidirectional && (spec.mapping === 'many-to-many' || spec.mapping === 'many-to-one');
   const stateN = spec.numLayers * (spec.bidirectional ? 2 : 1) * Bmax * spec.hiddenSize;
   const carryH = alloc(dtype, stateN), carryC = alloc(dtype, stateN);
   const clip = config.clipNorm ?? 0, policy = config.nanPolicy ?? 'fail';

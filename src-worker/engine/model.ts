@@ -238,6 +238,21 @@ export class Model {
     }
   }
 
+  private gen: { genH: Arr; genC: Arr; genStep: Arr; genTok: Int32Array; genY: Arr } | null = null;
+  /** Buffers of step-by-step generation, allocated on first use. */
+  private genBuffers(): { genH: Arr; genC: Arr; genStep: Arr; genTok: Int32Array; genY: Arr } {
+    if (!this.gen) {
+      const n = this.spec.numLayers * this.Bmax * this.spec.hiddenSize;
+      this.gen = {
+        genH: alloc(this.dtype, n), genC: alloc(this.dtype, n),             // (L, B, H) carried state
+        genStep: alloc(this.dtype, this.Bmax * Math.max(1, this.decInSize)), // (B, Idec) one input step
+        genTok: new Int32Array(this.Bmax),                                   // (B) one token step
+        genY: alloc(this.dtype, this.Bmax * this.spec.outputSize),           // (B, O) last prediction
+      };
+    }
+    return this.gen;
+  }
+
   /**
    * Inference on a batch: writes (Ty, B, O) outputs into `out` (regression values, or class probabilities).
    * one-to-many and seq2seq run free: each step is fed the previous prediction (argmax class for classification).
@@ -254,18 +269,17 @@ export class Model {
     }
     // step-by-step generation with the state carried in a (L, B, H) pair of buffers
     const st = this.top, n = this.spec.numLayers * B * this.spec.hiddenSize;
-    const h = alloc(this.dtype, n), c = alloc(this.dtype, n);
+    const { genH: h, genC: c, genStep: step, genTok: stepTok, genY: y } = this.genBuffers();
     if (mapping === 'seq2seq') {
       this.enc.forward(this.spec.tokens ? null : batch.x, this.spec.tokens ? batch.tok : null, null, null, tx, B);
       h.set(this.enc.hN.subarray(0, n)); c.set(this.enc.cN.subarray(0, n));
-    }
+    } else { h.fill(0, 0, n); c.fill(0, 0, n); }
     const W = this.decInSize, xw = mapping === 'one-to-many' ? I : 0;
-    const step = alloc(this.dtype, B * W), stepTok = new Int32Array(B), y = alloc(this.dtype, B * O);
     const tokIn = mapping === 'seq2seq' && !reg;
     for (let t = 0; t < ty; t++) {
       if (tokIn) for (let b = 0; b < B; b++) stepTok[b] = t === 0 ? O : argmax(y, b * O, O);
       else {
-        step.fill(0);
+        step.fill(0, 0, B * W);
         for (let b = 0; b < B; b++) {
           const o = b * W;
           if (xw) { if (this.spec.tokens) step[o + batch.tok[b]] = 1; else for (let i = 0; i < I; i++) step[o + i] = batch.x[b * I + i]; }
@@ -276,10 +290,10 @@ export class Model {
         }
       }
       const o = st.forward(tokIn ? null : step, tokIn ? stepTok : null, h, c, 1, B);
-      h.set(st.hN.subarray(0, n)); c.set(st.cN.subarray(0, n));
+      for (let k = 0; k < n; k++) { h[k] = st.hN[k]; c[k] = st.cN[k]; }
       linearForward(y, o, 0, this.W, this.b, B, O, DH);
       if (!reg) softmaxRows(y, B, O);
-      out.set(y.subarray(0, B * O), t * B * O);
+      for (let k = 0; k < B * O; k++) out[t * B * O + k] = y[k];
     }
   }
 }

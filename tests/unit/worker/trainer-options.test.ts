@@ -164,3 +164,16 @@ describe('GRU variants', () => {
     expect(Object.keys(rb.weights)).toEqual(Object.keys(ra.weights));
   });
 });
+
+describe('predict', () => {
+  it('one-to-many generation does not depend on how samples are batched', () => {
+    const r = new Rng(1), n = 10, x = new Float32Array(n), y = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) { x[i] = r.normal(); for (let t = 0; t < 3; t++) y[i * 3 + t] = x[i] * (t + 1); }
+    const data: TrainData = { mapping: 'one-to-many', task: 'regression', inputSize: 1, outputSize: 1, tx: 1, ty: 3, train: { n, x, y }, val: { n, x, y } };
+    const cfg: TrainConfig = { model: { cell: 'lstm', hiddenSize: 5, numLayers: 2 }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: 2, batchSize: 4, seed: 1 };
+    const res = train(cfg, data);
+    const a = predict({ ...cfg, batchSize: 3 }, { ...data, n, x }, res.weights).output;
+    const b = predict({ ...cfg, batchSize: 10 }, { ...data, n, x }, res.weights).output;
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 6);
+  });
+});
