@@ -58,15 +58,15 @@ export function gemm(
         for (let p = 0; p < np; p++) {
           let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
           let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-          let pa = 0, pb = p * 4 * kc;
-          for (let k = 0; k < kc; k++) {
+          // one induction variable pair and an end bound: measurably faster in V8 than a k counter
+          const end = 4 * kc;
+          for (let pa = 0, pb = p * 4 * kc; pa < end; pa += 4, pb += 4) {
             const a0 = pA[pa], a1 = pA[pa + 1], a2 = pA[pa + 2], a3 = pA[pa + 3];
             const b0 = pB[pb], b1 = pB[pb + 1], b2 = pB[pb + 2], b3 = pB[pb + 3];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            pa += 4; pb += 4;
           }
           const j = (jp0 + p) * 4, q0 = cOff + i * ldc + j;
           if (fullRows && j + 4 <= N) {
