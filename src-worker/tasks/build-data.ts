@@ -32,12 +32,14 @@ export function buildSequences(table: ParsedTable, config: ExperimentConfig): Se
           mapping: config.mapping as 'many-to-one' | 'many-to-many', idColumn: config.groupBy!, orderColumn: config.orderBy,
           inputs: config.inputs, target: config.target, task, maxLength: config.maxLength, missing: config.missing, ...common
         }, split)
-      case 'text':
+      case 'text': {
+        const t = { tokens: config.tokens, maxLength: config.maxLength, missing: config.missing === 'report' ? 'report' as const : 'drop' as const, ...common }
         return buildTextSequences(table, config.mapping === 'one-to-many'
-          ? { kind: 'generate', text: config.target, condition: config.condition, tokens: config.tokens, maxLength: config.maxLength, ...common }
+          ? { kind: 'generate', text: config.target, condition: config.condition, ...t }
           : config.mapping === 'seq2seq'
-            ? { kind: 'translate', text: config.text!, target: config.target, tokens: config.tokens, maxLength: config.maxLength, ...common }
-            : { kind: 'classify', text: config.text!, target: config.target, tokens: config.tokens, maxLength: config.maxLength, task, ...common }, split)
+            ? { kind: 'translate', text: config.text!, target: config.target, ...t }
+            : { kind: 'classify', text: config.text!, target: config.target, task, ...t }, split)
+      }
       case 'series':
         return buildSeriesWindows(table, {
           mapping: config.mapping as 'many-to-one' | 'many-to-many' | 'seq2seq', targets: [config.target], inputs: config.inputs,
