@@ -255,9 +255,12 @@ export class AppState {
       if (shown) this.series.addEpoch(ev.p)
       // The service announces list changes at start and end only; keep the listed run's epoch current.
       const e = ev.p
-      this.experiments = this.experiments.map((x) => x.id === id && e.epoch > x.epochsDone
-        ? { ...x, epochsDone: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }
-        : x)
+      const i = this.experiments.findIndex((x) => x.id === id && e.epoch > x.epochsDone)
+      if (i >= 0) {
+        const next = this.experiments.slice()
+        next[i] = { ...next[i]!, epochsDone: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }
+        this.experiments = next
+      }
     } else {
       if (live) this.live.finished(ev.p)
       void this.refreshExperiments()
