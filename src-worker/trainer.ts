@@ -119,8 +119,6 @@ function checkConfig(c: TrainConfig): void {
   if (c.clipNorm !== undefined && !(c.clipNorm >= 0)) throw new Error(`clipNorm must be ≥ 0, got ${c.clipNorm}`);
 }
 
-const emptyDiagnostics = (): Diagnostics => ({ gateNames: [], gateMeans: [], probe: { gates: [], hidden: [] }, dhNorm: [], gradNorm: 0, meanGradNorm: 0, clippedFraction: 0, params: [] });
-
 export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = {}, resume?: TrainState): TrainResult {
   let model: Model | null = null;
   const epochs: EpochInfo[] = [];

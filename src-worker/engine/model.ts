@@ -160,7 +160,7 @@ export class Model {
    * early window of a many-to-one sequence; then nothing is accumulated).
    */
   lossGrad(batch: Batch, opts: LossOptions): { loss: number; den: number } {
-    const { mapping, task, outputSize: O, inputSize: I, tx, ty } = this.spec;
+    const { mapping, task, inputSize: I, tx, ty } = this.spec;
     const B = batch.B, DH = this.headIn, reg = task === 'regression';
     const mode = opts.dropout, rng = opts.rng ?? null;
     if (mapping === 'seq2seq') {

@@ -37,7 +37,7 @@ export class Stack {
   readonly outSize: number;            // D·H
   readonly Tmax: number; readonly Bmax: number;
   readonly hN: Arr; readonly cN: Arr;  // (L·D, B, H) final states of the last forward
-  private readonly dtype: DType;
+  readonly dtype: DType;
   private readonly inSizes: number[];  // input width of each layer
   private readonly caches: CellCache[]; // index l·D + d
   private w: LayerWeights[] = []; private g: LayerWeights[] = [];
