@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { freshDataDir, ROOT, startServer, type Server } from './helpers/server'
-import { chartPoints, pointHistory, recordChartPoints, shot, shotOf } from './helpers/ui'
+import { chartPoints, pointHistory, recordChartPoints, shot, shotOf, unlabelledControls } from './helpers/ui'
 
 const CO2 = join(ROOT, 'resources/samples/co2-monthly.csv')
 
@@ -62,6 +62,7 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
   await shot(page, '02-imported')
 
   await configure(page, { hidden: 8, epochs: 3, batch: 8 })
+  expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
   await recordChartPoints(page)
   await page.getByTestId('train-button').click()
 

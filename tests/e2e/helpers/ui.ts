@@ -36,3 +36,20 @@ export function pointHistory(page: Page): Promise<{ n: number; phase: string }[]
 export async function chartPoints(page: Page): Promise<number> {
   return Number(await page.getByTestId('loss-chart').getAttribute('data-points'))
 }
+
+/** Form controls and buttons that have no accessible name (label, aria-label(ledby) or text). */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const named = (el: Element) => {
+      const e = el as HTMLInputElement
+      if (e.labels && e.labels.length) return true
+      if (el.getAttribute('aria-label')?.trim()) return true
+      const by = el.getAttribute('aria-labelledby')
+      if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true
+      return el.tagName === 'BUTTON' && !!el.textContent?.trim()
+    }
+    return [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => !named(el))
+      .map((el) => el.outerHTML.slice(0, 120))
+  })
+}
