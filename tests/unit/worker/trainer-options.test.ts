@@ -177,3 +177,22 @@ describe('predict', () => {
     for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 6);
   });
 });
+
+describe('edge cases of the data', () => {
+  it('no validation split: valLoss is NaN, schedules/early stopping use the training loss, probe uses training samples', () => {
+    const d = addingData(64, 0, 5);
+    const res = train({ ...base, epochs: 3, earlyStopping: { patience: 5 }, schedule: { kind: 'plateau', patience: 0, factor: 0.5 } }, d);
+    expect(res.status).toBe('completed');
+    expect(Number.isNaN(res.valLoss)).toBe(true);
+    expect(res.epochs[2].diagnostics.probe.hidden).toHaveLength(5);
+    expect(res.bestEpoch).toBeGreaterThan(0);
+  });
+
+  it('batch 1 and a last partial batch', () => {
+    const d = addingData(7, 3, 4);
+    expect(train({ ...base, batchSize: 1, epochs: 1 }, d).status).toBe('completed');
+    const steps: number[] = [];
+    train({ ...base, batchSize: 3, epochs: 1 }, d, { onStep: (s) => steps.push(s.stepsPerEpoch) });
+    expect(steps).toEqual([3, 3, 3]);
+  });
+});
