@@ -4,7 +4,7 @@
 export const REQUEST_NAMES = [
   'app.info',
   'datasets.import', 'datasets.cancelImport', 'datasets.list', 'datasets.get', 'datasets.sequences',
-  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get', 'experiments.inspect',
+  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get', 'experiments.diagnostics', 'experiments.inspect',
   'experiments.pause', 'experiments.resume', 'experiments.delete', 'experiments.update',
   'experiments.duplicate', 'experiments.repeat', 'experiments.compare', 'models.export'
 ] as const

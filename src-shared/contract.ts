@@ -299,6 +299,10 @@ export const requests = {
   'experiments.stop': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.list': { args: empty, result: z.array(experimentSummary) },
   'experiments.get': { args: z.object({ id }).strict(), result: experimentDetail },
+  'experiments.diagnostics': {
+    args: z.object({ id }).strict(),
+    result: z.array(z.object({ epoch: z.number(), diagnostics: z.unknown() }))
+  },
   'experiments.inspect': {
     args: z.object({ id, probe: z.number().int().min(0).max(10_000_000).optional() }).strict(),
     result: inspection
@@ -339,7 +343,12 @@ export const events = {
     elapsedSeconds: z.number(), etaSeconds: z.number().nullable(), seqPerSec: z.number().nullable(),
     steps: z.array(stepPoint)
   }),
-  'training.epoch': z.object({ experimentId: id }).extend(epochPoint.shape),
+  'training.epoch': z.object({
+    experimentId: id,
+    /** The trainer's per-epoch diagnostics (gate means, probe gates/hidden, ‖∂L/∂h_t‖, clipping, norms). */
+    diagnostics: z.unknown().optional(),
+    lr: z.number().optional()
+  }).extend(epochPoint.shape),
   'training.finished': z.object({
     experimentId: id, status: experimentStatus, trainLoss: z.number().nullable(),
     valLoss: z.number().nullable(), error: z.string().nullable()

@@ -123,7 +123,7 @@ export class TrainingManager {
             elapsedSeconds: 0, etaSeconds: null, seqPerSec: m.seqPerSec, steps: m.steps
           })
         }
-        this.bus.emit('training.epoch', { experimentId, ...point })
+        this.bus.emit('training.epoch', { experimentId, ...point, lr: m.lr, diagnostics: m.diagnostics })
       } else if (m.type === 'paused' || m.type === 'resumed') {
         exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')
         exps.addEvent(experimentId, m.type)

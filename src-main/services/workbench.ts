@@ -229,6 +229,10 @@ export class Workbench {
         }
         return { ok: false }
       },
+      'experiments.diagnostics': async ({ id }) => {
+        this.mustGet(id)
+        return store.experiments.diagnostics(id)
+      },
       'experiments.inspect': async ({ id, probe }) => {
         const e = this.mustGet(id)
         const model = this.savedModel(id)
