@@ -3,7 +3,7 @@
 // batched weight-gradient products after the backward recurrence.
 
 import { alloc, type Arr, type DType } from '../arr.js';
-import { gemm } from '../gemm.js';
+import { gemm, type PackedB } from '../gemm.js';
 
 export type CellKind = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
 
@@ -39,6 +39,8 @@ export interface CellCache {
   dhs: Arr;    // (T, B, H) total dL/dh_t seen by the backward recurrence (diagnostics)
   dhNext: Arr; // (B, H) BPTT carry dL/dh_{t-1}
   dcNext: Arr; // (B, H) BPTT carry dL/dc_{t-1} (LSTM); reset-before GRU: scratch d(r ⊙ h_{t-1})
+  packF: PackedB | null;  // W_hhᵀ packed for the forward recurrence (refreshed at every forward)
+  packBw: PackedB | null; // W_hh packed for the backward recurrence (refreshed at every backward)
   Tmax: number; Bmax: number;
 }
 
@@ -58,6 +60,7 @@ export function allocCache(cell: CellKind, dtype: DType, Tmax: number, Bmax: num
     dhs: alloc(dtype, TB * H),
     dhNext: alloc(dtype, Bmax * H),
     dcNext: alloc(dtype, Bmax * H),
+    packF: null, packBw: null,
     Tmax, Bmax,
   };
 }

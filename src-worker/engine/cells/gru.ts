@@ -14,7 +14,7 @@
 //   hidden side (dgh): [da_r, da_z, r ⊙ da_n]   → dW_hh, db_hh (so db_in ≠ db_hn)
 //   dhNext = dh ⊙ z + dgh W_hh
 
-import { gemm } from '../gemm.js';
+import { gemm, gemmPacked, packB } from '../gemm.js';
 import type { Arr } from '../arr.js';
 import { colSumInto, projectInputs, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
 
@@ -25,11 +25,12 @@ export function gruForward(
   const gates = cache.gates, hs = cache.h, hns = cache.hn, hh = cache.hh, bhh = w.bhh;
   // (T, B, 3H): W_ih x_t + b_ih for every t in one GEMM
   projectInputs(gates, x, tok, w.Wih, w.bih, null, T * B, G, I);
+  const whhT = (cache.packF = packB(cache.packF, true, H, G, w.Whh, 0, H)); // W_hhᵀ packed once for all steps
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? h0 : hs, pOff = t === 0 ? 0 : (t - 1) * B * H;
     // hh (B, 3H) = W_hh h_{t−1} + b_hh
     for (let b = 0; b < B; b++) for (let k = 0; k < G; k++) hh[b * G + k] = bhh[k];
-    gemm(false, true, B, G, H, hPrev, pOff, H, w.Whh, 0, H, 1, hh, 0, G);
+    gemmPacked(false, B, hPrev, pOff, H, whhT, 1, hh, 0, G);
     for (let b = 0; b < B; b++) {
       const gO = (t * B + b) * G, sO = (t * B + b) * H, pO = pOff + b * H, qO = b * G;
       for (let j = 0; j < H; j++) {
@@ -55,6 +56,7 @@ export function gruBackward(
   const gates = cache.gates, hs = cache.h, hns = cache.hn, dgx = cache.dgx, dgh = cache.dgh, dhs = cache.dhs;
   const dhNext = cache.dhNext;
   for (let k = 0; k < BH; k++) dhNext[k] = dhN ? dhN[k] : 0;
+  const whh = (cache.packBw = packB(cache.packBw, false, G, H, w.Whh, 0, H)); // W_hh packed once for all steps
   for (let t = T - 1; t >= 0; t--) {
     const hPrev = t === 0 ? h0 : hs, pOff = t === 0 ? 0 : (t - 1) * BH;
     for (let b = 0; b < B; b++) {
@@ -72,7 +74,7 @@ export function gruBackward(
       }
     }
     // + dgh W_hh: (B, 3H) · (3H, H)
-    gemm(false, false, B, H, G, dgh, t * B * G, G, w.Whh, 0, H, 1, dhNext, 0, H);
+    gemmPacked(false, B, dgh, t * B * G, G, whh, 1, dhNext, 0, H);
   }
   if (dh0) for (let k = 0; k < BH; k++) dh0[k] += dhNext[k];
   recurrentBackward(g.Whh, g.bhh, dgh, hs, h0, T, B, G, H);

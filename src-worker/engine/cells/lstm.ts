@@ -14,7 +14,7 @@
 //   dcNext  = dc ⊙ f,   dhNext = da W_hh
 // then, batched over time: dW_hh += Σ daᵀ h_{t−1}, dW_ih += Σ daᵀ x_t, db_ih = db_hh += Σ da, dx = da W_ih.
 
-import { gemm } from '../gemm.js';
+import { gemmPacked, packB } from '../gemm.js';
 import type { Arr } from '../arr.js';
 import { projectInputs, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
 
@@ -25,11 +25,12 @@ export function lstmForward(
   const gates = cache.gates, hs = cache.h, cs = cache.c, tcs = cache.tc;
   // (T, B, 4H) pre-activations: W_ih x_t + b_ih + b_hh for every t in one GEMM
   projectInputs(gates, x, tok, w.Wih, w.bih, w.bhh, T * B, G, I);
+  const whhT = (cache.packF = packB(cache.packF, true, H, G, w.Whh, 0, H)); // W_hhᵀ packed once for all steps
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? h0 : hs, cPrev = t === 0 ? c0 : cs;
     const pOff = t === 0 ? 0 : (t - 1) * B * H;
     // += W_hh h_{t−1}: (B, H) · (H, 4H)
-    gemm(false, true, B, G, H, hPrev, pOff, H, w.Whh, 0, H, 1, gates, t * B * G, G);
+    gemmPacked(false, B, hPrev, pOff, H, whhT, 1, gates, t * B * G, G);
     for (let b = 0; b < B; b++) {
       const gO = (t * B + b) * G, sO = (t * B + b) * H, pO = pOff + b * H;
       for (let j = 0; j < H; j++) {
@@ -59,6 +60,7 @@ export function lstmBackward(
   const gates = cache.gates, cs = cache.c, tcs = cache.tc, da = cache.dgx, dhs = cache.dhs;
   const dhNext = cache.dhNext, dcNext = cache.dcNext;
   for (let k = 0; k < BH; k++) { dhNext[k] = dhN ? dhN[k] : 0; dcNext[k] = dcN ? dcN[k] : 0; }
+  const whh = (cache.packBw = packB(cache.packBw, false, G, H, w.Whh, 0, H)); // W_hh packed once for all steps
   for (let t = T - 1; t >= 0; t--) {
     const cPrev = t === 0 ? c0 : cs, pOff = t === 0 ? 0 : (t - 1) * BH;
     for (let b = 0; b < B; b++) {
@@ -77,7 +79,7 @@ export function lstmBackward(
       }
     }
     // dL/dh_{t−1} through the recurrent product: (B, 4H) · (4H, H)
-    gemm(false, false, B, H, G, da, t * B * G, G, w.Whh, 0, H, 0, dhNext, 0, H);
+    gemmPacked(false, B, da, t * B * G, G, whh, 0, dhNext, 0, H);
   }
   if (dh0) for (let k = 0; k < BH; k++) dh0[k] += dhNext[k];
   if (dc0) for (let k = 0; k < BH; k++) dc0[k] += dcNext[k];

@@ -1,7 +1,7 @@
 // gemm against a reference triple loop: all transpose combinations, edge sizes, offsets, beta 0/1, both dtypes.
 
 import { describe, expect, it } from 'vitest';
-import { gemm, gemmRef } from '../../../../src-worker/engine/gemm.js';
+import { gemm, gemmPacked, gemmRef, packB } from '../../../../src-worker/engine/gemm.js';
 import { Rng } from '../../../../src-worker/engine/rng.js';
 
 describe('gemm', () => {
@@ -18,6 +18,23 @@ describe('gemm', () => {
         gemmRef(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C2, cOff, ldc);
         const tol = dtype === 'float64' ? 1e-12 : 1e-4;
         for (let i = 0; i < C1.length; i++) expect(Math.abs(C1[i] - C2[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(C2[i])));
+      }
+    });
+  }
+});
+
+describe('gemmPacked', () => {
+  const rng = new Rng(10);
+  for (const [M, N, K] of [[1, 4, 3], [3, 7, 5], [32, 256, 64], [17, 9, 300], [6, 1030, 20]] as [number, number, number][]) for (const tB of [false, true]) {
+    it(`${M}x${N}x${K} tB=${tB}`, () => {
+      const mk = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
+      const ldb = (tB ? K : N) + 2, B = mk(3 + ldb * (tB ? N : K)), A = mk(M * K);
+      const pb = packB(null, tB, K, N, B, 3, ldb);
+      for (const tA of [false, true]) for (const beta of [0, 1] as const) {
+        const C1 = mk(M * N), C2 = C1.slice();
+        gemmPacked(tA, M, A, 0, tA ? M : K, pb, beta, C1, 0, N);
+        gemmRef(tA, tB, M, N, K, A, 0, tA ? M : K, B, 3, ldb, beta, C2, 0, N);
+        for (let i = 0; i < C1.length; i++) expect(Math.abs(C1[i] - C2[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(C2[i])));
       }
     });
   }
