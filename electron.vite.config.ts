@@ -33,6 +33,6 @@ export default defineConfig({
       outDir: 'out/renderer',
       rolldownOptions: { input: resolve(__dirname, 'src-renderer/index.html') }
     },
-    plugins: [svelte()]
+    plugins: [svelte({ configFile: resolve(__dirname, 'svelte.config.js') })]
   }
 })
