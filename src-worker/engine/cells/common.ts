@@ -78,21 +78,26 @@ export function projectInputs(
     for (let r = 0; r < N; r++) {
       const v = tok[r], o = r * GH;
       if (v < 0 || v >= I) throw new Error(`token id ${v} at row ${r} is outside the vocabulary 0..${I - 1}`);
-      for (let g = 0; g < GH; g++) out[o + g] = Wih[g * I + v] + b1[g];
+      if (b2) for (let g = 0; g < GH; g++) out[o + g] = Wih[g * I + v] + b1[g] + b2[g];
+      else for (let g = 0; g < GH; g++) out[o + g] = Wih[g * I + v] + b1[g];
     }
-  } else {
-    gemm(false, true, N, GH, I, x as Arr, 0, I, Wih, 0, I, 0, out, 0, GH);
-    for (let r = 0; r < N; r++) { const o = r * GH; for (let g = 0; g < GH; g++) out[o + g] += b1[g]; }
+    return;
   }
-  if (b2) for (let r = 0; r < N; r++) { const o = r * GH; for (let g = 0; g < GH; g++) out[o + g] += b2[g]; }
+  gemm(false, true, N, GH, I, x as Arr, 0, I, Wih, 0, I, 0, out, 0, GH);
+  for (let r = 0; r < N; r++) {
+    const o = r * GH;
+    if (b2) for (let g = 0; g < GH; g++) out[o + g] += b1[g] + b2[g];
+    else for (let g = 0; g < GH; g++) out[o + g] += b1[g];
+  }
 }
 
 /**
  * Mirror of projectInputs (accumulates):
- *   dW_ih += dgxᵀ x,  db_ih += Σ_r dgx[r],  dx += dgx W_ih     (token inputs: scatter into columns of dW_ih)
+ *   dW_ih += dgxᵀ x,  db_ih (and db2) += Σ_r dgx[r],  dx += dgx W_ih     (token inputs: scatter into columns of dW_ih)
+ * db2 = db_hh for cells whose two biases see the same gradient (LSTM, RNN): one pass serves both.
  */
 export function projectInputsBackward(
-  dx: Arr | null, dWih: Arr, dbih: Arr, dgx: Arr, x: Arr | null, tok: Int32Array | null, Wih: Arr,
+  dx: Arr | null, dWih: Arr, dbih: Arr, db2: Arr | null, dgx: Arr, x: Arr | null, tok: Int32Array | null, Wih: Arr,
   N: number, GH: number, I: number,
 ): void {
   if (tok) {
@@ -104,20 +109,28 @@ export function projectInputsBackward(
     gemm(true, false, GH, I, N, dgx, 0, GH, x as Arr, 0, I, 1, dWih, 0, I);
     if (dx) gemm(false, false, N, I, GH, dgx, 0, GH, Wih, 0, I, 1, dx, 0, I);
   }
-  colSumInto(dbih, dgx, N, GH);
+  if (db2) colSumInto2(dbih, db2, dgx, N, GH);
+  else colSumInto(dbih, dgx, N, GH);
 }
 
-/** dW_hh += Σ_t dghᵀ_t h_{t-1} (h_{-1} = h0) as two GEMMs over time, db_hh += Σ dgh. */
+/** dW_hh += Σ_t dghᵀ_t h_{t-1} (h_{-1} = h0) as two GEMMs over time, and db_hh += Σ dgh when given. */
 export function recurrentBackward(
-  dWhh: Arr, dbhh: Arr, dgh: Arr, h: Arr, h0: Arr, T: number, B: number, GH: number, H: number,
+  dWhh: Arr, dbhh: Arr | null, dgh: Arr, h: Arr, h0: Arr, T: number, B: number, GH: number, H: number,
 ): void {
   gemm(true, false, GH, H, B, dgh, 0, GH, h0, 0, H, 1, dWhh, 0, H);
   if (T > 1) gemm(true, false, GH, H, (T - 1) * B, dgh, B * GH, GH, h, 0, H, 1, dWhh, 0, H);
-  colSumInto(dbhh, dgh, T * B, GH);
+  if (dbhh) colSumInto(dbhh, dgh, T * B, GH);
 }
 
 export function colSumInto(out: Arr, a: Arr, N: number, D: number): void {
   for (let r = 0; r < N; r++) { const o = r * D; for (let g = 0; g < D; g++) out[g] += a[o + g]; }
+}
+
+/** The same column sums added to two outputs (db_ih and db_hh of LSTM / RNN). */
+function colSumInto2(out1: Arr, out2: Arr, a: Arr, N: number, D: number): void {
+  const sum = new Float64Array(D); // once per backward, not per step
+  for (let r = 0; r < N; r++) { const o = r * D; for (let g = 0; g < D; g++) sum[g] += a[o + g]; }
+  for (let g = 0; g < D; g++) { out1[g] += sum[g]; out2[g] += sum[g]; }
 }
 
 export function sigmoid(x: number): number { return 1 / (1 + Math.exp(-x)); }

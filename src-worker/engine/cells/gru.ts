@@ -78,7 +78,7 @@ export function gruBackward(
   }
   if (dh0) for (let k = 0; k < BH; k++) dh0[k] += dhNext[k];
   recurrentBackward(g.Whh, g.bhh, dgh, hs, h0, T, B, G, H);
-  projectInputsBackward(dx, g.Wih, g.bih, dgx, x, tok, w.Wih, T * B, G, I);
+  projectInputsBackward(dx, g.Wih, g.bih, null, dgx, x, tok, w.Wih, T * B, G, I);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -171,5 +171,5 @@ export function gruRbBackward(
   if (T > 1) gemm(true, false, H2, H, (T - 1) * B, da, B * G, G, hs, 0, H, 1, g.Whh, 0, H);
   gemm(true, false, H, H, T * B, da, H2, G, rhs, 0, H, 1, g.Whh, H2 * H, H);
   colSumInto(g.bhh, da, T * B, G);
-  projectInputsBackward(dx, g.Wih, g.bih, da, x, tok, w.Wih, T * B, G, I);
+  projectInputsBackward(dx, g.Wih, g.bih, null, da, x, tok, w.Wih, T * B, G, I);
 }

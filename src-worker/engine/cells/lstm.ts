@@ -83,6 +83,6 @@ export function lstmBackward(
   }
   if (dh0) for (let k = 0; k < BH; k++) dh0[k] += dhNext[k];
   if (dc0) for (let k = 0; k < BH; k++) dc0[k] += dcNext[k];
-  recurrentBackward(g.Whh, g.bhh, da, cache.h, h0, T, B, G, H);
-  projectInputsBackward(dx, g.Wih, g.bih, da, x, tok, w.Wih, T * B, G, I);
+  recurrentBackward(g.Whh, null, da, cache.h, h0, T, B, G, H);
+  projectInputsBackward(dx, g.Wih, g.bih, g.bhh, da, x, tok, w.Wih, T * B, G, I);
 }

@@ -48,6 +48,6 @@ export function rnnBackward(
     gemmPacked(false, B, da, o, H, whh, 0, dhNext, 0, H);
   }
   if (dh0) for (let k = 0; k < BH; k++) dh0[k] += dhNext[k];
-  recurrentBackward(g.Whh, g.bhh, da, hs, h0, T, B, H, H);
-  projectInputsBackward(dx, g.Wih, g.bih, da, x, tok, w.Wih, T * B, H, I);
+  recurrentBackward(g.Whh, null, da, hs, h0, T, B, H, H);
+  projectInputsBackward(dx, g.Wih, g.bih, g.bhh, da, x, tok, w.Wih, T * B, H, I);
 }
