@@ -31,15 +31,18 @@ async function readJson5(file: string): Promise<any> {
 
 /** A glob (**, *, {a,b}) as a RegExp, enough for electron-builder's file patterns. */
 function globRe(glob: string): RegExp {
+  return new RegExp(`^${globSource(glob)}$`)
+}
+function globSource(glob: string): string {
   let re = ''
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]
     if (c === '*' && glob[i + 1] === '*') { re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*'; i += glob[i + 2] === '/' ? 2 : 1 }
     else if (c === '*') re += '[^/]*'
-    else if (c === '{') { const end = glob.indexOf('}', i); re += `(?:${glob.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&')).join('|')})`; i = end }
+    else if (c === '{') { const end = glob.indexOf('}', i); re += `(?:${glob.slice(i + 1, end).split(',').map(globSource).join('|')})`; i = end }
     else re += c.replace(/[.+^$()|[\]\\?]/g, '\\$&')
   }
-  return new RegExp(`^${re}$`)
+  return re
 }
 const matches = (patterns: string[], path: string) => {
   let included = false
