@@ -2,7 +2,7 @@
 // the training worker. Mini-batches (seeded shuffle), full or truncated BPTT, global-norm clipping, the
 // optimizer, LR schedules, early stopping, NaN/Inf guard, per-epoch diagnostics. Also `predict` for inference.
 
-import { alloc, type Arr, type DType } from './engine/arr.js';
+import { alloc, allFinite, type Arr, type DType } from './engine/arr.js';
 import { Rng } from './engine/rng.js';
 import { Batch, Model, type Mapping, type ModelSpec, type Task } from './engine/model.js';
 import { clipGradNorm, globalNorm, Optimizer } from './engine/optim.js';
@@ -210,7 +210,11 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
         stepLoss += r.loss * r.den; stepDen += r.den; stepNorm = norm; normSum += norm; updates++;
       }
       if (badMsg) {
-        if (policy === 'fail') { status = 'failed'; error = badMsg; break outer; }
+        if (policy === 'fail') {
+          status = 'failed'; error = badMsg;
+          if (!allFinite(p)) p.set(good.params); // never hand back non-finite weights
+          break outer;
+        }
         reverts++;
         if (reverts > 5) { status = 'failed'; error = `${badMsg}; gave up after 5 reverts`; break outer; }
         p.set(good.params); opt.restore(good.opt); opt.lr *= 0.5;

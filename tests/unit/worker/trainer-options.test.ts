@@ -196,3 +196,13 @@ describe('edge cases of the data', () => {
     expect(steps).toEqual([3, 3, 3]);
   });
 });
+
+describe('NaN guard with diverging weights', () => {
+  it('fail policy returns the last finite weights when an update overflowed', () => {
+    const d = addingData(64, 16, 4);
+    const res = train({ model: { cell: 'rnn_relu', hiddenSize: 8, numLayers: 1 }, optimizer: { kind: 'sgd', lr: 1e30 }, epochs: 5, batchSize: 16, seed: 1 }, d);
+    expect(res.status).toBe('failed');
+    expect(res.error).toMatch(/at epoch \d+, step \d+/);
+    expect((Object.values(res.weights).flat(3) as number[]).every(Number.isFinite)).toBe(true);
+  });
+});
