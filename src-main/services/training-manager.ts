@@ -12,6 +12,18 @@ import type { WorkerFactory } from './worker-factory'
 
 interface Run { control: Int32Array; done: Promise<void>; paused: boolean }
 
+/** Retries a store write that failed (busy, full) every RETRY_MS for up to RETRY_FOR_MS, without blocking. */
+export const RETRY_MS = 250
+export const RETRY_FOR_MS = 10 * 60_000
+function retryWrite(write: () => void, then: () => void, started = Date.now()): void {
+  try {
+    write()
+    then()
+  } catch {
+    if (Date.now() - started < RETRY_FOR_MS) setTimeout(() => retryWrite(write, then, started), RETRY_MS).unref()
+  }
+}
+
 /** How often a training process looks for control requests from other processes and shows life. */
 export const CONTROL_POLL_MS = 500
 
@@ -87,10 +99,12 @@ export class TrainingManager {
         const e = exps.get(experimentId)!
         trainLoss = e.trainLoss; valLoss = e.valLoss
       } catch (e) {
-        // The store refused the last write too (disk full…): its last committed epoch stays resumable.
+        // The store refused the last write too (disk full, locked…): its last committed epoch stays
+        // resumable, and the failure is recorded as soon as the store takes writes again.
         status = 'failed'
         error = `${error ? error + '; ' : ''}${storeErrorMessage(e)}`
-        try { exps.finish(experimentId, 'failed', error) } catch { /* reported below */ }
+        const message = error
+        retryWrite(() => exps.finish(experimentId, 'failed', message), () => this.bus.emit('experiments.changed', { experimentId }))
       }
       this.bus.emit('training.finished', { experimentId, status, trainLoss, valLoss, error })
       this.bus.emit('experiments.changed', { experimentId })

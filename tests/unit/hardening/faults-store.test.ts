@@ -120,10 +120,7 @@ describe('store busy (SQLITE_BUSY)', () => {
     expect((await wb.request('app.info', {})).mode).toBe('cli')
   })
 
-  it.fails('records the failure in the store once the lock is released (BUG: training-manager.ts leaves it `running`)', async () => {
-    // TrainingManager.finish() tries exps.finish() twice while the lock is still held; both throw
-    // SQLITE_BUSY and nothing retries later, so the row stays `running` (and becomes `interrupted` only at
-    // the next start-up). Expected to fail until the manager retries the final write (or marks it later).
+  it('records the failure in the store once the lock is released', async () => {
     const { wb, dataDir } = fresh()
     const id = await startRun(wb)
     wb.store.db.pragma('busy_timeout = 20')
