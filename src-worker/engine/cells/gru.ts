@@ -16,7 +16,7 @@
 
 import { gemm, gemmPacked, packB } from '../gemm.js';
 import type { Arr } from '../arr.js';
-import { colSumInto, projectInputs, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
+import { colSumInto, projectInputs, tanh, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
 
 export function gruForward(
   cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims,
@@ -37,7 +37,7 @@ export function gruForward(
         const r = 1 / (1 + Math.exp(-(gates[gO + j] + hh[qO + j])));
         const z = 1 / (1 + Math.exp(-(gates[gO + H + j] + hh[qO + H + j])));
         const hn = hh[qO + 2 * H + j];
-        const n = Math.tanh(gates[gO + 2 * H + j] + r * hn);
+        const n = tanh(gates[gO + 2 * H + j] + r * hn);
         gates[gO + j] = r; gates[gO + H + j] = z; gates[gO + 2 * H + j] = n;
         hns[sO + j] = hn;
         hs[sO + j] = (1 - z) * n + z * hPrev[pO + j];
@@ -121,7 +121,7 @@ export function gruRbForward(
     for (let b = 0; b < B; b++) {
       const gO = (t * B + b) * G, sO = (t * B + b) * H, pO = pOff + b * H, qO = b * G;
       for (let j = 0; j < H; j++) {
-        const n = Math.tanh(gates[gO + 2 * H + j] + hh[qO + H2 + j]), z = gates[gO + H + j];
+        const n = tanh(gates[gO + 2 * H + j] + hh[qO + H2 + j]), z = gates[gO + H + j];
         gates[gO + 2 * H + j] = n;
         hs[sO + j] = (1 - z) * n + z * hPrev[pO + j];
       }

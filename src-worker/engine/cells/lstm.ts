@@ -16,7 +16,7 @@
 
 import { gemmPacked, packB } from '../gemm.js';
 import type { Arr } from '../arr.js';
-import { projectInputs, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
+import { projectInputs, projectInputsBackward, recurrentBackward, tanh, type CellCache, type Dims, type LayerWeights } from './common.js';
 
 export function lstmForward(
   cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, c0: Arr, w: LayerWeights, d: Dims,
@@ -36,11 +36,11 @@ export function lstmForward(
       for (let j = 0; j < H; j++) {
         const ig = 1 / (1 + Math.exp(-gates[gO + j]));
         const fg = 1 / (1 + Math.exp(-gates[gO + H + j]));
-        const gg = Math.tanh(gates[gO + 2 * H + j]);
+        const gg = tanh(gates[gO + 2 * H + j]);
         const og = 1 / (1 + Math.exp(-gates[gO + 3 * H + j]));
         gates[gO + j] = ig; gates[gO + H + j] = fg; gates[gO + 2 * H + j] = gg; gates[gO + 3 * H + j] = og;
         const c = fg * cPrev[pO + j] + ig * gg;
-        const tc = Math.tanh(c);
+        const tc = tanh(c);
         cs[sO + j] = c; tcs[sO + j] = tc; hs[sO + j] = og * tc;
       }
     }

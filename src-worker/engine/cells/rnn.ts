@@ -8,7 +8,7 @@
 
 import { gemmPacked, packB } from '../gemm.js';
 import type { Arr } from '../arr.js';
-import { projectInputs, projectInputsBackward, recurrentBackward, type CellCache, type Dims, type LayerWeights } from './common.js';
+import { projectInputs, projectInputsBackward, recurrentBackward, tanh, type CellCache, type Dims, type LayerWeights } from './common.js';
 
 export function rnnForward(
   cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims, relu: boolean,
@@ -23,7 +23,7 @@ export function rnnForward(
     gemmPacked(false, B, hPrev, pOff, H, whhT, 1, a, t * BH, H);
     const o = t * BH;
     if (relu) for (let k = 0; k < BH; k++) { const v = a[o + k]; const h = v > 0 ? v : 0; a[o + k] = h; hs[o + k] = h; }
-    else for (let k = 0; k < BH; k++) { const h = Math.tanh(a[o + k]); a[o + k] = h; hs[o + k] = h; }
+    else for (let k = 0; k < BH; k++) { const h = tanh(a[o + k]); a[o + k] = h; hs[o + k] = h; }
   }
 }
 
