@@ -4,17 +4,20 @@
 // Used by contract-fuzz.test.ts through both shells (browser-mode HTTP and Electron IPC).
 import fc from 'fast-check'
 import { REQUEST_NAMES } from '../../../src-shared/channels'
-import type { RequestName } from '../../../src-shared/contract'
+import { z } from 'zod'
+import { requests, type RequestName } from '../../../src-shared/contract'
 
 /** What a field accepts, enough to generate values it must refuse. */
 type Kind =
   | { t: 'int'; min: number; max: number }
-  | { t: 'num'; min: number; max: number; exclusiveMin?: boolean }
-  | { t: 'str'; min: number; max: number; trim?: boolean; regex?: 'base64' }
+  | { t: 'num'; min?: number; max?: number; exclusiveMin?: boolean }
+  | { t: 'str'; min: number; max?: number; trim?: boolean; pattern?: string }
   | { t: 'enum'; values: string[] }
   | { t: 'bool' }
-  | { t: 'arr'; of: Kind; min: number; max: number; valid: unknown }
+  | { t: 'arr'; of: Kind | null; min: number; max?: number; valid: unknown }
   | { t: 'obj'; keys: string[] }
+  /** a union of objects (datasets.import's source): anything that is not an object is refused */
+  | { t: 'union' }
 
 interface Field { path: string[]; kind: Kind; required: boolean }
 
@@ -100,8 +103,12 @@ interface MethodSpec { base: () => Record<string, unknown>; fields: Field[]; /**
 const idOnly = (id: number): MethodSpec => ({ base: () => ({ id }), fields: [{ path: ['id'], kind: ID, required: true }], strict: [[]] })
 const empty: MethodSpec = { base: () => ({}), fields: [], strict: [[]] }
 
-/** Per request: a valid base payload, its fields and its strict objects. Read-only methods aim at row 1. */
-export const SPECS: Partial<Record<RequestName, MethodSpec>> = {
+/**
+ * Hand-written specs: a valid base payload, its fields and its strict objects (read-only methods aim at
+ * row 1, the others at rows that do not exist). Requests without one, and fields added later, are derived
+ * from the contract's schemas (specFor).
+ */
+export const HAND_SPECS: Partial<Record<RequestName, MethodSpec>> = {
   'app.info': empty,
   'datasets.list': empty,
   'experiments.list': empty,
@@ -205,34 +212,51 @@ export function badValue(kind: Kind): fc.Arbitrary<unknown> {
       kind.max >= Number.MAX_SAFE_INTEGER ? fc.constantFrom(2 ** 53, 1e300, Number.MAX_VALUE) : fc.oneof(
         fc.integer({ min: 1, max: 1e9 }).map((d) => kind.max + d), fc.constantFrom(...[1e9, 1e15, 1e300, Number.MAX_VALUE].filter((x) => x > kind.max)))
     )
-    case 'num': return fc.oneof(
-      notNumber, nonFinite,
-      kind.exclusiveMin ? fc.constantFrom(kind.min, kind.min - 1e-9, -5, -1e300) : fc.double({ min: -1e300, max: kind.min, noNaN: true, maxExcluded: true, noDefaultInfinity: true }),
-      fc.double({ min: kind.max, max: 1e300, minExcluded: true, noNaN: true, noDefaultInfinity: true }),
-      fc.constantFrom(...[1e9, Number.MAX_VALUE].filter((x) => x > kind.max))
-    )
-    case 'str': {
-      const tooLong = fc.integer({ min: kind.max + 1, max: kind.max + 20_000 }).map(bigString)
-      const options: fc.Arbitrary<unknown>[] = [notString, tooLong, fc.constant(bigString(Math.max(kind.max + 1, 2 * 1024 * 1024)))]
-      if (kind.min >= 1) options.push(fc.constant(''))
-      if (kind.trim && kind.min >= 1) options.push(fc.constantFrom(' ', '\t\n', '   '))
+    case 'num': {
+      const options: fc.Arbitrary<unknown>[] = [notNumber, nonFinite]
+      if (kind.min !== undefined) {
+        options.push(kind.exclusiveMin ? fc.constantFrom(kind.min, kind.min - 1e-9, kind.min - 5, -1e300) : fc.double({ min: -1e300, max: kind.min, noNaN: true, maxExcluded: true, noDefaultInfinity: true }))
+      }
+      if (kind.max !== undefined) {
+        const max = kind.max
+        options.push(fc.double({ min: max, max: 1e300, minExcluded: true, noNaN: true, noDefaultInfinity: true }))
+        const absurd = [1e9, Number.MAX_VALUE].filter((x) => x > max)
+        if (absurd.length) options.push(fc.constantFrom(...absurd))
+      }
       return fc.oneof(...options)
     }
+    case 'str': {
+      const options: fc.Arbitrary<unknown>[] = [notString]
+      if (kind.max !== undefined) {
+        options.push(fc.integer({ min: kind.max + 1, max: kind.max + 20_000 }).map(bigString), fc.constant(bigString(Math.max(kind.max + 1, 2 * 1024 * 1024))))
+      }
+      if (kind.min >= 1) options.push(fc.constant(''))
+      if (kind.trim && kind.min >= 1) options.push(fc.constantFrom(' ', '\t\n', '   '))
+      if (kind.pattern) {
+        const re = new RegExp(kind.pattern)
+        options.push(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('../../etc/passwd', 'a b', '<script>', '%00', '\u0000', 'x'.repeat(65), '')).filter((x) => !re.test(x)))
+      }
+      return fc.oneof(...options)
+    }
+    case 'union': return fc.oneof(notNumber.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), fc.constant([]), fc.constant(null))
     case 'enum': return fc.oneof(notString, fc.string({ maxLength: 30 }).filter((s) => !kind.values.includes(s)),
-      fc.constantFrom(...kind.values.map((v) => v.toUpperCase()), ...kind.values.map((v) => ` ${v}`), '__proto__', 'constructor'))
+      fc.constantFrom(...[...kind.values.map((v) => v.toUpperCase()), ...kind.values.map((v) => ` ${v}`), '__proto__', 'constructor'].filter((v) => !kind.values.includes(v))))
     case 'bool': return fc.oneof(fc.constantFrom('true', 'false', 0, 1, null, [], {}, 'yes'), fc.integer(), fc.string({ maxLength: 5 }))
     case 'obj': return fc.oneof(notString.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), fc.string({ maxLength: 10 }), fc.constant([]))
-    case 'arr': return fc.oneof(
-      fc.oneof(notString.filter((v) => !Array.isArray(v)), fc.string({ maxLength: 10 })),
-      fc.integer({ min: kind.max + 1, max: kind.max + 100_000 }).map((n) => new Array(n).fill(kind.valid)),
-      ...(kind.min > 0 ? [fc.constant([])] : []),
-      // one bad element among good ones
-      fc.tuple(fc.integer({ min: 0, max: Math.max(0, Math.min(kind.max, 10) - 1) }), badValue(kind.of)).map(([i, v]) => {
-        const a = new Array(Math.max(kind.min, i + 1)).fill(kind.valid).map((x, j) => (typeof x === 'number' ? x + j : x))
-        a[i] = v
-        return a
-      })
-    )
+    case 'arr': {
+      const max = kind.max, of = kind.of
+      return fc.oneof(
+        fc.oneof(notString.filter((v) => !Array.isArray(v)), fc.string({ maxLength: 10 })),
+        ...(max !== undefined ? [fc.integer({ min: max + 1, max: max + 100_000 }).map((n) => new Array(n).fill(kind.valid))] : []),
+        ...(kind.min > 0 ? [fc.constant([])] : []),
+        // one bad element among good ones
+        ...(of ? [fc.tuple(fc.integer({ min: 0, max: Math.max(0, Math.min(max ?? 10, 10) - 1) }), badValue(of)).map(([i, v]) => {
+          const a = new Array(Math.max(kind.min, i + 1)).fill(kind.valid).map((x, j) => (typeof x === 'number' ? x + j : x))
+          a[i] = v
+          return a
+        })] : [])
+      )
+    }
   }
 }
 
@@ -251,8 +275,7 @@ function setOwn(obj: any, key: string, value: unknown): void {
 
 /** Invalid payloads for one request, each labelled with what the error must name. */
 export function invalidCases(method: RequestName): fc.Arbitrary<FuzzCase> {
-  const spec = SPECS[method]
-  if (!spec) throw new Error(`tests/unit/hardening/contract-arbitraries.ts has no fuzz spec for the new request "${method}": add its base payload and fields to SPECS`)
+  const spec = specFor(method)
   const variants: { weight: number; arbitrary: fc.Arbitrary<FuzzCase> }[] = []
 
   // 1. The payload itself is not an object (null/undefined are taken as {} by parseArgs, so never sent).
@@ -269,8 +292,10 @@ export function invalidCases(method: RequestName): fc.Arbitrary<FuzzCase> {
     weight: 3,
     arbitrary: fc.tuple(fc.constantFrom(...spec.strict), hostileKey, anyValue).map(([objPath, key, value]) => {
       const payload = spec.base()
-      const target = objPath.length ? at(payload, objPath) : payload
+      let target: any = payload
+      for (const k of objPath) { if (target[k] === undefined) target[k] = {}; target = target[k] } // optional objects are created empty
       const shape = objPath.length ? (spec.fields.find((f) => f.path.join('.') === objPath.join('.'))?.kind as { keys: string[] }).keys : Object.keys(payload).concat(spec.fields.map((f) => f.path[0]))
+      if (!shape) throw new Error(`no keys for ${objPath.join('.')}`)
       const k = shape.includes(key) ? `${key}_x` : key
       setOwn(target, k, value)
       return { method, payload, expect: 'validation' as const, mutation: `unknown key ${k.length > 30 ? `(${k.length} chars)` : JSON.stringify(k)} in ${objPath.join('.') || '(root)'}`, paths: [objPath.join('.')], key: k }
@@ -301,7 +326,13 @@ export function invalidCases(method: RequestName): fc.Arbitrary<FuzzCase> {
         const payload = spec.base()
         const paths: string[] = []
         for (const { f, v } of ms) {
-          const parent = f.path.length > 1 ? at(payload, f.path.slice(0, -1)) : payload
+          // an optional parent that the base leaves out (e.g. datasets.import's options) is created empty
+          let parent: any = payload
+          for (const k of f.path.slice(0, -1)) {
+            if (parent[k] === undefined) parent[k] = {}
+            parent = parent[k]
+            if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) break
+          }
           if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) continue // an earlier mutation replaced the parent
           parent[f.path[f.path.length - 1]] = v
           paths.push(f.path.join('.'))
@@ -373,3 +404,96 @@ export function namesTheField(c: FuzzCase, err: { name: string; message: string;
 }
 
 export const FUZZ_METHODS: readonly RequestName[] = REQUEST_NAMES
+
+// ---- specs derived from the contract (z.toJSONSchema of each request's args) -----------------------
+
+interface JsonSchema {
+  type?: string; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: boolean
+  anyOf?: JsonSchema[]; enum?: unknown[]; const?: unknown; items?: JsonSchema
+  minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number
+  minLength?: number; maxLength?: number; pattern?: string; minItems?: number; maxItems?: number
+}
+
+function kindOf(node: JsonSchema): Kind | null {
+  if (node.anyOf) return node.anyOf.every((o) => o.type === 'object') ? { t: 'union' } : null
+  if (node.enum) return node.enum.every((v) => typeof v === 'string') ? { t: 'enum', values: node.enum as string[] } : null
+  if (node.const !== undefined) return typeof node.const === 'string' ? { t: 'enum', values: [node.const] } : null
+  switch (node.type) {
+    case 'integer': return {
+      t: 'int',
+      min: node.minimum ?? (node.exclusiveMinimum !== undefined ? Math.floor(node.exclusiveMinimum) + 1 : -Number.MAX_SAFE_INTEGER),
+      max: node.maximum ?? (node.exclusiveMaximum !== undefined ? Math.ceil(node.exclusiveMaximum) - 1 : Number.MAX_SAFE_INTEGER)
+    }
+    case 'number': return node.exclusiveMinimum !== undefined
+      ? { t: 'num', min: node.exclusiveMinimum, max: node.maximum, exclusiveMin: true }
+      : { t: 'num', min: node.minimum, max: node.maximum }
+    case 'string': return { t: 'str', min: node.minLength ?? 0, max: node.maxLength, pattern: node.pattern }
+    case 'boolean': return { t: 'bool' }
+    case 'object': return { t: 'obj', keys: Object.keys(node.properties ?? {}) }
+    case 'array': return { t: 'arr', of: node.items ? kindOf(node.items) : null, min: node.minItems ?? 0, max: node.maxItems, valid: node.items ? validValue(node.items, 'item') : null }
+    default: return null
+  }
+}
+
+/** A value the schema accepts (ids point at rows that do not exist). */
+function validValue(node: JsonSchema, name: string): unknown {
+  if (node.anyOf) return validValue(node.anyOf[0], name)
+  if (node.enum) return node.enum[0]
+  if (node.const !== undefined) return node.const
+  switch (node.type) {
+    case 'integer': case 'number': {
+      const k = kindOf(node) as { min?: number; max?: number }
+      const lo = k.min ?? 0, hi = k.max ?? Number.MAX_SAFE_INTEGER
+      const want = /id$/i.test(name) ? MISSING_ID : Math.max(lo, 0)
+      return Math.min(Math.max(want, lo), hi)
+    }
+    case 'string': {
+      const re = node.pattern ? new RegExp(node.pattern) : null
+      const min = node.minLength ?? 0
+      const candidate = ['x', 'fuzz-1', 'a', '0', ','].map((c) => c.padEnd(min, 'x')).find((c) => (!re || re.test(c)) && (node.maxLength === undefined || c.length <= node.maxLength))
+      if (candidate === undefined) throw new Error(`no valid string for ${name} (pattern ${node.pattern})`)
+      return candidate
+    }
+    case 'boolean': return false
+    case 'array': return Array.from({ length: node.minItems ?? 0 }, (_, j) => { const v = validValue(node.items ?? {}, name); return typeof v === 'number' ? v + j : v })
+    case 'object': {
+      const o: Record<string, unknown> = {}
+      for (const k of node.required ?? []) o[k] = validValue(node.properties![k], k)
+      return o
+    }
+    default: throw new Error(`no valid value for ${name}`)
+  }
+}
+
+function walk(node: JsonSchema, path: string[], required: boolean, fields: Field[], strict: string[][]): void {
+  const kind = kindOf(node)
+  if (path.length && kind) fields.push({ path, kind, required })
+  if (node.type === 'object' && node.properties) {
+    if (node.additionalProperties === false) strict.push(path)
+    for (const [k, child] of Object.entries(node.properties)) walk(child, [...path, k], (node.required ?? []).includes(k), fields, strict)
+  }
+}
+
+const specCache = new Map<RequestName, MethodSpec>()
+
+/** The hand spec of `method` completed with every field and strict object of its schema. */
+export function specFor(method: RequestName): MethodSpec {
+  const cached = specCache.get(method)
+  if (cached) return cached
+  const schema = z.toJSONSchema(requests[method].args, { io: 'input', unrepresentable: 'any' }) as JsonSchema
+  const fields: Field[] = [], strict: string[][] = []
+  walk(schema, [], true, fields, strict)
+  const hand = HAND_SPECS[method]
+  const key = (p: string[]) => p.join('.')
+  const handPaths = new Set((hand?.fields ?? []).map((f) => key(f.path)))
+  // fields under a union are the hand spec's business (their paths depend on the variant)
+  const spec: MethodSpec = {
+    base: hand?.base ?? (() => validValue(schema, method) as Record<string, unknown>),
+    fields: [...(hand?.fields ?? []), ...fields.filter((f) => !handPaths.has(key(f.path)))],
+    strict: [...new Map([...(hand?.strict ?? []), ...strict].map((p) => [key(p), p])).values()]
+  }
+  const check = requests[method].args.safeParse(spec.base())
+  if (!check.success) throw new Error(`contract-arbitraries: the base payload of ${method} is not valid (${check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); add a hand spec`)
+  specCache.set(method, spec)
+  return spec
+}

@@ -20,8 +20,8 @@ import { FakeIpcMain, FakeWebContents } from '../main/shell/fake-electron'
 import { openWorkbench, tempDir } from '../../helpers/workbench'
 import { FUZZ_METHODS, invalidCases, namesTheField, type FuzzCase } from './contract-arbitraries'
 
-/** Cases per request name (18 requests → 12,960 generated payloads, each sent through both shells). */
-const RUNS_PER_METHOD = Number(process.env.FUZZ_RUNS ?? 720)
+/** Cases per request name: at least 600, and at least 12,000 in all (each sent through both shells). */
+const RUNS_PER_METHOD = Number(process.env.FUZZ_RUNS ?? Math.max(600, Math.ceil(12_000 / FUZZ_METHODS.length)))
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125)
 const TOKEN = 'a'.repeat(48)
 
@@ -108,6 +108,8 @@ describe('contract fuzzing through both shells', () => {
     const before = storeState()
     const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort()
     const figures: Record<string, { cases: number; validation: number; missing: number; http: number; ipc: number }> = {}
+    const kinds: Record<string, number> = {}
+    const kindOf = (m: string) => m.startsWith('bad') ? `bad values (${m.split(',').length} field${m.includes(',') ? 's' : ''})` : m.startsWith('unknown key') ? 'unknown keys' : m.startsWith('missing') ? 'missing required fields' : m
     const t0 = performance.now()
 
     for (const method of FUZZ_METHODS) {
@@ -128,6 +130,8 @@ describe('contract fuzzing through both shells', () => {
         f.http++
         f.cases++
         f[c.expect]++
+        const k = kindOf(c.mutation)
+        kinds[k] = (kinds[k] ?? 0) + 1
       }), { numRuns: RUNS_PER_METHOD, seed: SEED, endOnFailure: true })
     }
 
@@ -137,7 +141,8 @@ describe('contract fuzzing through both shells', () => {
     console.log([
       `contract fuzz (seed ${SEED}): ${total} generated payloads × 2 shells = ${total * 2} requests in ${seconds.toFixed(1)} s`,
       `  browser mode (HTTP): ${Object.values(figures).reduce((s, x) => s + x.http, 0)} answered; Electron IPC: ${Object.values(figures).reduce((s, x) => s + x.ipc, 0)} answered`,
-      ...rows
+      ...rows,
+      '  by mutation: ' + Object.entries(kinds).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')
     ].join('\n'))
 
     if (!process.env.FUZZ_RUNS) expect(total).toBeGreaterThanOrEqual(10_000)
