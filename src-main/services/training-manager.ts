@@ -102,7 +102,8 @@ export class TrainingManager {
         // The store refused the last write too (disk full, locked…): its last committed epoch stays
         // resumable, and the failure is recorded as soon as the store takes writes again.
         status = 'failed'
-        error = `${error ? error + '; ' : ''}${storeErrorMessage(e)}`
+        const why = storeErrorMessage(e)
+        error = error && error !== why ? `${error}; ${why}` : why
         const message = error
         retryWrite(() => exps.finish(experimentId, 'failed', message), () => this.bus.emit('experiments.changed', { experimentId }))
       }
