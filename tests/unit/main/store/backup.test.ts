@@ -164,6 +164,17 @@ describe('restoreStore', () => {
     await wb.waitForRun(id)
   })
 
+  it('refuses while another program (here: an idle open Workbench) has the store open', async () => {
+    const { wb, dir } = fresh()
+    await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
+    const backup = join(dir, 'b.db')
+    await backupStore(wb.store.db, backup)
+    const before = readdirSync(join(dir, 'data')).sort()
+    expect(() => restoreStore(join(dir, 'data'), backup)).toThrow(/another program has the experiment store open/)
+    expect(readdirSync(join(dir, 'data')).sort()).toEqual(before)
+    expect((await wb.request('datasets.list', {})).length).toBe(1) // still working on its own store
+  })
+
   it('checks expected tables per schema version', () => {
     expect(expectedTables(1)).toEqual(['checkpoints', 'datasets', 'epochs', 'experiments', 'steps'])
     expect(expectedTables(LATEST_VERSION)).toContain('events')
