@@ -159,7 +159,7 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
   // (bidirectional layers need the whole sequence, so they always use full BPTT)
   const windowed = k > 0 && k < spec.tx && !spec.bidirectional && (spec.mapping === 'many-to-many' || spec.mapping === 'many-to-one');
   const stateN = spec.numLayers * (spec.bidirectional ? 2 : 1) * Bmax * spec.hiddenSize;
-  const carryH = alloc(dtype, stateN), carryC = alloc(dtype, stateN);
+  const carryH = alloc(dtype, stateN), carryC = alloc(dtype, stateN); // (L·D, B, H) state carried between TBPTT windows
   const clip = config.clipNorm ?? 0, policy = config.nanPolicy ?? 'fail';
   const g = model.grads, p = model.params;
 
