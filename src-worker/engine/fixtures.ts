@@ -201,14 +201,14 @@ function checkOptim(fx: Json, ck: Checker): void {
   const kinds: Record<string, OptimizerKind> = { adam: 'adam', sgd: 'sgd', sgd_momentum: 'momentum', momentum: 'momentum', rmsprop: 'rmsprop' };
   const kind = kinds[fx.optimizer as string];
   if (!kind) throw new Error(`unknown optimizer ${fx.optimizer}`);
-  if (hp.nesterov === true || hp.amsgrad === true || hp.centered === true || (kind === 'rmsprop' && (hp.momentum as number) > 0) || ((hp.dampening as number) ?? 0) !== 0)
-    throw new Error(`unsupported optimizer variant ${JSON.stringify(hp)}`);
+  if (hp.maximize === true) throw new Error(`unsupported optimizer variant ${JSON.stringify(hp)}`);
   const betas = (hp.betas as number[] | undefined) ?? [0.9, 0.999];
   const p = slab(names, fx.weights as Json), g = slab(names, fx.grads as Json);
   const opt = new Optimizer({
     kind: kind === 'sgd' && (hp.momentum as number) > 0 ? 'momentum' : kind, lr: hp.lr as number,
-    weightDecay: (hp.weight_decay as number) ?? 0, momentum: hp.momentum as number | undefined,
+    weightDecay: (hp.weight_decay as number) ?? 0, momentum: kind === 'sgd' && !((hp.momentum as number) > 0) ? undefined : hp.momentum as number | undefined,
     beta1: betas[0], beta2: betas[1], eps: hp.eps as number | undefined, alpha: hp.alpha as number | undefined,
+    dampening: hp.dampening as number | undefined, nesterov: hp.nesterov === true, amsgrad: hp.amsgrad === true, centered: hp.centered === true,
   }, 'float64', p.length);
   const after = fx.weights_after_step as Json[];
   for (let k = 0; k < (fx.steps as number); k++) {

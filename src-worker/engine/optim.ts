@@ -9,23 +9,35 @@ export type OptimizerKind = 'adam' | 'sgd' | 'momentum' | 'rmsprop';
 export interface OptimizerSettings {
   kind: OptimizerKind; lr: number; weightDecay?: number; momentum?: number;
   beta1?: number; beta2?: number; eps?: number; alpha?: number;
+  // further PyTorch options (not exposed in TrainConfig; used by fixture checks of other optimizer files)
+  dampening?: number; nesterov?: boolean; amsgrad?: boolean; centered?: boolean;
 }
+
+export interface OptimizerState { m: Arr; v: Arr; t: number; x?: Arr }
 
 export class Optimizer {
   readonly kind: OptimizerKind;
   lr: number;
   readonly wd: number; readonly momentum: number; readonly beta1: number; readonly beta2: number;
   readonly eps: number; readonly alpha: number;
-  m: Arr; v: Arr;   // Adam m, v; momentum buffer in m; RMSprop square average in v
+  readonly dampening: number; readonly nesterov: boolean; readonly amsgrad: boolean; readonly centered: boolean;
+  m: Arr;           // Adam m; SGD momentum buffer; RMSprop momentum buffer
+  v: Arr;           // Adam v; RMSprop square average
+  x: Arr;           // Adam amsgrad max(v); centered RMSprop gradient average
   t = 0;            // steps taken
 
   constructor(s: OptimizerSettings, dtype: DType, n: number) {
     if (!(s.lr > 0)) throw new Error(`optimizer.lr must be > 0, got ${s.lr}`);
     this.kind = s.kind; this.lr = s.lr; this.wd = s.weightDecay ?? 0;
-    this.momentum = s.momentum ?? 0.9; this.beta1 = s.beta1 ?? 0.9; this.beta2 = s.beta2 ?? 0.999;
+    this.momentum = s.momentum ?? (s.kind === 'momentum' ? 0.9 : 0);
+    this.beta1 = s.beta1 ?? 0.9; this.beta2 = s.beta2 ?? 0.999;
     this.eps = s.eps ?? 1e-8; this.alpha = s.alpha ?? 0.99;
-    this.m = alloc(dtype, s.kind === 'adam' || s.kind === 'momentum' ? n : 0);
+    this.dampening = s.dampening ?? 0; this.nesterov = s.nesterov ?? false;
+    this.amsgrad = s.amsgrad ?? false; this.centered = s.centered ?? false;
+    const rmsMom = s.kind === 'rmsprop' && this.momentum > 0;
+    this.m = alloc(dtype, s.kind === 'adam' || s.kind === 'momentum' || rmsMom ? n : 0);
     this.v = alloc(dtype, s.kind === 'adam' || s.kind === 'rmsprop' ? n : 0);
+    this.x = alloc(dtype, (s.kind === 'adam' && this.amsgrad) || (s.kind === 'rmsprop' && this.centered) ? n : 0);
   }
 
   /** One update θ ← θ − … from gradients g (not modified). */
@@ -37,34 +49,40 @@ export class Optimizer {
         for (let i = 0; i < n; i++) p[i] -= lr * (g[i] + wd * p[i]);
         break;
       case 'momentum': {
-        // buf_1 = g; buf_t = μ·buf_{t−1} + g; θ −= lr·buf_t
-        const m = this.m, mu = this.momentum, first = this.t === 1;
+        // buf_1 = g; buf_t = μ·buf_{t−1} + (1 − dampening)·g; θ −= lr·buf_t (Nesterov: θ −= lr·(g + μ·buf_t))
+        const m = this.m, mu = this.momentum, first = this.t === 1, damp = 1 - this.dampening, nest = this.nesterov;
         for (let i = 0; i < n; i++) {
           const gi = g[i] + wd * p[i];
-          m[i] = first ? gi : mu * m[i] + gi;
-          p[i] -= lr * m[i];
+          m[i] = first ? gi : mu * m[i] + damp * gi;
+          p[i] -= lr * (nest ? gi + mu * m[i] : m[i]);
         }
         break;
       }
       case 'adam': {
-        // θ −= (lr / (1−β1^t)) · m / (sqrt(v) / sqrt(1−β2^t) + eps)
-        const m = this.m, v = this.v, b1 = this.beta1, b2 = this.beta2, eps = this.eps;
+        // θ −= (lr / (1−β1^t)) · m / (sqrt(v) / sqrt(1−β2^t) + eps)   (amsgrad: max of v so far)
+        const m = this.m, v = this.v, x = this.x, ams = this.amsgrad, b1 = this.beta1, b2 = this.beta2, eps = this.eps;
         const stepSize = lr / (1 - Math.pow(b1, this.t)), bc2 = Math.sqrt(1 - Math.pow(b2, this.t));
         for (let i = 0; i < n; i++) {
           const gi = g[i] + wd * p[i];
           m[i] = b1 * m[i] + (1 - b1) * gi;
           v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-          p[i] -= stepSize * (m[i] / (Math.sqrt(v[i]) / bc2 + eps));
+          let vi = v[i];
+          if (ams) { if (vi > x[i]) x[i] = vi; vi = x[i]; }
+          p[i] -= stepSize * (m[i] / (Math.sqrt(vi) / bc2 + eps));
         }
         break;
       }
       case 'rmsprop': {
-        // s = α s + (1−α) g²; θ −= lr · g / (sqrt(s) + eps)
-        const v = this.v, a = this.alpha, eps = this.eps;
+        // s = α s + (1−α) g²; avg = sqrt(s − ḡ²) (centered) or sqrt(s), + eps; θ −= lr · g / avg (momentum: via buf)
+        const v = this.v, x = this.x, m = this.m, a = this.alpha, eps = this.eps, mu = this.momentum, cen = this.centered;
         for (let i = 0; i < n; i++) {
           const gi = g[i] + wd * p[i];
           v[i] = a * v[i] + (1 - a) * gi * gi;
-          p[i] -= lr * gi / (Math.sqrt(v[i]) + eps);
+          let avg: number;
+          if (cen) { x[i] = a * x[i] + (1 - a) * gi; avg = Math.sqrt(v[i] - x[i] * x[i]) + eps; }
+          else avg = Math.sqrt(v[i]) + eps;
+          if (mu > 0) { m[i] = mu * m[i] + gi / avg; p[i] -= lr * m[i]; }
+          else p[i] -= lr * gi / avg;
         }
         break;
       }
@@ -72,8 +90,8 @@ export class Optimizer {
   }
 
   /** Copy of the moments and step count (for NaN revert / checkpoints). */
-  snapshot(): { m: Arr; v: Arr; t: number } { return { m: this.m.slice(), v: this.v.slice(), t: this.t }; }
-  restore(s: { m: Arr; v: Arr; t: number }): void { this.m.set(s.m); this.v.set(s.v); this.t = s.t; }
+  snapshot(): OptimizerState { return { m: this.m.slice(), v: this.v.slice(), t: this.t, x: this.x.slice() }; }
+  restore(s: OptimizerState): void { this.m.set(s.m); this.v.set(s.v); if (s.x) this.x.set(s.x); this.t = s.t; }
 }
 
 /** Global L2 norm of the gradients. */
