@@ -12,13 +12,17 @@
 // whatever the caller's dtype. Arithmetic is double precision; results are rounded once when stored.
 // Tiny or thin products (M < 4 or little work) take the unpacked strided path `gemmDirect`.
 // `packB` + `gemmPacked` pack a right operand once for many products (the recurrent weights over T steps).
+// Float32 operands go to the WebAssembly SIMD kernels when they are built (wasm/sgemm.ts, float32 arithmetic);
+// float64 — the parity path — always stays on these JS kernels.
 
 import type { Arr } from './arr.js';
+import { packBWasm, sgemmPackedWasm, sgemmWasm, wasmReady, type WasmPackedB } from './wasm/sgemm.js';
 
 const KC = 128;  // k chunk
 const NCP = 16;  // column panels (of 4) per packed B block (16·4·128 doubles = 64 KB)
 const packA = new Float64Array(4 * KC);
 const packBScratch = new Float64Array(NCP * 4 * KC);
+const canWasm = wasmReady();
 
 export function gemm(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
@@ -26,6 +30,7 @@ export function gemm(
   B: Arr, bOff: number, ldb: number,
   beta: 0 | 1, C: Arr, cOff: number, ldc: number,
 ): void {
+  if (C instanceof Float32Array && sgemmWasm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
   if (M < 4 || N < 4 || M * N * K < 8192) { gemmDirect(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc); return; }
   const bks = transB ? 1 : ldb, bns = transB ? ldb : 1;
   const NP = (N + 3) >> 2; // column panels of 4
@@ -44,14 +49,20 @@ export function gemm(
  * op(B) (K×N) packed once for many products with the same right operand (the recurrent weights over all
  * time steps): chunk k0 occupies NP·4·kc doubles from offset k0·NP·4, panel jp inside it at jp·4·kc.
  */
-export interface PackedB { data: Float64Array; K: number; N: number }
+export interface PackedB { data: Float64Array; K: number; N: number; wasm?: WasmPackedB }
 
 export function packedSize(K: number, N: number): number { return ((N + 3) >> 2) * 4 * K; }
 
 /** Pack op(B) into `out` (reallocated only when too small). */
 export function packB(out: PackedB | null, transB: boolean, K: number, N: number, B: Arr, bOff: number, ldb: number): PackedB {
+  if (B instanceof Float32Array && canWasm) {
+    // float32: packed once in the WASM memory for sgemmPacked (no float64 copy)
+    const res: PackedB = out && out.wasm ? out : { data: new Float64Array(0), K, N };
+    res.K = K; res.N = N; res.wasm = packBWasm(res, res.wasm, transB, K, N, B, bOff, ldb);
+    return res;
+  }
   const need = packedSize(K, N);
-  const res = out && out.data.length >= need ? out : { data: new Float64Array(need), K, N };
+  const res = out && !out.wasm && out.data.length >= need ? out : { data: new Float64Array(need), K, N };
   res.K = K; res.N = N;
   const bks = transB ? 1 : ldb, bns = transB ? ldb : 1, NP = (N + 3) >> 2;
   for (let k0 = 0; k0 < K; k0 += KC) {
@@ -67,6 +78,11 @@ export function gemmPacked(
   beta: 0 | 1, C: Arr, cOff: number, ldc: number,
 ): void {
   const K = pb.K, N = pb.N, NP = (N + 3) >> 2;
+  if (pb.wasm) {
+    if (!(A instanceof Float32Array) || !(C instanceof Float32Array)) throw new Error('gemmPacked: a float32 packed operand needs float32 A and C');
+    sgemmPackedWasm(transA, M, N, K, A, aOff, lda, pb.wasm, beta, C, cOff, ldc);
+    return;
+  }
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = Math.min(KC, K - k0), base = k0 * NP * 4;
     for (let jp0 = 0; jp0 < NP; jp0 += NCP) {

@@ -64,12 +64,20 @@ export class Batch {
         for (let i = 0; i < I; i++) this.x[dst + i] = x[src + i];
       }
       for (let t = 0; t < ty; t++) {
-        this.mask[t * B + b] = mask ? mask[s * ty + t] : 1;
+        const m = mask ? mask[s * ty + t] : 1;
+        this.mask[t * B + b] = m;
         if (!y) continue;
+        // padded steps (m = 0) may hold anything (NaN, −1): store 0 so teacher forcing never feeds it on
         if (this.spec.task === 'regression') {
           const src = (s * ty + t) * O, dst = (t * B + b) * O;
-          for (let k = 0; k < O; k++) this.y[dst + k] = y[src + k];
-        } else this.cls[t * B + b] = y[s * ty + t];
+          for (let k = 0; k < O; k++) this.y[dst + k] = m !== 0 ? y[src + k] : 0;
+        } else this.cls[t * B + b] = m !== 0 ? y[s * ty + t] : 0;
+      }
+      // aligned inputs at padded steps likewise (many-to-many: step t of x is step t of the mask)
+      if (mask && this.spec.mapping === 'many-to-many') for (let t = 0; t < tx; t++) {
+        if (mask[s * ty + t] !== 0) continue;
+        if (this.spec.tokens) this.tok[t * B + b] = 0;
+        else for (let i = 0; i < I; i++) { const q = (t * B + b) * I + i; if (!Number.isFinite(this.x[q])) this.x[q] = 0; }
       }
     }
   }

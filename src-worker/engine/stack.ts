@@ -116,6 +116,7 @@ export class Stack {
     this.T = T; this.B = B; this.x = x; this.tok = tok;
     this.h0 = h0 ?? this.zeros; this.c0 = c0 ?? this.zeros;
     this.dropoutOn = dropout !== 'off' && p > 0;
+    if (this.dropoutOn && dropout === 'sample' && !rng) throw new Error('dropout sampling needs the run\'s Rng');
     for (let l = 0; l < L; l++) {
       const I = this.inSizes[l], n = T * B * I;
       let xin: Arr | null = l === 0 ? x : this.layerOut(l - 1);

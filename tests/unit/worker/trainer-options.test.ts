@@ -206,3 +206,31 @@ describe('NaN guard with diverging weights', () => {
     expect((Object.values(res.weights).flat(3) as number[]).every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('padding', () => {
+  it('padded steps may hold NaN targets / inputs and −1 class ids without poisoning the run', () => {
+    const r = new Rng(3), n = 24, T = 5;
+    const mk = () => {
+      const x = new Float32Array(n * T), y = new Float32Array(n * T), mask = new Float32Array(n * T);
+      for (let s = 0; s < n; s++) for (let t = 0; t < T; t++) {
+        const pad = t >= 3 + (s % 3);
+        mask[s * T + t] = pad ? 0 : 1;
+        x[s * T + t] = pad ? 0 : r.int(4); y[s * T + t] = pad ? -1 : r.int(4);
+      }
+      return { n, x, y, mask };
+    };
+    const s2s: TrainData = { mapping: 'seq2seq', task: 'classification', inputSize: 4, outputSize: 4, tx: T, ty: T, tokens: true, train: mk(), val: mk() };
+    const a = train({ ...base, epochs: 2 }, s2s);
+    expect(a.status).toBe('completed');
+    expect(Number.isFinite(a.valLoss)).toBe(true);
+    const reg = (): TrainData['train'] => {
+      const x = new Float32Array(n * T), y = new Float32Array(n * T), mask = new Float32Array(n * T);
+      for (let k = 0; k < n * T; k++) { const pad = k % T >= 3; mask[k] = pad ? 0 : 1; x[k] = pad ? NaN : r.normal(); y[k] = pad ? NaN : r.normal(); }
+      return { n, x, y, mask };
+    };
+    const m2m: TrainData = { mapping: 'many-to-many', task: 'regression', inputSize: 1, outputSize: 1, tx: T, ty: T, train: reg(), val: reg() };
+    const b = train({ ...base, epochs: 2 }, m2m);
+    expect(b.status).toBe('completed');
+    expect(Number.isFinite(b.valLoss)).toBe(true);
+  });
+});
