@@ -6,10 +6,13 @@
 import { alloc, type Arr, type DType } from './arr.js';
 import type { Rng } from './rng.js';
 import type { ParamLayout } from './params.js';
-import { allocCache, gateCount, type CellCache, type CellKind, type Dims, type LayerWeights } from './cells/common.js';
+import { gateCount, type CellCache, type CellKind, type Dims, type LayerWeights } from './cells/common.js';
 import { lstmBackward, lstmForward } from './cells/lstm.js';
 import { gruBackward, gruForward, gruRbBackward, gruRbForward } from './cells/gru.js';
 import { rnnBackward, rnnForward } from './cells/rnn.js';
+import {
+  allocCacheFor, gruBackwardWasm, gruForwardWasm, isFastCache, lstmBackwardWasm, lstmForwardWasm, rnnBackwardWasm, rnnForwardWasm,
+} from './wasm/fast-cells.js';
 
 export interface StackSpec {
   cell: CellKind;
@@ -72,7 +75,8 @@ export class Stack {
     }
     const TB = Tmax * Bmax, maxI = Math.max(...this.inSizes);
     this.caches = [];
-    for (let k = 0; k < L * D; k++) this.caches.push(allocCache(spec.cell, dtype, Tmax, Bmax, H));
+    // float32 with the WASM kernels built: caches live in the WASM memory and the scans run there (wasm/fast-cells.ts)
+    for (let k = 0; k < L * D; k++) this.caches.push(allocCacheFor(spec.cell, dtype, Tmax, Bmax, H, spec.resetBefore === true));
     const p = spec.dropout;
     this.masks = this.inSizes.map((I, l) => alloc(dtype, l > 0 && p > 0 ? TB * I : 0));
     this.dropped = this.inSizes.map((I, l) => alloc(dtype, l > 0 && p > 0 ? TB * I : 0));
@@ -193,6 +197,14 @@ export class Stack {
   }
 
   private cellForward(cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, c0: Arr, w: LayerWeights, d: Dims): void {
+    if (isFastCache(cache)) {
+      switch (this.spec.cell) {
+        case 'lstm': lstmForwardWasm(cache, x, tok, h0, c0, w, d); return;
+        case 'gru': gruForwardWasm(cache, x, tok, h0, w, d); return;
+        case 'rnn_tanh': rnnForwardWasm(cache, x, tok, h0, w, d, false); return;
+        case 'rnn_relu': rnnForwardWasm(cache, x, tok, h0, w, d, true); return;
+      }
+    }
     switch (this.spec.cell) {
       case 'lstm': lstmForward(cache, x, tok, h0, c0, w, d); break;
       case 'gru': if (this.spec.resetBefore) gruRbForward(cache, x, tok, h0, w, d); else gruForward(cache, x, tok, h0, w, d); break;
@@ -203,6 +215,14 @@ export class Stack {
 
   private cellBackward(dx: Arr | null, dh0: Arr | null, dc0: Arr | null, g: LayerWeights, dout: Arr | null, dhN: Arr | null,
     dcN: Arr | null, cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, c0: Arr, w: LayerWeights, d: Dims): void {
+    if (isFastCache(cache)) {
+      switch (this.spec.cell) {
+        case 'lstm': lstmBackwardWasm(dx, dh0, dc0, g, dout, dhN, dcN, cache, x, tok, h0, c0, w, d); return;
+        case 'gru': gruBackwardWasm(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d); return;
+        case 'rnn_tanh': rnnBackwardWasm(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d, false); return;
+        case 'rnn_relu': rnnBackwardWasm(dx, dh0, g, dout, dhN, cache, x, tok, h0, w, d, true); return;
+      }
+    }
     switch (this.spec.cell) {
       case 'lstm': lstmBackward(dx, dh0, dc0, g, dout, dhN, dcN, cache, x, tok, h0, c0, w, d); break;
       case 'gru':
