@@ -27,7 +27,12 @@ const fmtTick = (v: number | string) => {
   return Math.abs(n) !== 0 && (Math.abs(n) < 1e-3 || Math.abs(n) >= 1e5) ? n.toExponential(0) : String(Number(n.toPrecision(3)))
 }
 
+/** What the x axis counts: optimizer steps (with the per-step curve), epochs, or training seconds. */
+export type XMode = 'step' | 'epoch' | 'time'
+const X_TITLE: Record<XMode, string> = { step: 'training step', epoch: 'epoch', time: 'training time (s)' }
+
 export interface LossChart {
+  setX(mode: XMode): void
   /** Hand the series' current arrays to the chart and redraw without animation. */
   sync(): void
   setLog(log: boolean): void
@@ -36,8 +41,12 @@ export interface LossChart {
   destroy(): void
 }
 
-export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, log: boolean): LossChart {
+export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, log: boolean, mode: XMode = 'step'): LossChart {
   let p = palette(canvas)
+  // The arrays each mode reads: the step curve only exists against steps.
+  const sources = (): XY[][] => mode === 'step' ? [series.steps, series.train, series.val]
+    : mode === 'epoch' ? [[], series.trainByEpoch, series.valByEpoch]
+    : [[], series.trainByTime, series.valByTime]
   // The chart owns copies of the series' arrays: new points are appended to them (one push per
   // curve per sync); a reset of the series replaces the datasets wholesale.
   let generation = series.generation
@@ -45,10 +54,11 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
     const line = (label: string, data: XY[], extra: Partial<ChartDataset<'line', XY[]>>): ChartDataset<'line', XY[]> => ({
       label, data, borderWidth: 2, pointRadius: 0, pointHoverRadius: 4, tension: 0, spanGaps: true, ...extra
     })
+    const [s, t, v] = sources()
     return [
-      line('step loss', series.steps.slice(), { borderWidth: 1, borderColor: p.step, backgroundColor: p.step, order: 3 }),
-      line('train loss (epoch)', series.train.slice(), { borderColor: p.train, backgroundColor: p.train, pointRadius: 3, order: 1 }),
-      line('validation loss (epoch)', series.val.slice(), { borderColor: p.val, backgroundColor: p.val, pointRadius: 3, borderDash: [6, 3], order: 2 })
+      line('step loss', s!.slice(), { borderWidth: 1, borderColor: p.step, backgroundColor: p.step, order: 3 }),
+      line('train loss (epoch)', t!.slice(), { borderColor: p.train, backgroundColor: p.train, pointRadius: 3, order: 1 }),
+      line('validation loss (epoch)', v!.slice(), { borderColor: p.val, backgroundColor: p.val, pointRadius: 3, borderDash: [6, 3], order: 2 })
     ]
   }
   let own: XY[][] = []
@@ -66,7 +76,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: {
-          type: 'linear', title: { display: true, text: 'training step', color: p.muted },
+          type: 'linear', title: { display: true, text: X_TITLE[mode], color: p.muted },
           ticks: { color: p.muted, maxTicksLimit: 8, precision: 0 }, grid: { color: p.grid }
         },
         y: {
@@ -79,7 +89,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
         legend: { position: 'top', align: 'end', labels: { color: p.text, boxWidth: 14, boxHeight: 2 } },
         tooltip: {
           callbacks: {
-            title: (items) => items.length ? `step ${items[0]!.parsed.x}` : '',
+            title: (items) => items.length ? `${X_TITLE[mode]} ${fmtTick(items[0]!.parsed.x ?? NaN)}` : '',
             label: (item) => ` ${item.dataset.label}: ${fmtTick(item.parsed.y ?? NaN)}`
           }
         }
@@ -93,7 +103,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
         generation = series.generation
         chart.data.datasets = adopt(makeDatasets())
       } else {
-        const src = [series.steps, series.train, series.val]
+        const src = sources()
         for (let i = 0; i < 3; i++) {
           const to = own[i]!, from = src[i]!
           for (let k = to.length; k < from.length; k += 10_000) to.push(...from.slice(k, Math.min(from.length, k + 10_000)))
@@ -102,6 +112,16 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       // Epoch markers help on short runs and only clutter long ones.
       const radius = series.train.length > 40 ? 0 : 3
       for (const i of [1, 2]) (chart.data.datasets[i] as ChartDataset<'line', XY[]>).pointRadius = radius
+      chart.update('none')
+    },
+    setX(m) {
+      if (m === mode) return
+      mode = m
+      chart.data.datasets = adopt(makeDatasets())
+      const x = chart.options.scales!.x!
+      if ('title' in x && x.title) x.title.text = X_TITLE[mode]
+      const ticks = x.ticks as { precision?: number }
+      ticks.precision = mode === 'time' ? undefined : 0
       chart.update('none')
     },
     setLog(l) {

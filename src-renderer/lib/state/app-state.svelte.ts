@@ -2,6 +2,8 @@
 // form, the live run and the curve on the chart. One instance, created by App.svelte; it owns the
 // event subscriptions and talks to the service only through lib/api.
 import { call, fileToBase64, messageOf, on, onConnection, type Connection } from '../api'
+import { Inspection } from './inspection.svelte'
+import { Internals } from './internals.svelte'
 import { LiveRun } from './live-run.svelte'
 import { LossSeries } from './loss-series.svelte'
 import { ModelConfig } from './model-config.svelte'
@@ -37,6 +39,16 @@ export class AppState {
   readonly config = new ModelConfig()
   readonly live = new LiveRun()
   readonly series = new LossSeries()
+  /** Gates, gradients and predictions of the run on screen. */
+  readonly internals = new Internals()
+  readonly inspection = new Inspection()
+
+  /** The screen: the training workbench, the experiments table or the comparison. */
+  tab = $state<'train' | 'experiments' | 'compare'>('train')
+  /** Experiments ticked for Compare (2–10). */
+  selection = $state<number[]>([])
+  /** An error from Pause/Resume, shown next to those buttons. */
+  controlError = $state<string | null>(null)
 
   viewed = $derived(this.experiments.find((e) => e.id === this.viewedId) ?? null)
 
@@ -130,12 +142,16 @@ export class AppState {
     this.live.begin(config.epochs)
     this.early = []
     this.series.reset(null)
+    this.internals.reset(null)
+    this.inspection.clear()
     this.viewedId = null
     this.viewError = null
+    this.controlError = null
     try {
       const { experimentId } = await call('experiments.start', { datasetId: dataset.id, config: $state.snapshot(config) })
       this.live.started(experimentId)
       this.series.reset(experimentId)
+      this.internals.reset(experimentId)
       this.viewedId = experimentId
       const early = this.early
       this.early = []
@@ -160,10 +176,53 @@ export class AppState {
     }
   }
 
+  /** Pause the live run (between two steps); Resume continues it. */
+  async pause(): Promise<void> {
+    const id = this.live.id
+    if (id == null || !this.live.active) return
+    this.controlError = null
+    try {
+      const { ok } = await call('experiments.pause', { id })
+      if (!ok) this.controlError = 'The run could not be paused (it may be finishing).'
+      void this.refreshExperiments()
+    } catch (e) {
+      this.controlError = messageOf(e)
+    }
+  }
+
+  /**
+   * Resume a paused run, or continue a stopped or interrupted one from its last checkpoint; this window
+   * then follows it live when nothing else is training here.
+   */
+  async resume(id = this.live.id): Promise<void> {
+    if (id == null) return
+    this.controlError = null
+    try {
+      const { ok } = await call('experiments.resume', { id })
+      if (!ok) { this.controlError = 'The run could not be resumed.'; return }
+      if (this.live.id !== id && !this.live.active) {
+        const e = this.experiments.find((x) => x.id === id)
+        this.live.follow(id, e?.epochsDone ?? 0, e?.config.epochs ?? 0)
+        await this.view(id)
+      }
+      void this.refreshExperiments()
+    } catch (e) {
+      this.controlError = messageOf(e)
+    }
+  }
+
+  /** Tick or untick an experiment for Compare (at most 10). */
+  toggleSelected(id: number, on: boolean): void {
+    const rest = this.selection.filter((x) => x !== id)
+    this.selection = on ? [...rest, id].slice(-10) : rest
+  }
+
   /** Show a stored (or running) experiment's curve. */
   async view(id: number): Promise<void> {
     this.viewedId = id
     this.viewError = null
+    if (this.inspection.experimentId !== id) this.inspection.clear()
+    void this.internals.load(id)
     this.series.beginLoad(id)
     try {
       const detail = await call('experiments.get', { id })
@@ -253,6 +312,7 @@ export class AppState {
     } else if (ev.kind === 'epoch') {
       if (live) this.live.epochDone(ev.p)
       if (shown) this.series.addEpoch(ev.p)
+      this.internals.add(id, ev.p.epoch, ev.p.diagnostics)
       // The service announces list changes at start and end only; keep the listed run's epoch current.
       const e = ev.p
       const i = this.experiments.findIndex((x) => x.id === id && e.epoch > x.epochsDone)

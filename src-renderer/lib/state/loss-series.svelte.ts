@@ -4,6 +4,8 @@
 import type { EpochPoint, ExperimentDetail, StepPoint } from '../../../src-shared/contract'
 
 export interface XY { x: number; y: number }
+/** An epoch's losses; `seconds` = that epoch's training time. */
+type EpochLike = Pick<EpochPoint, 'epoch' | 'trainLoss' | 'valLoss'> & { seconds?: number }
 
 export class LossSeries {
   /** Per-step training loss, x = global step. */
@@ -11,6 +13,11 @@ export class LossSeries {
   /** Per-epoch losses, x = the last step of that epoch. */
   readonly train: XY[] = []
   readonly val: XY[] = []
+  /** The same per-epoch losses against the epoch number and against wall-clock training seconds. */
+  readonly trainByEpoch: XY[] = []
+  readonly valByEpoch: XY[] = []
+  readonly trainByTime: XY[] = []
+  readonly valByTime: XY[] = []
   /** Bumped on every change; the chart redraws when it moves. */
   version = $state(0)
   /** Points in all three curves (exposed to tests as data-points). */
@@ -22,8 +29,9 @@ export class LossSeries {
 
   private lastStep = -Infinity
   private lastEpoch = -Infinity
+  private seconds = 0
   private epochEnd = new Map<number, number>()
-  private loading: { id: number; steps: (readonly StepPoint[])[]; epochs: Pick<EpochPoint, 'epoch' | 'trainLoss' | 'valLoss'>[] } | null = null
+  private loading: { id: number; steps: (readonly StepPoint[])[]; epochs: EpochLike[] } | null = null
 
   /** Empty the curves, ready for `experimentId`. */
   reset(experimentId: number | null): void {
@@ -31,6 +39,8 @@ export class LossSeries {
     this.steps.length = 0
     this.train.length = 0
     this.val.length = 0
+    for (const a of [this.trainByEpoch, this.valByEpoch, this.trainByTime, this.valByTime]) a.length = 0
+    this.seconds = 0
     this.lastStep = -Infinity
     this.lastEpoch = -Infinity
     this.epochEnd.clear()
@@ -78,13 +88,17 @@ export class LossSeries {
     if (added && notify) this.touch()
   }
 
-  addEpoch(e: Pick<EpochPoint, 'epoch' | 'trainLoss' | 'valLoss'>, notify = true): void {
+  addEpoch(e: EpochLike, notify = true): void {
     if (this.loading) { this.loading.epochs.push(e); return }
     if (e.epoch <= this.lastEpoch) return
     this.lastEpoch = e.epoch
     const x = this.epochEnd.get(e.epoch) ?? (Number.isFinite(this.lastStep) ? this.lastStep : e.epoch)
     if (e.trainLoss != null && Number.isFinite(e.trainLoss)) this.train.push({ x, y: e.trainLoss })
     if (e.valLoss != null && Number.isFinite(e.valLoss)) this.val.push({ x, y: e.valLoss })
+    this.seconds += Number.isFinite(e.seconds) ? e.seconds! : 0
+    const t = this.seconds
+    if (e.trainLoss != null && Number.isFinite(e.trainLoss)) { this.trainByEpoch.push({ x: e.epoch, y: e.trainLoss }); this.trainByTime.push({ x: t, y: e.trainLoss }) }
+    if (e.valLoss != null && Number.isFinite(e.valLoss)) { this.valByEpoch.push({ x: e.epoch, y: e.valLoss }); this.valByTime.push({ x: t, y: e.valLoss }) }
     if (notify) this.touch()
   }
 

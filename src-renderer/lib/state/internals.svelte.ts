@@ -1,0 +1,81 @@
+// The trainer's per-epoch diagnostics of the run on screen (gate means, the probe's gates and hidden
+// state, ‖∂L/∂h_t‖, clipping): loaded from `experiments.diagnostics`, then grown by `training.epoch`.
+import { call, messageOf } from '../api'
+
+/** One epoch's diagnostics (src-worker/engine/diagnostics.ts), as far as the views use them. */
+export interface EpochDiagnostics {
+  epoch: number
+  gateNames: string[]
+  /** [layer][gate] mean activation. */
+  gateMeans: number[][]
+  probe: { gates: number[][][]; hidden: number[][] }
+  dhNorm: number[]
+  gradNorm: number
+  meanGradNorm: number
+  clippedFraction: number
+}
+
+/** The diagnostics of one epoch when they have the expected shape (they cross the boundary as unknown). */
+export function asDiagnostics(epoch: number, raw: unknown): EpochDiagnostics | null {
+  if (!raw || typeof raw !== 'object') return null
+  const d = raw as Partial<EpochDiagnostics>
+  if (!Array.isArray(d.gateNames) || !Array.isArray(d.gateMeans) || !d.probe || !Array.isArray(d.probe.gates) || !Array.isArray(d.dhNorm)) return null
+  return {
+    epoch, gateNames: d.gateNames, gateMeans: d.gateMeans, probe: { gates: d.probe.gates, hidden: d.probe.hidden ?? [] }, dhNorm: d.dhNorm,
+    gradNorm: Number(d.gradNorm ?? NaN), meanGradNorm: Number(d.meanGradNorm ?? NaN), clippedFraction: Number(d.clippedFraction ?? NaN)
+  }
+}
+
+export class Internals {
+  experimentId = $state<number | null>(null)
+  /** Oldest first; replaced (never mutated) so that views can read it as a plain array. */
+  epochs = $state.raw<EpochDiagnostics[]>([])
+  error = $state<string | null>(null)
+  loading = $state(false)
+
+  latest = $derived(this.epochs.at(-1) ?? null)
+
+  private held: EpochDiagnostics[] | null = null
+
+  async load(id: number): Promise<void> {
+    this.experimentId = id
+    this.epochs = []
+    this.error = null
+    this.loading = true
+    this.held = []
+    try {
+      const rows = await call('experiments.diagnostics', { id })
+      if (this.experimentId !== id) return
+      const stored = rows.map((r) => asDiagnostics(r.epoch, r.diagnostics)).filter((d): d is EpochDiagnostics => d !== null)
+      const held = this.held ?? []
+      this.held = null
+      this.epochs = merge(stored, held)
+    } catch (e) {
+      if (this.experimentId === id) this.error = messageOf(e)
+    } finally {
+      if (this.experimentId === id) { this.loading = false; this.held = null }
+    }
+  }
+
+  reset(id: number | null): void {
+    this.experimentId = id
+    this.epochs = []
+    this.error = null
+    this.held = null
+  }
+
+  /** A `training.epoch` event for the run on screen. */
+  add(experimentId: number, epoch: number, raw: unknown): void {
+    if (experimentId !== this.experimentId) return
+    const d = asDiagnostics(epoch, raw)
+    if (!d) return
+    if (this.held) { this.held.push(d); return }
+    this.epochs = merge(this.epochs, [d])
+  }
+}
+
+function merge(a: EpochDiagnostics[], b: EpochDiagnostics[]): EpochDiagnostics[] {
+  const by = new Map<number, EpochDiagnostics>()
+  for (const d of [...a, ...b]) by.set(d.epoch, d)
+  return [...by.values()].sort((x, y) => x.epoch - y.epoch)
+}

@@ -1,0 +1,104 @@
+// Issue #6, Experiments: the table sorts, filters and searches; an experiment is renamed, tagged and
+// annotated, found again by its tag, duplicated into the form, and deleted after a confirmation.
+import { expect, test, type Page } from '@playwright/test'
+import { freshDataDir, startServer, type Server } from './helpers/server'
+import { shot } from './helpers/ui'
+
+let data: ReturnType<typeof freshDataDir>
+let server: Server | undefined
+let pageErrors: string[] = []
+
+test.beforeEach(({ page }) => {
+  data = freshDataDir()
+  pageErrors = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+})
+test.afterEach(async () => {
+  await server?.stop()
+  server = undefined
+  data.remove()
+  expect(pageErrors, 'uncaught errors in the page').toEqual([])
+})
+
+/** Import the CO2 sample and start runs through the page's own API (same origin, same token cookie). */
+function seedRuns(page: Page, runs: { name: string; hidden: number; epochs?: number }[]): Promise<number[]> {
+  return page.evaluate(async (runs) => {
+    const post = async (m: string, a: unknown) => {
+      const r = await fetch('/api/' + m, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(a) })
+      const j = await r.json()
+      if (!('result' in j)) throw new Error(`${m}: ${JSON.stringify(j.error)}`)
+      return j.result
+    }
+    const ds = await post('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
+    const ids: number[] = []
+    for (const r of runs) {
+      const config = { mapping: 'many-to-one', target: 'CO2', window: 12, model: { cell: 'lstm', hiddenSize: r.hidden }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: r.epochs ?? 4, batchSize: 16 }
+      ids.push((await post('experiments.start', { datasetId: ds.id, name: r.name, config })).experimentId)
+    }
+    return ids
+  }, runs)
+}
+
+const names = (page: Page) => page.getByTestId('exp-name').allTextContents()
+
+test('sort, filter, search; rename, tag, notes; duplicate and edit; delete', async ({ page }) => {
+  server = await startServer(data.dir)
+  await page.goto(server.url)
+  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
+  await page.getByTestId('tab-experiments').click()
+  await expect(page.getByTestId('exp-table-empty')).toContainText('No experiments yet')
+  const [a, b, c] = await seedRuns(page, [{ name: 'alpha', hidden: 4 }, { name: 'charlie', hidden: 6 }, { name: 'bravo', hidden: 5 }])
+  await expect(page.locator('[data-testid="exp-row"][data-status="completed"]')).toHaveCount(3, { timeout: 60_000 })
+
+  // Newest first by default; by name ascending, then descending.
+  expect(await names(page)).toEqual(['bravo', 'charlie', 'alpha'])
+  await page.getByTestId('sort-name').click()
+  expect(await names(page)).toEqual(['alpha', 'bravo', 'charlie'])
+  await page.getByTestId('sort-name').click()
+  expect(await names(page)).toEqual(['charlie', 'bravo', 'alpha'])
+  await page.getByTestId('sort-valLoss').click()
+  await expect(page.getByTestId('exp-row')).toHaveCount(3)
+
+  // Search and filters.
+  await page.getByTestId('exp-search').fill('char')
+  expect(await names(page)).toEqual(['charlie'])
+  await page.getByTestId('exp-search').fill('')
+  await page.getByTestId('exp-filter-status').selectOption('failed')
+  await expect(page.getByTestId('exp-table-empty')).toContainText('No experiment matches')
+  await page.getByTestId('exp-filter-status').selectOption('completed')
+  await page.getByTestId('exp-filter-cell').selectOption('gru')
+  await expect(page.getByTestId('exp-row')).toHaveCount(0)
+  await page.getByTestId('exp-filter-cell').selectOption('lstm')
+  await page.getByTestId('exp-filter-mapping').selectOption('many-to-one')
+  await expect(page.getByTestId('exp-row')).toHaveCount(3)
+
+  // Rename, tag and annotate "alpha".
+  await page.locator(`[data-testid="exp-row"][data-id="${a}"]`).click()
+  await expect(page.getByTestId('exp-details')).toHaveAttribute('data-id', String(a))
+  await page.getByTestId('exp-edit-name').fill('alpha (baseline)')
+  await page.getByTestId('exp-edit-tags').fill('baseline, tiny')
+  await page.getByTestId('exp-edit-notes').fill('4 units are enough for CO2')
+  await page.getByTestId('exp-save').click()
+  await expect(page.getByTestId('exp-saved')).toBeVisible()
+  const row = page.locator(`[data-testid="exp-row"][data-id="${a}"]`)
+  await expect(row.getByTestId('exp-name')).toHaveText('alpha (baseline)')
+  await expect(row.getByTestId('exp-tag')).toHaveText(['baseline', 'tiny'])
+  await page.getByTestId('exp-search').fill('#baseline')
+  await expect(page.getByTestId('exp-row')).toHaveCount(1)
+  await expect(page.getByTestId('exp-details')).toContainText('alpha (baseline)')
+  await shot(page, '35-experiments')
+  await page.getByTestId('exp-search').fill('')
+
+  // Delete asks first.
+  await page.locator(`[data-testid="exp-row"][data-id="${b}"]`).click()
+  await page.getByTestId('exp-delete').click()
+  await page.getByTestId('exp-delete-confirm').click()
+  await expect(page.getByTestId('exp-row')).toHaveCount(2)
+  await expect(page.locator(`[data-testid="exp-row"][data-id="${b}"]`)).toHaveCount(0)
+
+  // Duplicate & edit puts the run's settings into the form on the Train screen.
+  await page.locator(`[data-testid="exp-row"][data-id="${c}"]`).click()
+  await page.getByTestId('exp-duplicate-edit').click()
+  await expect(page.getByTestId('training-card')).toBeVisible()
+  await expect(page.getByTestId('hidden-input')).toHaveValue('5')
+})
