@@ -53,7 +53,8 @@ async function electronBinary() {
 async function main() {
   const vite = join(MODULES, 'electron-vite', 'bin', 'electron-vite.js')
   if (!existsSync(vite)) { problem('electron-vite is not installed: run `npm install`.'); return 1 }
-  if (step('building the app (electron-vite build)…', [vite, 'build']) !== 0) {
+  if (step('building the WebAssembly kernels…', [join(ROOT, 'scripts', 'build-wasm.mjs')]) !== 0 ||
+      step('building the app (electron-vite build)…', [vite, 'build']) !== 0) {
     problem('the build failed (see above).')
     return 1
   }
