@@ -25,8 +25,10 @@ commands:
   pause ID | resume ID | stop ID | delete ID [--data-dir D] [--json]
   export ID --format json|onnx|tfjs|pytorch --out PATH [--json]
         writes the trained model and verifies it with an independent runtime (exit 3 when not verified)
-  predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--json]
-        the model on a new CSV with its stored mapping; --steps adds a closed-loop forecast
+  predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [--json]
+        the model on a new CSV with its stored mapping; --steps adds a closed-loop forecast;
+        generative (one-to-many) models sample --steps items per condition (or one per CSV row's
+        condition) at --temperature with --seed (greedy without a temperature)
         resume continues an interrupted or stopped run from its last checkpoint (in this process),
         or un-pauses a run another process is training
 
@@ -133,17 +135,20 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
     if (command === 'predict') {
       const { values, positionals } = parseArgs({
         args: rest, allowPositionals: true,
-        options: { ...common, csv: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' } }
+        options: { ...common, csv: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, temperature: { type: 'string' }, seed: { type: 'string' } }
       })
       if (positionals.length !== 1) throw new UsageError('predict needs exactly one experiment ID or native model file (.json)')
-      if (!values.csv || !values.out) throw new UsageError('predict needs --csv FILE and --out PRED.csv')
+      if (!values.out) throw new UsageError('predict needs --out PRED.csv (and --csv FILE, except for generative models)')
       // an experiment of the store, or a model file exported as native JSON (inference only)
       const source = /^\d+$/.test(positionals[0]) ? Number(positionals[0]) : positionals[0]
-      const r = await open(values['data-dir']).predictCsv(source, values.csv, values.out, { steps: num(values.steps, '--steps', true) })
+      const r = await open(values['data-dir']).predictCsv(source, values.csv, values.out, {
+        steps: num(values.steps, '--steps', true), temperature: num(values.temperature, '--temperature', false), seed: num(values.seed, '--seed', true)
+      })
       if (values.json) io.out(JSON.stringify({ ...(typeof source === 'number' ? { experimentId: source } : { model: source }), ...r }) + '\n')
       else {
         io.out(`wrote ${r.rows} predictions to ${r.outPath}\n`)
         if (r.forecastPath) io.out(`wrote the ${r.forecast!.length}-step closed-loop forecast to ${r.forecastPath}\n`)
+        if (r.generated) io.out(r.generated.map((g) => `  ${g}\n`).join(''))
         for (const w of r.warnings) io.out(`warning: ${w}\n`)
       }
       return EXIT.ok

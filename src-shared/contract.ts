@@ -219,7 +219,9 @@ export const exportReport = z.object({
 
 export const predictResult = z.object({
   rows: z.number(), outPath: z.string(), forecastPath: z.string().nullable(),
-  forecast: z.array(z.number()).nullable(), warnings: z.array(z.string())
+  forecast: z.array(z.number()).nullable(), warnings: z.array(z.string()),
+  /** generative models: the first generated items */
+  generated: z.array(z.string()).optional()
 })
 
 /** Side-by-side view of 2–10 experiments. */

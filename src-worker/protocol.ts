@@ -23,7 +23,11 @@ export type ToWorker =
   | { type: 'sequences'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig }
   | { type: 'inspect'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; model: SavedModel; probe?: number }
   | { type: 'export'; taskId: number; model: SavedModel; format: ExportFormat; outPath: string }
-  | { type: 'predict'; taskId: number; model: SavedModel; csvPath: string; outPath: string; steps?: number }
+  | {
+      type: 'predict'; taskId: number; model: SavedModel; csvPath?: string; outPath: string
+      /** series: closed-loop forecast length; generation: items per condition */
+      steps?: number; temperature?: number; seed?: number
+    }
   | {
       type: 'train'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; control: SharedArrayBuffer
       /** A checkpoint's training state to continue from (resume after a stop or a crash). */

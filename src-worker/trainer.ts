@@ -308,27 +308,38 @@ export interface PredictResult {
  * Inference with PyTorch-layout weights (as returned in TrainResult.weights). one-to-many and seq2seq run
  * free: each step is fed the previous prediction (classification: its argmax class).
  */
-export function predict(config: TrainConfig, input: PredictInput, weights: Record<string, unknown>): PredictResult {
+export function predict(
+  config: TrainConfig, input: PredictInput, weights: Record<string, unknown>,
+  opts: { temperature?: number; seed?: number } = {}
+): PredictResult {
   const tokens = usesTokens(input, input.n, input.x.length);
   const xw = tokens ? 1 : input.inputSize;
   if (input.x.length !== input.n * input.tx * xw) throw new Error(`x has ${input.x.length} values, expected n·tx·${xw} = ${input.n * input.tx * xw}`);
+  if (opts.temperature !== undefined && !(opts.temperature > 0 && Number.isFinite(opts.temperature))) throw new Error(`temperature must be a positive number, got ${opts.temperature}`);
   const Bmax = Math.max(1, Math.min(input.n, Math.max(config.batchSize ?? 64, 1)));
   const model = new Model(modelSpecOf(config, input, tokens), config.dtype ?? 'float32', Bmax);
   importTorch(model.layout, model.params, weights);
   const batch = new Batch(model.spec, model.dtype, Bmax);
   const O = input.outputSize, ty = input.ty, n = input.n;
+  const free = input.mapping === 'one-to-many' || input.mapping === 'seq2seq';
+  const sampling = opts.temperature !== undefined && free && input.task === 'classification'
+    ? { temperature: opts.temperature, rng: new Rng(opts.seed ?? 1) } : null;
   const output = new Float32Array(n * ty * O), buf = alloc(model.dtype, ty * Bmax * O), idx = identity(n);
+  const chosen = new Int32Array(ty * Bmax), fed = free && input.task === 'classification' ? new Int32Array(n * ty) : null;
   for (let start = 0; start < n; start += Bmax) {
     const B = Math.min(Bmax, n - start);
     batch.fill(input.x, null, null, idx, start, B);
-    model.predict(batch, buf);
-    for (let t = 0; t < ty; t++) for (let b = 0; b < B; b++)
+    model.predict(batch, buf, sampling, chosen);
+    for (let t = 0; t < ty; t++) for (let b = 0; b < B; b++) {
       for (let k = 0; k < O; k++) output[((start + b) * ty + t) * O + k] = buf[(t * B + b) * O + k];
+      if (fed) fed[(start + b) * ty + t] = chosen[t * B + b];
+    }
   }
   const res: PredictResult = { output };
   if (input.task === 'classification') {
-    const classes = new Int32Array(n * ty);
-    for (let r = 0; r < n * ty; r++) {
+    // free-running decoders report the classes they fed on (greedy or sampled); others the argmax
+    const classes = fed ?? new Int32Array(n * ty);
+    if (!fed) for (let r = 0; r < n * ty; r++) {
       let best = 0;
       for (let k = 1; k < O; k++) if (output[r * O + k] > output[r * O + best]) best = k;
       classes[r] = best;

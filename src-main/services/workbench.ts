@@ -144,16 +144,19 @@ export class Workbench {
   }
 
   /** Runs a trained model (an experiment's, or a native JSON model file) on a new CSV; writes the predictions CSV. */
-  async predictCsv(source: number | string, csvPath: string, outPath: string, opts: { steps?: number } = {}): Promise<PredictResult> {
+  async predictCsv(source: number | string, csvPath: string | undefined, outPath: string, opts: { steps?: number; temperature?: number; seed?: number } = {}): Promise<PredictResult> {
     let model: SavedModel
     if (typeof source === 'number') model = this.savedModel(source)
     else {
       try { model = loadNativeModel(source) } catch (e) { throw new InputError(`${source}: ${(e as Error).message}`) }
     }
-    try { statSync(csvPath) } catch { throw new InputError(`cannot read "${csvPath}": no such file`) }
+    if (csvPath !== undefined) {
+      try { statSync(csvPath) } catch { throw new InputError(`cannot read "${csvPath}": no such file`) }
+    }
     let result: PredictResult | undefined
     await runTask(this.opts.workerFactory, {
-      type: 'predict', taskId: newTaskId(), model, csvPath: resolve(csvPath), outPath: resolve(outPath), steps: opts.steps
+      type: 'predict', taskId: newTaskId(), model, csvPath: csvPath === undefined ? undefined : resolve(csvPath), outPath: resolve(outPath),
+      steps: opts.steps, temperature: opts.temperature, seed: opts.seed
     }, (m) => { if (m.type === 'predicted') result = m.result }).done
     return result!
   }

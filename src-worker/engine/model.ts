@@ -263,9 +263,11 @@ export class Model {
 
   /**
    * Inference on a batch: writes (Ty, B, O) outputs into `out` (regression values, or class probabilities).
-   * one-to-many and seq2seq run free: each step is fed the previous prediction (argmax class for classification).
+   * one-to-many and seq2seq run free: each step is fed the previous prediction — for classification the argmax
+   * class (greedy), or with `sampling` a class drawn from the softmax at `temperature` (p_k^(1/T), renormalised)
+   * with the given RNG. `chosen` (Ty, B), when given, receives the class fed on at every step.
    */
-  predict(batch: Batch, out: Arr): void {
+  predict(batch: Batch, out: Arr, sampling?: { temperature: number; rng: Rng } | null, chosen?: Int32Array | null): void {
     const { mapping, task, outputSize: O, inputSize: I, tx, ty } = this.spec;
     const B = batch.B, DH = this.headIn, reg = task === 'regression';
     if (mapping === 'many-to-one' || mapping === 'one-to-one' || mapping === 'many-to-many') {
@@ -284,8 +286,11 @@ export class Model {
     } else { h.fill(0, 0, n); c.fill(0, 0, n); }
     const W = this.decInSize, xw = mapping === 'one-to-many' ? I : 0;
     const tokIn = mapping === 'seq2seq' && !reg;
+    // the class each row feeds on: greedy, or sampled at a temperature
+    const pick = (b: number) => (sampling ? sampleClass(y, b * O, O, sampling.temperature, sampling.rng) : argmax(y, b * O, O));
+    const last = new Int32Array(B);
     for (let t = 0; t < ty; t++) {
-      if (tokIn) for (let b = 0; b < B; b++) stepTok[b] = t === 0 ? O : argmax(y, b * O, O);
+      if (tokIn) for (let b = 0; b < B; b++) stepTok[b] = t === 0 ? O : last[b];
       else {
         step.fill(0, 0, B * W);
         for (let b = 0; b < B; b++) {
@@ -293,17 +298,34 @@ export class Model {
           if (xw) { if (this.spec.tokens) step[o + batch.tok[b]] = 1; else for (let i = 0; i < I; i++) step[o + i] = batch.x[b * I + i]; }
           if (t > 0) {
             if (reg) for (let k = 0; k < O; k++) step[o + xw + k] = y[b * O + k];
-            else step[o + xw + argmax(y, b * O, O)] = 1;
+            else step[o + xw + last[b]] = 1;
           }
         }
       }
       const o = st.forward(tokIn ? null : step, tokIn ? stepTok : null, h, c, 1, B);
       for (let k = 0; k < n; k++) { h[k] = st.hN[k]; c[k] = st.cN[k]; }
       linearForward(y, o, 0, this.W, this.b, B, O, DH);
-      if (!reg) softmaxRows(y, B, O);
+      if (!reg) {
+        softmaxRows(y, B, O);
+        for (let b = 0; b < B; b++) { last[b] = pick(b); if (chosen) chosen[t * B + b] = last[b]; }
+      }
       for (let k = 0; k < B * O; k++) out[t * B * O + k] = y[k];
     }
   }
+}
+
+/** A class drawn from probabilities p (row `off`, n classes) sharpened or flattened by temperature T. */
+function sampleClass(p: Arr, off: number, n: number, T: number, rng: Rng): number {
+  if (!(T > 0)) return argmax(p, off, n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += Math.pow(Math.max(p[off + i], 0), 1 / T);
+  if (!(total > 0) || !Number.isFinite(total)) return argmax(p, off, n);
+  let u = rng.uniform() * total;
+  for (let i = 0; i < n; i++) {
+    u -= Math.pow(Math.max(p[off + i], 0), 1 / T);
+    if (u < 0) return i;
+  }
+  return n - 1;
 }
 
 function argmax(a: Arr, off: number, n: number): number {

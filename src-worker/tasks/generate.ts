@@ -1,0 +1,57 @@
+// Generation with a one-to-many model: one item per requested condition (or per CSV row's condition),
+// sampled token by token at a temperature with a seeded RNG — or greedy without one — then decoded.
+import type { ParsedTable } from '../../src-main/data/csv'
+import { predictionsCsv } from '../../src-main/export/csv'
+import { predict, type TrainConfig } from '../trainer'
+import type { SavedModel } from '../protocol'
+
+export interface Generated { condition: string | null; text: string }
+
+/** Which conditions to generate for: the CSV's condition column, else `count` per known condition (or `count`). */
+export function conditionsFor(model: SavedModel, table: ParsedTable | null, count: number): (string | null)[] {
+  const known = model.vocab?.conditions ?? null
+  const column = model.experiment?.condition
+  if (table && known && column) {
+    const c = table.columns.findIndex((x) => x.name === column)
+    if (c < 0) throw Object.assign(new Error(`the CSV has no column "${column}" (the condition this model was trained with; columns: ${table.columns.map((x) => x.name).join(', ')})`), { name: 'InputError' })
+    const values = table.values[c] as (string | number | null)[] | Float64Array
+    return Array.from({ length: table.rowCount }, (_, r) => {
+      const v = values[r]
+      return v == null || (typeof v === 'number' && Number.isNaN(v)) ? null : String(v)
+    })
+  }
+  if (known) return known.flatMap((k) => Array.from({ length: count }, () => k))
+  return Array.from({ length: count }, () => null)
+}
+
+export function generate(model: SavedModel, conditions: (string | null)[], opts: { temperature?: number; seed?: number }): Generated[] {
+  const d = model.data
+  if (d.mapping !== 'one-to-many' || d.task !== 'classification') throw new Error(`generation needs a one-to-many text model; this model's mapping is ${d.mapping}`)
+  const vocab = model.vocab?.targetVocab ?? []
+  const known = model.vocab?.conditions ?? []
+  const I = d.inputSize, n = conditions.length
+  const x = new Float32Array(n * I)
+  conditions.forEach((c, k) => {
+    if (!known.length) x[k * I] = 1
+    else if (c !== null && known.indexOf(c) >= 0) x[k * I + known.indexOf(c)] = 1
+  })
+  const r = predict(model.trainConfig as TrainConfig, {
+    mapping: 'one-to-many', task: 'classification', inputSize: I, outputSize: d.outputSize, tx: 1, ty: d.ty, n, x
+  }, model.weights, opts)
+  const word = model.experiment?.tokens === 'word'
+  return conditions.map((condition, s) => {
+    let text = ''
+    for (let t = 0; t < d.ty; t++) {
+      const id = r.classes![s * d.ty + t]
+      if (id === 3) break           // <eos>
+      if (id < 4) continue          // <pad> <unk> <bos>
+      text += (word && text ? ' ' : '') + (vocab[id] ?? '')
+    }
+    return { condition, text }
+  })
+}
+
+export function generatedCsv(items: Generated[], conditionColumn: string | undefined, target: string): string {
+  const head = conditionColumn ? [conditionColumn, `generated_${target}`] : [`generated_${target}`]
+  return predictionsCsv([head, ...items.map((g) => (conditionColumn ? [g.condition, g.text] : [g.text]))])
+}
