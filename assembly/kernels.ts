@@ -257,7 +257,8 @@ export function scatterRows(dwT: usize, tok: usize, a: usize, N: i32, D: i32): v
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2^n without a float→int conversion: n + (1.5·2^23 + 127) holds n + 127 in its low mantissa bits
+  const e = i32x4.shl(f32x4.add(n, f32x4.splat(12583039.0)), 23);
   return f32x4.mul(y, e);
 }
 @inline function vsigmoid(x: v128): v128 {

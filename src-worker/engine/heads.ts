@@ -58,14 +58,15 @@ export function ceLoss(dy: Arr | null, y: Arr, cls: Int32Array, cOff: number, ma
     let mx = -Infinity;
     for (let k = 0; k < C; k++) if (y[o + k] > mx) mx = y[o + k];
     let z = 0;
-    for (let k = 0; k < C; k++) z += Math.exp(y[o + k] - mx);
+    if (dy) {
+      // one exp per logit: e_k = exp(y_k − max) kept in dy, then scaled by m/(den·z) (softmax · m/den)
+      for (let k = 0; k < C; k++) { const e = Math.exp(y[o + k] - mx); dy[o + k] = e; z += e; }
+      const sc = m * inv, f = sc / z;
+      for (let k = 0; k < C; k++) dy[o + k] *= f;
+      dy[o + c] -= sc;
+    } else for (let k = 0; k < C; k++) z += Math.exp(y[o + k] - mx);
     const lse = mx + Math.log(z);
     s += m * (lse - y[o + c]);
-    if (dy) {
-      const sc = m * inv;
-      for (let k = 0; k < C; k++) dy[o + k] = sc * Math.exp(y[o + k] - lse);
-      dy[o + c] -= sc;
-    }
   }
   return s * inv;
 }
