@@ -40,16 +40,27 @@ describe('backupStore', () => {
     const db = wb.store.db
     const epochsAt = () => db.prepare('SELECT epoch, train_loss AS trainLoss FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number; trainLoss: number }[]
     const stepsAt = () => (db.prepare('SELECT count(*) AS n FROM steps WHERE experiment_id = ?').get(id) as { n: number }).n
-    const committed = epochsAt()
-    const stepsBefore = stepsAt()
-    let writesDuring = 0
-    const off = wb.on('training.progress', () => { writesDuring++ })
-    // Small steps, so the run's writes interleave with the copy.
-    let steps = 0
-    const out = join(dir, 'backup.db')
-    const report = await backupStore(db, out, { pagesPerStep: 4, onProgress: () => { steps++ } })
+    // Small, slowed-down steps, so the run's writes land between them; retried (new file) until a
+    // backup overlapped at least one write, which a loaded machine may delay.
+    let committed = epochsAt(), stepsBefore = stepsAt(), writesDuring = 0, inBackup = false, steps = 0, attempts = 0
+    const off = wb.on('training.progress', () => { if (inBackup) writesDuring++ })
+    let out = ''
+    let report!: Awaited<ReturnType<typeof backupStore>>
+    while (writesDuring === 0 && attempts < 5) {
+      attempts++
+      out = join(dir, `backup-${attempts}.db`)
+      committed = epochsAt()
+      stepsBefore = stepsAt()
+      inBackup = true
+      report = await backupStore(db, out, {
+        pagesPerStep: 1,
+        // hold the first steps (up to ~2 s) until the run's write has come in between two of them
+        onProgress: () => { steps++; if (writesDuring === 0 && steps < 200 * attempts) { const t = performance.now(); while (performance.now() - t < 10) { /* hold */ } } }
+      })
+      inBackup = false
+    }
     off()
-    expect(wb.store.experiments.get(id)!.status).toBe('running')
+    expect(wb.store.experiments.get(id)!.status).toBe('running') // 400 epochs: still training
     await wb.request('experiments.stop', { id })
     await wb.waitForRun(id)
 
