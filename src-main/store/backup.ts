@@ -28,7 +28,11 @@ export interface BackupReport {
 export interface BackupOptions {
   /** Replace an existing file at outPath (default: refuse). */
   overwrite?: boolean
-  /** Pages copied per step (default 256); between steps the app's own writes go on. */
+  /**
+   * Pages copied per step (default 256); between steps this connection's own writes go on (the copy
+   * follows them). A write by ANOTHER connection restarts the copy, so a separate process (the CLI while
+   * the app trains) should pass Infinity: one step, a consistent snapshot.
+   */
   pagesPerStep?: number
   /** Called after each step. */
   onProgress?(p: { totalPages: number; remainingPages: number }): void
@@ -132,7 +136,9 @@ export async function backupStore(db: Db, outPath: string, opts: BackupOptions =
   removeSidecars(tmp)
   rmSync(tmp, { force: true })
   try {
-    const step = Math.max(1, Math.floor(opts.pagesPerStep ?? 256))
+    // Infinity: the whole file in one step (a consistent snapshot that another process's writes cannot restart)
+    const want = opts.pagesPerStep ?? 256
+    const step = Number.isFinite(want) ? Math.max(1, Math.floor(want)) : 2 ** 31 - 1
     await db.backup(tmp, {
       progress: (p) => { opts.onProgress?.(p); return step }
     })

@@ -94,6 +94,12 @@ describe('backupStore', () => {
     await expect(backupStore(wb.store.db, join(dir, 'nope', 'b.db'))).rejects.toThrow(/does not exist/)
     const r = await backupStore(wb.store.db, join(dir, 'exists.db'), { overwrite: true })
     expect(r.rows.datasets).toBe(0)
+    // another connection (a CLI process next to the app) copying in one step
+    const other = new Database(join(dir, 'data', STORE_FILE))
+    try {
+      const one = await backupStore(other, join(dir, 'one-step.db'), { pagesPerStep: Infinity })
+      expect(one.userVersion).toBe(LATEST_VERSION)
+    } finally { other.close() }
   })
 })
 
