@@ -21,7 +21,7 @@ test.afterEach(async () => {
 })
 
 /** Import the CO2 sample and start runs through the page's own API (same origin, same token cookie). */
-function seedRuns(page: Page, runs: { name: string; hidden: number; epochs?: number }[]): Promise<number[]> {
+function seedRuns(page: Page, runs: { name: string; hidden: number; epochs?: number; batch?: number }[]): Promise<number[]> {
   return page.evaluate(async (runs) => {
     const post = async (m: string, a: unknown) => {
       const r = await fetch('/api/' + m, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(a) })
@@ -32,7 +32,7 @@ function seedRuns(page: Page, runs: { name: string; hidden: number; epochs?: num
     const ds = await post('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
     const ids: number[] = []
     for (const r of runs) {
-      const config = { mapping: 'many-to-one', target: 'CO2', window: 12, model: { cell: 'lstm', hiddenSize: r.hidden }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: r.epochs ?? 4, batchSize: 16 }
+      const config = { mapping: 'many-to-one', target: 'CO2', window: 12, model: { cell: 'lstm', hiddenSize: r.hidden }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: r.epochs ?? 4, batchSize: r.batch ?? 16 }
       ids.push((await post('experiments.start', { datasetId: ds.id, name: r.name, config })).experimentId)
     }
     return ids
@@ -101,4 +101,28 @@ test('sort, filter, search; rename, tag, notes; duplicate and edit; delete', asy
   await page.getByTestId('exp-duplicate-edit').click()
   await expect(page.getByTestId('training-card')).toBeVisible()
   await expect(page.getByTestId('hidden-input')).toHaveValue('5')
+})
+
+test('a stopped run resumes from its details and is followed live on the Train screen', async ({ page }) => {
+  server = await startServer(data.dir)
+  await page.goto(server.url)
+  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
+  const [id] = await seedRuns(page, [{ name: 'long one', hidden: 8, epochs: 2000, batch: 4 }])
+  const item = page.locator(`[data-testid="experiment-item"][data-id="${id}"]`)
+  await expect(item).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
+  await page.evaluate(async (id) => {
+    await fetch('/api/experiments.stop', { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify({ id }) })
+  }, id)
+  await expect(item).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
+
+  await page.getByTestId('tab-experiments').click()
+  await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).click()
+  const done = Number((await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).locator('td').nth(7).textContent())!.split('/')[0])
+  await page.getByTestId('exp-resume').click()
+  await expect(page.locator(`[data-testid="exp-row"][data-id="${id}"]`)).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
+  await page.getByTestId('tab-train').click()
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-phase', 'running')
+  await expect.poll(async () => Number((await page.getByTestId('stat-epoch').textContent())!.split('/')[0]), { timeout: 30_000 }).toBeGreaterThan(done)
+  await page.getByTestId('stop-button').click()
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
 })

@@ -21,6 +21,9 @@ test.afterEach(async () => {
   expect(pageErrors, 'uncaught errors in the page').toEqual([])
 })
 
+/** Scroll the centre column so that the loss curve and the internals below it are in view. */
+const showRun = (page: Page) => page.getByTestId('training-card').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+
 const latestEpoch = async (page: Page) => Number(await page.getByTestId('internals-card').getAttribute('data-latest-epoch') || 0)
 
 test('gates and gradients live; pause, resume, stop; then predictions and a picked probe', async ({ page }) => {
@@ -45,6 +48,7 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await expect(card.getByTestId('gate-heatmap').first()).toHaveAttribute('data-t', '12')
   await expect(card.getByTestId('hidden-heatmap')).toBeVisible()
   await expect(card.getByTestId('clip-fraction')).toContainText('%')
+  await expect(card.getByTestId('gradient-reach')).toContainText('of the peak')
   // ... and they update: more epochs, more lines in the gradient-flow chart.
   const first = await latestEpoch(page)
   await expect.poll(() => latestEpoch(page), { timeout: 60_000 }).toBeGreaterThan(first + 1)
@@ -52,7 +56,8 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await expect.poll(async () => Number(await page.getByTestId('gate-means-chart').getAttribute('data-points'))).toBeGreaterThan(8)
   expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
   // A tall window, so that the whole centre column (loss curve and internals) is on the picture.
-  await page.setViewportSize({ width: 1440, height: 2100 })
+  await page.setViewportSize({ width: 1440, height: 1900 })
+  await showRun(page)
   await shot(page, '30-internals-live')
 
   // Pause: the run holds still; Resume: it moves on.
@@ -76,6 +81,7 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await card.getByTestId('probe-input').fill('7')
   await card.getByTestId('probe-input').press('Enter')
   await expect(card.getByTestId('gate-heatmaps')).toContainText('validation sequence #7')
+  await showRun(page)
   await shot(page, '30-internals')
   await page.setViewportSize({ width: 1280, height: 860 })
 
@@ -91,4 +97,49 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   const download = page.waitForEvent('download')
   await card.getByTestId('gradient-flow').getByTestId('save-png').click()
   expect((await download).suggestedFilename()).toMatch(/^gradient-flow.*\.png$/)
+})
+
+/** Import a sample and start a small run with its suggested mapping, through the page's own API. */
+function seedSample(page: Page, sample: string, cell: string): Promise<number> {
+  return page.evaluate(async ({ sample, cell }) => {
+    const post = async (m: string, a: unknown) => {
+      const r = await fetch('/api/' + m, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(a) })
+      const j = await r.json()
+      if (!('result' in j)) throw new Error(`${m}: ${JSON.stringify(j.error)}`)
+      return j.result
+    }
+    const info = await post('app.info', {})
+    const suggested = info.samples.find((s: { id: string }) => s.id === sample).suggested
+    const ds = await post('datasets.import', { source: { kind: 'sample', sample } })
+    const config = { ...suggested, model: { cell, hiddenSize: 8 }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: 2, batchSize: 32 }
+    return (await post('experiments.start', { datasetId: ds.id, name: `${sample} ${cell}`, config })).experimentId
+  }, { sample, cell })
+}
+
+test('classes show a confusion matrix, generated text its decoded samples (GRU gates r z n)', async ({ page }) => {
+  server = await startServer(data.dir)
+  await page.goto(server.url)
+  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
+  const weather = await seedSample(page, 'seattle-weather', 'gru')
+  const names = await seedSample(page, 'first-names', 'gru')
+  const item = (id: number) => page.locator(`[data-testid="experiment-item"][data-id="${id}"]`)
+  await expect(item(weather)).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
+  await expect(item(names)).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
+  await page.setViewportSize({ width: 1440, height: 1900 })
+
+  const card = page.getByTestId('internals-card')
+  await item(weather).click()
+  await expect(card.getByTestId('confusion-matrix')).toBeVisible({ timeout: 30_000 })
+  await expect(card.getByTestId('predictions')).toContainText('accuracy')
+  await expect(card.getByTestId('gate-heatmap')).toHaveCount(3)
+  await expect(card.getByTestId('gate-heatmaps')).toContainText('update gate z')
+  await showRun(page)
+  await shot(page, '36-confusion')
+
+  await item(names).click()
+  await expect(card.getByTestId('decoded-samples')).toBeVisible({ timeout: 30_000 })
+  await expect(card.getByTestId('decoded-samples').locator('tbody tr').first()).toBeVisible()
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await showRun(page)
+  await shot(page, '37-decoded-dark')
 })

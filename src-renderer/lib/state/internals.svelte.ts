@@ -74,8 +74,20 @@ export class Internals {
   }
 }
 
+/**
+ * `a` and `b` by epoch (b wins), oldest first. Only the newest epoch keeps its probe (G × T × H numbers):
+ * a long run's older probes are never drawn and would only hold memory.
+ */
 function merge(a: EpochDiagnostics[], b: EpochDiagnostics[]): EpochDiagnostics[] {
-  const by = new Map<number, EpochDiagnostics>()
-  for (const d of [...a, ...b]) by.set(d.epoch, d)
-  return [...by.values()].sort((x, y) => x.epoch - y.epoch)
+  const last = a.at(-1)
+  let out: EpochDiagnostics[]
+  if (b.length === 1 && (!last || b[0]!.epoch > last.epoch)) out = [...a, b[0]!]
+  else {
+    const by = new Map<number, EpochDiagnostics>()
+    for (const d of [...a, ...b]) by.set(d.epoch, d)
+    out = [...by.values()].sort((x, y) => x.epoch - y.epoch)
+  }
+  const EMPTY = { gates: [], hidden: [] }
+  for (let i = 0; i < out.length - 1; i++) if (out[i]!.probe.gates.length) out[i] = { ...out[i]!, probe: EMPTY }
+  return out
 }
