@@ -6,6 +6,8 @@ import { errorKind, InputError, NotFoundError } from './services/errors'
 import { workerFactoryFor } from './services/worker-factory'
 import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
 import { formatComparison, formatExperiment, formatExperiments } from './cli-format'
+import { Store } from './store/index'
+import { backupStore, restoreStore } from './store/backup'
 import { CONFIG_USAGE, configFlags, configFromFlags, num, UsageError } from './cli-config'
 import { experimentConfig, formatIssues, ValidationError } from '../src-shared/contract'
 
@@ -23,6 +25,8 @@ commands:
   show ID [--data-dir D] [--json]
   compare ID ID... [--data-dir D] [--json]
   pause ID | resume ID | stop ID | delete ID [--data-dir D] [--json]
+  backup OUT.db [--overwrite] | restore FILE [--data-dir D] [--json]
+        online copy of the whole store (safe while training); restore checks the file first and keeps the old store
   export ID --format json|onnx|tfjs|pytorch --out PATH [--json]
         writes the trained model and verifies it with an independent runtime (exit 3 when not verified)
   predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [--json]
@@ -151,6 +155,26 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         if (r.generated) io.out(r.generated.map((g) => `  ${g}\n`).join(''))
         for (const w of r.warnings) io.out(`warning: ${w}\n`)
       }
+      return EXIT.ok
+    }
+    if (command === 'backup') {
+      const { values, positionals } = parseArgs({ args: rest, options: { ...common, overwrite: { type: 'boolean', default: false } }, allowPositionals: true })
+      if (positionals.length !== 1) throw new UsageError('backup needs exactly one OUT.db path')
+      // a separate process from the app: one-step online backup, a consistent snapshot even while it trains
+      const store = Store.open(values['data-dir'] ?? defaultDataDir())
+      try {
+        const r = await backupStore(store.db, positionals[0], { overwrite: values.overwrite, pagesPerStep: Infinity })
+        if (values.json) io.out(JSON.stringify(r) + '\n')
+        else io.out(`backed up the store to ${r.path}: ${r.bytes} bytes, ${r.rows.experiments ?? 0} experiments, ${r.rows.epochs ?? 0} epochs (${r.seconds.toFixed(2)} s)\n`)
+        return EXIT.ok
+      } finally { store.close() }
+    }
+    if (command === 'restore') {
+      const { values, positionals } = parseArgs({ args: rest, options: common, allowPositionals: true })
+      if (positionals.length !== 1) throw new UsageError('restore needs exactly one FILE')
+      const r = restoreStore(values['data-dir'] ?? defaultDataDir(), positionals[0])
+      if (values.json) io.out(JSON.stringify(r) + '\n')
+      else io.out(`restored ${r.restoredFrom} into ${r.path} (${r.rows.experiments ?? 0} experiments)${r.previous ? `; the replaced store was kept as ${r.previous}` : ''}\n`)
       return EXIT.ok
     }
     if (command === 'show') {

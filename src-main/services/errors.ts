@@ -16,7 +16,7 @@ export type ErrorKind = 'validation' | 'input' | 'not-found' | 'conflict' | 'int
 export function errorKind(e: unknown): ErrorKind {
   const n = e instanceof Error ? e.name : ''
   if (n === 'ValidationError') return 'validation'
-  if (n === 'InputError' || n === 'CsvImportError' || n === 'ImportCancelled') return 'input'
+  if (n === 'InputError' || n === 'CsvImportError' || n === 'ImportCancelled' || n === 'BackupError') return 'input'
   if (n === 'NotFoundError') return 'not-found'
   if (n === 'ConflictError') return 'conflict'
   return 'internal'
