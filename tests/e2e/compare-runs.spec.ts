@@ -3,7 +3,7 @@
 // internals; smoothing changes only the display. Then a seed group shows as a mean ± std band.
 import { expect, test, type Page } from '@playwright/test'
 import { freshDataDir, startServer, type Server } from './helpers/server'
-import { shot } from './helpers/ui'
+import { shot, unlabelledControls } from './helpers/ui'
 
 let data: ReturnType<typeof freshDataDir>
 let server: Server | undefined
@@ -70,6 +70,7 @@ test('compare two runs: overlay, only the differing setting, metrics, internals,
   await expect(page.getByTestId('metrics-row')).toHaveCount(2)
   await expect(page.getByTestId('compare-clipped')).toContainText('%')
   await expect(page.getByTestId('compare-forget')).toBeVisible()
+  expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
   await page.setViewportSize({ width: 1400, height: 1300 })
   await shot(page, '31-compare')
 
@@ -96,4 +97,7 @@ test('compare two runs: overlay, only the differing setting, metrics, internals,
   await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-lines', '6')
   await expect(page.getByTestId('config-row').first()).toHaveAttribute('data-path', 'seed')
   await shot(page, '31b-compare-seeds')
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.setViewportSize({ width: 1000, height: 900 })
+  await shot(page, '31c-compare-dark-narrow')
 })

@@ -2,7 +2,7 @@
 // annotated, found again by its tag, duplicated into the form, and deleted after a confirmation.
 import { expect, test, type Page } from '@playwright/test'
 import { freshDataDir, startServer, type Server } from './helpers/server'
-import { shot } from './helpers/ui'
+import { shot, unlabelledControls } from './helpers/ui'
 
 let data: ReturnType<typeof freshDataDir>
 let server: Server | undefined
@@ -87,6 +87,10 @@ test('sort, filter, search; rename, tag, notes; duplicate and edit; delete', asy
   await expect(page.getByTestId('exp-row')).toHaveCount(1)
   await expect(page.getByTestId('exp-details')).toContainText('alpha (baseline)')
   await shot(page, '35-experiments')
+  expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await shot(page, '35b-experiments-dark')
+  await page.emulateMedia({ colorScheme: 'light' })
   await page.getByTestId('exp-search').fill('')
 
   // Delete asks first.

@@ -97,6 +97,12 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
     }
   })
 
+  // Epoch markers help on short runs and only clutter long ones.
+  const markers = () => {
+    const radius = series.train.length > 40 ? 0 : 3
+    for (const i of [1, 2]) (chart.data.datasets[i] as ChartDataset<'line', XY[]>).pointRadius = radius
+  }
+
   return {
     sync() {
       if (series.generation !== generation) {
@@ -109,15 +115,14 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
           for (let k = to.length; k < from.length; k += 10_000) to.push(...from.slice(k, Math.min(from.length, k + 10_000)))
         }
       }
-      // Epoch markers help on short runs and only clutter long ones.
-      const radius = series.train.length > 40 ? 0 : 3
-      for (const i of [1, 2]) (chart.data.datasets[i] as ChartDataset<'line', XY[]>).pointRadius = radius
+      markers()
       chart.update('none')
     },
     setX(m) {
       if (m === mode) return
       mode = m
       chart.data.datasets = adopt(makeDatasets())
+      markers()
       const x = chart.options.scales!.x!
       if ('title' in x && x.title) x.title.text = X_TITLE[mode]
       const ticks = x.ticks as { precision?: number }
