@@ -14,10 +14,10 @@ export const MAPPINGS: { kind: MappingKind; title: string; blurb: string }[] = [
 ]
 
 export const SOURCE_LABEL: Record<Source, string> = {
-  series: 'One series (windows)',
-  grouped: 'Rows grouped by id',
-  text: 'A text column',
-  rows: 'Each row alone'
+  series: 'Series windows',
+  grouped: 'Grouped by id',
+  text: 'Text column',
+  rows: 'Rows'
 }
 
 /** The sources each mapping can read (contract superRefine), the usual one first. */

@@ -47,10 +47,17 @@ export class DataImport {
     if (ok && sample) this.app.config.applySuggested(sample.suggested)
   }
 
+  /** Cancel the running import; while the file is still on its way the service does not know it yet, so retry. */
   async cancel(): Promise<void> {
-    if (!this.id || this.cancelling) return
+    const id = this.id
+    if (!id || this.cancelling) return
     this.cancelling = true
-    try { await call('datasets.cancelImport', { importId: this.id }) } catch { /* it ended meanwhile */ }
+    while (this.id === id) {
+      try {
+        if ((await call('datasets.cancelImport', { importId: id })).ok) return
+      } catch { return }
+      await new Promise((r) => setTimeout(r, 150))
+    }
   }
 
   private async run(label: string, size: number, send: (importId: string) => Promise<{ id: number }>): Promise<boolean> {
