@@ -1,7 +1,7 @@
 // Issue #6 (Data and Model screens), issue #4's options in the UI: for each of the five mappings, open
 // its sample, pick the mapping in the picker, check the unrolled diagram and the live preview, train a
 // small model through the Train button and see it complete; an impossible choice is refused in place.
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { freshDataDir, startServer, type Server } from './helpers/server'
@@ -55,6 +55,7 @@ async function trainSmall(page: Page, o: { hidden: number; epochs: number; batch
   if (o.batch) {
     await page.getByTestId('advanced-toggle').click()
     await page.getByTestId('batch-input').fill(String(o.batch))
+    expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
   }
   await expect(page.getByTestId('train-button')).toBeEnabled()
   await page.getByTestId('train-button').click()
@@ -82,7 +83,10 @@ test('many-to-one: CO2, window 12 → next month; the diagram follows the window
   await expect(page.getByTestId('seq-shapes')).toHaveText('x (588, 4, 1) · y (588, 1, 1)')
   expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
   await shot(page, '20-mapping-many-to-one')
+  await expect(page.getByTestId('epoch-estimate')).toHaveAttribute('title', /FLOP model/)
   await trainSmall(page, { hidden: 8, epochs: 2, batch: 32 })
+  // Once a run has completed, the time per epoch is scaled from its measured speed.
+  await expect(page.getByTestId('epoch-estimate')).toHaveAttribute('title', /Scaled from "LSTM 8 on Mauna Loa/)
   await shot(page, '21-mapping-many-to-one-trained')
 })
 
@@ -163,6 +167,36 @@ test('an impossible choice is refused in place, in words, and the recent list sw
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.waitForTimeout(300)
   await shot(page, '28-data-dark')
+})
+
+test('grouped rows: one sequence per machine, ordered by time, a label per sequence', async ({ page }) => {
+  // 20 machines, 8–12 readings each written newest first; every third machine is faulty.
+  const rows = ['machine,t,temp,vib,status']
+  for (let m = 0; m < 20; m++) {
+    const n = 8 + (m % 5), fault = m % 3 === 0
+    for (let t = n; t >= 1; t--) {
+      rows.push(`M${String(m).padStart(2, '0')},${t},${(20 + m + t * (fault ? 1.5 : 0.5)).toFixed(1)},${((fault ? 0.8 : 0.2) + ((m * t) % 7) / 20).toFixed(2)},${fault ? 'fault' : 'ok'}`)
+    }
+  }
+  const file = join(data.dir, 'machines.csv')
+  writeFileSync(file, rows.join('\n') + '\n')
+  await page.getByTestId('file-input').setInputFiles(file)
+  await expect(page.getByTestId('dataset-name')).toHaveText('machines')
+  await page.getByTestId('source-select').selectOption('grouped')
+  await expect(page.getByTestId('groupby-select')).toHaveValue('machine')
+  await page.getByTestId('orderby-select').selectOption('t')
+  await page.getByTestId('target-select').selectOption('status')
+  await page.getByTestId('input-temp').check()
+  await page.getByTestId('input-vib').check()
+  await page.getByTestId('maxlength-input').fill('10')
+  await expectPreview(page, { tx: 10, ty: 1, counts: '16 train · 4 validation', shapes: 'x (16, 10, 2) · y (16, 1)' })
+  await expect(page.getByTestId('seq-classes')).toContainText('2: fault, ok')
+  await expect(page.getByTestId('seq-warnings')).toContainText('sorted by "t"')
+  await expect(page.locator('[data-column="machine"]')).toHaveAttribute('data-role', 'group id')
+  await expect(page.locator('[data-column="t"]')).toHaveAttribute('data-role', 'order')
+  expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
+  await mappingShot(page, '30-mapping-grouped')
+  await trainSmall(page, { hidden: 8, epochs: 2, batch: 4 })
 })
 
 // The service checks the cancel flag between chunks of its read loop only; a cancel that arrives after
