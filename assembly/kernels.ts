@@ -188,13 +188,25 @@ export function packB(transB: i32, K: i32, N: i32, b: usize, ldb: i32, dst: usiz
 /** C = beta·C + op(A) · op(B) with op(B) from packB (K×N). */
 export function sgemmPacked(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, pb: usize, beta: i32,
   c: usize, ldc: i32, work: usize): void {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0) { if (beta == 0) zeroC(M, N, c, ldc); return; }
+  sgemmPackedPanels(transA, M, N, K, a, lda, pb, beta, c, ldc, work, 0, (N + 7) >> 3);
+}
+
+/**
+ * sgemmPacked restricted to the 8-column panels [pFrom, pTo) of C: two threads split a product this way,
+ * and every element is computed by the same instructions in the same order as by one thread.
+ */
+export function sgemmPackedPanels(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, pb: usize, beta: i32,
+  c: usize, ldc: i32, work: usize, pFrom: i32, pTo: i32): void {
+  if (M <= 0 || N <= 0 || pFrom >= pTo) return;
+  if (K <= 0) {
+    if (beta == 0) for (let i = 0; i < M; i++) memory.fill(fidx(c, i * ldc + pFrom * 8), 0, <usize>(min(N, pTo * 8) - pFrom * 8) << 2);
+    return;
+  }
   const NP = (N + 7) >> 3;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0), base = fidx(pb, k0 * NP * 8);
-    for (let p0 = 0; p0 < NP; p0 += NCP) {
-      block(transA, M, N, a, lda, k0, kc, base + (<usize>(p0 * 8 * kc) << 2), p0, min(NCP, NP - p0), beta != 0 || k0 > 0, c, ldc, work);
+    for (let p0 = pFrom; p0 < pTo; p0 += NCP) {
+      block(transA, M, N, a, lda, k0, kc, base + (<usize>(p0 * 8 * kc) << 2), p0, min(NCP, pTo - p0), beta != 0 || k0 > 0, c, ldc, work);
     }
   }
 }

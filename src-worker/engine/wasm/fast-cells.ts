@@ -12,6 +12,7 @@ import type { Arr, DType } from '../arr.js';
 import type { CellCache, CellKind, Dims, LayerWeights } from '../cells/common.js';
 import { allocCache, gateCount } from '../cells/common.js';
 import { allocBytes, allocF32, free, inWasm, wasm, type WasmRuntime } from './runtime.js';
+import { mm, mmPacked } from './pool.js';
 import { Stage } from './stage.js';
 
 const stage = wasm ? new Stage(wasm, 1 << 20) : null;
@@ -31,6 +32,12 @@ export function allocCacheWasm(cell: CellKind, Tmax: number, Bmax: number, H: nu
   const G = gateCount(cell), TB = Tmax * Bmax, lstm = cell === 'lstm', gru = cell === 'gru';
   const blocks: number[] = [];
   const f = (n: number): Float32Array => { const v = allocF32(n); blocks.push(v.byteOffset); return v; };
+  try { return buildCache(cell, f, blocks, Tmax, Bmax, H, G, TB, lstm, gru); }
+  catch (e) { for (const b of blocks) free(b); throw e; }
+}
+
+function buildCache(cell: CellKind, f: (n: number) => Float32Array, blocks: number[], Tmax: number, Bmax: number, H: number,
+  G: number, TB: number, lstm: boolean, gru: boolean): CellCache {
   const dgx = f(TB * G * H);
   const cache: CellCache = {
     gates: f(TB * G * H), h: f(TB * H), c: f(lstm ? TB * H : 0), tc: f(lstm ? TB * H : 0),
@@ -45,9 +52,18 @@ export function allocCacheWasm(cell: CellKind, Tmax: number, Bmax: number, H: nu
   return cache;
 }
 
-/** allocCacheWasm when the fast path applies, else the JS cache. */
+let warnedFull = false;
+
+/** allocCacheWasm when the fast path applies (and fits), else the JS cache. */
 export function allocCacheFor(cell: CellKind, dtype: DType, Tmax: number, Bmax: number, H: number, gruResetBefore = false): CellCache {
-  return fastCellAvailable(cell, dtype, gruResetBefore) ? allocCacheWasm(cell, Tmax, Bmax, H) : allocCache(cell, dtype, Tmax, Bmax, H);
+  if (fastCellAvailable(cell, dtype, gruResetBefore)) {
+    try { return allocCacheWasm(cell, Tmax, Bmax, H); }
+    catch (e) {
+      // the WASM memory cannot grow that far (4 GiB): this layer runs on the TypeScript kernels
+      if (!warnedFull) { warnedFull = true; console.warn(`rnn-workbench engine: ${(e as Error).message}; layers that do not fit in WebAssembly memory use the TypeScript kernels`); }
+    }
+  }
+  return allocCache(cell, dtype, Tmax, Bmax, H);
 }
 
 /** True when `cache` came from allocCacheWasm (so the fast functions may run on it). */
@@ -73,14 +89,14 @@ function project(gates: Arr, x: Arr | null, tok: Int32Array | null, w: LayerWeig
     return;
   }
   const px = s.ptrIn(x as Arr, 0, N * I), pw = s.ptrIn(w.Wih, 0, GH * I);
-  k.sgemm(0, 1, N, GH, I, px, I, pw, I, 0, P(gates), GH, rt().work);
+  mm(0, 1, N, GH, I, px, I, pw, I, 0, P(gates), GH);
   k.addRows(P(gates), bias.ptr, N, GH);
 }
 
 /** Mirror of project (accumulates into g.Wih, g.bih, g.bhh when shared, and dx). */
 function projectBack(dx: Arr | null, g: LayerWeights, dgx: Arr, bothBiases: boolean, x: Arr | null, tok: Int32Array | null,
   w: LayerWeights, N: number, GH: number, I: number): void {
-  const k = rt().k, s = stage as Stage, work = rt().work;
+  const k = rt().k, s = stage as Stage;
   const db = s.f32(GH, true);
   k.colSum(db.ptr, P(dgx), N, GH);
   for (let j = 0; j < GH; j++) { g.bih[j] += db.v[j]; if (bothBiases) g.bhh[j] += db.v[j]; }
@@ -92,21 +108,21 @@ function projectBack(dx: Arr | null, g: LayerWeights, dgx: Arr, bothBiases: bool
     return;
   }
   const dW = s.f32(GH * I, true), px = s.ptrIn(x as Arr, 0, N * I);
-  k.sgemm(1, 0, GH, I, N, P(dgx), GH, px, I, 1, dW.ptr, I, work);
+  mm(1, 0, GH, I, N, P(dgx), GH, px, I, 1, dW.ptr, I);
   addInto(g.Wih, dW.v);
   if (dx) {
     const pw = s.ptrIn(w.Wih, 0, GH * I), pdx = s.ptrIn(dx, 0, N * I);
-    k.sgemm(0, 0, N, I, GH, P(dgx), GH, pw, I, 1, pdx, I, work);
+    mm(0, 0, N, I, GH, P(dgx), GH, pw, I, 1, pdx, I);
     s.copyOut(dx, 0, N * I, pdx);
   }
 }
 
 /** g.Whh += Σ_t dghᵀ_t h_{t−1} (h_{−1} = h0) over all steps. */
 function recurrentBack(dWhh: Arr, dgh: Arr, h: Arr, ph0: number, T: number, B: number, GH: number, H: number): void {
-  const k = rt().k, s = stage as Stage, work = rt().work;
+  const k = rt().k, s = stage as Stage;
   const dW = s.f32(GH * H, true);
-  k.sgemm(1, 0, GH, H, B, P(dgh), GH, ph0, H, 1, dW.ptr, H, work);
-  if (T > 1) k.sgemm(1, 0, GH, H, (T - 1) * B, P(dgh, B * GH), GH, P(h), H, 1, dW.ptr, H, work);
+  mm(1, 0, GH, H, B, P(dgh), GH, ph0, H, 1, dW.ptr, H);
+  if (T > 1) mm(1, 0, GH, H, (T - 1) * B, P(dgh, B * GH), GH, P(h), H, 1, dW.ptr, H);
   addInto(dWhh, dW.v);
 }
 
@@ -120,7 +136,7 @@ function zeroOr(dst: Arr, src: Arr | null, n: number): void {
 // LSTM (gate blocks i, f, g, o)
 
 export function lstmForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, c0: Arr, w: LayerWeights, d: Dims): void {
-  const { T, B, I, H } = d, G = 4 * H, BH = B * H, k = rt().k, s = stage as Stage, work = rt().work;
+  const { T, B, I, H } = d, G = 4 * H, BH = B * H, k = rt().k, s = stage as Stage;
   const pk = packs.get(cache) as Packs;
   s.reset();
   project(cache.gates, x, tok, w, true, T * B, G, I);
@@ -130,7 +146,7 @@ export function lstmForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? ph0 : hs + (t - 1) * BH * 4, cPrev = t === 0 ? pc0 : cs + (t - 1) * BH * 4;
     const gt = gates + t * B * G * 4, o = t * BH * 4;
-    k.sgemmPacked(0, B, G, H, hPrev, H, pk.fwd, 1, gt, G, work);
+    mmPacked(0, B, G, H, hPrev, H, pk.fwd, 1, gt, G);
     k.lstmFwd(gt, cPrev, cs + o, tcs + o, hs + o, B, H);
   }
 }
@@ -140,7 +156,7 @@ export function lstmBackwardWasm(
   dout: Arr | null, dhN: Arr | null, dcN: Arr | null,
   cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, c0: Arr, w: LayerWeights, d: Dims,
 ): void {
-  const { T, B, I, H } = d, G = 4 * H, BH = B * H, k = rt().k, s = stage as Stage, work = rt().work;
+  const { T, B, I, H } = d, G = 4 * H, BH = B * H, k = rt().k, s = stage as Stage;
   const pk = packs.get(cache) as Packs;
   s.reset();
   const dhNext = cache.dhNext, dcNext = cache.dcNext;
@@ -152,7 +168,7 @@ export function lstmBackwardWasm(
   for (let t = T - 1; t >= 0; t--) {
     const o = t * BH * 4, gt = t * B * G * 4, cPrev = t === 0 ? pc0 : cs + (t - 1) * BH * 4;
     k.lstmBwd(da + gt, pdc, pdh, pdout ? pdout + o : 0, dhs + o, gates + gt, tcs + o, cPrev, B, H);
-    k.sgemmPacked(0, B, H, G, da + gt, G, pk.bwd, 0, pdh, H, work); // dh_{t−1} = da W_hh
+    mmPacked(0, B, H, G, da + gt, G, pk.bwd, 0, pdh, H); // dh_{t−1} = da W_hh
   }
   if (dh0) for (let i = 0; i < BH; i++) dh0[i] += dhNext[i];
   if (dc0) for (let i = 0; i < BH; i++) dc0[i] += dcNext[i];
@@ -164,7 +180,7 @@ export function lstmBackwardWasm(
 // Vanilla RNN (tanh or relu)
 
 export function rnnForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims, relu: boolean): void {
-  const { T, B, I, H } = d, BH = B * H, k = rt().k, s = stage as Stage, work = rt().work;
+  const { T, B, I, H } = d, BH = B * H, k = rt().k, s = stage as Stage;
   const pk = packs.get(cache) as Packs;
   s.reset();
   project(cache.gates, x, tok, w, true, T * B, H, I);
@@ -172,7 +188,7 @@ export function rnnForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array 
   const ph0 = s.ptrIn(h0, 0, BH), a = P(cache.gates), hs = P(cache.h);
   for (let t = 0; t < T; t++) {
     const o = t * BH * 4, hPrev = t === 0 ? ph0 : hs + o - BH * 4;
-    k.sgemmPacked(0, B, H, H, hPrev, H, pk.fwd, 1, a + o, H, work);
+    mmPacked(0, B, H, H, hPrev, H, pk.fwd, 1, a + o, H);
     k.rnnFwd(a + o, hs + o, BH, relu ? 1 : 0);
   }
 }
@@ -181,7 +197,7 @@ export function rnnBackwardWasm(
   dx: Arr | null, dh0: Arr | null, g: LayerWeights, dout: Arr | null, dhN: Arr | null,
   cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims, relu: boolean,
 ): void {
-  const { T, B, I, H } = d, BH = B * H, k = rt().k, s = stage as Stage, work = rt().work;
+  const { T, B, I, H } = d, BH = B * H, k = rt().k, s = stage as Stage;
   const pk = packs.get(cache) as Packs;
   s.reset();
   const dhNext = cache.dhNext;
@@ -192,7 +208,7 @@ export function rnnBackwardWasm(
   for (let t = T - 1; t >= 0; t--) {
     const o = t * BH * 4;
     k.rnnBwd(da + o, pdh, pdout ? pdout + o : 0, dhs + o, hs + o, BH, relu ? 1 : 0);
-    k.sgemmPacked(0, B, H, H, da + o, H, pk.bwd, 0, pdh, H, work);
+    mmPacked(0, B, H, H, da + o, H, pk.bwd, 0, pdh, H);
   }
   if (dh0) for (let i = 0; i < BH; i++) dh0[i] += dhNext[i];
   recurrentBack(g.Whh, cache.dgx, cache.h, ph0, T, B, H, H);
@@ -203,7 +219,7 @@ export function rnnBackwardWasm(
 // GRU, PyTorch's reset-after form (gate blocks r, z, n)
 
 export function gruForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims): void {
-  const { T, B, I, H } = d, G = 3 * H, BH = B * H, k = rt().k, s = stage as Stage, work = rt().work;
+  const { T, B, I, H } = d, G = 3 * H, BH = B * H, k = rt().k, s = stage as Stage;
   const pk = packs.get(cache) as Packs;
   s.reset();
   project(cache.gates, x, tok, w, false, T * B, G, I);
@@ -212,7 +228,7 @@ export function gruForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array 
   const gates = P(cache.gates), hs = P(cache.h), hns = P(cache.hn), hh = P(cache.hh);
   for (let t = 0; t < T; t++) {
     const o = t * BH * 4, hPrev = t === 0 ? ph0 : hs + o - BH * 4;
-    k.sgemmPacked(0, B, G, H, hPrev, H, pk.fwd, 0, hh, G, work); // hh = W_hh h_{t−1} + b_hh
+    mmPacked(0, B, G, H, hPrev, H, pk.fwd, 0, hh, G); // hh = W_hh h_{t−1} + b_hh
     k.addRows(hh, pbhh, B, G);
     k.gruFwd(gates + t * B * G * 4, hh, hns + o, hPrev, hs + o, B, H);
   }
@@ -222,7 +238,7 @@ export function gruBackwardWasm(
   dx: Arr | null, dh0: Arr | null, g: LayerWeights, dout: Arr | null, dhN: Arr | null,
   cache: CellCache, x: Arr | null, tok: Int32Array | null, h0: Arr, w: LayerWeights, d: Dims,
 ): void {
-  const { T, B, I, H } = d, G = 3 * H, BH = B * H, k = rt().k, s = stage as Stage, work = rt().work;
+  const { T, B, I, H } = d, G = 3 * H, BH = B * H, k = rt().k, s = stage as Stage;
   const pk = packs.get(cache) as Packs;
   s.reset();
   const dhNext = cache.dhNext;
@@ -233,7 +249,7 @@ export function gruBackwardWasm(
   for (let t = T - 1; t >= 0; t--) {
     const o = t * BH * 4, gt = t * B * G * 4, hPrev = t === 0 ? ph0 : hs + o - BH * 4;
     k.gruBwd(dgx + gt, dgh + gt, pdh, pdout ? pdout + o : 0, dhs + o, gates + gt, hns + o, hPrev, B, H);
-    k.sgemmPacked(0, B, H, G, dgh + gt, G, pk.bwd, 1, pdh, H, work); // + dgh W_hh
+    mmPacked(0, B, H, G, dgh + gt, G, pk.bwd, 1, pdh, H); // + dgh W_hh
   }
   if (dh0) for (let i = 0; i < BH; i++) dh0[i] += dhNext[i];
   recurrentBack(g.Whh, cache.dgh, cache.h, ph0, T, B, G, H);

@@ -18,6 +18,8 @@ export interface Kernels {
   packB(tB: number, K: number, N: number, b: number, ldb: number, dst: number): void;
   sgemmPacked(tA: number, M: number, N: number, K: number, a: number, lda: number, pb: number, beta: number,
     c: number, ldc: number, work: number): void;
+  sgemmPackedPanels(tA: number, M: number, N: number, K: number, a: number, lda: number, pb: number, beta: number,
+    c: number, ldc: number, work: number, pFrom: number, pTo: number): void;
   addRows(out: number, bias: number, N: number, D: number): void;
   colSum(out: number, a: number, N: number, D: number): void;
   gatherRows(out: number, tok: number, wT: number, bias: number, N: number, D: number): void;
@@ -36,6 +38,7 @@ export interface Kernels {
 export interface WasmRuntime {
   k: Kernels;
   memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
   variant: 'relaxed-simd' | 'simd';
   /** Scratch of k.workBytes() bytes for the GEMM kernels (packed panels of A and B). */
   work: number;
@@ -83,11 +86,12 @@ async function load(): Promise<WasmRuntime | null> {
     const bytes = decode(b64);
     if (!WebAssembly.validate(bytes as BufferSource)) continue;
     try {
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {
+      const module = new WebAssembly.Module(bytes as BufferSource);
+      const inst = new WebAssembly.Instance(module, {
         env: { memory, abort: () => { throw new Error('wasm kernel abort'); } },
       });
       const k = inst.exports as unknown as Kernels;
-      const rt: WasmRuntime = { k, memory, variant, work: 0 };
+      const rt: WasmRuntime = { k, memory, module, variant, work: 0 };
       runtime = rt;
       rt.work = allocBytes(k.workBytes());
       return rt;

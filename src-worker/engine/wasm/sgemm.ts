@@ -3,6 +3,7 @@
 // for products of at least MIN_STAGED multiply-adds. Returns false when the caller should use its JS kernels.
 
 import { allocBytes, free, inWasm, wasm } from './runtime.js';
+import { mm, mmPacked } from './pool.js';
 import { Stage } from './stage.js';
 
 const stage = wasm ? new Stage(wasm) : null;
@@ -26,7 +27,7 @@ export function sgemmWasm(
   const pa = s.ptrIn(A, aOff, span(transA ? K : M, transA ? M : K, lda));
   const pb = s.ptrIn(B, bOff, span(transB ? N : K, transB ? K : N, ldb));
   const pc = s.ptrIn(C, cOff, nC);
-  wasm.k.sgemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, pa, lda, pb, ldb, beta, pc, ldc, wasm.work);
+  mm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, pa, lda, pb, ldb, beta, pc, ldc);
   s.copyOut(C, cOff, nC, pc);
   return true;
 }
@@ -61,7 +62,7 @@ export function sgemmPackedWasm(transA: boolean, M: number, N: number, K: number
   const nC = span(M, N, ldc);
   const pa = s.ptrIn(A, aOff, span(transA ? K : M, transA ? M : K, lda));
   const pc = s.ptrIn(C, cOff, nC);
-  rt.k.sgemmPacked(transA ? 1 : 0, M, N, K, pa, lda, pk.ptr, beta, pc, ldc, rt.work);
+  mmPacked(transA ? 1 : 0, M, N, K, pa, lda, pk.ptr, beta, pc, ldc);
   s.copyOut(C, cOff, nC, pc);
 }
 
