@@ -30,6 +30,10 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   server = await startServer(data.dir)
   await page.goto(server.url)
   await expect(page.getByTestId('internals-empty')).toBeVisible()
+  // Ctrl+O opens the file picker of the Data card.
+  const chooser = page.waitForEvent('filechooser')
+  await page.keyboard.press('Control+o')
+  expect((await chooser).isMultiple()).toBe(false)
   await page.getByTestId('sample-co2-monthly').click()
   await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
   await page.getByTestId('target-select').selectOption('CO2')

@@ -9,6 +9,8 @@ export class ExperimentDetailState {
   id = $state<number | null>(null)
   detail = $state.raw<ExperimentDetail | null>(null)
   error = $state<string | null>(null)
+  /** Which action `error` came from ('load', 'save', 'export', …), so that it is shown next to it. */
+  errorOf = $state<string | null>(null)
   /** The action in progress ('save', 'delete', 'export', …) or null. */
   busy = $state<string | null>(null)
   /** The outcome of the last action, in words. */
@@ -31,7 +33,7 @@ export class ExperimentDetailState {
       const d = await call('experiments.get', { id })
       if (this.id === id) this.detail = d
     } catch (e) {
-      if (this.id === id) { this.detail = null; this.error = messageOf(e) }
+      if (this.id === id) { this.detail = null; this.error = messageOf(e); this.errorOf = 'load' }
     }
   }
 
@@ -46,7 +48,7 @@ export class ExperimentDetailState {
       if (this.id === id) await this.reload()
       return r
     } catch (e) {
-      if (this.id === id) this.error = messageOf(e)
+      if (this.id === id) { this.error = messageOf(e); this.errorOf = label }
     } finally {
       this.busy = null
     }
