@@ -12,7 +12,6 @@ export function workerFactoryFor(entryUrl: string): WorkerFactory {
     const entry = new URL('../src-worker/index.ts', entryUrl).href
     return () => new Worker(fileURLToPath(boot), { workerData: { __entry: entry } })
   }
-  // In a packaged app the bundle sits in app.asar; workers run from its unpacked copy (electron-builder.json5).
-  const built = fileURLToPath(new URL('./' + 'worker.js', entryUrl)).replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2')
-  return () => new Worker(built)
+  const built = new URL('./' + 'worker.js', entryUrl)
+  return () => new Worker(fileURLToPath(built))
 }
