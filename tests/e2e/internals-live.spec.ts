@@ -85,7 +85,12 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await card.getByTestId('probe-input').fill('7')
   await card.getByTestId('probe-input').press('Enter')
   await expect(card.getByTestId('gate-heatmaps')).toContainText('validation sequence #7')
+  // Pointing at a cell reads out its time step, unit and value.
+  await card.getByTestId('gradient-reach').scrollIntoViewIfNeeded()
+  await expect(card.getByTestId('gradient-reach')).toContainText('of the peak')
   await showRun(page)
+  await card.getByTestId('gate-heatmap').nth(1).locator('canvas').hover()
+  await expect(card.getByTestId('gate-heatmap').nth(1)).toContainText(/t = \d+, unit \d+: [-\d.]+/)
   await shot(page, '30-internals')
   await page.setViewportSize({ width: 1280, height: 860 })
 
