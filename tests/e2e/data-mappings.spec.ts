@@ -24,6 +24,9 @@ test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => pageErrors.push(e.message))
   await page.goto(server.url)
   await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
+  // Let the page finish opening the newest stored dataset (AppState.init), so that it cannot land after
+  // an import of the test and replace it.
+  await expect(page.getByTestId('dataset-name').or(page.getByText('No data yet'))).toBeVisible()
 })
 test.afterEach(() => { expect(pageErrors, 'uncaught errors in the page').toEqual([]) })
 
@@ -167,6 +170,20 @@ test('an impossible choice is refused in place, in words, and the recent list sw
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.waitForTimeout(300)
   await shot(page, '28-data-dark')
+})
+
+test('switching to a dataset the chosen mapping cannot read moves to a mapping that can', async ({ page }) => {
+  await openSample(page, 'cmudict-pronunciations', 'Spelling → pronunciation (CMUdict)')
+  await openSample(page, 'co2-monthly', 'Mauna Loa CO2 (monthly)')
+  await expect(page.getByTestId('mapping-many-to-one').locator('input')).toBeChecked()
+  // Words only: no series to window, so the form moves to text → text (seq2seq).
+  await page.getByTestId('recent-dataset').filter({ hasText: 'Spelling → pronunciation' }).first().click()
+  await expect(page.getByTestId('dataset-name')).toHaveText('Spelling → pronunciation (CMUdict)')
+  await expect(page.getByTestId('mapping-seq2seq').locator('input')).toBeChecked()
+  await expect(page.getByTestId('text-select')).toHaveValue('word')
+  await expect(page.getByTestId('target-select')).toHaveValue('pronunciation')
+  await expect(page.getByTestId('sequences-preview')).toHaveAttribute('data-state', 'ok')
+  await expect(page.getByTestId('train-button')).toBeEnabled()
 })
 
 test('grouped rows: one sequence per machine, ordered by time, a label per sequence', async ({ page }) => {

@@ -78,6 +78,20 @@ export class ModelConfig {
   adaptTo(columns: readonly ColumnInfo[], rows: number): void {
     this.columns = [...columns]
     this.rows = rows
+    // The chosen mapping may not fit this data (e.g. a series mapping on a file of words): move to a
+    // source, then a mapping, that has a target column here.
+    const fits = (m: MappingKind, s: Source) => {
+      const r = columnsFor(this.columns, m, s)
+      return r.target.length > 0 && (s !== 'text' || m === 'one-to-many' || r.text.length > 1)
+    }
+    if (!fits(this.mapping, this.source)) {
+      const s = bestSource(this.mapping, this.columns)
+      if (fits(this.mapping, s)) this.setSource(s)
+      else {
+        const m = (['many-to-one', 'seq2seq', 'one-to-many'] as const).find((k) => fits(k, bestSource(k, this.columns)))
+        if (m) this.setMapping(m)
+      }
+    }
     this.fitColumns()
   }
 
