@@ -31,9 +31,16 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await page.goto(server.url)
   await expect(page.getByTestId('internals-empty')).toBeVisible()
   // Ctrl+O opens the file picker of the Data card.
-  const chooser = page.waitForEvent('filechooser')
+  // (A click on the file input is what opens the picker; it is counted rather than waiting for a
+  // native dialog, whose interception races with the first key press.)
+  await page.getByTestId('file-input').evaluate((el) => {
+    const w = window as unknown as { __picks: number }
+    w.__picks = 0
+    el.addEventListener('click', (e) => { e.preventDefault(); w.__picks++ })
+  })
+  await page.getByTestId('internals-empty').click()
   await page.keyboard.press('Control+o')
-  expect((await chooser).isMultiple()).toBe(false)
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __picks: number }).__picks)).toBe(1)
   await page.getByTestId('sample-co2-monthly').click()
   await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
   await page.getByTestId('target-select').selectOption('CO2')
