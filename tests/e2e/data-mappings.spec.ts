@@ -147,6 +147,7 @@ test('one-to-one: the day\'s label from its measurements; keyboard picks the map
 })
 
 test('an impossible choice is refused in place, in words, and the recent list switches datasets', async ({ page }) => {
+  await openSample(page, 'seattle-weather', 'Seattle weather (daily)')
   await openSample(page, 'co2-monthly', 'Mauna Loa CO2 (monthly)')
   // A 700-month forecast from 741 months: the worker refuses, saying how many rows a window needs.
   await pick(page, 'seq2seq')
