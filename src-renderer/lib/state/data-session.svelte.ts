@@ -114,6 +114,8 @@ export class SequencesPreview {
     const n = ++this.seq
     if (datasetId == null || !config) {
       this.loading = false
+      this.summary = null
+      this.refusal = null
       return
     }
     this.loading = true
@@ -130,12 +132,6 @@ export class SequencesPreview {
         if (n === this.seq) this.loading = false
       }
     }, delay)
-  }
-
-  clear(): void {
-    this.request(null, null)
-    this.summary = null
-    this.refusal = null
   }
 
   /** Calibrate on the most recent completed run that measured its speed (its size is asked for once). */
