@@ -23,7 +23,7 @@ function trainStep(threads: number): Float32Array {
   batch.fill(x, y, null, Int32Array.from({ length: B }, (_, i) => i), 0, B);
   model.grads.fill(0);
   model.lossGrad(batch, { grad: true, dropout: 'off', rng });
-  return model.grads.slice();
+  return model.grads.slice() as Float32Array;
 }
 
 describe.skipIf(!wasm)('two-thread products', () => {
