@@ -112,6 +112,8 @@ export class Workbench {
       if (importId) this.imports.delete(importId)
     }
     if (!dataset) throw new Error('the import worker ended without a result')
+    // a cancel that arrived after the last chunk still wins: nothing is stored
+    if (Atomics.load(control, 0) === CONTROL_STOP) throw new InputError('the import was cancelled; nothing was stored')
     const id = this.store.datasets.insert({ name: name ?? fileName.replace(/\.[^.]+$/, ''), fileName, ...dataset })
     this.bus.emit('datasets.changed', { datasetId: id })
     return this.store.datasets.get(id)!

@@ -57,7 +57,10 @@ export function runImport(msg: ToWorker & { type: 'import' }, post: (m: FromWork
       post({ type: 'importProgress', taskId: msg.taskId, bytes, totalBytes })
     }
   }
+  const cancelled = () => control !== null && Atomics.load(control, 0) === CONTROL_STOP
+  if (cancelled()) throw new ImportCancelled()
   const table = stream.end()
+  if (cancelled()) throw new ImportCancelled()
   const all = kept.length === 1 ? kept[0] : Buffer.concat(kept)
   const gz = gzipSync(all)
   post({ type: 'importProgress', taskId: msg.taskId, bytes, totalBytes })
