@@ -62,7 +62,11 @@ export class AppState {
     try {
       this.info = await call('app.info', {})
       await Promise.all([this.refreshDatasets(), this.refreshExperiments()])
-      if (!this.dataset && this.datasets.length) await this.openDataset(this.datasets[0]!.id)
+      if (!this.dataset && this.datasets.length) {
+        // the newest dataset, unless the user opened one (a sample, a file) in the meantime
+        const d = await call('datasets.get', { id: this.datasets[0]!.id })
+        if (!this.dataset) this.setDataset(d)
+      }
       const running = this.experiments.find((e) => e.status === 'running' || e.status === 'queued' || e.status === 'paused')
       if (running) {
         this.live.follow(running.id, running.epochsDone, running.config.epochs)
