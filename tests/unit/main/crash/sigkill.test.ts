@@ -10,7 +10,7 @@ const KILLS = 24
 const config = {
   mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
   model: { cell: 'lstm' as const, hiddenSize: 24 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 60, batchSize: 16, seed: 21
+  epochs: 150, batchSize: 16, seed: 21
 }
 const t = tempDir('rnnwb-crash-')
 afterAll(() => t.cleanup())
@@ -69,7 +69,8 @@ function inspect(dataDir: string, id: number): { integrity: string; epochs: numb
   try {
     const integrity = db.pragma('integrity_check', { simple: true }) as string
     const epochs = (db.prepare('SELECT epoch FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number }[]).map((r) => r.epoch)
-    const status = (db.prepare('SELECT status FROM experiments WHERE id = ?').get(id) as { status: string }).status
+    // a kill during start-up may come before the run's row exists
+    const status = (db.prepare('SELECT status FROM experiments WHERE id = ?').get(id) as { status: string } | undefined)?.status ?? 'absent'
     return { integrity, epochs, status }
   } finally { db.close() }
 }
@@ -98,7 +99,8 @@ describe('crash safety under SIGKILL', () => {
     let finished = false
     for (let round = 0; !finished; round++) {
       expect(round).toBeLessThan(KILLS + 40)
-      const args = round === 0 ? trainArgs : ['resume', String(id)]
+      // until the run exists, start it; afterwards resume it
+      const args = round === 0 || inspect(dir, id).status === 'absent' ? trainArgs : ['resume', String(id)]
       const last = committed.length ? committed[committed.length - 1] : 0
       let r: ChildRun
       if (kills < KILLS && round % 4 === 3 && last + 2 <= config.epochs) {
@@ -107,7 +109,7 @@ describe('crash safety under SIGKILL', () => {
         killsInCheckpoint++
       } else {
         // mostly a random moment of training; sometimes a random moment of start-up
-        const plan: KillPlan = kills >= KILLS ? null : rand() < 0.2 ? { ms: 50 + Math.floor(rand() * 600) } : { afterEpochMs: Math.floor(rand() * 300) }
+        const plan: KillPlan = kills >= KILLS ? null : rand() < 0.2 ? { ms: 50 + Math.floor(rand() * 600) } : { afterEpochMs: Math.floor(rand() * 40) }
         r = await runCli(args, dir, plan)
       }
       if (round > 0) resumes++
@@ -119,7 +121,7 @@ describe('crash safety under SIGKILL', () => {
       for (const e of r.epochsSeen) seenBefore.add(e)
       lostEpochs += [...seenBefore].filter((e) => !s.epochs.includes(e)).length
       committed = s.epochs
-      if (!finished) {
+      if (!finished && s.status !== 'absent') {
         // reopening the store the way the app does turns the dead process's run into `interrupted`
         const w = openWorkbench(dir)
         expect(w.interruptedAtStart).toEqual(s.status === 'running' || s.status === 'queued' ? [id] : [])

@@ -73,12 +73,14 @@ describe('experiment lifecycle', () => {
   it('queues runs beyond the concurrency limit', async () => {
     const { wb } = fresh({ maxConcurrent: 1 })
     const datasetId = await withSample(wb)
-    const a = (await wb.request('experiments.start', { datasetId, config })).experimentId
+    // a runs long enough to still be training when b is queued; stopping it lets b start
+    const a = (await wb.request('experiments.start', { datasetId, config: { ...config, epochs: 100_000 } })).experimentId
     const b = (await wb.request('experiments.start', { datasetId, config: { ...config, seed: 6 } })).experimentId
     expect(wb.store.experiments.get(a)!.status).toBe('running')
     expect(wb.store.experiments.get(b)!.status).toBe('queued')
+    await wb.request('experiments.stop', { id: a })
     await wb.waitForRun(b)
-    expect(wb.store.experiments.get(a)!.status).toBe('completed')
+    expect(wb.store.experiments.get(a)!.status).toBe('stopped')
     expect(wb.store.experiments.get(b)!.status).toBe('completed')
     expect(Date.parse(wb.store.experiments.get(b)!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(wb.store.experiments.get(a)!.finishedAt!))
   })
