@@ -3,6 +3,7 @@
 // internals; smoothing changes only the display. Then a seed group shows as a mean ± std band.
 import { expect, test, type Page } from '@playwright/test'
 import { freshDataDir, startServer, type Server } from './helpers/server'
+import { seedRuns } from './helpers/seed'
 import { shot, unlabelledControls } from './helpers/ui'
 
 let data: ReturnType<typeof freshDataDir>
@@ -21,24 +22,6 @@ test.afterEach(async () => {
   expect(pageErrors, 'uncaught errors in the page').toEqual([])
 })
 
-/** Import the CO2 sample and start runs through the page's own API (same origin, same token cookie). */
-function seedRuns(page: Page, runs: { name: string; hidden: number; epochs?: number }[]): Promise<number[]> {
-  return page.evaluate(async (runs) => {
-    const post = async (m: string, a: unknown) => {
-      const r = await fetch('/api/' + m, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(a) })
-      const j = await r.json()
-      if (!('result' in j)) throw new Error(`${m}: ${JSON.stringify(j.error)}`)
-      return j.result
-    }
-    const ds = await post('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
-    const ids: number[] = []
-    for (const r of runs) {
-      const config = { mapping: 'many-to-one', target: 'CO2', window: 12, model: { cell: 'lstm', hiddenSize: r.hidden }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: r.epochs ?? 4, batchSize: 16 }
-      ids.push((await post('experiments.start', { datasetId: ds.id, name: r.name, config })).experimentId)
-    }
-    return ids
-  }, runs)
-}
 
 test('compare two runs: overlay, only the differing setting, metrics, internals, seed bands', async ({ page }) => {
   server = await startServer(data.dir)

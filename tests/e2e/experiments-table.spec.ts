@@ -2,6 +2,7 @@
 // annotated, found again by its tag, duplicated into the form, and deleted after a confirmation.
 import { expect, test, type Page } from '@playwright/test'
 import { freshDataDir, startServer, type Server } from './helpers/server'
+import { seedRuns } from './helpers/seed'
 import { shot, unlabelledControls } from './helpers/ui'
 
 let data: ReturnType<typeof freshDataDir>
@@ -20,24 +21,6 @@ test.afterEach(async () => {
   expect(pageErrors, 'uncaught errors in the page').toEqual([])
 })
 
-/** Import the CO2 sample and start runs through the page's own API (same origin, same token cookie). */
-function seedRuns(page: Page, runs: { name: string; hidden: number; epochs?: number; batch?: number }[]): Promise<number[]> {
-  return page.evaluate(async (runs) => {
-    const post = async (m: string, a: unknown) => {
-      const r = await fetch('/api/' + m, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(a) })
-      const j = await r.json()
-      if (!('result' in j)) throw new Error(`${m}: ${JSON.stringify(j.error)}`)
-      return j.result
-    }
-    const ds = await post('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
-    const ids: number[] = []
-    for (const r of runs) {
-      const config = { mapping: 'many-to-one', target: 'CO2', window: 12, model: { cell: 'lstm', hiddenSize: r.hidden }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: r.epochs ?? 4, batchSize: r.batch ?? 16 }
-      ids.push((await post('experiments.start', { datasetId: ds.id, name: r.name, config })).experimentId)
-    }
-    return ids
-  }, runs)
-}
 
 const names = (page: Page) => page.getByTestId('exp-name').allTextContents()
 
