@@ -9,6 +9,7 @@ import { Batch, Model, type ModelSpec } from '../src-worker/engine/model.js';
 import { globalNorm, Optimizer } from '../src-worker/engine/optim.js';
 import { Rng } from '../src-worker/engine/rng.js';
 import type { CellKind } from '../src-worker/engine/cells/common.js';
+import { gemmThreads } from '../src-worker/engine/wasm/pool';
 
 interface BenchConfig {
   cell: 'rnn' | 'lstm' | 'gru'; input: number; hidden: number; layers: number; T: number; batch: number;
@@ -91,7 +92,7 @@ function bench(name: string, c: BenchConfig, repeats: number, seconds: number): 
     rates.push(steps / (clock() - t1));
   }
   const sps = median(rates);
-  const line = { impl: 'rnn-workbench', config: name, threads: 1, seq_per_s: round(sps * c.batch, 1), gflops: round(sps * trainFlops(c) / 1e9, 2) };
+  const line = { impl: 'rnn-workbench', config: name, threads: gemmThreads(), seq_per_s: round(sps * c.batch, 1), gflops: round(sps * trainFlops(c) / 1e9, 2) };
   console.log(JSON.stringify(line));
 }
 
