@@ -49,8 +49,6 @@ export interface ProgressMessage {
 export interface EpochMessage {
   type: 'epoch'; taskId: number
   epoch: number; trainLoss: number; valLoss: number; seconds: number; lr: number; diagnostics: unknown
-  /** Steps not yet reported, so that the epoch and its steps land in one transaction. */
-  steps: StepPoint[]
   seqPerSec: number | null
   /** The full training state at the end of this epoch (weights, optimizer, RNG, data position). */
   checkpoint?: unknown

@@ -131,13 +131,7 @@ export class TrainingManager {
           { kind: 'last' as const, epoch: m.epoch, state: m.checkpoint },
           ...(m.best ? [{ kind: 'best' as const, epoch: m.epoch, state: m.checkpoint }] : [])
         ]
-        exps.writeMetrics(experimentId, m.steps, { ...point, lr: m.lr, diagnostics: m.diagnostics, seqPerSec: m.seqPerSec }, checkpoints)
-        if (m.steps.length) {
-          this.bus.emit('training.progress', {
-            experimentId, epoch: m.epoch, epochs: config.epochs, step: 0, stepsPerEpoch: 0, totalSteps: 0,
-            elapsedSeconds: 0, etaSeconds: null, seqPerSec: m.seqPerSec, steps: m.steps
-          })
-        }
+        exps.writeMetrics(experimentId, [], { ...point, lr: m.lr, diagnostics: m.diagnostics, seqPerSec: m.seqPerSec }, checkpoints)
         this.bus.emit('training.epoch', { experimentId, ...point, lr: m.lr, diagnostics: m.diagnostics })
       } else if (m.type === 'paused' || m.type === 'resumed') {
         exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')

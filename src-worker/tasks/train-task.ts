@@ -2,7 +2,7 @@
 // Progress is throttled to ~10 messages/s; steps are batched and travel with their epoch.
 import { gunzipSync } from 'node:zlib'
 import { parseCsv } from '../../src-main/data/csv'
-import { train, type TrainConfig, type TrainData, type TrainState } from '../trainer'
+import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import type { StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_STOP, type EpochMessage, type FromWorker, type ToWorker } from '../protocol'
@@ -29,6 +29,29 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     epochMsg = null
   }
   let pausedMs = 0
+  let lastStep: StepInfo | null = null
+
+  const rates = () => {
+    const elapsed = (performance.now() - t0 - pausedMs) / 1000
+    const rate = elapsed > 0 ? stepsThisRun / elapsed : 0
+    return {
+      elapsed,
+      etaSeconds: rate > 0 ? (totalSteps - globalStep) / rate : null,
+      seqPerSec: elapsed > 0 ? (stepsThisRun * config.batchSize) / elapsed : null
+    }
+  }
+  /** Posts the steps not yet reported with the run's progress (at most ~10 times a second, and at each epoch's end). */
+  const postProgress = () => {
+    if (!lastStep || !pending.length) return
+    lastPost = performance.now()
+    const r = rates()
+    post({
+      type: 'progress', taskId,
+      epoch: lastStep.epoch, epochs: config.epochs, step: lastStep.step, stepsPerEpoch: lastStep.stepsPerEpoch, totalSteps,
+      elapsedSeconds: r.elapsed, etaSeconds: r.etaSeconds, seqPerSec: r.seqPerSec, steps: pending
+    })
+    pending = []
+  }
 
   const result = train(trainConfig, data, {
     shouldStop: () => {
@@ -44,32 +67,18 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     onStep(s) {
       globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
       stepsThisRun++
+      lastStep = s
       pending.push({ step: globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
-      const now = performance.now()
-      if (now - lastPost < PROGRESS_INTERVAL_MS) return
-      lastPost = now
-      const elapsed = (now - t0 - pausedMs) / 1000
-      const rate = stepsThisRun / elapsed
-      post({
-        type: 'progress', taskId,
-        epoch: s.epoch, epochs: config.epochs, step: s.step, stepsPerEpoch: s.stepsPerEpoch, totalSteps,
-        elapsedSeconds: elapsed,
-        etaSeconds: rate > 0 ? (totalSteps - globalStep) / rate : null,
-        seqPerSec: elapsed > 0 ? (stepsThisRun * config.batchSize) / elapsed : null,
-        steps: pending
-      })
-      pending = []
+      if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) postProgress()
     },
     onEpoch(e) {
       flushEpoch()
-      const elapsed = (performance.now() - t0 - pausedMs) / 1000
+      postProgress() // the epoch's last steps go out before the epoch itself
       epochMsg = {
         type: 'epoch', taskId, epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
-        lr: e.lr, diagnostics: e.diagnostics, steps: pending,
-        seqPerSec: elapsed > 0 ? (stepsThisRun * config.batchSize) / elapsed : null
+        lr: e.lr, diagnostics: e.diagnostics, seqPerSec: rates().seqPerSec
       }
       if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
-      pending = []
     },
     // The checkpoint travels with its epoch, so main records both in one transaction.
     onCheckpoint(state) {
@@ -81,6 +90,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     }
   }, msg.resume as TrainState | undefined)
   flushEpoch()
+  postProgress() // steps of a run stopped mid-epoch
   post({
     type: 'done', taskId,
     result: {

@@ -45,7 +45,7 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
   await page.getByTestId('target-select').selectOption('CO2')
   await page.getByTestId('hidden-input').fill('12')
-  await page.getByTestId('epochs-input').fill('400')
+  await page.getByTestId('epochs-input').fill('100000') // long enough to pause and stop however fast training is
   await page.getByTestId('advanced-toggle').click()
   await page.getByTestId('batch-input').fill('4')
   // Ctrl+Enter trains.
