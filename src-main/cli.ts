@@ -30,9 +30,13 @@ commands:
   export ID --format json|onnx|tfjs|pytorch --out PATH [--json]
         writes the trained model and verifies it with an independent runtime (exit 3 when not verified)
   predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [--json]
-        the model on a new CSV with its stored mapping; --steps adds a closed-loop forecast;
-        generative (one-to-many) models sample --steps items per condition (or one per CSV row's
-        condition) at --temperature with --seed (greedy without a temperature)
+        the model on a new CSV with its stored mapping (the target column is optional: when present,
+        the true value and correct/error are written next to each prediction); series windows: one row
+        per window, --steps adds a closed-loop forecast; grouped sequences: one row per sequence
+        (many-to-one) or per step (many-to-many); text: one row per text (class, or greedy-decoded
+        text for seq2seq); one-to-one: one row per row; generative (one-to-many) models sample --steps
+        items per condition (or one per CSV row's condition) at --temperature with --seed (greedy
+        without a temperature; text seq2seq samples too)
         resume continues an interrupted or stopped run from its last checkpoint (in this process),
         or un-pauses a run another process is training
 
@@ -153,6 +157,10 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         io.out(`wrote ${r.rows} predictions to ${r.outPath}\n`)
         if (r.forecastPath) io.out(`wrote the ${r.forecast!.length}-step closed-loop forecast to ${r.forecastPath}\n`)
         if (r.generated) io.out(r.generated.map((g) => `  ${g}\n`).join(''))
+        if (r.score) {
+          const sc = r.score
+          io.out(`scored ${sc.count} predictions against the file's "${sc.target}": ${sc.accuracy !== undefined ? `accuracy ${sc.accuracy.toFixed(4)}` : `MAE ${sc.mae!.toPrecision(5)}, RMSE ${sc.rmse!.toPrecision(5)}`}\n`)
+        }
         for (const w of r.warnings) io.out(`warning: ${w}\n`)
       }
       return EXIT.ok

@@ -221,7 +221,12 @@ export const predictResult = z.object({
   rows: z.number(), outPath: z.string(), forecastPath: z.string().nullable(),
   forecast: z.array(z.number()).nullable(), warnings: z.array(z.string()),
   /** generative models: the first generated items */
-  generated: z.array(z.string()).optional()
+  generated: z.array(z.string()).optional(),
+  /** when the new CSV has the target column: predictions scored against it (accuracy for classes and decoded text —
+   * exact match — MAE / RMSE for values); grouped, text and one-to-one models */
+  score: z.object({
+    target: z.string(), count: z.number(), accuracy: z.number().optional(), mae: z.number().optional(), rmse: z.number().optional()
+  }).nullable().optional()
 })
 
 /** Side-by-side view of 2–10 experiments. */

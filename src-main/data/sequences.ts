@@ -108,7 +108,7 @@ export function randomSplit(n: number, valFraction: number, seed: number): [numb
   return [train, val]
 }
 
-function stringColumn(table: ParsedTable, name: string, role: string): (string | null)[] {
+export function stringColumn(table: ParsedTable, name: string, role: string): (string | null)[] {
   const k = columnIndex(table, name, role)
   const v = table.values[k]!
   if (v instanceof Float64Array) return Array.from(v, (x) => (Number.isNaN(x) ? null : String(x)))
@@ -289,15 +289,19 @@ export interface GroupedSpec {
   normalize?: NormKind
 }
 
-export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, split: RandomSplit = {}): SequenceData {
-  const vf = checkFraction(split.valFraction, 0.2)
-  const ids = stringColumn(table, spec.idColumn, 'sequence id')
+/** Rows grouped into one sequence per id (ids in first-appearance order, interleaved ids are fine), each sorted by
+ * the order column (numbers or dates/times) when one is given; two rows of one sequence at the same time are refused
+ * unless duplicates is 'keep'. Used by buildGroupedSequences and by inference on a new file. */
+export function groupRows(
+  table: ParsedTable, idColumn: string, orderColumn?: string, duplicates: 'report' | 'keep' = 'report'
+): { ids: (string | null)[]; groups: Map<string, number[]>; warnings: string[] } {
+  const ids = stringColumn(table, idColumn, 'sequence id')
   const T = table.rowCount
   const warnings: string[] = []
   // order keys
   let order: Float64Array | null = null
-  if (spec.orderColumn) {
-    const k = columnIndex(table, spec.orderColumn, 'order')
+  if (orderColumn) {
+    const k = columnIndex(table, orderColumn, 'order')
     const v = table.values[k]!
     if (v instanceof Float64Array) order = v
     else {
@@ -305,25 +309,24 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
       for (let r = 0; r < T; r++) {
         const ms = v[r] === null ? NaN : parseDatetime(v[r]!)
         if (Number.isNaN(ms)) {
-          throw new Error(`line ${lineOfRow(table, r)}, column "${spec.orderColumn}": ${v[r] === null ? 'missing order value' : `"${v[r]}" is not a number or a date/time`}`)
+          throw new Error(`line ${lineOfRow(table, r)}, column "${orderColumn}": ${v[r] === null ? 'missing order value' : `"${v[r]}" is not a number or a date/time`}`)
         }
         order[r] = ms
       }
     }
     for (let r = 0; r < T; r++) {
-      if (Number.isNaN(order[r]!)) throw new Error(`line ${lineOfRow(table, r)}, column "${spec.orderColumn}": missing order value`)
+      if (Number.isNaN(order[r]!)) throw new Error(`line ${lineOfRow(table, r)}, column "${orderColumn}": missing order value`)
     }
   }
   // group rows by id (interleaved ids are fine), in first-appearance order
   const groups = new Map<string, number[]>()
   for (let r = 0; r < T; r++) {
     const id = ids[r]
-    if (id === null || id === undefined) throw new Error(`line ${lineOfRow(table, r)}, column "${spec.idColumn}": missing sequence id`)
+    if (id === null || id === undefined) throw new Error(`line ${lineOfRow(table, r)}, column "${idColumn}": missing sequence id`)
     let g = groups.get(id)
     if (!g) groups.set(id, (g = []))
     g.push(r)
   }
-  if (groups.size < 2 && vf > 0) throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
   let unsorted = 0
   if (order) {
     for (const [id, g] of groups) {
@@ -334,15 +337,23 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
         g.sort((a, b) => order![a]! - order![b]! || a - b)
       }
       for (let k = 1; k < g.length; k++) {
-        if (order[g[k]!] === order[g[k - 1]!] && (spec.duplicates ?? 'report') === 'report') {
+        if (order[g[k]!] === order[g[k - 1]!] && duplicates === 'report') {
           throw new Error(
-            `line ${lineOfRow(table, g[k]!)}, column "${spec.orderColumn}": sequence "${id}" has two rows at the same time (also line ${lineOfRow(table, g[k - 1]!)}); remove one or allow duplicates`
+            `line ${lineOfRow(table, g[k]!)}, column "${orderColumn}": sequence "${id}" has two rows at the same time (also line ${lineOfRow(table, g[k - 1]!)}); remove one or allow duplicates`
           )
         }
       }
     }
-    if (unsorted) warnings.push(`${unsorted} sequence${unsorted === 1 ? ' was' : 's were'} not in time order and ${unsorted === 1 ? 'was' : 'were'} sorted by "${spec.orderColumn}"`)
+    if (unsorted) warnings.push(`${unsorted} sequence${unsorted === 1 ? ' was' : 's were'} not in time order and ${unsorted === 1 ? 'was' : 'were'} sorted by "${orderColumn}"`)
   }
+  return { ids, groups, warnings }
+}
+
+export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, split: RandomSplit = {}): SequenceData {
+  const vf = checkFraction(split.valFraction, 0.2)
+  const { ids, groups, warnings } = groupRows(table, spec.idColumn, spec.orderColumn, spec.duplicates ?? 'report')
+  const T = table.rowCount
+  if (groups.size < 2 && vf > 0) throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
   const groupIds = [...groups.keys()]
   const [trIdx, vaIdx] = vf > 0 ? randomSplit(groupIds.length, vf, split.seed ?? 1) : [groupIds.map((_, k) => k), []]
   const trainRowList: number[] = []

@@ -10,6 +10,7 @@ import type { SavedModel } from '../../src-worker/protocol'
 import { normalizationOf, referencePredict, specOf, type ExportSpec } from './spec'
 import { argmaxRow } from './held-out'
 import { predictionsCsv, type CsvCell } from './csv'
+import { InputError } from '../services/errors'
 
 export interface SeriesRow {
   /** 0-based window index; the window covers data rows [window, window + tx). */
@@ -51,7 +52,7 @@ function columnsOf(model: SavedModel, table: ParsedTable): Float64Array[] {
     if (!(v instanceof Float64Array)) { problems.push(`input column "${name}" is ${table.columns[k]!.type}, not numeric`); return new Float64Array(0) }
     return v
   })
-  if (problems.length) throw new Error(`the CSV does not fit the model: ${problems.join('; ')} (the file's columns: ${names.map((n) => `"${n}"`).join(', ')})`)
+  if (problems.length) throw new InputError(`the CSV does not fit the model: ${problems.join('; ')} (the file's columns: ${names.map((n) => `"${n}"`).join(', ')})`)
   return cols
 }
 
@@ -78,7 +79,7 @@ export function predictSeries(model: SavedModel, table: ParsedTable, opts: { ste
   if (s.tokens) throw new Error('predictSeries: this model reads token ids, not numeric columns')
   if (model.inputs.length !== s.inputSize) throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${s.inputSize}`)
   const steps = opts.steps
-  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) throw new Error(`steps must be a positive integer, got ${steps}`)
+  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) throw new InputError(`steps must be a positive integer, got ${steps}`)
   const al = alignment(model, s)
   const cols = columnsOf(model, table)
   const norm = normalizationOf(model), I = s.inputSize, tx = s.tx, ty = s.ty, O = s.outputSize, T = table.rowCount
@@ -89,7 +90,7 @@ export function predictSeries(model: SavedModel, table: ParsedTable, opts: { ste
     return k >= 0 ? [norm.input!.a[k]!, norm.input!.b[k]!] as const : [0, 1] as const
   })
   const [ta, tb] = norm.target && !cls ? [norm.target.a[0]!, norm.target.b[0]!] : [0, 1]
-  if (T < tx) throw new Error(`the CSV has ${T} data rows, but the model reads windows of ${tx} rows`)
+  if (T < tx) throw new InputError(`the CSV has ${T} data rows, but the model reads windows of ${tx} rows`)
   const tk = table.columns.findIndex((c) => c.name === model.target)
   const targetCol = tk >= 0 ? table.values[tk]! : null
   const actualAt = (r: number): number | string | null => {
@@ -146,15 +147,15 @@ export function predictSeries(model: SavedModel, table: ParsedTable, opts: { ste
 function closedLoop(model: SavedModel, s: ExportSpec, al: { gap: number; outStep: number }, series: Float64Array,
   inNorm: readonly [number, number], outNorm: [number, number], steps: number, table: ParsedTable): number[] {
   const tx = s.tx
-  if (s.task !== 'regression') throw new Error('steps: a closed-loop forecast needs a regression model')
+  if (s.task !== 'regression') throw new InputError('steps: a closed-loop forecast needs a regression model')
   if (model.inputs.length !== 1 || model.inputs[0] !== model.target || s.outputSize !== 1) {
-    throw new Error(`steps: a closed-loop forecast feeds each prediction back as the next input, so the target "${model.target}" must be the model's only input (this model reads ${model.inputs.map((c) => `"${c}"`).join(', ')})`)
+    throw new InputError(`steps: a closed-loop forecast feeds each prediction back as the next input, so the target "${model.target}" must be the model's only input (this model reads ${model.inputs.map((c) => `"${c}"`).join(', ')})`)
   }
-  if (al.gap > 0) throw new Error(`steps: this model predicts ${al.gap + 1} rows after its window (gap ${al.gap}), so its predictions cannot be fed back as the next row`)
+  if (al.gap > 0) throw new InputError(`steps: this model predicts ${al.gap + 1} rows after its window (gap ${al.gap}), so its predictions cannot be fed back as the next row`)
   const win: number[] = []
   for (let r = table.rowCount - tx; r < table.rowCount; r++) {
     const v = series[r]!
-    if (Number.isNaN(v)) throw new Error(`steps: the last ${tx} rows start the forecast, but line ${lineOfRow(table, r)}, column "${model.target}" is missing`)
+    if (Number.isNaN(v)) throw new InputError(`steps: the last ${tx} rows start the forecast, but line ${lineOfRow(table, r)}, column "${model.target}" is missing`)
     win.push((v - inNorm[0]) / inNorm[1])
   }
   // seq2seq appends its ty steps per call; many-to-one and many-to-many (last step) one value

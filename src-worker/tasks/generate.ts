@@ -2,6 +2,7 @@
 // sampled token by token at a temperature with a seeded RNG — or greedy without one — then decoded.
 import type { ParsedTable } from '../../src-main/data/csv'
 import { predictionsCsv } from '../../src-main/export/csv'
+import { decodeTokens } from '../../src-main/export/predict-text'
 import { predict, type TrainConfig } from '../trainer'
 import type { SavedModel } from '../protocol'
 
@@ -39,16 +40,7 @@ export function generate(model: SavedModel, conditions: (string | null)[], opts:
     mapping: 'one-to-many', task: 'classification', inputSize: I, outputSize: d.outputSize, tx: 1, ty: d.ty, n, x
   }, model.weights, opts)
   const word = model.experiment?.tokens === 'word'
-  return conditions.map((condition, s) => {
-    let text = ''
-    for (let t = 0; t < d.ty; t++) {
-      const id = r.classes![s * d.ty + t]
-      if (id === 3) break           // <eos>
-      if (id < 4) continue          // <pad> <unk> <bos>
-      text += (word && text ? ' ' : '') + (vocab[id] ?? '')
-    }
-    return { condition, text }
-  })
+  return conditions.map((condition, s) => ({ condition, text: decodeTokens(r.classes!, s * d.ty, d.ty, vocab, word) }))
 }
 
 export function generatedCsv(items: Generated[], conditionColumn: string | undefined, target: string): string {

@@ -1,10 +1,15 @@
-// Predict task: a trained model on a new CSV with the stored mapping — one-step predictions for every
-// window and an optional closed-loop forecast — written as a predictions CSV (formula-injection safe).
+// Predict task: a trained model on a new CSV with the stored mapping, written as a predictions CSV (formula-injection
+// safe). Series-window models: one-step predictions for every window and an optional closed-loop forecast;
+// generators (one-to-many): sampled or greedy items; grouped sequences, text and one-to-one rows: src-main/export/
+// predict-table.ts (one row per sequence, per step, per text or per row; the target column is optional).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseCsv } from '../../src-main/data/csv'
 import { forecastCsv, predictSeries, seriesCsv } from '../../src-main/export/series'
+import { predictTable, predictionTableCsv, sourceOfModel } from '../../src-main/export/predict-table'
 import type { FromWorker, ToWorker } from '../protocol'
 import { conditionsFor, generate, generatedCsv } from './generate'
+
+const inputError = (message: string) => Object.assign(new Error(message), { name: 'InputError' })
 
 export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWorker) => void): void {
   const model = msg.model
@@ -20,8 +25,20 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
     })
     return
   }
-  if (msg.temperature !== undefined) throw Object.assign(new Error(`--temperature samples generative (one-to-many) models; this model's mapping is ${model.data.mapping}`), { name: 'InputError' })
-  if (!msg.csvPath) throw Object.assign(new Error('this model predicts from data: give a CSV'), { name: 'InputError' })
+  if (!msg.csvPath) throw inputError('this model predicts from data: give a CSV')
+  const source = sourceOfModel(model)
+  if (source !== 'series') {
+    if (msg.steps !== undefined) throw inputError(`--steps forecasts a series closed-loop (or sets the items per condition of a generator); this model reads ${source === 'rows' ? 'rows' : source === 'text' ? 'texts' : 'grouped sequences'}`)
+    const table = parseCsv(new Uint8Array(readFileSync(msg.csvPath)))
+    const p = predictTable(model, table, { temperature: msg.temperature, seed: msg.seed })
+    writeFileSync(msg.outPath, predictionTableCsv(p))
+    post({
+      type: 'predicted', taskId: msg.taskId,
+      result: { rows: p.rows.length, outPath: msg.outPath, forecastPath: null, forecast: null, warnings: p.warnings, score: p.score }
+    })
+    return
+  }
+  if (msg.temperature !== undefined) throw inputError(`--temperature samples generative (one-to-many) models and text seq2seq models; this model's mapping is ${model.data.mapping}`)
   const table = parseCsv(new Uint8Array(readFileSync(msg.csvPath)))
   const p = predictSeries(msg.model, table, { steps: msg.steps })
   writeFileSync(msg.outPath, seriesCsv(p))
