@@ -2,7 +2,7 @@
 // runtime and compare its predictions on held-out inputs with the workbench's own `predict`.
 //   json     native file (loadNativeModel)                 → predictions of the reloaded model
 //   onnx     model.onnx, or encoder.onnx + decoder_step.onnx → onnxruntime-node
-//   tfjs     model.json + weights.bin                        → @tensorflow/tfjs tf.loadLayersModel
+//   tfjs     model.json + weights.bin, or encoder/ + decoder_step/ → @tensorflow/tfjs tf.loadLayersModel
 //   pytorch  model.safetensors (or state_dict.json) + model.py → our safetensors reader + the engine
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -11,7 +11,8 @@ import { maxAbsDiff, referencePredict, specOf, type ExportSpec } from './spec'
 import { DEFAULT_SEED, denseInputs, givenHeldOut, randomHeldOut, type HeldOut } from './held-out'
 import { loadNativeModel, nativeJson } from './native'
 import { buildOnnx } from './onnx'
-import { buildTfjs, TFJS_WEIGHTS_FILE, type TfjsModelJson } from './tfjs'
+import { buildTfjs, gruResetBeforeOf, TFJS_WEIGHTS_FILE, type TfjsModel, type TfjsModelJson } from './tfjs'
+import type { TfjsFiles } from './tfjs-verify'
 import { buildPytorch, PYTORCH_FILES, readPytorchWeights, type PytorchWeightsFormat } from './pytorch'
 
 export type ExportFormat = 'json' | 'onnx' | 'tfjs' | 'pytorch'
@@ -51,6 +52,8 @@ export interface ExportOptions {
 export async function exportModel(model: SavedModel, format: ExportFormat, outPath: string, opts: ExportOptions = {}): Promise<ExportReport> {
   if (!EXPORT_FORMATS.includes(format)) throw new Error(`format: unknown export format ${JSON.stringify(format)} (expected ${EXPORT_FORMATS.join(', ')})`)
   const s = specOf(model)
+  const support = exportSupport(model)[format]
+  if (!support.ok) throw new Error(support.reason)
   outPath = resolve(outPath)
   const notes: string[] = []
   const written = new Map<string, Uint8Array | string>()
@@ -83,19 +86,23 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
   } else if (format === 'tfjs') {
     const a = buildTfjs(model)
     notes.push(...a.notes)
-    write(join(outPath, 'model.json'), JSON.stringify(a.modelJson))
-    write(join(outPath, TFJS_WEIGHTS_FILE), a.weightsBin)
+    const dirOf = (m: TfjsModel) => (m.dir ? join(outPath, m.dir) : outPath)
+    for (const m of a.models) {
+      write(join(dirOf(m), 'model.json'), JSON.stringify(m.modelJson))
+      write(join(dirOf(m), TFJS_WEIGHTS_FILE), m.weightsBin)
+    }
     runtime = '@tensorflow/tfjs'
     check = async (h) => {
-      const { loadTf, runTfjsLayers, runTfjsOps } = await import('./tfjs-verify')
+      const { loadTf, runTfjs } = await import('./tfjs-verify')
       const tf = await loadTf()
-      const json = JSON.parse(readFileSync(join(outPath, 'model.json'), 'utf8')) as TfjsModelJson
-      const bin = new Uint8Array(readFileSync(join(outPath, TFJS_WEIGHTS_FILE)))
-      const x = denseInputs(s, h)
-      if (s.cell === 'gru') {
-        return { y: await runTfjsOps(json, bin, x, h.n, s.tx, s.inputSize), runtime: `@tensorflow/tfjs ${tf.version.tfjs} ops (cpu backend), Keras reset_after GRU equations over model.json + weights.bin` }
+      const files: Record<string, TfjsFiles> = {}
+      for (const m of a.models) {
+        files[m.dir] = {
+          modelJson: JSON.parse(readFileSync(join(dirOf(m), 'model.json'), 'utf8')) as TfjsModelJson,
+          weightsBin: new Uint8Array(readFileSync(join(dirOf(m), TFJS_WEIGHTS_FILE)))
+        }
       }
-      return { y: await runTfjsLayers(json, bin, x, h.n, s.tx, s.inputSize), runtime: `@tensorflow/tfjs ${tf.version.tfjs} tf.loadLayersModel (cpu backend)` }
+      return { y: await runTfjs(s, files, h), runtime: `@tensorflow/tfjs ${tf.version.tfjs} tf.loadLayersModel (cpu backend)` }
     }
   } else {
     const wf = opts.pytorchWeights ?? 'safetensors'
@@ -126,13 +133,16 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
   return report
 }
 
-/** Which formats can take this model (for menus): seq2seq / one-to-many have no TF.js export. */
+/**
+ * Which formats can take this model (for menus). Every format takes every cell and mapping except PyTorch for the
+ * engine's reset-before GRU: torch.nn.GRU is reset-after only, so model.py could not rebuild it.
+ */
 export function exportSupport(model: SavedModel): Record<ExportFormat, { ok: boolean; reason?: string }> {
-  const s = specOf(model)
-  const tfjs = s.mapping === 'seq2seq' || s.mapping === 'one-to-many'
-    ? { ok: false, reason: `TF.js export of the ${s.mapping} mapping is not supported (use ONNX, PyTorch or JSON)` }
+  specOf(model)
+  const pytorch = gruResetBeforeOf(model)
+    ? { ok: false, reason: 'PyTorch export of a reset-before GRU (gruResetBefore) is not supported: torch.nn.GRU only has the reset-after cell, so model.py could not rebuild this model (use ONNX, TF.js or JSON)' }
     : { ok: true }
-  return { json: { ok: true }, onnx: { ok: true }, tfjs, pytorch: { ok: true } }
+  return { json: { ok: true }, onnx: { ok: true }, tfjs: { ok: true }, pytorch }
 }
 
 function heldOutOf(s: ExportSpec, opts: ExportOptions): HeldOut {

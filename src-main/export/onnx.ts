@@ -2,7 +2,8 @@
 // one per layer, then the Linear head (Gemm on the last step, MatMul + Add on every step) and Softmax for
 // classification. Layout: X is time-major [seq, batch, input] (ONNX's default layout = 0).
 //
-//   PyTorch → ONNX:  LSTM gates i,f,g,o → i,o,f,c;  GRU r,z,n → z,r,h with linear_before_reset = 1;
+//   PyTorch → ONNX:  LSTM gates i,f,g,o → i,o,f,c;  GRU r,z,n → z,r,h with linear_before_reset = 1 (the
+//                    engine's reset-before GRU variant: linear_before_reset = 0);
 //                    W = weight_ih [D, G·H, I], R = weight_hh [D, G·H, H], B = [bias_ih | bias_hh] [D, 2·G·H]
 //
 // Encoder–decoder mappings become two graphs: `encoder.onnx` (X → h_n, c_n) and `decoder_step.onnx` (one
@@ -10,7 +11,7 @@
 import onnxProto from 'onnx-proto'
 import type { SavedModel } from '../../src-worker/protocol'
 import {
-  dirsOf, gatesOf, normalizationOf, reorderBlocks, specOf, stacksOf, tensorsOf, transpose, type ExportSpec, type StackInfo, type Tensor
+  dirsOf, gatesOf, normalizationOf, reorderBlocks, specOf, stacksOf, tensorsOf, trainConfigOf, transpose, type ExportSpec, type StackInfo, type Tensor
 } from './spec'
 
 const { onnx } = onnxProto
@@ -98,7 +99,7 @@ function layerWeights(t: Map<string, Tensor>, s: ExportSpec, st: StackInfo, l: n
  * graph inputs) each layer takes its slice. Returns the top output [seq, batch, D·H] and each layer's Y_h / Y_c.
  */
 function stackNodes(g: GraphBuilder, t: Map<string, Tensor>, s: ExportSpec, st: StackInfo, x: string, tag: string,
-  h0: string | null, c0: string | null): { out: string; hN: string[]; cN: string[] } {
+  h0: string | null, c0: string | null, resetBefore: boolean): { out: string; hN: string[]; cN: string[] } {
   const H = s.hiddenSize, D = dirsOf(s), G = gatesOf(s.cell), lstm = s.cell === 'lstm'
   const perm = [0, 2, 1, 3], flat = g.ints(`${tag}flat_shape`, [3], [0, 0, -1])
   let input = x
@@ -114,7 +115,7 @@ function stackNodes(g: GraphBuilder, t: Map<string, Tensor>, s: ExportSpec, st: 
       if (lstm && c0) ins.push(g.node('Gather', [c0, idx], 1, [attrInt('axis', 0)])[0]!)
     }
     const attrs: IAttribute[] = [attrInt('hidden_size', H), attrStr('direction', D === 2 ? 'bidirectional' : 'forward')]
-    if (s.cell === 'gru') attrs.push(attrInt('linear_before_reset', 1))
+    if (s.cell === 'gru') attrs.push(attrInt('linear_before_reset', resetBefore ? 0 : 1))
     if (s.cell === 'rnn_tanh' || s.cell === 'rnn_relu') attrs.push(attrStrs('activations', Array(D).fill(s.cell === 'rnn_relu' ? 'Relu' : 'Tanh')))
     const name = `${tag}${ONNX_OP[s.cell]}_l${l}`
     const outs = [`${name}_Y`, `${name}_Y_h`, ...(lstm ? [`${name}_Y_c`] : [])]
@@ -173,12 +174,14 @@ export interface OnnxGraphs {
 /** Build the ONNX graph(s) of a SavedModel. */
 export function buildOnnx(model: SavedModel): OnnxGraphs {
   const s = specOf(model), t = tensorsOf(model, s), stacks = stacksOf(s)
+  // the engine's reset-before GRU variant is ONNX's linear_before_reset = 0 (same weights)
+  const rb = trainConfigOf(model).model.gruResetBefore === true
   const H = s.hiddenSize, L = s.numLayers, D = dirsOf(s), O = s.outputSize, lstm = s.cell === 'lstm'
   const notes: string[] = []
   if (s.tokens) notes.push(`token inputs: X holds one-hot rows of width ${s.inputSize} (vocabulary size) instead of token ids`)
   if (s.mapping === 'many-to-one' || s.mapping === 'one-to-one' || s.mapping === 'many-to-many') {
     const g = new GraphBuilder(), every = s.mapping === 'many-to-many'
-    const { out } = stackNodes(g, t, s, stacks[0]!, 'X', '', null, null)
+    const { out } = stackNodes(g, t, s, stacks[0]!, 'X', '', null, null, rb)
     headNodes(g, t, s, out, every, 'Y')
     const bytes = encodeModel(g, 'rnn_workbench', [valueInfo('X', ['seq', 'batch', s.inputSize])],
       [valueInfo('Y', every ? ['seq', 'batch', O] : ['batch', O])], model,
@@ -190,7 +193,7 @@ export function buildOnnx(model: SavedModel): OnnxGraphs {
   const dec = stacks[stacks.length - 1]!
   if (s.mapping === 'seq2seq') {
     const g = new GraphBuilder()
-    const { hN, cN } = stackNodes(g, t, s, stacks[0]!, 'X', 'encoder.', null, null)
+    const { hN, cN } = stackNodes(g, t, s, stacks[0]!, 'X', 'encoder.', null, null, rb)
     g.node('Concat', hN, ['h_n'], [attrInt('axis', 0)])
     if (lstm) g.node('Concat', cN, ['c_n'], [attrInt('axis', 0)])
     const outs = [valueInfo('h_n', [L * D, 'batch', H]), ...(lstm ? [valueInfo('c_n', [L * D, 'batch', H])] : [])]
@@ -198,7 +201,7 @@ export function buildOnnx(model: SavedModel): OnnxGraphs {
       `seq2seq encoder: X [seq, batch, ${s.inputSize}] → final states h_n${lstm ? ', c_n' : ''} [${L * D}, batch, ${H}] (the decoder's initial state)`)
   }
   const g = new GraphBuilder()
-  const { out, hN, cN } = stackNodes(g, t, s, dec, 'y_prev', s.mapping === 'seq2seq' ? 'decoder.' : '', 'h', lstm ? 'c' : null)
+  const { out, hN, cN } = stackNodes(g, t, s, dec, 'y_prev', s.mapping === 'seq2seq' ? 'decoder.' : '', 'h', lstm ? 'c' : null, rb)
   headNodes(g, t, s, out, false, 'Y')
   g.node('Concat', hN, ['h_n'], [attrInt('axis', 0)])
   if (lstm) g.node('Concat', cN, ['c_n'], [attrInt('axis', 0)])

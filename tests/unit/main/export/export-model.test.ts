@@ -1,6 +1,7 @@
 // Every cell × (many-to-one regression, many-to-many classification) × (1, 2 layers), trained briefly with
 // train(), exported to each format and loaded back by an independent runtime: verified with max |diff| ≤ 1e-4.
-// Then the other mappings (one-to-one, one-to-many, seq2seq, bidirectional, tokens) where the formats support them.
+// Then the other mappings (one-to-one, one-to-many, seq2seq, bidirectional, tokens); the full cell × mapping ×
+// format matrix is export-matrix.test.ts.
 import { afterAll, describe, expect, it } from 'vitest'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,7 +13,7 @@ import { randomHeldOut } from '../../../../src-main/export/held-out'
 import { buildOnnx } from '../../../../src-main/export/onnx'
 import { runOnnx } from '../../../../src-main/export/onnx-verify'
 import { buildTfjs } from '../../../../src-main/export/tfjs'
-import { runTfjsOps } from '../../../../src-main/export/tfjs-verify'
+import { runTfjs } from '../../../../src-main/export/tfjs-verify'
 
 const dir = tempDir('matrix')
 const worst: Record<string, number> = {}
@@ -46,7 +47,7 @@ describe('exportModel: core matrix', () => {
       for (const f of EXPORT_FORMATS) reports.push(await check(c, f, tag))
       expect(reports.map((r) => r.format)).toEqual(['json', 'onnx', 'tfjs', 'pytorch'])
       expect(reports[1]!.runtime).toMatch(/onnxruntime-node 1\.30/)
-      expect(reports[2]!.runtime).toMatch(c.cell === 'gru' ? /tfjs 4\.22.*ops/ : /tf\.loadLayersModel/)
+      expect(reports[2]!.runtime).toMatch(/tfjs 4\.22.*tf\.loadLayersModel/)
       expect(reports[3]!.files.map((f) => f.split('/').pop())).toEqual(['model.safetensors', 'model.py'])
     })
   }
@@ -59,10 +60,10 @@ describe('exportModel: other mappings', () => {
     [{ cell: 'lstm', mapping: 'many-to-one', task: 'regression', layers: 2, bidirectional: true }, ['onnx', 'tfjs', 'pytorch']],
     [{ cell: 'rnn_relu', mapping: 'many-to-many', task: 'regression', layers: 2, bidirectional: true }, ['onnx', 'tfjs']],
     [{ cell: 'lstm', mapping: 'many-to-many', task: 'classification', layers: 1, tokens: true, I: 7 }, ['json', 'onnx', 'tfjs']],
-    [{ cell: 'lstm', mapping: 'seq2seq', task: 'classification', layers: 2 }, ['json', 'onnx', 'pytorch']],
-    [{ cell: 'gru', mapping: 'seq2seq', task: 'regression', layers: 1 }, ['onnx']],
-    [{ cell: 'rnn_tanh', mapping: 'one-to-many', task: 'classification', layers: 2 }, ['json', 'onnx']],
-    [{ cell: 'lstm', mapping: 'one-to-many', task: 'regression', layers: 1 }, ['onnx']]
+    [{ cell: 'lstm', mapping: 'seq2seq', task: 'classification', layers: 2 }, ['json', 'onnx', 'tfjs', 'pytorch']],
+    [{ cell: 'gru', mapping: 'seq2seq', task: 'regression', layers: 1 }, ['onnx', 'tfjs']],
+    [{ cell: 'rnn_tanh', mapping: 'one-to-many', task: 'classification', layers: 2 }, ['json', 'onnx', 'tfjs']],
+    [{ cell: 'lstm', mapping: 'one-to-many', task: 'regression', layers: 1 }, ['onnx', 'tfjs']]
   ]
   for (const [c, formats] of EXTRA) {
     it(`${caseName(c)}: ${formats.join(', ')}`, async () => {
@@ -79,13 +80,23 @@ describe('exportModel: other mappings', () => {
     expect(r2.verified).toBe(true)
   })
 
-  it('TF.js refuses encoder–decoder mappings with a message naming the mapping', async () => {
-    expect(exportSupport(buildModel({ cell: 'gru', mapping: 'many-to-one', task: 'regression', layers: 1 })).tfjs).toEqual({ ok: true })
-    for (const mapping of ['seq2seq', 'one-to-many'] as const) {
-      const m = buildModel({ cell: 'lstm', mapping, task: 'regression', layers: 1 })
-      expect(exportSupport(m).tfjs.reason).toMatch(new RegExp(`the ${mapping} mapping is not supported`))
-      await expect(exportModel(m, 'tfjs', join(dir, `refuse-${mapping}`))).rejects.toThrow(new RegExp(`TF\\.js export of the ${mapping} mapping is not supported`))
-    }
+  it('seq2seq TF.js is written as encoder/ + decoder_step/ models; one-to-many as decoder_step/ only', async () => {
+    const r = await check({ cell: 'lstm', mapping: 'seq2seq', task: 'regression', layers: 1 }, 'tfjs', 's2s-tfjs')
+    expect(r.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual(['encoder/model.json', 'encoder/weights.bin', 'decoder_step/model.json', 'decoder_step/weights.bin'])
+    expect(r.notes.join(' ')).toMatch(/run decoder_step 4 times/)
+    const r2 = await check({ cell: 'gru', mapping: 'one-to-many', task: 'classification', layers: 1 }, 'tfjs', 'o2m-tfjs')
+    expect(r2.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual(['decoder_step/model.json', 'decoder_step/weights.bin'])
+  })
+
+  it('PyTorch refuses the reset-before GRU (torch.nn.GRU is reset-after) with a reason; the other formats take it', async () => {
+    expect(exportSupport(buildModel({ cell: 'gru', mapping: 'seq2seq', task: 'regression', layers: 1 })).pytorch).toEqual({ ok: true })
+    const m = buildModel({ cell: 'gru', resetBefore: true, mapping: 'many-to-one', task: 'regression', layers: 1 })
+    const sup = exportSupport(m)
+    expect(sup.pytorch.ok).toBe(false)
+    expect(sup.pytorch.reason).toMatch(/reset-before GRU .*torch\.nn\.GRU only has the reset-after cell/)
+    expect([sup.json.ok, sup.onnx.ok, sup.tfjs.ok]).toEqual([true, true, true])
+    await expect(exportModel(m, 'pytorch', join(dir, 'refuse-rb'))).rejects.toThrow(/PyTorch export of a reset-before GRU/)
+    expect(existsSync(join(dir, 'refuse-rb'))).toBe(false)
   })
 
   it('uses given held-out inputs and the requested number of samples', async () => {
@@ -107,8 +118,8 @@ describe('exportModel: other mappings', () => {
     const w = m.weights as Record<string, number[]>
     const wrong = { ...m, weights: { ...m.weights, 'head.bias': w['head.bias']!.map((v, k) => (k === 0 ? v + 1e-3 : v)) } }
     const onnxDiff = maxAbsDiff(await runOnnx(s, buildOnnx(wrong).files, h), ref, 'onnx')
-    const a = buildTfjs(wrong)
-    const tfDiff = maxAbsDiff(await runTfjsOps(a.modelJson, a.weightsBin, h.x, h.n, s.tx, s.inputSize), ref, 'tfjs')
+    const files = Object.fromEntries(buildTfjs(wrong).models.map((x) => [x.dir, x]))
+    const tfDiff = maxAbsDiff(await runTfjs(s, files, h), ref, 'tfjs')
     for (const d of [onnxDiff, tfDiff]) { expect(d).toBeGreaterThan(5e-4); expect(d).toBeLessThan(2e-3) }
     const r = await exportModel(m, 'onnx', join(dir, 'unverified.onnx'), { verify: false })
     expect(r.verified).toBe(false)

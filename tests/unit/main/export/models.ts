@@ -8,10 +8,14 @@ import { Rng } from '../../../../src-worker/engine/rng'
 export interface ModelCase {
   cell: CellKind; mapping: Mapping; task: Task; layers: number
   bidirectional?: boolean; tokens?: boolean; I?: number; H?: number; O?: number; tx?: number; ty?: number
+  /** GRU: the engine's reset-before variant (Keras reset_after=False) */
+  resetBefore?: boolean
+  /** epochs of train() (default 2; 0 = the seeded initial weights) */
+  epochs?: number
 }
 
 export const caseName = (c: ModelCase): string =>
-  `${c.cell} ${c.mapping} ${c.task} L${c.layers}${c.bidirectional ? ' bidir' : ''}${c.tokens ? ' tokens' : ''}`
+  `${c.cell}${c.resetBefore ? '(reset-before)' : ''} ${c.mapping} ${c.task} L${c.layers}${c.bidirectional ? ' bidir' : ''}${c.tokens ? ' tokens' : ''}`
 
 export function buildModel(c: ModelCase, seed = 1): SavedModel {
   const rng = new Rng(seed)
@@ -28,8 +32,8 @@ export function buildModel(c: ModelCase, seed = 1): SavedModel {
     mapping: c.mapping, task: c.task, inputSize: I, outputSize: O, tx, ty, train: split(24), val: split(8), tokens: c.tokens ?? false
   }
   const config: TrainConfig = {
-    model: { cell: c.cell, hiddenSize: H, numLayers: c.layers, bidirectional: c.bidirectional ?? false },
-    optimizer: { kind: 'adam', lr: 0.05 }, epochs: 2, batchSize: 8, seed
+    model: { cell: c.cell, hiddenSize: H, numLayers: c.layers, bidirectional: c.bidirectional ?? false, ...(c.resetBefore ? { gruResetBefore: true } : {}) },
+    optimizer: { kind: 'adam', lr: 0.05 }, epochs: c.epochs ?? 2, batchSize: 8, seed
   }
   const res = train(config, data)
   if (res.status !== 'completed') throw new Error(`training ${caseName(c)} failed: ${res.error}`)
