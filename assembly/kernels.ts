@@ -451,3 +451,76 @@ export function gruBwd(dgx: usize, dgh: usize, dhNext: usize, dout: usize, dhs: 
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Whole scans over the batch rows [b0, b1) of a layer: the time loop of wasm/fast-cells.ts (one packed GEMM and
+// one fused gate call per step) inside WASM. Rows are independent in every step of a scan, so two threads can
+// each run the whole scan on their own rows with no synchronisation between steps (wasm/pool.ts splits at a
+// multiple of 4 rows, the GEMM's sliver height, so every element is computed exactly as by one thread).
+// Time-major buffers: gates (T, B, G·H), states (T, B, H); h0 / c0 / dhNext / dcNext / hh (B, ·).
+
+/** Forward LSTM scan; gates hold W_ih x + b_ih + b_hh on entry, activations on return. pk = packed W_hhᵀ. */
+export function lstmScanFwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, gates: usize, h0: usize, c0: usize,
+  hs: usize, cs: usize, tcs: usize, pk: usize, work: usize): void {
+  const G = 4 * H, nb = b1 - b0, rs = <usize>(b0 * H) << 2, rg = <usize>(b0 * G) << 2, BH = <usize>(B * H) << 2;
+  for (let t = 0; t < T; t++) {
+    const o = <usize>t * BH, hPrev = t == 0 ? h0 : hs + o - BH, cPrev = t == 0 ? c0 : cs + o - BH;
+    const gt = gates + (<usize>(t * B * G) << 2) + rg;
+    sgemmPacked(0, nb, G, H, hPrev + rs, H, pk, 1, gt, G, work);
+    lstmFwd(gt, cPrev + rs, cs + o + rs, tcs + o + rs, hs + o + rs, nb, H);
+  }
+}
+
+/** Reverse LSTM scan; dhNext / dcNext hold dL/dh_T, dL/dc_T on entry and dL/dh_{−1}, dL/dc_{−1} on return. pk = packed W_hh. */
+export function lstmScanBwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, da: usize, dcNext: usize, dhNext: usize, dout: usize,
+  dhs: usize, gates: usize, tcs: usize, cs: usize, c0: usize, pk: usize, work: usize): void {
+  const G = 4 * H, nb = b1 - b0, rs = <usize>(b0 * H) << 2, rg = <usize>(b0 * G) << 2, BH = <usize>(B * H) << 2;
+  for (let t = T - 1; t >= 0; t--) {
+    const o = <usize>t * BH, gt = (<usize>(t * B * G) << 2) + rg, cPrev = t == 0 ? c0 : cs + o - BH;
+    lstmBwd(da + gt, dcNext + rs, dhNext + rs, dout ? dout + o + rs : 0, dhs + o + rs, gates + gt, tcs + o + rs, cPrev + rs, nb, H);
+    sgemmPacked(0, nb, H, G, da + gt, G, pk, 0, dhNext + rs, H, work);
+  }
+}
+
+/** Forward tanh / relu RNN scan; a holds W_ih x + b_ih + b_hh on entry, h on return. */
+export function rnnScanFwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, a: usize, h0: usize, hs: usize, pk: usize, relu: i32,
+  work: usize): void {
+  const nb = b1 - b0, rs = <usize>(b0 * H) << 2, BH = <usize>(B * H) << 2;
+  for (let t = 0; t < T; t++) {
+    const o = <usize>t * BH, hPrev = t == 0 ? h0 : hs + o - BH;
+    sgemmPacked(0, nb, H, H, hPrev + rs, H, pk, 1, a + o + rs, H, work);
+    rnnFwd(a + o + rs, hs + o + rs, nb * H, relu);
+  }
+}
+
+export function rnnScanBwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, da: usize, dhNext: usize, dout: usize, dhs: usize,
+  hs: usize, pk: usize, relu: i32, work: usize): void {
+  const nb = b1 - b0, rs = <usize>(b0 * H) << 2, BH = <usize>(B * H) << 2;
+  for (let t = T - 1; t >= 0; t--) {
+    const o = <usize>t * BH;
+    rnnBwd(da + o + rs, dhNext + rs, dout ? dout + o + rs : 0, dhs + o + rs, hs + o + rs, nb * H, relu);
+    sgemmPacked(0, nb, H, H, da + o + rs, H, pk, 0, dhNext + rs, H, work);
+  }
+}
+
+/** Forward GRU (reset-after) scan; hh (B, 3H) is scratch for W_hh h_{t−1} + b_hh; hns keeps its n block. */
+export function gruScanFwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, gates: usize, hh: usize, bhh: usize, h0: usize,
+  hs: usize, hns: usize, pk: usize, work: usize): void {
+  const G = 3 * H, nb = b1 - b0, rs = <usize>(b0 * H) << 2, rg = <usize>(b0 * G) << 2, BH = <usize>(B * H) << 2;
+  for (let t = 0; t < T; t++) {
+    const o = <usize>t * BH, hPrev = t == 0 ? h0 : hs + o - BH;
+    sgemmPacked(0, nb, G, H, hPrev + rs, H, pk, 0, hh + rg, G, work);
+    addRows(hh + rg, bhh, nb, G);
+    gruFwd(gates + (<usize>(t * B * G) << 2) + rg, hh + rg, hns + o + rs, hPrev + rs, hs + o + rs, nb, H);
+  }
+}
+
+export function gruScanBwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, dgx: usize, dgh: usize, dhNext: usize, dout: usize,
+  dhs: usize, gates: usize, hns: usize, h0: usize, hs: usize, pk: usize, work: usize): void {
+  const G = 3 * H, nb = b1 - b0, rs = <usize>(b0 * H) << 2, rg = <usize>(b0 * G) << 2, BH = <usize>(B * H) << 2;
+  for (let t = T - 1; t >= 0; t--) {
+    const o = <usize>t * BH, gt = (<usize>(t * B * G) << 2) + rg, hPrev = t == 0 ? h0 : hs + o - BH;
+    gruBwd(dgx + gt, dgh + gt, dhNext + rs, dout ? dout + o + rs : 0, dhs + o + rs, gates + gt, hns + o + rs, hPrev + rs, nb, H);
+    sgemmPacked(0, nb, H, G, dgh + gt, G, pk, 1, dhNext + rs, H, work);
+  }
+}

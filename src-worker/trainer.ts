@@ -10,6 +10,7 @@ import { exportTorch, importTorch } from './engine/params.js';
 import { dhNormsOf, gateMeansOf, gateNames, paramNorms, probeOf, type Diagnostics } from './engine/diagnostics.js';
 import type { CellKind } from './engine/cells/common.js';
 import { LrSchedule } from './engine/schedule.js';
+import { gemmThreads, setGemmThreads } from './engine/wasm/pool.js';
 
 export type { CellKind } from './engine/cells/common.js';
 export type { Diagnostics } from './engine/diagnostics.js';
@@ -28,6 +29,11 @@ export interface TrainConfig {
   schedule?: { kind: 'none' | 'step' | 'cosine' | 'plateau'; stepSize?: number; gamma?: number; patience?: number; factor?: number };
   nanPolicy?: 'fail' | 'revert';
   dtype?: DType;                // arithmetic storage type, default 'float32' ('float64' for checks)
+  /**
+   * Threads of the float32 WASM path for this run: 1, or 2 (a helper thread runs half of every big enough layer
+   * scan and product; bit-identical results). Default: whatever is in effect (RNN_THREADS, else 1).
+   */
+  threads?: number;
 }
 
 /** Built by the main process; sample-major, already normalised. */
@@ -117,13 +123,16 @@ function checkConfig(c: TrainConfig): void {
   if (c.earlyStopping && !(c.earlyStopping.patience >= 1)) throw new Error(`earlyStopping.patience must be ≥ 1, got ${c.earlyStopping.patience}`);
   if (c.tbptt !== undefined && !(Number.isInteger(c.tbptt) && c.tbptt >= 0)) throw new Error(`tbptt must be a non-negative integer, got ${c.tbptt}`);
   if (c.clipNorm !== undefined && !(c.clipNorm >= 0)) throw new Error(`clipNorm must be ≥ 0, got ${c.clipNorm}`);
+  if (c.threads !== undefined && !(c.threads === 1 || c.threads === 2)) throw new Error(`threads must be 1 or 2, got ${c.threads}`);
 }
 
 export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = {}, resume?: TrainState): TrainResult {
   let model: Model | null = null;
   const epochs: EpochInfo[] = [];
+  const threadsBefore = gemmThreads();
   try {
     checkConfig(config);
+    if (config.threads !== undefined) setGemmThreads(config.threads);
     const tokens = usesTokens(data, data.train.n, data.train.x.length);
     checkSplit('train', data.train, data, tokens); checkSplit('val', data.val, data, tokens);
     if (data.train.n < 1) throw new Error('train.n must be ≥ 1');
@@ -139,6 +148,8 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
       valLoss: epochs.length ? epochs[epochs.length - 1].valLoss : NaN,
       weights: model ? exportTorch(model.layout, model.params) : {},
     };
+  } finally {
+    setGemmThreads(threadsBefore);
   }
 }
 

@@ -12,7 +12,7 @@ import type { Arr, DType } from '../arr.js';
 import type { CellCache, CellKind, Dims, LayerWeights } from '../cells/common.js';
 import { allocCache, gateCount } from '../cells/common.js';
 import { allocBytes, allocF32, free, inWasm, wasm, type WasmRuntime } from './runtime.js';
-import { mm, mmPacked } from './pool.js';
+import { mm, mmPacked, scan, scanMode } from './pool.js';
 import { Stage } from './stage.js';
 
 const stage = wasm ? new Stage(wasm, 1 << 20) : null;
@@ -143,6 +143,7 @@ export function lstmForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array
   k.packB(1, H, G, s.ptrIn(w.Whh, 0, G * H), H, pk.fwd); // W_hhᵀ (H, 4H)
   const ph0 = s.ptrIn(h0, 0, BH), pc0 = s.ptrIn(c0, 0, BH);
   const gates = P(cache.gates), hs = P(cache.h), cs = P(cache.c), tcs = P(cache.tc);
+  if (scanMode(B, H) !== 'step') { scan('lstmScanFwd', T, B, H, [gates, ph0, pc0, hs, cs, tcs, pk.fwd]); return; }
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? ph0 : hs + (t - 1) * BH * 4, cPrev = t === 0 ? pc0 : cs + (t - 1) * BH * 4;
     const gt = gates + t * B * G * 4, o = t * BH * 4;
@@ -165,7 +166,8 @@ export function lstmBackwardWasm(
   const pdout = dout ? s.ptrIn(dout, 0, T * BH) : 0, pc0 = s.ptrIn(c0, 0, BH), ph0 = s.ptrIn(h0, 0, BH);
   const da = P(cache.dgx), gates = P(cache.gates), tcs = P(cache.tc), cs = P(cache.c), dhs = P(cache.dhs);
   const pdh = P(dhNext), pdc = P(dcNext);
-  for (let t = T - 1; t >= 0; t--) {
+  if (scanMode(B, H) !== 'step') scan('lstmScanBwd', T, B, H, [da, pdc, pdh, pdout, dhs, gates, tcs, cs, pc0, pk.bwd]);
+  else for (let t = T - 1; t >= 0; t--) {
     const o = t * BH * 4, gt = t * B * G * 4, cPrev = t === 0 ? pc0 : cs + (t - 1) * BH * 4;
     k.lstmBwd(da + gt, pdc, pdh, pdout ? pdout + o : 0, dhs + o, gates + gt, tcs + o, cPrev, B, H);
     mmPacked(0, B, H, G, da + gt, G, pk.bwd, 0, pdh, H); // dh_{t−1} = da W_hh
@@ -186,6 +188,7 @@ export function rnnForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array 
   project(cache.gates, x, tok, w, true, T * B, H, I);
   k.packB(1, H, H, s.ptrIn(w.Whh, 0, H * H), H, pk.fwd);
   const ph0 = s.ptrIn(h0, 0, BH), a = P(cache.gates), hs = P(cache.h);
+  if (scanMode(B, H) !== 'step') { scan('rnnScanFwd', T, B, H, [a, ph0, hs, pk.fwd, relu ? 1 : 0]); return; }
   for (let t = 0; t < T; t++) {
     const o = t * BH * 4, hPrev = t === 0 ? ph0 : hs + o - BH * 4;
     mmPacked(0, B, H, H, hPrev, H, pk.fwd, 1, a + o, H);
@@ -205,7 +208,8 @@ export function rnnBackwardWasm(
   k.packB(0, H, H, s.ptrIn(w.Whh, 0, H * H), H, pk.bwd);
   const pdout = dout ? s.ptrIn(dout, 0, T * BH) : 0, ph0 = s.ptrIn(h0, 0, BH);
   const da = P(cache.dgx), hs = P(cache.h), dhs = P(cache.dhs), pdh = P(dhNext);
-  for (let t = T - 1; t >= 0; t--) {
+  if (scanMode(B, H) !== 'step') scan('rnnScanBwd', T, B, H, [da, pdh, pdout, dhs, hs, pk.bwd, relu ? 1 : 0]);
+  else for (let t = T - 1; t >= 0; t--) {
     const o = t * BH * 4;
     k.rnnBwd(da + o, pdh, pdout ? pdout + o : 0, dhs + o, hs + o, BH, relu ? 1 : 0);
     mmPacked(0, B, H, H, da + o, H, pk.bwd, 0, pdh, H);
@@ -226,6 +230,7 @@ export function gruForwardWasm(cache: CellCache, x: Arr | null, tok: Int32Array 
   k.packB(1, H, G, s.ptrIn(w.Whh, 0, G * H), H, pk.fwd);
   const ph0 = s.ptrIn(h0, 0, BH), pbhh = s.ptrIn(w.bhh, 0, G);
   const gates = P(cache.gates), hs = P(cache.h), hns = P(cache.hn), hh = P(cache.hh);
+  if (scanMode(B, H) !== 'step') { scan('gruScanFwd', T, B, H, [gates, hh, pbhh, ph0, hs, hns, pk.fwd]); return; }
   for (let t = 0; t < T; t++) {
     const o = t * BH * 4, hPrev = t === 0 ? ph0 : hs + o - BH * 4;
     mmPacked(0, B, G, H, hPrev, H, pk.fwd, 0, hh, G); // hh = W_hh h_{t−1} + b_hh
@@ -246,7 +251,8 @@ export function gruBackwardWasm(
   k.packB(0, G, H, s.ptrIn(w.Whh, 0, G * H), H, pk.bwd);
   const pdout = dout ? s.ptrIn(dout, 0, T * BH) : 0, ph0 = s.ptrIn(h0, 0, BH);
   const dgx = P(cache.dgx), dgh = P(cache.dgh), gates = P(cache.gates), hns = P(cache.hn), hs = P(cache.h), dhs = P(cache.dhs), pdh = P(dhNext);
-  for (let t = T - 1; t >= 0; t--) {
+  if (scanMode(B, H) !== 'step') scan('gruScanBwd', T, B, H, [dgx, dgh, pdh, pdout, dhs, gates, hns, ph0, hs, pk.bwd]);
+  else for (let t = T - 1; t >= 0; t--) {
     const o = t * BH * 4, gt = t * B * G * 4, hPrev = t === 0 ? ph0 : hs + o - BH * 4;
     k.gruBwd(dgx + gt, dgh + gt, pdh, pdout ? pdout + o : 0, dhs + o, gates + gt, hns + o, hPrev, B, H);
     mmPacked(0, B, H, G, dgh + gt, G, pk.bwd, 1, pdh, H); // + dgh W_hh

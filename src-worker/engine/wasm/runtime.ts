@@ -33,6 +33,19 @@ export interface Kernels {
   gruFwd(gates: number, hh: number, hn: number, hPrev: number, h: number, B: number, H: number): void;
   gruBwd(dgx: number, dgh: number, dhNext: number, dout: number, dhs: number, gates: number, hn: number,
     hPrev: number, B: number, H: number): void;
+  // whole scans over batch rows [b0, b1) (the time loop inside WASM; see assembly/kernels.ts)
+  lstmScanFwd(T: number, B: number, H: number, b0: number, b1: number, gates: number, h0: number, c0: number,
+    hs: number, cs: number, tcs: number, pk: number, work: number): void;
+  lstmScanBwd(T: number, B: number, H: number, b0: number, b1: number, da: number, dcNext: number, dhNext: number, dout: number,
+    dhs: number, gates: number, tcs: number, cs: number, c0: number, pk: number, work: number): void;
+  rnnScanFwd(T: number, B: number, H: number, b0: number, b1: number, a: number, h0: number, hs: number, pk: number, relu: number,
+    work: number): void;
+  rnnScanBwd(T: number, B: number, H: number, b0: number, b1: number, da: number, dhNext: number, dout: number, dhs: number,
+    hs: number, pk: number, relu: number, work: number): void;
+  gruScanFwd(T: number, B: number, H: number, b0: number, b1: number, gates: number, hh: number, bhh: number, h0: number,
+    hs: number, hns: number, pk: number, work: number): void;
+  gruScanBwd(T: number, B: number, H: number, b0: number, b1: number, dgx: number, dgh: number, dhNext: number, dout: number,
+    dhs: number, gates: number, hns: number, h0: number, hs: number, pk: number, work: number): void;
 }
 
 export interface WasmRuntime {
