@@ -83,7 +83,9 @@ describe('export matrix: bidirectional, multi-layer and token models in every fo
     { cell: 'lstm', mapping: 'many-to-one', task: 'regression', layers: 3, bidirectional: true },
     { cell: 'rnn_tanh', mapping: 'many-to-many', task: 'classification', layers: 2, bidirectional: true },
     { cell: 'gru', mapping: 'seq2seq', task: 'classification', layers: 3, tokens: true, I: 6 },
-    { cell: 'lstm', mapping: 'one-to-many', task: 'regression', layers: 3 }
+    { cell: 'lstm', mapping: 'one-to-many', task: 'regression', layers: 3 },
+    { cell: 'gru', mapping: 'one-to-many', task: 'classification', layers: 2, tokens: true, I: 5 },
+    { cell: 'gru', resetBefore: true, mapping: 'seq2seq', task: 'regression', layers: 3, tx: 9 }
   ]
   for (const c of EXTRA) {
     it(caseName(c), async () => {
