@@ -32,13 +32,14 @@ export function requireColumns(table: ParsedTable, needs: ColumnNeed[]): number[
   }
   return needs.map((n) => {
     const k = names.indexOf(n.name)
-    if (n.numeric && !(table.values[k] instanceof Float64Array)) notNumeric(table, k, n)
+    if (n.numeric && !(table.values[k] instanceof Float64Array)) firstNotNumber(table, k, n)
     return k
   })
 }
 
-/** A column the model reads as numbers but the file holds as text: name its first non-number cell. */
-function notNumeric(table: ParsedTable, k: number, n: ColumnNeed): never {
+/** A column the model reads as numbers but the file holds as text: name its first non-number cell (a column
+ * with no value at all passes: its cells are missing values, left to the missing-value policy). */
+function firstNotNumber(table: ParsedTable, k: number, n: ColumnNeed): void {
   const v = table.values[k] as (string | null)[]
   for (let r = 0; r < table.rowCount; r++) {
     const s = v[r]
@@ -46,7 +47,12 @@ function notNumeric(table: ParsedTable, k: number, n: ColumnNeed): never {
     const line = lineOfRow(table, r)
     throw new InputError(`line ${line}, column "${n.name}": ${JSON.stringify(s)} is not a number (the model reads "${n.name}" as a numeric ${n.role})`, line, n.name)
   }
-  throw new InputError(`column "${n.name}" has no values (the model reads it as a numeric ${n.role})`, undefined, n.name)
+}
+
+/** A numeric column's values; an empty column the file could not type (every cell missing) reads as NaN. */
+export function numericValues(table: ParsedTable, k: number): Float64Array {
+  const v = table.values[k]!
+  return v instanceof Float64Array ? v : new Float64Array(table.rowCount).fill(NaN)
 }
 
 /** Index of an optional column (the target), or -1. */
@@ -93,7 +99,7 @@ export function targetScaler(model: SavedModel, classification: boolean): [numbe
 export function inputColumns(
   table: ParsedTable, model: SavedModel, indices: number[], policy: ExperimentConfig['missing'], sequences?: Iterable<number[]>
 ): { cols: Float64Array[]; drop: Uint8Array | null } {
-  const cols = indices.map((k) => (table.values[k] as Float64Array).slice())
+  const cols = indices.map((k) => numericValues(table, k).slice())
   const names = model.inputs
   let first = -1, firstCol = -1, count = 0
   cols.forEach((c, j) => {

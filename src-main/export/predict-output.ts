@@ -6,7 +6,7 @@ import type { ParsedTable } from '../data/csv'
 import type { SavedModel } from '../../src-worker/protocol'
 import type { CsvCell } from './csv'
 import { argmaxRow } from './held-out'
-import { optionalColumn, requireColumns, targetScaler, textCell } from './predict-columns'
+import { numericValues, optionalColumn, requireColumns, targetScaler, textCell } from './predict-columns'
 
 export interface PredictScore {
   /** the target column scored against */
@@ -34,6 +34,7 @@ export class PredictionColumns {
   private readonly classes: string[] | null
   private readonly scale: [number, number]
   private n = 0; private right = 0; private ae = 0; private se = 0
+  private targetValues: Float64Array | null = null
 
   readonly hasTarget: boolean
   /** the target column of the new file, or −1 */
@@ -94,7 +95,8 @@ export class PredictionColumns {
   actual(table: ParsedTable, r: number): string | number | null {
     if (this.targetIndex < 0) return null
     if (this.classification) return textCell(table, this.targetIndex, r)
-    const v = (table.values[this.targetIndex] as Float64Array)[r]!
+    this.targetValues ??= numericValues(table, this.targetIndex)
+    const v = this.targetValues[r]!
     return Number.isNaN(v) ? null : v
   }
 

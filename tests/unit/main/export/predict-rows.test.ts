@@ -62,6 +62,15 @@ describe('predict: one-to-one regression (one row per row)', () => {
     expect(column(p, 'line')).toEqual([2, 4])
     expect(p.warnings).toEqual(['1 row with a missing input value skipped (missing-value policy "drop")'])
   })
+
+  it('a model trained with missing: mean fills a missing input with the stored training mean', () => {
+    const meanTr = trainOn(rowsCsv(), { mapping: 'one-to-one', inputs: ['x1', 'x2'], target: 'y', missing: 'mean' }, 1)
+    const n = meanTr.seqs.inputNorm
+    const p = predictTable(meanTr.model, csvTable('x1,x2\n,0.5\n'))
+    const x = Float32Array.of(0, (0.5 - n.a[1]!) / n.b[1]!)  // the mean normalises to 0
+    const out = enginePredict(meanTr.model, { n: 1, x, y: new Float32Array(0) }).output
+    expect(p.rows).toEqual([[2, out[0]! * meanTr.seqs.targetNorm.b[0]! + meanTr.seqs.targetNorm.a[0]!]])
+  })
 })
 
 describe('predict: one-to-one classification', () => {
