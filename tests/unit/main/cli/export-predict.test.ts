@@ -107,6 +107,10 @@ describe('rnn-workbench predict on grouped and text models', () => {
     const text = readFileSync(out, 'utf8')
     expect(text.split('\r\n')[0]).toBe('id,steps,first_line,last_line,predicted_label,p_=down,p_up')
     expect(text).toBe(await inProcess(id, newCsv))
+    // the exported model file predicts the same through the CLI
+    const fromFile = await cli(['predict', join(t.dir, 'out', `model-${id}.json`), '--csv', newCsv, '--out', join(t.dir, 'g-file.csv')])
+    expect(fromFile.code).toBe(EXIT.ok)
+    expect(readFileSync(join(t.dir, 'g-file.csv'), 'utf8')).toBe(text)
     // with the labels: true value and correctness, and the score printed
     const scored = await cli(['predict', String(id), '--csv', join(t.dir, 'g.csv'), '--out', join(t.dir, 'g-scored.csv')])
     expect(scored.code).toBe(EXIT.ok)
