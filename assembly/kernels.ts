@@ -524,3 +524,41 @@ export function gruScanBwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, dgx: usize,
     sgemmPacked(0, nb, H, G, dgh + gt, G, pk, 1, dhNext + rs, H, work);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Optimizer and gradient norm over float32 slabs, computed in f64 exactly like engine/optim.ts does in
+// JavaScript (every f32 operand widened, the same operations in the same order, each stored value rounded
+// to f32 and read back rounded), so the results are bit-identical to the TypeScript loops.
+
+@inline function wide(p: usize): v128 { return f64x2.promote_low_f32x4(v128.load64_zero(p)); }
+@inline function narrow(p: usize, v: v128): void { v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0); }
+
+/** Adam (no AMSGrad): g' = g + wd·p; m = b1·m + (1−b1)·g'; v = b2·v + (1−b2)·g'·g'; p −= stepSize·(m / (√v / bc2 + eps)). */
+export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f64, bc2: f64, b1: f64, b2: f64,
+  eps: f64, wd: f64): void {
+  const B1 = f64x2.splat(b1), B2 = f64x2.splat(b2), C1 = f64x2.splat(1 - b1), C2 = f64x2.splat(1 - b2);
+  const WD = f64x2.splat(wd), S = f64x2.splat(stepSize), BC2 = f64x2.splat(bc2), EPS = f64x2.splat(eps);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 2;
+    const pv = wide(p + o), gi = f64x2.add(wide(g + o), f64x2.mul(WD, pv));
+    narrow(m + o, f64x2.add(f64x2.mul(B1, wide(m + o)), f64x2.mul(C1, gi)));
+    narrow(v + o, f64x2.add(f64x2.mul(B2, wide(v + o)), f64x2.mul(f64x2.mul(C2, gi), gi)));
+    const den = f64x2.add(f64x2.div(f64x2.sqrt(wide(v + o)), BC2), EPS);
+    narrow(p + o, f64x2.sub(pv, f64x2.mul(S, f64x2.div(wide(m + o), den))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const pv = <f64>load<f32>(p + o), gi = <f64>load<f32>(g + o) + wd * pv;
+    store<f32>(m + o, <f32>(b1 * <f64>load<f32>(m + o) + (1 - b1) * gi));
+    store<f32>(v + o, <f32>(b2 * <f64>load<f32>(v + o) + (1 - b2) * gi * gi));
+    store<f32>(p + o, <f32>(pv - stepSize * (<f64>load<f32>(m + o) / (Math.sqrt(<f64>load<f32>(v + o)) / bc2 + eps))));
+  }
+}
+
+/** Σ g[i]² in f64, i ascending (one accumulator: the same sum as the TypeScript loop). */
+export function sumSq(g: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) { const x = <f64>load<f32>(g + (<usize>i << 2)); s += x * x; }
+  return s;
+}

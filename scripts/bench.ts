@@ -1,15 +1,20 @@
 // Training-throughput benchmark (a program, not a test): the 7 configurations of BENCHMARKS.md, float32,
 // one training step = batch fill + forward + loss + full BPTT backward + grad norm + Adam(lr 1e-3), exactly
 // the calls the trainer makes. Prints one JSON line per configuration:
-//   {"impl":"rnn-workbench","config":"lstm-small","threads":1,"seq_per_s":1234.5,"gflops":3.21}
+//   {"impl":"rnn-workbench","config":"lstm-small","threads":1,"seq_per_s":1234.5,"gflops":3.21,"split":"one","load":0.4}
+// `split` says how the layer scans ran (wasm/pool.ts scanMode: one thread, 'batch' rows per thread, or 'step');
+// `load` is the 1-minute load average when the configuration started, `taken_back` (2 threads) how many
+// hand-overs the main thread had to run itself because the helper had not started them (a busy machine).
 // Median of ≥ 5 timed repeats after a warm-up. Usage: npm run bench [-- lstm-small gru-small] [--repeats 7] [--seconds 1.5]
-// [--cpu-time] (time by this process's CPU time instead of the wall clock: steadier when the machine is shared).
+// [--threads 2] (same as RNN_THREADS=2) [--cpu-time] (time by this process's CPU time instead of the wall clock:
+// steadier when the machine is shared; meaningless with 2 threads).
 
 import { Batch, Model, type ModelSpec } from '../src-worker/engine/model.js';
 import { globalNorm, Optimizer } from '../src-worker/engine/optim.js';
 import { Rng } from '../src-worker/engine/rng.js';
 import type { CellKind } from '../src-worker/engine/cells/common.js';
-import { gemmThreads } from '../src-worker/engine/wasm/pool';
+import { loadavg } from 'node:os';
+import { gemmThreads, scanMode, setGemmThreads, takenBack } from '../src-worker/engine/wasm/pool.js';
 
 interface BenchConfig {
   cell: 'rnn' | 'lstm' | 'gru'; input: number; hidden: number; layers: number; T: number; batch: number;
@@ -79,6 +84,7 @@ function makeStep(c: BenchConfig): () => void {
 let clock = (): number => performance.now() / 1000;
 
 function bench(name: string, c: BenchConfig, repeats: number, seconds: number): void {
+  const load = loadavg()[0];
   const step = makeStep(c);
   // warm-up: ≥ 3 steps and ≥ `seconds`
   let n = 0; const t0 = clock();
@@ -86,13 +92,19 @@ function bench(name: string, c: BenchConfig, repeats: number, seconds: number): 
   const per = (clock() - t0) / n;
   const steps = Math.max(1, Math.round(seconds / per));
   const rates: number[] = [];
+  takenBack(); // count the timed repeats only
   for (let r = 0; r < repeats; r++) {
     const t1 = clock();
     for (let i = 0; i < steps; i++) step();
     rates.push(steps / (clock() - t1));
   }
+  const back = takenBack();
   const sps = median(rates);
-  const line = { impl: 'rnn-workbench', config: name, threads: gemmThreads(), seq_per_s: round(sps * c.batch, 1), gflops: round(sps * trainFlops(c) / 1e9, 2) };
+  const line: Record<string, unknown> = {
+    impl: 'rnn-workbench', config: name, threads: gemmThreads(), seq_per_s: round(sps * c.batch, 1), gflops: round(sps * trainFlops(c) / 1e9, 2),
+    split: scanMode(c.batch, c.hidden), load: round(load, 2),
+  };
+  if (gemmThreads() > 1) line.taken_back = back;
   console.log(JSON.stringify(line));
 }
 
@@ -104,6 +116,7 @@ const names: string[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--repeats') repeats = Math.max(5, Number(args[++i]));
   else if (args[i] === '--seconds') seconds = Number(args[++i]);
+  else if (args[i] === '--threads') setGemmThreads(Number(args[++i]));
   else if (args[i] === '--cpu-time') clock = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
   else names.push(args[i]);
 }

@@ -17,6 +17,7 @@ import type { CellKind } from './cells/common.js';
 import { ceLoss, linearBackward, linearForward, maskCount, mseLoss, softmaxRows } from './heads.js';
 import { orthogonal, xavierUniform } from './init.js';
 import { gateCount } from './cells/common.js';
+import { allocOwnedF32 } from './wasm/runtime.js';
 
 export type Mapping = 'one-to-one' | 'one-to-many' | 'many-to-one' | 'many-to-many' | 'seq2seq';
 export type Task = 'regression' | 'classification';
@@ -135,7 +136,9 @@ export class Model {
     this.top = this.dec ?? this.enc;
     this.headIn = this.top.outSize;
     this.layout.add('head.weight', [O, this.headIn]); this.layout.add('head.bias', [O]);
-    this.params = this.layout.alloc(dtype); this.grads = this.layout.alloc(dtype);
+    // float32 slabs live in the WASM memory (when built): the kernels read weights and accumulate gradients in place
+    const slab = (): Arr => (dtype === 'float32' ? allocOwnedF32(this, this.layout.size) : this.layout.alloc(dtype));
+    this.params = slab(); this.grads = slab();
     this.enc.bind(this.layout, this.params, this.grads); this.dec?.bind(this.layout, this.params, this.grads);
     this.W = this.layout.view(this.params, 'head.weight'); this.b = this.layout.view(this.params, 'head.bias');
     this.dW = this.layout.view(this.grads, 'head.weight'); this.db = this.layout.view(this.grads, 'head.bias');

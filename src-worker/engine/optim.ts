@@ -3,6 +3,7 @@
 // weight decay is PyTorch's L2 form (g ← g + wd·θ), also for Adam.
 
 import { alloc, type Arr, type DType } from './arr.js';
+import { allocOwnedF32, inWasm, wasm } from './wasm/runtime.js';
 
 export type OptimizerKind = 'adam' | 'sgd' | 'momentum' | 'rmsprop';
 
@@ -35,8 +36,10 @@ export class Optimizer {
     this.dampening = s.dampening ?? 0; this.nesterov = s.nesterov ?? false;
     this.amsgrad = s.amsgrad ?? false; this.centered = s.centered ?? false;
     const rmsMom = s.kind === 'rmsprop' && this.momentum > 0;
-    this.m = alloc(dtype, s.kind === 'adam' || s.kind === 'momentum' || rmsMom ? n : 0);
-    this.v = alloc(dtype, s.kind === 'adam' || s.kind === 'rmsprop' ? n : 0);
+    // float32 moments live in the WASM memory, so Adam can run there in place (bit-identical to the loop below)
+    const mk = (k: number): Arr => (dtype === 'float32' ? allocOwnedF32(this, k) : alloc(dtype, k));
+    this.m = mk(s.kind === 'adam' || s.kind === 'momentum' || rmsMom ? n : 0);
+    this.v = mk(s.kind === 'adam' || s.kind === 'rmsprop' ? n : 0);
     this.x = alloc(dtype, (s.kind === 'adam' && this.amsgrad) || (s.kind === 'rmsprop' && this.centered) ? n : 0);
   }
 
@@ -62,6 +65,12 @@ export class Optimizer {
         // θ −= (lr / (1−β1^t)) · m / (sqrt(v) / sqrt(1−β2^t) + eps)   (amsgrad: max of v so far)
         const m = this.m, v = this.v, x = this.x, ams = this.amsgrad, b1 = this.beta1, b2 = this.beta2, eps = this.eps;
         const stepSize = lr / (1 - Math.pow(b1, this.t)), bc2 = Math.sqrt(1 - Math.pow(b2, this.t));
+        if (wasm && !ams && p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array
+          && inWasm(p) && inWasm(g) && inWasm(m) && inWasm(v) && g.length >= n && m.length >= n && v.length >= n) {
+          // the same arithmetic in f64x2 (assembly/kernels.ts adamStep): same bits, several times faster
+          wasm.k.adamStep(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, n, stepSize, bc2, b1, b2, eps, wd);
+          break;
+        }
         for (let i = 0; i < n; i++) {
           const gi = g[i] + wd * p[i];
           m[i] = b1 * m[i] + (1 - b1) * gi;

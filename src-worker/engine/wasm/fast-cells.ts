@@ -107,9 +107,8 @@ function projectBack(dx: Arr | null, g: LayerWeights, dgx: Arr, bothBiases: bool
     for (let j = 0; j < GH; j++) for (let i = 0; i < I; i++) dW[j * I + i] += dwT.v[i * GH + j];
     return;
   }
-  const dW = s.f32(GH * I, true), px = s.ptrIn(x as Arr, 0, N * I);
-  mm(1, 0, GH, I, N, P(dgx), GH, px, I, 1, dW.ptr, I);
-  addInto(g.Wih, dW.v);
+  const px = s.ptrIn(x as Arr, 0, N * I);
+  accumulate(g.Wih, GH * I, (pd) => mm(1, 0, GH, I, N, P(dgx), GH, px, I, 1, pd, I));
   if (dx) {
     const pw = s.ptrIn(w.Wih, 0, GH * I), pdx = s.ptrIn(dx, 0, N * I);
     mm(0, 0, N, I, GH, P(dgx), GH, pw, I, 1, pdx, I);
@@ -119,14 +118,23 @@ function projectBack(dx: Arr | null, g: LayerWeights, dgx: Arr, bothBiases: bool
 
 /** g.Whh += Σ_t dghᵀ_t h_{t−1} (h_{−1} = h0) over all steps. */
 function recurrentBack(dWhh: Arr, dgh: Arr, h: Arr, ph0: number, T: number, B: number, GH: number, H: number): void {
-  const k = rt().k, s = stage as Stage;
-  const dW = s.f32(GH * H, true);
-  mm(1, 0, GH, H, B, P(dgh), GH, ph0, H, 1, dW.ptr, H);
-  if (T > 1) mm(1, 0, GH, H, (T - 1) * B, P(dgh, B * GH), GH, P(h), H, 1, dW.ptr, H);
-  addInto(dWhh, dW.v);
+  accumulate(dWhh, GH * H, (pd) => {
+    mm(1, 0, GH, H, B, P(dgh), GH, ph0, H, 1, pd, H);
+    if (T > 1) mm(1, 0, GH, H, (T - 1) * B, P(dgh, B * GH), GH, P(h), H, 1, pd, H);
+  });
 }
 
-function addInto(dst: Arr, src: Float32Array): void { for (let i = 0, n = src.length; i < n; i++) dst[i] += src[i]; }
+/**
+ * dst[0 .. n) += the products `acc` accumulates (beta 1) at the address it is given: dst itself when it is a
+ * WASM view (the model's gradient slab), else a zeroed staging block added in afterwards. Both give the same
+ * bits when dst starts at zero, as it does for every training step.
+ */
+function accumulate(dst: Arr, n: number, acc: (ptr: number) => void): void {
+  if (dst instanceof Float32Array && inWasm(dst)) { acc(P(dst)); return; }
+  const t = (stage as Stage).f32(n, true);
+  acc(t.ptr);
+  for (let i = 0; i < n; i++) dst[i] += t.v[i];
+}
 
 function zeroOr(dst: Arr, src: Arr | null, n: number): void {
   if (src) for (let i = 0; i < n; i++) dst[i] = src[i]; else dst.fill(0, 0, n);

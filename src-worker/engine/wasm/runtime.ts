@@ -46,6 +46,9 @@ export interface Kernels {
     hs: number, hns: number, pk: number, work: number): void;
   gruScanBwd(T: number, B: number, H: number, b0: number, b1: number, dgx: number, dgh: number, dhNext: number, dout: number,
     dhs: number, gates: number, hns: number, h0: number, hs: number, pk: number, work: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, stepSize: number, bc2: number, b1: number, b2: number,
+    eps: number, wd: number): void;
+  sumSq(g: number, n: number): number;
 }
 
 export interface WasmRuntime {
@@ -162,6 +165,22 @@ export function allocF32(n: number): Float32Array {
   const addr = allocBytes(Math.max(1, n) * 4), v = new Float32Array(buf(), addr, n);
   v.fill(0);
   return v;
+}
+
+const owned = typeof FinalizationRegistry !== 'undefined' ? new FinalizationRegistry<number>((addr) => free(addr)) : null;
+
+/**
+ * A zero-filled float32 array of n elements for `owner` (parameter / gradient / optimizer slabs): a view of the
+ * WASM memory, returned to the allocator when the owner is collected, so kernels use it in place. Falls back to
+ * an ordinary Float32Array without the kernels or when the memory cannot grow.
+ */
+export function allocOwnedF32(owner: object, n: number): Float32Array {
+  if (!runtime || n === 0) return new Float32Array(n);
+  try {
+    const v = allocF32(n);
+    owned?.register(owner, v.byteOffset);
+    return v;
+  } catch { return new Float32Array(n); }
 }
 
 /** A view of an existing block (float32 or int32). */
