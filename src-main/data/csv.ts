@@ -4,7 +4,16 @@
  * Pure TypeScript (no Electron, no DOM, no SQLite): runs in the main process and in worker threads.
  * See docs/DATA.md for the rules.  Every refusal is a `CsvImportError` whose message starts with the
  * physical line (header = line 1; LF, CRLF and lone CR each end one line, also inside quotes).
+ *
+ * Pipeline: bytes → `StrictDecoder` (csv-decode.ts) → line breaks normalised, delimiter sniffed → records from
+ * papaparse with physical lines and strict quotes (csv-records.ts) → header, field counts, strict numbers, type
+ * inference and statistics (here).
  */
+import { StrictDecoder, NotTextError, type Encoding } from './csv-decode';
+import { CsvImportError, q } from './csv-errors';
+import { LineBreaks, RecordReader } from './csv-records';
+
+export { CsvImportError, q } from './csv-errors';
 
 export type ColumnType = 'numeric' | 'categorical' | 'text' | 'datetime' | 'id';
 
@@ -42,19 +51,6 @@ export interface ParsedTable {
   encoding?: 'utf-8' | 'utf-16le' | 'utf-16be';
 }
 
-export class CsvImportError extends Error {
-  line: number;
-  column?: string;
-  text?: string;
-  constructor(message: string, line: number, column?: string, text?: string) {
-    super(message);
-    this.name = 'CsvImportError';
-    this.line = line;
-    if (column !== undefined) this.column = column;
-    if (text !== undefined) this.text = text;
-  }
-}
-
 /** Distinct values are counted up to this many per column. */
 export const DISTINCT_CAP = 10_000;
 /** A column's type is decided on its first TYPE_SAMPLE non-missing cells (or all of them if fewer). */
@@ -80,12 +76,6 @@ export const NONFINITE_TOKENS: ReadonlySet<string> = new Set([
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
-const MAX_SHOWN = 60;
-/** Quote a cell or name for a message: JSON-style escapes, long text shortened. */
-export function q(text: string): string {
-  const t = text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN) + '…' : text;
-  return JSON.stringify(t);
-}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9;
@@ -196,153 +186,6 @@ export function parseDatetime(s: string): number {
 const ID_NAME_RE = /^(id|.*[_\s.-]id|.*[a-z]Id|uuid|guid|key|index|idx|row|rownum|row_?number)$/i;
 
 // ---------------------------------------------------------------------------------------------
-// byte decoding
-
-type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
-
-/** Offset of the first byte of the first ill-formed UTF-8 sequence in b (or -1). `final`: an incomplete tail is ill-formed. */
-function firstBadUtf8(b: Uint8Array, final: boolean): number {
-  const n = b.length;
-  let i = 0;
-  while (i < n) {
-    const c = b[i]!;
-    if (c < 0x80) { i++; continue; }
-    let need: number, lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; if (c === 0xe0) lo = 0xa0; if (c === 0xed) hi = 0x9f; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; if (c === 0xf0) lo = 0x90; if (c === 0xf4) hi = 0x8f; }
-    else return i;
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= n) return final ? i : -1;
-      const d = b[i + k]!;
-      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
-    }
-    i += need + 1;
-  }
-  return -1;
-}
-
-/** Length of an incomplete UTF-8 sequence at the end of b (0..3). */
-function incompleteUtf8Tail(b: Uint8Array): number {
-  const n = b.length;
-  for (let k = 1; k <= Math.min(3, n); k++) {
-    const c = b[n - k]!;
-    if ((c & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
-    const len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-    return len > k ? k : 0;
-  }
-  return 0;
-}
-
-class NotTextError extends Error {
-  constructor(public validText: string, public reason: string) {
-    super(reason);
-  }
-}
-
-/** Streaming strict decoder: BOM sniffing, fatal on invalid UTF-8 / UTF-16 and on NUL characters. */
-class StrictDecoder {
-  encoding: Encoding = 'utf-8';
-  private started = false;
-  private head: Uint8Array = new Uint8Array(0);
-  private carry: Uint8Array = new Uint8Array(0);
-  private utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private utf16?: TextDecoder;
-  private offset = 0; // absolute byte offset of carry[0]
-
-  /** Returns decoded text; throws NotTextError carrying the valid text before the problem. */
-  decode(chunk: Uint8Array, final: boolean): string {
-    if (!this.started) {
-      const h = concat(this.head, chunk);
-      if (h.length < 3 && !final) { this.head = h; return ''; }
-      this.started = true;
-      this.head = new Uint8Array(0);
-      let skip = 0;
-      if (h.length >= 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf) skip = 3;
-      else if (h.length >= 2 && h[0] === 0xff && h[1] === 0xfe) { this.encoding = 'utf-16le'; skip = 2; }
-      else if (h.length >= 2 && h[0] === 0xfe && h[1] === 0xff) { this.encoding = 'utf-16be'; skip = 2; }
-      if (this.encoding !== 'utf-8') this.utf16 = new TextDecoder(this.encoding, { ignoreBOM: true });
-      this.offset = skip;
-      chunk = h.subarray(skip);
-    }
-    let text: string;
-    if (this.utf16) {
-      const le = this.encoding === 'utf-16le';
-      const b = this.carry.length ? concat(this.carry, chunk) : chunk;
-      let end = b.length - (b.length % 2);
-      const unit = (k: number) => (le ? b[k]! | (b[k + 1]! << 8) : (b[k]! << 8) | b[k + 1]!);
-      if (!final && end >= 2) {
-        const last = unit(end - 2);
-        if (last >= 0xd800 && last <= 0xdbff) end -= 2; // keep a high surrogate for its pair
-      }
-      let bad = -1;
-      let why = '';
-      for (let k = 0; k < end; k += 2) {
-        const u = unit(k);
-        if (u >= 0xdc00 && u <= 0xdfff) { bad = k; why = 'unpaired low surrogate'; break; }
-        if (u >= 0xd800 && u <= 0xdbff) {
-          const v = k + 2 < end ? unit(k + 2) : -1;
-          if (v < 0xdc00 || v > 0xdfff) { bad = k; why = 'unpaired high surrogate'; break; }
-          k += 2;
-        }
-      }
-      if (bad < 0 && final && b.length % 2 === 1) { bad = b.length - 1; why = 'odd number of bytes'; }
-      if (bad >= 0) {
-        const valid = this.utf16.decode(b.subarray(0, bad));
-        const nul = valid.indexOf('\0');
-        if (nul >= 0) throw new NotTextError(valid.slice(0, nul), 'NUL character found');
-        throw new NotTextError(valid, `invalid ${this.encoding.toUpperCase()}: ${why} at byte ${this.offset + bad}`);
-      }
-      text = this.utf16.decode(b.subarray(0, end));
-      this.carry = b.slice(end);
-      this.offset += end;
-    } else {
-      const b = this.carry.length ? concat(this.carry, chunk) : chunk;
-      const tail = final ? 0 : incompleteUtf8Tail(b);
-      const body = tail ? b.subarray(0, b.length - tail) : b;
-      try {
-        text = this.utf8.decode(body);
-      } catch {
-        const bad = firstBadUtf8(body, true);
-        const at = bad < 0 ? body.length : bad;
-        const valid = new TextDecoder('utf-8').decode(body.subarray(0, at));
-        const nul = valid.indexOf('\0');
-        if (nul >= 0) {
-          throw new NotTextError(valid.slice(0, nul), 'NUL byte found; binary file or UTF-16 without a byte-order mark');
-        }
-        const byte = body[at];
-        const truncated = byte === undefined || (final && firstBadUtf8(body.subarray(at), false) < 0);
-        throw new NotTextError(
-          valid,
-          truncated
-            ? `truncated UTF-8 sequence at the end of the file, byte ${this.offset + at}`
-            : `invalid UTF-8 byte 0x${byte!.toString(16).padStart(2, '0')} at byte ${this.offset + at}; save the file as UTF-8`,
-        );
-      }
-      this.carry = tail ? b.slice(b.length - tail) : new Uint8Array(0);
-      this.offset += body.length;
-    }
-    const nul = text.indexOf('\0');
-    if (nul >= 0) {
-      throw new NotTextError(
-        text.slice(0, nul),
-        this.encoding === 'utf-8' ? 'NUL byte found; binary file or UTF-16 without a byte-order mark' : 'NUL character found',
-      );
-    }
-    return text;
-  }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const r = new Uint8Array(a.length + b.length);
-  r.set(a, 0);
-  r.set(b, a.length);
-  return r;
-}
-
-// ---------------------------------------------------------------------------------------------
 // delimiter sniffing
 
 const CANDIDATES = [',', ';', '\t', '|'] as const;
@@ -383,153 +226,6 @@ export function sniffDelimiter(sample: string, complete: boolean): ',' | ';' | '
     for (let k = 0; k < 4; k++) if (header[k]! > bestCount) { best = k; bestCount = header[k]!; }
   }
   return best < 0 ? ',' : CANDIDATES[best]!;
-}
-
-// ---------------------------------------------------------------------------------------------
-// tokenizer: a resumable RFC 4180 state machine on text whose newlines are normalised to \n
-
-const ST_FIELD_START = 0, ST_UNQUOTED = 1, ST_QUOTED = 2, ST_QUOTE_IN_QUOTED = 3;
-
-type RecordSink = (fields: string[], line: number, endLine: number, blank: boolean) => void;
-
-class Tokenizer {
-  private state = ST_FIELD_START;
-  private row: string[] = [];
-  private part = '';
-  private line = 1; // current physical line
-  private recLine = 1;
-  private fieldLine = 1;
-  private lastQuoted = false;
-  constructor(
-    private delim: string,
-    private sink: RecordSink,
-    private colName: (k: number) => string | undefined = () => undefined,
-  ) {}
-
-  private where(k: number): string {
-    const nm = this.colName(k);
-    return nm === undefined ? `column ${k + 1}` : `column ${q(nm)}`;
-  }
-
-  get currentLine(): number { return this.line; }
-
-  private emit(): void {
-    const r = this.row;
-    this.row = [];
-    this.sink(r, this.recLine, this.line, r.length === 1 && !this.lastQuoted && trimCell(r[0]!) === '');
-  }
-
-  push(s: string, final: boolean): void {
-    const n = s.length;
-    const D = this.delim.charCodeAt(0);
-    let i = 0;
-    while (i < n) {
-      const st = this.state;
-      if (st === ST_FIELD_START) {
-        if (this.row.length === 0) {
-          this.recLine = this.line;
-          // fast path: whole quote-free lines up to the next quote
-          const qt = s.indexOf('"', i);
-          const lastNl = qt < 0 ? s.lastIndexOf('\n') : qt > i ? s.lastIndexOf('\n', qt - 1) : -1;
-          if (lastNl >= i) {
-            const block = s.slice(i, lastNl);
-            const lines = block.split('\n');
-            for (let k = 0; k < lines.length; k++) {
-              const f = lines[k]!.split(this.delim);
-              this.sink(f, this.line, this.line, f.length === 1 && trimCell(f[0]!) === '');
-              this.line++;
-            }
-            this.recLine = this.line;
-            i = lastNl + 1;
-            continue;
-          }
-        }
-        this.fieldLine = this.line;
-        if (s.charCodeAt(i) === 34) {
-          this.state = ST_QUOTED;
-          this.lastQuoted = true;
-          this.part = '';
-          i++;
-        } else {
-          this.state = ST_UNQUOTED;
-          this.lastQuoted = false;
-          this.part = '';
-        }
-        continue;
-      }
-      if (st === ST_UNQUOTED) {
-        let j = i;
-        let c = 0;
-        for (; j < n; j++) {
-          c = s.charCodeAt(j);
-          if (c === D || c === 10 || c === 34) break;
-        }
-        if (j === n) { this.part += s.slice(i); i = n; break; }
-        if (c === 34) {
-          const text = this.part + s.slice(i, j + 1);
-          throw new CsvImportError(
-            `line ${this.line}, ${this.where(this.row.length)}: quote inside an unquoted field: ${q(text)} (quote the whole field and double the quotes inside it)`,
-            this.line, this.colName(this.row.length), text,
-          );
-        }
-        this.row.push(this.part + s.slice(i, j));
-        this.part = '';
-        this.state = ST_FIELD_START;
-        i = j + 1;
-        if (c === 10) { this.emit(); this.line++; }
-        continue;
-      }
-      if (st === ST_QUOTED) {
-        const j = s.indexOf('"', i);
-        const end = j < 0 ? n : j;
-        for (let k = i; k < end; k++) if (s.charCodeAt(k) === 10) this.line++;
-        this.part += s.slice(i, end);
-        if (j < 0) { i = n; break; }
-        this.state = ST_QUOTE_IN_QUOTED;
-        i = j + 1;
-        continue;
-      }
-      // ST_QUOTE_IN_QUOTED
-      const c = s.charCodeAt(i);
-      if (c === 34) { this.part += '"'; this.state = ST_QUOTED; i++; continue; }
-      if (c === D || c === 10) {
-        this.row.push(this.part);
-        this.part = '';
-        this.state = ST_FIELD_START;
-        i++;
-        if (c === 10) { this.emit(); this.line++; }
-        continue;
-      }
-      throw new CsvImportError(
-        `line ${this.line}, ${this.where(this.row.length)}: text after the closing quote: ${q('"' + this.part + '"' + String.fromCodePoint(s.codePointAt(i)!))}`,
-        this.line, this.colName(this.row.length), this.part,
-      );
-    }
-    if (final) this.finish();
-  }
-
-  private finish(): void {
-    const st = this.state;
-    if (st === ST_QUOTED) {
-      throw new CsvImportError(
-        `line ${this.fieldLine}, ${this.where(this.row.length)}: quoted field is never closed (missing closing quote): ${q('"' + this.part)}`,
-        this.fieldLine, this.colName(this.row.length), this.part.slice(0, MAX_SHOWN),
-      );
-    }
-    if (st === ST_FIELD_START && this.row.length > 0) {
-      // the file ends right after a delimiter: an empty last field
-      this.row.push('');
-      this.lastQuoted = false;
-      this.emit();
-      return;
-    }
-    if (st === ST_UNQUOTED || st === ST_QUOTE_IN_QUOTED) {
-      this.row.push(this.part);
-      this.part = '';
-      this.state = ST_FIELD_START;
-      this.emit();
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -730,7 +426,6 @@ class TableBuilder {
   rowLines = new Int32Array(1024);
   blankLines: number[] = [];
   blankCount = 0;
-  lastLine = 0;
 
   delimiter = ',';
   constructor(private opts: ImportOptions, private keepRows: boolean, private maxRows = Infinity) {}
@@ -740,7 +435,6 @@ class TableBuilder {
   }
 
   record = (fields: string[], line: number, endLine: number, blank: boolean): void => {
-    this.lastLine = endLine;
     if (blank) {
       if (this.header) {
         this.blankCount++;
@@ -888,10 +582,10 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
   }
   const decoder = new StrictDecoder();
   const builder = new TableBuilder(opts, true, opts.maxRows ?? Infinity);
-  let tokenizer: Tokenizer | null = null;
+  let reader: RecordReader | null = null;
   let delimiter: string | undefined = opts.delimiter;
+  const breaks = new LineBreaks();
   let sniffBuf = '';
-  let pendingCR = false;
   let bytes = 0;
   let ended = false;
   let stopped = false;
@@ -904,7 +598,7 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
     }
   };
 
-  const startTokenizer = (d: string): Tokenizer => {
+  const startReader = (d: string): RecordReader => {
     if (d === ',' && opts.decimalComma) {
       throw new CsvImportError(
         'line 1: decimal comma needs a delimiter other than "," (the file looks comma-separated; choose ; tab or |)', 1,
@@ -912,26 +606,23 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
     }
     delimiter = d;
     builder.delimiter = d;
-    return new Tokenizer(d, builder.record, (k) => builder.header?.[k]);
+    return new RecordReader(d, builder.record, (k) => builder.header?.[k]);
   };
 
-  const feedText = (text: string, final: boolean): void => {
-    // newline normalisation that works across chunk boundaries: CRLF -> LF, lone CR -> LF
-    if (text.length === 0 && !final) return;
-    if (pendingCR && text.charCodeAt(0) === 10) text = text.slice(1);
-    pendingCR = text.charCodeAt(text.length - 1) === 13;
-    if (text.indexOf('\r') >= 0) text = text.replace(/\r\n?/g, '\n');
-    if (!tokenizer) {
+  /** `force`: read every complete record now (a decoding error follows) */
+  const feedText = (raw: string, final: boolean, force = false): void => {
+    let text = breaks.normalise(raw);
+    if (!reader) {
       sniffBuf += text;
-      if (sniffBuf.length < SNIFF_CHARS && !final && delimiter === undefined) return;
+      if (sniffBuf.length < SNIFF_CHARS && !final && !force && delimiter === undefined) return;
       text = sniffBuf;
       sniffBuf = '';
-      tokenizer = startTokenizer(delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), final && text.length <= SNIFF_CHARS));
+      reader = startReader(delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), final && text.length <= SNIFF_CHARS));
     }
-    tokenizer.push(text, final);
+    reader.push(text, final, force);
   };
 
-  const currentLine = (): number => (tokenizer ? tokenizer.currentLine : 1 + (sniffBuf.match(/\n/g)?.length ?? 0));
+  const currentLine = (): number => (reader ? reader.currentLine : 1 + (sniffBuf.match(/\n/g)?.length ?? 0));
 
   const feedBytes = (chunk: Uint8Array, final: boolean): void => {
     let text: string;
@@ -939,13 +630,9 @@ export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
       text = decoder.decode(chunk, final);
     } catch (e) {
       if (!(e instanceof NotTextError)) throw e;
-      feedText(e.validText, false);
-      if (!tokenizer) {
-        const t = startTokenizer(delimiter ?? sniffDelimiter(sniffBuf, false));
-        tokenizer = t;
-        t.push(sniffBuf, false);
-        sniffBuf = '';
-      }
+      // records before the bad byte are read (and refused) first, then a quote error in the unfinished one
+      feedText(e.validText, false, true);
+      reader!.checkUnfinished();
       const line = currentLine();
       throw new CsvImportError(`line ${line}: not a text CSV (${e.reason})`, line);
     }
