@@ -562,3 +562,46 @@ export function sumSq(g: usize, n: i32): f64 {
   for (let i = 0; i < n; i++) { const x = <f64>load<f32>(g + (<usize>i << 2)); s += x * x; }
   return s;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Masked softmax cross-entropy over logits y (N, C) (engine/heads.ts ceLoss in float32 with the vector exp):
+// dy (when non-zero) = m·(softmax − onehot(c))/den per row, rows with m = 0 get dy = 0; returns
+// Σ_r m·(logsumexp − y_c) in f64, rows in order (the caller divides by den). Class ids are checked by the caller.
+
+export function ceLossF32(dy: usize, y: usize, cls: usize, mask: usize, N: i32, C: i32, inv: f64): f64 {
+  let s: f64 = 0;
+  for (let r = 0; r < N; r++) {
+    const m = mask ? load<f32>(mask + (<usize>r << 2)) : <f32>1, o = fidx(y, r * C), d = dy ? fidx(dy, r * C) : 0;
+    if (m == 0) { if (d) memory.fill(d, 0, <usize>C << 2); continue; }
+    const c = load<i32>(cls + (<usize>r << 2));
+    let k = 0, mv = f32x4.splat(-Infinity);
+    for (; k + 4 <= C; k += 4) mv = f32x4.max(mv, v128.load(o + (<usize>k << 2)));
+    let mx = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (; k < C; k++) mx = max(mx, load<f32>(o + (<usize>k << 2)));
+    const M = f32x4.splat(mx);
+    let zv = f32x4.splat(0);
+    k = 0;
+    for (; k + 4 <= C; k += 4) {
+      const e = vexp(f32x4.sub(v128.load(o + (<usize>k << 2)), M));
+      if (d) v128.store(d + (<usize>k << 2), e);
+      zv = f32x4.add(zv, e);
+    }
+    let z: f64 = <f64>f32x4.extract_lane(zv, 0) + <f64>f32x4.extract_lane(zv, 1) + <f64>f32x4.extract_lane(zv, 2) + <f64>f32x4.extract_lane(zv, 3);
+    for (; k < C; k++) {
+      const e = vexp(f32x4.sub(ld1(o + (<usize>k << 2)), M));
+      if (d) st1(d + (<usize>k << 2), e);
+      z += <f64>f32x4.extract_lane(e, 0);
+    }
+    const sc = <f64>m * inv;
+    if (d) {
+      const F = f32x4.splat(<f32>(sc / z));
+      k = 0;
+      for (; k + 4 <= C; k += 4) v128.store(d + (<usize>k << 2), f32x4.mul(v128.load(d + (<usize>k << 2)), F));
+      for (; k < C; k++) store<f32>(d + (<usize>k << 2), load<f32>(d + (<usize>k << 2)) * <f32>(sc / z));
+      const q = d + (<usize>c << 2);
+      store<f32>(q, <f32>(<f64>load<f32>(q) - sc));
+    }
+    s += <f64>m * (<f64>mx + Math.log(z) - <f64>load<f32>(o + (<usize>c << 2)));
+  }
+  return s;
+}

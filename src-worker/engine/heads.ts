@@ -7,6 +7,7 @@
 
 import { gemm } from './gemm.js';
 import type { Arr } from './arr.js';
+import { ceLossWasm } from './wasm/heads-wasm.js';
 
 /** y (N, O) = X W^T + b, with X read from x[xOff ..] (rows of Hin). */
 export function linearForward(y: Arr, x: Arr, xOff: number, W: Arr, b: Arr, N: number, O: number, Hin: number): void {
@@ -49,6 +50,8 @@ export function mseLoss(dy: Arr | null, y: Arr, target: Arr, tOff: number, mask:
 /** Masked softmax cross-entropy over logits y (N, C) with class ids cls[cOff + r]. */
 export function ceLoss(dy: Arr | null, y: Arr, cls: Int32Array, cOff: number, mask: Arr | null, mOff: number,
   N: number, C: number, den: number): number {
+  const fast = ceLossWasm(dy, y, cls, cOff, mask, mOff, N, C, den); // float32 logits in WASM memory
+  if (fast !== null) return fast;
   let s = 0;
   const inv = den > 0 ? 1 / den : 0;
   for (let r = 0; r < N; r++) {

@@ -143,7 +143,8 @@ export class Model {
     this.W = this.layout.view(this.params, 'head.weight'); this.b = this.layout.view(this.params, 'head.bias');
     this.dW = this.layout.view(this.grads, 'head.weight'); this.db = this.layout.view(this.grads, 'head.bias');
     const Tout = mapping === 'many-to-many' ? tx : ty, Tstack = Math.max(this.top.Tmax, 1);
-    this.logits = alloc(dtype, Tout * Bmax * O); this.dlogits = alloc(dtype, Tout * Bmax * O);
+    const buf = (n: number): Arr => (dtype === 'float32' ? allocOwnedF32(this, n) : alloc(dtype, n)); // WASM views for the kernels
+    this.logits = buf(Tout * Bmax * O); this.dlogits = buf(Tout * Bmax * O);
     this.dOut = alloc(dtype, Tstack * Bmax * this.headIn);
     this.decIn = alloc(dtype, mapping === 'one-to-many' || (mapping === 'seq2seq' && task === 'regression') ? ty * Bmax * this.decInSize : 0);
     this.decTok = new Int32Array(mapping === 'seq2seq' && task === 'classification' ? ty * Bmax : 0);
