@@ -1,5 +1,7 @@
-// End-to-end tests of browser mode: each spec starts `node out/main/serve.js` itself (no webServer
-// option) and drives the Debian Chromium. Run after `npm run build`.
+// End-to-end tests in browser mode: the specs' `test` (tests/e2e/helpers/app.ts) starts
+// `node out/main/serve.js` on a fresh data folder for each test (no webServer option) and drives the
+// Debian Chromium. The same specs run against Electron with playwright.electron.config.ts.
+// Run after `npm run build`.
 import { defineConfig } from '@playwright/test'
 
 export default defineConfig({

@@ -6,6 +6,7 @@ import { Workbench } from './services/workbench'
 import { startServer } from './server/http-server'
 import { workerFactoryFor } from './services/worker-factory'
 import { appRoot, defaultDataDir, rendererDir, samplesDir, VERSION } from './paths'
+import { maxRunsFromEnv } from './shell/max-runs'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const root = appRoot(import.meta.url)
   const workbench = new Workbench({
     dataDir: values['data-dir'] ?? defaultDataDir(), mode: 'browser', version: VERSION,
-    workerFactory: workerFactoryFor(import.meta.url), samplesDir: samplesDir(root)
+    workerFactory: workerFactoryFor(import.meta.url), samplesDir: samplesDir(root), maxConcurrent: maxRunsFromEnv()
   })
   const server = await startServer({
     workbench, token: randomBytes(16).toString('hex'), port, staticDir: rendererDir(root)

@@ -10,6 +10,7 @@ import { isRequestName, ValidationError } from '../../src-shared/contract'
 import type { Workbench } from '../services/workbench'
 import { errorKind } from '../services/errors'
 import { APP_CSP } from '../shell/csp'
+import { coalesceTrainingEvents } from '../shell/event-coalescer'
 
 /** One policy for both shells (src-main/shell/csp.ts). */
 export const CSP = APP_CSP
@@ -80,10 +81,13 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   let port = 0
   const clients = new Set<ServerResponse>()
 
-  const unsubscribe = opts.workbench.bus.subscribe((event, payload) => {
+  // Training events reach the page at most 10 times a second per run (src-main/shell/event-coalescer.ts).
+  const coalescer = coalesceTrainingEvents((event, payload) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
     for (const c of clients) c.write(frame)
   })
+  const unsubscribeBus = opts.workbench.bus.subscribe((event, payload) => coalescer.push(event, payload))
+  const unsubscribe = () => { unsubscribeBus(); coalescer.close() }
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
 

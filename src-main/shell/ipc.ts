@@ -6,6 +6,7 @@ import { EVENT_CHANNEL, REQUEST_NAMES, requestChannel } from '../../src-shared/c
 import type { EventName, RequestName } from '../../src-shared/contract'
 import { isAppUrl } from './origin'
 import { toWireError, type Envelope } from './envelope'
+import { coalesceTrainingEvents } from './event-coalescer'
 
 export interface FrameLike {
   readonly url: string
@@ -92,10 +93,15 @@ export function registerRequestHandlers(opts: IpcOptions): () => void {
   return () => { for (const name of REQUEST_NAMES) opts.ipcMain.removeHandler(requestChannel(name)) }
 }
 
-/** Sends every service event to the main window as (EVENT_CHANNEL, name, payload); returns unsubscribe. */
+/**
+ * Sends every service event to the main window as (EVENT_CHANNEL, name, payload), training events at
+ * most 10 times a second per run (event-coalescer.ts); returns unsubscribe.
+ */
 export function forwardEvents(service: ServiceLike, mainContents: () => ContentsLike | null): () => void {
-  return service.bus.subscribe((event, payload) => {
+  const coalescer = coalesceTrainingEvents((event, payload) => {
     const wc = mainContents()
     if (wc && !wc.isDestroyed()) wc.send(EVENT_CHANNEL, event, payload)
   })
+  const unsubscribe = service.bus.subscribe((event, payload) => coalescer.push(event, payload))
+  return () => { unsubscribe(); coalescer.close() }
 }

@@ -11,6 +11,7 @@ import { APP_ENTRY_URL } from './origin'
 import { installAppProtocol, registerAppScheme, type ProtocolLike } from './protocol'
 import { denyAllPermissions, hardenContents, type GuardedContents, type SessionLike } from './security'
 import { mainWindowOptions, type MainWindowOptions } from './window'
+import { maxRunsFromEnv } from './max-runs'
 import { forwardEvents, registerRequestHandlers, type ContentsLike, type IpcMainLike } from './ipc'
 import { importCsvFromDialog, menuTemplate, type OpenDialogLike } from './menu'
 import { electronNativeBinding, storeOpenHint } from './native-binding'
@@ -182,7 +183,7 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
     const nativeBinding = electronNativeBinding(opts.root)
     const options: WorkbenchOptions = {
       dataDir, mode: 'electron', workerFactory: opts.workerFactory, samplesDir: samplesDir(opts.root),
-      version: opts.version, store: nativeBinding ? { nativeBinding } : undefined
+      version: opts.version, store: nativeBinding ? { nativeBinding } : undefined, maxConcurrent: maxRunsFromEnv(env)
     }
     try {
       workbench = (opts.openWorkbench ?? ((o) => new Workbench(o)))(options)

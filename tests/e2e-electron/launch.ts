@@ -36,7 +36,8 @@ export function freshUserData(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-export async function launch(userData: string): Promise<{ app: ElectronApplication; page: Page }> {
+/** `env`: extra environment for the app, e.g. { RNN_WORKBENCH_MAX_RUNS: '2' }. */
+export async function launch(userData: string, env: Record<string, string> = {}): Promise<{ app: ElectronApplication; page: Page }> {
   if (!existsSync(join(ROOT, 'out', 'main', 'index.js'))) throw new Error('out/main/index.js is missing: run `npm run build` first')
   const args = [ROOT]
   // Chromium refuses to run as root without --no-sandbox (CI containers); the renderer stays JS-sandboxed.
@@ -45,7 +46,7 @@ export async function launch(userData: string): Promise<{ app: ElectronApplicati
     executablePath: electronExecutable()!,
     args,
     cwd: ROOT,
-    env: { ...process.env, RNN_WORKBENCH_USER_DATA_DIR: userData, ELECTRON_ENABLE_LOGGING: '1' },
+    env: { ...process.env, ...env, RNN_WORKBENCH_USER_DATA_DIR: userData, ELECTRON_ENABLE_LOGGING: '1' },
     timeout: 60_000
   })
   const page = await app.firstWindow()

@@ -1,32 +1,11 @@
 // Issue #6, Compare: two runs that differ only in hidden size, ticked in the Experiments table and
 // compared (Ctrl+K): overlaid curves, the config difference alone (all settings on request), metrics,
 // internals; smoothing changes only the display. Then a seed group shows as a mean ± std band.
-import { expect, test, type Page } from '@playwright/test'
-import { freshDataDir, startServer, type Server } from './helpers/server'
+import { expect, test } from './helpers/app'
 import { seedRuns } from './helpers/seed'
 import { shot, unlabelledControls } from './helpers/ui'
 
-let data: ReturnType<typeof freshDataDir>
-let server: Server | undefined
-let pageErrors: string[] = []
-
-test.beforeEach(({ page }) => {
-  data = freshDataDir()
-  pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-})
-test.afterEach(async () => {
-  await server?.stop()
-  server = undefined
-  data.remove()
-  expect(pageErrors, 'uncaught errors in the page').toEqual([])
-})
-
-
 test('compare two runs: overlay, only the differing setting, metrics, internals, seed bands', async ({ page }) => {
-  server = await startServer(data.dir)
-  await page.goto(server.url)
-  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
   const [a, b] = await seedRuns(page, [{ name: 'small net', hidden: 8 }, { name: 'bigger net', hidden: 16 }])
 
   await page.getByTestId('tab-experiments').click()

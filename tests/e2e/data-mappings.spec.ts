@@ -3,32 +3,15 @@
 // small model through the Train button and see it complete; an impossible choice is refused in place.
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
-import { freshDataDir, startServer, type Server } from './helpers/server'
+import type { Page } from '@playwright/test'
+import { expect, test } from './helpers/app'
 import { shot, shotOf, unlabelledControls } from './helpers/ui'
 
-let data: ReturnType<typeof freshDataDir>
-let server: Server
-let pageErrors: string[] = []
-
-test.beforeAll(async () => {
-  data = freshDataDir()
-  server = await startServer(data.dir)
-})
-test.afterAll(async () => {
-  await server?.stop()
-  data?.remove()
-})
 test.beforeEach(async ({ page }) => {
-  pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(server.url)
-  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
   // Let the page finish opening the newest stored dataset (AppState.init), so that it cannot land after
   // an import of the test and replace it.
   await expect(page.getByTestId('dataset-name').or(page.getByText('No data yet'))).toBeVisible()
 })
-test.afterEach(() => { expect(pageErrors, 'uncaught errors in the page').toEqual([]) })
 
 async function openSample(page: Page, id: string, title: string): Promise<void> {
   await page.getByTestId(`sample-${id}`).click()
@@ -187,7 +170,7 @@ test('switching to a dataset the chosen mapping cannot read moves to a mapping t
   await expect(page.getByTestId('train-button')).toBeEnabled()
 })
 
-test('grouped rows: one sequence per machine, ordered by time, a label per sequence', async ({ page }) => {
+test('grouped rows: one sequence per machine, ordered by time, a label per sequence', async ({ page, app }) => {
   // 20 machines, 8–12 readings each written newest first; every third machine is faulty.
   const rows = ['machine,t,temp,vib,status']
   for (let m = 0; m < 20; m++) {
@@ -196,7 +179,7 @@ test('grouped rows: one sequence per machine, ordered by time, a label per seque
       rows.push(`M${String(m).padStart(2, '0')},${t},${(20 + m + t * (fault ? 1.5 : 0.5)).toFixed(1)},${((fault ? 0.8 : 0.2) + ((m * t) % 7) / 20).toFixed(2)},${fault ? 'fault' : 'ok'}`)
     }
   }
-  const file = join(data.dir, 'machines.csv')
+  const file = join(app.dataDir, 'machines.csv')
   writeFileSync(file, rows.join('\n') + '\n')
   await page.getByTestId('file-input').setInputFiles(file)
   await expect(page.getByTestId('dataset-name')).toHaveText('machines')
@@ -220,9 +203,9 @@ test('grouped rows: one sequence per machine, ordered by time, a label per seque
 // The service checks the cancel flag between chunks of its read loop only; a cancel that arrives after
 // the read (while it compresses and stores) cannot stop it. So this test accepts either ending, but
 // never an error, and a cancelled import must leave nothing behind.
-test('a big import shows its progress bar and a Cancel button; a cancelled import stores nothing', async ({ page }) => {
+test('a big import shows its progress bar and a Cancel button; a cancelled import stores nothing', async ({ page, app }) => {
   // 1,000,000 rows × 10 columns (≈ 60 MB): long enough to watch and cancel.
-  const big = join(data.dir, 'big-sensor-log.csv')
+  const big = join(app.dataDir, 'big-sensor-log.csv')
   const fd = openSync(big, 'w')
   writeSync(fd, 't,a,b,c,d,e,f,g,h,i\n')
   for (let block = 0; block < 10; block++) {

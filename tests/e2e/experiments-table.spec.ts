@@ -1,33 +1,13 @@
 // Issue #6, Experiments: the table sorts, filters and searches; an experiment is renamed, tagged and
 // annotated, found again by its tag, duplicated into the form, and deleted after a confirmation.
-import { expect, test, type Page } from '@playwright/test'
-import { freshDataDir, startServer, type Server } from './helpers/server'
-import { seedRuns } from './helpers/seed'
+import type { Page } from '@playwright/test'
+import { expect, test } from './helpers/app'
+import { callApi, seedRuns } from './helpers/seed'
 import { shot, unlabelledControls } from './helpers/ui'
-
-let data: ReturnType<typeof freshDataDir>
-let server: Server | undefined
-let pageErrors: string[] = []
-
-test.beforeEach(({ page }) => {
-  data = freshDataDir()
-  pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-})
-test.afterEach(async () => {
-  await server?.stop()
-  server = undefined
-  data.remove()
-  expect(pageErrors, 'uncaught errors in the page').toEqual([])
-})
-
 
 const names = (page: Page) => page.getByTestId('exp-name').allTextContents()
 
 test('sort, filter, search; rename, tag, notes; duplicate and edit; delete', async ({ page }) => {
-  server = await startServer(data.dir)
-  await page.goto(server.url)
-  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
   await page.getByTestId('tab-experiments').click()
   await expect(page.getByTestId('exp-table-empty')).toContainText('No experiments yet')
   const [a, b, c] = await seedRuns(page, [{ name: 'alpha', hidden: 4 }, { name: 'charlie', hidden: 6 }, { name: 'bravo', hidden: 5 }])
@@ -91,15 +71,10 @@ test('sort, filter, search; rename, tag, notes; duplicate and edit; delete', asy
 })
 
 test('a stopped run resumes from its details and is followed live on the Train screen', async ({ page }) => {
-  server = await startServer(data.dir)
-  await page.goto(server.url)
-  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
   const [id] = await seedRuns(page, [{ name: 'long one', hidden: 8, epochs: 2000, batch: 4 }])
   const item = page.locator(`[data-testid="experiment-item"][data-id="${id}"]`)
   await expect(item).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
-  await page.evaluate(async (id) => {
-    await fetch('/api/experiments.stop', { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify({ id }) })
-  }, id)
+  await callApi(page, 'experiments.stop', { id })
   await expect(item).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
 
   await page.getByTestId('tab-experiments').click()

@@ -1,31 +1,10 @@
 // Issue #6/#7, Export: a trained run is exported to ONNX from its details; the page shows the check by
 // onnxruntime (verified, max |diff|, runtime, files) and the export joins the run's history.
-import { expect, test, type Page } from '@playwright/test'
-import { freshDataDir, startServer, type Server } from './helpers/server'
+import { expect, test } from './helpers/app'
 import { seedRuns } from './helpers/seed'
 import { shot } from './helpers/ui'
 
-let data: ReturnType<typeof freshDataDir>
-let server: Server | undefined
-let pageErrors: string[] = []
-
-test.beforeEach(({ page }) => {
-  data = freshDataDir()
-  pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-})
-test.afterEach(async () => {
-  await server?.stop()
-  server = undefined
-  data.remove()
-  expect(pageErrors, 'uncaught errors in the page').toEqual([])
-})
-
-
 test('export a trained LSTM to ONNX and see it verified', async ({ page }) => {
-  server = await startServer(data.dir)
-  await page.goto(server.url)
-  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
   const [id] = await seedRuns(page, [{ name: 'to export', hidden: 8 }])
   await page.getByTestId('tab-experiments').click()
   const row = page.locator(`[data-testid="exp-row"][data-id="${id}"]`)

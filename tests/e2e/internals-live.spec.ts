@@ -1,34 +1,17 @@
 // Issue #6, Training (live): the gate heatmaps, gate means and gradient flow appear and update epoch by
 // epoch; Pause holds the run and Resume continues it; Esc stops it; then the stopped run is inspected
 // on its validation split (forecast plot) and a picked probe sequence refreshes the heatmaps.
-import { expect, test, type Page } from '@playwright/test'
-import { freshDataDir, startServer, type Server } from './helpers/server'
-import { shot, unlabelledControls } from './helpers/ui'
-
-let data: ReturnType<typeof freshDataDir>
-let server: Server | undefined
-let pageErrors: string[] = []
-
-test.beforeEach(({ page }) => {
-  data = freshDataDir()
-  pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-})
-test.afterEach(async () => {
-  await server?.stop()
-  server = undefined
-  data.remove()
-  expect(pageErrors, 'uncaught errors in the page').toEqual([])
-})
+import type { Page } from '@playwright/test'
+import { expect, test } from './helpers/app'
+import { seedSample } from './helpers/seed'
+import { scrollToCard, shot, unlabelledControls } from './helpers/ui'
 
 /** Scroll the centre column so that the loss curve and the internals below it are in view. */
-const showRun = (page: Page) => page.getByTestId('training-card').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+const showRun = (page: Page) => scrollToCard(page, 'training-card')
 
 const latestEpoch = async (page: Page) => Number(await page.getByTestId('internals-card').getAttribute('data-latest-epoch') || 0)
 
 test('gates and gradients live; pause, resume, stop; then predictions and a picked probe', async ({ page }) => {
-  server = await startServer(data.dir)
-  await page.goto(server.url)
   await expect(page.getByTestId('internals-empty')).toBeVisible()
   // Ctrl+O opens the file picker of the Data card.
   // (A click on the file input is what opens the picker; it is counted rather than waiting for a
@@ -115,27 +98,7 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   expect((await download).suggestedFilename()).toMatch(/^gradient-flow.*\.png$/)
 })
 
-/** Import a sample and start a small run with its suggested mapping, through the page's own API. */
-function seedSample(page: Page, sample: string, cell: string): Promise<number> {
-  return page.evaluate(async ({ sample, cell }) => {
-    const post = async (m: string, a: unknown) => {
-      const r = await fetch('/api/' + m, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(a) })
-      const j = await r.json()
-      if (!('result' in j)) throw new Error(`${m}: ${JSON.stringify(j.error)}`)
-      return j.result
-    }
-    const info = await post('app.info', {})
-    const suggested = info.samples.find((s: { id: string }) => s.id === sample).suggested
-    const ds = await post('datasets.import', { source: { kind: 'sample', sample } })
-    const config = { ...suggested, model: { cell, hiddenSize: 8 }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: 2, batchSize: 32 }
-    return (await post('experiments.start', { datasetId: ds.id, name: `${sample} ${cell}`, config })).experimentId
-  }, { sample, cell })
-}
-
 test('classes show a confusion matrix, generated text its decoded samples (GRU gates r z n)', async ({ page }) => {
-  server = await startServer(data.dir)
-  await page.goto(server.url)
-  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
   const weather = await seedSample(page, 'seattle-weather', 'gru')
   const names = await seedSample(page, 'first-names', 'gru')
   const item = (id: number) => page.locator(`[data-testid="experiment-item"][data-id="${id}"]`)

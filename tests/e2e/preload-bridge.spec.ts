@@ -1,26 +1,18 @@
-// The renderer under Electron talks to window.workbench (the preload bridge), not to /api. Electron
-// cannot run here, so this spec installs a stand-in bridge of the same shape (WorkbenchApi: one
-// function per request, on(event, cb)) before the page loads, and checks that the renderer uses it:
-// requests go through it, and a dataset imported by the main process (File menu → native dialog)
-// shows up when `datasets.changed` and `app.command {command:'import'}` arrive.
-import { expect, test } from '@playwright/test'
+// The renderer under Electron talks to window.workbench (the preload bridge), not to /api. This
+// browser-mode spec installs a stand-in bridge of the same shape (WorkbenchApi: one function per
+// request, on(event, cb)) before the page loads, and checks that the renderer uses it: requests go
+// through it, and a dataset imported by the main process (File menu → native dialog) shows up when
+// `datasets.changed` and `app.command {command:'import'}` arrive. Under Electron every spec already
+// runs against the real bridge, so this one is for browser mode only.
 import { REQUEST_NAMES, EVENT_NAMES } from '../../src-shared/channels'
-import { freshDataDir, startServer, type Server } from './helpers/server'
+import { expect, only, test } from './helpers/app'
 import { shot } from './helpers/ui'
 
-let server: Server | undefined
-let data: ReturnType<typeof freshDataDir> | undefined
+only('browser', 'the stand-in preload bridge is built on browser mode\'s HTTP API; Electron specs use the real bridge')
 
-test.afterEach(async () => {
-  await server?.stop()
-  data?.remove()
-})
-
-test('with window.workbench present the renderer uses the bridge and follows main-side imports', async ({ page }) => {
-  data = freshDataDir()
-  server = await startServer(data.dir)
-  const token = new URL(server.url).searchParams.get('token')!
-  const origin = new URL(server.url).origin
+test('with window.workbench present the renderer uses the bridge and follows main-side imports', async ({ page, app }) => {
+  const token = new URL(app.url).searchParams.get('token')!
+  const origin = new URL(app.url).origin
 
   await page.addInitScript(({ requests, events }) => {
     const calls: string[] = []
@@ -47,7 +39,7 @@ test('with window.workbench present the renderer uses the bridge and follows mai
     Object.assign(window, { workbench: Object.freeze(api), __bridgeCalls: calls, __emit: emit })
   }, { requests: [...REQUEST_NAMES], events: [...EVENT_NAMES] })
 
-  await page.goto(server.url)
+  await page.goto(app.url)
   await expect(page.getByTestId('data-empty')).toBeVisible()
   const calls = () => page.evaluate(() => (window as unknown as { __bridgeCalls: string[] }).__bridgeCalls)
   await expect.poll(calls).toContain('app.info')

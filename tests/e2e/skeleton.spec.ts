@@ -1,35 +1,14 @@
-// Issue #2, the walking skeleton in browser mode: import a CSV (file picker, sample button, refusal),
-// configure a many-to-one LSTM, train with a live loss chart, stop a run, and reopen a run after the
-// server restarts on the same data folder.
+// Issue #2, the walking skeleton: import a CSV (file picker, sample button, drop, refusal), configure a
+// many-to-one LSTM, train with a live loss chart, stop a run, and reopen a run after the app restarts
+// on the same data folder. Runs in both shells (helpers/app.ts).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
-import { freshDataDir, ROOT, startServer, type Server } from './helpers/server'
+import type { Page } from '@playwright/test'
+import { expect, test } from './helpers/app'
+import { ROOT } from './helpers/server'
 import { chartPoints, pointHistory, recordChartPoints, shot, shotOf, unlabelledControls } from './helpers/ui'
 
 const CO2 = join(ROOT, 'resources/samples/co2-monthly.csv')
-
-let data: ReturnType<typeof freshDataDir>
-let server: Server | undefined
-let pageErrors: string[] = []
-
-test.beforeEach(({ page }) => {
-  data = freshDataDir()
-  pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-})
-test.afterEach(async () => {
-  await server?.stop()
-  server = undefined
-  data.remove()
-  expect(pageErrors, 'uncaught errors in the page').toEqual([])
-})
-
-async function open(page: Page): Promise<void> {
-  server = await startServer(data.dir)
-  await page.goto(server.url)
-  await expect(page.getByTestId('app-mode')).toContainText('Browser mode')
-}
 
 async function configure(page: Page, o: { hidden: number; epochs: number; batch?: number }): Promise<void> {
   await page.getByTestId('target-select').selectOption('CO2')
@@ -44,8 +23,7 @@ async function configure(page: Page, o: { hidden: number; epochs: number; batch?
 
 const finiteLoss = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/
 
-test('import with the file picker, train 3 epochs live, reopen the run after a restart', async ({ page }) => {
-  await open(page)
+test('import with the file picker, train 3 epochs live, reopen the run after a restart', async ({ page, app }) => {
   await expect(page.getByTestId('data-empty')).toBeVisible()
   await expect(page.getByTestId('experiments-empty')).toBeVisible()
   await shot(page, '01-empty')
@@ -86,11 +64,11 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
   await expect(item.getByTestId('experiment-config')).toContainText('LSTM · hidden 8 · window 12 · 3 epochs')
   await expect(item.getByTestId('experiment-losses')).not.toContainText('—')
 
-  // Restart on the same data folder: the page says the server went away; the run is listed and its curve reopens.
-  await server!.stop()
-  await expect(page.getByTestId('connection-lost')).toBeVisible()
-  server = await startServer(data.dir)
-  await page.goto(server.url)
+  // Restart on the same data folder: the page says the server went away (browser mode; Electron's
+  // window closes with its app); the run is listed and its curve reopens.
+  await app.stop()
+  if (app.shell === 'browser') await expect(page.getByTestId('connection-lost')).toBeVisible()
+  page = await app.start()
   const again = page.getByTestId('experiment-item').first()
   await expect(again).toHaveAttribute('data-status', 'completed')
   await page.reload()
@@ -117,7 +95,6 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
 })
 
 test('open samples and drop a CSV on the window', async ({ page }) => {
-  await open(page)
   await page.getByTestId('sample-seattle-weather').click()
   await expect(page.getByTestId('dataset-name')).toHaveText('Seattle weather (daily)')
   await expect(page.getByTestId('column-header')).toHaveCount(6)
@@ -147,9 +124,8 @@ test('open samples and drop a CSV on the window', async ({ page }) => {
   await expect(page.getByTestId('target-select').locator('option')).toHaveText(['t', 'level'])
 })
 
-test('a CSV with a non-number in a numeric column is refused with its line and column', async ({ page }) => {
-  await open(page)
-  const bad = join(data.dir, 'bad-temps.csv')
+test('a CSV with a non-number in a numeric column is refused with its line and column', async ({ page, app }) => {
+  const bad = join(app.dataDir, 'bad-temps.csv')
   // 19 of 20 values are numbers, so "temp" is numeric and the odd one out is refused (line 7 = row 6).
   const rows = ['date,temp,wind']
   for (let i = 1; i <= 20; i++) rows.push(`2024-01-${String(i).padStart(2, '0')},${i === 6 ? 'abc' : 10 + i / 2},${i}.5`)
@@ -165,7 +141,6 @@ test('a CSV with a non-number in a numeric column is refused with its line and c
 })
 
 test('Stop ends a long run early', async ({ page }) => {
-  await open(page)
   await page.getByTestId('sample-co2-monthly').click()
   await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
   await configure(page, { hidden: 48, epochs: 2000, batch: 4 })

@@ -1,7 +1,7 @@
 // The loss chart: Chart.js with only the parts it uses registered, no animation, pre-parsed {x, y}
 // points (parsing: false, normalized: true) and min-max decimation for long per-step curves.
 import {
-  Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
+  animator, Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
   type ChartDataset
 } from 'chart.js'
 import type { LossSeries, XY } from '../state/loss-series.svelte'
@@ -31,6 +31,18 @@ const fmtTick = (v: number | string) => {
 export type XMode = 'step' | 'epoch' | 'time'
 const X_TITLE: Record<XMode, string> = { step: 'training step', epoch: 'epoch', time: 'training time (s)' }
 
+/** What the last redraw drew, for tests and the UI benchmark (exposed as data-* attributes). */
+export interface DrawStats {
+  /** Points handed to the chart, all curves. */
+  points: number
+  /** Points Chart.js laid out after decimation, all curves (≪ points for a long per-step curve). */
+  drawn: number
+  /** Whether the min-max decimation replaced any curve's points. */
+  decimated: boolean
+  /** Whether an animation was still running right after the redraw (it never should). */
+  animating: boolean
+}
+
 export interface LossChart {
   setX(mode: XMode): void
   /** Hand the series' current arrays to the chart and redraw without animation. */
@@ -38,6 +50,7 @@ export interface LossChart {
   setLog(log: boolean): void
   /** Re-read the theme colours (after prefers-color-scheme changed). */
   restyle(): void
+  stats(): DrawStats
   destroy(): void
 }
 
@@ -76,8 +89,9 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: {
+          // fitX: the axis ends where the data ends (not at the next round number, up to a fifth of it empty).
           type: 'linear', title: { display: true, text: X_TITLE[mode], color: p.muted },
-          ticks: { color: p.muted, maxTicksLimit: 8, precision: 0 }, grid: { color: p.grid }
+          ticks: { color: p.muted, maxTicksLimit: 8, precision: 0, includeBounds: false }, grid: { color: p.grid }
         },
         y: {
           type: log ? 'logarithmic' : 'linear', title: { display: true, text: 'loss (MSE on normalised target)', color: p.muted },
@@ -96,6 +110,16 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       }
     }
   })
+
+  /** The x axis from 0 (epochs: 1) to the last point; ticks stay on round numbers inside it. */
+  const fitX = () => {
+    const x = chart.options.scales!.x! as { min?: number; max?: number }
+    let hi = -Infinity
+    for (const d of own) if (d.length) hi = Math.max(hi, d[d.length - 1]!.x)
+    const lo = mode === 'epoch' ? 1 : 0
+    x.min = Number.isFinite(hi) && hi > lo ? lo : undefined
+    x.max = Number.isFinite(hi) && hi > lo ? hi : undefined
+  }
 
   // Epoch markers help on short runs and only clutter long ones.
   const markers = () => {
@@ -116,6 +140,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
         }
       }
       markers()
+      fitX()
       chart.update('none')
     },
     setX(m) {
@@ -127,6 +152,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       if ('title' in x && x.title) x.title.text = X_TITLE[mode]
       const ticks = x.ticks as { precision?: number }
       ticks.precision = mode === 'time' ? undefined : 0
+      fitX()
       chart.update('none')
     },
     setLog(l) {
@@ -146,6 +172,15 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       }
       chart.options.plugins!.legend!.labels!.color = p.text
       chart.update('none')
+    },
+    stats() {
+      const metas = chart.data.datasets.map((_, i) => chart.getDatasetMeta(i))
+      return {
+        points: own.reduce((n, d) => n + d.length, 0),
+        drawn: metas.reduce((n, m) => n + m.data.length, 0),
+        decimated: chart.data.datasets.some((d) => (d as { _decimated?: unknown })._decimated !== undefined),
+        animating: animator.has(chart as never) || animator.running(chart)
+      }
     },
     destroy() { chart.destroy() }
   }

@@ -66,7 +66,8 @@ export class LiveRun {
   }
 
   epochDone(e: EventPayload<'training.epoch'>): void {
-    this.epoch = e.epoch
+    // Epoch events arrive after the (merged) progress that may already be in the next epoch.
+    this.epoch = Math.max(this.epoch, e.epoch)
     this.epochSeconds += e.seconds
     this.elapsedSeconds = Math.max(this.elapsedSeconds, this.epochSeconds)
     if (this.epochs > 0) this.fraction = Math.max(this.fraction, e.epoch / this.epochs)

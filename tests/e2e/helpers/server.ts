@@ -15,9 +15,10 @@ export function freshDataDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-export function startServer(dataDir: string, timeoutMs = 30_000): Promise<Server> {
+/** `env`: extra environment for the server, e.g. { RNN_WORKBENCH_MAX_RUNS: '2' }. */
+export function startServer(dataDir: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, [SERVE, '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }
   })
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s })

@@ -11,6 +11,18 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
 
+/**
+ * Scroll the column holding `testid` so that it starts at the top (only that column: scrollIntoView
+ * would also shift the whole window, which a user cannot do).
+ */
+export async function scrollToCard(page: Page, testid: string): Promise<void> {
+  await page.getByTestId(testid).evaluate((el) => {
+    let col: HTMLElement | null = el.parentElement
+    while (col && !(col.scrollHeight > col.clientHeight && /(auto|scroll)/.test(getComputedStyle(col).overflowY))) col = col.parentElement
+    if (col) col.scrollTop += el.getBoundingClientRect().top - col.getBoundingClientRect().top - 2
+  })
+}
+
 /** A screenshot of one element (the columns scroll on their own, so a page shot shows the viewport). */
 export async function shotOf(locator: Locator, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true })
