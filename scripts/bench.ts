@@ -3,8 +3,8 @@
 // the calls the trainer makes. Prints one JSON line per configuration:
 //   {"impl":"rnn-workbench","config":"lstm-small","threads":1,"seq_per_s":1234.5,"gflops":3.21,"split":"one","load":0.4}
 // `split` says how the layer scans ran (wasm/pool.ts scanMode: one thread, 'batch' rows per thread, or 'step');
-// `load` is the 1-minute load average when the configuration started, `taken_back` (2 threads) how many
-// hand-overs the main thread had to run itself because the helper had not started them (a busy machine).
+// `load` is the 1-minute load average when the configuration started, `helper_share` (2 threads) the fraction of
+// split work chunks the helper ran (≈ 0.5 on an idle machine, less when it was descheduled).
 // Median of ≥ 5 timed repeats after a warm-up. Usage: npm run bench [-- lstm-small gru-small] [--repeats 7] [--seconds 1.5]
 // [--threads 2] (same as RNN_THREADS=2) [--cpu-time] (time by this process's CPU time instead of the wall clock:
 // steadier when the machine is shared; meaningless with 2 threads).
@@ -14,7 +14,7 @@ import { globalNorm, Optimizer } from '../src-worker/engine/optim.js';
 import { Rng } from '../src-worker/engine/rng.js';
 import type { CellKind } from '../src-worker/engine/cells/common.js';
 import { loadavg } from 'node:os';
-import { gemmThreads, scanMode, setGemmThreads, takenBack } from '../src-worker/engine/wasm/pool.js';
+import { gemmThreads, scanMode, setGemmThreads, helperShare } from '../src-worker/engine/wasm/pool.js';
 
 interface BenchConfig {
   cell: 'rnn' | 'lstm' | 'gru'; input: number; hidden: number; layers: number; T: number; batch: number;
@@ -92,19 +92,19 @@ function bench(name: string, c: BenchConfig, repeats: number, seconds: number): 
   const per = (clock() - t0) / n;
   const steps = Math.max(1, Math.round(seconds / per));
   const rates: number[] = [];
-  takenBack(); // count the timed repeats only
+  helperShare(); // count the timed repeats only
   for (let r = 0; r < repeats; r++) {
     const t1 = clock();
     for (let i = 0; i < steps; i++) step();
     rates.push(steps / (clock() - t1));
   }
-  const back = takenBack();
+  const share = helperShare();
   const sps = median(rates);
   const line: Record<string, unknown> = {
     impl: 'rnn-workbench', config: name, threads: gemmThreads(), seq_per_s: round(sps * c.batch, 1), gflops: round(sps * trainFlops(c) / 1e9, 2),
-    split: scanMode(c.batch, c.hidden), load: round(load, 2),
+      split: scanMode(c.batch, c.hidden), load: round(load, 2),
   };
-  if (gemmThreads() > 1) line.taken_back = back;
+  if (gemmThreads() > 1) line.helper_share = share.chunks ? round(share.helper / share.chunks, 3) : 0;
   console.log(JSON.stringify(line));
 }
 

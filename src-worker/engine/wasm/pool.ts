@@ -1,19 +1,17 @@
 // Optional second thread for the float32 WASM path (RNN_THREADS=2 or setGemmThreads(2); default 1). A helper
-// worker instantiates the same kernels on the same shared memory and takes over one part of a piece of work
-// while the calling thread does the other:
-//   · `scan` (the main use): each thread runs a whole layer scan — every time step, forward or backward — over
-//     its own rows of the batch, so there is no synchronisation inside the time loop (scanMode 'batch');
-//   · `mm` splits a product's rows at a multiple of 4 (the A sliver height), `mmPacked` its 8-column panels
-//     (the input projections and weight-gradient products over all T·B rows, and the old per-step split).
-// Every element is computed by the same instructions in the same order as with one thread (rows of a scan never
-// mix; a GEMM row or panel does not depend on where the split falls), so results are bit-identical for any
-// thread count, and no per-thread gradient slabs or reductions are needed.
-//
-// Hand-over: the caller posts the helper's part, does its own, then tries to claim the helper's part back
-// (compare-and-exchange on a claim word). If the helper has not started it — descheduled on a busy machine —
-// the caller runs it itself instead of waiting, so a late helper costs little more than one thread would.
+// worker instantiates the same kernels on the same shared memory and shares the work of a piece with the calling
+// thread. A piece is cut into chunks that either thread claims (an atomic counter), the caller first:
+//   · `scan` (the main use): a whole layer scan — every time step, forward or backward — over a range of batch
+//     rows per chunk, so there is no synchronisation inside the time loop (scanMode 'batch'; up to 4 chunks);
+//   · `mm` splits a product's rows at multiples of 4 (the A sliver height), `mmPacked` its 8-column panels
+//     (the input projections and weight-gradient products over all T·B rows; 2 chunks).
+// Every element is computed by the same instructions in the same order whichever thread runs its chunk (rows of
+// a scan never mix; a GEMM row or panel does not depend on where the split falls), so results are bit-identical
+// for any thread count, and no per-thread gradient slabs or reductions are needed.
+// Claiming balances the load: a helper that is descheduled on a busy machine simply claims fewer chunks (the
+// caller runs the rest), and the caller only ever waits for a chunk the helper has already started.
 // Between pieces the helper spins ~0.1 ms before sleeping (a futex wake costs tens of µs).
-// The helper allocates nothing: every buffer comes from the calling thread, and it has its own GEMM scratch.
+// The helper allocates nothing: every buffer comes from the calling thread; it has its own GEMM scratch.
 // Node worker_threads only; elsewhere one thread.
 
 import { allocBytes, wasm, type Kernels, type WasmRuntime } from './runtime.js';
@@ -29,34 +27,77 @@ const SPIN = 20000;
 const SCANS = ['lstmScanFwd', 'lstmScanBwd', 'rnnScanFwd', 'rnnScanBwd', 'gruScanFwd', 'gruScanBwd'] as const;
 export type ScanKernel = typeof SCANS[number];
 
-// Control block (Int32): [0] request sequence, [1] done sequence, [2] op, [3..30) arguments,
-// [30] claim (0 = open, 1 = helper runs it, 2 = the caller took it back), [31] argument count.
-// op 1 = sgemm, 2 = sgemmPackedPanels, 3 + i = SCANS[i]; the helper's GEMM scratch is appended as the last argument.
-const CLAIM = 30, NARGS = 31;
+// Control block (Int32): [0] piece sequence (wakes the helper), [2] op, [3..29) arguments, [29] chunks finished,
+// [30] claim word: (piece sequence mod 2²⁰) << 10 | chunks << 5 | next chunk (all claimed when next = chunks),
+// claimed by compare-and-exchange, so a claim always names its piece and chunk count; [31] argument count.
+// op 1 = sgemm (args as k.sgemm without work), 2 = sgemmPacked (args as k.sgemmPacked without work),
+// 3 + i = SCANS[i] (args T, B, H, ...rest: the kernel gets T, B, H, b0, b1, ...rest, work).
+const FIN = 29, NEXT = 30, NARGS = 31;
 
-function runOp(k: Kernels, op: number, c: ArrayLike<number>, n: number, work: number): void {
-  if (op === 1) { k.sgemm(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], work); return; }
-  if (op === 2) { k.sgemmPackedPanels(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], work, c[10], c[11]); return; }
-  const a = new Array<number>(n + 1);
-  for (let i = 0; i < n; i++) a[i] = c[i];
-  a[n] = work;
-  (k[SCANS[op - 3]] as (...x: number[]) => void)(...a);
+/** Start of chunk i of n over `total` units, aligned to `align` (the last chunk ends at total). */
+function bound(total: number, i: number, n: number, align: number): number {
+  if (i <= 0) return 0;
+  if (i >= n) return total;
+  return Math.min(total, Math.ceil(Math.floor((total * i) / n) / align) * align);
+}
+
+/** Chunk i of n of a piece (the helper runs a copy of this function's source, see HELPER). */
+function runChunk(k: Kernels, op: number, a: ArrayLike<number>, nargs: number, i: number, n: number, work: number): void {
+  if (op === 1) {
+    const M = a[2], r0 = bound(M, i, n, 4), r1 = bound(M, i + 1, n, 4), lda = a[6], ldc = a[11];
+    if (r1 > r0) k.sgemm(a[0], a[1], r1 - r0, a[3], a[4], a[0] ? a[5] + r0 * 4 : a[5] + r0 * lda * 4, lda, a[7], a[8], a[9], a[10] + r0 * ldc * 4, ldc, work);
+    return;
+  }
+  if (op === 2) {
+    const NP = (a[2] + 7) >> 3, p0 = bound(NP, i, n, 1), p1 = bound(NP, i + 1, n, 1);
+    if (p1 > p0) k.sgemmPackedPanels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], work, p0, p1);
+    return;
+  }
+  const B = a[1], r0 = bound(B, i, n, 4), r1 = bound(B, i + 1, n, 4);
+  if (r1 <= r0) return;
+  const x = [a[0], a[1], a[2], r0, r1];
+  for (let j = 3; j < nargs; j++) x.push(a[j]);
+  x.push(work);
+  (k[SCANS[op - 3]] as (...v: number[]) => void)(...x);
 }
 
 const HELPER = `
-const SPIN = ${SPIN}, CLAIM = ${CLAIM}, NARGS = ${NARGS};
+const SPIN = ${SPIN}, FIN = ${FIN}, NEXT = ${NEXT}, NARGS = ${NARGS};
 const SCANS = ${JSON.stringify(SCANS)};
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctrl, work } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel abort'); } } }).exports;
-const c = new Int32Array(memory.buffer, ctrl, 32);
-function runOp(k, op, c, n, work) { // the same as runOp below (kept as plain source: bundlers rename identifiers)
-  if (op === 1) { k.sgemm(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], work); return; }
-  if (op === 2) { k.sgemmPackedPanels(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], work, c[10], c[11]); return; }
-  const a = new Array(n + 1);
-  for (let i = 0; i < n; i++) a[i] = c[i];
-  a[n] = work;
-  k[SCANS[op - 3]](...a);
+const c = new Int32Array(memory.buffer, ctrl, 32), args = c.subarray(3);
+// plain-source copies of bound / runChunk in pool.ts (bundlers rename identifiers inside function sources)
+function bound(total, i, n, align) {
+  if (i <= 0) return 0;
+  if (i >= n) return total;
+  return Math.min(total, Math.ceil(Math.floor((total * i) / n) / align) * align);
+}
+function runChunk(op, a, nargs, i, n) {
+  if (op === 1) {
+    const M = a[2], r0 = bound(M, i, n, 4), r1 = bound(M, i + 1, n, 4), lda = a[6], ldc = a[11];
+    if (r1 > r0) k.sgemm(a[0], a[1], r1 - r0, a[3], a[4], a[0] ? a[5] + r0 * 4 : a[5] + r0 * lda * 4, lda, a[7], a[8], a[9], a[10] + r0 * ldc * 4, ldc, work);
+    return;
+  }
+  if (op === 2) {
+    const NP = (a[2] + 7) >> 3, p0 = bound(NP, i, n, 1), p1 = bound(NP, i + 1, n, 1);
+    if (p1 > p0) k.sgemmPackedPanels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], work, p0, p1);
+    return;
+  }
+  const B = a[1], r0 = bound(B, i, n, 4), r1 = bound(B, i + 1, n, 4);
+  if (r1 <= r0) return;
+  const x = [a[0], a[1], a[2], r0, r1];
+  for (let j = 3; j < nargs; j++) x.push(a[j]);
+  x.push(work);
+  k[SCANS[op - 3]](...x);
+}
+function claim() {
+  for (;;) {
+    const v = Atomics.load(c, NEXT);
+    if ((v & 31) >= ((v >> 5) & 31)) return -1;
+    if (Atomics.compareExchange(c, NEXT, v, v + 1) === v) return v;
+  }
 }
 let seen = 0;
 for (;;) {
@@ -64,10 +105,15 @@ for (;;) {
   for (let i = 0; i < SPIN && s === seen; i++) s = Atomics.load(c, 0);
   if (s === seen) { Atomics.wait(c, 0, seen); continue; }
   seen = s;
-  // run it unless the caller already took it back (the arguments are read only after a successful claim)
-  if (Atomics.compareExchange(c, CLAIM, 0, 1) === 0) runOp(k, c[2], c.subarray(3), c[NARGS], work);
-  Atomics.store(c, 1, seen);
-  Atomics.notify(c, 1);
+  // claim chunks until none is left; the arguments are read only after a successful claim (the caller writes
+  // them before it opens the claim word, and keeps them until every chunk of the piece is finished)
+  for (;;) {
+    const v = claim();
+    if (v < 0) break;
+    runChunk(c[2], args, c[NARGS], v & 31, (v >> 5) & 31);
+    Atomics.add(c, FIN, 1);
+    Atomics.notify(c, FIN);
+  }
 }`;
 
 interface Helper { c: Int32Array; seq: number }
@@ -82,7 +128,7 @@ function start(rt: WasmRuntime): Helper | null {
     const wt = getBuiltin('node:worker_threads') as typeof import('node:worker_threads');
     const ctrl = allocBytes(128), work = allocBytes(rt.k.workBytes());
     const c = new Int32Array(rt.memory.buffer, ctrl, 32);
-    c[CLAIM] = 2; // nothing open to claim
+    c[NEXT] = 0; // no chunks: nothing to claim
     const w = new wt.Worker(HELPER, { eval: true, workerData: { module: rt.module, memory: rt.memory, ctrl, work } });
     w.unref();
     return (started = { c, seq: 0 });
@@ -103,38 +149,50 @@ export function gemmThreads(): number { return helper ? 2 : 1; }
 
 if (wasm && Number(env?.RNN_THREADS ?? '1') >= 2) setGemmThreads(2);
 
-function post(h: Helper, op: number, a: number[]): void {
-  const c = h.c;
+let helperOnly = false;
+/** Tests only: the calling thread claims no chunks of split pieces, so the helper runs all of them. */
+export function setHelperOnly(on: boolean): void { helperOnly = on; }
+
+let chunksAll = 0, chunksHelper = 0;
+/** Chunks of split pieces since the last call, and how many of them the helper ran (a late helper runs fewer). */
+export function helperShare(): { chunks: number; helper: number } {
+  const r = { chunks: chunksAll, helper: chunksHelper };
+  chunksAll = 0; chunksHelper = 0;
+  return r;
+}
+
+/** Run a piece of n chunks on both threads; returns when every chunk is finished. */
+function run(h: Helper, op: number, a: number[], n: number): void {
+  const c = h.c, rt = wasm as WasmRuntime;
   c[2] = op; c[NARGS] = a.length;
   for (let i = 0; i < a.length; i++) c[3 + i] = a[i];
-  Atomics.store(c, CLAIM, 0);
+  Atomics.store(c, FIN, 0);
   h.seq++;
+  Atomics.store(c, NEXT, ((h.seq & 0xfffff) << 10) | (n << 5)); // open: from here on the helper may claim
   Atomics.store(c, 0, h.seq);
   Atomics.notify(c, 0);
+  let mine = 0;
+  for (;;) {
+    if (helperOnly) break;
+    const v = Atomics.load(c, NEXT), i = v & 31;
+    if (i >= n) break;
+    if (Atomics.compareExchange(c, NEXT, v, v + 1) !== v) continue;
+    runChunk(rt.k, op, a, a.length, i, n, rt.work);
+    mine++;
+    Atomics.add(c, FIN, 1);
+  }
+  // wait only for chunks the helper has claimed and not finished yet
+  for (let spin = 0; spin < 200000 && Atomics.load(c, FIN) < n; spin++) { /* ≈ 1 ms */ }
+  for (let f = Atomics.load(c, FIN); f < n; f = Atomics.load(c, FIN)) Atomics.wait(c, FIN, f, 50);
+  chunksAll += n; chunksHelper += n - mine;
 }
-
-/** After the caller's own part: take the helper's part back if it has not started, else wait for it. */
-function finish(h: Helper, op: number, a: number[]): void {
-  const c = h.c, rt = wasm as WasmRuntime;
-  if (Atomics.compareExchange(c, CLAIM, 0, 2) === 0) { stolen++; runOp(rt.k, op, a, a.length, rt.work); return; }
-  for (let spin = 0; spin < 200000; spin++) if (Atomics.load(c, 1) === h.seq) return; // ≈ 1 ms
-  while (Atomics.load(c, 1) !== h.seq) Atomics.wait(c, 1, Atomics.load(c, 1), 50);
-}
-
-let stolen = 0;
-/** How many hand-overs the calling thread took back since the last call (a measure of a late helper). */
-export function takenBack(): number { const s = stolen; stolen = 0; return s; }
 
 /** k.sgemm, split over two threads by rows when big enough. */
 export function mm(tA: number, tB: number, M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number,
   beta: number, c: number, ldc: number): void {
   const rt = wasm as WasmRuntime, h = helper;
   if (!h || M < 8 || M * N * K < MIN_SPLIT) { rt.k.sgemm(tA, tB, M, N, K, a, lda, b, ldb, beta, c, ldc, rt.work); return; }
-  const m0 = ((M >> 1) + 3) & ~3;
-  const args = [tA, tB, M - m0, N, K, tA ? a + m0 * 4 : a + m0 * lda * 4, lda, b, ldb, beta, c + m0 * ldc * 4, ldc];
-  post(h, 1, args);
-  rt.k.sgemm(tA, tB, m0, N, K, a, lda, b, ldb, beta, c, ldc, rt.work);
-  finish(h, 1, args);
+  run(h, 1, [tA, tB, M, N, K, a, lda, b, ldb, beta, c, ldc], 2);
 }
 
 /** k.sgemmPacked, split over two threads by 8-column panels when big enough. */
@@ -142,35 +200,26 @@ export function mmPacked(tA: number, M: number, N: number, K: number, a: number,
   c: number, ldc: number): void {
   const rt = wasm as WasmRuntime, h = helper, NP = (N + 7) >> 3;
   if (!h || NP < 2 || M * N * K < MIN_SPLIT) { rt.k.sgemmPacked(tA, M, N, K, a, lda, pb, beta, c, ldc, rt.work); return; }
-  const p0 = NP >> 1, args = [tA, M, N, K, a, lda, pb, beta, c, ldc, p0, NP];
-  post(h, 2, args);
-  rt.k.sgemmPackedPanels(tA, M, N, K, a, lda, pb, beta, c, ldc, rt.work, 0, p0);
-  finish(h, 2, args);
+  run(h, 2, [tA, M, N, K, a, lda, pb, beta, c, ldc], 2);
 }
 
 /**
  * How a layer scan over B rows of H hidden units runs:
  *   'one'    one thread (no helper, or too small to pay for a hand-over);
- *   'batch'  each thread runs the whole scan on its own rows of the batch;
+ *   'batch'  chunks of whole-scan batch rows claimed by both threads;
  *   'step'   the per-step split of every recurrent product (RNN_SPLIT=step, kept for comparisons).
- * The rule: with a helper, split the batch when B ≥ 8 and B·H ≥ SCAN_MIN (RNN_SCAN_MIN, default 1024).
+ * The rule: with a helper, split the batch when B ≥ 16 and B·H ≥ SCAN_MIN (RNN_SCAN_MIN, default 1024), into
+ * min(4, ⌊B/8⌋) chunks (≥ 8 rows each).
  */
 export function scanMode(B: number, H: number): 'one' | 'batch' | 'step' {
   if (!helper) return 'one';
   if (SPLIT_MODE === 'step') return 'step';
-  return B >= 8 && B * H >= SCAN_MIN ? 'batch' : 'one';
+  return B >= 16 && B * H >= SCAN_MIN ? 'batch' : 'one';
 }
 
-/**
- * Run scan kernel `name(T, B, H, b0, b1, ...rest, work)` over all B rows: on this thread alone, or (scanMode
- * 'batch') rows [0, mid) here and [mid, B) on the helper, mid a multiple of 4 near B/2.
- */
+/** Run scan kernel `name(T, B, H, b0, b1, ...rest, work)` over all B rows (split by rows when scanMode says 'batch'). */
 export function scan(name: ScanKernel, T: number, B: number, H: number, rest: number[]): void {
-  const rt = wasm as WasmRuntime, h = helper, fn = rt.k[name] as (...a: number[]) => void;
-  const mid = h && scanMode(B, H) === 'batch' ? ((B >> 1) + 3) & ~3 : 0;
-  if (!h || mid <= 0 || mid >= B) { fn(T, B, H, 0, B, ...rest, rt.work); return; }
-  const op = 3 + SCANS.indexOf(name), args = [T, B, H, mid, B, ...rest];
-  post(h, op, args);
-  fn(T, B, H, 0, mid, ...rest, rt.work);
-  finish(h, op, args);
+  const rt = wasm as WasmRuntime, h = helper;
+  if (!h || scanMode(B, H) !== 'batch') { (rt.k[name] as (...a: number[]) => void)(T, B, H, 0, B, ...rest, rt.work); return; }
+  run(h, 3 + SCANS.indexOf(name), [T, B, H, ...rest], Math.min(4, B >> 3));
 }
