@@ -84,6 +84,11 @@ function where(colName: ColumnName, k: number): string {
   return nm === undefined ? `column ${k + 1}` : `column ${q(nm)}`;
 }
 
+/** The value of a quoted field's content s[from, to): `""` is one quote. */
+function unescape(s: string, from: number, to: number): string {
+  return s.slice(from, to).replace(/""/g, '"');
+}
+
 /**
  * Strict quote rules on the raw text of one record (`line` = its first physical line): a field is quoted only if it
  * starts with `"`, `""` inside is one quote, a closing quote is followed by the delimiter or the end of the record.
@@ -93,37 +98,36 @@ function where(colName: ColumnName, k: number): string {
 export function checkQuotes(s: string, delim: string, line: number, colName: ColumnName, complete: boolean): void {
   const D = delim.charCodeAt(0);
   const n = s.length;
-  let i = 0, k = 0, l = line;
+  // only positions are followed here; line numbers and unescaped text are worked out for a refusal
+  let i = 0, k = 0;
   for (;;) {
     if (s.charCodeAt(i) === QUOTE) {
-      const fieldLine = l;
-      let part = '';
       let j = i + 1;
       for (;;) {
         const c = s.indexOf('"', j);
         if (c < 0) {
           if (!complete) return;
-          part += s.slice(j);
+          const part = unescape(s, i + 1, n);
+          const fieldLine = line + countNewlines(s, 0, i);
           throw new CsvImportError(
             `line ${fieldLine}, ${where(colName, k)}: quoted field is never closed (missing closing quote): ${q('"' + part)}`,
             fieldLine, colName(k), part.slice(0, MAX_SHOWN),
           );
         }
-        l += countNewlines(s, j, c);
-        part += s.slice(j, c);
         if (c + 1 === n) return; // closed at the end of the record (or, if incomplete, maybe the first half of "")
-        if (s.charCodeAt(c + 1) === QUOTE) {
-          part += '"';
+        const ch = s.charCodeAt(c + 1);
+        if (ch === QUOTE) {
           j = c + 2;
           continue;
         }
-        const ch = s.charCodeAt(c + 1);
         if (ch === NL) return;
         if (ch === D) {
           i = c + 2;
           k++;
           break;
         }
+        const part = unescape(s, i + 1, c);
+        const l = line + countNewlines(s, 0, c);
         const shown = '"' + part + '"' + String.fromCodePoint(s.codePointAt(c + 1)!);
         throw new CsvImportError(
           `line ${l}, ${where(colName, k)}: text after the closing quote: ${q(shown)}`, l, colName(k), part,
@@ -137,6 +141,7 @@ export function checkQuotes(s: string, delim: string, line: number, colName: Col
       if (ch === D || ch === NL) break;
       if (ch === QUOTE) {
         const text = s.slice(i, e + 1);
+        const l = line + countNewlines(s, 0, e);
         throw new CsvImportError(
           `line ${l}, ${where(colName, k)}: quote inside an unquoted field: ${q(text)} (quote the whole field and double the quotes inside it)`,
           l, colName(k), text,
