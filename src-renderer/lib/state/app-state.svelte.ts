@@ -55,6 +55,9 @@ export class AppState {
   private unsubscribers: (() => void)[] = []
   /** Events that arrived while `experiments.start` had not answered yet. */
   private early: Pending[] = []
+  /** Training events received since the last batch (see `enqueue`). */
+  private batch: Pending[] = []
+  private batchTimer: ReturnType<typeof setTimeout> | null = null
   private ownImports = 0
 
   async init(): Promise<void> {
@@ -84,6 +87,9 @@ export class AppState {
   destroy(): void {
     for (const u of this.unsubscribers) u()
     this.unsubscribers = []
+    if (this.batchTimer) clearTimeout(this.batchTimer)
+    this.batchTimer = null
+    this.batch = []
   }
 
   // ---- data ----------------------------------------------------------------------------------
@@ -273,9 +279,9 @@ export class AppState {
         if (c === 'retrying' || c === 'closed') lost = true
         else if (c === 'open' && lost) { lost = false; void this.resync() }
       }),
-      on('training.progress', (p) => this.dispatch({ kind: 'progress', p })),
-      on('training.epoch', (p) => this.dispatch({ kind: 'epoch', p })),
-      on('training.finished', (p) => this.dispatch({ kind: 'finished', p })),
+      on('training.progress', (p) => this.enqueue({ kind: 'progress', p })),
+      on('training.epoch', (p) => this.enqueue({ kind: 'epoch', p })),
+      on('training.finished', (p) => this.enqueue({ kind: 'finished', p })),
       on('experiments.changed', () => { void this.refreshExperiments() }),
       on('datasets.changed', (p) => { void this.onDatasetsChanged(p.datasetId) }),
       on('app.command', (p) => {
@@ -303,6 +309,21 @@ export class AppState {
     if (ours) return
     const id = datasetId ?? (openNewest ? this.datasets[0]?.id : undefined)
     if (id != null && id !== this.dataset?.id) await this.openDataset(id)
+  }
+
+  /**
+   * Training events come in bursts (the main side delivers a run's merged progress and its held epochs
+   * together, up to 10 times a second): handling a burst in one task makes one screen update of it,
+   * not one per event.
+   */
+  private enqueue(ev: Pending): void {
+    this.batch.push(ev)
+    this.batchTimer ??= setTimeout(() => {
+      this.batchTimer = null
+      const batch = this.batch
+      this.batch = []
+      for (const e of batch) this.dispatch(e)
+    }, 0)
   }
 
   private dispatch(ev: Pending): void {
