@@ -70,8 +70,9 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
     const [s, t, v] = sources()
     return [
       line('step loss', s!.slice(), { borderWidth: 1, borderColor: p.step, backgroundColor: p.step, order: 3 }),
-      line('train loss (epoch)', t!.slice(), { borderColor: p.train, backgroundColor: p.train, pointRadius: 3, order: 1 }),
-      line('validation loss (epoch)', v!.slice(), { borderColor: p.val, backgroundColor: p.val, pointRadius: 3, borderDash: [6, 3], order: 2 })
+      // clip: the last epoch's marker sits on the axis' end and is drawn whole.
+      line('train loss (epoch)', t!.slice(), { borderColor: p.train, backgroundColor: p.train, pointRadius: 3, order: 1, clip: 5 }),
+      line('validation loss (epoch)', v!.slice(), { borderColor: p.val, backgroundColor: p.val, pointRadius: 3, borderDash: [6, 3], order: 2, clip: 5 })
     ]
   }
   let own: XY[][] = []
@@ -86,6 +87,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       normalized: true,
       responsive: true,
       maintainAspectRatio: false,
+      layout: { padding: { right: 6 } },
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: {
