@@ -5,7 +5,8 @@
 //   import (whole)     parseCsv on the whole bytes = strict decoding + papaparse's Parser + our checks (physical
 //                      lines, strict quotes, field counts, strict numbers, type inference, stats, columnar storage)
 //   import (stream)    the same import fed 1 MiB chunks, as importCsvFile and the import worker do
-// Prints rows/s, MB/s, peak RSS, and the load average (the machine may be shared).
+// Prints rows/s, MB/s, CPU seconds (user + system: less sensitive than wall time to other load), peak RSS and
+// the load average (the machine may be shared).
 import { spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -16,7 +17,7 @@ import { createCsvStream, parseCsv } from '../src-main/data/csv'
 
 type Mode = 'papaparse' | 'parseCsv' | 'stream'
 const LABEL: Record<Mode, string> = { papaparse: 'papaparse alone', parseCsv: 'import (whole)', stream: 'import (stream)' }
-interface ChildResult { mode: Mode; seconds: number; rows: number; maxRssMiB: number; heapMiB: number }
+interface ChildResult { mode: Mode; seconds: number; cpuSeconds: number; rows: number; maxRssMiB: number; heapMiB: number }
 
 function generate(path: string, rows: number, cols: number): void {
   const fd = openSync(path, 'w')
@@ -44,6 +45,7 @@ function child(mode: Mode, file: string): ChildResult {
   const bytes = readFileSync(file)
   let heapPeak = 0
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   let rows = 0
   if (mode === 'papaparse') {
     const text = new TextDecoder().decode(bytes)
@@ -63,8 +65,10 @@ function child(mode: Mode, file: string): ChildResult {
     rows = s.end().rowCount
   }
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(c0)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)
-  return { mode, seconds, rows, maxRssMiB: process.resourceUsage().maxRSS / 1024, heapMiB: heapPeak / 2 ** 20 }
+  return { mode, seconds, cpuSeconds, rows, maxRssMiB: process.resourceUsage().maxRSS / 1024, heapMiB: heapPeak / 2 ** 20 }
 }
 
 function main(): void {
@@ -85,7 +89,7 @@ function main(): void {
     console.log(`generated ${rows.toLocaleString('en')} rows x ${cols} cols, ${mb.toFixed(1)} MB in ${((performance.now() - g0) / 1000).toFixed(1)} s`)
     const self = fileURLToPath(import.meta.url)
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`)
-    console.log('mode                 seconds     rows/s      MB/s   peak RSS MiB')
+    console.log('mode                 seconds     rows/s      MB/s   CPU s   peak RSS MiB')
     for (const mode of ['papaparse', 'parseCsv', 'stream'] as Mode[]) {
       const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', mode, file], {
         encoding: 'utf8', maxBuffer: 1 << 20
@@ -98,7 +102,7 @@ function main(): void {
       if (res.rows !== rows) console.log(`${mode}: expected ${rows} rows, got ${res.rows}`)
       console.log(
         `${LABEL[mode].padEnd(19)} ${res.seconds.toFixed(2).padStart(8)} ${Math.round(rows / res.seconds).toLocaleString('en').padStart(10)} ` +
-          `${(mb / res.seconds).toFixed(1).padStart(9)} ${res.maxRssMiB.toFixed(0).padStart(14)}`
+          `${(mb / res.seconds).toFixed(1).padStart(9)} ${res.cpuSeconds.toFixed(2).padStart(7)} ${res.maxRssMiB.toFixed(0).padStart(14)}`
       )
     }
     console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`)
