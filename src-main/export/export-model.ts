@@ -3,7 +3,8 @@
 //   json     native file (loadNativeModel)                 → predictions of the reloaded model
 //   onnx     model.onnx, or encoder.onnx + decoder_step.onnx → onnxruntime-node
 //   tfjs     model.json + weights.bin, or encoder/ + decoder_step/ → @tensorflow/tfjs tf.loadLayersModel
-//   pytorch  model.safetensors (or state_dict.json) + model.py → our safetensors reader + the engine
+//   pytorch  model.safetensors (or state_dict.json) + model.py → PyTorch itself (python3 + torch) when found,
+//            else our safetensors reader + the engine (said in the notes)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { SavedModel } from '../../src-worker/protocol'
@@ -43,6 +44,8 @@ export interface ExportOptions {
   verify?: boolean
   /** pytorch: weights as safetensors (default) or state_dict.json. */
   pytorchWeights?: PytorchWeightsFormat
+  /** pytorch: run model.py with PyTorch when a python3 with torch is found ('auto', default), or re-read the weights into the engine ('engine'). */
+  pytorchRuntime?: 'auto' | 'engine'
 }
 
 /**
@@ -111,6 +114,10 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
     for (const [name, data] of Object.entries(a.files)) write(join(outPath, name), data)
     runtime = wf === 'safetensors' ? 'safetensors reader + RNN Workbench engine' : 'state_dict.json reader + RNN Workbench engine'
     check = async (h) => {
+      const { findTorchPython, runTorch } = await import('./pytorch-verify')
+      const py = opts.pytorchRuntime === 'engine' ? null : await findTorchPython()
+      if (py) return { y: (await runTorch(py, [{ dir: outPath, spec: s, heldOut: h }]))[0]!, runtime: `PyTorch ${py.torch} (${py.python}, model.py)` }
+      if (opts.pytorchRuntime !== 'engine') notes.push('no python3 with PyTorch found (set RNN_WORKBENCH_PYTHON): model.py was not run; the written weights were re-read into the workbench engine instead')
       const weights = readPytorchWeights(new Uint8Array(readFileSync(join(outPath, wf === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json))), wf)
       return { y: referencePredict({ ...model, weights }, h.x, h.n), runtime }
     }
@@ -134,15 +141,13 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
 }
 
 /**
- * Which formats can take this model (for menus). Every format takes every cell and mapping except PyTorch for the
- * engine's reset-before GRU: torch.nn.GRU is reset-after only, so model.py could not rebuild it.
+ * Which formats can take this model (for menus). Every format takes every cell and mapping (the reset-before GRU,
+ * which torch.nn.GRU lacks, gets its own small module in model.py). Kept as a function so menus and exportModel
+ * ask one place when a combination cannot be written.
  */
 export function exportSupport(model: SavedModel): Record<ExportFormat, { ok: boolean; reason?: string }> {
   specOf(model)
-  const pytorch = gruResetBeforeOf(model)
-    ? { ok: false, reason: 'PyTorch export of a reset-before GRU (gruResetBefore) is not supported: torch.nn.GRU only has the reset-after cell, so model.py could not rebuild this model (use ONNX, TF.js or JSON)' }
-    : { ok: true }
-  return { json: { ok: true }, onnx: { ok: true }, tfjs: { ok: true }, pytorch }
+  return { json: { ok: true }, onnx: { ok: true }, tfjs: { ok: true }, pytorch: { ok: true } }
 }
 
 function heldOutOf(s: ExportSpec, opts: ExportOptions): HeldOut {

@@ -1,10 +1,11 @@
 // PyTorch export: the state_dict in PyTorch's names and layout (model.safetensors, or state_dict.json), plus a
-// generated model.py that rebuilds nn.LSTM / nn.GRU / nn.RNN + nn.Linear and loads it. The generated Python is
-// only checked for its content here (python3-torch is not installed on the build machine).
+// generated model.py that rebuilds nn.LSTM / nn.GRU / nn.RNN (or, for the engine's reset-before GRU, a small
+// GRUResetBefore module with nn.GRU's parameter names) + nn.Linear and loads it. exportModel runs model.py with
+// PyTorch itself when a python3 with torch is found (pytorch-verify.ts).
 import type { SavedModel } from '../../src-worker/protocol'
 import { nest } from '../../src-worker/engine/params'
 import { decodeSafetensors, encodeSafetensors } from './safetensors'
-import { dirsOf, normalizationOf, paramShapes, specOf, stacksOf, tensorsOf, type ExportSpec } from './spec'
+import { dirsOf, normalizationOf, paramShapes, specOf, stacksOf, tensorsOf, trainConfigOf, type ExportSpec } from './spec'
 
 export type PytorchWeightsFormat = 'safetensors' | 'json'
 export const PYTORCH_FILES = { safetensors: 'model.safetensors', json: 'state_dict.json', python: 'model.py' } as const
@@ -27,7 +28,8 @@ export function buildPytorch(model: SavedModel, format: PytorchWeightsFormat = '
     files[PYTORCH_FILES.json] = JSON.stringify(sd)
   }
   files[PYTORCH_FILES.python] = modelPy(model, s, format)
-  return { files, notes: ['model.py is generated Python, checked for its content only (PyTorch is not installed here); the weights are checked by re-reading them'] }
+  const notes = resetBefore(model) ? ['the reset-before GRU has no torch.nn class: model.py defines GRUResetBefore (nn.GRU parameter names and layout, Python loop over time)'] : []
+  return { files, notes }
 }
 
 /** PyTorch-layout nested arrays from a written weights file (safetensors or state_dict.json). */
@@ -40,20 +42,24 @@ export function readPytorchWeights(bytes: Uint8Array, format: PytorchWeightsForm
 
 const py = (v: unknown): string => JSON.stringify(v, null, 4).replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False').replace(/\bnull\b/g, 'None')
 
-function rnnCtor(s: ExportSpec, inputSize: string): string {
-  const cls = s.cell === 'lstm' ? 'nn.LSTM' : s.cell === 'gru' ? 'nn.GRU' : 'nn.RNN'
+const resetBefore = (model: SavedModel): boolean => trainConfigOf(model).model.gruResetBefore === true
+
+function rnnCtor(s: ExportSpec, inputSize: string, rb: boolean): string {
+  const cls = s.cell === 'lstm' ? 'nn.LSTM' : s.cell === 'gru' ? (rb ? 'GRUResetBefore' : 'nn.GRU') : 'nn.RNN'
   const nl = s.cell === 'rnn_relu' ? ", nonlinearity='relu'" : s.cell === 'rnn_tanh' ? ", nonlinearity='tanh'" : ''
   return `${cls}(${inputSize}, HIDDEN_SIZE, num_layers=NUM_LAYERS${nl}, bidirectional=${s.bidirectional ? 'True' : 'False'})`
 }
 
 function modelPy(model: SavedModel, s: ExportSpec, format: PytorchWeightsFormat): string {
-  const cls = s.task === 'classification', D = dirsOf(s), stacks = stacksOf(s)
+  const cls = s.task === 'classification', D = dirsOf(s), stacks = stacksOf(s), rb = resetBefore(model)
   const out = (v: string) => (cls ? `torch.softmax(${v}, dim=-1)` : v)
   const header = `"""PyTorch rebuild of an RNN Workbench model (generated file).
 
 Cell ${s.cell}, ${s.numLayers} layer(s), hidden size ${s.hiddenSize}${s.bidirectional ? ', bidirectional' : ''}; mapping ${s.mapping}, ${s.task}.
 Weights: ${format === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json} with PyTorch's own parameter names and layout
-(weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, head.weight, head.bias; LSTM gates i,f,g,o; GRU r,z,n).
+(weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, head.weight, head.bias; LSTM gates i,f,g,o; GRU r,z,n).${rb ? `
+The GRU is the reset-before variant (n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)), which torch.nn.GRU does not
+implement; GRUResetBefore below computes it with nn.GRU's parameter names and layout.` : ''}
 
 Inputs are TIME-MAJOR [seq, batch, ${s.inputSize}] (batch_first=False) and already normalised: x' = (x - a) / b per
 input column with NORMALIZATION['input'] (columns ${JSON.stringify(model.inputs ?? [])}).${s.tokens ? ' Token inputs are one-hot rows.' : ''}
@@ -70,7 +76,7 @@ import struct
 import torch
 from torch import nn
 
-CELL = ${JSON.stringify(s.cell)}
+${rb ? GRU_RESET_BEFORE : ''}CELL = ${JSON.stringify(s.cell)}
 MAPPING = ${JSON.stringify(s.mapping)}
 TASK = ${JSON.stringify(s.task)}
 INPUT_SIZE = ${s.inputSize}
@@ -114,7 +120,7 @@ def read_json_state(path):
 class WorkbenchModel(nn.Module):
     def __init__(self):
         super().__init__()
-        self.rnn = ${rnnCtor(s, 'INPUT_SIZE')}
+        self.rnn = ${rnnCtor(s, 'INPUT_SIZE', rb)}
         self.head = nn.Linear(${D} * HIDDEN_SIZE, OUTPUT_SIZE)
 
     def forward(self, x):
@@ -145,8 +151,8 @@ class WorkbenchModel(nn.Module):
 
     def __init__(self):
         super().__init__()
-${s2s ? `        self.encoder = ${rnnCtor(s, 'INPUT_SIZE')}
-        self.decoder = ${rnnCtor(s, String(dec.inputSize))}` : `        self.rnn = ${rnnCtor(s, String(dec.inputSize))}`}
+${s2s ? `        self.encoder = ${rnnCtor(s, 'INPUT_SIZE', rb)}
+        self.decoder = ${rnnCtor(s, String(dec.inputSize), rb)}` : `        self.rnn = ${rnnCtor(s, String(dec.inputSize), rb)}`}
         self.head = nn.Linear(HIDDEN_SIZE, OUTPUT_SIZE)
 
     def forward(self, x, steps=SEQ_OUT):
@@ -183,3 +189,52 @@ if __name__ == '__main__':
         print(m(x))
 `
 }
+
+/** The reset-before GRU as a torch module with nn.GRU's parameter names, layout, call and return conventions. */
+const GRU_RESET_BEFORE = `
+class GRUResetBefore(nn.Module):
+    """GRU with the reset gate applied before the recurrent product (Cho et al. 2014):
+    r = sigmoid(W_ir x + b_ir + W_hr h + b_hr), z = sigmoid(W_iz x + b_iz + W_hz h + b_hz),
+    n = tanh(W_in x + b_in + W_hn (r * h) + b_hn), h' = (1 - z) * n + z * h.
+    Parameters named and shaped like nn.GRU (gates r, z, n); time-major input; returns (output, h_n)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bidirectional=False):
+        super().__init__()
+        self.hidden_size, self.num_layers, self.dirs = hidden_size, num_layers, 2 if bidirectional else 1
+        for l in range(num_layers):
+            for d in range(self.dirs):
+                sfx = 'l%d%s' % (l, '_reverse' if d else '')
+                width = input_size if l == 0 else self.dirs * hidden_size
+                setattr(self, 'weight_ih_' + sfx, nn.Parameter(torch.zeros(3 * hidden_size, width)))
+                setattr(self, 'weight_hh_' + sfx, nn.Parameter(torch.zeros(3 * hidden_size, hidden_size)))
+                setattr(self, 'bias_ih_' + sfx, nn.Parameter(torch.zeros(3 * hidden_size)))
+                setattr(self, 'bias_hh_' + sfx, nn.Parameter(torch.zeros(3 * hidden_size)))
+
+    def forward(self, x, h0=None):
+        steps, batch, H = x.shape[0], x.shape[1], self.hidden_size
+        if h0 is None:
+            h0 = x.new_zeros(self.num_layers * self.dirs, batch, H)
+        finals, inp = [], x
+        for l in range(self.num_layers):
+            outs = []
+            for d in range(self.dirs):
+                sfx = 'l%d%s' % (l, '_reverse' if d else '')
+                w_ih, w_hh = getattr(self, 'weight_ih_' + sfx), getattr(self, 'weight_hh_' + sfx)
+                b_ih, b_hh = getattr(self, 'bias_ih_' + sfx), getattr(self, 'bias_hh_' + sfx)
+                gi_all = inp @ w_ih.t() + b_ih
+                h, seq = h0[l * self.dirs + d], [None] * steps
+                for t in (range(steps - 1, -1, -1) if d else range(steps)):
+                    gi = gi_all[t]
+                    gh = h @ w_hh[:2 * H].t() + b_hh[:2 * H]
+                    r = torch.sigmoid(gi[:, :H] + gh[:, :H])
+                    z = torch.sigmoid(gi[:, H:2 * H] + gh[:, H:])
+                    n = torch.tanh(gi[:, 2 * H:] + (r * h) @ w_hh[2 * H:].t() + b_hh[2 * H:])
+                    h = (1 - z) * n + z * h
+                    seq[t] = h
+                outs.append(torch.stack(seq, 0))
+                finals.append(h)
+            inp = torch.cat(outs, -1)
+        return inp, torch.stack(finals, 0)
+
+
+`

@@ -3,7 +3,7 @@
 // Then the other mappings (one-to-one, one-to-many, seq2seq, bidirectional, tokens); the full cell × mapping ×
 // format matrix is export-matrix.test.ts.
 import { afterAll, describe, expect, it } from 'vitest'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exportModel, exportSupport, EXPORT_FORMATS, type ExportFormat } from '../../../../src-main/export'
 import { buildModel, caseName, type ModelCase } from './models'
@@ -88,15 +88,19 @@ describe('exportModel: other mappings', () => {
     expect(r2.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual(['decoder_step/model.json', 'decoder_step/weights.bin'])
   })
 
-  it('PyTorch refuses the reset-before GRU (torch.nn.GRU is reset-after) with a reason; the other formats take it', async () => {
-    expect(exportSupport(buildModel({ cell: 'gru', mapping: 'seq2seq', task: 'regression', layers: 1 })).pytorch).toEqual({ ok: true })
-    const m = buildModel({ cell: 'gru', resetBefore: true, mapping: 'many-to-one', task: 'regression', layers: 1 })
+  it('every format takes the reset-before GRU; model.py builds it as GRUResetBefore (torch.nn.GRU is reset-after only)', async () => {
+    const m = buildModel({ cell: 'gru', resetBefore: true, mapping: 'many-to-one', task: 'regression', layers: 2, bidirectional: true })
     const sup = exportSupport(m)
-    expect(sup.pytorch.ok).toBe(false)
-    expect(sup.pytorch.reason).toMatch(/reset-before GRU .*torch\.nn\.GRU only has the reset-after cell/)
-    expect([sup.json.ok, sup.onnx.ok, sup.tfjs.ok]).toEqual([true, true, true])
-    await expect(exportModel(m, 'pytorch', join(dir, 'refuse-rb'))).rejects.toThrow(/PyTorch export of a reset-before GRU/)
-    expect(existsSync(join(dir, 'refuse-rb'))).toBe(false)
+    expect([sup.json.ok, sup.onnx.ok, sup.tfjs.ok, sup.pytorch.ok]).toEqual([true, true, true, true])
+    const r = await exportModel(m, 'pytorch', join(dir, 'rb-pt'), { pytorchRuntime: 'engine' })
+    expect(r.verified).toBe(true)
+    const py = readFileSync(join(dir, 'rb-pt', 'model.py'), 'utf8')
+    expect(py).toContain('class GRUResetBefore(nn.Module)')
+    expect(py).toContain('self.rnn = GRUResetBefore(INPUT_SIZE, HIDDEN_SIZE, num_layers=NUM_LAYERS, bidirectional=True)')
+    expect(py).not.toContain('nn.GRU(')
+    const plain = readFileSync((await exportModel(buildModel({ cell: 'gru', mapping: 'many-to-one', task: 'regression', layers: 1 }), 'pytorch', join(dir, 'ra-pt'), { pytorchRuntime: 'engine' })).files.find((f) => f.endsWith('model.py'))!, 'utf8')
+    expect(plain).toContain('nn.GRU(')
+    expect(plain).not.toContain('GRUResetBefore')
   })
 
   it('uses given held-out inputs and the requested number of samples', async () => {
