@@ -8,7 +8,7 @@ import { callApi, seedRuns } from './helpers/seed'
 
 test.use({ appEnv: { RNN_WORKBENCH_MAX_RUNS: '2' } })
 
-const EPOCHS = 300
+const EPOCHS = 200
 
 test('two runs training together: ≤ ~10 progress events a second per run reach the page, every step and epoch arrives', async ({ page }) => {
   await recordTrainingEvents(page)
