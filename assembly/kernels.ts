@@ -526,7 +526,7 @@ export function gruScanBwd(T: i32, B: i32, H: i32, b0: i32, b1: i32, dgx: usize,
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Optimizer and gradient norm over float32 slabs, computed in f64 exactly like engine/optim.ts does in
+// Adam over float32 slabs, computed in f64 exactly like engine/optim.ts does in
 // JavaScript (every f32 operand widened, the same operations in the same order, each stored value rounded
 // to f32 and read back rounded), so the results are bit-identical to the TypeScript loops.
 
@@ -554,13 +554,6 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, stepSiz
     store<f32>(v + o, <f32>(b2 * <f64>load<f32>(v + o) + (1 - b2) * gi * gi));
     store<f32>(p + o, <f32>(pv - stepSize * (<f64>load<f32>(m + o) / (Math.sqrt(<f64>load<f32>(v + o)) / bc2 + eps))));
   }
-}
-
-/** Σ g[i]² in f64, i ascending (one accumulator: the same sum as the TypeScript loop). */
-export function sumSq(g: usize, n: i32): f64 {
-  let s: f64 = 0;
-  for (let i = 0; i < n; i++) { const x = <f64>load<f32>(g + (<usize>i << 2)); s += x * x; }
-  return s;
 }
 
 // ---------------------------------------------------------------------------------------------------------

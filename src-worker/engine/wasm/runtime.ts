@@ -48,7 +48,6 @@ export interface Kernels {
     dhs: number, gates: number, hns: number, h0: number, hs: number, pk: number, work: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, stepSize: number, bc2: number, b1: number, b2: number,
     eps: number, wd: number): void;
-  sumSq(g: number, n: number): number;
   ceLossF32(dy: number, y: number, cls: number, mask: number, N: number, C: number, inv: number): number;
 }
 
