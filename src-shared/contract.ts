@@ -226,7 +226,9 @@ export const predictResult = z.object({
    * exact match — MAE / RMSE for values); grouped, text and one-to-one models */
   score: z.object({
     target: z.string(), count: z.number(), accuracy: z.number().optional(), mae: z.number().optional(), rmse: z.number().optional()
-  }).nullable().optional()
+  }).nullable().optional(),
+  /** the predictions file's header and first rows, as written (for a table in the UI) */
+  preview: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())) }).optional()
 })
 
 /** Side-by-side view of 2–10 experiments. */
@@ -317,6 +319,17 @@ export const requests = {
   'models.export': {
     args: z.object({ id, format: exportFormat }).strict(),
     result: exportReport
+  },
+  /** Runs an experiment's trained model on an imported dataset with the stored mapping; writes a predictions CSV
+   * under the data directory. Generators (one-to-many) need no dataset: `steps` items per condition. */
+  'models.predict': {
+    args: z.object({
+      id, datasetId: id.optional(),
+      steps: z.number().int().min(1).max(100_000).optional(),
+      temperature: z.number().positive().max(100).optional(),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional()
+    }).strict(),
+    result: predictResult
   },
   'experiments.pause': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.resume': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },

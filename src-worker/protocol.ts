@@ -25,6 +25,8 @@ export type ToWorker =
   | { type: 'export'; taskId: number; model: SavedModel; format: ExportFormat; outPath: string }
   | {
       type: 'predict'; taskId: number; model: SavedModel; csvPath?: string; outPath: string
+      /** the CSV's bytes, gzip-compressed (a stored dataset), instead of csvPath */
+      bytesGz?: Uint8Array
       /** series: closed-loop forecast length; generation: items per condition */
       steps?: number; temperature?: number; seed?: number
     }

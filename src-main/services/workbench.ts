@@ -1,6 +1,6 @@
 // The Workbench service: every capability of the app as one object, behind the contract.
 // The Electron shell, the browser-mode server, the CLI and the tests all drive this same object.
-import { statSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
@@ -163,6 +163,32 @@ export class Workbench {
     return result!
   }
 
+  /**
+   * Runs an experiment's trained model on an imported dataset (its stored bytes, with the experiment's mapping) in a
+   * worker; writes `exports/experiment-<id>/predictions-dataset-<datasetId>.csv` (or `generated.csv` for a generator
+   * without data) under the data directory and records the run with the experiment.
+   */
+  async predictDataset(id: number, datasetId: number | undefined, opts: { steps?: number; temperature?: number; seed?: number } = {}): Promise<PredictResult> {
+    const model = this.savedModel(id)
+    let bytesGz: Uint8Array | undefined
+    if (datasetId !== undefined) {
+      if (!this.store.datasets.get(datasetId)) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
+      bytesGz = new Uint8Array(this.store.datasets.bytesGz(datasetId)!)
+    } else if (model.data.mapping !== 'one-to-many') {
+      throw new InputError('datasetId: this model predicts from data; pick an imported dataset with its input columns')
+    }
+    const dir = join(this.opts.dataDir, 'exports', `experiment-${id}`)
+    mkdirSync(dir, { recursive: true })
+    const outPath = join(dir, datasetId === undefined ? 'generated.csv' : `predictions-dataset-${datasetId}.csv`)
+    let result: PredictResult | undefined
+    await runTask(this.opts.workerFactory, {
+      type: 'predict', taskId: newTaskId(), model, bytesGz, outPath, steps: opts.steps, temperature: opts.temperature, seed: opts.seed
+    }, (m) => { if (m.type === 'predicted') result = m.result }, bytesGz ? [bytesGz.buffer as ArrayBuffer] : []).done
+    this.store.experiments.addEvent(id, 'predicted', { datasetId: datasetId ?? null, rows: result!.rows, outPath, score: result!.score ?? null })
+    this.bus.emit('experiments.changed', { experimentId: id })
+    return result!
+  }
+
   /** What `config` makes of a dataset, computed in a worker; refuses (InputError) what it cannot use. */
   private async sequences(datasetId: number, config: ExperimentConfig): Promise<SequencesSummary> {
     const dataset = this.store.datasets.get(datasetId)
@@ -252,6 +278,7 @@ export class Workbench {
         const dir = join(this.opts.dataDir, 'exports', `experiment-${id}`)
         return this.exportModel(id, format, format === 'json' ? join(dir, 'model.json') : format === 'onnx' ? join(dir, 'onnx', 'model.onnx') : join(dir, format))
       },
+      'models.predict': async ({ id, datasetId, steps, temperature, seed }) => this.predictDataset(id, datasetId, { steps, temperature, seed }),
       'experiments.pause': async ({ id }) => {
         this.mustGet(id)
         if (this.training.isRunning(id)) return { ok: this.training.pause(id) }

@@ -3,7 +3,9 @@
 // generators (one-to-many): sampled or greedy items; grouped sequences, text and one-to-one rows: src-main/export/
 // predict-table.ts (one row per sequence, per step, per text or per row; the target column is optional).
 import { readFileSync, writeFileSync } from 'node:fs'
-import { parseCsv } from '../../src-main/data/csv'
+import { gunzipSync } from 'node:zlib'
+import Papa from 'papaparse'
+import { parseCsv, type ParsedTable } from '../../src-main/data/csv'
 import { forecastCsv, predictSeries, seriesCsv } from '../../src-main/export/series'
 import { predictTable, predictionTableCsv, sourceOfModel } from '../../src-main/export/predict-table'
 import type { FromWorker, ToWorker } from '../protocol'
@@ -11,37 +13,56 @@ import { conditionsFor, generate, generatedCsv } from './generate'
 
 const inputError = (message: string) => Object.assign(new Error(message), { name: 'InputError' })
 
+/** Rows of the written predictions file shown by the UI (header + this many). */
+export const PREVIEW_ROWS = 20
+
+/** The new data: a stored dataset's bytes (gzip) or a CSV file. */
+function readTable(msg: ToWorker & { type: 'predict' }): ParsedTable | null {
+  if (msg.bytesGz) return parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
+  return msg.csvPath ? parseCsv(new Uint8Array(readFileSync(msg.csvPath))) : null
+}
+
+/** Writes the predictions file and returns its header and first rows as written (escaping included). */
+function writeOut(path: string, text: string): { columns: string[]; rows: string[][] } {
+  writeFileSync(path, text)
+  // the first rows only: cut at a line break well past them (a quoted cell may hold line breaks)
+  let end = 0
+  for (let k = 0; k <= PREVIEW_ROWS + 1 && end !== -1; k++) end = text.indexOf('\n', end + 1)
+  const head = end === -1 ? text : text.slice(0, end)
+  const data = Papa.parse<string[]>(head, { skipEmptyLines: true }).data
+  return { columns: data[0] ?? [], rows: data.slice(1, PREVIEW_ROWS + 1) }
+}
 export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWorker) => void): void {
   const model = msg.model
   if (model.data.mapping === 'one-to-many') {
     // a generative model: sample items (per condition), greedy without a temperature
-    const table = msg.csvPath ? parseCsv(new Uint8Array(readFileSync(msg.csvPath))) : null
+    const table = readTable(msg)
     const conditions = conditionsFor(model, table, msg.steps ?? 10)
     const items = generate(model, conditions, { temperature: msg.temperature, seed: msg.seed })
-    writeFileSync(msg.outPath, generatedCsv(items, model.vocab?.conditions ? model.experiment?.condition : undefined, model.target))
+    const preview = writeOut(msg.outPath, generatedCsv(items, model.vocab?.conditions ? model.experiment?.condition : undefined, model.target))
     post({
       type: 'predicted', taskId: msg.taskId,
-      result: { rows: items.length, outPath: msg.outPath, forecastPath: null, forecast: null, warnings: [], generated: items.slice(0, 20).map((g) => g.text) }
+      result: { rows: items.length, outPath: msg.outPath, forecastPath: null, forecast: null, warnings: [], generated: items.slice(0, 20).map((g) => g.text), preview }
     })
     return
   }
-  if (!msg.csvPath) throw inputError('this model predicts from data: give a CSV')
+  if (!msg.csvPath && !msg.bytesGz) throw inputError('this model predicts from data: give a CSV')
   const source = sourceOfModel(model)
   if (source !== 'series') {
     if (msg.steps !== undefined) throw inputError(`--steps forecasts a series closed-loop (or sets the items per condition of a generator); this model reads ${source === 'rows' ? 'rows' : source === 'text' ? 'texts' : 'grouped sequences'}`)
-    const table = parseCsv(new Uint8Array(readFileSync(msg.csvPath)))
+    const table = readTable(msg)!
     const p = predictTable(model, table, { temperature: msg.temperature, seed: msg.seed })
-    writeFileSync(msg.outPath, predictionTableCsv(p))
+    const preview = writeOut(msg.outPath, predictionTableCsv(p))
     post({
       type: 'predicted', taskId: msg.taskId,
-      result: { rows: p.rows.length, outPath: msg.outPath, forecastPath: null, forecast: null, warnings: p.warnings, score: p.score }
+      result: { rows: p.rows.length, outPath: msg.outPath, forecastPath: null, forecast: null, warnings: p.warnings, score: p.score, preview }
     })
     return
   }
   if (msg.temperature !== undefined) throw inputError(`--temperature samples generative (one-to-many) models and text seq2seq models; this model's mapping is ${model.data.mapping}`)
-  const table = parseCsv(new Uint8Array(readFileSync(msg.csvPath)))
+  const table = readTable(msg)!
   const p = predictSeries(msg.model, table, { steps: msg.steps })
-  writeFileSync(msg.outPath, seriesCsv(p))
+  const preview = writeOut(msg.outPath, seriesCsv(p))
   let forecastPath: string | null = null
   if (p.forecast) {
     forecastPath = msg.outPath.replace(/(\.csv)?$/i, '.forecast.csv')
@@ -49,6 +70,6 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
   }
   post({
     type: 'predicted', taskId: msg.taskId,
-    result: { rows: p.rows.length, outPath: msg.outPath, forecastPath, forecast: p.forecast, warnings: p.warnings }
+    result: { rows: p.rows.length, outPath: msg.outPath, forecastPath, forecast: p.forecast, warnings: p.warnings, preview }
   })
 }

@@ -16,12 +16,14 @@ export class ExperimentDetailState {
   /** The outcome of the last action, in words. */
   message = $state<string | null>(null)
   lastExport = $state.raw<Result<'models.export'> | null>(null)
+  lastPredict = $state.raw<Result<'models.predict'> | null>(null)
 
   async open(id: number | null): Promise<void> {
     this.id = id
     this.error = null
     this.message = null
     this.lastExport = null
+    this.lastPredict = null
     if (id == null) { this.detail = null; return }
     await this.reload()
   }
@@ -84,5 +86,13 @@ export class ExperimentDetailState {
   export(format: ExportFormat): Promise<unknown> {
     this.lastExport = null
     return this.act('export', async (id) => { this.lastExport = await call('models.export', { id, format }) })
+  }
+
+  /** Runs the trained model on an imported dataset (or, for a generator, with no dataset). */
+  predict(datasetId: number | undefined, opts: { steps?: number; temperature?: number; seed?: number } = {}): Promise<unknown> {
+    this.lastPredict = null
+    return this.act('predict', async (id) => {
+      this.lastPredict = await call('models.predict', { id, ...(datasetId === undefined ? {} : { datasetId }), ...opts })
+    })
   }
 }

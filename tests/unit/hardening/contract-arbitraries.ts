@@ -173,6 +173,17 @@ export const HAND_SPECS: Partial<Record<RequestName, MethodSpec>> = {
     fields: [{ path: ['id'], kind: ID, required: true }, { path: ['format'], kind: { t: 'enum', values: ['json', 'onnx', 'tfjs', 'pytorch'] }, required: true }],
     strict: [[]]
   },
+  'models.predict': {
+    base: () => ({ id: MISSING_ID, datasetId: MISSING_ID, steps: 3, temperature: 0.8, seed: 1 }),
+    fields: [
+      { path: ['id'], kind: ID, required: true },
+      { path: ['datasetId'], kind: ID, required: false },
+      { path: ['steps'], kind: { t: 'int', min: 1, max: 100_000 }, required: false },
+      { path: ['temperature'], kind: { t: 'num', min: 0, max: 100, exclusiveMin: true }, required: false },
+      { path: ['seed'], kind: { t: 'int', min: 0, max: 2 ** 31 - 1 }, required: false }
+    ],
+    strict: [[]]
+  },
   'experiments.compare': {
     base: () => ({ ids: [MISSING_ID, MISSING_ID + 1] }),
     fields: [{ path: ['ids'], kind: { t: 'arr', of: ID, min: 2, max: 10, valid: MISSING_ID + 7 }, required: true }],
@@ -365,6 +376,7 @@ function wellFormedMissing(method: RequestName): fc.Arbitrary<FuzzCase> | null {
       return wrap(id.map((i) => ({ id: i })), ['id'])
     case 'experiments.update': return wrap(fc.tuple(id, fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim().length > 0)).map(([i, n]) => ({ id: i, name: n })), ['id'])
     case 'experiments.duplicate': return wrap(id.map((i) => ({ id: i })), ['id'])
+    case 'models.predict': return wrap(fc.tuple(id, id).map(([i, d]) => ({ id: i, datasetId: d })), ['id'])
     case 'models.export': return wrap(fc.tuple(id, fc.constantFrom('json', 'onnx', 'tfjs', 'pytorch')).map(([i, format]) => ({ id: i, format })), ['id'])
     case 'experiments.repeat': return wrap(id.map((i) => ({ id: i, seeds: [1] })), ['id'])
     case 'experiments.compare': return wrap(fc.uniqueArray(id, { minLength: 2, maxLength: 10 }).map((ids) => ({ ids })), ['ids'])
