@@ -9,6 +9,33 @@ import { CONTROL_PAUSE, CONTROL_STOP, type EpochMessage, type FromWorker, type T
 
 const PROGRESS_INTERVAL_MS = 100
 
+/** A checkpoint as it travels to main and is stored: `good: 'current'` stands for a copy of the current state. */
+export type StoredTrainState = Omit<TrainState, 'good'> & { good: TrainState['good'] | 'current' }
+
+function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
+  if (a.constructor !== b.constructor || a.length !== b.length) return false
+  const x = new Int32Array(a.buffer, a.byteOffset, a.byteLength >> 2), y = new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2)
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false
+  return true
+}
+
+/**
+ * The state to store for an epoch. After an epoch without a NaN revert, the "last good" weights and optimizer
+ * moments the trainer hands over are a bit-identical second copy of the current ones: they are sent as
+ * `good: 'current'`, halving what is copied to main, serialised and written every epoch.
+ */
+export function compactCheckpoint(state: TrainState): StoredTrainState {
+  const g = state.good
+  const same = g.opt.t === state.opt.t && sameBits(g.params, state.params) && sameBits(g.opt.m, state.opt.m) && sameBits(g.opt.v, state.opt.v)
+  return same ? { ...state, good: 'current' } : state
+}
+
+/** The trainer's full state from a stored checkpoint (either form). */
+export function expandCheckpoint(state: StoredTrainState): TrainState {
+  if (state.good !== 'current') return state as TrainState
+  return { ...state, good: { params: state.params, opt: { m: state.opt.m, v: state.opt.v, t: state.opt.t } } }
+}
+
 export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWorker) => void): void {
   const { config, taskId } = msg
   const control = new Int32Array(msg.control)
@@ -83,12 +110,12 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     // The checkpoint travels with its epoch, so main records both in one transaction.
     onCheckpoint(state) {
       if (epochMsg) {
-        epochMsg.checkpoint = state
+        epochMsg.checkpoint = compactCheckpoint(state)
         epochMsg.best = state.bestEpoch === state.epoch
       }
       flushEpoch()
     }
-  }, msg.resume as TrainState | undefined)
+  }, msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState))
   flushEpoch()
   postProgress() // steps of a run stopped mid-epoch
   post({
