@@ -3,6 +3,7 @@
 // closed-loop multi-step forecast that feeds each prediction back as the next input. Window alignment follows
 // buildSeriesWindows (src-main/data/sequences.ts): the first target row of window w is w + tx + gap
 // (many-to-one, seq2seq); many-to-many reports its last step, whose target row is w + tx − 1 + shift.
+import type { PredictScore } from './predict-output'
 import type { ParsedTable } from '../data/csv'
 import { lineOfRow } from '../data/windows'
 import { sourceOf } from '../../src-shared/contract'
@@ -40,6 +41,26 @@ export interface SeriesPrediction {
   /** Closed-loop forecast of the next `steps` values after the last row (when asked). */
   forecast: number[] | null
   warnings: string[]
+  /** The reported predictions against the file's target where it has one (null when no row has both). */
+  score: PredictScore | null
+}
+
+/** Accuracy (classes: the label, else the class id, against the cell) or MAE / RMSE over rows with both values. */
+export function scoreOf(target: string, rows: SeriesRow[]): PredictScore | null {
+  let n = 0, right = 0, ae = 0, se = 0, classes = false
+  for (const r of rows) {
+    if (r.prediction === null || r.actual === null || r.actual === '') continue
+    if (typeof r.actual === 'string' || r.label !== undefined) {
+      classes = true
+      n++
+      if (String(r.label ?? r.prediction) === String(r.actual)) right++
+    } else {
+      const d = r.prediction - r.actual
+      n++; ae += Math.abs(d); se += d * d
+    }
+  }
+  if (n === 0) return null
+  return classes ? { target, count: n, accuracy: right / n } : { target, count: n, mae: ae / n, rmse: Math.sqrt(se / n) }
 }
 
 function columnsOf(model: SavedModel, table: ParsedTable): Float64Array[] {
@@ -138,7 +159,7 @@ export function predictSeries(model: SavedModel, table: ParsedTable, opts: { ste
     }
     rows.push(row)
   }
-  const res: SeriesPrediction = { target: model.target, inputs: model.inputs.slice(), window: tx, horizon: s.mapping === 'seq2seq' ? ty : 1, rows, forecast: null, warnings }
+  const res: SeriesPrediction = { target: model.target, inputs: model.inputs.slice(), window: tx, horizon: s.mapping === 'seq2seq' ? ty : 1, rows, forecast: null, warnings, score: scoreOf(model.target, rows) }
   if (steps !== undefined) res.forecast = closedLoop(model, s, al, cols[0]!, ia[0]!, [ta, tb], steps, table)
   return res
 }

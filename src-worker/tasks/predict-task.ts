@@ -70,6 +70,6 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
   }
   post({
     type: 'predicted', taskId: msg.taskId,
-    result: { rows: p.rows.length, outPath: msg.outPath, forecastPath, forecast: p.forecast, warnings: p.warnings, preview }
+    result: { rows: p.rows.length, outPath: msg.outPath, forecastPath, forecast: p.forecast, warnings: p.warnings, score: p.score, preview }
   })
 }

@@ -36,6 +36,13 @@ describe('models.predict', () => {
     expect(r.rows).toBe(741 - 12 + 1) // one prediction per window of 12 rows (the last one forecasts past the file)
     expect(r.preview!.columns).toEqual(file[0])
     expect(r.preview!.rows).toEqual(file.slice(1, 21))
+    // scored against the file's own CO2 column: MAE/RMSE over the windows whose target row is in the file
+    const k = file[0]!.indexOf('predicted_CO2'), j = file[0]!.indexOf('actual_CO2')
+    const pairs = file.slice(1).filter((row) => row[j] !== '').map((row) => Number(row[k]) - Number(row[j]))
+    expect(r.score!.count).toBe(pairs.length)
+    expect(r.score!.count).toBe(r.rows - 1)
+    expect(r.score!.mae).toBeCloseTo(pairs.reduce((a, d) => a + Math.abs(d), 0) / pairs.length, 9)
+    expect(r.score!.rmse).toBeCloseTo(Math.sqrt(pairs.reduce((a, d) => a + d * d, 0) / pairs.length), 9)
     expect(r.forecast).toHaveLength(6)
     expect(existsSync(r.forecastPath!)).toBe(true)
     const detail = await wb.request('experiments.get', { id: experimentId })
