@@ -17,7 +17,10 @@
 import { allocBytes, wasm, type Kernels, type WasmRuntime } from './runtime.js';
 
 const env = typeof process !== 'undefined' ? process.env : undefined;
-const MIN_SPLIT = Number(env?.RNN_SPLIT_MIN || 1 << 19);
+/** Split a product over all T·B rows when it has at least this many multiply-adds (≈ 40 µs per half). */
+const MIN_SPLIT = Number(env?.RNN_SPLIT_MIN || 1 << 21);
+/** Rows per scan chunk at least (chunks = min(4, ⌊B / SCAN_ROWS⌋)). */
+const SCAN_ROWS = Math.max(4, Number(env?.RNN_SCAN_ROWS || 8));
 /** Batch-split scans when B·H reaches this (docs/PERFORMANCE.md, "Two threads"). */
 const SCAN_MIN = Number(env?.RNN_SCAN_MIN || 1024);
 /** 'batch' (default) or 'step' (the per-step product split, kept for comparisons). */
@@ -208,18 +211,18 @@ export function mmPacked(tA: number, M: number, N: number, K: number, a: number,
  *   'one'    one thread (no helper, or too small to pay for a hand-over);
  *   'batch'  chunks of whole-scan batch rows claimed by both threads;
  *   'step'   the per-step split of every recurrent product (RNN_SPLIT=step, kept for comparisons).
- * The rule: with a helper, split the batch when B ≥ 16 and B·H ≥ SCAN_MIN (RNN_SCAN_MIN, default 1024), into
- * min(4, ⌊B/8⌋) chunks (≥ 8 rows each).
+ * The rule: with a helper, split the batch when B ≥ 2·SCAN_ROWS and B·H ≥ SCAN_MIN (RNN_SCAN_MIN, default 1024),
+ * into min(4, ⌊B / SCAN_ROWS⌋) chunks (RNN_SCAN_ROWS, default 8 rows at least).
  */
 export function scanMode(B: number, H: number): 'one' | 'batch' | 'step' {
   if (!helper) return 'one';
   if (SPLIT_MODE === 'step') return 'step';
-  return B >= 16 && B * H >= SCAN_MIN ? 'batch' : 'one';
+  return B >= 2 * SCAN_ROWS && B * H >= SCAN_MIN ? 'batch' : 'one';
 }
 
 /** Run scan kernel `name(T, B, H, b0, b1, ...rest, work)` over all B rows (split by rows when scanMode says 'batch'). */
 export function scan(name: ScanKernel, T: number, B: number, H: number, rest: number[]): void {
   const rt = wasm as WasmRuntime, h = helper;
   if (!h || scanMode(B, H) !== 'batch') { (rt.k[name] as (...a: number[]) => void)(T, B, H, 0, B, ...rest, rt.work); return; }
-  run(h, 3 + SCANS.indexOf(name), [T, B, H, ...rest], Math.min(4, B >> 3));
+  run(h, 3 + SCANS.indexOf(name), [T, B, H, ...rest], Math.min(4, Math.floor(B / SCAN_ROWS)));
 }
