@@ -1,6 +1,7 @@
 // Training task: rebuild the windows from the stored CSV bytes, train, and stream progress to main.
 // Progress is throttled to ~10 messages/s; steps are batched and travel with their epoch.
 import { gunzipSync } from 'node:zlib'
+import { availableParallelism } from 'node:os'
 import { parseCsv } from '../../src-main/data/csv'
 import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
@@ -80,7 +81,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     pending = []
   }
 
-  const result = train(trainConfig, data, {
+  const result = train({ ...trainConfig, threads: runThreads() }, data, {
     shouldStop: () => {
       if (Atomics.load(control, 0) === CONTROL_PAUSE) {
         post({ type: 'paused', taskId })
@@ -136,4 +137,15 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       } : null
     }
   })
+}
+
+/**
+ * Threads for one run's float32 engine: both cores when the machine has two or more, unless RNN_THREADS says
+ * otherwise. Results are bit-identical for any thread count; the helper only takes pieces big enough to pay and
+ * claims chunks, so a busy core (a second run, another program) just runs fewer of them (docs/PERFORMANCE.md).
+ */
+export function runThreads(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): 1 | 2 {
+  const v = env.RNN_THREADS
+  if (v !== undefined && v !== '') return Number(v) >= 2 ? 2 : 1
+  return cores >= 2 ? 2 : 1
 }
