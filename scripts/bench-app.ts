@@ -47,6 +47,8 @@ import type { ExperimentConfigInput } from '../src-shared/contract'
 import { parseCsv } from '../src-main/data/csv'
 import { buildSequences, toTrainConfig, toTrainData } from '../src-worker/tasks/build-data'
 import { train } from '../src-worker/trainer'
+import { runThreads } from '../src-worker/tasks/train-task'
+import { gemmThreads, setGemmThreads } from '../src-worker/engine/wasm/pool'
 import { experimentConfig } from '../src-shared/contract'
 
 // ---------------------------------------------------------------------------------------------------------
@@ -359,6 +361,10 @@ async function main(): Promise<void> {
     else names.push(args[i])
   }
   for (const nm of names) if (!(nm in BENCH)) { console.error(`unknown config ${nm}; known: ${Object.keys(BENCH).join(', ')}`); process.exit(2) }
+  // the bench side uses the thread count the app's training worker picks (runThreads: 2 on a multi-core machine
+  // unless RNN_THREADS says otherwise), so both sides compare like with like
+  setGemmThreads(runThreads())
+  console.error(`bench:app: ${gemmThreads()} thread(s) on both sides (RNN_THREADS=1 or 2 to choose)`)
   const lines: Line[] = []
   for (const nm of names.length ? names : Object.keys(BENCH)) {
     const line = await benchConfig(nm, repeats, seconds, steps, withTrainer)

@@ -27,6 +27,9 @@ test('predict on a dataset from a run\'s details: file, first rows, score', asyn
   await expect(panel.getByTestId('predict-preview').locator('tbody tr')).toHaveCount(20)
   await expect(panel.getByTestId('predict-score')).toContainText(/Against CO2 \(729\):\s*MAE \d/)
   await shot(page, '38-predict')
+  // back on Train, the curve says which loss it is: a numeric target → MSE
+  await page.getByTestId('exp-open').click()
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-y-title', /MSE on normalised target/)
 })
 
 test('a generator samples items without a dataset, and bad settings are refused where they are made', async ({ page }) => {
@@ -46,4 +49,8 @@ test('a generator samples items without a dataset, and bad settings are refused 
   const [other] = await seedRuns(page, [{ name: 'needs data', hidden: 4, epochs: 1 }])
   await expect(page.locator(`[data-testid="exp-row"][data-id="${other}"]`)).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
   await expect(callApi(page, 'models.predict', { id: other })).rejects.toThrow(/datasetId: this model predicts from data/)
+  // a generator's curve is a cross-entropy over characters
+  await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).click()
+  await page.getByTestId('exp-open').click()
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-y-title', /cross-entropy/)
 })

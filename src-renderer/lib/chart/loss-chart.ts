@@ -43,11 +43,20 @@ export interface DrawStats {
   animating: boolean
 }
 
+/** The y axis' title for each kind of loss the trainer reports. */
+export const LOSS_TITLE = {
+  mse: 'loss (MSE on normalised target)',
+  ce: 'loss (cross-entropy, nats)',
+  unknown: 'loss (MSE on normalised values, cross-entropy for classes)'
+} as const
+
 export interface LossChart {
   setX(mode: XMode): void
   /** Hand the series' current arrays to the chart and redraw without animation. */
   sync(): void
   setLog(log: boolean): void
+  /** The y axis' title (which loss it is). */
+  setYTitle(text: string): void
   /** Re-read the theme colours (after prefers-color-scheme changed). */
   restyle(): void
   stats(): DrawStats
@@ -96,7 +105,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
           ticks: { color: p.muted, maxTicksLimit: 8, precision: 0, includeBounds: false }, grid: { color: p.grid }
         },
         y: {
-          type: log ? 'logarithmic' : 'linear', title: { display: true, text: 'loss (MSE on normalised target)', color: p.muted },
+          type: log ? 'logarithmic' : 'linear', title: { display: true, text: LOSS_TITLE.unknown, color: p.muted },
           ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick }, grid: { color: p.grid }
         }
       },
@@ -160,6 +169,10 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
     setLog(l) {
       chart.options.scales!.y!.type = l ? 'logarithmic' : 'linear'
       chart.update('none')
+    },
+    setYTitle(text) {
+      const y = chart.options.scales!.y as { title?: { text?: string } }
+      if (y.title && y.title.text !== text) { y.title.text = text; chart.update('none') }
     },
     restyle() {
       p = palette(canvas)
