@@ -49,6 +49,11 @@ test('a generator samples items without a dataset, and bad settings are refused 
   const [other] = await seedRuns(page, [{ name: 'needs data', hidden: 4, epochs: 1 }])
   await expect(page.locator(`[data-testid="exp-row"][data-id="${other}"]`)).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
   await expect(callApi(page, 'models.predict', { id: other })).rejects.toThrow(/datasetId: this model predicts from data/)
+  // opening another run starts its panel from that run's own dataset; back on the generator, from none
+  await page.locator(`[data-testid="exp-row"][data-id="${other}"]`).click()
+  await expect(page.getByTestId('predict-dataset').locator('option:checked')).toContainText('CO2')
+  await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).click()
+  await expect(page.getByTestId('predict-dataset').locator('option:checked')).toContainText('none')
   // a generator's curve is a cross-entropy over characters
   await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).click()
   await page.getByTestId('exp-open').click()
