@@ -6,9 +6,11 @@ import { expect, test } from './helpers/app'
 import { maxInWindow, received, recordTrainingEvents } from './helpers/events'
 import { callApi, seedRuns } from './helpers/seed'
 
-test.use({ appEnv: { RNN_WORKBENCH_MAX_RUNS: '2' } })
+// Two runs at once, one thread each (a run alone would take both cores, and finish before the other starts)
+test.use({ appEnv: { RNN_WORKBENCH_MAX_RUNS: '2', RNN_THREADS: '1' } })
 
-const EPOCHS = 200
+// long enough that the second run starts well before the first ends (200 took 0.6–0.8 s per run, and the second started up to 0.8 s after the first)
+const EPOCHS = 1200
 
 test('two runs training together: ≤ ~10 progress events a second per run reach the page, every step and epoch arrives', async ({ page }) => {
   await recordTrainingEvents(page)
