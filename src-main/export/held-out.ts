@@ -55,3 +55,20 @@ export function argmaxRow(a: ArrayLike<number>, off: number, n: number): number 
   for (let i = 1; i < n; i++) if (a[off + i]! > a[off + k]!) k = i
   return k
 }
+
+/**
+ * The decoder-step input at step t of a free-running decoder, as the engine builds it: one-to-many reads its x
+ * beside the previous output; step 0 feeds zeros (seq2seq classification: the BOS one-hot at index O); later
+ * steps feed back the previous output y (n, O) — its argmax one-hot for classification. Rows (n, W).
+ */
+export function decoderStepInput(s: ExportSpec, W: number, x: Float32Array, y: Float32Array, t: number, n: number): Float32Array {
+  const O = s.outputSize, cls = s.task === 'classification', xw = s.mapping === 'one-to-many' ? s.inputSize : 0
+  const prev = new Float32Array(n * W)
+  for (let b = 0; b < n; b++) {
+    if (xw) prev.set(x.subarray(b * xw, (b + 1) * xw), b * W)
+    if (t === 0) { if (cls && s.mapping === 'seq2seq') prev[b * W + O] = 1; continue }
+    if (cls) prev[b * W + xw + argmaxRow(y, b * O, O)] = 1
+    else for (let k = 0; k < O; k++) prev[b * W + xw + k] = y[b * O + k]!
+  }
+  return prev
+}

@@ -2,7 +2,7 @@
 // outputs in the workbench's (n, ty, O) sample-major layout; encoder–decoder graphs are driven step by step.
 import type { ExportSpec } from './spec'
 import { dirsOf, stacksOf } from './spec'
-import { argmaxRow, denseInputs, toSampleMajor, toTimeMajor, type HeldOut } from './held-out'
+import { decoderStepInput, denseInputs, toSampleMajor, toTimeMajor, type HeldOut } from './held-out'
 
 export async function ortVersion(): Promise<string> {
   const ort = await import('onnxruntime-node')
@@ -45,17 +45,10 @@ async function runSteps(ort: Ort, step: import('onnxruntime-node').InferenceSess
     hState = Float32Array.from(r.h_n!.data as Float32Array)
     if (lstm) cState = Float32Array.from(r.c_n!.data as Float32Array)
   }
-  const W = stacksOf(s).at(-1)!.inputSize, cls = s.task === 'classification'
-  const xw = s.mapping === 'one-to-many' ? s.inputSize : 0
+  const W = stacksOf(s).at(-1)!.inputSize
   const out = new Float32Array(n * s.ty * O), y = new Float32Array(n * O)
   for (let t = 0; t < s.ty; t++) {
-    const prev = new Float32Array(n * W)
-    for (let b = 0; b < n; b++) {
-      if (xw) prev.set(x.subarray(b * xw, (b + 1) * xw), b * W)
-      if (t === 0) { if (cls && s.mapping === 'seq2seq') prev[b * W + O] = 1; continue }
-      if (cls) prev[b * W + xw + argmaxRow(y, b * O, O)] = 1
-      else for (let k = 0; k < O; k++) prev[b * W + xw + k] = y[b * O + k]!
-    }
+    const prev = decoderStepInput(s, W, x, y, t, n)
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
       y_prev: new ort.Tensor('float32', prev, [1, n, W]), h: new ort.Tensor('float32', hState, [LD, n, H])
     }

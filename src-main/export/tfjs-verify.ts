@@ -5,7 +5,7 @@
 import type * as TF from '@tensorflow/tfjs'
 import type { TfjsModelJson, WeightSpec } from './tfjs'
 import { stacksOf, type ExportSpec } from './spec'
-import { argmaxRow, denseInputs, type HeldOut } from './held-out'
+import { decoderStepInput, denseInputs, type HeldOut } from './held-out'
 
 let tfPromise: Promise<typeof TF> | null = null
 
@@ -65,7 +65,7 @@ export interface TfjsFiles { modelJson: TfjsModelJson; weightsBin: Uint8Array }
 export async function runTfjs(s: ExportSpec, files: Record<string, TfjsFiles>, h: HeldOut): Promise<Float32Array> {
   const x = denseInputs(s, h), n = h.n
   if (files['']) return runTfjsLayers(files['']!.modelJson, files['']!.weightsBin, x, n, s.tx, s.inputSize)
-  const tf = await loadTf(), O = s.outputSize, H = s.hiddenSize, cls = s.task === 'classification'
+  const tf = await loadTf(), O = s.outputSize, H = s.hiddenSize
   const nStates = s.numLayers * (s.cell === 'lstm' ? 2 : 1)
   let states: Float32Array[] = Array.from({ length: nStates }, () => new Float32Array(n * H))
   if (s.mapping === 'seq2seq') {
@@ -77,17 +77,11 @@ export async function runTfjs(s: ExportSpec, files: Record<string, TfjsFiles>, h
   if (!files.decoder_step) throw new Error(`${s.mapping}: decoder_step/model.json is missing`)
   const step = await loadLayers(files.decoder_step.modelJson, files.decoder_step.weightsBin)
   try {
-    const W = stacksOf(s).at(-1)!.inputSize, xw = s.mapping === 'one-to-many' ? s.inputSize : 0
+    const W = stacksOf(s).at(-1)!.inputSize
     const out = new Float32Array(n * s.ty * O)
     let y: Float32Array = new Float32Array(n * O)
     for (let t = 0; t < s.ty; t++) {
-      const prev = new Float32Array(n * W)
-      for (let b = 0; b < n; b++) {
-        if (xw) prev.set(x.subarray(b * xw, (b + 1) * xw), b * W)
-        if (t === 0) { if (cls && s.mapping === 'seq2seq') prev[b * W + O] = 1; continue }
-        if (cls) prev[b * W + xw + argmaxRow(y, b * O, O)] = 1
-        else for (let k = 0; k < O; k++) prev[b * W + xw + k] = y[b * O + k]!
-      }
+      const prev = decoderStepInput(s, W, x, y, t, n)
       const r = await predictAll(tf, step, [{ data: prev, shape: [n, 1, W] }, ...states.map((v) => ({ data: v, shape: [n, H] }))])
       if (r.length !== 1 + nStates) throw new Error(`decoder_step: ${r.length} outputs, expected Y and ${nStates} states`)
       y = r[0]!
