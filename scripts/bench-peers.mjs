@@ -1,7 +1,9 @@
 // Peers back to back with the workbench (a program, not a test): for each configuration of
-// ../shared/BENCHMARKS.md it runs `scripts/bench.ts`, PyTorch (../shared/peers/torch_bench.py, 1 thread, and
-// with --blas-threads 2 unless --quick) and TensorFlow.js (peers/js/tfjs_bench.mjs, WASM backend) one after
-// the other, prints every JSON line, then the table of ratios (ours / peer, against the peer's better figure).
+// ../shared/BENCHMARKS.md it runs `scripts/bench.ts` at 1 and 2 threads (the app trains with 2 on a machine
+// with two cores), PyTorch (../shared/peers/torch_bench.py: 1 thread; unless --quick also 1 thread with
+// --blas-threads 2 and set_num_threads(2) with --blas-threads 2) and TensorFlow.js (peers/js/tfjs_bench.mjs,
+// WASM backend) one after the other, prints every JSON line, then the table of ratios: each side's better
+// thread count, ours / peer.
 //
 //   node scripts/bench-peers.mjs [CONFIG…] [--quick] [--no-tfjs] [--no-torch] [--peers DIR]
 //
@@ -10,13 +12,16 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIGS = ['rnn-tiny', 'lstm-small', 'gru-small', 'lstm-char', 'lstm-large', 'lstm-2layer', 'seq2seq'];
 const args = process.argv.slice(2);
+const cores = availableParallelism();
+/** The line with the most sequences per second (each side's better thread count). */
+const best = (lines) => lines.reduce((a, b) => (!a || (b.seq_per_s ?? 0) > (a.seq_per_s ?? 0) ? b : a), null);
 const flag = (f) => args.includes(f);
 const opt = (f, d) => { const i = args.indexOf(f); return i >= 0 ? args[i + 1] : d; };
 const quick = flag('--quick');
@@ -70,30 +75,36 @@ const rep = quick ? ['--repeats', '5', '--target-s', '1', '--warmup-s', '0.5'] :
 const rows = [];
 for (const cfg of configs) {
   log(`${cfg}: workbench`);
-  const ours = run(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench.ts'), cfg, '--repeats', '5', '--seconds', quick ? '1' : '2'], { cwd: root })[0];
+  const mine = [];
+  for (const threads of cores >= 2 ? ['1', '2'] : ['1']) {
+    mine.push(...run(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench.ts'), cfg, '--threads', threads, '--repeats', '5', '--seconds', quick ? '1' : '2'], { cwd: root }));
+  }
   const torch = [];
   if (torchOk) {
     log(`${cfg}: PyTorch`);
     torch.push(...run(PY, [join(work, 'torch_bench.py'), cfg, '--threads', '1', ...rep], { cwd: work }));
-    if (!quick) torch.push(...run(PY, [join(work, 'torch_bench.py'), cfg, '--threads', '1', '--blas-threads', '2', ...rep], { cwd: work }));
+    if (!quick && cores >= 2) {
+      torch.push(...run(PY, [join(work, 'torch_bench.py'), cfg, '--threads', '1', '--blas-threads', '2', ...rep], { cwd: work }));
+      torch.push(...run(PY, [join(work, 'torch_bench.py'), cfg, '--threads', '2', '--blas-threads', '2', ...rep], { cwd: work }));
+    }
   }
   let tf = null;
   if (tfjsOk) {
     log(`${cfg}: TensorFlow.js wasm`);
     tf = run(process.execPath, [join(work, 'js/tfjs_bench.mjs'), cfg, '--backend', 'wasm', '--method', 'loop', ...rep], { cwd: join(work, 'js') })[0] ?? null;
   }
-  const bestTorch = torch.reduce((a, b) => (!a || (b.seq_per_s ?? 0) > (a.seq_per_s ?? 0) ? b : a), null);
-  rows.push({ cfg, ours, torch: bestTorch, tf });
+  rows.push({ cfg, ours: best(mine), torch: best(torch), tf });
 }
 
 // --- table ------------------------------------------------------------------------------------------------
 const f = (v, d = 0) => (v == null ? 'n/a' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
 console.log('');
-console.log('| config | workbench seq/s | GFLOP/s | PyTorch seq/s (best thr) | vs PyTorch | TF.js wasm seq/s | vs TF.js |');
+const torchThr = (t) => (t ? `${t.threads}${t.blas_threads > 1 ? `+BLAS ${t.blas_threads}` : ''}` : '');
+console.log('| config | workbench seq/s (threads) | GFLOP/s | PyTorch seq/s (threads) | vs PyTorch | TF.js wasm seq/s | vs TF.js |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const o = r.ours?.seq_per_s, t = r.torch?.seq_per_s, w = r.tf?.seq_per_s;
-  console.log(`| ${r.cfg} | ${f(o)} | ${f(r.ours?.gflops, 1)} | ${f(t)} | ${ratio(o, t)} | ${f(w)} | ${ratio(o, w)} |`);
+  console.log(`| ${r.cfg} | ${f(o)} (${r.ours?.threads ?? ''}) | ${f(r.ours?.gflops, 1)} | ${f(t)} (${torchThr(r.torch)}) | ${ratio(o, t)} | ${f(w)} | ${ratio(o, w)} |`);
 }
 console.log(`\nloadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (the machine is shared: compare ratios, not absolute figures)`);
