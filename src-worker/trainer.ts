@@ -176,7 +176,9 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
 
   // early stopping / NaN revert bookkeeping
   let best = Infinity, bestEpoch = 0, bad = 0, bestParams: Arr | null = null;
-  let good = { params: p.slice(), opt: opt.snapshot() }, reverts = 0;
+  // the weights and moments a NaN revert goes back to: refreshed in place after every clean epoch
+  const good = { params: p.slice(), opt: opt.snapshot() };
+  let reverts = 0;
   let status: TrainResult['status'] = 'completed', error: string | undefined, stoppedEarly = false;
   let firstEpoch = 1;
   if (resume) {
@@ -186,7 +188,8 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
     order.set(resume.order);
     best = resume.best; bestEpoch = resume.bestEpoch; bad = resume.bad;
     bestParams = resume.bestParams ? resume.bestParams.slice() : null;
-    good = { params: resume.good.params.slice(), opt: { m: resume.good.opt.m.slice(), v: resume.good.opt.v.slice(), t: resume.good.opt.t } };
+    good.params.set(resume.good.params); good.opt.m.set(resume.good.opt.m); good.opt.v.set(resume.good.opt.v); good.opt.t = resume.good.opt.t;
+    good.opt.x = undefined; // a checkpoint's "good" carries no AMSGrad/centred average: a revert leaves it as it is
     reverts = resume.reverts;
     firstEpoch = resume.epoch + 1;
   }
@@ -240,11 +243,14 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
     }
     if (warning) sched.scaleBase(0.5);
     const trainLoss = denSum > 0 ? lossSum / denSum : NaN;
-    const valLoss = data.val.n > 0 ? evaluate(model, batch, data.val) : NaN;
-    // diagnostics on a probe batch (validation samples, else training samples; teacher-forced, no dropout)
-    const probeSplit = data.val.n > 0 ? data.val : data.train, pn = Math.min(Bmax, probeSplit.n);
-    batch.fill(probeSplit.x, probeSplit.y, probeSplit.mask, identity(pn), 0, pn);
-    model.lossGrad(batch, { grad: false, dropout: 'off' });
+    // diagnostics on a probe batch: the first Bmax validation samples — the validation pass runs that batch
+    // last, so its forward is still in the caches — else the first training samples (teacher-forced, no dropout)
+    const valLoss = data.val.n > 0 ? evaluate(model, batch, data.val, true) : NaN;
+    if (data.val.n === 0) {
+      const pn = Math.min(Bmax, data.train.n);
+      batch.fill(data.train.x, data.train.y, data.train.mask, identity(pn), 0, pn);
+      model.lossGrad(batch, { grad: false, dropout: 'off' });
+    }
     const stacks = model.dec ? [model.enc, model.dec] : [model.enc];
     const diagnostics: Diagnostics = {
       gateNames: gateNames(spec.cell),
@@ -258,17 +264,25 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
     epochs.push(info);
     hooks.onEpoch?.(info);
     if (status === 'stopped') break;
-    if (!warning) good = { params: p.slice(), opt: opt.snapshot() };
+    if (!warning) { good.params.set(p); opt.snapshotInto(good.opt); }
     const metric = Number.isFinite(valLoss) ? valLoss : trainLoss;
     sched.endEpoch(epoch, metric);
     let stopNow = false;
     if (metric < best) { best = metric; bestEpoch = epoch; bad = 0; if (config.earlyStopping) bestParams = p.slice(); }
     else if (config.earlyStopping && ++bad >= config.earlyStopping.patience) { stoppedEarly = true; stopNow = true; }
-    hooks.onCheckpoint?.({
-      version: 1, epoch, params: p.slice(), opt: opt.snapshot(), lr: opt.lr, rng: rng.getState(), order: order.slice(), sched: sched.getState(),
-      best, bestEpoch, bad, bestParams: bestParams ? bestParams.slice() : null,
-      good: { params: good.params.slice(), opt: { m: good.opt.m.slice(), v: good.opt.v.slice(), t: good.opt.t } }, reverts,
-    });
+    if (hooks.onCheckpoint) {
+      // fresh copies the hook may keep (or transfer); after a clean epoch "good" is the current state, so
+      // the state names the same arrays twice instead of copying them again
+      const params = p.slice(), snap = opt.snapshot();
+      hooks.onCheckpoint({
+        version: 1, epoch, params, opt: snap, lr: opt.lr, rng: rng.getState(), order: order.slice(), sched: sched.getState(),
+        best, bestEpoch, bad, bestParams: bestParams ? bestParams.slice() : null,
+        good: warning
+          ? { params: good.params.slice(), opt: { m: good.opt.m.slice(), v: good.opt.v.slice(), t: good.opt.t } }
+          : { params, opt: { m: snap.m, v: snap.v, t: snap.t } },
+        reverts,
+      });
+    }
     if (stopNow) break;
   }
   if (stoppedEarly && bestParams) p.set(bestParams);
@@ -292,15 +306,21 @@ function identity(n: number): Int32Array {
 }
 
 /** Mean loss over a split (teacher-forced, no dropout), in batches of the model's Bmax. */
-export function evaluate(model: Model, batch: Batch, s: SplitData): number {
-  const idx = identity(s.n);
-  let sum = 0, den = 0;
-  for (let start = 0; start < s.n; start += model.Bmax) {
-    const B = Math.min(model.Bmax, s.n - start);
-    batch.fill(s.x, s.y, s.mask, idx, start, B);
+/**
+ * Mean loss over a split, batch by batch in sample order. `firstLast`: run the first batch last (the sum keeps
+ * the sample order, so the result is the same bits), leaving its forward in the model's caches.
+ */
+export function evaluate(model: Model, batch: Batch, s: SplitData, firstLast = false): number {
+  const idx = identity(s.n), chunks = Math.ceil(s.n / model.Bmax);
+  const loss = new Float64Array(chunks), dens = new Float64Array(chunks);
+  for (let i = 0; i < chunks; i++) {
+    const c = firstLast ? (i + 1) % chunks : i, start = c * model.Bmax;
+    batch.fill(s.x, s.y, s.mask, idx, start, Math.min(model.Bmax, s.n - start));
     const r = model.lossGrad(batch, { grad: false, dropout: 'off' });
-    sum += r.loss * r.den; den += r.den;
+    loss[c] = r.loss; dens[c] = r.den;
   }
+  let sum = 0, den = 0;
+  for (let c = 0; c < chunks; c++) { sum += loss[c] * dens[c]; den += dens[c]; }
   return den > 0 ? sum / den : NaN;
 }
 

@@ -100,6 +100,11 @@ export class Optimizer {
 
   /** Copy of the moments and step count (for NaN revert / checkpoints). */
   snapshot(): OptimizerState { return { m: this.m.slice(), v: this.v.slice(), t: this.t, x: this.x.slice() }; }
+  /** Copies the moments and step count into `s`'s arrays (no allocation). */
+  snapshotInto(s: OptimizerState): void {
+    s.m.set(this.m); s.v.set(this.v); s.t = this.t;
+    if (s.x && s.x.length === this.x.length) s.x.set(this.x); else s.x = this.x.slice();
+  }
   restore(s: OptimizerState): void { this.m.set(s.m); this.v.set(s.v); if (s.x) this.x.set(s.x); this.t = s.t; }
 }
 
