@@ -58,6 +58,13 @@ export interface EpochMessage {
   best?: boolean
 }
 
+/**
+ * Epochs recorded since the last message, oldest first (fast epochs travel together, ~10 messages a second).
+ * The latest epoch with a checkpoint carries it, and so does the latest best epoch; older checkpoints of the
+ * batch are dropped, since only 'last' and 'best' are stored.
+ */
+export interface EpochsMessage { type: 'epochs'; taskId: number; items: Omit<EpochMessage, 'type' | 'taskId'>[] }
+
 /** What is needed to use a trained model again: export, inference, re-import. */
 export interface SavedModel {
   /** PyTorch-layout weights (names, shapes, gate order as in shared/fixtures/README.md). */
@@ -92,7 +99,7 @@ export type FromWorker =
   | { type: 'exported'; taskId: number; report: ExportReport }
   | { type: 'predicted'; taskId: number; result: PredictResult }
   | ProgressMessage
-  | EpochMessage
+  | EpochsMessage
   | { type: 'done'; taskId: number; result: TrainedModel }
   | { type: 'paused' | 'resumed'; taskId: number }
   | { type: 'event'; taskId: number; kind: 'clip' | 'nan' | 'early-stop' | 'lr'; detail: unknown }

@@ -121,18 +121,21 @@ export class TrainingManager {
           totalSteps: m.totalSteps, elapsedSeconds: m.elapsedSeconds, etaSeconds: m.etaSeconds,
           seqPerSec: m.seqPerSec, steps: m.steps
         })
-      } else if (m.type === 'epoch') {
-        const point = {
-          epoch: m.epoch, seconds: m.seconds,
-          trainLoss: Number.isFinite(m.trainLoss) ? m.trainLoss : null,
-          valLoss: Number.isFinite(m.valLoss) ? m.valLoss : null
-        }
-        const checkpoints = m.checkpoint === undefined ? [] : [
-          { kind: 'last' as const, epoch: m.epoch, state: m.checkpoint },
-          ...(m.best ? [{ kind: 'best' as const, epoch: m.epoch, state: m.checkpoint }] : [])
+      } else if (m.type === 'epochs') {
+        const points = m.items.map((e) => ({
+          epoch: e.epoch, seconds: e.seconds,
+          trainLoss: Number.isFinite(e.trainLoss) ? e.trainLoss : null,
+          valLoss: Number.isFinite(e.valLoss) ? e.valLoss : null
+        }))
+        // the epochs, the latest checkpoint and the latest best one in one transaction
+        const last = m.items.findLast((e) => e.checkpoint !== undefined)
+        const best = m.items.findLast((e) => e.best && e.checkpoint !== undefined)
+        const checkpoints = [
+          ...(last ? [{ kind: 'last' as const, epoch: last.epoch, state: last.checkpoint }] : []),
+          ...(best ? [{ kind: 'best' as const, epoch: best.epoch, state: best.checkpoint }] : [])
         ]
-        exps.writeMetrics(experimentId, [], { ...point, lr: m.lr, diagnostics: m.diagnostics, seqPerSec: m.seqPerSec }, checkpoints)
-        this.bus.emit('training.epoch', { experimentId, ...point, lr: m.lr, diagnostics: m.diagnostics })
+        exps.writeMetrics(experimentId, [], points.map((p, i) => ({ ...p, lr: m.items[i].lr, diagnostics: m.items[i].diagnostics, seqPerSec: m.items[i].seqPerSec })), checkpoints)
+        points.forEach((p, i) => this.bus.emit('training.epoch', { experimentId, ...p, lr: m.items[i].lr, diagnostics: m.items[i].diagnostics }))
       } else if (m.type === 'paused' || m.type === 'resumed') {
         exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')
         exps.addEvent(experimentId, m.type)

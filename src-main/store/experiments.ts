@@ -191,14 +191,15 @@ export class ExperimentsRepo {
   }
 
   /**
-   * One transaction per batch: the steps since the last write, the epoch that just ended if any, and
-   * its checkpoint — so an epoch is either fully recorded and resumable, or not recorded at all.
+   * One transaction per batch: the steps since the last write, the epochs that ended since (the worker sends
+   * fast epochs together), and the checkpoints of the latest of them and of the latest best one — so an
+   * epoch is either fully recorded and resumable, or not recorded at all.
    */
-  writeMetrics(id: number, steps: StepPoint[], epoch?: EpochRecord, checkpoints: CheckpointRecord[] = []): void {
+  writeMetrics(id: number, steps: StepPoint[], epochs?: EpochRecord | EpochRecord[], checkpoints: CheckpointRecord[] = []): void {
     this.db.transaction(() => {
       this.s.beat.run({ id, at: now() })
       for (const s of steps) this.s.step.run({ id, step: s.step, epoch: s.epoch, loss: num(s.loss) })
-      if (epoch) {
+      for (const epoch of epochs === undefined ? [] : Array.isArray(epochs) ? epochs : [epochs]) {
         const trainLoss = num(epoch.trainLoss), valLoss = num(epoch.valLoss)
         this.s.epoch.run({
           id, epoch: epoch.epoch, trainLoss, valLoss, seconds: epoch.seconds, lr: num(epoch.lr),
@@ -206,8 +207,10 @@ export class ExperimentsRepo {
         })
         this.s.epochSummary.run({ id, epoch: epoch.epoch, trainLoss, valLoss, seconds: epoch.seconds, seqPerSec: num(epoch.seqPerSec) })
       }
+      let of: unknown, bytes: Buffer | undefined // 'last' and 'best' of one epoch are one state: serialised once
       for (const c of checkpoints) {
-        this.s.checkpoint.run({ id, kind: c.kind, epoch: c.epoch, state: serialize(c.state), at: now() })
+        if (bytes === undefined || of !== c.state) { of = c.state; bytes = serialize(c.state) }
+        this.s.checkpoint.run({ id, kind: c.kind, epoch: c.epoch, state: bytes, at: now() })
         checkpointFault(c.epoch)
       }
     })()

@@ -1,14 +1,18 @@
 // Training task: rebuild the windows from the stored CSV bytes, train, and stream progress to main.
-// Progress is throttled to ~10 messages/s; steps are batched and travel with their epoch.
+// Progress (the steps, batched) is throttled to ~10 messages/s. Epochs go out at most once a second: epochs
+// shorter than that travel together with the checkpoint of the latest one (and of the latest best), so main
+// serialises and writes a checkpoint about once a second rather than after every epoch. A crash loses at most
+// that second of training, which a resume retrains bit-identically; a pause or stop sends what is queued first.
 import { gunzipSync } from 'node:zlib'
 import { availableParallelism } from 'node:os'
 import { parseCsv } from '../../src-main/data/csv'
-import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
+import { train, type Diagnostics, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import type { StepPoint } from '../../src-shared/contract'
-import { CONTROL_PAUSE, CONTROL_STOP, type EpochMessage, type FromWorker, type ToWorker } from '../protocol'
+import { CONTROL_PAUSE, CONTROL_STOP, type EpochsMessage, type FromWorker, type ToWorker } from '../protocol'
 
 const PROGRESS_INTERVAL_MS = 100
+const EPOCH_INTERVAL_MS = 1000
 
 /** A checkpoint as it travels to main and is stored: `good: 'current'` stands for a copy of the current state. */
 export type StoredTrainState = Omit<TrainState, 'good'> & { good: TrainState['good'] | 'current' }
@@ -27,7 +31,8 @@ function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array
  */
 export function compactCheckpoint(state: TrainState): StoredTrainState {
   const g = state.good
-  const same = g.opt.t === state.opt.t && sameBits(g.params, state.params) && sameBits(g.opt.m, state.opt.m) && sameBits(g.opt.v, state.opt.v)
+  const shared = g.params === state.params && g.opt.m === state.opt.m && g.opt.v === state.opt.v // the trainer's own shorthand
+  const same = g.opt.t === state.opt.t && (shared || (sameBits(g.params, state.params) && sameBits(g.opt.m, state.opt.m) && sameBits(g.opt.v, state.opt.v)))
   return same ? { ...state, good: 'current' } : state
 }
 
@@ -37,7 +42,21 @@ export function expandCheckpoint(state: StoredTrainState): TrainState {
   return { ...state, good: { params: state.params, opt: { m: state.opt.m, v: state.opt.v, t: state.opt.t } } }
 }
 
-export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWorker) => void): void {
+/**
+ * The buffers of a checkpoint's arrays, to move to main instead of copying them: the trainer hands over fresh
+ * copies it keeps no reference to. Shared or partly viewed buffers stay copied.
+ */
+export function checkpointBuffers(state: StoredTrainState): ArrayBuffer[] {
+  const arrays = [state.params, state.opt.m, state.opt.v, (state.opt as { x?: Float32Array | Float64Array }).x, state.order, state.bestParams]
+  if (state.good !== 'current') arrays.push(state.good.params, state.good.opt.m, state.good.opt.v)
+  const out = new Set<ArrayBuffer>()
+  for (const a of arrays) {
+    if (a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer)
+  }
+  return [...out]
+}
+
+export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): void {
   const { config, taskId } = msg
   const control = new Int32Array(msg.control)
   const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
@@ -51,10 +70,38 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   let lastPost = 0
   let globalStep = 0
   let stepsThisRun = 0
-  let epochMsg: EpochMessage | null = null
-  const flushEpoch = () => {
-    if (epochMsg) post(epochMsg)
-    epochMsg = null
+  type EpochItem = EpochsMessage['items'][number]
+  let epochMsg: EpochItem | null = null // the epoch that ended, until its checkpoint joins it
+  let batch: EpochItem[] = [] // recorded epochs not yet sent
+  let lastEpochPost = -Infinity
+  /**
+   * Queues an epoch. A newer checkpoint makes the older ones of the batch redundant (only 'last' and 'best' are
+   * stored), except the latest best epoch's; and the older epochs' probe heatmaps (G × T × H numbers), which
+   * only the newest epoch's view draws: they travel and are stored without one.
+   */
+  const enqueue = (m: EpochItem) => {
+    if (m.checkpoint !== undefined) {
+      const keepBest = !m.best
+      for (let i = batch.length - 1, bestSeen = false; i >= 0; i--) {
+        const q = batch[i]
+        delete (q.diagnostics as Partial<Diagnostics>).probe
+        if (q.checkpoint === undefined) continue
+        if (keepBest && q.best && !bestSeen) { bestSeen = true; continue }
+        delete q.checkpoint
+      }
+    }
+    batch.push(m)
+  }
+  /** Sends the queued epochs (after the steps not yet reported, which they follow). */
+  const flushEpochs = () => {
+    if (epochMsg) { enqueue(epochMsg); epochMsg = null }
+    if (!batch.length) return
+    postProgress()
+    const transfer = new Set<ArrayBuffer>()
+    for (const m of batch) if (m.checkpoint !== undefined) for (const b of checkpointBuffers(m.checkpoint as StoredTrainState)) transfer.add(b)
+    post({ type: 'epochs', taskId, items: batch }, [...transfer])
+    batch = []
+    lastEpochPost = performance.now()
   }
   let pausedMs = 0
   let lastStep: StepInfo | null = null
@@ -84,6 +131,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   const result = train({ ...trainConfig, threads: runThreads() }, data, {
     shouldStop: () => {
       if (Atomics.load(control, 0) === CONTROL_PAUSE) {
+        flushEpochs() // a paused run's store is up to date and resumable
         post({ type: 'paused', taskId })
         const t = performance.now()
         while (Atomics.load(control, 0) === CONTROL_PAUSE) Atomics.wait(control, 0, CONTROL_PAUSE)
@@ -100,10 +148,9 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) postProgress()
     },
     onEpoch(e) {
-      flushEpoch()
-      postProgress() // the epoch's last steps go out before the epoch itself
+      if (epochMsg) { enqueue(epochMsg); epochMsg = null }
       epochMsg = {
-        type: 'epoch', taskId, epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
+        epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
         lr: e.lr, diagnostics: e.diagnostics, seqPerSec: rates().seqPerSec
       }
       if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
@@ -113,11 +160,13 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       if (epochMsg) {
         epochMsg.checkpoint = compactCheckpoint(state)
         epochMsg.best = state.bestEpoch === state.epoch
+        enqueue(epochMsg)
+        epochMsg = null
       }
-      flushEpoch()
+      if (performance.now() - lastEpochPost >= EPOCH_INTERVAL_MS) flushEpochs()
     }
   }, msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState))
-  flushEpoch()
+  flushEpochs()
   postProgress() // steps of a run stopped mid-epoch
   post({
     type: 'done', taskId,

@@ -19,9 +19,11 @@ export interface EpochDiagnostics {
 export function asDiagnostics(epoch: number, raw: unknown): EpochDiagnostics | null {
   if (!raw || typeof raw !== 'object') return null
   const d = raw as Partial<EpochDiagnostics>
-  if (!Array.isArray(d.gateNames) || !Array.isArray(d.gateMeans) || !d.probe || !Array.isArray(d.probe.gates) || !Array.isArray(d.dhNorm)) return null
+  if (!Array.isArray(d.gateNames) || !Array.isArray(d.gateMeans) || !Array.isArray(d.dhNorm)) return null
+  // epochs that reached main in one batch with a newer one come without a probe (only the newest is drawn)
+  const probe = d.probe && Array.isArray(d.probe.gates) ? { gates: d.probe.gates, hidden: d.probe.hidden ?? [] } : { gates: [], hidden: [] }
   return {
-    epoch, gateNames: d.gateNames, gateMeans: d.gateMeans, probe: { gates: d.probe.gates, hidden: d.probe.hidden ?? [] }, dhNorm: d.dhNorm,
+    epoch, gateNames: d.gateNames, gateMeans: d.gateMeans, probe, dhNorm: d.dhNorm,
     gradNorm: Number(d.gradNorm ?? NaN), meanGradNorm: Number(d.meanGradNorm ?? NaN), clippedFraction: Number(d.clippedFraction ?? NaN)
   }
 }

@@ -1,0 +1,104 @@
+// Fast epochs reach main in batches (~10 messages a second instead of one per epoch): each batch carries the
+// checkpoint of its latest epoch and of its latest best epoch only, moved (transferred) rather than copied,
+// and main records the batch in one transaction — every epoch, the 'last' and the 'best' checkpoint.
+import { afterEach, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import type { Workbench } from '../../../../src-main/services/workbench'
+import { openWorkbench, tempDir } from '../../../helpers/workbench'
+import { runTraining, type StoredTrainState } from '../../../../src-worker/tasks/train-task'
+import type { EpochsMessage, FromWorker } from '../../../../src-worker/protocol'
+import { experimentConfig } from '../../../../src-shared/contract'
+
+const REPO = join(import.meta.dirname, '..', '..', '..', '..')
+const config = {
+  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
+  model: { cell: 'gru' as const, hiddenSize: 8 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 80, batchSize: 64, seed: 9
+}
+
+const open: Workbench[] = []
+const cleanups: (() => void)[] = []
+afterEach(async () => {
+  while (open.length) await open.pop()!.close()
+  while (cleanups.length) cleanups.pop()!()
+})
+
+describe('epoch batches', () => {
+  it('carry every epoch once, in order, with only the latest and the latest best checkpoint, transferred', () => {
+    const bytesGz = gzipSync(readFileSync(join(REPO, 'resources', 'samples', 'co2-monthly.csv')))
+    const sent: { m: FromWorker; transfer?: ArrayBuffer[] }[] = []
+    runTraining({
+      type: 'train', taskId: 1, bytesGz: new Uint8Array(bytesGz), config: experimentConfig.parse(config),
+      control: new SharedArrayBuffer(4)
+    }, (m, transfer) => { sent.push({ m, transfer }) })
+    const batches = sent.filter((s) => s.m.type === 'epochs') as { m: EpochsMessage; transfer?: ArrayBuffer[] }[]
+    const items = batches.flatMap((b) => b.m.items)
+    expect(items.map((e) => e.epoch)).toEqual(Array.from({ length: config.epochs }, (_, i) => i + 1))
+    // these epochs take a few milliseconds: they must not travel one by one
+    expect(batches.length).toBeLessThan(config.epochs / 2)
+    expect(Math.max(...batches.map((b) => b.m.items.length))).toBeGreaterThan(1)
+    let best = Infinity
+    for (const { m, transfer } of batches) {
+      const withCheckpoint = m.items.filter((e) => e.checkpoint !== undefined)
+      expect(withCheckpoint.length).toBeGreaterThanOrEqual(1)
+      expect(withCheckpoint.length).toBeLessThanOrEqual(2)
+      expect(m.items.at(-1)!.checkpoint).toBeDefined() // the latest epoch's state (this run is never stopped)
+      const bests = m.items.filter((e) => e.best)
+      const latestBest = bests.at(-1)
+      if (latestBest && latestBest !== m.items.at(-1)) {
+        expect(latestBest.checkpoint).toBeDefined()
+        expect(withCheckpoint).toEqual([latestBest, m.items.at(-1)])
+      } else expect(withCheckpoint).toEqual([m.items.at(-1)])
+      for (const e of m.items) {
+        // `best` marks a new minimum of the validation loss, as the trainer saw it
+        expect(e.best).toBe(e.valLoss < best)
+        if (e.valLoss < best) best = e.valLoss
+      }
+      // only the newest epoch of a batch carries the probe heatmaps (the view draws the newest only)
+      const probes = m.items.map((e) => (e.diagnostics as { probe?: { hidden: unknown[] } }).probe)
+      expect(probes.at(-1)!.hidden).toHaveLength(config.window)
+      expect(probes.slice(0, -1).every((p) => p === undefined)).toBe(true)
+      // the checkpoint arrays are moved to main, not copied: their buffers are in the transfer list
+      const last = m.items.at(-1)!.checkpoint as StoredTrainState
+      expect(transfer).toContain(last.params.buffer)
+      expect(transfer).toContain(last.opt.m.buffer)
+      expect(new Set(transfer).size).toBe(transfer!.length)
+    }
+    // every step was reported before the batch of its epoch
+    const stepsBefore = (i: number) => sent.slice(0, i).flatMap((s) => (s.m.type === 'progress' ? s.m.steps : []))
+    for (const [i, s] of sent.entries()) {
+      if (s.m.type !== 'epochs') continue
+      const lastEpoch = s.m.items.at(-1)!.epoch
+      expect(stepsBefore(i).filter((p) => p.epoch === lastEpoch).length).toBeGreaterThan(0)
+    }
+    expect(sent.at(-1)!.m.type).toBe('done')
+  })
+
+  it('are stored whole: every epoch, the last checkpoint at the last epoch, the best at the lowest validation loss', async () => {
+    const t = tempDir()
+    cleanups.push(t.cleanup)
+    const wb = openWorkbench(t.dir, 'cli', { maxConcurrent: 1 })
+    open.push(wb)
+    const datasetId = (await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })).id
+    let events = 0
+    const off = wb.on('training.epoch', () => { events++ })
+    const { experimentId: id } = await wb.request('experiments.start', { datasetId, config })
+    await wb.waitForRun(id)
+    off()
+    const e = await wb.request('experiments.get', { id })
+    expect(e.epochs.map((p) => p.epoch)).toEqual(Array.from({ length: config.epochs }, (_, i) => i + 1))
+    expect(events).toBe(config.epochs)
+    expect(wb.store.experiments.checkpoint(id, 'last')!.epoch).toBe(config.epochs)
+    const val = e.epochs.map((p) => p.valLoss as number)
+    const bestEpoch = val.indexOf(Math.min(...val)) + 1
+    const best = wb.store.experiments.checkpoint(id, 'best')!
+    expect(best.epoch).toBe(bestEpoch)
+    expect((best.state as StoredTrainState).epoch).toBe(bestEpoch)
+    expect((wb.store.experiments.checkpoint(id, 'last')!.state as StoredTrainState).epoch).toBe(config.epochs)
+    const diags = await wb.request('experiments.diagnostics', { id })
+    expect(diags).toHaveLength(config.epochs)
+    expect((diags.at(-1)!.diagnostics as { probe: { gates: unknown[] } }).probe.gates).toHaveLength(3) // GRU r, z, n
+  })
+})
