@@ -9,8 +9,10 @@
 //      and the CLI run it from sources) with its progress messages, per-epoch validation pass, diagnostics,
 //      checkpoints and store writes. The data is a generated CSV of the same shapes, imported (and turned
 //      into sequences by the worker) outside the timed part.
-//      app seq/s = training sequences of epochs 2..E / main-side wall time between the `training.epoch`
-//      events of epoch 1 and epoch E (epoch 1 is the warm-up). Everything the app does per epoch is inside.
+//      app seq/s = training sequences of epochs W+1..E / main-side wall time between the `training.epoch`
+//      events of epoch W and epoch E, where W is the first epoch to reach main at least --seconds/2 after
+//      epoch 1 did: the same warm-up (JIT, caches) the bench side gets. Epochs reach main in batches (about
+//      one a second), so W is always the last epoch of its batch. Everything the app does per epoch is inside.
 //  (c) with --trainer: train() in this process on the same TrainData (validation, diagnostics and checkpoint
 //      copies, but no worker, messages or store), to tell the trainer's own costs from the app's.
 // Prints one JSON line per configuration, then a summary table:
@@ -237,7 +239,7 @@ const median = (a: number[]): number => {
 
 interface Mark { t: number; cpu: number; main: number; threads: Map<number, number> }
 
-async function appRun(wb: Workbench, datasetId: number, ac: AppCase, epochs: number): Promise<AppRun> {
+async function appRun(wb: Workbench, datasetId: number, ac: AppCase, epochs: number, warm: number): Promise<AppRun> {
   let id = -1
   const before = new Set(threadIds())
   // the threads started by this run (its sequences check and its training worker) and their CPU time
@@ -245,23 +247,33 @@ async function appRun(wb: Workbench, datasetId: number, ac: AppCase, epochs: num
     t: performance.now(), cpu: cpuSeconds(), main: threadSeconds(MAIN_TID),
     threads: new Map(threadIds().filter((t) => !before.has(t)).map((t) => [t, threadSeconds(t)]))
   })
-  const marks = new Map<number, Mark>(), progress: number[] = []
-  const offE = wb.on('training.epoch', (p) => { if (p.experimentId === id && (p.epoch === 1 || p.epoch === epochs)) marks.set(p.epoch, mark()) })
+  // Epochs reach main in batches (up to a second of epochs at once): one mark per batch, after its last epoch
+  const marks: { epoch: number; m: Mark }[] = [], progress: number[] = []
+  let burst = 0
+  const offE = wb.on('training.epoch', (p) => {
+    if (p.experimentId !== id) return
+    if (!burst) setImmediate(() => { marks.push({ epoch: burst, m: mark() }); burst = 0 })
+    burst = Math.max(burst, p.epoch)
+  })
   const offP = wb.on('training.progress', (p) => { if (p.experimentId === id) progress.push(performance.now()) })
   try {
     id = (await wb.request('experiments.start', { datasetId, config: { ...ac.config, epochs } })).experimentId
     await wb.waitForRun(id)
+    await new Promise((r) => setImmediate(r))
   } finally { offE(); offP() }
   const e = await wb.request('experiments.get', { id })
   if (e.status !== 'completed') throw new Error(`app run ${id} ended ${e.status}: ${e.error}`)
-  const m1 = marks.get(1), mE = marks.get(epochs)
-  if (m1 === undefined || mE === undefined) throw new Error(`app run ${id}: missing training.epoch events (${[...marks.keys()]})`)
+  // the timed window starts at the first batch that ends after the same warm-up the bench side gets (JIT, caches)
+  const start = marks[0]?.m.t ?? 0 // epoch 1 (sent at once): training has begun
+  const first = marks.find((k) => k.m.t - start >= warm * 1000 && k.epoch < epochs) ?? marks[0], last = marks.at(-1)
+  if (!first || !last || last.epoch !== epochs || first === last) throw new Error(`app run ${id}: missing training.epoch events (${marks.map((k) => k.epoch)})`)
+  const m1 = first.m, mE = last.m
   // what the app must still do, checked so a faster path cannot drop it unnoticed
   if (!wb.store.experiments.checkpoint(id, 'last')) throw new Error(`app run ${id}: no checkpoint written`)
   const diags = await wb.request('experiments.diagnostics', { id })
   if (diags.length !== epochs) throw new Error(`app run ${id}: ${diags.length} epochs of diagnostics, expected ${epochs}`)
-  const later = e.epochs.filter((p) => p.epoch > 1)
-  const seconds = (mE.t - m1.t) / 1000, seqs = (epochs - 1) * ac.nTrain
+  const later = e.epochs.filter((p) => p.epoch > first.epoch)
+  const seconds = (mE.t - m1.t) / 1000, seqs = (epochs - first.epoch) * ac.nTrain
   let worker = 0 // CPU of the run's own threads over the window (the training worker; the sequences check has ended)
   for (const [t, v] of mE.threads) { const v1 = m1.threads.get(t); if (v1 !== undefined) worker += v - v1 }
   return {
@@ -309,15 +321,15 @@ async function benchConfig(name: string, repeats: number, seconds: number, steps
     const datasetId = (await wb.importPath(csvPath, name)).id
     const a = benchRunner(c, seconds, variant)
     const exact = variant ? benchRunner(c, seconds) : null
-    // epochs: the timed epochs 2..E last about `seconds` at the bench's pace
-    const epochSeconds = (ac.nTrain / c.batch) * a.perStep
-    const epochs = Math.max(4, Math.min(1000, Math.round(seconds / epochSeconds) + 1))
+    // epochs: after a warm-up as long as the bench side's (seconds / 2), the timed epochs last about `seconds` at the bench's pace
+    const epochSeconds = (ac.nTrain / c.batch) * a.perStep, warm = seconds / 2
+    const epochs = Math.max(4, Math.min(5000, Math.round((warm + seconds) / epochSeconds) + 1))
     const bench: Rate[] = [], benchExact: Rate[] = [], app: AppRun[] = [], trainer: Rate[] = []
     for (let r = 0; r < repeats; r++) {
       // alternate the order so a drifting load does not favour one side
       const runA = () => { bench.push(a.block()); if (exact) benchExact.push(exact.block()) }
       if (r % 2 === 0) runA()
-      app.push(await appRun(wb, datasetId, ac, epochs))
+      app.push(await appRun(wb, datasetId, ac, epochs, warm))
       if (withTrainer) trainer.push(trainerRun(ac, epochs))
       if (r % 2 === 1) runA()
     }
