@@ -222,8 +222,16 @@ test('a big import shows its progress bar and a Cancel button; a cancelled impor
   const bar = page.getByTestId('import-progress')
   await expect(bar).toBeVisible()
   await expect(page.getByTestId('import-cancel')).toBeEnabled()
-  await shotOf(page.getByTestId('import-status'), '29-import-progress')
-  await page.getByTestId('import-cancel').click()
+  // On a fast machine the import can end while the screenshot waits for a stable element: then there is
+  // nothing left to cancel, and the checks below take the "stored" ending.
+  const status = page.getByTestId('import-status')
+  try {
+    await shotOf(status, '29-import-progress')
+    await page.getByTestId('import-cancel').click({ timeout: 10_000 })
+  } catch (e) {
+    if (await status.count()) throw e
+    console.log('big import: it ended before the screenshot and the Cancel click')
+  }
   await expect(page.getByTestId('import-status')).toHaveCount(0, { timeout: 60_000 })
   await expect(page.getByTestId('import-error')).toHaveCount(0)
   const stored = page.getByTestId('recent-dataset').filter({ hasText: 'big-sensor-log' })
