@@ -21,6 +21,30 @@ describe('migration 1 (initial schema)', () => {
   })
 })
 
+describe('page size', () => {
+  it('a new store gets 16 KiB pages (checkpoints are blobs); an existing store keeps its own and opens as before', () => {
+    const f = file()
+    const db = openDatabase(f)
+    expect(db.pragma('page_size', { simple: true })).toBe(16384)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    db.close()
+    // a store made before this change: 4 KiB pages, already migrated
+    const g = file()
+    const old = new Database(g)
+    old.pragma('page_size = 4096')
+    old.pragma('journal_mode = WAL')
+    old.close()
+    const v1 = openDatabase(g, { migrations: migrations.slice(0, 1) })
+    v1.prepare("INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES (1,'d','d.csv','x',1,x'00',1,'[]','[]','[]','t')").run()
+    expect(v1.pragma('page_size', { simple: true })).toBe(4096)
+    v1.close()
+    const again = openDatabase(g)
+    expect(again.pragma('page_size', { simple: true })).toBe(4096)
+    expect((again.prepare('SELECT name FROM datasets').get() as { name: string }).name).toBe('d')
+    again.close()
+  })
+})
+
 describe('migration 2 (lifecycle)', () => {
   it('upgrades a version-1 store with data, keeping its experiments and metrics', () => {
     const f = file()
