@@ -305,10 +305,10 @@ function identity(n: number): Int32Array {
   return a;
 }
 
-/** Mean loss over a split (teacher-forced, no dropout), in batches of the model's Bmax. */
 /**
- * Mean loss over a split, batch by batch in sample order. `firstLast`: run the first batch last (the sum keeps
- * the sample order, so the result is the same bits), leaving its forward in the model's caches.
+ * Mean loss over a split (teacher-forced, no dropout), in batches of the model's Bmax, summed in sample order.
+ * `firstLast`: run the first batch last (the sum keeps the sample order, so the result is the same bits),
+ * leaving its forward in the model's caches.
  */
 export function evaluate(model: Model, batch: Batch, s: SplitData, firstLast = false): number {
   const idx = identity(s.n), chunks = Math.ceil(s.n / model.Bmax);
