@@ -125,7 +125,8 @@ export class TrainingManager {
         const points = m.items.map((e) => ({
           epoch: e.epoch, seconds: e.seconds,
           trainLoss: Number.isFinite(e.trainLoss) ? e.trainLoss : null,
-          valLoss: Number.isFinite(e.valLoss) ? e.valLoss : null
+          valLoss: Number.isFinite(e.valLoss) ? e.valLoss : null,
+          lr: e.lr, diagnostics: e.diagnostics
         }))
         // the epochs, the latest checkpoint and the latest best one in one transaction
         const last = m.items.findLast((e) => e.checkpoint !== undefined)
@@ -134,8 +135,8 @@ export class TrainingManager {
           ...(last ? [{ kind: 'last' as const, epoch: last.epoch, state: last.checkpoint }] : []),
           ...(best ? [{ kind: 'best' as const, epoch: best.epoch, state: best.checkpoint }] : [])
         ]
-        exps.writeMetrics(experimentId, [], points.map((p, i) => ({ ...p, lr: m.items[i].lr, diagnostics: m.items[i].diagnostics, seqPerSec: m.items[i].seqPerSec })), checkpoints)
-        points.forEach((p, i) => this.bus.emit('training.epoch', { experimentId, ...p, lr: m.items[i].lr, diagnostics: m.items[i].diagnostics }))
+        exps.writeMetrics(experimentId, [], points.map((p, i) => ({ ...p, seqPerSec: m.items[i].seqPerSec })), checkpoints)
+        for (const p of points) this.bus.emit('training.epoch', { experimentId, ...p })
       } else if (m.type === 'paused' || m.type === 'resumed') {
         exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')
         exps.addEvent(experimentId, m.type)

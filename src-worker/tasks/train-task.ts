@@ -43,15 +43,17 @@ export function expandCheckpoint(state: StoredTrainState): TrainState {
 }
 
 /**
- * The buffers of a checkpoint's arrays, to move to main instead of copying them: the trainer hands over fresh
- * copies it keeps no reference to. Shared or partly viewed buffers stay copied.
+ * The buffers of checkpoints' arrays, each once, to move to main instead of copying them: the trainer hands over
+ * fresh copies it keeps no reference to. Shared or partly viewed buffers stay copied.
  */
-export function checkpointBuffers(state: StoredTrainState): ArrayBuffer[] {
-  const arrays = [state.params, state.opt.m, state.opt.v, (state.opt as { x?: Float32Array | Float64Array }).x, state.order, state.bestParams]
-  if (state.good !== 'current') arrays.push(state.good.params, state.good.opt.m, state.good.opt.v)
+export function checkpointBuffers(...states: StoredTrainState[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>()
-  for (const a of arrays) {
-    if (a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer)
+  for (const state of states) {
+    const arrays = [state.params, state.opt.m, state.opt.v, (state.opt as { x?: Float32Array | Float64Array }).x, state.order, state.bestParams]
+    if (state.good !== 'current') arrays.push(state.good.params, state.good.opt.m, state.good.opt.v)
+    for (const a of arrays) {
+      if (a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer)
+    }
   }
   return [...out]
 }
@@ -92,14 +94,18 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     }
     batch.push(m)
   }
+  /** Queues the epoch that ended, with its checkpoint if it got one (a stopped epoch gets none). */
+  const seal = () => {
+    if (epochMsg) enqueue(epochMsg)
+    epochMsg = null
+  }
   /** Sends the queued epochs (after the steps not yet reported, which they follow). */
   const flushEpochs = () => {
-    if (epochMsg) { enqueue(epochMsg); epochMsg = null }
+    seal()
     if (!batch.length) return
     postProgress()
-    const transfer = new Set<ArrayBuffer>()
-    for (const m of batch) if (m.checkpoint !== undefined) for (const b of checkpointBuffers(m.checkpoint as StoredTrainState)) transfer.add(b)
-    post({ type: 'epochs', taskId, items: batch }, [...transfer])
+    const states = batch.flatMap((m) => (m.checkpoint === undefined ? [] : [m.checkpoint as StoredTrainState]))
+    post({ type: 'epochs', taskId, items: batch }, checkpointBuffers(...states))
     batch = []
     lastEpochPost = performance.now()
   }
@@ -148,7 +154,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) postProgress()
     },
     onEpoch(e) {
-      if (epochMsg) { enqueue(epochMsg); epochMsg = null }
+      seal()
       epochMsg = {
         epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
         lr: e.lr, diagnostics: e.diagnostics, seqPerSec: rates().seqPerSec
@@ -160,9 +166,8 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       if (epochMsg) {
         epochMsg.checkpoint = compactCheckpoint(state)
         epochMsg.best = state.bestEpoch === state.epoch
-        enqueue(epochMsg)
-        epochMsg = null
       }
+      seal()
       if (performance.now() - lastEpochPost >= EPOCH_INTERVAL_MS) flushEpochs()
     }
   }, msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState))
