@@ -1,6 +1,7 @@
 // Fast epochs reach main in batches (~10 messages a second instead of one per epoch): each batch carries the
 // checkpoint of its latest epoch and of its latest best epoch only, moved (transferred) rather than copied,
-// and main records the batch in one transaction — every epoch, the 'last' and the 'best' checkpoint.
+// and main records the batch in one transaction — every epoch, the 'last' and the 'best' checkpoint, and the
+// step rows reported since the last write.
 import { afterEach, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { openWorkbench, tempDir } from '../../../helpers/workbench'
 import { runTraining, type StoredTrainState } from '../../../../src-worker/tasks/train-task'
 import type { EpochsMessage, FromWorker } from '../../../../src-worker/protocol'
 import { experimentConfig } from '../../../../src-shared/contract'
+import { STEP_WRITE_MS } from '../../../../src-main/services/training-manager'
 
 const REPO = join(import.meta.dirname, '..', '..', '..', '..')
 const config = {
@@ -100,5 +102,36 @@ describe('epoch batches', () => {
     const diags = await wb.request('experiments.diagnostics', { id })
     expect(diags).toHaveLength(config.epochs)
     expect((diags.at(-1)!.diagnostics as { probe: { gates: unknown[] } }).probe.gates).toHaveLength(3) // GRU r, z, n
+  })
+
+  it('take the step rows along: about one store transaction a second, not one per progress message, and no step lost', async () => {
+    const t = tempDir()
+    cleanups.push(t.cleanup)
+    const wb = openWorkbench(t.dir, 'cli', { maxConcurrent: 1 })
+    open.push(wb)
+    const datasetId = (await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })).id
+    // long enough for a few dozen progress messages (~10 a second) across many fast epochs
+    const long = { ...config, model: { cell: 'lstm' as const, hiddenSize: 64 }, batchSize: 16, epochs: 150 }
+    const writes: { at: number; steps: number; epochs: boolean }[] = []
+    const store = wb.store.experiments, original = store.writeMetrics.bind(store)
+    store.writeMetrics = (id, steps, epochs, checkpoints) => {
+      writes.push({ at: performance.now(), steps: steps.length, epochs: epochs !== undefined && (!Array.isArray(epochs) || epochs.length > 0) })
+      original(id, steps, epochs, checkpoints)
+    }
+    const reported: number[] = []
+    let messages = 0
+    const off = wb.on('training.progress', (p) => { messages++; reported.push(...p.steps.map((s) => s.step)) })
+    const { experimentId: id } = await wb.request('experiments.start', { datasetId, config: long })
+    await wb.waitForRun(id)
+    off()
+    expect(messages).toBeGreaterThan(20)
+    expect(writes.length).toBeLessThan(messages / 3)
+    // steps on their own (not with an epoch batch) only after STEP_WRITE_MS without a write — or the final flush
+    for (let i = 1; i < writes.length - 1; i++) {
+      if (!writes[i].epochs) expect(writes[i].at - writes[i - 1].at).toBeGreaterThanOrEqual(STEP_WRITE_MS - 1)
+    }
+    const e = await wb.request('experiments.get', { id })
+    expect(e.steps.map((s) => s.step)).toEqual(reported)
+    expect(reported).toEqual(Array.from({ length: reported.length }, (_, i) => i + 1))
   })
 })
