@@ -24,8 +24,9 @@ function retryWrite(write: () => void, then: () => void, started = Date.now()): 
   }
 }
 
-/** Step rows not sent with an epoch batch are written at least this often (a crash loses at most this much). */
-export const STEP_WRITE_MS = 1000
+/** Step rows not sent with an epoch batch (those of a long epoch) are written at least this often: twice the
+ * worker's epoch batch interval, so a run of short epochs writes its steps with its epochs only. */
+export const STEP_WRITE_MS = 2000
 
 /** How often a training process looks for control requests from other processes and shows life. */
 export const CONTROL_POLL_MS = 500
