@@ -60,6 +60,11 @@ export interface TrainHooks {
   /** After every completed epoch: the whole training state, enough to resume bit-identically. */
   onCheckpoint?(state: TrainState): void;
   shouldStop?(): boolean;       // polled between steps; true => finish current step and return status 'stopped'
+  /**
+   * Whether epoch `epoch`'s diagnostics carry the probe heatmaps (G·T·H + T·H numbers; default: every epoch).
+   * The app only sends the newest epoch of each batch, so it asks for them once a second, not every epoch.
+   */
+  wantProbe?(epoch: number): boolean;
 }
 export interface TrainResult {
   status: 'completed' | 'stopped' | 'failed'; error?: string;
@@ -255,10 +260,10 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
     const diagnostics: Diagnostics = {
       gateNames: gateNames(spec.cell),
       gateMeans: stacks.flatMap((st) => gateMeansOf(st)),
-      probe: probeOf(model.top, 0),
       dhNorm, gradNorm: lastNorm, meanGradNorm: updates ? normSum / updates : 0,
       clippedFraction: updates ? clippedCount / updates : 0, params: pNorms,
     };
+    if (hooks.wantProbe?.(epoch) ?? true) diagnostics.probe = probeOf(model.top, 0);
     const info: EpochInfo = { epoch, trainLoss, valLoss, seconds: (performance.now() - t0) / 1000, lr: opt.lr, diagnostics };
     if (warning) info.warning = warning;
     epochs.push(info);

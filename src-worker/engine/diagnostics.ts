@@ -9,7 +9,8 @@ import type { Stack } from './stack.js';
 export interface Diagnostics {
   gateNames: string[];            // LSTM i,f,g,o; GRU r,z,n; RNN h
   gateMeans: number[][];          // [stack layer][gate] mean activation over the probe batch (directions averaged; seq2seq: encoder layers then decoder layers)
-  probe: { gates: number[][][]; hidden: number[][] }; // top layer, direction 0, probe sample 0: gates[g][t][j], hidden[t][j] (4 decimals)
+  /** Top layer, direction 0, probe sample 0: gates[g][t][j], hidden[t][j] (4 decimals); only for the epochs asked for. */
+  probe?: { gates: number[][][]; hidden: number[][] };
   dhNorm: number[];               // ‖∂L/∂h_t‖ for every t of the top layer, mean over the batch (last training step of the epoch)
   gradNorm: number;               // global gradient norm (before clipping) of the last step
   meanGradNorm: number;           // mean over the epoch's optimizer steps

@@ -1,12 +1,13 @@
 // Training task: rebuild the windows from the stored CSV bytes, train, and stream progress to main.
 // Progress (the steps, batched) is throttled to ~10 messages/s. Epochs go out at most once a second: epochs
-// shorter than that travel together with the checkpoint of the latest one (and of the latest best), so main
+// shorter than that travel together with the checkpoint of the latest one (and of the latest best) and the probe
+// heatmaps of the latest one (the trainer computes them for that epoch only), so main
 // serialises and writes a checkpoint about once a second rather than after every epoch. A crash loses at most
 // that second of training, which a resume retrains bit-identically; a pause or stop sends what is queued first.
 import { gunzipSync } from 'node:zlib'
 import { availableParallelism } from 'node:os'
 import { parseCsv } from '../../src-main/data/csv'
-import { train, type Diagnostics, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
+import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import type { StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_STOP, type EpochsMessage, type FromWorker, type ToWorker } from '../protocol'
@@ -76,17 +77,19 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   let epochMsg: EpochItem | null = null // the epoch that ended, until its checkpoint joins it
   let batch: EpochItem[] = [] // recorded epochs not yet sent
   let lastEpochPost = -Infinity
+  // Whether the epoch being finished ends a batch: decided once, when the trainer asks whether it wants the probe
+  // heatmaps (G × T × H numbers), so only the newest epoch of a batch, the one the view draws, has them — and the
+  // last epoch of the run. (A batch a pause or stop sends early ends with an epoch without them.)
+  let flushDue = false
   /**
    * Queues an epoch. A newer checkpoint makes the older ones of the batch redundant (only 'last' and 'best' are
-   * stored), except the latest best epoch's; and the older epochs' probe heatmaps (G × T × H numbers), which
-   * only the newest epoch's view draws: they travel and are stored without one.
+   * stored), except the latest best epoch's.
    */
   const enqueue = (m: EpochItem) => {
     if (m.checkpoint !== undefined) {
       const keepBest = !m.best
       for (let i = batch.length - 1, bestSeen = false; i >= 0; i--) {
         const q = batch[i]
-        delete (q.diagnostics as Partial<Diagnostics>).probe
         if (q.checkpoint === undefined) continue
         if (keepBest && q.best && !bestSeen) { bestSeen = true; continue }
         delete q.checkpoint
@@ -168,7 +171,11 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
         epochMsg.best = state.bestEpoch === state.epoch
       }
       seal()
-      if (performance.now() - lastEpochPost >= EPOCH_INTERVAL_MS) flushEpochs()
+      if (flushDue) flushEpochs()
+    },
+    wantProbe(epoch) {
+      flushDue = epoch === config.epochs || performance.now() - lastEpochPost >= EPOCH_INTERVAL_MS
+      return flushDue
     }
   }, msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState))
   flushEpochs()

@@ -20,7 +20,7 @@ export function asDiagnostics(epoch: number, raw: unknown): EpochDiagnostics | n
   if (!raw || typeof raw !== 'object') return null
   const d = raw as Partial<EpochDiagnostics>
   if (!Array.isArray(d.gateNames) || !Array.isArray(d.gateMeans) || !Array.isArray(d.dhNorm)) return null
-  // epochs that reached main in one batch with a newer one come without a probe (only the newest is drawn)
+  // only the newest epoch of each batch that reached main carries a probe (the one drawn)
   const probe = d.probe && Array.isArray(d.probe.gates) ? { gates: d.probe.gates, hidden: d.probe.hidden ?? [] } : { gates: [], hidden: [] }
   return {
     epoch, gateNames: d.gateNames, gateMeans: d.gateMeans, probe, dhNorm: d.dhNorm,
@@ -36,6 +36,8 @@ export class Internals {
   loading = $state(false)
 
   latest = $derived(this.epochs.at(-1) ?? null)
+  /** The newest epoch with probe heatmaps (a batch a pause or stop sent early ends with an epoch without). */
+  latestProbe = $derived(this.epochs.findLast((d) => d.probe.gates.length > 0) ?? null)
 
   private held: EpochDiagnostics[] | null = null
 
@@ -77,7 +79,7 @@ export class Internals {
 }
 
 /**
- * `a` and `b` by epoch (b wins), oldest first. Only the newest epoch keeps its probe (G × T × H numbers):
+ * `a` and `b` by epoch (b wins), oldest first. Only the newest epoch with a probe keeps it (G × T × H numbers):
  * a long run's older probes are never drawn and would only hold memory.
  */
 function merge(a: EpochDiagnostics[], b: EpochDiagnostics[]): EpochDiagnostics[] {
@@ -90,6 +92,8 @@ function merge(a: EpochDiagnostics[], b: EpochDiagnostics[]): EpochDiagnostics[]
     out = [...by.values()].sort((x, y) => x.epoch - y.epoch)
   }
   const EMPTY = { gates: [], hidden: [] }
-  for (let i = 0; i < out.length - 1; i++) if (out[i]!.probe.gates.length) out[i] = { ...out[i]!, probe: EMPTY }
+  let newest = out.length - 1
+  while (newest >= 0 && !out[newest]!.probe.gates.length) newest--
+  for (let i = 0; i < newest; i++) if (out[i]!.probe.gates.length) out[i] = { ...out[i]!, probe: EMPTY }
   return out
 }

@@ -184,7 +184,7 @@ describe('edge cases of the data', () => {
     const res = train({ ...base, epochs: 3, earlyStopping: { patience: 5 }, schedule: { kind: 'plateau', patience: 0, factor: 0.5 } }, d);
     expect(res.status).toBe('completed');
     expect(Number.isNaN(res.valLoss)).toBe(true);
-    expect(res.epochs[2].diagnostics.probe.hidden).toHaveLength(5);
+    expect(res.epochs[2].diagnostics.probe!.hidden).toHaveLength(5);
     expect(res.bestEpoch).toBeGreaterThan(0);
   });
 

@@ -27,8 +27,22 @@ describe('train', () => {
     expect(d.gateNames).toEqual(['i', 'f', 'g', 'o']);
     expect(d.gateMeans[0]).toHaveLength(4);
     expect(d.dhNorm).toHaveLength(10);
-    expect(d.probe.gates[0]).toHaveLength(10);
-    expect(d.probe.hidden[0]).toHaveLength(16);
+    expect(d.probe!.gates[0]).toHaveLength(10);
+    expect(d.probe!.hidden[0]).toHaveLength(16);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+  });
+
+  it('computes the probe heatmaps only for the epochs the caller asks for, and nothing else changes', () => {
+    const data = addingData(128, 32, 6), config = { ...lstmAdam, epochs: 5 };
+    const asked: number[] = [];
+    const some = train(config, data, { wantProbe: (e) => { asked.push(e); return e % 2 === 0; } });
+    const every = train(config, data);
+    expect(asked).toEqual([1, 2, 3, 4, 5]);
+    expect(some.epochs.map((e) => e.diagnostics.probe !== undefined)).toEqual([false, true, false, true, false]);
+    expect(every.epochs.every((e) => e.diagnostics.probe !== undefined)).toBe(true);
+    expect(some.epochs[1].diagnostics.probe).toEqual(every.epochs[1].diagnostics.probe);
+    const { probe: _, ...rest } = every.epochs[4].diagnostics;
+    expect(some.epochs[4].diagnostics).toEqual(rest);
+    expect(some.weights).toEqual(every.weights);
   });
 });
