@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os'
 import type { Store } from '../store/index'
 import { isStoreError, storeErrorMessage } from '../store/errors'
+import { HEARTBEAT_TIMEOUT_MS } from '../store/experiments'
 import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP } from '../../src-worker/protocol'
 import type { EventBus } from './events'
@@ -28,8 +29,13 @@ function retryWrite(write: () => void, then: () => void, started = Date.now()): 
  * worker's epoch batch interval, so a run of short epochs writes its steps with its epochs only. */
 export const STEP_WRITE_MS = 2000
 
-/** How often a training process looks for control requests from other processes and shows life. */
+/** How often a training process looks for control requests from other processes. */
 export const CONTROL_POLL_MS = 500
+/**
+ * How often its live rows are marked alive (a write, so not at every poll: each commit is a few WAL pages written
+ * beside the training threads); a sixth of the time after which other processes take a run for dead.
+ */
+export const HEARTBEAT_MS = HEARTBEAT_TIMEOUT_MS / 6
 
 export const defaultConcurrency = (): number => Math.max(1, availableParallelism() - 1)
 
@@ -174,6 +180,7 @@ export class TrainingManager {
   }
 
   private timer: NodeJS.Timeout | null = null
+  private beatAt = -Infinity
 
   /** While runs are active: heartbeat, and apply control requests other processes left in the store. */
   private watch(): void {
@@ -184,7 +191,10 @@ export class TrainingManager {
         this.timer = null
         return
       }
-      this.store.experiments.heartbeat()
+      if (performance.now() - this.beatAt >= HEARTBEAT_MS) {
+        this.store.experiments.heartbeat()
+        this.beatAt = performance.now()
+      }
       for (const r of this.store.experiments.takeControlRequests()) {
         if (r.control === 'stop') this.stop(r.id)
         else if (r.control === 'pause') this.pause(r.id)
