@@ -5,7 +5,7 @@
 import { alloc, allFinite, type Arr, type DType } from './engine/arr.js';
 import { Rng } from './engine/rng.js';
 import { Batch, Model, type Mapping, type ModelSpec, type Task } from './engine/model.js';
-import { clipGradNorm, globalNorm, Optimizer } from './engine/optim.js';
+import { clipGradNorm, globalNorm, Optimizer, type OptimizerState } from './engine/optim.js';
 import { exportTorch, importTorch } from './engine/params.js';
 import { dhNormsOf, gateMeansOf, gateNames, paramNorms, probeOf, type Diagnostics } from './engine/diagnostics.js';
 import type { CellKind } from './engine/cells/common.js';
@@ -57,7 +57,11 @@ export interface EpochInfo { epoch: number; trainLoss: number; valLoss: number; 
 export interface TrainHooks {
   onStep?(s: StepInfo): void;
   onEpoch?(e: EpochInfo): void;
-  /** After every completed epoch: the whole training state, enough to resume bit-identically. */
+  /**
+   * After every completed epoch: the whole training state, enough to resume bit-identically. Its arrays are the
+   * trainer's own and are reused (no copy per epoch): they hold this state until the next epoch ends — or
+   * train() returns — and must not be written or transferred. Copy what you keep longer.
+   */
   onCheckpoint?(state: TrainState): void;
   shouldStop?(): boolean;       // polled between steps; true => finish current step and return status 'stopped'
   /**
@@ -183,6 +187,10 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
   let best = Infinity, bestEpoch = 0, bad = 0, bestParams: Arr | null = null;
   // the weights and moments a NaN revert goes back to: refreshed in place after every clean epoch
   const good = { params: p.slice(), opt: opt.snapshot() };
+  // what onCheckpoint lends: the order of the epoch that ended (the next one reshuffles `order` first), and after a
+  // reverted epoch — when "good" is not the current state — a copy of the current weights and moments
+  const orderAt = new Int32Array(nTrain);
+  let current: { params: Arr; opt: OptimizerState } | null = null;
   let reverts = 0;
   let status: TrainResult['status'] = 'completed', error: string | undefined, stoppedEarly = false;
   let firstEpoch = 1;
@@ -276,15 +284,18 @@ function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHoo
     if (metric < best) { best = metric; bestEpoch = epoch; bad = 0; if (config.earlyStopping) bestParams = p.slice(); }
     else if (config.earlyStopping && ++bad >= config.earlyStopping.patience) { stoppedEarly = true; stopNow = true; }
     if (hooks.onCheckpoint) {
-      // fresh copies the hook may keep (or transfer); after a clean epoch "good" is the current state, so
-      // the state names the same arrays twice instead of copying them again
-      const params = p.slice(), snap = opt.snapshot();
+      // after a clean epoch "good" was just refreshed to the current state: lent as both
+      orderAt.set(order);
+      let now: { params: Arr; opt: OptimizerState } = good;
+      if (warning) {
+        current ??= { params: p.slice(), opt: opt.snapshot() };
+        current.params.set(p); opt.snapshotInto(current.opt);
+        now = current;
+      }
       hooks.onCheckpoint({
-        version: 1, epoch, params, opt: snap, lr: opt.lr, rng: rng.getState(), order: order.slice(), sched: sched.getState(),
-        best, bestEpoch, bad, bestParams: bestParams ? bestParams.slice() : null,
-        good: warning
-          ? { params: good.params.slice(), opt: { m: good.opt.m.slice(), v: good.opt.v.slice(), t: good.opt.t } }
-          : { params, opt: { m: snap.m, v: snap.v, t: snap.t } },
+        version: 1, epoch, params: now.params, opt: now.opt, lr: opt.lr, rng: rng.getState(), order: orderAt, sched: sched.getState(),
+        best, bestEpoch, bad, bestParams, // (never written: a new best gets a new array)
+        good: { params: good.params, opt: { m: good.opt.m, v: good.opt.v, t: good.opt.t } },
         reverts,
       });
     }

@@ -43,9 +43,35 @@ export function expandCheckpoint(state: StoredTrainState): TrainState {
   return { ...state, good: { params: state.params, opt: { m: state.opt.m, v: state.opt.v, t: state.opt.t } } }
 }
 
+type AnyArr = Float32Array | Float64Array | Int32Array
+function copyArr<A extends AnyArr>(a: A, into: A | null | undefined): A {
+  if (into && into !== a && into.constructor === a.constructor && into.length === a.length) { into.set(a); return into }
+  return a.slice() as A
+}
+
 /**
- * The buffers of checkpoints' arrays, each once, to move to main instead of copying them: the trainer hands over
- * fresh copies it keeps no reference to. Shared or partly viewed buffers stay copied.
+ * A copy of a state whose arrays the trainer lends (it reuses them after the next epoch): into `into`'s arrays
+ * where their shapes match (no allocation), else fresh ones — which nothing else refers to, so they can be moved.
+ */
+export function copyCheckpoint(s: StoredTrainState, into?: StoredTrainState): StoredTrainState {
+  const x = (s.opt as { x?: Float32Array | Float64Array }).x, intoX = (into?.opt as { x?: Float32Array | Float64Array } | undefined)?.x
+  const intoGood = into && into.good !== 'current' ? into.good : undefined
+  return {
+    ...s,
+    params: copyArr(s.params, into?.params),
+    opt: { ...s.opt, m: copyArr(s.opt.m, into?.opt.m), v: copyArr(s.opt.v, into?.opt.v), ...(x ? { x: copyArr(x, intoX) } : {}) },
+    order: copyArr(s.order, into?.order),
+    bestParams: s.bestParams ? copyArr(s.bestParams, into?.bestParams) : null,
+    good: s.good === 'current' ? 'current' : {
+      params: copyArr(s.good.params, intoGood?.params),
+      opt: { m: copyArr(s.good.opt.m, intoGood?.opt.m), v: copyArr(s.good.opt.v, intoGood?.opt.v), t: s.good.opt.t }
+    }
+  }
+}
+
+/**
+ * The buffers of checkpoints' arrays, each once, to move to main instead of copying them (the copies made for
+ * sending, see copyCheckpoint). Shared or partly viewed buffers stay copied.
  */
 export function checkpointBuffers(...states: StoredTrainState[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>()
@@ -81,6 +107,9 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   // heatmaps (G × T × H numbers), so only the newest epoch of a batch, the one the view draws, has them — and the
   // last epoch of the run. (A batch a pause or stop sends early ends with an epoch without them.)
   let flushDue = false
+  // A best epoch's state, kept in case a later epoch of the same batch is not better (then both are sent): copied
+  // into these same arrays at every best epoch that does not end a batch.
+  let bestKept: StoredTrainState | undefined
   /**
    * Queues an epoch. A newer checkpoint makes the older ones of the batch redundant (only 'last' and 'best' are
    * stored), except the latest best epoch's.
@@ -102,12 +131,18 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     if (epochMsg) enqueue(epochMsg)
     epochMsg = null
   }
-  /** Sends the queued epochs (after the steps not yet reported, which they follow). */
+  /**
+   * Sends the queued epochs (after the steps not yet reported, which they follow). Their checkpoints are lent
+   * (the newest epoch's, by the trainer, until the next epoch ends) or reused (`bestKept`): copied for sending.
+   */
   const flushEpochs = () => {
     seal()
     if (!batch.length) return
     postProgress()
-    const states = batch.flatMap((m) => (m.checkpoint === undefined ? [] : [m.checkpoint as StoredTrainState]))
+    const states: StoredTrainState[] = []
+    for (const m of batch) {
+      if (m.checkpoint !== undefined) states.push(m.checkpoint = copyCheckpoint(m.checkpoint as StoredTrainState))
+    }
     post({ type: 'epochs', taskId, items: batch }, checkpointBuffers(...states))
     batch = []
     lastEpochPost = performance.now()
@@ -164,11 +199,14 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       }
       if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
     },
-    // The checkpoint travels with its epoch, so main records both in one transaction.
+    // The checkpoint travels with its epoch, so main records both in one transaction. The trainer lends its arrays
+    // until the next epoch ends: the newest epoch's state is copied only when sent (at most once a second, or at a
+    // pause or stop), a best epoch's at once unless it is sent now (the next epoch may not be better).
     onCheckpoint(state) {
       if (epochMsg) {
-        epochMsg.checkpoint = compactCheckpoint(state)
-        epochMsg.best = state.bestEpoch === state.epoch
+        const best = state.bestEpoch === state.epoch, compact = compactCheckpoint(state)
+        epochMsg.checkpoint = best && !flushDue ? (bestKept = copyCheckpoint(compact, bestKept)) : compact
+        epochMsg.best = best
       }
       seal()
       if (flushDue) flushEpochs()

@@ -2,13 +2,16 @@
 // checkpoint of its latest epoch and of its latest best epoch only, moved (transferred) rather than copied,
 // and main records the batch in one transaction — every epoch, the 'last' and the 'best' checkpoint, and the
 // step rows reported since the last write.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Workbench } from '../../../../src-main/services/workbench'
 import { openWorkbench, tempDir } from '../../../helpers/workbench'
-import { runTraining, type StoredTrainState } from '../../../../src-worker/tasks/train-task'
+import { expandCheckpoint, runTraining, type StoredTrainState } from '../../../../src-worker/tasks/train-task'
+import { train, type TrainState } from '../../../../src-worker/trainer'
+import { buildSequences, toTrainConfig, toTrainData } from '../../../../src-worker/tasks/build-data'
+import { parseCsv } from '../../../../src-main/data/csv'
 import type { EpochsMessage, FromWorker } from '../../../../src-worker/protocol'
 import { experimentConfig } from '../../../../src-shared/contract'
 import { STEP_WRITE_MS } from '../../../../src-main/services/training-manager'
@@ -76,6 +79,41 @@ describe('epoch batches', () => {
       expect(stepsBefore(i).filter((p) => p.epoch === lastEpoch).length).toBeGreaterThan(0)
     }
     expect(sent.at(-1)!.m.type).toBe('done')
+  })
+
+  it('send each checkpoint as the state of its epoch, though the trainer lends its arrays and reuses them', () => {
+    const bytes = readFileSync(join(REPO, 'resources', 'samples', 'co2-monthly.csv'))
+    const parsed = experimentConfig.parse(config)
+    // the reference: every epoch's state, copied when the trainer hands it over
+    const ref = new Map<number, TrainState>()
+    train(toTrainConfig(parsed), toTrainData(buildSequences(parseCsv(new Uint8Array(bytes)), parsed)), {
+      onCheckpoint: (s) => { ref.set(s.epoch, structuredClone(s)) }
+    })
+    // the task, with its clock 40× faster: many batches of a few epochs, so best epochs are often not the newest
+    const real = performance.now.bind(performance)
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => real() * 40)
+    const sent: FromWorker[] = []
+    try {
+      runTraining({ type: 'train', taskId: 1, bytesGz: new Uint8Array(gzipSync(bytes)), config: parsed, control: new SharedArrayBuffer(4) },
+        (m) => { sent.push(m) })
+    } finally { clock.mockRestore() }
+    const batches = sent.filter((m) => m.type === 'epochs') as EpochsMessage[]
+    expect(batches.length).toBeGreaterThan(4)
+    let bestNotNewest = 0, checked = 0
+    for (const b of batches) {
+      for (const e of b.items) {
+        if (e.checkpoint === undefined) continue
+        if (e !== b.items.at(-1)) bestNotNewest++
+        const got = expandCheckpoint(e.checkpoint as StoredTrainState), want = ref.get(e.epoch)!
+        expect(got.epoch).toBe(e.epoch)
+        for (const k of ['params', 'order', 'bestParams'] as const) expect(got[k], `epoch ${e.epoch} ${k}`).toEqual(want[k])
+        expect(got.opt).toEqual(want.opt)
+        expect(got.good).toEqual(want.good)
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(batches.length)
+    expect(bestNotNewest).toBeGreaterThan(0) // the kept copy of a best epoch was exercised
   })
 
   it('are stored whole: every epoch, the last checkpoint at the last epoch, the best at the lowest validation loss', async () => {
