@@ -52,7 +52,10 @@ export interface EpochMessage {
   type: 'epoch'; taskId: number
   epoch: number; trainLoss: number; valLoss: number; seconds: number; lr: number; diagnostics: unknown
   seqPerSec: number | null
-  /** The full training state at the end of this epoch (weights, optimizer, RNG, data position). */
+  /**
+   * The full training state at the end of this epoch (weights, optimizer, RNG, data position): in a batch sent,
+   * the bytes the store keeps (v8.serialize of a StoredTrainState, src-worker/tasks/train-task.ts).
+   */
   checkpoint?: unknown
   /** True when this epoch has the best validation loss so far. */
   best?: boolean

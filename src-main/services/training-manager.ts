@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os'
 import type { Store } from '../store/index'
 import { isStoreError, storeErrorMessage } from '../store/errors'
-import { HEARTBEAT_TIMEOUT_MS } from '../store/experiments'
+import { HEARTBEAT_TIMEOUT_MS, type CheckpointRecord } from '../store/experiments'
 import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP } from '../../src-worker/protocol'
 import type { EventBus } from './events'
@@ -149,10 +149,10 @@ export class TrainingManager {
         // the epochs, the latest checkpoint and the latest best one in one transaction
         const last = m.items.findLast((e) => e.checkpoint !== undefined)
         const best = m.items.findLast((e) => e.best && e.checkpoint !== undefined)
-        const checkpoints = [
-          ...(last ? [{ kind: 'last' as const, epoch: last.epoch, state: last.checkpoint }] : []),
-          ...(best ? [{ kind: 'best' as const, epoch: best.epoch, state: best.checkpoint }] : [])
-        ]
+        // (the worker sends them serialised: the bytes are stored as they come)
+        const record = (kind: 'last' | 'best', e: { epoch: number; checkpoint?: unknown }): CheckpointRecord =>
+          e.checkpoint instanceof Uint8Array ? { kind, epoch: e.epoch, bytes: e.checkpoint } : { kind, epoch: e.epoch, state: e.checkpoint }
+        const checkpoints = [...(last ? [record('last', last)] : []), ...(best ? [record('best', best)] : [])]
         exps.writeMetrics(experimentId, takeSteps(), points.map((p, i) => ({ ...p, seqPerSec: m.items[i].seqPerSec })), checkpoints)
         for (const p of points) this.bus.emit('training.epoch', { experimentId, ...p })
       } else if (m.type === 'paused' || m.type === 'resumed') {

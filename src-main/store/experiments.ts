@@ -51,7 +51,8 @@ function ownerAlive(r: LiveRow): boolean {
 
 export interface EpochRecord extends EpochPoint { lr?: number; diagnostics?: unknown; seqPerSec?: number | null }
 export type CheckpointKind = 'last' | 'best' | 'final'
-export interface CheckpointRecord { kind: CheckpointKind; epoch: number; state: unknown }
+/** A training state to store: the object, or the bytes of v8.serialize(state) when the worker serialised it. */
+export type CheckpointRecord = { kind: CheckpointKind; epoch: number } & ({ state: unknown } | { bytes: Uint8Array })
 
 export class ExperimentsRepo {
   private s
@@ -209,7 +210,11 @@ export class ExperimentsRepo {
       }
       let of: unknown, bytes: Buffer | undefined // 'last' and 'best' of one epoch are one state: serialised once
       for (const c of checkpoints) {
-        if (bytes === undefined || of !== c.state) { of = c.state; bytes = serialize(c.state) }
+        const src = 'bytes' in c ? c.bytes : c.state
+        if (bytes === undefined || of !== src) {
+          of = src
+          bytes = 'bytes' in c ? Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength) : serialize(c.state)
+        }
         this.s.checkpoint.run({ id, kind: c.kind, epoch: c.epoch, state: bytes, at: now() })
         checkpointFault(c.epoch)
       }

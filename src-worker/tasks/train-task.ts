@@ -1,10 +1,11 @@
 // Training task: rebuild the windows from the stored CSV bytes, train, and stream progress to main.
 // Progress (the steps, batched) is throttled to ~10 messages/s. Epochs go out at most once a second: epochs
 // shorter than that travel together with the checkpoint of the latest one (and of the latest best) and the probe
-// heatmaps of the latest one (the trainer computes them for that epoch only), so main
-// serialises and writes a checkpoint about once a second rather than after every epoch. A crash loses at most
+// heatmaps of the latest one (the trainer computes them for that epoch only), so main writes a checkpoint about
+// once a second rather than after every epoch — as bytes serialised here, moved to main. A crash loses at most
 // that second of training, which a resume retrains bit-identically; a pause or stop sends what is queued first.
 import { gunzipSync } from 'node:zlib'
+import { serialize } from 'node:v8'
 import { availableParallelism } from 'node:os'
 import { parseCsv } from '../../src-main/data/csv'
 import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
@@ -51,7 +52,7 @@ function copyArr<A extends AnyArr>(a: A, into: A | null | undefined): A {
 
 /**
  * A copy of a state whose arrays the trainer lends (it reuses them after the next epoch): into `into`'s arrays
- * where their shapes match (no allocation), else fresh ones — which nothing else refers to, so they can be moved.
+ * where their shapes match (no allocation), else fresh ones.
  */
 export function copyCheckpoint(s: StoredTrainState, into?: StoredTrainState): StoredTrainState {
   const x = (s.opt as { x?: Float32Array | Float64Array }).x, intoX = (into?.opt as { x?: Float32Array | Float64Array } | undefined)?.x
@@ -67,22 +68,6 @@ export function copyCheckpoint(s: StoredTrainState, into?: StoredTrainState): St
       opt: { m: copyArr(s.good.opt.m, intoGood?.opt.m), v: copyArr(s.good.opt.v, intoGood?.opt.v), t: s.good.opt.t }
     }
   }
-}
-
-/**
- * The buffers of checkpoints' arrays, each once, to move to main instead of copying them (the copies made for
- * sending, see copyCheckpoint). Shared or partly viewed buffers stay copied.
- */
-export function checkpointBuffers(...states: StoredTrainState[]): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>()
-  for (const state of states) {
-    const arrays = [state.params, state.opt.m, state.opt.v, (state.opt as { x?: Float32Array | Float64Array }).x, state.order, state.bestParams]
-    if (state.good !== 'current') arrays.push(state.good.params, state.good.opt.m, state.good.opt.v)
-    for (const a of arrays) {
-      if (a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer)
-    }
-  }
-  return [...out]
 }
 
 export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): void {
@@ -132,18 +117,22 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     epochMsg = null
   }
   /**
-   * Sends the queued epochs (after the steps not yet reported, which they follow). Their checkpoints are lent
-   * (the newest epoch's, by the trainer, until the next epoch ends) or reused (`bestKept`): copied for sending.
+   * Sends the queued epochs (after the steps not yet reported, which they follow). Their checkpoints — lent by the
+   * trainer (the newest epoch's, until the next epoch ends) or kept in reused arrays (`bestKept`) — go as the bytes
+   * the store keeps (v8.serialize, which copies them once), moved to main rather than copied again.
    */
   const flushEpochs = () => {
     seal()
     if (!batch.length) return
     postProgress()
-    const states: StoredTrainState[] = []
+    const moved: ArrayBuffer[] = []
     for (const m of batch) {
-      if (m.checkpoint !== undefined) states.push(m.checkpoint = copyCheckpoint(m.checkpoint as StoredTrainState))
+      if (m.checkpoint === undefined) continue
+      const bytes = serialize(m.checkpoint as StoredTrainState)
+      m.checkpoint = bytes
+      if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) moved.push(bytes.buffer as ArrayBuffer)
     }
-    post({ type: 'epochs', taskId, items: batch }, checkpointBuffers(...states))
+    post({ type: 'epochs', taskId, items: batch }, moved)
     batch = []
     lastEpochPost = performance.now()
   }
