@@ -54,12 +54,16 @@ export interface EpochMessage {
   seqPerSec: number | null
   /**
    * The full training state at the end of this epoch (weights, optimizer, RNG, data position): in a batch sent,
-   * the bytes the store keeps (v8.serialize of a StoredTrainState, src-worker/tasks/train-task.ts).
+   * the bytes the store keeps (src-worker/tasks/checkpoint-bytes.ts), in a shared slot main releases once
+   * stored, or of their own.
    */
   checkpoint?: unknown
   /** True when this epoch has the best validation loss so far. */
   best?: boolean
 }
+
+/** Checkpoint bytes in shared memory: `length` bytes at `offset`; main clears flag `slot` (Int32 at 4·slot) when stored. */
+export interface SharedCheckpoint { shared: SharedArrayBuffer; slot: number; offset: number; length: number }
 
 /**
  * Epochs recorded since the last message, oldest first (fast epochs travel together, ~10 messages a second).

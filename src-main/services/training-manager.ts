@@ -6,7 +6,7 @@ import type { Store } from '../store/index'
 import { isStoreError, storeErrorMessage } from '../store/errors'
 import { HEARTBEAT_TIMEOUT_MS, type CheckpointRecord } from '../store/experiments'
 import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
-import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP } from '../../src-worker/protocol'
+import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, type SharedCheckpoint } from '../../src-worker/protocol'
 import type { EventBus } from './events'
 import { runTask, newTaskId } from './tasks'
 import type { WorkerFactory } from './worker-factory'
@@ -36,6 +36,9 @@ export const CONTROL_POLL_MS = 500
  * beside the training threads); a sixth of the time after which other processes take a run for dead.
  */
 export const HEARTBEAT_MS = HEARTBEAT_TIMEOUT_MS / 6
+
+const isShared = (c: unknown): c is SharedCheckpoint =>
+  !!c && typeof c === 'object' && (c as SharedCheckpoint).shared instanceof SharedArrayBuffer
 
 export const defaultConcurrency = (): number => Math.max(1, availableParallelism() - 1)
 
@@ -149,11 +152,19 @@ export class TrainingManager {
         // the epochs, the latest checkpoint and the latest best one in one transaction
         const last = m.items.findLast((e) => e.checkpoint !== undefined)
         const best = m.items.findLast((e) => e.best && e.checkpoint !== undefined)
-        // (the worker sends them serialised: the bytes are stored as they come)
-        const record = (kind: 'last' | 'best', e: { epoch: number; checkpoint?: unknown }): CheckpointRecord =>
-          e.checkpoint instanceof Uint8Array ? { kind, epoch: e.epoch, bytes: e.checkpoint } : { kind, epoch: e.epoch, state: e.checkpoint }
-        const checkpoints = [...(last ? [record('last', last)] : []), ...(best ? [record('best', best)] : [])]
-        exps.writeMetrics(experimentId, takeSteps(), points.map((p, i) => ({ ...p, seqPerSec: m.items[i].seqPerSec })), checkpoints)
+        // (the worker sends them as the bytes to store, mostly in shared slots it reuses: released once written)
+        const record = (kind: 'last' | 'best', e: { epoch: number; checkpoint?: unknown }): CheckpointRecord => {
+          const c = e.checkpoint
+          if (c instanceof Uint8Array) return { kind, epoch: e.epoch, bytes: c }
+          if (isShared(c)) return { kind, epoch: e.epoch, bytes: Buffer.from(c.shared, c.offset, c.length) }
+          return { kind, epoch: e.epoch, state: c }
+        }
+        try {
+          const checkpoints = [...(last ? [record('last', last)] : []), ...(best ? [record('best', best)] : [])]
+          exps.writeMetrics(experimentId, takeSteps(), points.map((p, i) => ({ ...p, seqPerSec: m.items[i].seqPerSec })), checkpoints)
+        } finally {
+          for (const e of m.items) if (isShared(e.checkpoint)) Atomics.store(new Int32Array(e.checkpoint.shared, 0, 2), e.checkpoint.slot, 0)
+        }
         for (const p of points) this.bus.emit('training.epoch', { experimentId, ...p })
       } else if (m.type === 'paused' || m.type === 'resumed') {
         writeSteps()

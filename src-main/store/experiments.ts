@@ -1,7 +1,8 @@
 // Experiments table plus their per-epoch / per-step metrics, events and training-state checkpoints.
-import { deserialize, serialize } from 'node:v8'
+import { serialize } from 'node:v8'
 import type { Db } from './db'
 import { checkpointFault } from './faults'
+import { decodeState, encodeState } from '../../src-worker/tasks/checkpoint-bytes'
 import type {
   EpochPoint, ExperimentConfig, ExperimentDetail, ExperimentEvent, ExperimentStatus, ExperimentSummary, StepPoint
 } from '../../src-shared/contract'
@@ -51,7 +52,7 @@ function ownerAlive(r: LiveRow): boolean {
 
 export interface EpochRecord extends EpochPoint { lr?: number; diagnostics?: unknown; seqPerSec?: number | null }
 export type CheckpointKind = 'last' | 'best' | 'final'
-/** A training state to store: the object, or the bytes of v8.serialize(state) when the worker serialised it. */
+/** A training state to store: the object, or its bytes as the worker wrote them (src-worker/tasks/checkpoint-bytes.ts). */
 export type CheckpointRecord = { kind: CheckpointKind; epoch: number } & ({ state: unknown } | { bytes: Uint8Array })
 
 export class ExperimentsRepo {
@@ -213,7 +214,7 @@ export class ExperimentsRepo {
         const src = 'bytes' in c ? c.bytes : c.state
         if (bytes === undefined || of !== src) {
           of = src
-          bytes = 'bytes' in c ? Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength) : serialize(c.state)
+          bytes = 'bytes' in c ? Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength) : Buffer.from(encodeState(c.state).buffer)
         }
         this.s.checkpoint.run({ id, kind: c.kind, epoch: c.epoch, state: bytes, at: now() })
         checkpointFault(c.epoch)
@@ -223,7 +224,7 @@ export class ExperimentsRepo {
 
   checkpoint(id: number, kind: CheckpointKind): { epoch: number; state: unknown } | undefined {
     const r = this.s.getCheckpoint.get(id, kind) as { epoch: number; state: Buffer } | undefined
-    return r && { epoch: r.epoch, state: deserialize(r.state) }
+    return r && { epoch: r.epoch, state: decodeState(r.state) }
   }
 
   /** Before resuming from the checkpoint of `epoch`: forget metrics recorded after it. */

@@ -2,16 +2,16 @@
 // Progress (the steps, batched) is throttled to ~10 messages/s. Epochs go out at most once a second: epochs
 // shorter than that travel together with the checkpoint of the latest one (and of the latest best) and the probe
 // heatmaps of the latest one (the trainer computes them for that epoch only), so main writes a checkpoint about
-// once a second rather than after every epoch — as bytes serialised here, moved to main. A crash loses at most
+// once a second rather than after every epoch — as bytes written here into shared memory. A crash loses at most
 // that second of training, which a resume retrains bit-identically; a pause or stop sends what is queued first.
 import { gunzipSync } from 'node:zlib'
-import { serialize } from 'node:v8'
 import { availableParallelism } from 'node:os'
 import { parseCsv } from '../../src-main/data/csv'
 import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
+import { encodeState, prepareState, writeState } from './checkpoint-bytes'
 import type { StepPoint } from '../../src-shared/contract'
-import { CONTROL_PAUSE, CONTROL_STOP, type EpochsMessage, type FromWorker, type ToWorker } from '../protocol'
+import { CONTROL_PAUSE, CONTROL_STOP, type EpochsMessage, type FromWorker, type SharedCheckpoint, type ToWorker } from '../protocol'
 
 const PROGRESS_INTERVAL_MS = 100
 const EPOCH_INTERVAL_MS = 1000
@@ -70,6 +70,36 @@ export function copyCheckpoint(s: StoredTrainState, into?: StoredTrainState): St
   }
 }
 
+/**
+ * Shared memory the checkpoints are written into for main to store: two slots (a batch sends at most two states,
+ * the newest epoch's and the latest best's), reused from batch to batch, so their pages are touched once rather
+ * than a fresh buffer's every second. A slot is main's from the message that names it until main has stored it
+ * and clears its flag; when neither is free (main is behind) a checkpoint goes as bytes of its own.
+ */
+export class CheckpointSlots {
+  private shared: SharedArrayBuffer | null = null
+  private flags: Int32Array<ArrayBufferLike> = new Int32Array(2)
+  private room = 0
+
+  /** Writes `state` into a free slot, or returns null when none is free. */
+  write(state: unknown): SharedCheckpoint | null {
+    const e = prepareState(state)
+    if (e.size > this.room) {
+      // grow only while main holds neither slot of the old memory (it keeps its own reference until it is done)
+      if (this.shared && (Atomics.load(this.flags, 0) || Atomics.load(this.flags, 1))) return null
+      this.room = Math.ceil((e.size * 1.25) / 8) * 8
+      this.shared = new SharedArrayBuffer(8 + 2 * this.room)
+      this.flags = new Int32Array(this.shared, 0, 2)
+    }
+    const slot = Atomics.load(this.flags, 0) === 0 ? 0 : Atomics.load(this.flags, 1) === 0 ? 1 : -1
+    if (slot < 0) return null
+    const offset = 8 + slot * this.room
+    const length = writeState(e, new Uint8Array(this.shared!, offset, e.size))
+    Atomics.store(this.flags, slot, 1)
+    return { shared: this.shared!, slot, offset, length }
+  }
+}
+
 export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): void {
   const { config, taskId } = msg
   const control = new Int32Array(msg.control)
@@ -95,6 +125,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   // A best epoch's state, kept in case a later epoch of the same batch is not better (then both are sent): copied
   // into these same arrays at every best epoch that does not end a batch.
   let bestKept: StoredTrainState | undefined
+  const slots = new CheckpointSlots()
   /**
    * Queues an epoch. A newer checkpoint makes the older ones of the batch redundant (only 'last' and 'best' are
    * stored), except the latest best epoch's.
@@ -119,7 +150,8 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
   /**
    * Sends the queued epochs (after the steps not yet reported, which they follow). Their checkpoints — lent by the
    * trainer (the newest epoch's, until the next epoch ends) or kept in reused arrays (`bestKept`) — go as the bytes
-   * the store keeps (v8.serialize, which copies them once), moved to main rather than copied again.
+   * the store keeps (checkpoint-bytes.ts), written into a shared slot (or, when none is free, bytes of their own
+   * moved to main).
    */
   const flushEpochs = () => {
     seal()
@@ -128,9 +160,11 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     const moved: ArrayBuffer[] = []
     for (const m of batch) {
       if (m.checkpoint === undefined) continue
-      const bytes = serialize(m.checkpoint as StoredTrainState)
+      const state = m.checkpoint as StoredTrainState, inSlot = slots.write(state)
+      if (inSlot) { m.checkpoint = inSlot; continue }
+      const bytes = encodeState(state)
       m.checkpoint = bytes
-      if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) moved.push(bytes.buffer as ArrayBuffer)
+      moved.push(bytes.buffer as ArrayBuffer)
     }
     post({ type: 'epochs', taskId, items: batch }, moved)
     batch = []
