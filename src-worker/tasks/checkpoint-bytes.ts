@@ -76,11 +76,16 @@ export function decodeState(bytes: Uint8Array): unknown {
   if (!isEncodedState(bytes)) return deserialize(bytes)
   const h = new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true)
   if (8 + h > bytes.byteLength) throw new Error('checkpoint: truncated header')
-  const { body, $arrays } = deserialize(bytes.subarray(8, 8 + h)) as { body: unknown; $arrays: [Kind, number, number][] }
+  const { body, $arrays } = deserialize(bytes.subarray(8, 8 + h)) as { body: unknown; $arrays: unknown }
+  if (!Array.isArray($arrays)) throw new Error('checkpoint: damaged header (no array list)')
   const start = align8(8 + h)
-  const arrays = $arrays.map(([k, rel, n]) => {
-    const C = CTOR[k], len = n * C.BYTES_PER_ELEMENT, o = start + rel
-    if (!C || o + len > bytes.byteLength) throw new Error('checkpoint: array out of bounds')
+  const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0
+  const arrays = $arrays.map((entry: unknown, i) => {
+    const [k, rel, n] = Array.isArray(entry) ? entry : []
+    const C = Object.hasOwn(CTOR, k) ? CTOR[k as Kind] : undefined
+    if (!C || !count(rel) || !count(n)) throw new Error(`checkpoint: damaged header (array ${i})`)
+    const len = n * C.BYTES_PER_ELEMENT, o = start + rel
+    if (o + len > bytes.byteLength) throw new Error('checkpoint: array out of bounds')
     // a copy into an array of its own (the stored bytes need not be aligned for a view)
     return new C(bytes.buffer.slice(bytes.byteOffset + o, bytes.byteOffset + o + len) as ArrayBuffer)
   })
@@ -88,7 +93,10 @@ export function decodeState(bytes: Uint8Array): unknown {
     if (Array.isArray(v)) return v.map(fill)
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>
-      if (typeof o.$a === 'number' && Object.keys(o).length === 1) return arrays[o.$a]
+      if (typeof o.$a === 'number' && Object.keys(o).length === 1) {
+        if (!(o.$a in arrays)) throw new Error(`checkpoint: damaged header (no array ${o.$a})`)
+        return arrays[o.$a]
+      }
       for (const k of Object.keys(o)) o[k] = fill(o[k])
       return o
     }

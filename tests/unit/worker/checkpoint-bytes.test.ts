@@ -48,6 +48,23 @@ describe('checkpoint bytes', () => {
     expect(() => decodeState(bytes.subarray(0, 12))).toThrow(/truncated/)
   })
 
+  it('refuse a damaged header in words, whatever it names', () => {
+    // bytes with the format's magic and a header of our choosing, followed by 64 bytes of array room
+    const forge = (header: unknown) => {
+      const h = serialize(header), out = new Uint8Array(((8 + h.byteLength + 7) & ~7) + 64)
+      out.set([0x52, 0x57, 0x43, 0x31]); new DataView(out.buffer).setUint32(4, h.byteLength, true); out.set(h, 8)
+      return out
+    }
+    expect(decodeState(forge({ body: { a: { $a: 0 } }, $arrays: [['f32', 0, 4]] }))).toEqual({ a: new Float32Array(4) })
+    expect(() => decodeState(forge({ body: {}, $arrays: 3 }))).toThrow(/damaged header \(no array list\)/)
+    expect(() => decodeState(forge({ body: {}, $arrays: [['u8', 0, 4]] }))).toThrow(/damaged header \(array 0\)/)
+    expect(() => decodeState(forge({ body: {}, $arrays: [['f32', 0, 4], ['constructor', 0, 1]] }))).toThrow(/array 1/)
+    expect(() => decodeState(forge({ body: {}, $arrays: [['f64', -8, 2]] }))).toThrow(/array 0/)
+    expect(() => decodeState(forge({ body: {}, $arrays: [['f64', 0, 1.5]] }))).toThrow(/array 0/)
+    expect(() => decodeState(forge({ body: {}, $arrays: [['f64', 0, 9]] }))).toThrow(/out of bounds/)
+    expect(() => decodeState(forge({ body: { p: { $a: 1 } }, $arrays: [['i32', 0, 2]] }))).toThrow(/no array 1/)
+  })
+
   it('go into two shared slots, each written again only after main released it; room grows when both are free', () => {
     const slots = new CheckpointSlots()
     const a = slots.write(state(10))!, b = slots.write(state(10))!
