@@ -59,13 +59,15 @@ export function writeState(e: EncodedState, out: Uint8Array): number {
   return e.size
 }
 
-/** The state as fresh bytes of its own (when no shared room is free). */
-export function encodeState(state: unknown): Uint8Array {
-  const e = prepareState(state)
+/** A prepared state as fresh bytes of its own (when no shared room is free). */
+export function bytesOf(e: EncodedState): Uint8Array {
   const out = new Uint8Array(e.size)
   writeState(e, out)
   return out
 }
+
+/** The state as fresh bytes of its own. */
+export const encodeState = (state: unknown): Uint8Array => bytesOf(prepareState(state))
 
 export function isEncodedState(bytes: Uint8Array): boolean {
   return bytes.byteLength >= 8 && MAGIC.every((b, i) => bytes[i] === b)

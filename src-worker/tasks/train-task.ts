@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os'
 import { parseCsv } from '../../src-main/data/csv'
 import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
-import { encodeState, prepareState, writeState } from './checkpoint-bytes'
+import { bytesOf, prepareState, writeState, type EncodedState } from './checkpoint-bytes'
 import type { StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_STOP, type EpochsMessage, type FromWorker, type SharedCheckpoint, type ToWorker } from '../protocol'
 
@@ -81,9 +81,8 @@ export class CheckpointSlots {
   private flags: Int32Array<ArrayBufferLike> = new Int32Array(2)
   private room = 0
 
-  /** Writes `state` into a free slot, or returns null when none is free. */
-  write(state: unknown): SharedCheckpoint | null {
-    const e = prepareState(state)
+  /** Writes a prepared state into a free slot, or returns null when none is free. */
+  write(e: EncodedState): SharedCheckpoint | null {
     if (e.size > this.room) {
       // grow only while main holds neither slot of the old memory (it keeps its own reference until it is done)
       if (this.shared && (Atomics.load(this.flags, 0) || Atomics.load(this.flags, 1))) return null
@@ -160,9 +159,9 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     const moved: ArrayBuffer[] = []
     for (const m of batch) {
       if (m.checkpoint === undefined) continue
-      const state = m.checkpoint as StoredTrainState, inSlot = slots.write(state)
+      const e = prepareState(m.checkpoint as StoredTrainState), inSlot = slots.write(e)
       if (inSlot) { m.checkpoint = inSlot; continue }
-      const bytes = encodeState(state)
+      const bytes = bytesOf(e)
       m.checkpoint = bytes
       moved.push(bytes.buffer as ArrayBuffer)
     }

@@ -3,7 +3,7 @@
 // not be written again before main has released it.
 import { describe, expect, it } from 'vitest'
 import { serialize } from 'node:v8'
-import { decodeState, encodeState, isEncodedState } from '../../../src-worker/tasks/checkpoint-bytes'
+import { decodeState, encodeState, isEncodedState, prepareState } from '../../../src-worker/tasks/checkpoint-bytes'
 import { CheckpointSlots } from '../../../src-worker/tasks/train-task'
 
 const bits = (a: Float32Array | Float64Array) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
@@ -67,24 +67,24 @@ describe('checkpoint bytes', () => {
 
   it('go into two shared slots, each written again only after main released it; room grows when both are free', () => {
     const slots = new CheckpointSlots()
-    const a = slots.write(state(10))!, b = slots.write(state(10))!
+    const a = slots.write(prepareState(state(10)))!, b = slots.write(prepareState(state(10)))!
     expect([a.slot, b.slot]).toEqual([0, 1])
     expect(a.shared).toBe(b.shared)
     const flags = new Int32Array(a.shared, 0, 2)
     expect(Array.from(flags)).toEqual([1, 1])
-    expect(slots.write(state(10))).toBeNull() // main still holds both: the caller sends bytes of its own
+    expect(slots.write(prepareState(state(10)))).toBeNull() // main still holds both: the caller sends bytes of its own
     const held = new Uint8Array(a.shared, a.offset, a.length).slice()
     Atomics.store(flags, 0, 0) // main has stored slot 0
-    const c = slots.write({ ...state(10), epoch: 8 })!
+    const c = slots.write(prepareState({ ...state(10), epoch: 8 }))!
     expect(c.slot).toBe(0)
     expect((decodeState(new Uint8Array(c.shared, c.offset, c.length)) as { epoch: number }).epoch).toBe(8)
     // slot 1 was left alone while main held it
     expect((decodeState(new Uint8Array(b.shared, b.offset, b.length)) as { epoch: number }).epoch).toBe(7)
     expect(held.length).toBe(a.length)
     // a bigger state: no room, and main still holds slots → none; once both are free, new memory
-    expect(slots.write(state(1000))).toBeNull()
+    expect(slots.write(prepareState(state(1000)))).toBeNull()
     Atomics.store(flags, 0, 0); Atomics.store(flags, 1, 0)
-    const d = slots.write(state(1000))!
+    const d = slots.write(prepareState(state(1000)))!
     expect(d.shared).not.toBe(a.shared)
     expect(bits((decodeState(new Uint8Array(d.shared, d.offset, d.length)) as ReturnType<typeof state>).params)).toEqual(bits(state(1000).params))
   })
