@@ -2,7 +2,7 @@
 // Exit codes: 0 ok, 1 usage, 2 bad input, 3 training failed.
 import { parseArgs } from 'node:util'
 import { Workbench } from './services/workbench'
-import { errorKind, InputError, NotFoundError } from './services/errors'
+import { errorKind, InputError, NotFoundError } from '../src-shared/errors'
 import { workerFactoryFor } from './services/worker-factory'
 import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
 import { formatComparison, formatExperiment, formatExperiments } from './cli-format'

@@ -54,7 +54,7 @@ export interface EpochMessage {
   seqPerSec: number | null
   /**
    * The full training state at the end of this epoch (weights, optimizer, RNG, data position): in a batch sent,
-   * the bytes the store keeps (src-worker/tasks/checkpoint-bytes.ts), in a shared slot main releases once
+   * the bytes the store keeps (src-worker/model/checkpoint-bytes.ts), in a shared slot main releases once
    * stored, or of their own.
    */
   checkpoint?: unknown

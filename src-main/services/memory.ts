@@ -1,7 +1,7 @@
 // A run's tensor memory, estimated before it starts, so a config that cannot fit is refused with the
 // figure instead of crashing a worker with ERR_WORKER_OUT_OF_MEMORY.
 import type { ExperimentConfig } from '../../src-shared/contract'
-import { InputError } from './errors'
+import { InputError } from '../../src-shared/errors'
 
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3
 

@@ -3,7 +3,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { FromWorker, ToWorker, WorkerError } from '../../src-worker/protocol'
 import type { WorkerFactory } from './worker-factory'
-import { InputError } from './errors'
+import { InputError } from '../../src-shared/errors'
 
 /** Messages that end a task. */
 const TERMINAL = new Set(['done', 'imported', 'sequences', 'inspected', 'exported', 'predicted'])

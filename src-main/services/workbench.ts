@@ -7,7 +7,7 @@ import {
   parseArgs, sourceOf, type Args, type ExperimentConfig, type ExportFormat, type ExportReport, type Inspection, type PredictResult, type SequencesSummary, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
-import { ConflictError, InputError, NotFoundError } from './errors'
+import { ConflictError, InputError, NotFoundError } from '../../src-shared/errors'
 import { buildComparison } from './compare'
 import { checkMemory, DEFAULT_MEMORY_BUDGET } from './memory'
 import { runTask, newTaskId } from './tasks'
@@ -16,7 +16,7 @@ import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
 import { SAMPLES } from './samples'
-import { loadNativeModel } from '../export/native'
+import { loadNativeModel } from '../../src-worker/export/native'
 
 export interface WorkbenchOptions {
   dataDir: string

@@ -2,7 +2,7 @@
 import { serialize } from 'node:v8'
 import type { Db } from './db'
 import { checkpointFault } from './faults'
-import { decodeState, encodeState } from '../../src-worker/tasks/checkpoint-bytes'
+import { decodeState, encodeState } from '../../src-worker/model/checkpoint-bytes'
 import type {
   EpochPoint, ExperimentConfig, ExperimentDetail, ExperimentEvent, ExperimentStatus, ExperimentSummary, StepPoint
 } from '../../src-shared/contract'
@@ -52,7 +52,7 @@ function ownerAlive(r: LiveRow): boolean {
 
 export interface EpochRecord extends EpochPoint { lr?: number; diagnostics?: unknown; seqPerSec?: number | null }
 export type CheckpointKind = 'last' | 'best' | 'final'
-/** A training state to store: the object, or its bytes as the worker wrote them (src-worker/tasks/checkpoint-bytes.ts). */
+/** A training state to store: the object, or its bytes as the worker wrote them (src-worker/model/checkpoint-bytes.ts). */
 export type CheckpointRecord = { kind: CheckpointKind; epoch: number } & ({ state: unknown } | { bytes: Uint8Array })
 
 export class ExperimentsRepo {

@@ -1,10 +1,10 @@
 // From a parsed CSV and an experiment config to the engine's training data, for every mapping: picks the
 // sequence builder (series windows, grouped sequences, text tokens, rows) and keeps what inference and
 // export need (normalisation, classes, vocabularies). Any refusal becomes an InputError naming the field.
-import type { ParsedTable } from '../../src-main/data/csv'
+import type { ParsedTable } from '../data/csv'
 import {
   buildGroupedSequences, buildOneToOne, buildSeriesWindows, buildTextSequences, type SequenceData
-} from '../../src-main/data/sequences'
+} from '../data/sequences'
 import { sourceOf, type ExperimentConfig } from '../../src-shared/contract'
 import type { TrainConfig, TrainData } from '../trainer'
 

@@ -1,8 +1,8 @@
 // Generation with a one-to-many model: one item per requested condition (or per CSV row's condition),
 // sampled token by token at a temperature with a seeded RNG — or greedy without one — then decoded.
-import type { ParsedTable } from '../../src-main/data/csv'
-import { predictionsCsv } from '../../src-main/export/csv'
-import { decodeTokens } from '../../src-main/export/predict-text'
+import type { ParsedTable } from '../data/csv'
+import { predictionsCsv } from '../inference/predictions-csv'
+import { decodeTokens } from '../inference/predict-text'
 import { predict, type TrainConfig } from '../trainer'
 import type { SavedModel } from '../protocol'
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
-import { createCsvStream, type ImportOptions } from '../../src-main/data/csv'
+import { createCsvStream, type ImportOptions } from '../data/csv'
 import { CONTROL_STOP, type FromWorker, type ToWorker } from '../protocol'
 
 const CHUNK = 1 << 20

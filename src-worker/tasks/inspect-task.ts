@@ -2,8 +2,8 @@
 // returns what the UI shows: predictions against targets (series), a confusion matrix (classes),
 // decoded sequences (text), and the gates and hidden states of one probe sequence the user picks.
 import { gunzipSync } from 'node:zlib'
-import { parseCsv } from '../../src-main/data/csv'
-import { denormalizeValue, type Normalizer } from '../../src-main/data/normalize'
+import { parseCsv } from '../data/csv'
+import { denormalizeValue, type Normalizer } from '../data/normalize'
 import type { Inspection } from '../../src-shared/contract'
 import { Batch, Model } from '../engine/model'
 import { importTorch } from '../engine/params'

@@ -1,13 +1,13 @@
 // Predict task: a trained model on a new CSV with the stored mapping, written as a predictions CSV (formula-injection
 // safe). Series-window models: one-step predictions for every window and an optional closed-loop forecast;
-// generators (one-to-many): sampled or greedy items; grouped sequences, text and one-to-one rows: src-main/export/
+// generators (one-to-many): sampled or greedy items; grouped sequences, text and one-to-one rows: src-worker/inference/
 // predict-table.ts (one row per sequence, per step, per text or per row; the target column is optional).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import Papa from 'papaparse'
-import { parseCsv, type ParsedTable } from '../../src-main/data/csv'
-import { forecastCsv, predictSeries, seriesCsv } from '../../src-main/export/series'
-import { predictTable, predictionTableCsv, sourceOfModel } from '../../src-main/export/predict-table'
+import { parseCsv, type ParsedTable } from '../data/csv'
+import { forecastCsv, predictSeries, seriesCsv } from '../inference/series'
+import { predictTable, predictionTableCsv, sourceOfModel } from '../inference/predict-table'
 import type { FromWorker, ToWorker } from '../protocol'
 import { conditionsFor, generate, generatedCsv } from './generate'
 

@@ -1,7 +1,7 @@
 // Sequences task: what a config makes of a dataset (shapes, sizes, a few (X, Y) pairs, the model's
 // parameter count), computed off the main thread for the mapping preview.
 import { gunzipSync } from 'node:zlib'
-import { parseCsv } from '../../src-main/data/csv'
+import { parseCsv } from '../data/csv'
 import { modelSpecOf } from '../trainer'
 import { Model } from '../engine/model'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'

@@ -6,10 +6,10 @@
 // that second of training, which a resume retrains bit-identically; a pause or stop sends what is queued first.
 import { gunzipSync } from 'node:zlib'
 import { availableParallelism } from 'node:os'
-import { parseCsv } from '../../src-main/data/csv'
+import { parseCsv } from '../data/csv'
 import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
-import { bytesOf, prepareState, writeState, type EncodedState } from './checkpoint-bytes'
+import { bytesOf, prepareState, writeState, type EncodedState } from '../model/checkpoint-bytes'
 import type { StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_STOP, type EpochsMessage, type FromWorker, type SharedCheckpoint, type ToWorker } from '../protocol'
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli, EXIT } from '../../../../src-main/cli'
-import { parseCsv } from '../../../../src-main/data/csv'
-import { loadNativeModel } from '../../../../src-main/export/native'
-import { predictTable, predictionTableCsv } from '../../../../src-main/export/predict-table'
+import { parseCsv } from '../../../../src-worker/data/csv'
+import { loadNativeModel } from '../../../../src-worker/export/native'
+import { predictTable, predictionTableCsv } from '../../../../src-worker/inference/predict-table'
 import { SAMPLES, SOURCE_ENTRY, tempDir } from '../../../helpers/workbench'
 
 const t = tempDir()
@@ -75,7 +75,7 @@ describe('rnn-workbench export / predict', () => {
 })
 
 // grouped, text and row models through the CLI: the file written is the in-process prediction of the same model
-// (exported as native JSON), which the tests under tests/unit/main/export prove equal to the engine's own
+// (exported as native JSON), which the tests under tests/unit/worker/export prove equal to the engine's own
 describe('rnn-workbench predict on grouped and text models', () => {
   const grouped = (withLabel: boolean) => `id,t,a,b${withLabel ? ',label' : ''}\n` + Array.from({ length: 20 }, (_, s) =>
     Array.from({ length: 3 + (s % 4) }, (_, k) => `s${s},${k},${((s * 7 + k * 3) % 11) / 5 - 1},${k % 3}${withLabel ? `,${s % 2 ? 'up' : '=down'}` : ''}`).join('\n')).join('\n') + '\n'

@@ -1,9 +1,0 @@
-// Model export and inference helpers (pure Node modules, no Electron): the public surface for the CLI and services.
-export { exportModel, exportSupport, EXPORT_FORMATS, VERIFY_TOLERANCE, type ExportFormat, type ExportOptions, type ExportReport } from './export-model'
-export { loadNativeModel, parseNativeModel, nativeJson, NATIVE_FORMAT } from './native'
-export { predictionsCsv, csvCell, type CsvCell } from './csv'
-export { predictSeries, seriesCsv, forecastCsv, type SeriesPrediction, type SeriesRow } from './series'
-export { buildOnnx, ONNX_OPSET } from './onnx'
-export { buildTfjs } from './tfjs'
-export { buildPytorch, readPytorchWeights } from './pytorch'
-export { encodeSafetensors, decodeSafetensors } from './safetensors'

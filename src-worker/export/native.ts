@@ -1,0 +1,47 @@
+// The native JSON format: everything needed to use a trained model again — engine config, data mapping and
+// shapes, input columns, target, normalisation, vocabulary (when present), and the weights in PyTorch layout.
+// JSON numbers are written in shortest round-trip form, so loading gives the same doubles and identical predictions.
+import { readFileSync } from 'node:fs'
+import type { SavedModel } from '../protocol'
+import { specOf, tensorsOf } from './spec'
+
+export const NATIVE_FORMAT = 'rnn-workbench-model'
+export const NATIVE_VERSION = 1
+
+/** The file: a header, then every SavedModel field as is (weights, trainConfig, data, inputs, target,
+ * normalization, and vocab / experiment when present), so fields added to SavedModel later survive a round trip. */
+export type NativeModelFile = { format: typeof NATIVE_FORMAT; formatVersion: number; summary: string } & SavedModel
+
+export function nativeJson(model: SavedModel): string {
+  const s = specOf(model)
+  tensorsOf(model, s) // refuse a model whose weights do not match its config
+  const file: NativeModelFile = {
+    format: NATIVE_FORMAT,
+    formatVersion: NATIVE_VERSION,
+    summary: `${s.cell} ×${s.numLayers} (hidden ${s.hiddenSize}${s.bidirectional ? ', bidirectional' : ''}), ${s.mapping} ${s.task}, ` +
+      `input [${s.tx}, ${s.inputSize}] → output [${s.ty}, ${s.outputSize}]`,
+    ...model
+  }
+  return JSON.stringify(file)
+}
+
+/** Parse and check a native model file's text. */
+export function parseNativeModel(text: string, where = 'model file'): SavedModel {
+  let f: Partial<NativeModelFile>
+  try { f = JSON.parse(text) as Partial<NativeModelFile> } catch (e) { throw new Error(`${where}: not valid JSON (${(e as Error).message})`) }
+  if (!f || typeof f !== 'object') throw new Error(`${where}: expected a JSON object`)
+  if (f.format !== NATIVE_FORMAT) throw new Error(`${where}: format is ${JSON.stringify(f.format)}, expected "${NATIVE_FORMAT}"`)
+  if (f.formatVersion !== NATIVE_VERSION) throw new Error(`${where}: formatVersion ${f.formatVersion} is not supported (this build reads ${NATIVE_VERSION})`)
+  for (const k of ['trainConfig', 'data', 'weights', 'normalization'] as const) if (!f[k] || typeof f[k] !== 'object') throw new Error(`${where}: "${k}" is missing`)
+  if (!Array.isArray(f.inputs) || !f.inputs.every((c) => typeof c === 'string')) throw new Error(`${where}: "inputs" must be a list of column names`)
+  if (typeof f.target !== 'string') throw new Error(`${where}: "target" must be a column name`)
+  const { format: _f, formatVersion: _v, summary: _s, ...rest } = f
+  const model = rest as SavedModel
+  try { tensorsOf(model) } catch (e) { throw new Error(`${where}: ${(e as Error).message}`) }
+  return model
+}
+
+/** Read a file written by exportModel(model, 'json', path). */
+export function loadNativeModel(path: string): SavedModel {
+  return parseNativeModel(readFileSync(path, 'utf8'), path)
+}

@@ -1,0 +1,180 @@
+// Type inference, overrides, missing/Inf cells, delimiter sniffing, streaming from files and the fast preview.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import {
+  CsvImportError, DISTINCT_CAP, TYPE_SAMPLE, createCsvStream, parseCsv, parseDatetime, previewCsv, sniffDelimiter, type ImportOptions
+} from '../../../../src-worker/data/csv'
+import { importCsvFile, previewCsvFile } from '../../../../src-worker/data/csv-file'
+
+const enc = (s: string) => new TextEncoder().encode(s)
+const table = (header: string, rows: string[], opts?: ImportOptions) => parseCsv(enc([header, ...rows].join('\n')), opts)
+const types = (header: string, rows: string[], opts?: ImportOptions) => table(header, rows, opts).columns.map((c) => c.type)
+const err = (f: () => unknown): CsvImportError => {
+  try { f() } catch (e) { if (e instanceof CsvImportError) return e; throw e }
+  throw new Error('no error')
+}
+
+describe('type inference', () => {
+  it('numeric when at least 90 % of the non-missing sampled cells are numbers; then every non-number is refused', () => {
+    const rows = Array.from({ length: 30 }, (_, k) => `${k}`)
+    rows[20] = 'n/a?'
+    expect(err(() => table('x', rows)).message).toBe('line 22, column "x": "n/a?" is not a number')
+    const many = Array.from({ length: 30 }, (_, k) => (k % 5 === 0 ? 'low' : `${k}`)) // 80 % numbers
+    expect(types('x', many)).toEqual(['categorical'])
+    expect(types('x', many, { typeOverrides: { x: 'text' } })).toEqual(['text'])
+  })
+  it('decides on the first TYPE_SAMPLE non-missing cells: a late non-number is refused at its line', () => {
+    const rows = Array.from({ length: TYPE_SAMPLE + 50 }, (_, k) => String(k))
+    rows.push('oops')
+    const e = err(() => table('x', rows))
+    expect(e.message).toBe(`line ${TYPE_SAMPLE + 52}, column "x": "oops" is not a number`)
+    expect(e.line).toBe(TYPE_SAMPLE + 52)
+  })
+  it('categorical, text, id and datetime', () => {
+    const n = 40
+    const rows = Array.from({ length: n }, (_, k) =>
+      [`${['red', 'green', 'blue'][k % 3]}`, `"sentence number ${k} with words"`, `u${k}x${k * 7}`, `2024-01-${String((k % 28) + 1).padStart(2, '0')} 12:00`, String(k + 1)].join(','))
+    expect(types('color,note,code,when,row_id', rows)).toEqual(['categorical', 'text', 'id', 'datetime', 'id'])
+  })
+  it('overrides: numeric refuses non-numbers, categorical keeps the raw text of numbers, datetime checks dates', () => {
+    const t = table('zip,v', ['01234,1', '02134,2', '1e3,3'], { typeOverrides: { zip: 'categorical' } })
+    expect(t.values[0]).toEqual(['01234', '02134', '1e3'])
+    expect(t.columns[0]!.type).toBe('categorical')
+    expect(err(() => table('a,b', ['x,1', 'y,2'], { typeOverrides: { a: 'numeric' } })).message).toBe('line 2, column "a": "x" is not a number')
+    expect(err(() => table('d', ['2024-01-01', 'soon'], { typeOverrides: { d: 'datetime' } })).message).toBe('line 3, column "d": "soon" is not a date/time')
+    expect(err(() => table('a', ['1'], { typeOverrides: { b: 'numeric' } })).message).toBe('line 1: type override for unknown column "b" (columns: "a")')
+  })
+  it('column names that are Object.prototype keys are plain columns', () => {
+    const t = table('constructor,toString,__proto__', ['1,a,x', '2,b,y'])
+    expect(t.columns.map((c) => c.type)).toEqual(['numeric', 'categorical', 'categorical'])
+    expect(err(() => table('a', ['1'], { typeOverrides: { a: 'number' as never } })).message).toBe('line 1: unknown type "number" for column "a"')
+  })
+  it('counts distinct values up to the cap, and numeric stats skip missing cells', () => {
+    const t = table('v,w', Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k},${k % 2 ? 'NA' : '4'}`))
+    expect(t.columns[0]!.distinct).toBe(DISTINCT_CAP)
+    const ids = table('row_id,v', Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k + 1},${k}`))
+    expect(ids.columns.map((c) => c.type)).toEqual(['id', 'numeric'])
+    expect(t.columns[1]).toMatchObject({ type: 'numeric', missing: 5002, min: 4, max: 4, mean: 4, distinct: 1 })
+  })
+  it('a missing-values warning lists the first lines', () => {
+    const t = table('v,w', ['1,a', ',a', '3,a', 'NA,a', 'NaN,a', '6,a', 'null,a', ',a', '9,a'])
+    expect(t.columns[0]!.missing).toBe(5)
+    expect(t.warnings).toEqual(['column "v": 5 missing values (lines 3, 5, 6, 8, 9)'])
+    const u = table('v,w', ['1,a', ',a', '3,a', 'NA,a', 'NaN,a', '6,a', 'null,a', ',a', '9,a', '#N/A,b'])
+    expect(u.warnings).toEqual(['column "v": 6 missing values (lines 3, 5, 6, 8, 9, …)'])
+    // in a one-column file an empty line is a blank line, not a missing value
+    expect(table('v', ['1', '', '3']).warnings).toEqual(['1 blank line skipped (line 3)'])
+    expect(table('v,w', ['1,2', ' \t ', '3,4']).warnings).toEqual(['1 blank line skipped (line 3)'])
+    expect(table('v', ['1', '""', '3']).columns[0]!.missing).toBe(1) // a quoted empty field is a value, not a blank line
+  })
+  it('parses datetimes to UTC milliseconds', () => {
+    expect(parseDatetime('2024-02-03')).toBe(Date.UTC(2024, 1, 3))
+    expect(parseDatetime('2024-02-03T04:05:06.5Z')).toBe(Date.UTC(2024, 1, 3, 4, 5, 6, 500))
+    expect(parseDatetime('2024-02-03 04:05+01:00')).toBe(Date.UTC(2024, 1, 3, 3, 5))
+    expect(parseDatetime('03.02.2024')).toBe(Date.UTC(2024, 1, 3))
+    expect(parseDatetime('1958-03')).toBe(Date.UTC(1958, 2, 1))
+    expect(parseDatetime('2024-13-01')).toBeNaN()
+  })
+})
+
+describe('pathological shapes stay linear', () => {
+  it('a very wide file, one long line of quoted fields, and a multi-megabyte quoted field', () => {
+    const t0 = performance.now()
+    const n = 20_000
+    const wide = Array.from({ length: n }, (_, k) => `"c${k}"`).join(',') + '\n' + Array.from({ length: n }, (_, k) => `"${k}"`).join(',') + '\n'
+    expect(parseCsv(enc(wide)).columns).toHaveLength(n)
+    const big = 'x\n"' + 'a""b\r\n'.repeat(500_000) + '"\n'
+    const t = parseCsv(enc(big))
+    expect((t.values[0] as string[])[0]).toHaveLength(2_000_000)
+    expect(performance.now() - t0).toBeLessThan(5000)
+  })
+})
+
+describe('delimiters', () => {
+  it('sniffs outside quotes and prefers a delimiter that gives every line the header count', () => {
+    expect(sniffDelimiter('a;b\n"1,2,3";4\n"5,6";7\n', true)).toBe(';')
+    expect(sniffDelimiter('a,b\n1;2,3\n', true)).toBe(',')
+    expect(sniffDelimiter('a\tb|c\n1\t2|3\n', true)).toBe('\t')
+    expect(sniffDelimiter('value\n1\n', true)).toBe(',')
+  })
+  it('hints at the decimal-comma option when a text column holds numbers with the other separator', () => {
+    const t = parseCsv(enc('a;b\n3,5;x\n-0,25;y\n7;z\n'))
+    expect(t.columns[0]!.type).toBe('categorical')
+    expect(t.warnings).toEqual(['column "a": values like "3,5" are numbers with a decimal comma; turn on the decimal-comma option to read them as numbers'])
+    const u = parseCsv(enc('a;b\n3.5;x\n-0.25;y\n'), { decimalComma: true })
+    expect(u.warnings).toEqual(['column "a": values like "3.5" are numbers with a decimal point; turn off the decimal-comma option to read them as numbers'])
+  })
+  it('the delimiter option overrides sniffing', () => {
+    const t = parseCsv(enc('a;b,c\n1;2,3\n'), { delimiter: ',' })
+    expect(t.columns.map((c) => c.name)).toEqual(['a;b', 'c'])
+    expect(t.delimiter).toBe(',')
+  })
+  it('decimal comma: ";" files with "3,5"; a "." is then not a decimal point', () => {
+    const t = parseCsv(enc('a;b\n3,5;1\n-0,25;2\n'), { decimalComma: true })
+    expect(Array.from(t.values[0] as Float64Array)).toEqual([3.5, -0.25])
+    expect(err(() => parseCsv(enc('a;b\n' + Array.from({ length: 12 }, (_, k) => `${k},5;1`).join('\n') + '\n1.5;2\n'), { decimalComma: true })).message)
+      .toBe('line 14, column "a": "1.5" is not a number')
+  })
+})
+
+describe('streaming import from files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnwb-data-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const body = 'date,v,label\r\n' + Array.from({ length: 30000 }, (_, k) => `2024-01-01,${k * 0.5},"l${k % 4}\r\nx"`).join('\r\n') + '\r\n'
+  const file = join(dir, 'big.csv')
+  writeFileSync(file, body)
+
+  it('gives the same table as parseCsv, for several chunk sizes, with progress', async () => {
+    const whole = parseCsv(enc(body))
+    for (const chunkSize of [4093, 1 << 20]) {
+      const seen: number[] = []
+      const t = await importCsvFile(file, { chunkSize, onProgress: (p) => seen.push(p.bytes) })
+      expect(t).toEqual(whole)
+      expect(seen.at(-1)).toBe(enc(body).length)
+    }
+    expect(whole.rowLines![29999]).toBe(2 + 29999 * 2)
+  })
+  it('can be cancelled with an AbortSignal', async () => {
+    const ac = new AbortController()
+    let calls = 0
+    const p = importCsvFile(file, { chunkSize: 1000, signal: ac.signal, onProgress: () => { if (++calls === 3) ac.abort() } })
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' })
+  })
+  it('a fast preview reads only the beginning of a big file', async () => {
+    const t = await previewCsvFile(file, { chunkSize: 4096, maxRows: 20 })
+    expect(t.rowCount).toBe(20)
+    expect(t.preview).toHaveLength(20)
+    expect(t.bytesRead).toBeLessThan(t.totalBytes / 10)
+    expect(t.columns.map((c) => c.type)).toEqual(['datetime', 'numeric', 'categorical'])
+    expect((await previewCsvFile(file)).rowCount).toBe(1000)
+    expect(previewCsv(enc(body)).rowCount).toBe(1000)
+    const p = previewCsv(enc(body), { maxRows: 5 })
+    expect(p.rowCount).toBe(5)
+    expect(p.columns[1]!.max).toBe(2)
+  })
+  it('one big push reports progress per MiB and honours the signal; a failed stream stays failed', () => {
+    const big = enc('v\n' + '1234567\n'.repeat(400_000))
+    const seen: number[] = []
+    const t = parseCsv(big, { onProgress: (p) => seen.push(p.bytes) })
+    expect(t.rowCount).toBe(400_000)
+    expect(seen.length).toBeGreaterThanOrEqual(4)
+    expect(seen.at(-1)).toBe(big.length)
+    const ac = new AbortController()
+    ac.abort()
+    expect(() => parseCsv(big, { signal: ac.signal })).toThrow(expect.objectContaining({ name: 'AbortError' }))
+    const s = createCsvStream({ delimiter: ',' }) // no sniffing: the tokenizer starts at once
+    const e = err(() => s.push(enc('a,b\n1,"x"y\n')))
+    expect(() => s.push(enc('2,3\n'))).toThrow(e)
+    expect(() => s.end()).toThrow(e)
+  })
+  it('the stream refuses bad data wherever the chunk boundaries fall', () => {
+    const bad = enc('a,b\n1,2\n3,"x\n')
+    for (const size of [1, 2, 3, 100]) {
+      const s = createCsvStream()
+      const run = () => { for (let o = 0; o < bad.length; o += size) s.push(bad.subarray(o, o + size)); s.end() }
+      expect(err(run).message).toBe('line 3, column "b": quoted field is never closed (missing closing quote): "\\"x\\n"')
+    }
+  })
+})
