@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Papa from 'papaparse'
-import { createCsvStream, parseCsv } from '../src-main/data/csv'
+import { createCsvStream, parseCsv } from '../src-worker/data/csv'
 
 type Mode = 'papaparse' | 'parseCsv' | 'stream'
 const LABEL: Record<Mode, string> = { papaparse: 'papaparse alone', parseCsv: 'import (whole)', stream: 'import (stream)' }
@@ -46,7 +46,7 @@ function child(mode: Mode, file: string): ChildResult {
   let heapPeak = 0
   const t0 = performance.now()
   const c0 = process.cpuUsage()
-  let rows = 0
+  let rows: number
   if (mode === 'papaparse') {
     const text = new TextDecoder().decode(bytes)
     const r = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: true })

@@ -3,12 +3,12 @@
 // the Host header must be our own loopback address (DNS-rebinding defence); no CORS headers.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { readFile, realpath } from 'node:fs/promises'
-import { extname, join, resolve, sep } from 'node:path'
+import { extname, resolve, sep } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { isRequestName, ValidationError } from '../../src-shared/contract'
 import type { Workbench } from '../services/workbench'
-import { errorKind } from '../services/errors'
+import { errorKind } from '../../src-shared/errors'
 import { APP_CSP } from '../shell/csp'
 import { coalesceTrainingEvents } from '../shell/event-coalescer'
 

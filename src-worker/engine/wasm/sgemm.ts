@@ -57,7 +57,7 @@ export function packBWasm(owner: object, prev: WasmPackedB | undefined, transB: 
 /** C = beta·C + op(A) · packed op(B) (K×N). */
 export function sgemmPackedWasm(transA: boolean, M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number,
   pk: WasmPackedB, beta: 0 | 1, C: Float32Array, cOff: number, ldc: number): void {
-  const rt = wasm as NonNullable<typeof wasm>, s = stage as Stage;
+  const s = stage as Stage;
   s.reset();
   const nC = span(M, N, ldc);
   const pa = s.ptrIn(A, aOff, span(transA ? K : M, transA ? M : K, lda));
