@@ -28,9 +28,13 @@ const ARCH_ARM64 = 3
 function electronBinary(context) {
   const name = context.packager.appInfo.productFilename
   switch (context.electronPlatformName) {
-    case 'darwin': case 'mas': return path.join(context.appOutDir, `${name}.app`)
-    case 'win32': return path.join(context.appOutDir, `${name}.exe`)
-    default: return path.join(context.appOutDir, context.packager.executableName)
+    case 'darwin':
+    case 'mas':
+      return path.join(context.appOutDir, `${name}.app`)
+    case 'win32':
+      return path.join(context.appOutDir, `${name}.exe`)
+    default:
+      return path.join(context.appOutDir, context.packager.executableName)
   }
 }
 
@@ -51,14 +55,20 @@ async function afterPack(context, load = () => import('@electron/fuses')) {
     const mod = await load()
     fuses = mod.flipFuses ? mod : mod.default
   } catch (e) {
-    throw new Error(`afterPack: @electron/fuses is not installed (npm i -D @electron/fuses@2.1.3); refusing to package without fuses: ${e.message}`)
+    throw new Error(
+      `afterPack: @electron/fuses is not installed (npm i -D @electron/fuses@2.1.3); refusing to package without fuses: ${e.message}`
+    )
   }
   const binary = electronBinary(context)
   const config = fuseConfig(fuses)
   // Flipping fuses breaks an ad-hoc signature on Apple silicon; electron-builder signs afterwards anyway.
   if (context.electronPlatformName === 'darwin' && context.arch === ARCH_ARM64) config.resetAdHocDarwinSignature = true
   await fuses.flipFuses(binary, config)
-  console.log(`afterPack: fuses set on ${binary}: ${Object.entries(FUSES).map(([k, v]) => `${k}=${v ? 'on' : 'off'}`).join(', ')}`)
+  console.log(
+    `afterPack: fuses set on ${binary}: ${Object.entries(FUSES)
+      .map(([k, v]) => `${k}=${v ? 'on' : 'off'}`)
+      .join(', ')}`
+  )
 }
 
 module.exports = afterPack

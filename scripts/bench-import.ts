@@ -16,8 +16,19 @@ import Papa from 'papaparse'
 import { createCsvStream, parseCsv } from '../src-worker/data/csv'
 
 type Mode = 'papaparse' | 'parseCsv' | 'stream'
-const LABEL: Record<Mode, string> = { papaparse: 'papaparse alone', parseCsv: 'import (whole)', stream: 'import (stream)' }
-interface ChildResult { mode: Mode; seconds: number; cpuSeconds: number; rows: number; maxRssMiB: number; heapMiB: number }
+const LABEL: Record<Mode, string> = {
+  papaparse: 'papaparse alone',
+  parseCsv: 'import (whole)',
+  stream: 'import (stream)'
+}
+interface ChildResult {
+  mode: Mode
+  seconds: number
+  cpuSeconds: number
+  rows: number
+  maxRssMiB: number
+  heapMiB: number
+}
 
 function generate(path: string, rows: number, cols: number): void {
   const fd = openSync(path, 'w')
@@ -68,7 +79,14 @@ function child(mode: Mode, file: string): ChildResult {
   const cpu = process.cpuUsage(c0)
   const cpuSeconds = (cpu.user + cpu.system) / 1e6
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)
-  return { mode, seconds, cpuSeconds, rows, maxRssMiB: process.resourceUsage().maxRSS / 1024, heapMiB: heapPeak / 2 ** 20 }
+  return {
+    mode,
+    seconds,
+    cpuSeconds,
+    rows,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    heapMiB: heapPeak / 2 ** 20
+  }
 }
 
 function main(): void {
@@ -86,13 +104,20 @@ function main(): void {
     generate(file, rows, cols)
     const size = statSync(file).size
     const mb = size / 1e6
-    console.log(`generated ${rows.toLocaleString('en')} rows x ${cols} cols, ${mb.toFixed(1)} MB in ${((performance.now() - g0) / 1000).toFixed(1)} s`)
+    console.log(
+      `generated ${rows.toLocaleString('en')} rows x ${cols} cols, ${mb.toFixed(1)} MB in ${((performance.now() - g0) / 1000).toFixed(1)} s`
+    )
     const self = fileURLToPath(import.meta.url)
-    console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`)
+    console.log(
+      `load average before: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`
+    )
     console.log('mode                 seconds     rows/s      MB/s   CPU s   peak RSS MiB')
     for (const mode of ['papaparse', 'parseCsv', 'stream'] as Mode[]) {
       const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', mode, file], {
-        encoding: 'utf8', maxBuffer: 1 << 20
+        encoding: 'utf8',
+        maxBuffer: 1 << 20
       })
       if (r.status !== 0) {
         console.log(`${mode}: failed\n${r.stderr}`)
@@ -101,11 +126,17 @@ function main(): void {
       const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult
       if (res.rows !== rows) console.log(`${mode}: expected ${rows} rows, got ${res.rows}`)
       console.log(
-        `${LABEL[mode].padEnd(19)} ${res.seconds.toFixed(2).padStart(8)} ${Math.round(rows / res.seconds).toLocaleString('en').padStart(10)} ` +
+        `${LABEL[mode].padEnd(19)} ${res.seconds.toFixed(2).padStart(8)} ${Math.round(rows / res.seconds)
+          .toLocaleString('en')
+          .padStart(10)} ` +
           `${(mb / res.seconds).toFixed(1).padStart(9)} ${res.cpuSeconds.toFixed(2).padStart(7)} ${res.maxRssMiB.toFixed(0).padStart(14)}`
       )
     }
-    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`)
+    console.log(
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

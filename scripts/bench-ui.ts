@@ -20,19 +20,34 @@ import { ROOT, startServer } from '../tests/e2e/helpers/server'
 import { callApi, seedRuns } from '../tests/e2e/helpers/seed'
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '12' }, hidden: { type: 'string', default: '32' }, batch: { type: 'string', default: '16' } },
+  options: {
+    seconds: { type: 'string', default: '12' },
+    hidden: { type: 'string', default: '32' },
+    batch: { type: 'string', default: '16' }
+  },
   strict: true
 })
-const seconds = Number(values.seconds), hidden = Number(values.hidden), batch = Number(values.batch)
+const seconds = Number(values.seconds),
+  hidden = Number(values.hidden),
+  batch = Number(values.batch)
 if (!(seconds > 0)) throw new Error(`--seconds: "${values.seconds}" is not a positive number`)
-if (!Number.isInteger(hidden) || hidden < 1) throw new Error(`--hidden: "${values.hidden}" is not a positive whole number`)
+if (!Number.isInteger(hidden) || hidden < 1)
+  throw new Error(`--hidden: "${values.hidden}" is not a positive whole number`)
 if (!Number.isInteger(batch) || batch < 1) throw new Error(`--batch: "${values.batch}" is not a positive whole number`)
-if (!existsSync(join(ROOT, 'out/main/serve.js'))) throw new Error('out/main/serve.js is missing: run `npm run build` first')
+if (!existsSync(join(ROOT, 'out/main/serve.js')))
+  throw new Error('out/main/serve.js is missing: run `npm run build` first')
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
-  const q = (p: number) => s.length ? Number(s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(1)) : null
-  return { count: s.length, mean: s.length ? Number((s.reduce((a, b) => a + b, 0) / s.length).toFixed(1)) : null, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: s.length ? Number(s[s.length - 1]!.toFixed(1)) : null }
+  const q = (p: number) => (s.length ? Number(s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(1)) : null)
+  return {
+    count: s.length,
+    mean: s.length ? Number((s.reduce((a, b) => a + b, 0) / s.length).toFixed(1)) : null,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    max: s.length ? Number(s[s.length - 1]!.toFixed(1)) : null
+  }
 }
 
 async function main(): Promise<void> {
@@ -40,7 +55,14 @@ async function main(): Promise<void> {
   const server = await startServer(dataDir, 30_000, { RNN_WORKBENCH_MAX_RUNS: '2' })
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run'
+    ]
   })
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } })
@@ -60,20 +82,38 @@ async function main(): Promise<void> {
       if (col) col.scrollTop += el.getBoundingClientRect().top - col.getBoundingClientRect().top
     })
     // Let the curve start growing before measuring.
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) > 50, undefined, { timeout: 120_000 })
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points')) > 50,
+      undefined,
+      { timeout: 120_000 }
+    )
 
     await page.evaluate(() => {
-      const w = window as unknown as { __bench: { frames: number[]; longTasks: number[]; progress: Record<number, number>; stop: boolean; redraws0: number } }
-      const chart = () => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-redraws') ?? 0)
+      const w = window as unknown as {
+        __bench: {
+          frames: number[]
+          longTasks: number[]
+          progress: Record<number, number>
+          stop: boolean
+          redraws0: number
+        }
+      }
+      const chart = () =>
+        Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-redraws') ?? 0)
       w.__bench = { frames: [], longTasks: [], progress: {}, stop: false, redraws0: chart() }
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__bench.longTasks.push(e.duration) }).observe({ type: 'longtask' })
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__bench.longTasks.push(e.duration)
+      }).observe({ type: 'longtask' })
       let last = performance.now()
       const tick = (t: number) => {
         w.__bench.frames.push(t - last)
         last = t
         if (!w.__bench.stop) requestAnimationFrame(tick)
       }
-      requestAnimationFrame((t) => { last = t; requestAnimationFrame(tick) })
+      requestAnimationFrame((t) => {
+        last = t
+        requestAnimationFrame(tick)
+      })
       const es = new EventSource('/api/events')
       es.addEventListener('training.progress', (ev) => {
         const id = JSON.parse((ev as MessageEvent).data).experimentId as number
@@ -87,29 +127,62 @@ async function main(): Promise<void> {
     let tab: 'experiments' | 'train' = 'experiments'
     while (Date.now() - started < seconds * 1000) {
       await page.waitForTimeout(2000)
-      tabSwitchMs.push(await page.evaluate((tab) => new Promise<number>((resolve) => {
-        const t0 = performance.now()
-        document.querySelector<HTMLButtonElement>(`[data-testid="tab-${tab}"]`)!.click()
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)))
-      }), tab))
+      tabSwitchMs.push(
+        await page.evaluate(
+          (tab) =>
+            new Promise<number>((resolve) => {
+              const t0 = performance.now()
+              document.querySelector<HTMLButtonElement>(`[data-testid="tab-${tab}"]`)!.click()
+              requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)))
+            }),
+          tab
+        )
+      )
       tab = tab === 'experiments' ? 'train' : 'experiments'
     }
     const elapsed = (Date.now() - started) / 1000
     const raw = await page.evaluate(() => {
-      const w = window as unknown as { __bench: { frames: number[]; longTasks: number[]; progress: Record<number, number>; stop: boolean; redraws0: number } }
+      const w = window as unknown as {
+        __bench: {
+          frames: number[]
+          longTasks: number[]
+          progress: Record<number, number>
+          stop: boolean
+          redraws0: number
+        }
+      }
       w.__bench.stop = true
       const el = document.querySelector('[data-testid="loss-chart"]')
-      return { ...w.__bench, redraws: Number(el?.getAttribute('data-redraws') ?? 0), points: Number(el?.getAttribute('data-points') ?? 0), drawn: Number(el?.getAttribute('data-drawn') ?? 0) }
+      return {
+        ...w.__bench,
+        redraws: Number(el?.getAttribute('data-redraws') ?? 0),
+        points: Number(el?.getAttribute('data-points') ?? 0),
+        drawn: Number(el?.getAttribute('data-drawn') ?? 0)
+      }
     })
     for (const id of [a!, b!]) await callApi(page, 'experiments.stop', { id })
     const frames = stats(raw.frames)
     const report = {
       seconds: Number(elapsed.toFixed(1)),
       runs: { count: 2, cell: 'lstm', hidden, batch, sample: 'co2-monthly' },
-      frames: { ...frames, fps: Number((raw.frames.length / elapsed).toFixed(1)), over50ms: raw.frames.filter((f) => f > 50).length },
-      longTasks: { ...stats(raw.longTasks), totalMs: Number(raw.longTasks.reduce((x, y) => x + y, 0).toFixed(0)), shareOfTime: Number((raw.longTasks.reduce((x, y) => x + y, 0) / (elapsed * 1000)).toFixed(3)) },
-      progressEventsPerSecond: Object.fromEntries(Object.entries(raw.progress).map(([id, n]) => [id, Number((n / elapsed).toFixed(1))])),
-      chart: { redrawsPerSecond: Number(((raw.redraws - raw.redraws0) / elapsed).toFixed(1)), points: raw.points, drawn: raw.drawn },
+      frames: {
+        ...frames,
+        fps: Number((raw.frames.length / elapsed).toFixed(1)),
+        over50ms: raw.frames.filter((f) => f > 50).length
+      },
+      longTasks: {
+        ...stats(raw.longTasks),
+        totalMs: Number(raw.longTasks.reduce((x, y) => x + y, 0).toFixed(0)),
+        shareOfTime: Number((raw.longTasks.reduce((x, y) => x + y, 0) / (elapsed * 1000)).toFixed(3))
+      },
+      progressEventsPerSecond: Object.fromEntries(
+        Object.entries(raw.progress).map(([id, n]) => [id, Number((n / elapsed).toFixed(1))])
+      ),
+      chart: {
+        redrawsPerSecond: Number(((raw.redraws - raw.redraws0) / elapsed).toFixed(1)),
+        points: raw.points,
+        drawn: raw.drawn
+      },
       tabSwitchToPaintMs: stats(tabSwitchMs),
       machine: { cpus: cpus().length, loadavg1: Number(loadavg()[0]!.toFixed(2)) }
     }

@@ -13,14 +13,26 @@
 // RNN_WORKBENCH_NODE_GYP (node-gyp entry), RNN_WORKBENCH_ELECTRON_VERSION (target another Electron).
 // Exit codes: 0 built or up to date; 1 cannot build (the message says what is missing).
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const MODULES = join(ROOT, 'node_modules')
-const OUT_DIR = process.env.RNN_WORKBENCH_NATIVE_DIR ? resolve(process.env.RNN_WORKBENCH_NATIVE_DIR) : join(ROOT, 'native', 'electron')
+const OUT_DIR = process.env.RNN_WORKBENCH_NATIVE_DIR
+  ? resolve(process.env.RNN_WORKBENCH_NATIVE_DIR)
+  : join(ROOT, 'native', 'electron')
 const OUT_FILE = join(OUT_DIR, 'better_sqlite3.node')
 const INFO_FILE = join(OUT_DIR, 'build-info.json')
 const DIST_URL = 'https://electronjs.org/headers'
@@ -46,19 +58,36 @@ export function target() {
   if (!process.env.RNN_WORKBENCH_ELECTRON_VERSION && existsSync(abiFile)) abi = readFileSync(abiFile, 'utf8').trim()
   if (!abi) {
     try {
-      const r = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require('node-abi').getAbi(${JSON.stringify(electron)}, 'electron')))`], { cwd: ROOT, encoding: 'utf8' })
+      const r = spawnSync(
+        process.execPath,
+        ['-e', `process.stdout.write(String(require('node-abi').getAbi(${JSON.stringify(electron)}, 'electron')))`],
+        { cwd: ROOT, encoding: 'utf8' }
+      )
       if (r.status === 0 && /^\d+$/.test(r.stdout)) abi = r.stdout
-    } catch { /* below */ }
+    } catch {
+      /* below */
+    }
   }
-  if (!abi) die(`cannot tell the Node ABI of Electron ${electron} (no node_modules/electron/abi_version, node-abi does not know it).`)
+  if (!abi)
+    die(
+      `cannot tell the Node ABI of Electron ${electron} (no node_modules/electron/abi_version, node-abi does not know it).`
+    )
   return {
-    electron, abi, betterSqlite3: readJson(sqlitePkg).version, platform: process.platform, arch: process.arch
+    electron,
+    abi,
+    betterSqlite3: readJson(sqlitePkg).version,
+    platform: process.platform,
+    arch: process.arch
   }
 }
 
 /** Whether `file` is a native module for ABI `abi` (it exports node_register_module_v<abi>). */
 export function hasAbi(file, abi) {
-  try { return readFileSync(file).includes(Buffer.from(`node_register_module_v${abi}\0`)) } catch { return false }
+  try {
+    return readFileSync(file).includes(Buffer.from(`node_register_module_v${abi}\0`))
+  } catch {
+    return false
+  }
 }
 
 /** The environment for node-gyp: npm's nodedir/target/runtime/disturl removed (any case). */
@@ -83,7 +112,9 @@ function findNodeGyp() {
     try {
       const real = realpathSync(npm.stdout.trim().split(/\r?\n/)[0])
       candidates.push(join(dirname(dirname(real)), 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'))
-    } catch { /* not resolvable */ }
+    } catch {
+      /* not resolvable */
+    }
   }
   candidates.push(join(MODULES, 'node-gyp', 'bin', 'node-gyp.js'))
   return candidates.find((c) => c && existsSync(c)) ?? null
@@ -99,10 +130,16 @@ function run(cmd, args, opts) {
   return new Promise((resolveRun) => {
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
-    const keep = (chunk, stream) => { output += chunk; stream.write(chunk) }
+    const keep = (chunk, stream) => {
+      output += chunk
+      stream.write(chunk)
+    }
     child.stdout.on('data', (c) => keep(c, process.stdout))
     child.stderr.on('data', (c) => keep(c, process.stderr))
-    child.on('error', (e) => { output += String(e); resolveRun({ code: 127, output }) })
+    child.on('error', (e) => {
+      output += String(e)
+      resolveRun({ code: 127, output })
+    })
     child.on('close', (code) => resolveRun({ code: code ?? 1, output }))
   })
 }
@@ -115,8 +152,16 @@ async function main() {
 
   if (!force && existsSync(OUT_FILE) && existsSync(INFO_FILE)) {
     let info = null
-    try { info = readJson(INFO_FILE) } catch { /* rebuild */ }
-    if (info && ['electron', 'abi', 'betterSqlite3', 'platform', 'arch'].every((k) => String(info[k]) === String(t[k])) && hasAbi(OUT_FILE, t.abi)) {
+    try {
+      info = readJson(INFO_FILE)
+    } catch {
+      /* rebuild */
+    }
+    if (
+      info &&
+      ['electron', 'abi', 'betterSqlite3', 'platform', 'arch'].every((k) => String(info[k]) === String(t[k])) &&
+      hasAbi(OUT_FILE, t.abi)
+    ) {
       say(`${rel} is up to date (${label})`)
       return
     }
@@ -124,8 +169,10 @@ async function main() {
 
   const nodeGyp = findNodeGyp()
   if (!nodeGyp) {
-    die([`cannot build ${label}: node-gyp was not found.`,
-      'It ships with npm (npm/node_modules/node-gyp); set RNN_WORKBENCH_NODE_GYP=<path to node-gyp.js> if yours is elsewhere.'])
+    die([
+      `cannot build ${label}: node-gyp was not found.`,
+      'It ships with npm (npm/node_modules/node-gyp); set RNN_WORKBENCH_NODE_GYP=<path to node-gyp.js> if yours is elsewhere.'
+    ])
   }
 
   const headersDir = process.env.ELECTRON_HEADERS_DIR ? resolve(process.env.ELECTRON_HEADERS_DIR) : null
@@ -133,21 +180,38 @@ async function main() {
     die(`ELECTRON_HEADERS_DIR=${headersDir} does not hold Electron's headers (no include/node/node_version.h).`)
   }
   const cached = existsSync(join(headersCache(t.electron), 'include', 'node', 'node_version.h'))
-  say(`building ${label}${headersDir ? ` with the headers in ${headersDir}` : cached ? ' (Electron headers cached)' : ` (node-gyp downloads Electron's headers from ${DIST_URL})`}`)
+  say(
+    `building ${label}${headersDir ? ` with the headers in ${headersDir}` : cached ? ' (Electron headers cached)' : ` (node-gyp downloads Electron's headers from ${DIST_URL})`}`
+  )
 
   const work = mkdtempSync(join(tmpdir(), 'wb-electron-sqlite-'))
   try {
     const src = join(MODULES, 'better-sqlite3')
     const pkg = join(work, 'better-sqlite3')
     // A private copy without build/: the Node build in node_modules is never touched.
-    cpSync(src, pkg, { recursive: true, filter: (p) => p !== join(src, 'build') && !p.startsWith(join(src, 'build') + sep) })
-    const args = [nodeGyp, 'rebuild', '--release', `--target=${t.electron}`, '--runtime=electron', `--dist-url=${DIST_URL}`, `--arch=${t.arch}`, '--jobs=max']
+    cpSync(src, pkg, {
+      recursive: true,
+      filter: (p) => p !== join(src, 'build') && !p.startsWith(join(src, 'build') + sep)
+    })
+    const args = [
+      nodeGyp,
+      'rebuild',
+      '--release',
+      `--target=${t.electron}`,
+      '--runtime=electron',
+      `--dist-url=${DIST_URL}`,
+      `--arch=${t.arch}`,
+      '--jobs=max'
+    ]
     if (headersDir) args.push(`--nodedir=${headersDir}`)
     const { code, output } = await run(process.execPath, args, { cwd: pkg, env: cleanEnv(process.env) })
     const built = join(pkg, 'build', 'Release', 'better_sqlite3.node')
 
     if (code !== 0 || !existsSync(built)) {
-      const network = /ENOTFOUND|EAI_AGAIN|getaddrinfo|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|fetch failed|network|socket hang up|certificate|tunneling socket/i.test(output)
+      const network =
+        /ENOTFOUND|EAI_AGAIN|getaddrinfo|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|fetch failed|network|socket hang up|certificate|tunneling socket/i.test(
+          output
+        )
       if (!headersDir && !cached && network) {
         die([
           `cannot build ${label}.`,
@@ -163,11 +227,16 @@ async function main() {
           `module Electron refuses: NODE_MODULE_VERSION ${process.versions.modules} instead of ${t.abi}. That is why nodedir is removed.)`
         ])
       }
-      die([`cannot build ${label}: node-gyp exited with code ${code} (its output is above).`,
-        'Compiling needs python3, make and a C++ compiler (Debian: apt-get install python3 make g++).'])
+      die([
+        `cannot build ${label}: node-gyp exited with code ${code} (its output is above).`,
+        'Compiling needs python3, make and a C++ compiler (Debian: apt-get install python3 make g++).'
+      ])
     }
     if (!hasAbi(built, t.abi)) {
-      die([`node-gyp built ${built} but it is not a module for ABI ${t.abi} (wrong headers?).`, 'Nothing was installed.'])
+      die([
+        `node-gyp built ${built} but it is not a module for ABI ${t.abi} (wrong headers?).`,
+        'Nothing was installed.'
+      ])
     }
     mkdirSync(OUT_DIR, { recursive: true })
     const partial = `${OUT_FILE}.partial`

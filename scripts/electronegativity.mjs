@@ -21,14 +21,19 @@ try {
   run = require('@doyensec/electronegativity/dist/runner.js')
   run = run.default ?? run
 } catch (e) {
-  console.log(`electronegativity: skip: @doyensec/electronegativity is not installed (npm i -D @doyensec/electronegativity@1.10.3): ${e.code ?? e.message}`)
+  console.log(
+    `electronegativity: skip: @doyensec/electronegativity is not installed (npm i -D @doyensec/electronegativity@1.10.3): ${e.code ?? e.message}`
+  )
   process.exit(0)
 }
 
 const allow = JSON.parse(readFileSync(join(ROOT, '.electronegativity', 'allow-list.json'), 'utf8')).entries
 for (const [i, a] of allow.entries()) {
   for (const k of ['id', 'input', 'file', 'max', 'reason', 'provedBy']) {
-    if (a[k] === undefined || a[k] === '') { console.error(`electronegativity: allow-list entry ${i} has no "${k}"`); process.exit(1) }
+    if (a[k] === undefined || a[k] === '') {
+      console.error(`electronegativity: allow-list entry ${i} has no "${k}"`)
+      process.exit(1)
+    }
   }
 }
 
@@ -49,19 +54,49 @@ for (const input of INPUTS) {
   console.log = () => {} // the runner prints banners and offline-translation notes
   let result
   try {
-    result = await run({
-      input: dir, customScan: [], excludeFromScan: EXCLUDED, isRelative: true, isVerbose: false,
-      parserPlugins: [], electronVersionOverride: electronVersion
-    }, false)
-  } finally { console.log = log }
-  for (const e of result.errors) report.push({ input, level: 'parse-error', file: String(e.file ?? '').replace(dir + '/', ''), message: String(e.error ?? e.message ?? e) })
+    result = await run(
+      {
+        input: dir,
+        customScan: [],
+        excludeFromScan: EXCLUDED,
+        isRelative: true,
+        isVerbose: false,
+        parserPlugins: [],
+        electronVersionOverride: electronVersion
+      },
+      false
+    )
+  } finally {
+    console.log = log
+  }
+  for (const e of result.errors)
+    report.push({
+      input,
+      level: 'parse-error',
+      file: String(e.file ?? '').replace(dir + '/', ''),
+      message: String(e.error ?? e.message ?? e)
+    })
   for (const issue of result.issues) {
     const severity = severityName(issue.severity)
-    const f = { input, id: issue.id, severity, confidence: severityName(issue.confidence), file: issue.file, line: issue.location?.line, manualReview: !!issue.manualReview }
-    const k = allow.findIndex((a, j) => a.id === f.id && (a.input === '*' || a.input === input) && a.file === f.file && uses(j, input) < a.max)
-    if (k >= 0) { used.set(`${k}:${input}`, uses(k, input) + 1); report.push({ ...f, level: 'allowed', reason: allow[k].reason }) }
-    else if (FAIL_AT.has(severity)) { failures.push(f); report.push({ ...f, level: 'FAIL' }) }
-    else report.push({ ...f, level: 'info' })
+    const f = {
+      input,
+      id: issue.id,
+      severity,
+      confidence: severityName(issue.confidence),
+      file: issue.file,
+      line: issue.location?.line,
+      manualReview: !!issue.manualReview
+    }
+    const k = allow.findIndex(
+      (a, j) => a.id === f.id && (a.input === '*' || a.input === input) && a.file === f.file && uses(j, input) < a.max
+    )
+    if (k >= 0) {
+      used.set(`${k}:${input}`, uses(k, input) + 1)
+      report.push({ ...f, level: 'allowed', reason: allow[k].reason })
+    } else if (FAIL_AT.has(severity)) {
+      failures.push(f)
+      report.push({ ...f, level: 'FAIL' })
+    } else report.push({ ...f, level: 'info' })
   }
 }
 const stale = allow.filter((a, j) => INPUTS.every((input) => uses(j, input) === 0))
@@ -72,7 +107,10 @@ else {
     if (r.level === 'parse-error') console.log(`  note  ${r.input}/${r.file}: not parsed (${r.message.slice(0, 100)})`)
     else console.log(`  ${r.level.padEnd(7)} ${r.severity.padEnd(6)} ${r.id} ${r.input}/${r.file}:${r.line ?? ''}`)
   }
-  console.log(`electronegativity ${electronVersion ? `(Electron ${electronVersion}) ` : ''}on ${INPUTS.join(', ')}: ${report.filter((r) => r.level !== 'parse-error').length} finding(s), ${report.filter((r) => r.level === 'allowed').length} allowed (reviewed), ${failures.length} HIGH/MEDIUM not allowed, ${stale.length} stale allow-list entr${stale.length === 1 ? 'y' : 'ies'}`)
+  console.log(
+    `electronegativity ${electronVersion ? `(Electron ${electronVersion}) ` : ''}on ${INPUTS.join(', ')}: ${report.filter((r) => r.level !== 'parse-error').length} finding(s), ${report.filter((r) => r.level === 'allowed').length} allowed (reviewed), ${failures.length} HIGH/MEDIUM not allowed, ${stale.length} stale allow-list entr${stale.length === 1 ? 'y' : 'ies'}`
+  )
 }
-for (const s of stale) console.error(`electronegativity: stale allow-list entry (no longer found): ${s.id} in ${s.input}/${s.file}`)
+for (const s of stale)
+  console.error(`electronegativity: stale allow-list entry (no longer found): ${s.id} in ${s.input}/${s.file}`)
 process.exit(failures.length || stale.length ? 1 : 0)

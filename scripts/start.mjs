@@ -30,7 +30,9 @@ async function electronBinary() {
   const pathTxt = join(pkg, 'path.txt')
   const present = existsSync(pathTxt) && existsSync(join(pkg, 'dist', readFileSync(pathTxt, 'utf8').trim()))
   if (!present && !process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    say(`Electron ${version}'s binary is not installed yet; trying to download it (electron downloads it on first use)…`)
+    say(
+      `Electron ${version}'s binary is not installed yet; trying to download it (electron downloads it on first use)…`
+    )
   }
   try {
     const { default: path } = await import('electron')
@@ -52,16 +54,26 @@ async function electronBinary() {
 
 async function main() {
   const vite = join(MODULES, 'electron-vite', 'bin', 'electron-vite.js')
-  if (!existsSync(vite)) { problem('electron-vite is not installed: run `npm install`.'); return 1 }
-  if (step('building the WebAssembly kernels…', [join(ROOT, 'scripts', 'build-wasm.mjs')]) !== 0 ||
-      step('building the app (electron-vite build)…', [vite, 'build']) !== 0) {
+  if (!existsSync(vite)) {
+    problem('electron-vite is not installed: run `npm install`.')
+    return 1
+  }
+  if (
+    step('building the WebAssembly kernels…', [join(ROOT, 'scripts', 'build-wasm.mjs')]) !== 0 ||
+    step('building the app (electron-vite build)…', [vite, 'build']) !== 0
+  ) {
     problem('the build failed (see above).')
     return 1
   }
-  const sqlite = step('checking the Electron build of better-sqlite3…', [join(ROOT, 'scripts', 'build-electron-sqlite.mjs')])
+  const sqlite = step('checking the Electron build of better-sqlite3…', [
+    join(ROOT, 'scripts', 'build-electron-sqlite.mjs')
+  ])
   const electron = await electronBinary()
   if (sqlite !== 0 || !electron) {
-    const missing = [sqlite !== 0 && 'the Electron build of better-sqlite3 (native/electron/better_sqlite3.node)', !electron && "Electron's binary"].filter(Boolean)
+    const missing = [
+      sqlite !== 0 && 'the Electron build of better-sqlite3 (native/electron/better_sqlite3.node)',
+      !electron && "Electron's binary"
+    ].filter(Boolean)
     problem([`cannot launch: missing ${missing.join(' and ')}. Details above; docs/ELECTRON.md explains both.`])
     return 1
   }
@@ -70,11 +82,23 @@ async function main() {
   const env = { ...process.env }
   delete env.ELECTRON_RUN_AS_NODE
   const child = spawn(electron, [ROOT, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env })
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { if (!child.killed) child.kill(sig) })
+  for (const sig of ['SIGINT', 'SIGTERM'])
+    process.on(sig, () => {
+      if (!child.killed) child.kill(sig)
+    })
   return new Promise((done) => {
-    child.on('error', (e) => { problem(`cannot start Electron: ${e.message}`); done(1) })
+    child.on('error', (e) => {
+      problem(`cannot start Electron: ${e.message}`)
+      done(1)
+    })
     child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)))
   })
 }
 
-main().then((code) => process.exit(code), (e) => { problem(`unexpected failure: ${e?.stack ?? e}`); process.exit(1) })
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    problem(`unexpected failure: ${e?.stack ?? e}`)
+    process.exit(1)
+  }
+)

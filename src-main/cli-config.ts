@@ -1,27 +1,58 @@
 // The CLI flags that describe an experiment (data mapping, model, training) and how they become a config.
 import type { ExperimentConfigInput } from '../src-shared/contract'
 
-export class UsageError extends Error { override name = 'UsageError' }
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
 
 export const configFlags = {
-  dataset: { type: 'string' }, csv: { type: 'string' }, name: { type: 'string' },
+  dataset: { type: 'string' },
+  csv: { type: 'string' },
+  name: { type: 'string' },
   // data mapping
-  mapping: { type: 'string' }, task: { type: 'string' }, target: { type: 'string' }, inputs: { type: 'string' },
-  window: { type: 'string' }, horizon: { type: 'string' }, stride: { type: 'string' }, gap: { type: 'string' },
-  'group-by': { type: 'string' }, 'order-by': { type: 'string' }, text: { type: 'string' },
-  source: { type: 'string' }, 'target-text': { type: 'string' }, condition: { type: 'string' },
-  tokens: { type: 'string' }, 'max-length': { type: 'string' }, normalize: { type: 'string' }, split: { type: 'string' },
+  mapping: { type: 'string' },
+  task: { type: 'string' },
+  target: { type: 'string' },
+  inputs: { type: 'string' },
+  window: { type: 'string' },
+  horizon: { type: 'string' },
+  stride: { type: 'string' },
+  gap: { type: 'string' },
+  'group-by': { type: 'string' },
+  'order-by': { type: 'string' },
+  text: { type: 'string' },
+  source: { type: 'string' },
+  'target-text': { type: 'string' },
+  condition: { type: 'string' },
+  tokens: { type: 'string' },
+  'max-length': { type: 'string' },
+  normalize: { type: 'string' },
+  split: { type: 'string' },
   missing: { type: 'string' },
   // model
-  cell: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' },
+  cell: { type: 'string' },
+  hidden: { type: 'string' },
+  layers: { type: 'string' },
+  dropout: { type: 'string' },
   bidirectional: { type: 'boolean' },
   // training
-  epochs: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
-  momentum: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, clip: { type: 'string' },
-  tbptt: { type: 'string' }, 'early-stopping': { type: 'string' }, schedule: { type: 'string' }, 'nan-policy': { type: 'string' }
+  epochs: { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  momentum: { type: 'string' },
+  batch: { type: 'string' },
+  seed: { type: 'string' },
+  clip: { type: 'string' },
+  tbptt: { type: 'string' },
+  'early-stopping': { type: 'string' },
+  schedule: { type: 'string' },
+  'nan-policy': { type: 'string' }
 } as const
 
-export type ConfigFlagValues = { [K in keyof typeof configFlags]?: (typeof configFlags)[K]['type'] extends 'boolean' ? boolean : string }
+export type ConfigFlagValues = {
+  [K in keyof typeof configFlags]?: (typeof configFlags)[K]['type'] extends 'boolean' ? boolean : string
+}
 
 export const CONFIG_USAGE = `  data: --mapping one-to-one|one-to-many|many-to-one|many-to-many|seq2seq (default many-to-one)
         --task regression|classification|generation   --target COL   --inputs A,B
@@ -56,13 +87,22 @@ function oneOf<T extends string>(v: string | undefined, flag: string, allowed: r
   return v as T
 }
 
-const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])
+const list = (v: string | undefined) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : []
 
 /** Flags → config. Values are checked against the contract later; here only their syntax. */
 export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
-  const mapping = oneOf(v.mapping, '--mapping', ['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq'] as const) ?? 'many-to-one'
+  const mapping =
+    oneOf(v.mapping, '--mapping', ['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq'] as const) ??
+    'many-to-one'
   const task = oneOf(v.task, '--task', ['regression', 'classification', 'generation'] as const)
-  let target = v.target, text = v.text
+  let target = v.target,
+    text = v.text
   if (v.source !== undefined || v['target-text'] !== undefined) {
     text = need(v.source, '--source (with --target-text)')
     target = need(v['target-text'], '--target-text (with --source)')
@@ -71,13 +111,23 @@ export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
     text = undefined
   }
   return {
-    mapping, task,
+    mapping,
+    task,
     target: need(target, '--target'),
     inputs: list(v.inputs),
     // sliding windows over a series need their length; grouped, text and row data do not
-    window: num(v.window, '--window', true) ?? (mapping !== 'one-to-one' && mapping !== 'one-to-many' && !text && !v['group-by'] ? need(undefined, '--window') : undefined),
-    horizon: num(v.horizon, '--horizon', true), stride: num(v.stride, '--stride', true), gap: num(v.gap, '--gap', true),
-    groupBy: v['group-by'], orderBy: v['order-by'], text, condition: v.condition,
+    window:
+      num(v.window, '--window', true) ??
+      (mapping !== 'one-to-one' && mapping !== 'one-to-many' && !text && !v['group-by']
+        ? need(undefined, '--window')
+        : undefined),
+    horizon: num(v.horizon, '--horizon', true),
+    stride: num(v.stride, '--stride', true),
+    gap: num(v.gap, '--gap', true),
+    groupBy: v['group-by'],
+    orderBy: v['order-by'],
+    text,
+    condition: v.condition,
     tokens: oneOf(v.tokens, '--tokens', ['char', 'word'] as const),
     maxLength: num(v['max-length'], '--max-length', true),
     normalize: oneOf(v.normalize, '--normalize', ['zscore', 'minmax', 'none'] as const),
@@ -86,18 +136,25 @@ export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
     model: {
       cell: oneOf(v.cell, '--cell', ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as const) ?? 'lstm',
       hiddenSize: need(num(v.hidden, '--hidden', true), '--hidden'),
-      numLayers: num(v.layers, '--layers', true), dropout: num(v.dropout, '--dropout', false),
+      numLayers: num(v.layers, '--layers', true),
+      dropout: num(v.dropout, '--dropout', false),
       bidirectional: v.bidirectional
     },
     optimizer: {
       kind: oneOf(v.optimizer, '--optimizer', ['adam', 'sgd', 'momentum', 'rmsprop'] as const),
       lr: need(num(v.lr, '--lr', false), '--lr'),
-      weightDecay: num(v['weight-decay'], '--weight-decay', false), momentum: num(v.momentum, '--momentum', false)
+      weightDecay: num(v['weight-decay'], '--weight-decay', false),
+      momentum: num(v.momentum, '--momentum', false)
     },
-    schedule: v.schedule ? { kind: oneOf(v.schedule, '--schedule', ['none', 'step', 'cosine', 'plateau'] as const)! } : undefined,
+    schedule: v.schedule
+      ? { kind: oneOf(v.schedule, '--schedule', ['none', 'step', 'cosine', 'plateau'] as const)! }
+      : undefined,
     epochs: need(num(v.epochs, '--epochs', true), '--epochs'),
-    batchSize: num(v.batch, '--batch', true), seed: num(v.seed, '--seed', true), clipNorm: num(v.clip, '--clip', false),
-    tbptt: num(v.tbptt, '--tbptt', true), earlyStopping: num(v['early-stopping'], '--early-stopping', true),
+    batchSize: num(v.batch, '--batch', true),
+    seed: num(v.seed, '--seed', true),
+    clipNorm: num(v.clip, '--clip', false),
+    tbptt: num(v.tbptt, '--tbptt', true),
+    earlyStopping: num(v['early-stopping'], '--early-stopping', true),
     nanPolicy: oneOf(v['nan-policy'], '--nan-policy', ['fail', 'revert'] as const)
   }
 }

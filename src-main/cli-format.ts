@@ -2,14 +2,24 @@
 import type { Comparison, ExperimentDetail, ExperimentSummary } from '../src-shared/contract'
 
 export function formatExperiments(list: ExperimentSummary[]): string {
-  if (!list.length) return 'no experiments yet: try `rnn-workbench train --csv FILE --target COL --window 12 --hidden 32 --epochs 10 --lr 0.01 --seed 1`\n'
+  if (!list.length)
+    return 'no experiments yet: try `rnn-workbench train --csv FILE --target COL --window 12 --hidden 32 --epochs 10 --lr 0.01 --seed 1`\n'
   const rows = list.map((e) => [
-    String(e.id), e.name, e.status, e.config.model.cell, String(e.epochsDone),
-    e.trainLoss == null ? '—' : e.trainLoss.toPrecision(4), e.valLoss == null ? '—' : e.valLoss.toPrecision(4)
+    String(e.id),
+    e.name,
+    e.status,
+    e.config.model.cell,
+    String(e.epochsDone),
+    e.trainLoss == null ? '—' : e.trainLoss.toPrecision(4),
+    e.valLoss == null ? '—' : e.valLoss.toPrecision(4)
   ])
   const head = ['id', 'name', 'status', 'cell', 'epochs', 'train', 'val']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n'
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd() + '\n'
   return line(head) + rows.map(line).join('')
 }
 
@@ -17,7 +27,11 @@ const f4 = (x: number | null | undefined) => (x == null ? '—' : x.toPrecision(
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n'
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd() + '\n'
   return line(head) + rows.map(line).join('')
 }
 
@@ -30,25 +44,50 @@ export function formatExperiment(e: ExperimentDetail): string {
   out += `final train ${f4(e.trainLoss)}  val ${f4(e.valLoss)}  best val ${f4(e.bestValLoss)}; ${e.trainSeconds.toFixed(1)} s${e.seqPerSec ? `, ${e.seqPerSec.toFixed(0)} seq/s` : ''}\n`
   if (e.tags.length) out += `tags: ${e.tags.join(', ')}\n`
   if (e.notes) out += `notes: ${e.notes}\n`
-  if (e.epochs.length) out += '\n' + table(['epoch', 'train', 'val', 'seconds'], e.epochs.map((p) => [String(p.epoch), f4(p.trainLoss), f4(p.valLoss), p.seconds.toFixed(2)]))
-  if (e.events.length) out += '\nevents:\n' + e.events.map((v) => `  ${v.at} ${v.kind}${v.detail ? ' ' + JSON.stringify(v.detail) : ''}\n`).join('')
+  if (e.epochs.length)
+    out +=
+      '\n' +
+      table(
+        ['epoch', 'train', 'val', 'seconds'],
+        e.epochs.map((p) => [String(p.epoch), f4(p.trainLoss), f4(p.valLoss), p.seconds.toFixed(2)])
+      )
+  if (e.events.length)
+    out +=
+      '\nevents:\n' +
+      e.events.map((v) => `  ${v.at} ${v.kind}${v.detail ? ' ' + JSON.stringify(v.detail) : ''}\n`).join('')
   return out
 }
 
 export function formatComparison(c: Comparison): string {
-  let out = table(['id', 'name', 'status', 'epochs', 'best val', 'final val', 'seconds', 'seq/s', 'clipped'],
+  let out = table(
+    ['id', 'name', 'status', 'epochs', 'best val', 'final val', 'seconds', 'seq/s', 'clipped'],
     c.experiments.map((e) => {
       const internals = c.internals.find((i) => i.id === e.id)
-      return [String(e.id), e.name, e.status, String(e.epochsDone), f4(e.bestValLoss), f4(e.valLoss), e.trainSeconds.toFixed(1),
+      return [
+        String(e.id),
+        e.name,
+        e.status,
+        String(e.epochsDone),
+        f4(e.bestValLoss),
+        f4(e.valLoss),
+        e.trainSeconds.toFixed(1),
         e.seqPerSec == null ? '—' : e.seqPerSec.toFixed(0),
-        internals?.clippedFraction == null ? '—' : `${(internals.clippedFraction * 100).toFixed(0)} %`]
-    }))
+        internals?.clippedFraction == null ? '—' : `${(internals.clippedFraction * 100).toFixed(0)} %`
+      ]
+    })
+  )
   const diffs = c.config.filter((r) => r.differs)
   out += '\nconfig differences:\n'
-  out += diffs.length ? table(['field', ...c.experiments.map((e) => `#${e.id}`)], diffs.map((r) => [r.path, ...r.values.map((v) => JSON.stringify(v))])) : '  none\n'
+  out += diffs.length
+    ? table(
+        ['field', ...c.experiments.map((e) => `#${e.id}`)],
+        diffs.map((r) => [r.path, ...r.values.map((v) => JSON.stringify(v))])
+      )
+    : '  none\n'
   for (const g of c.groups) {
     const last = g.epochs[g.epochs.length - 1]
-    if (last) out += `\nseed group ${g.groupId} (${g.ids.length} runs): final train ${f4(last.trainMean)} ± ${f4(last.trainStd)}, val ${f4(last.valMean)} ± ${f4(last.valStd)}\n`
+    if (last)
+      out += `\nseed group ${g.groupId} (${g.ids.length} runs): final train ${f4(last.trainMean)} ± ${f4(last.trainStd)}, val ${f4(last.valMean)} ± ${f4(last.valStd)}\n`
   }
   return out
 }

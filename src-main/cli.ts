@@ -45,8 +45,10 @@ ${CONFIG_USAGE}
 The store defaults to $RNN_WORKBENCH_DATA_DIR, else $XDG_DATA_HOME/rnn-workbench, else ~/.local/share/rnn-workbench.
 `
 
-
-interface Io { out: (s: string) => void; err: (s: string) => void }
+interface Io {
+  out: (s: string) => void
+  err: (s: string) => void
+}
 
 export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<number> {
   const [command, ...rest] = argv
@@ -59,18 +61,32 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
   const open = (dir: string | undefined) => {
     const root = appRoot(entryUrl)
     wb = new Workbench({
-      dataDir: dir ?? defaultDataDir(), mode: 'cli', version: VERSION,
-      workerFactory: workerFactoryFor(entryUrl), samplesDir: samplesDir(root)
+      dataDir: dir ?? defaultDataDir(),
+      mode: 'cli',
+      version: VERSION,
+      workerFactory: workerFactoryFor(entryUrl),
+      samplesDir: samplesDir(root)
     })
     return wb
   }
   try {
     if (command === 'import') {
-      const { values, positionals } = parseArgs({ args: rest, options: { ...common, name: { type: 'string' } }, allowPositionals: true })
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...common, name: { type: 'string' } },
+        allowPositionals: true
+      })
       if (positionals.length !== 1) throw new UsageError('import needs exactly one FILE')
       const d = await open(values['data-dir']).importPath(positionals[0], values.name)
       if (values.json) {
-        io.out(JSON.stringify({ datasetId: d.id, rows: d.rows, columns: d.columns.map((c) => ({ name: c.name, type: c.type })), warnings: d.warnings }) + '\n')
+        io.out(
+          JSON.stringify({
+            datasetId: d.id,
+            rows: d.rows,
+            columns: d.columns.map((c) => ({ name: c.name, type: c.type })),
+            warnings: d.warnings
+          }) + '\n'
+        )
       } else {
         io.out(`imported dataset ${d.id} "${d.name}": ${d.rows} rows, ${d.columns.length} columns\n`)
         for (const c of d.columns) io.out(`  ${c.name}: ${c.type}\n`)
@@ -80,7 +96,8 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
     }
     if (command === 'train') {
       const { values } = parseArgs({ args: rest, options: { ...common, ...configFlags } })
-      if ((values.dataset === undefined) === (values.csv === undefined)) throw new UsageError('give exactly one of --dataset ID or --csv FILE')
+      if ((values.dataset === undefined) === (values.csv === undefined))
+        throw new UsageError('give exactly one of --dataset ID or --csv FILE')
       const config = configFromFlags(values)
       const checked = experimentConfig.safeParse(config)
       if (!checked.success) {
@@ -88,11 +105,13 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
         throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues)
       }
       const w = open(values['data-dir'])
-      const datasetId = values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
+      const datasetId =
+        values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
       const unsubs = [
         w.on('training.epoch', (e) => {
           if (values.json) io.out(JSON.stringify({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
-          else io.out(`epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  (${e.seconds.toFixed(2)} s)\n`)
+          else
+            io.out(`epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  (${e.seconds.toFixed(2)} s)\n`)
         })
       ]
       const { experimentId } = await w.request('experiments.start', { datasetId, name: values.name, config })
@@ -101,88 +120,151 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
     if (command === 'list') {
       const { values } = parseArgs({ args: rest, options: common })
       const list = await open(values['data-dir']).request('experiments.list', {})
-      if (values.json) io.out(JSON.stringify(list.map((e) => ({
-        id: e.id, name: e.name, status: e.status, datasetId: e.datasetId, epochsDone: e.epochsDone,
-        trainLoss: e.trainLoss, valLoss: e.valLoss, config: e.config, createdAt: e.createdAt
-      }))) + '\n')
+      if (values.json)
+        io.out(
+          JSON.stringify(
+            list.map((e) => ({
+              id: e.id,
+              name: e.name,
+              status: e.status,
+              datasetId: e.datasetId,
+              epochsDone: e.epochsDone,
+              trainLoss: e.trainLoss,
+              valLoss: e.valLoss,
+              config: e.config,
+              createdAt: e.createdAt
+            }))
+          ) + '\n'
+        )
       else io.out(formatExperiments(list))
       return EXIT.ok
     }
     if (command === 'preview') {
-      const { values } = parseArgs({ args: rest, options: { ...common, ...configFlags, hidden: { type: 'string', default: '16' }, epochs: { type: 'string', default: '1' }, lr: { type: 'string', default: '0.01' } } })
-      if ((values.dataset === undefined) === (values.csv === undefined)) throw new UsageError('give exactly one of --dataset ID or --csv FILE')
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          ...common,
+          ...configFlags,
+          hidden: { type: 'string', default: '16' },
+          epochs: { type: 'string', default: '1' },
+          lr: { type: 'string', default: '0.01' }
+        }
+      })
+      if ((values.dataset === undefined) === (values.csv === undefined))
+        throw new UsageError('give exactly one of --dataset ID or --csv FILE')
       const config = configFromFlags(values)
       const w = open(values['data-dir'])
-      const datasetId = values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
+      const datasetId =
+        values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
       const s = await w.request('datasets.sequences', { datasetId, config })
       if (values.json) io.out(JSON.stringify(s) + '\n')
       else {
-        io.out(`${s.mapping} ${s.task}: ${s.train} training and ${s.val} validation samples; x ${JSON.stringify(s.shapes.x)}, y ${JSON.stringify(s.shapes.y)}; ${s.parameters} parameters\n`)
+        io.out(
+          `${s.mapping} ${s.task}: ${s.train} training and ${s.val} validation samples; x ${JSON.stringify(s.shapes.x)}, y ${JSON.stringify(s.shapes.y)}; ${s.parameters} parameters\n`
+        )
         if (s.classes) io.out(`classes: ${s.classes.join(', ')}\n`)
-        for (const p of s.preview) io.out(`  X ${p.xText ?? JSON.stringify(p.x)}  →  Y ${p.yText ?? p.label ?? JSON.stringify(p.y)}\n`)
+        for (const p of s.preview)
+          io.out(`  X ${p.xText ?? JSON.stringify(p.x)}  →  Y ${p.yText ?? p.label ?? JSON.stringify(p.y)}\n`)
         for (const warn of s.warnings) io.out(`warning: ${warn}\n`)
       }
       return EXIT.ok
     }
     if (command === 'export') {
-      const { values, positionals } = parseArgs({ args: rest, options: { ...common, format: { type: 'string' }, out: { type: 'string' } }, allowPositionals: true })
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...common, format: { type: 'string' }, out: { type: 'string' } },
+        allowPositionals: true
+      })
       const id = oneId(positionals, 'export')
       const format = values.format
-      if (format !== 'json' && format !== 'onnx' && format !== 'tfjs' && format !== 'pytorch') throw new UsageError('--format must be json, onnx, tfjs or pytorch')
+      if (format !== 'json' && format !== 'onnx' && format !== 'tfjs' && format !== 'pytorch')
+        throw new UsageError('--format must be json, onnx, tfjs or pytorch')
       const out = values.out
       if (!out) throw new UsageError('--out PATH is required')
       const r = await open(values['data-dir']).exportModel(id, format, out)
       if (values.json) io.out(JSON.stringify({ experimentId: id, ...r }) + '\n')
       else {
         io.out(`exported experiment ${id} as ${format}: ${r.files.join(', ')}\n`)
-        io.out(`${r.verified ? 'verified' : 'NOT verified'} with ${r.runtime} on ${r.heldOutSamples} held-out inputs: max |difference| = ${r.maxAbsDiff ?? '—'} (tolerance 1e-4)\n`)
+        io.out(
+          `${r.verified ? 'verified' : 'NOT verified'} with ${r.runtime} on ${r.heldOutSamples} held-out inputs: max |difference| = ${r.maxAbsDiff ?? '—'} (tolerance 1e-4)\n`
+        )
         for (const n of r.notes) io.out(`  note: ${n}\n`)
       }
       return r.verified ? EXIT.ok : EXIT.trainingFailed
     }
     if (command === 'predict') {
       const { values, positionals } = parseArgs({
-        args: rest, allowPositionals: true,
-        options: { ...common, csv: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, temperature: { type: 'string' }, seed: { type: 'string' } }
+        args: rest,
+        allowPositionals: true,
+        options: {
+          ...common,
+          csv: { type: 'string' },
+          out: { type: 'string' },
+          steps: { type: 'string' },
+          temperature: { type: 'string' },
+          seed: { type: 'string' }
+        }
       })
-      if (positionals.length !== 1) throw new UsageError('predict needs exactly one experiment ID or native model file (.json)')
-      if (!values.out) throw new UsageError('predict needs --out PRED.csv (and --csv FILE, except for generative models)')
+      if (positionals.length !== 1)
+        throw new UsageError('predict needs exactly one experiment ID or native model file (.json)')
+      if (!values.out)
+        throw new UsageError('predict needs --out PRED.csv (and --csv FILE, except for generative models)')
       // an experiment of the store, or a model file exported as native JSON (inference only)
       const source = /^\d+$/.test(positionals[0]) ? Number(positionals[0]) : positionals[0]
       const r = await open(values['data-dir']).predictCsv(source, values.csv, values.out, {
-        steps: num(values.steps, '--steps', true), temperature: num(values.temperature, '--temperature', false), seed: num(values.seed, '--seed', true)
+        steps: num(values.steps, '--steps', true),
+        temperature: num(values.temperature, '--temperature', false),
+        seed: num(values.seed, '--seed', true)
       })
-      if (values.json) io.out(JSON.stringify({ ...(typeof source === 'number' ? { experimentId: source } : { model: source }), ...r }) + '\n')
+      if (values.json)
+        io.out(
+          JSON.stringify({ ...(typeof source === 'number' ? { experimentId: source } : { model: source }), ...r }) +
+            '\n'
+        )
       else {
         io.out(`wrote ${r.rows} predictions to ${r.outPath}\n`)
         if (r.forecastPath) io.out(`wrote the ${r.forecast!.length}-step closed-loop forecast to ${r.forecastPath}\n`)
         if (r.generated) io.out(r.generated.map((g) => `  ${g}\n`).join(''))
         if (r.score) {
           const sc = r.score
-          io.out(`scored ${sc.count} predictions against the file's "${sc.target}": ${sc.accuracy !== undefined ? `accuracy ${sc.accuracy.toFixed(4)}` : `MAE ${sc.mae!.toPrecision(5)}, RMSE ${sc.rmse!.toPrecision(5)}`}\n`)
+          io.out(
+            `scored ${sc.count} predictions against the file's "${sc.target}": ${sc.accuracy !== undefined ? `accuracy ${sc.accuracy.toFixed(4)}` : `MAE ${sc.mae!.toPrecision(5)}, RMSE ${sc.rmse!.toPrecision(5)}`}\n`
+          )
         }
         for (const w of r.warnings) io.out(`warning: ${w}\n`)
       }
       return EXIT.ok
     }
     if (command === 'backup') {
-      const { values, positionals } = parseArgs({ args: rest, options: { ...common, overwrite: { type: 'boolean', default: false } }, allowPositionals: true })
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...common, overwrite: { type: 'boolean', default: false } },
+        allowPositionals: true
+      })
       if (positionals.length !== 1) throw new UsageError('backup needs exactly one OUT.db path')
       // a separate process from the app: one-step online backup, a consistent snapshot even while it trains
       const store = Store.open(values['data-dir'] ?? defaultDataDir())
       try {
         const r = await backupStore(store.db, positionals[0], { overwrite: values.overwrite, pagesPerStep: Infinity })
         if (values.json) io.out(JSON.stringify(r) + '\n')
-        else io.out(`backed up the store to ${r.path}: ${r.bytes} bytes, ${r.rows.experiments ?? 0} experiments, ${r.rows.epochs ?? 0} epochs (${r.seconds.toFixed(2)} s)\n`)
+        else
+          io.out(
+            `backed up the store to ${r.path}: ${r.bytes} bytes, ${r.rows.experiments ?? 0} experiments, ${r.rows.epochs ?? 0} epochs (${r.seconds.toFixed(2)} s)\n`
+          )
         return EXIT.ok
-      } finally { store.close() }
+      } finally {
+        store.close()
+      }
     }
     if (command === 'restore') {
       const { values, positionals } = parseArgs({ args: rest, options: common, allowPositionals: true })
       if (positionals.length !== 1) throw new UsageError('restore needs exactly one FILE')
       const r = restoreStore(values['data-dir'] ?? defaultDataDir(), positionals[0])
       if (values.json) io.out(JSON.stringify(r) + '\n')
-      else io.out(`restored ${r.restoredFrom} into ${r.path} (${r.rows.experiments ?? 0} experiments)${r.previous ? `; the replaced store was kept as ${r.previous}` : ''}\n`)
+      else
+        io.out(
+          `restored ${r.restoredFrom} into ${r.path} (${r.rows.experiments ?? 0} experiments)${r.previous ? `; the replaced store was kept as ${r.previous}` : ''}\n`
+        )
       return EXIT.ok
     }
     if (command === 'show') {
@@ -206,7 +288,10 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
       const id = oneId(positionals, command)
       const r = await open(values['data-dir']).request(`experiments.${command}`, { id })
       if (values.json) io.out(JSON.stringify({ experimentId: id, ok: r.ok }) + '\n')
-      else io.out(r.ok ? `${command}: experiment ${id} ok\n` : `${command}: experiment ${id} is not in a state that allows it\n`)
+      else
+        io.out(
+          r.ok ? `${command}: experiment ${id} ok\n` : `${command}: experiment ${id} is not in a state that allows it\n`
+        )
       return r.ok ? EXIT.ok : EXIT.input
     }
     if (command === 'resume') {
@@ -216,11 +301,17 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
       const before = w.store.experiments.get(id)
       if (!before) throw new NotFoundError(`experiment ${id} does not exist`)
       const remote = w.store.experiments.isLive(id)
-      const printEpochs = remote ? () => {} : w.on('training.epoch', (e) => {
-        if (e.experimentId !== id) return
-        if (values.json) io.out(JSON.stringify({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
-        else io.out(`epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  (${e.seconds.toFixed(2)} s)\n`)
-      })
+      const printEpochs = remote
+        ? () => {}
+        : w.on('training.epoch', (e) => {
+            if (e.experimentId !== id) return
+            if (values.json)
+              io.out(JSON.stringify({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
+            else
+              io.out(
+                `epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  (${e.seconds.toFixed(2)} s)\n`
+              )
+          })
       const r = await w.request('experiments.resume', { id })
       if (remote) {
         if (values.json) io.out(JSON.stringify({ experimentId: id, ok: r.ok }) + '\n')
@@ -253,14 +344,23 @@ function oneId(positionals: string[], command: string): number {
 }
 
 /** Waits for a run this process trains (Ctrl-C stops it cleanly) and prints its last line. */
-async function finishRun(w: Workbench, id: number, json: boolean | undefined, io: Io, cleanup: () => void): Promise<number> {
-  const stop = () => { w.training.stop(id) }
+async function finishRun(
+  w: Workbench,
+  id: number,
+  json: boolean | undefined,
+  io: Io,
+  cleanup: () => void
+): Promise<number> {
+  const stop = () => {
+    w.training.stop(id)
+  }
   process.once('SIGINT', stop)
   await w.waitForRun(id)
   process.off('SIGINT', stop)
   cleanup()
   const e = w.store.experiments.get(id)!
-  if (json) io.out(JSON.stringify({ experimentId: id, status: e.status, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
+  if (json)
+    io.out(JSON.stringify({ experimentId: id, status: e.status, trainLoss: e.trainLoss, valLoss: e.valLoss }) + '\n')
   else io.out(`experiment ${id} ${e.status}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}\n`)
   if (e.status === 'failed') io.err(`training failed: ${e.error}\n`)
   return e.status === 'failed' ? EXIT.trainingFailed : EXIT.ok
@@ -268,6 +368,11 @@ async function finishRun(w: Workbench, id: number, json: boolean | undefined, io
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)
 if (isMain || process.env.RNN_WORKBENCH_CLI_MAIN === '1') {
-  runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, import.meta.url)
-    .then((code) => { process.exitCode = code })
+  runCli(
+    process.argv.slice(2),
+    { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) },
+    import.meta.url
+  ).then((code) => {
+    process.exitCode = code
+  })
 }

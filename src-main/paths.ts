@@ -9,8 +9,12 @@ export function appRoot(entryUrl: string): string {
   return resolve(fileURLToPath(new URL('../..', entryUrl)))
 }
 
-export function samplesDir(root: string): string { return join(root, 'resources', 'samples') }
-export function rendererDir(root: string): string { return join(root, 'out', 'renderer') }
+export function samplesDir(root: string): string {
+  return join(root, 'resources', 'samples')
+}
+export function rendererDir(root: string): string {
+  return join(root, 'out', 'renderer')
+}
 
 /**
  * Default store folder outside Electron: $RNN_WORKBENCH_DATA_DIR, else $XDG_DATA_HOME/rnn-workbench,

@@ -18,14 +18,22 @@ async function main(): Promise<void> {
     return
   }
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${values.port}" is not a port number (0-65535)`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: "${values.port}" is not a port number (0-65535)`)
   const root = appRoot(import.meta.url)
   const workbench = new Workbench({
-    dataDir: values['data-dir'] ?? defaultDataDir(), mode: 'browser', version: VERSION,
-    workerFactory: workerFactoryFor(import.meta.url), samplesDir: samplesDir(root), maxConcurrent: maxRunsFromEnv()
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    mode: 'browser',
+    version: VERSION,
+    workerFactory: workerFactoryFor(import.meta.url),
+    samplesDir: samplesDir(root),
+    maxConcurrent: maxRunsFromEnv()
   })
   const server = await startServer({
-    workbench, token: randomBytes(16).toString('hex'), port, staticDir: rendererDir(root)
+    workbench,
+    token: randomBytes(16).toString('hex'),
+    port,
+    staticDir: rendererDir(root)
   })
   process.stdout.write(server.url + '\n')
   const shutdown = async () => {

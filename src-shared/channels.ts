@@ -3,15 +3,36 @@
 // these lists and its schema maps agree.
 export const REQUEST_NAMES = [
   'app.info',
-  'datasets.import', 'datasets.cancelImport', 'datasets.list', 'datasets.get', 'datasets.sequences',
-  'experiments.start', 'experiments.stop', 'experiments.list', 'experiments.get', 'experiments.diagnostics', 'experiments.inspect',
-  'experiments.pause', 'experiments.resume', 'experiments.delete', 'experiments.update',
-  'experiments.duplicate', 'experiments.repeat', 'experiments.compare', 'models.export', 'models.predict'
+  'datasets.import',
+  'datasets.cancelImport',
+  'datasets.list',
+  'datasets.get',
+  'datasets.sequences',
+  'experiments.start',
+  'experiments.stop',
+  'experiments.list',
+  'experiments.get',
+  'experiments.diagnostics',
+  'experiments.inspect',
+  'experiments.pause',
+  'experiments.resume',
+  'experiments.delete',
+  'experiments.update',
+  'experiments.duplicate',
+  'experiments.repeat',
+  'experiments.compare',
+  'models.export',
+  'models.predict'
 ] as const
 
 export const EVENT_NAMES = [
-  'training.progress', 'training.epoch', 'training.finished',
-  'experiments.changed', 'datasets.changed', 'datasets.importProgress', 'app.command'
+  'training.progress',
+  'training.epoch',
+  'training.finished',
+  'experiments.changed',
+  'datasets.changed',
+  'datasets.importProgress',
+  'app.command'
 ] as const
 
 /** IPC channel for a request (renderer → main, invoke/handle). */

@@ -34,7 +34,14 @@ export const datasetDetail = datasetSummary.extend({ preview: z.array(z.array(z.
 
 export const cellKind = z.enum(['lstm', 'gru', 'rnn_tanh', 'rnn_relu'])
 export const experimentStatus = z.enum([
-  'draft', 'queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'interrupted'
+  'draft',
+  'queued',
+  'running',
+  'paused',
+  'completed',
+  'stopped',
+  'failed',
+  'interrupted'
 ])
 
 export const mappingKind = z.enum(['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq'])
@@ -51,68 +58,122 @@ const column = z.string().min(1).max(500)
  *  - rows    — one-to-one: each row an input vector and a target.
  * Bounds are sanity limits.
  */
-export const experimentConfig = z.object({
-  mapping: mappingKind.default('many-to-one'),
-  source: z.enum(['series', 'grouped', 'text', 'rows']).optional(),
-  task: z.enum(['regression', 'classification', 'generation']).optional(),
-  target: column,
-  inputs: z.array(column).max(256).default([]),
-  window: z.number().int().min(1).max(4096).default(12),
-  horizon: z.number().int().min(1).max(1024).optional(),
-  stride: z.number().int().min(1).max(100_000).optional(),
-  gap: z.number().int().min(0).max(100_000).optional(),
-  groupBy: column.optional(),
-  orderBy: column.optional(),
-  text: column.optional(),
-  condition: column.optional(),
-  tokens: z.enum(['char', 'word']).optional(),
-  maxLength: z.number().int().min(1).max(4096).optional(),
-  normalize: z.enum(['zscore', 'minmax', 'none']).default('zscore'),
-  missing: z.enum(['report', 'drop', 'ffill', 'mean']).default('report'),
-  valFraction: z.number().min(0.05).max(0.5).default(0.2),
-  model: z.object({
-    cell: cellKind.default('lstm'),
-    hiddenSize: z.number().int().min(1).max(1024),
-    numLayers: z.number().int().min(1).max(4).default(1),
-    dropout: z.number().min(0).max(0.9).default(0),
-    bidirectional: z.boolean().default(false)
-  }).strict(),
-  optimizer: z.object({
-    kind: z.enum(['adam', 'sgd', 'momentum', 'rmsprop']).default('adam'),
-    lr: z.number().positive().max(10),
-    weightDecay: z.number().min(0).max(1).default(0),
-    momentum: z.number().min(0).max(0.999).optional()
-  }).strict(),
-  schedule: z.object({
-    kind: z.enum(['none', 'step', 'cosine', 'plateau']),
-    stepSize: z.number().int().min(1).max(100_000).optional(),
-    gamma: z.number().positive().max(1).optional(),
-    patience: z.number().int().min(1).max(1000).optional(),
-    factor: z.number().positive().max(1).optional()
-  }).strict().default({ kind: 'none' }),
-  epochs: z.number().int().min(1).max(100_000),
-  batchSize: z.number().int().min(1).max(4096).default(32),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  clipNorm: z.number().min(0).max(1e6).default(1),
-  tbptt: z.number().int().min(0).max(4096).default(0),
-  earlyStopping: z.number().int().min(0).max(1000).default(0),
-  nanPolicy: z.enum(['fail', 'revert']).default('fail')
-}).strict().superRefine((c, ctx) => {
-  const need = (ok: boolean, path: string, message: string) => { if (!ok) ctx.addIssue({ code: 'custom', path: [path], message }) }
-  const source = sourceOf(c)
-  need(!(c.model.bidirectional && c.mapping !== 'many-to-many'), 'model', 'bidirectional layers are for the aligned many-to-many mapping only')
-  need(source !== 'rows' || c.mapping === 'one-to-one', 'mapping', 'rows (one-to-one) data needs the one-to-one mapping')
-  need(c.mapping !== 'one-to-one' || source === 'rows', 'source', 'the one-to-one mapping reads rows')
-  need(c.mapping !== 'one-to-many' || source === 'text', 'text', 'one-to-many generation needs a text column of items (text)')
-  need(source !== 'grouped' || c.mapping === 'many-to-one' || c.mapping === 'many-to-many', 'mapping', 'grouped sequences support many-to-one and many-to-many')
-  need(source !== 'text' || c.mapping !== 'many-to-many', 'mapping', 'text columns support many-to-one, seq2seq and one-to-many')
-  need(!c.groupBy || source === 'grouped', 'groupBy', 'groupBy makes one sequence per id: it is for many-to-one and many-to-many')
-  need(!c.text || source === 'text', 'text', 'a text column is read by the text mappings (many-to-one, seq2seq, one-to-many)')
-  need(c.horizon === undefined || c.mapping === 'seq2seq', 'horizon', 'horizon is for the seq2seq mapping (many-to-one forecasts one step)')
-})
+export const experimentConfig = z
+  .object({
+    mapping: mappingKind.default('many-to-one'),
+    source: z.enum(['series', 'grouped', 'text', 'rows']).optional(),
+    task: z.enum(['regression', 'classification', 'generation']).optional(),
+    target: column,
+    inputs: z.array(column).max(256).default([]),
+    window: z.number().int().min(1).max(4096).default(12),
+    horizon: z.number().int().min(1).max(1024).optional(),
+    stride: z.number().int().min(1).max(100_000).optional(),
+    gap: z.number().int().min(0).max(100_000).optional(),
+    groupBy: column.optional(),
+    orderBy: column.optional(),
+    text: column.optional(),
+    condition: column.optional(),
+    tokens: z.enum(['char', 'word']).optional(),
+    maxLength: z.number().int().min(1).max(4096).optional(),
+    normalize: z.enum(['zscore', 'minmax', 'none']).default('zscore'),
+    missing: z.enum(['report', 'drop', 'ffill', 'mean']).default('report'),
+    valFraction: z.number().min(0.05).max(0.5).default(0.2),
+    model: z
+      .object({
+        cell: cellKind.default('lstm'),
+        hiddenSize: z.number().int().min(1).max(1024),
+        numLayers: z.number().int().min(1).max(4).default(1),
+        dropout: z.number().min(0).max(0.9).default(0),
+        bidirectional: z.boolean().default(false)
+      })
+      .strict(),
+    optimizer: z
+      .object({
+        kind: z.enum(['adam', 'sgd', 'momentum', 'rmsprop']).default('adam'),
+        lr: z.number().positive().max(10),
+        weightDecay: z.number().min(0).max(1).default(0),
+        momentum: z.number().min(0).max(0.999).optional()
+      })
+      .strict(),
+    schedule: z
+      .object({
+        kind: z.enum(['none', 'step', 'cosine', 'plateau']),
+        stepSize: z.number().int().min(1).max(100_000).optional(),
+        gamma: z.number().positive().max(1).optional(),
+        patience: z.number().int().min(1).max(1000).optional(),
+        factor: z.number().positive().max(1).optional()
+      })
+      .strict()
+      .default({ kind: 'none' }),
+    epochs: z.number().int().min(1).max(100_000),
+    batchSize: z.number().int().min(1).max(4096).default(32),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
+    clipNorm: z.number().min(0).max(1e6).default(1),
+    tbptt: z.number().int().min(0).max(4096).default(0),
+    earlyStopping: z.number().int().min(0).max(1000).default(0),
+    nanPolicy: z.enum(['fail', 'revert']).default('fail')
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const need = (ok: boolean, path: string, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: [path], message })
+    }
+    const source = sourceOf(c)
+    need(
+      !(c.model.bidirectional && c.mapping !== 'many-to-many'),
+      'model',
+      'bidirectional layers are for the aligned many-to-many mapping only'
+    )
+    need(
+      source !== 'rows' || c.mapping === 'one-to-one',
+      'mapping',
+      'rows (one-to-one) data needs the one-to-one mapping'
+    )
+    need(c.mapping !== 'one-to-one' || source === 'rows', 'source', 'the one-to-one mapping reads rows')
+    need(
+      c.mapping !== 'one-to-many' || source === 'text',
+      'text',
+      'one-to-many generation needs a text column of items (text)'
+    )
+    need(
+      source !== 'grouped' || c.mapping === 'many-to-one' || c.mapping === 'many-to-many',
+      'mapping',
+      'grouped sequences support many-to-one and many-to-many'
+    )
+    need(
+      source !== 'text' || c.mapping !== 'many-to-many',
+      'mapping',
+      'text columns support many-to-one, seq2seq and one-to-many'
+    )
+    need(
+      !c.groupBy || source === 'grouped',
+      'groupBy',
+      'groupBy makes one sequence per id: it is for many-to-one and many-to-many'
+    )
+    need(
+      !c.text || source === 'text',
+      'text',
+      'a text column is read by the text mappings (many-to-one, seq2seq, one-to-many)'
+    )
+    need(
+      c.horizon === undefined || c.mapping === 'seq2seq',
+      'horizon',
+      'horizon is for the seq2seq mapping (many-to-one forecasts one step)'
+    )
+  })
 
 /** How rows become sequences, when the config does not say. */
-export function sourceOf(c: { source?: string; mapping: string; text?: string; groupBy?: string }): 'series' | 'grouped' | 'text' | 'rows' {
+export function sourceOf(c: {
+  source?: string
+  mapping: string
+  text?: string
+  groupBy?: string
+}): 'series' | 'grouped' | 'text' | 'rows' {
   if (c.source) return c.source as 'series' | 'grouped' | 'text' | 'rows'
   if (c.mapping === 'one-to-one') return 'rows'
   if (c.text || c.mapping === 'one-to-many') return 'text'
@@ -144,7 +205,10 @@ export const experimentSummary = z.object({
 })
 
 export const epochPoint = z.object({
-  epoch: z.number(), trainLoss: z.number().nullable(), valLoss: z.number().nullable(), seconds: z.number()
+  epoch: z.number(),
+  trainLoss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  seconds: z.number()
 })
 export const stepPoint = z.object({ step: z.number(), epoch: z.number(), loss: z.number().nullable() })
 
@@ -155,10 +219,16 @@ export const experimentDetail = experimentSummary.extend({
   steps: z.array(stepPoint),
   events: z.array(experimentEvent),
   /** Every export of the trained model, with its verification figure (newest last). */
-  exports: z.array(z.object({
-    at: z.string(), format: z.string(), verified: z.boolean(), maxAbsDiff: z.number().nullable(),
-    runtime: z.string(), files: z.array(z.string())
-  }))
+  exports: z.array(
+    z.object({
+      at: z.string(),
+      format: z.string(),
+      verified: z.boolean(),
+      maxAbsDiff: z.number().nullable(),
+      runtime: z.string(),
+      files: z.array(z.string())
+    })
+  )
 })
 
 const tag = z.string().trim().min(1).max(50)
@@ -168,13 +238,22 @@ export const sequencesSummary = z.object({
   mapping: mappingKind,
   task: z.enum(['regression', 'classification']),
   inputEncoding: z.enum(['values', 'token-ids']),
-  inputSize: z.number(), outputSize: z.number(), tx: z.number(), ty: z.number(),
-  train: z.number(), val: z.number(),
+  inputSize: z.number(),
+  outputSize: z.number(),
+  tx: z.number(),
+  ty: z.number(),
+  train: z.number(),
+  val: z.number(),
   shapes: z.object({ x: z.array(z.number()), y: z.array(z.number()), mask: z.array(z.number()).optional() }),
-  preview: z.array(z.object({
-    x: z.array(z.unknown()), y: z.array(z.unknown()),
-    xText: z.string().optional(), yText: z.string().optional(), label: z.string().optional()
-  })),
+  preview: z.array(
+    z.object({
+      x: z.array(z.unknown()),
+      y: z.array(z.unknown()),
+      xText: z.string().optional(),
+      yText: z.string().optional(),
+      label: z.string().optional()
+    })
+  ),
   classes: z.array(z.string()).optional(),
   inputVocabSize: z.number().optional(),
   targetVocabSize: z.number().optional(),
@@ -185,22 +264,35 @@ export const sequencesSummary = z.object({
 /** A trained model run over its validation split, for the live/inspection views. */
 export const inspection = z.object({
   split: z.enum(['validation', 'training']),
-  count: z.number(), shown: z.number(),
+  count: z.number(),
+  shown: z.number(),
   kind: z.enum(['regression', 'classification', 'sequences']),
   /** regression: target and prediction per sample (first forecast step), in the target's own units */
-  series: z.object({
-    column: z.string(), target: z.array(z.number()), prediction: z.array(z.number()), rmse: z.number(), mae: z.number()
-  }).optional(),
+  series: z
+    .object({
+      column: z.string(),
+      target: z.array(z.number()),
+      prediction: z.array(z.number()),
+      rmse: z.number(),
+      mae: z.number()
+    })
+    .optional(),
   /** classification: matrix[true][predicted] counts over the counted steps */
-  confusion: z.object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())), accuracy: z.number() }).optional(),
+  confusion: z
+    .object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())), accuracy: z.number() })
+    .optional(),
   /** text mappings: decoded greedy outputs next to their inputs and targets */
   samples: z.array(z.object({ input: z.string().optional(), target: z.string(), output: z.string() })).optional(),
   exactMatch: z.number().optional(),
   /** gates[g][t][j] and hidden[t][j] of the top layer for one sequence of the split */
-  probe: z.object({
-    index: z.number(), gateNames: z.array(z.string()),
-    gates: z.array(z.array(z.array(z.number()))), hidden: z.array(z.array(z.number()))
-  }).nullable()
+  probe: z
+    .object({
+      index: z.number(),
+      gateNames: z.array(z.string()),
+      gates: z.array(z.array(z.array(z.number()))),
+      hidden: z.array(z.array(z.number()))
+    })
+    .nullable()
 })
 
 export const exportFormat = z.enum(['json', 'onnx', 'tfjs', 'pytorch'])
@@ -218,15 +310,25 @@ export const exportReport = z.object({
 })
 
 export const predictResult = z.object({
-  rows: z.number(), outPath: z.string(), forecastPath: z.string().nullable(),
-  forecast: z.array(z.number()).nullable(), warnings: z.array(z.string()),
+  rows: z.number(),
+  outPath: z.string(),
+  forecastPath: z.string().nullable(),
+  forecast: z.array(z.number()).nullable(),
+  warnings: z.array(z.string()),
   /** generative models: the first generated items */
   generated: z.array(z.string()).optional(),
   /** when the new CSV has the target column: predictions scored against it (accuracy for classes and decoded text —
    * exact match — MAE / RMSE for values); grouped, text and one-to-one models */
-  score: z.object({
-    target: z.string(), count: z.number(), accuracy: z.number().optional(), mae: z.number().optional(), rmse: z.number().optional()
-  }).nullable().optional(),
+  score: z
+    .object({
+      target: z.string(),
+      count: z.number(),
+      accuracy: z.number().optional(),
+      mae: z.number().optional(),
+      rmse: z.number().optional()
+    })
+    .nullable()
+    .optional(),
   /** the predictions file's header and first rows, as written (for a table in the UI) */
   preview: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())) }).optional()
 })
@@ -238,35 +340,53 @@ export const comparison = z.object({
   config: z.array(z.object({ path: z.string(), values: z.array(z.unknown()), differs: z.boolean() })),
   curves: z.array(z.object({ id, epochs: z.array(epochPoint), steps: z.array(stepPoint) })),
   /** Per experiment: internals from the trainer's per-epoch diagnostics (empty when not recorded). */
-  internals: z.array(z.object({
-    id,
-    forgetGateMean: z.array(z.object({ epoch: z.number(), value: z.number() })),
-    gradNormOverTime: z.array(z.number()),
-    clippedFraction: z.number().nullable()
-  })),
+  internals: z.array(
+    z.object({
+      id,
+      forgetGateMean: z.array(z.object({ epoch: z.number(), value: z.number() })),
+      gradNormOverTime: z.array(z.number()),
+      clippedFraction: z.number().nullable()
+    })
+  ),
   /** Experiments repeated over seeds (same group): mean ± std of the per-epoch losses. */
-  groups: z.array(z.object({
-    groupId: z.number(), ids: z.array(id),
-    epochs: z.array(z.object({
-      epoch: z.number(), n: z.number(), trainMean: z.number(), trainStd: z.number(),
-      valMean: z.number().nullable(), valStd: z.number().nullable()
-    }))
-  }))
+  groups: z.array(
+    z.object({
+      groupId: z.number(),
+      ids: z.array(id),
+      epochs: z.array(
+        z.object({
+          epoch: z.number(),
+          n: z.number(),
+          trainMean: z.number(),
+          trainStd: z.number(),
+          valMean: z.number().nullable(),
+          valStd: z.number().nullable()
+        })
+      )
+    })
+  )
 })
 
 export const sampleInfo = z.object({
-  id: z.string(), title: z.string(), description: z.string(),
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
   /** The data mapping the sample suits (a partial experiment config). */
   suggested: z.record(z.string(), z.unknown())
 })
 
 /** A CSV coming from the renderer: the file's bytes (base64), or one of the shipped samples. */
 const importSource = z.union([
-  z.object({
-    kind: z.literal('bytes'),
-    fileName: z.string().min(1).max(500),
-    base64: z.string().max(700_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
-  }).strict(),
+  z
+    .object({
+      kind: z.literal('bytes'),
+      fileName: z.string().min(1).max(500),
+      base64: z
+        .string()
+        .max(700_000_000)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    })
+    .strict(),
   z.object({ kind: z.literal('sample'), sample: z.string().min(1).max(100) }).strict()
 ])
 
@@ -277,18 +397,29 @@ export const requests = {
   'app.info': {
     args: empty,
     result: z.object({
-      version: z.string(), mode: z.enum(['electron', 'browser', 'cli']), dataDir: z.string(),
+      version: z.string(),
+      mode: z.enum(['electron', 'browser', 'cli']),
+      dataDir: z.string(),
       samples: z.array(sampleInfo)
     })
   },
   'datasets.import': {
-    args: z.object({
-      name: name.optional(), source: importSource,
-      /** Chosen by the caller: progress events carry it, and datasets.cancelImport takes it. */
-      importId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)').optional(),
-      /** Override the sniffed delimiter; read decimal commas (3,14). */
-      options: z.object({ delimiter: z.enum([',', ';', '\t', '|']).optional(), decimalComma: z.boolean().optional() }).strict().optional()
-    }).strict(),
+    args: z
+      .object({
+        name: name.optional(),
+        source: importSource,
+        /** Chosen by the caller: progress events carry it, and datasets.cancelImport takes it. */
+        importId: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)')
+          .optional(),
+        /** Override the sniffed delimiter; read decimal commas (3,14). */
+        options: z
+          .object({ delimiter: z.enum([',', ';', '\t', '|']).optional(), decimalComma: z.boolean().optional() })
+          .strict()
+          .optional()
+      })
+      .strict(),
     result: datasetDetail
   },
   'datasets.cancelImport': {
@@ -323,29 +454,58 @@ export const requests = {
   /** Runs an experiment's trained model on an imported dataset with the stored mapping; writes a predictions CSV
    * under the data directory. Generators (one-to-many) need no dataset: `steps` items per condition. */
   'models.predict': {
-    args: z.object({
-      id, datasetId: id.optional(),
-      steps: z.number().int().min(1).max(100_000).optional(),
-      temperature: z.number().positive().max(100).optional(),
-      seed: z.number().int().min(0).max(2 ** 31 - 1).optional()
-    }).strict(),
+    args: z
+      .object({
+        id,
+        datasetId: id.optional(),
+        steps: z.number().int().min(1).max(100_000).optional(),
+        temperature: z.number().positive().max(100).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .optional()
+      })
+      .strict(),
     result: predictResult
   },
   'experiments.pause': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.resume': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.delete': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.update': {
-    args: z.object({
-      id, name: name.optional(), notes: z.string().max(100_000).optional(), tags: z.array(tag).max(50).optional()
-    }).strict(),
+    args: z
+      .object({
+        id,
+        name: name.optional(),
+        notes: z.string().max(100_000).optional(),
+        tags: z.array(tag).max(50).optional()
+      })
+      .strict(),
     result: experimentSummary
   },
   'experiments.duplicate': {
-    args: z.object({ id, name: name.optional(), config: experimentConfig.optional(), start: z.boolean().default(false) }).strict(),
+    args: z
+      .object({ id, name: name.optional(), config: experimentConfig.optional(), start: z.boolean().default(false) })
+      .strict(),
     result: z.object({ experimentId: id })
   },
   'experiments.repeat': {
-    args: z.object({ id, seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(20) }).strict(),
+    args: z
+      .object({
+        id,
+        seeds: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(0)
+              .max(2 ** 31 - 1)
+          )
+          .min(1)
+          .max(20)
+      })
+      .strict(),
     result: z.object({ experimentIds: z.array(id) })
   },
   'experiments.compare': {
@@ -358,24 +518,39 @@ export const requests = {
 export const events = {
   'training.progress': z.object({
     experimentId: id,
-    epoch: z.number(), epochs: z.number(),
-    step: z.number(), stepsPerEpoch: z.number(), totalSteps: z.number(),
-    elapsedSeconds: z.number(), etaSeconds: z.number().nullable(), seqPerSec: z.number().nullable(),
+    epoch: z.number(),
+    epochs: z.number(),
+    step: z.number(),
+    stepsPerEpoch: z.number(),
+    totalSteps: z.number(),
+    elapsedSeconds: z.number(),
+    etaSeconds: z.number().nullable(),
+    seqPerSec: z.number().nullable(),
     steps: z.array(stepPoint)
   }),
-  'training.epoch': z.object({
-    experimentId: id,
-    /** The trainer's per-epoch diagnostics (gate means, probe gates/hidden, ‖∂L/∂h_t‖, clipping, norms). */
-    diagnostics: z.unknown().optional(),
-    lr: z.number().optional()
-  }).extend(epochPoint.shape),
+  'training.epoch': z
+    .object({
+      experimentId: id,
+      /** The trainer's per-epoch diagnostics (gate means, probe gates/hidden, ‖∂L/∂h_t‖, clipping, norms). */
+      diagnostics: z.unknown().optional(),
+      lr: z.number().optional()
+    })
+    .extend(epochPoint.shape),
   'training.finished': z.object({
-    experimentId: id, status: experimentStatus, trainLoss: z.number().nullable(),
-    valLoss: z.number().nullable(), error: z.string().nullable()
+    experimentId: id,
+    status: experimentStatus,
+    trainLoss: z.number().nullable(),
+    valLoss: z.number().nullable(),
+    error: z.string().nullable()
   }),
   'experiments.changed': z.object({ experimentId: id.optional() }),
   'datasets.changed': z.object({ datasetId: id.optional() }),
-  'datasets.importProgress': z.object({ importId: z.string(), fileName: z.string(), bytes: z.number(), totalBytes: z.number() }),
+  'datasets.importProgress': z.object({
+    importId: z.string(),
+    fileName: z.string(),
+    bytes: z.number(),
+    totalBytes: z.number()
+  }),
   'app.command': z.object({ command: z.enum(['import', 'train', 'stop']) })
 } as const
 
@@ -413,7 +588,8 @@ export const eventNames = Object.keys(events) as EventName[]
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 const _requestsAgree: Same<(typeof REQUEST_NAMES)[number], RequestName> = true
 const _eventsAgree: Same<(typeof EVENT_NAMES)[number], EventName> = true
-void _requestsAgree; void _eventsAgree
+void _requestsAgree
+void _eventsAgree
 
 export function isRequestName(x: unknown): x is RequestName {
   return typeof x === 'string' && Object.hasOwn(requests, x)
@@ -422,7 +598,10 @@ export function isRequestName(x: unknown): x is RequestName {
 /** A validation failure that names the offending field, e.g. `config.model.hiddenSize: Too big`. */
 export class ValidationError extends Error {
   override name = 'ValidationError'
-  constructor(message: string, readonly issues: { path: string; message: string }[]) {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[]
+  ) {
     super(message)
   }
 }
@@ -453,7 +632,11 @@ export function parseEvent<K extends EventName>(event: K, raw: unknown): EventPa
 }
 
 /** Errors cross process boundaries as plain data. */
-export interface WireError { name: string; message: string; issues?: { path: string; message: string }[] }
+export interface WireError {
+  name: string
+  message: string
+  issues?: { path: string; message: string }[]
+}
 
 /** The API surface the renderer sees (window.workbench in Electron, the HTTP client in browser mode). */
 export type WorkbenchApi = {

@@ -5,7 +5,13 @@ export class NotFoundError extends Error {
 /** The user's input cannot be used (a refused CSV, a column that does not exist, too few rows…). */
 export class InputError extends Error {
   override name = 'InputError'
-  constructor(message: string, readonly line?: number, readonly column?: string) { super(message) }
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: string
+  ) {
+    super(message)
+  }
 }
 export class ConflictError extends Error {
   override name = 'ConflictError'

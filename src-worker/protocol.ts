@@ -1,7 +1,15 @@
 // Messages between the main process and a task worker (one worker thread per import or training run).
 // Runtime: both sides (plain data and typed arrays only). Every message carries its task id.
 import type {
-  ColumnInfo, ExperimentConfig, ExportFormat, ExportReport, Inspection, PredictResult, SequencesSummary, StepPoint, WireError
+  ColumnInfo,
+  ExperimentConfig,
+  ExportFormat,
+  ExportReport,
+  Inspection,
+  PredictResult,
+  SequencesSummary,
+  StepPoint,
+  WireError
 } from '../src-shared/contract'
 
 export type WorkerError = WireError & { line?: number; column?: string }
@@ -13,44 +21,82 @@ export const CONTROL_PAUSE = 2
 
 export type ToWorker =
   | {
-      type: 'import'; taskId: number; fileName: string
+      type: 'import'
+      taskId: number
+      fileName: string
       /** Exactly one of: the bytes (from a renderer), or a local path (CLI, Electron's dialog). */
-      bytes?: Uint8Array; path?: string
+      bytes?: Uint8Array
+      path?: string
       /** Index 0 = CONTROL_STOP cancels the import between chunks. */
       control?: SharedArrayBuffer
       options?: { delimiter?: ',' | ';' | '\t' | '|'; decimalComma?: boolean }
     }
   | { type: 'sequences'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig }
-  | { type: 'inspect'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; model: SavedModel; probe?: number }
+  | {
+      type: 'inspect'
+      taskId: number
+      bytesGz: Uint8Array
+      config: ExperimentConfig
+      model: SavedModel
+      probe?: number
+    }
   | { type: 'export'; taskId: number; model: SavedModel; format: ExportFormat; outPath: string }
   | {
-      type: 'predict'; taskId: number; model: SavedModel; csvPath?: string; outPath: string
+      type: 'predict'
+      taskId: number
+      model: SavedModel
+      csvPath?: string
+      outPath: string
       /** the CSV's bytes, gzip-compressed (a stored dataset), instead of csvPath */
       bytesGz?: Uint8Array
       /** series: closed-loop forecast length; generation: items per condition */
-      steps?: number; temperature?: number; seed?: number
+      steps?: number
+      temperature?: number
+      seed?: number
     }
   | {
-      type: 'train'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig; control: SharedArrayBuffer
+      type: 'train'
+      taskId: number
+      bytesGz: Uint8Array
+      config: ExperimentConfig
+      control: SharedArrayBuffer
       /** A checkpoint's training state to continue from (resume after a stop or a crash). */
       resume?: unknown
     }
 
 export interface ImportedDataset {
-  sha256: string; byteLength: number; bytesGz: Uint8Array
-  rows: number; columns: ColumnInfo[]; preview: string[][]; warnings: string[]
+  sha256: string
+  byteLength: number
+  bytesGz: Uint8Array
+  rows: number
+  columns: ColumnInfo[]
+  preview: string[][]
+  warnings: string[]
 }
 
 export interface ProgressMessage {
-  type: 'progress'; taskId: number
-  epoch: number; epochs: number; step: number; stepsPerEpoch: number; totalSteps: number
-  elapsedSeconds: number; etaSeconds: number | null; seqPerSec: number | null
+  type: 'progress'
+  taskId: number
+  epoch: number
+  epochs: number
+  step: number
+  stepsPerEpoch: number
+  totalSteps: number
+  elapsedSeconds: number
+  etaSeconds: number | null
+  seqPerSec: number | null
   steps: StepPoint[]
 }
 
 export interface EpochMessage {
-  type: 'epoch'; taskId: number
-  epoch: number; trainLoss: number; valLoss: number; seconds: number; lr: number; diagnostics: unknown
+  type: 'epoch'
+  taskId: number
+  epoch: number
+  trainLoss: number
+  valLoss: number
+  seconds: number
+  lr: number
+  diagnostics: unknown
   seqPerSec: number | null
   /**
    * The full training state at the end of this epoch (weights, optimizer, RNG, data position): in a batch sent,
@@ -63,14 +109,23 @@ export interface EpochMessage {
 }
 
 /** Checkpoint bytes in shared memory: `length` bytes at `offset`; main clears flag `slot` (Int32 at 4·slot) when stored. */
-export interface SharedCheckpoint { shared: SharedArrayBuffer; slot: number; offset: number; length: number }
+export interface SharedCheckpoint {
+  shared: SharedArrayBuffer
+  slot: number
+  offset: number
+  length: number
+}
 
 /**
  * Epochs recorded since the last message, oldest first (fast epochs travel together, ~10 messages a second).
  * The latest epoch with a checkpoint carries it, and so does the latest best epoch; older checkpoints of the
  * batch are dropped, since only 'last' and 'best' are stored.
  */
-export interface EpochsMessage { type: 'epochs'; taskId: number; items: Omit<EpochMessage, 'type' | 'taskId'>[] }
+export interface EpochsMessage {
+  type: 'epochs'
+  taskId: number
+  items: Omit<EpochMessage, 'type' | 'taskId'>[]
+}
 
 /** What is needed to use a trained model again: export, inference, re-import. */
 export interface SavedModel {
@@ -78,7 +133,15 @@ export interface SavedModel {
   weights: Record<string, unknown>
   /** The engine's training configuration (cell, sizes, optimizer…) and the data's shapes. */
   trainConfig: unknown
-  data: { mapping: string; task: string; inputSize: number; outputSize: number; tx: number; ty: number; tokens?: boolean }
+  data: {
+    mapping: string
+    task: string
+    inputSize: number
+    outputSize: number
+    tx: number
+    ty: number
+    tokens?: boolean
+  }
   /** Column order and normalisation of inputs and target, fitted on the training split. */
   inputs: string[]
   target: string

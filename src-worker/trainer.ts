@@ -2,80 +2,112 @@
 // the training worker. Mini-batches (seeded shuffle), full or truncated BPTT, global-norm clipping, the
 // optimizer, LR schedules, early stopping, NaN/Inf guard, per-epoch diagnostics. Also `predict` for inference.
 
-import { alloc, allFinite, type Arr, type DType } from './engine/arr.js';
-import { Rng } from './engine/rng.js';
-import { Batch, Model, type Mapping, type ModelSpec, type Task } from './engine/model.js';
-import { clipGradNorm, globalNorm, Optimizer, type OptimizerState } from './engine/optim.js';
-import { exportTorch, importTorch } from './engine/params.js';
-import { dhNormsOf, gateMeansOf, gateNames, paramNorms, probeOf, type Diagnostics } from './engine/diagnostics.js';
-import type { CellKind } from './engine/cells/common.js';
-import { LrSchedule } from './engine/schedule.js';
-import { gemmThreads, setGemmThreads } from './engine/wasm/pool.js';
+import { alloc, allFinite, type Arr, type DType } from './engine/arr.js'
+import { Rng } from './engine/rng.js'
+import { Batch, Model, type Mapping, type ModelSpec, type Task } from './engine/model.js'
+import { clipGradNorm, globalNorm, Optimizer, type OptimizerState } from './engine/optim.js'
+import { exportTorch, importTorch } from './engine/params.js'
+import { dhNormsOf, gateMeansOf, gateNames, paramNorms, probeOf, type Diagnostics } from './engine/diagnostics.js'
+import type { CellKind } from './engine/cells/common.js'
+import { LrSchedule } from './engine/schedule.js'
+import { gemmThreads, setGemmThreads } from './engine/wasm/pool.js'
 
-export type { CellKind } from './engine/cells/common.js';
-export type { Diagnostics } from './engine/diagnostics.js';
+export type { CellKind } from './engine/cells/common.js'
+export type { Diagnostics } from './engine/diagnostics.js'
 
 export interface TrainConfig {
   model: {
-    cell: CellKind; hiddenSize: number; numLayers: number; dropout?: number; bidirectional?: boolean;
-    forgetBias?: number;          // LSTM forget-gate bias at init (default 1; 0 = PyTorch's plain init)
-    gruResetBefore?: boolean;     // GRU: reset gate before the hidden product (Cho et al.; Keras reset_after=False); default PyTorch's reset-after
-  };
-  optimizer: { kind: 'adam' | 'sgd' | 'momentum' | 'rmsprop'; lr: number; weightDecay?: number; momentum?: number };
-  epochs: number; batchSize: number; seed: number;
-  clipNorm?: number;            // global-norm clipping; undefined/0 = off
-  tbptt?: number;               // truncated BPTT length; undefined/0 = full BPTT
-  earlyStopping?: { patience: number };
-  schedule?: { kind: 'none' | 'step' | 'cosine' | 'plateau'; stepSize?: number; gamma?: number; patience?: number; factor?: number };
-  nanPolicy?: 'fail' | 'revert';
-  dtype?: DType;                // arithmetic storage type, default 'float32' ('float64' for checks)
+    cell: CellKind
+    hiddenSize: number
+    numLayers: number
+    dropout?: number
+    bidirectional?: boolean
+    forgetBias?: number // LSTM forget-gate bias at init (default 1; 0 = PyTorch's plain init)
+    gruResetBefore?: boolean // GRU: reset gate before the hidden product (Cho et al.; Keras reset_after=False); default PyTorch's reset-after
+  }
+  optimizer: { kind: 'adam' | 'sgd' | 'momentum' | 'rmsprop'; lr: number; weightDecay?: number; momentum?: number }
+  epochs: number
+  batchSize: number
+  seed: number
+  clipNorm?: number // global-norm clipping; undefined/0 = off
+  tbptt?: number // truncated BPTT length; undefined/0 = full BPTT
+  earlyStopping?: { patience: number }
+  schedule?: {
+    kind: 'none' | 'step' | 'cosine' | 'plateau'
+    stepSize?: number
+    gamma?: number
+    patience?: number
+    factor?: number
+  }
+  nanPolicy?: 'fail' | 'revert'
+  dtype?: DType // arithmetic storage type, default 'float32' ('float64' for checks)
   /**
    * Threads of the float32 WASM path for this run: 1, or 2 (a helper thread runs half of every big enough layer
    * scan and product; bit-identical results). Default: whatever is in effect (RNN_THREADS, else 1).
    */
-  threads?: number;
+  threads?: number
 }
 
 /** Built by the main process; sample-major, already normalised. */
 export interface TrainData {
-  mapping: Mapping;
-  task: Task;
-  inputSize: number;            // I (for token inputs: vocabulary size, and x holds token ids)
-  outputSize: number;           // O for regression, number of classes for classification
-  tx: number; ty: number;       // sequence lengths (many-to-one: ty = 1)
-  train: SplitData; val: SplitData;
-  tokens?: boolean;             // x holds token ids (n, tx); inferred from x's length when absent
+  mapping: Mapping
+  task: Task
+  inputSize: number // I (for token inputs: vocabulary size, and x holds token ids)
+  outputSize: number // O for regression, number of classes for classification
+  tx: number
+  ty: number // sequence lengths (many-to-one: ty = 1)
+  train: SplitData
+  val: SplitData
+  tokens?: boolean // x holds token ids (n, tx); inferred from x's length when absent
 }
 export interface SplitData {
-  n: number;                    // number of samples
-  x: Float32Array;              // (n, tx, I) sample-major
-  y: Float32Array;              // regression: (n, ty, O); classification: (n, ty) class ids stored as floats
-  mask?: Float32Array;          // (n, ty) 1 = step counts, 0 = padding; absent = all count
+  n: number // number of samples
+  x: Float32Array // (n, tx, I) sample-major
+  y: Float32Array // regression: (n, ty, O); classification: (n, ty) class ids stored as floats
+  mask?: Float32Array // (n, ty) 1 = step counts, 0 = padding; absent = all count
 }
-export interface StepInfo { epoch: number; step: number; stepsPerEpoch: number; loss: number; gradNorm: number; clipped: boolean }
-export interface EpochInfo { epoch: number; trainLoss: number; valLoss: number; seconds: number; lr: number; diagnostics: Diagnostics; warning?: string }
+export interface StepInfo {
+  epoch: number
+  step: number
+  stepsPerEpoch: number
+  loss: number
+  gradNorm: number
+  clipped: boolean
+}
+export interface EpochInfo {
+  epoch: number
+  trainLoss: number
+  valLoss: number
+  seconds: number
+  lr: number
+  diagnostics: Diagnostics
+  warning?: string
+}
 export interface TrainHooks {
-  onStep?(s: StepInfo): void;
-  onEpoch?(e: EpochInfo): void;
+  onStep?(s: StepInfo): void
+  onEpoch?(e: EpochInfo): void
   /**
    * After every completed epoch: the whole training state, enough to resume bit-identically. Its arrays are the
    * trainer's own and are reused (no copy per epoch): they hold this state until the next epoch ends — or
    * train() returns — and must not be written or transferred. Copy what you keep longer.
    */
-  onCheckpoint?(state: TrainState): void;
-  shouldStop?(): boolean;       // polled between steps; true => finish current step and return status 'stopped'
+  onCheckpoint?(state: TrainState): void
+  shouldStop?(): boolean // polled between steps; true => finish current step and return status 'stopped'
   /**
    * Whether epoch `epoch`'s diagnostics carry the probe heatmaps (G·T·H + T·H numbers; default: every epoch).
    * The app only sends the newest epoch of each batch, so it asks for them once a second, not every epoch.
    */
-  wantProbe?(epoch: number): boolean;
+  wantProbe?(epoch: number): boolean
 }
 export interface TrainResult {
-  status: 'completed' | 'stopped' | 'failed'; error?: string;
-  epochs: EpochInfo[]; trainLoss: number; valLoss: number;
-  weights: Record<string, unknown>;   // PyTorch-layout nested arrays (exportTorch)
-  stoppedEarly?: boolean;             // early stopping fired (weights are then those of the best epoch)
-  bestEpoch?: number;
+  status: 'completed' | 'stopped' | 'failed'
+  error?: string
+  epochs: EpochInfo[]
+  trainLoss: number
+  valLoss: number
+  weights: Record<string, unknown> // PyTorch-layout nested arrays (exportTorch)
+  stoppedEarly?: boolean // early stopping fired (weights are then those of the best epoch)
+  bestEpoch?: number
 }
 
 /**
@@ -84,241 +116,395 @@ export interface TrainResult {
  * bookkeeping. Plain data and typed arrays (structured-clone / v8.serialize friendly).
  */
 export interface TrainState {
-  version: 1;
-  epoch: number;
-  params: Arr;
-  opt: { m: Arr; v: Arr; t: number };
-  lr: number;
-  rng: number[];
+  version: 1
+  epoch: number
+  params: Arr
+  opt: { m: Arr; v: Arr; t: number }
+  lr: number
+  rng: number[]
   /** The data order: each epoch shuffles the previous epoch's permutation. */
-  order: Int32Array;
-  sched: number[];
-  best: number; bestEpoch: number; bad: number; bestParams: Arr | null;
-  good: { params: Arr; opt: { m: Arr; v: Arr; t: number } };
-  reverts: number;
+  order: Int32Array
+  sched: number[]
+  best: number
+  bestEpoch: number
+  bad: number
+  bestParams: Arr | null
+  good: { params: Arr; opt: { m: Arr; v: Arr; t: number } }
+  reverts: number
 }
 
 /** Does x hold token ids? Explicit flag, else inferred from its length. */
 export function usesTokens(d: { tokens?: boolean; inputSize: number; tx: number }, n: number, xLen: number): boolean {
-  if (d.tokens !== undefined) return d.tokens;
-  return d.inputSize > 1 && xLen === n * d.tx && xLen !== n * d.tx * d.inputSize;
+  if (d.tokens !== undefined) return d.tokens
+  return d.inputSize > 1 && xLen === n * d.tx && xLen !== n * d.tx * d.inputSize
 }
 
-export function modelSpecOf(config: TrainConfig, d: Pick<TrainData, 'mapping' | 'task' | 'inputSize' | 'outputSize' | 'tx' | 'ty'>, tokens: boolean): ModelSpec {
+export function modelSpecOf(
+  config: TrainConfig,
+  d: Pick<TrainData, 'mapping' | 'task' | 'inputSize' | 'outputSize' | 'tx' | 'ty'>,
+  tokens: boolean
+): ModelSpec {
   return {
-    cell: config.model.cell, hiddenSize: config.model.hiddenSize, numLayers: config.model.numLayers,
-    dropout: config.model.dropout ?? 0, bidirectional: config.model.bidirectional ?? false,
-    mapping: d.mapping, task: d.task, inputSize: d.inputSize, outputSize: d.outputSize, tx: d.tx, ty: d.ty, tokens,
-    gruResetBefore: config.model.gruResetBefore === true,
-  };
+    cell: config.model.cell,
+    hiddenSize: config.model.hiddenSize,
+    numLayers: config.model.numLayers,
+    dropout: config.model.dropout ?? 0,
+    bidirectional: config.model.bidirectional ?? false,
+    mapping: d.mapping,
+    task: d.task,
+    inputSize: d.inputSize,
+    outputSize: d.outputSize,
+    tx: d.tx,
+    ty: d.ty,
+    tokens,
+    gruResetBefore: config.model.gruResetBefore === true
+  }
 }
 
 function checkSplit(name: string, s: SplitData, d: TrainData, tokens: boolean): void {
-  const xw = tokens ? 1 : d.inputSize, yw = d.task === 'regression' ? d.outputSize : 1;
-  if (!Number.isInteger(s.n) || s.n < 0) throw new Error(`${name}.n must be a non-negative integer, got ${s.n}`);
-  if (s.x.length !== s.n * d.tx * xw) throw new Error(`${name}.x has ${s.x.length} values, expected n·tx·${tokens ? '1 (token ids)' : 'I'} = ${s.n}·${d.tx}·${xw} = ${s.n * d.tx * xw}`);
-  if (s.y.length !== s.n * d.ty * yw) throw new Error(`${name}.y has ${s.y.length} values, expected n·ty·${yw} = ${s.n * d.ty * yw}`);
-  if (s.mask && s.mask.length !== s.n * d.ty) throw new Error(`${name}.mask has ${s.mask.length} values, expected n·ty = ${s.n * d.ty}`);
+  const xw = tokens ? 1 : d.inputSize,
+    yw = d.task === 'regression' ? d.outputSize : 1
+  if (!Number.isInteger(s.n) || s.n < 0) throw new Error(`${name}.n must be a non-negative integer, got ${s.n}`)
+  if (s.x.length !== s.n * d.tx * xw)
+    throw new Error(
+      `${name}.x has ${s.x.length} values, expected n·tx·${tokens ? '1 (token ids)' : 'I'} = ${s.n}·${d.tx}·${xw} = ${s.n * d.tx * xw}`
+    )
+  if (s.y.length !== s.n * d.ty * yw)
+    throw new Error(`${name}.y has ${s.y.length} values, expected n·ty·${yw} = ${s.n * d.ty * yw}`)
+  if (s.mask && s.mask.length !== s.n * d.ty)
+    throw new Error(`${name}.mask has ${s.mask.length} values, expected n·ty = ${s.n * d.ty}`)
 }
 
 function checkConfig(c: TrainConfig): void {
-  if (!['lstm', 'gru', 'rnn_tanh', 'rnn_relu'].includes(c.model.cell)) throw new Error(`model.cell: unknown cell ${c.model.cell}`);
-  if (!Number.isInteger(c.model.hiddenSize) || c.model.hiddenSize < 1) throw new Error(`model.hiddenSize must be a positive integer, got ${c.model.hiddenSize}`);
-  const p = c.model.dropout ?? 0;
-  if (!(p >= 0 && p < 1)) throw new Error(`model.dropout must be in [0, 1), got ${p}`);
-  if (!Number.isInteger(c.epochs) || c.epochs < 0) throw new Error(`epochs must be a non-negative integer, got ${c.epochs}`);
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${c.batchSize}`);
-  if (!['adam', 'sgd', 'momentum', 'rmsprop'].includes(c.optimizer.kind)) throw new Error(`optimizer.kind: unknown optimizer ${c.optimizer.kind}`);
-  if (c.earlyStopping && !(c.earlyStopping.patience >= 1)) throw new Error(`earlyStopping.patience must be ≥ 1, got ${c.earlyStopping.patience}`);
-  if (c.tbptt !== undefined && !(Number.isInteger(c.tbptt) && c.tbptt >= 0)) throw new Error(`tbptt must be a non-negative integer, got ${c.tbptt}`);
-  if (c.clipNorm !== undefined && !(c.clipNorm >= 0)) throw new Error(`clipNorm must be ≥ 0, got ${c.clipNorm}`);
-  if (c.threads !== undefined && !(c.threads === 1 || c.threads === 2)) throw new Error(`threads must be 1 or 2, got ${c.threads}`);
+  if (!['lstm', 'gru', 'rnn_tanh', 'rnn_relu'].includes(c.model.cell))
+    throw new Error(`model.cell: unknown cell ${c.model.cell}`)
+  if (!Number.isInteger(c.model.hiddenSize) || c.model.hiddenSize < 1)
+    throw new Error(`model.hiddenSize must be a positive integer, got ${c.model.hiddenSize}`)
+  const p = c.model.dropout ?? 0
+  if (!(p >= 0 && p < 1)) throw new Error(`model.dropout must be in [0, 1), got ${p}`)
+  if (!Number.isInteger(c.epochs) || c.epochs < 0)
+    throw new Error(`epochs must be a non-negative integer, got ${c.epochs}`)
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1)
+    throw new Error(`batchSize must be a positive integer, got ${c.batchSize}`)
+  if (!['adam', 'sgd', 'momentum', 'rmsprop'].includes(c.optimizer.kind))
+    throw new Error(`optimizer.kind: unknown optimizer ${c.optimizer.kind}`)
+  if (c.earlyStopping && !(c.earlyStopping.patience >= 1))
+    throw new Error(`earlyStopping.patience must be ≥ 1, got ${c.earlyStopping.patience}`)
+  if (c.tbptt !== undefined && !(Number.isInteger(c.tbptt) && c.tbptt >= 0))
+    throw new Error(`tbptt must be a non-negative integer, got ${c.tbptt}`)
+  if (c.clipNorm !== undefined && !(c.clipNorm >= 0)) throw new Error(`clipNorm must be ≥ 0, got ${c.clipNorm}`)
+  if (c.threads !== undefined && !(c.threads === 1 || c.threads === 2))
+    throw new Error(`threads must be 1 or 2, got ${c.threads}`)
 }
 
 export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = {}, resume?: TrainState): TrainResult {
-  let model: Model | null = null;
-  const epochs: EpochInfo[] = [];
-  const threadsBefore = gemmThreads();
+  let model: Model | null = null
+  const epochs: EpochInfo[] = []
+  const threadsBefore = gemmThreads()
   try {
-    checkConfig(config);
-    if (config.threads !== undefined) setGemmThreads(config.threads);
-    const tokens = usesTokens(data, data.train.n, data.train.x.length);
-    checkSplit('train', data.train, data, tokens); checkSplit('val', data.val, data, tokens);
-    if (data.train.n < 1) throw new Error('train.n must be ≥ 1');
-    const dtype: DType = config.dtype ?? 'float32';
-    const Bmax = Math.min(config.batchSize, Math.max(data.train.n, data.val.n, 1));
-    model = new Model(modelSpecOf(config, data, tokens), dtype, Bmax);
-    return run(model, config, data, hooks, epochs, resume);
+    checkConfig(config)
+    if (config.threads !== undefined) setGemmThreads(config.threads)
+    const tokens = usesTokens(data, data.train.n, data.train.x.length)
+    checkSplit('train', data.train, data, tokens)
+    checkSplit('val', data.val, data, tokens)
+    if (data.train.n < 1) throw new Error('train.n must be ≥ 1')
+    const dtype: DType = config.dtype ?? 'float32'
+    const Bmax = Math.min(config.batchSize, Math.max(data.train.n, data.val.n, 1))
+    model = new Model(modelSpecOf(config, data, tokens), dtype, Bmax)
+    return run(model, config, data, hooks, epochs, resume)
   } catch (e) {
-    const err = e as Error;
+    const err = e as Error
     return {
-      status: 'failed', error: err?.message ?? String(e), epochs,
+      status: 'failed',
+      error: err?.message ?? String(e),
+      epochs,
       trainLoss: epochs.length ? epochs[epochs.length - 1].trainLoss : NaN,
       valLoss: epochs.length ? epochs[epochs.length - 1].valLoss : NaN,
-      weights: model ? exportTorch(model.layout, model.params) : {},
-    };
+      weights: model ? exportTorch(model.layout, model.params) : {}
+    }
   } finally {
-    setGemmThreads(threadsBefore);
+    setGemmThreads(threadsBefore)
   }
 }
 
-function run(model: Model, config: TrainConfig, data: TrainData, hooks: TrainHooks, epochs: EpochInfo[], resume?: TrainState): TrainResult {
-  const spec = model.spec, dtype = model.dtype, Bmax = model.Bmax;
-  const rng = new Rng(config.seed);
-  model.init(rng, config.model.forgetBias ?? 1);
+function run(
+  model: Model,
+  config: TrainConfig,
+  data: TrainData,
+  hooks: TrainHooks,
+  epochs: EpochInfo[],
+  resume?: TrainState
+): TrainResult {
+  const spec = model.spec,
+    dtype = model.dtype,
+    Bmax = model.Bmax
+  const rng = new Rng(config.seed)
+  model.init(rng, config.model.forgetBias ?? 1)
   if (resume && resume.params.length !== model.params.length) {
-    throw new Error(`resume: the checkpoint has ${resume.params.length} parameters, this model ${model.params.length}`);
+    throw new Error(`resume: the checkpoint has ${resume.params.length} parameters, this model ${model.params.length}`)
   }
-  const opt = new Optimizer(config.optimizer, dtype, model.layout.size);
-  const sched = new LrSchedule(config.schedule ?? { kind: 'none' }, config.optimizer.lr, config.epochs);
-  const batch = new Batch(spec, dtype, Bmax);
-  const nTrain = data.train.n, steps = Math.ceil(nTrain / Bmax);
-  const order = new Int32Array(nTrain);
-  for (let i = 0; i < nTrain; i++) order[i] = i;
-  const k = config.tbptt ?? 0;
+  const opt = new Optimizer(config.optimizer, dtype, model.layout.size)
+  const sched = new LrSchedule(config.schedule ?? { kind: 'none' }, config.optimizer.lr, config.epochs)
+  const batch = new Batch(spec, dtype, Bmax)
+  const nTrain = data.train.n,
+    steps = Math.ceil(nTrain / Bmax)
+  const order = new Int32Array(nTrain)
+  for (let i = 0; i < nTrain; i++) order[i] = i
+  const k = config.tbptt ?? 0
   // (bidirectional layers need the whole sequence, so they always use full BPTT)
-  const windowed = k > 0 && k < spec.tx && !spec.bidirectional && (spec.mapping === 'many-to-many' || spec.mapping === 'many-to-one');
-  const stateN = spec.numLayers * (spec.bidirectional ? 2 : 1) * Bmax * spec.hiddenSize;
-  const carryH = alloc(dtype, stateN), carryC = alloc(dtype, stateN); // (L·D, B, H) state carried between TBPTT windows
-  const clip = config.clipNorm ?? 0, policy = config.nanPolicy ?? 'fail';
-  const g = model.grads, p = model.params;
+  const windowed =
+    k > 0 && k < spec.tx && !spec.bidirectional && (spec.mapping === 'many-to-many' || spec.mapping === 'many-to-one')
+  const stateN = spec.numLayers * (spec.bidirectional ? 2 : 1) * Bmax * spec.hiddenSize
+  const carryH = alloc(dtype, stateN),
+    carryC = alloc(dtype, stateN) // (L·D, B, H) state carried between TBPTT windows
+  const clip = config.clipNorm ?? 0,
+    policy = config.nanPolicy ?? 'fail'
+  const g = model.grads,
+    p = model.params
 
   // early stopping / NaN revert bookkeeping
-  let best = Infinity, bestEpoch = 0, bad = 0, bestParams: Arr | null = null;
+  let best = Infinity,
+    bestEpoch = 0,
+    bad = 0,
+    bestParams: Arr | null = null
   // the weights and moments a NaN revert goes back to: refreshed in place after every clean epoch
-  const good = { params: p.slice(), opt: opt.snapshot() };
+  const good = { params: p.slice(), opt: opt.snapshot() }
   // what onCheckpoint lends: the order of the epoch that ended (the next one reshuffles `order` first), and after a
   // reverted epoch — when "good" is not the current state — a copy of the current weights and moments
-  const orderAt = new Int32Array(nTrain);
-  let current: { params: Arr; opt: OptimizerState } | null = null;
-  let reverts = 0;
-  let status: TrainResult['status'] = 'completed', error: string | undefined, stoppedEarly = false;
-  let firstEpoch = 1;
+  const orderAt = new Int32Array(nTrain)
+  let current: { params: Arr; opt: OptimizerState } | null = null
+  let reverts = 0
+  let status: TrainResult['status'] = 'completed',
+    error: string | undefined,
+    stoppedEarly = false
+  let firstEpoch = 1
   if (resume) {
-    p.set(resume.params); opt.restore(resume.opt); opt.lr = resume.lr;
-    rng.setState(resume.rng); sched.setState(resume.sched);
-    if (resume.order.length !== order.length) throw new Error(`resume: the checkpoint orders ${resume.order.length} samples, the data has ${order.length}`);
-    order.set(resume.order);
-    best = resume.best; bestEpoch = resume.bestEpoch; bad = resume.bad;
-    bestParams = resume.bestParams ? resume.bestParams.slice() : null;
-    good.params.set(resume.good.params); good.opt.m.set(resume.good.opt.m); good.opt.v.set(resume.good.opt.v); good.opt.t = resume.good.opt.t;
-    good.opt.x = undefined; // a checkpoint's "good" carries no AMSGrad/centred average: a revert leaves it as it is
-    reverts = resume.reverts;
-    firstEpoch = resume.epoch + 1;
+    p.set(resume.params)
+    opt.restore(resume.opt)
+    opt.lr = resume.lr
+    rng.setState(resume.rng)
+    sched.setState(resume.sched)
+    if (resume.order.length !== order.length)
+      throw new Error(`resume: the checkpoint orders ${resume.order.length} samples, the data has ${order.length}`)
+    order.set(resume.order)
+    best = resume.best
+    bestEpoch = resume.bestEpoch
+    bad = resume.bad
+    bestParams = resume.bestParams ? resume.bestParams.slice() : null
+    good.params.set(resume.good.params)
+    good.opt.m.set(resume.good.opt.m)
+    good.opt.v.set(resume.good.opt.v)
+    good.opt.t = resume.good.opt.t
+    good.opt.x = undefined // a checkpoint's "good" carries no AMSGrad/centred average: a revert leaves it as it is
+    reverts = resume.reverts
+    firstEpoch = resume.epoch + 1
   }
 
   outer: for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
-    const t0 = performance.now();
-    opt.lr = sched.lr;
-    rng.shuffle(order);
-    let lossSum = 0, denSum = 0, normSum = 0, updates = 0, clippedCount = 0, lastNorm = 0;
-    let dhNorm: number[] = [], pNorms: Diagnostics['params'] = [], warning: string | undefined;
+    const t0 = performance.now()
+    opt.lr = sched.lr
+    rng.shuffle(order)
+    let lossSum = 0,
+      denSum = 0,
+      normSum = 0,
+      updates = 0,
+      clippedCount = 0,
+      lastNorm = 0
+    let dhNorm: number[] = [],
+      pNorms: Diagnostics['params'] = [],
+      warning: string | undefined
     for (let s = 0; s < steps; s++) {
-      const start = s * Bmax, B = Math.min(Bmax, nTrain - start);
-      batch.fill(data.train.x, data.train.y, data.train.mask, order, start, B);
-      const last = s === steps - 1;
-      let stepLoss = 0, stepDen = 0, stepClipped = false, stepNorm = 0, badMsg = '';
-      const nW = windowed ? Math.ceil(spec.tx / k) : 1;
+      const start = s * Bmax,
+        B = Math.min(Bmax, nTrain - start)
+      batch.fill(data.train.x, data.train.y, data.train.mask, order, start, B)
+      const last = s === steps - 1
+      let stepLoss = 0,
+        stepDen = 0,
+        stepClipped = false,
+        stepNorm = 0,
+        badMsg = ''
+      const nW = windowed ? Math.ceil(spec.tx / k) : 1
       for (let w = 0; w < nW; w++) {
-        g.fill(0);
-        const ta = w * k, tb = windowed ? Math.min(spec.tx, ta + k) : spec.tx;
+        g.fill(0)
+        const ta = w * k,
+          tb = windowed ? Math.min(spec.tx, ta + k) : spec.tx
         const r = model.lossGrad(batch, {
-          grad: true, dropout: 'sample', rng,
-          t0: ta, t1: tb, h0: windowed && w > 0 ? carryH : null, c0: windowed && w > 0 ? carryC : null,
-        });
-        if (windowed) { carryH.set(model.enc.hN.subarray(0, carryH.length)); carryC.set(model.enc.cN.subarray(0, carryC.length)); }
-        if (r.den === 0) continue;
-        if (last) { dhNorm = dhNormsOf(model.top, model.top.lastT, B); pNorms = paramNorms(model); }
-        let norm: number;
-        if (clip > 0) { const c = clipGradNorm(g, clip); norm = c.norm; if (c.clipped) { stepClipped = true; clippedCount++; } }
-        else norm = globalNorm(g);
-        if (!Number.isFinite(r.loss) || !Number.isFinite(norm)) { badMsg = `non-finite ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} (${Number.isFinite(r.loss) ? norm : r.loss}) at epoch ${epoch}, step ${s + 1}`; break; }
-        opt.step(p, g);
-        stepLoss += r.loss * r.den; stepDen += r.den; stepNorm = norm; normSum += norm; updates++;
+          grad: true,
+          dropout: 'sample',
+          rng,
+          t0: ta,
+          t1: tb,
+          h0: windowed && w > 0 ? carryH : null,
+          c0: windowed && w > 0 ? carryC : null
+        })
+        if (windowed) {
+          carryH.set(model.enc.hN.subarray(0, carryH.length))
+          carryC.set(model.enc.cN.subarray(0, carryC.length))
+        }
+        if (r.den === 0) continue
+        if (last) {
+          dhNorm = dhNormsOf(model.top, model.top.lastT, B)
+          pNorms = paramNorms(model)
+        }
+        let norm: number
+        if (clip > 0) {
+          const c = clipGradNorm(g, clip)
+          norm = c.norm
+          if (c.clipped) {
+            stepClipped = true
+            clippedCount++
+          }
+        } else norm = globalNorm(g)
+        if (!Number.isFinite(r.loss) || !Number.isFinite(norm)) {
+          badMsg = `non-finite ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} (${Number.isFinite(r.loss) ? norm : r.loss}) at epoch ${epoch}, step ${s + 1}`
+          break
+        }
+        opt.step(p, g)
+        stepLoss += r.loss * r.den
+        stepDen += r.den
+        stepNorm = norm
+        normSum += norm
+        updates++
       }
       if (badMsg) {
         if (policy === 'fail') {
-          status = 'failed'; error = badMsg;
-          if (!allFinite(p)) p.set(good.params); // never hand back non-finite weights
-          break outer;
+          status = 'failed'
+          error = badMsg
+          if (!allFinite(p)) p.set(good.params) // never hand back non-finite weights
+          break outer
         }
-        reverts++;
-        if (reverts > 5) { status = 'failed'; error = `${badMsg}; gave up after 5 reverts`; break outer; }
-        p.set(good.params); opt.restore(good.opt); opt.lr *= 0.5;
-        warning = `${badMsg}: reverted to the weights at the start of epoch ${epoch} and halved the learning rate to ${opt.lr}`;
-        break; // end this epoch early
+        reverts++
+        if (reverts > 5) {
+          status = 'failed'
+          error = `${badMsg}; gave up after 5 reverts`
+          break outer
+        }
+        p.set(good.params)
+        opt.restore(good.opt)
+        opt.lr *= 0.5
+        warning = `${badMsg}: reverted to the weights at the start of epoch ${epoch} and halved the learning rate to ${opt.lr}`
+        break // end this epoch early
       }
-      lastNorm = stepNorm;
-      lossSum += stepLoss; denSum += stepDen;
-      hooks.onStep?.({ epoch, step: s + 1, stepsPerEpoch: steps, loss: stepDen > 0 ? stepLoss / stepDen : NaN, gradNorm: stepNorm, clipped: stepClipped });
-      if (hooks.shouldStop?.()) { status = 'stopped'; }
-      if (status === 'stopped') break;
+      lastNorm = stepNorm
+      lossSum += stepLoss
+      denSum += stepDen
+      hooks.onStep?.({
+        epoch,
+        step: s + 1,
+        stepsPerEpoch: steps,
+        loss: stepDen > 0 ? stepLoss / stepDen : NaN,
+        gradNorm: stepNorm,
+        clipped: stepClipped
+      })
+      if (hooks.shouldStop?.()) {
+        status = 'stopped'
+      }
+      if (status === 'stopped') break
     }
-    if (warning) sched.scaleBase(0.5);
-    const trainLoss = denSum > 0 ? lossSum / denSum : NaN;
+    if (warning) sched.scaleBase(0.5)
+    const trainLoss = denSum > 0 ? lossSum / denSum : NaN
     // diagnostics on a probe batch: the first Bmax validation samples — the validation pass runs that batch
     // last, so its forward is still in the caches — else the first training samples (teacher-forced, no dropout)
-    const valLoss = data.val.n > 0 ? evaluate(model, batch, data.val, true) : NaN;
+    const valLoss = data.val.n > 0 ? evaluate(model, batch, data.val, true) : NaN
     if (data.val.n === 0) {
-      const pn = Math.min(Bmax, data.train.n);
-      batch.fill(data.train.x, data.train.y, data.train.mask, identity(pn), 0, pn);
-      model.lossGrad(batch, { grad: false, dropout: 'off' });
+      const pn = Math.min(Bmax, data.train.n)
+      batch.fill(data.train.x, data.train.y, data.train.mask, identity(pn), 0, pn)
+      model.lossGrad(batch, { grad: false, dropout: 'off' })
     }
-    const stacks = model.dec ? [model.enc, model.dec] : [model.enc];
+    const stacks = model.dec ? [model.enc, model.dec] : [model.enc]
     const diagnostics: Diagnostics = {
       gateNames: gateNames(spec.cell),
       gateMeans: stacks.flatMap((st) => gateMeansOf(st)),
-      dhNorm, gradNorm: lastNorm, meanGradNorm: updates ? normSum / updates : 0,
-      clippedFraction: updates ? clippedCount / updates : 0, params: pNorms,
-    };
-    if (hooks.wantProbe?.(epoch) ?? true) diagnostics.probe = probeOf(model.top, 0);
-    const info: EpochInfo = { epoch, trainLoss, valLoss, seconds: (performance.now() - t0) / 1000, lr: opt.lr, diagnostics };
-    if (warning) info.warning = warning;
-    epochs.push(info);
-    hooks.onEpoch?.(info);
-    if (status === 'stopped') break;
-    if (!warning) { good.params.set(p); opt.snapshotInto(good.opt); }
-    const metric = Number.isFinite(valLoss) ? valLoss : trainLoss;
-    sched.endEpoch(epoch, metric);
-    let stopNow = false;
-    if (metric < best) { best = metric; bestEpoch = epoch; bad = 0; if (config.earlyStopping) bestParams = p.slice(); }
-    else if (config.earlyStopping && ++bad >= config.earlyStopping.patience) { stoppedEarly = true; stopNow = true; }
+      dhNorm,
+      gradNorm: lastNorm,
+      meanGradNorm: updates ? normSum / updates : 0,
+      clippedFraction: updates ? clippedCount / updates : 0,
+      params: pNorms
+    }
+    if (hooks.wantProbe?.(epoch) ?? true) diagnostics.probe = probeOf(model.top, 0)
+    const info: EpochInfo = {
+      epoch,
+      trainLoss,
+      valLoss,
+      seconds: (performance.now() - t0) / 1000,
+      lr: opt.lr,
+      diagnostics
+    }
+    if (warning) info.warning = warning
+    epochs.push(info)
+    hooks.onEpoch?.(info)
+    if (status === 'stopped') break
+    if (!warning) {
+      good.params.set(p)
+      opt.snapshotInto(good.opt)
+    }
+    const metric = Number.isFinite(valLoss) ? valLoss : trainLoss
+    sched.endEpoch(epoch, metric)
+    let stopNow = false
+    if (metric < best) {
+      best = metric
+      bestEpoch = epoch
+      bad = 0
+      if (config.earlyStopping) bestParams = p.slice()
+    } else if (config.earlyStopping && ++bad >= config.earlyStopping.patience) {
+      stoppedEarly = true
+      stopNow = true
+    }
     if (hooks.onCheckpoint) {
       // after a clean epoch "good" was just refreshed to the current state: lent as both
-      orderAt.set(order);
-      let now: { params: Arr; opt: OptimizerState } = good;
+      orderAt.set(order)
+      let now: { params: Arr; opt: OptimizerState } = good
       if (warning) {
-        current ??= { params: p.slice(), opt: opt.snapshot() };
-        current.params.set(p); opt.snapshotInto(current.opt);
-        now = current;
+        current ??= { params: p.slice(), opt: opt.snapshot() }
+        current.params.set(p)
+        opt.snapshotInto(current.opt)
+        now = current
       }
       hooks.onCheckpoint({
-        version: 1, epoch, params: now.params, opt: now.opt, lr: opt.lr, rng: rng.getState(), order: orderAt, sched: sched.getState(),
-        best, bestEpoch, bad, bestParams, // (never written: a new best gets a new array)
+        version: 1,
+        epoch,
+        params: now.params,
+        opt: now.opt,
+        lr: opt.lr,
+        rng: rng.getState(),
+        order: orderAt,
+        sched: sched.getState(),
+        best,
+        bestEpoch,
+        bad,
+        bestParams, // (never written: a new best gets a new array)
         good: { params: good.params, opt: { m: good.opt.m, v: good.opt.v, t: good.opt.t } },
-        reverts,
-      });
+        reverts
+      })
     }
-    if (stopNow) break;
+    if (stopNow) break
   }
-  if (stoppedEarly && bestParams) p.set(bestParams);
-  const lastE = epochs[epochs.length - 1];
+  if (stoppedEarly && bestParams) p.set(bestParams)
+  const lastE = epochs[epochs.length - 1]
   const res: TrainResult = {
-    status, epochs,
-    trainLoss: lastE ? lastE.trainLoss : NaN, valLoss: lastE ? lastE.valLoss : NaN,
-    weights: exportTorch(model.layout, p),
-  };
-  if (error) res.error = error;
-  if (config.earlyStopping) { res.stoppedEarly = stoppedEarly; res.bestEpoch = bestEpoch; }
-  const be = epochs.find((e) => e.epoch === bestEpoch); // (a resumed run lists only its own epochs)
-  if (stoppedEarly && be) { res.trainLoss = be.trainLoss; res.valLoss = be.valLoss; }
-  return res;
+    status,
+    epochs,
+    trainLoss: lastE ? lastE.trainLoss : NaN,
+    valLoss: lastE ? lastE.valLoss : NaN,
+    weights: exportTorch(model.layout, p)
+  }
+  if (error) res.error = error
+  if (config.earlyStopping) {
+    res.stoppedEarly = stoppedEarly
+    res.bestEpoch = bestEpoch
+  }
+  const be = epochs.find((e) => e.epoch === bestEpoch) // (a resumed run lists only its own epochs)
+  if (stoppedEarly && be) {
+    res.trainLoss = be.trainLoss
+    res.valLoss = be.valLoss
+  }
+  return res
 }
 
 function identity(n: number): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  return a;
+  const a = new Int32Array(n)
+  for (let i = 0; i < n; i++) a[i] = i
+  return a
 }
 
 /**
@@ -327,28 +513,42 @@ function identity(n: number): Int32Array {
  * leaving its forward in the model's caches.
  */
 export function evaluate(model: Model, batch: Batch, s: SplitData, firstLast = false): number {
-  const idx = identity(s.n), chunks = Math.ceil(s.n / model.Bmax);
-  const loss = new Float64Array(chunks), dens = new Float64Array(chunks);
+  const idx = identity(s.n),
+    chunks = Math.ceil(s.n / model.Bmax)
+  const loss = new Float64Array(chunks),
+    dens = new Float64Array(chunks)
   for (let i = 0; i < chunks; i++) {
-    const c = firstLast ? (i + 1) % chunks : i, start = c * model.Bmax;
-    batch.fill(s.x, s.y, s.mask, idx, start, Math.min(model.Bmax, s.n - start));
-    const r = model.lossGrad(batch, { grad: false, dropout: 'off' });
-    loss[c] = r.loss; dens[c] = r.den;
+    const c = firstLast ? (i + 1) % chunks : i,
+      start = c * model.Bmax
+    batch.fill(s.x, s.y, s.mask, idx, start, Math.min(model.Bmax, s.n - start))
+    const r = model.lossGrad(batch, { grad: false, dropout: 'off' })
+    loss[c] = r.loss
+    dens[c] = r.den
   }
-  let sum = 0, den = 0;
-  for (let c = 0; c < chunks; c++) { sum += loss[c] * dens[c]; den += dens[c]; }
-  return den > 0 ? sum / den : NaN;
+  let sum = 0,
+    den = 0
+  for (let c = 0; c < chunks; c++) {
+    sum += loss[c] * dens[c]
+    den += dens[c]
+  }
+  return den > 0 ? sum / den : NaN
 }
 
 /** What `predict` needs to know about the data: TrainData's shape fields plus the inputs. */
 export interface PredictInput {
-  mapping: Mapping; task: Task; inputSize: number; outputSize: number; tx: number; ty: number; tokens?: boolean;
-  n: number;
-  x: Float32Array;              // (n, tx, I) sample-major, or (n, tx) token ids
+  mapping: Mapping
+  task: Task
+  inputSize: number
+  outputSize: number
+  tx: number
+  ty: number
+  tokens?: boolean
+  n: number
+  x: Float32Array // (n, tx, I) sample-major, or (n, tx) token ids
 }
 export interface PredictResult {
-  output: Float32Array;         // (n, ty, O): regression values, or class probabilities (softmax)
-  classes?: Int32Array;         // (n, ty) argmax class (classification)
+  output: Float32Array // (n, ty, O): regression values, or class probabilities (softmax)
+  classes?: Int32Array // (n, ty) argmax class (classification)
 }
 
 /**
@@ -356,42 +556,55 @@ export interface PredictResult {
  * free: each step is fed the previous prediction (classification: its argmax class).
  */
 export function predict(
-  config: TrainConfig, input: PredictInput, weights: Record<string, unknown>,
+  config: TrainConfig,
+  input: PredictInput,
+  weights: Record<string, unknown>,
   opts: { temperature?: number; seed?: number } = {}
 ): PredictResult {
-  const tokens = usesTokens(input, input.n, input.x.length);
-  const xw = tokens ? 1 : input.inputSize;
-  if (input.x.length !== input.n * input.tx * xw) throw new Error(`x has ${input.x.length} values, expected n·tx·${xw} = ${input.n * input.tx * xw}`);
-  if (opts.temperature !== undefined && !(opts.temperature > 0 && Number.isFinite(opts.temperature))) throw new Error(`temperature must be a positive number, got ${opts.temperature}`);
-  const Bmax = Math.max(1, Math.min(input.n, Math.max(config.batchSize ?? 64, 1)));
-  const model = new Model(modelSpecOf(config, input, tokens), config.dtype ?? 'float32', Bmax);
-  importTorch(model.layout, model.params, weights);
-  const batch = new Batch(model.spec, model.dtype, Bmax);
-  const O = input.outputSize, ty = input.ty, n = input.n;
-  const free = input.mapping === 'one-to-many' || input.mapping === 'seq2seq';
-  const sampling = opts.temperature !== undefined && free && input.task === 'classification'
-    ? { temperature: opts.temperature, rng: new Rng(opts.seed ?? 1) } : null;
-  const output = new Float32Array(n * ty * O), buf = alloc(model.dtype, ty * Bmax * O), idx = identity(n);
-  const chosen = new Int32Array(ty * Bmax), fed = free && input.task === 'classification' ? new Int32Array(n * ty) : null;
+  const tokens = usesTokens(input, input.n, input.x.length)
+  const xw = tokens ? 1 : input.inputSize
+  if (input.x.length !== input.n * input.tx * xw)
+    throw new Error(`x has ${input.x.length} values, expected n·tx·${xw} = ${input.n * input.tx * xw}`)
+  if (opts.temperature !== undefined && !(opts.temperature > 0 && Number.isFinite(opts.temperature)))
+    throw new Error(`temperature must be a positive number, got ${opts.temperature}`)
+  const Bmax = Math.max(1, Math.min(input.n, Math.max(config.batchSize ?? 64, 1)))
+  const model = new Model(modelSpecOf(config, input, tokens), config.dtype ?? 'float32', Bmax)
+  importTorch(model.layout, model.params, weights)
+  const batch = new Batch(model.spec, model.dtype, Bmax)
+  const O = input.outputSize,
+    ty = input.ty,
+    n = input.n
+  const free = input.mapping === 'one-to-many' || input.mapping === 'seq2seq'
+  const sampling =
+    opts.temperature !== undefined && free && input.task === 'classification'
+      ? { temperature: opts.temperature, rng: new Rng(opts.seed ?? 1) }
+      : null
+  const output = new Float32Array(n * ty * O),
+    buf = alloc(model.dtype, ty * Bmax * O),
+    idx = identity(n)
+  const chosen = new Int32Array(ty * Bmax),
+    fed = free && input.task === 'classification' ? new Int32Array(n * ty) : null
   for (let start = 0; start < n; start += Bmax) {
-    const B = Math.min(Bmax, n - start);
-    batch.fill(input.x, null, null, idx, start, B);
-    model.predict(batch, buf, sampling, chosen);
-    for (let t = 0; t < ty; t++) for (let b = 0; b < B; b++) {
-      for (let k = 0; k < O; k++) output[((start + b) * ty + t) * O + k] = buf[(t * B + b) * O + k];
-      if (fed) fed[(start + b) * ty + t] = chosen[t * B + b];
-    }
+    const B = Math.min(Bmax, n - start)
+    batch.fill(input.x, null, null, idx, start, B)
+    model.predict(batch, buf, sampling, chosen)
+    for (let t = 0; t < ty; t++)
+      for (let b = 0; b < B; b++) {
+        for (let k = 0; k < O; k++) output[((start + b) * ty + t) * O + k] = buf[(t * B + b) * O + k]
+        if (fed) fed[(start + b) * ty + t] = chosen[t * B + b]
+      }
   }
-  const res: PredictResult = { output };
+  const res: PredictResult = { output }
   if (input.task === 'classification') {
     // free-running decoders report the classes they fed on (greedy or sampled); others the argmax
-    const classes = fed ?? new Int32Array(n * ty);
-    if (!fed) for (let r = 0; r < n * ty; r++) {
-      let best = 0;
-      for (let k = 1; k < O; k++) if (output[r * O + k] > output[r * O + best]) best = k;
-      classes[r] = best;
-    }
-    res.classes = classes;
+    const classes = fed ?? new Int32Array(n * ty)
+    if (!fed)
+      for (let r = 0; r < n * ty; r++) {
+        let best = 0
+        for (let k = 1; k < O; k++) if (output[r * O + k] > output[r * O + best]) best = k
+        classes[r] = best
+      }
+    res.classes = classes
   }
-  return res;
+  return res
 }

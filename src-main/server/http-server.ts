@@ -16,8 +16,13 @@ import { coalesceTrainingEvents } from '../shell/event-coalescer'
 export const CSP = APP_CSP
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
   '.woff2': 'font/woff2'
 }
 
@@ -33,11 +38,16 @@ export interface ServerOptions {
   staticDir: string
 }
 
-export interface RunningServer { url: string; port: number; close(): Promise<void> }
+export interface RunningServer {
+  url: string
+  port: number
+  close(): Promise<void>
+}
 
 function sameToken(a: string | undefined, b: string): boolean {
   if (!a) return false
-  const x = Buffer.from(a), y = Buffer.from(b)
+  const x = Buffer.from(a),
+    y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
@@ -60,7 +70,10 @@ function securityHeaders(res: ServerResponse): void {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text)
+  })
   res.end(text)
 }
 
@@ -69,7 +82,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY) throw new ValidationError(`request body: larger than ${MAX_BODY} bytes`, [{ path: '(body)', message: 'too large' }])
+    if (size > MAX_BODY)
+      throw new ValidationError(`request body: larger than ${MAX_BODY} bytes`, [
+        { path: '(body)', message: 'too large' }
+      ])
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')
@@ -87,23 +103,35 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const c of clients) c.write(frame)
   })
   const unsubscribeBus = opts.workbench.bus.subscribe((event, payload) => coalescer.push(event, payload))
-  const unsubscribe = () => { unsubscribeBus(); coalescer.close() }
+  const unsubscribe = () => {
+    unsubscribeBus()
+    coalescer.close()
+  }
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
 
   /** Files of the built renderer only: no `..`, no encoded escapes, no symlinks leading out of it. */
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
     let rel: string
-    try { rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname) } catch {
-      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('malformed URL encoding'); return
+    try {
+      rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname)
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('malformed URL encoding')
+      return
     }
     const inside = (root: string, p: string) => p === root || p.startsWith(root + sep)
     const file = resolve(staticRoot, '.' + rel)
     const notFound = () => res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
-    if (rel.includes('\0') || !inside(staticRoot, file)) { notFound(); return }
+    if (rel.includes('\0') || !inside(staticRoot, file)) {
+      notFound()
+      return
+    }
     try {
       const [realRoot, realFile] = await Promise.all([realpath(staticRoot), realpath(file)])
-      if (!inside(realRoot, realFile)) { notFound(); return }
+      if (!inside(realRoot, realFile)) {
+        notFound()
+        return
+      }
       const body = await readFile(realFile)
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
       res.end(body)
@@ -115,27 +143,50 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const server = createServer(async (req, res) => {
     securityHeaders(res)
     try {
-      if (!allowedHosts().has(req.headers.host ?? '')) { sendJson(res, 421, { error: { name: 'HostError', message: 'unexpected Host header' } }); return }
+      if (!allowedHosts().has(req.headers.host ?? '')) {
+        sendJson(res, 421, { error: { name: 'HostError', message: 'unexpected Host header' } })
+        return
+      }
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
-      const authed = sameToken(cookieToken(req), opts.token) || sameToken(req.headers['x-workbench-token'] as string | undefined, opts.token)
+      const authed =
+        sameToken(cookieToken(req), opts.token) ||
+        sameToken(req.headers['x-workbench-token'] as string | undefined, opts.token)
 
       if (!url.pathname.startsWith('/api/')) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return }
-        const t = url.searchParams.get('token')
-        if (url.pathname === '/' && t !== null) {
-          if (!sameToken(t, opts.token)) { res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end('wrong token: open the URL that `npm run serve` printed'); return }
-          res.writeHead(303, {
-            'Set-Cookie': `${COOKIE}=${opts.token}; HttpOnly; SameSite=Strict; Path=/`,
-            Location: '/'
-          }).end()
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.writeHead(405).end()
           return
         }
-        if (!authed) { res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end('open the URL that `npm run serve` printed (it carries the access token)'); return }
+        const t = url.searchParams.get('token')
+        if (url.pathname === '/' && t !== null) {
+          if (!sameToken(t, opts.token)) {
+            res
+              .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' })
+              .end('wrong token: open the URL that `npm run serve` printed')
+            return
+          }
+          res
+            .writeHead(303, {
+              'Set-Cookie': `${COOKIE}=${opts.token}; HttpOnly; SameSite=Strict; Path=/`,
+              Location: '/'
+            })
+            .end()
+          return
+        }
+        if (!authed) {
+          res
+            .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' })
+            .end('open the URL that `npm run serve` printed (it carries the access token)')
+          return
+        }
         await serveStatic(res, url.pathname)
         return
       }
 
-      if (!authed) { sendJson(res, 401, { error: { name: 'Unauthorized', message: 'missing or wrong token' } }); return }
+      if (!authed) {
+        sendJson(res, 401, { error: { name: 'Unauthorized', message: 'missing or wrong token' } })
+        return
+      }
 
       if (url.pathname === '/api/events' && req.method === 'GET') {
         res.writeHead(200, { 'Content-Type': 'text/event-stream', Connection: 'keep-alive' })
@@ -146,15 +197,31 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
 
       const method = url.pathname.slice('/api/'.length)
-      if (req.method !== 'POST') { sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'use POST' } }); return }
-      if (!isRequestName(method)) { sendJson(res, 404, { error: { name: 'NotFoundError', message: `no method "${method}"` } }); return }
+      if (req.method !== 'POST') {
+        sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'use POST' } })
+        return
+      }
+      if (!isRequestName(method)) {
+        sendJson(res, 404, { error: { name: 'NotFoundError', message: `no method "${method}"` } })
+        return
+      }
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        sendJson(res, 415, { error: { name: 'ValidationError', message: 'content-type must be application/json' } }); return
+        sendJson(res, 415, { error: { name: 'ValidationError', message: 'content-type must be application/json' } })
+        return
       }
       let raw: unknown
-      try { raw = JSON.parse(await readBody(req)) } catch (e) {
+      try {
+        raw = JSON.parse(await readBody(req))
+      } catch (e) {
         if (e instanceof ValidationError) throw e
-        sendJson(res, 400, { error: { name: 'ValidationError', message: 'request body: not valid JSON', issues: [{ path: '(body)', message: 'not JSON' }] } }); return
+        sendJson(res, 400, {
+          error: {
+            name: 'ValidationError',
+            message: 'request body: not valid JSON',
+            issues: [{ path: '(body)', message: 'not JSON' }]
+          }
+        })
+        return
       }
       const result = await opts.workbench.call(method, raw)
       sendJson(res, 200, { result })
@@ -163,9 +230,10 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       const kind = errorKind(err)
       const status = { validation: 400, input: 422, 'not-found': 404, conflict: 409, internal: 500 }[kind]
       if (kind === 'internal') console.error(err)
-      if (!res.headersSent) sendJson(res, status, {
-        error: { name: err.name, message: err.message, issues: (err as ValidationError).issues }
-      })
+      if (!res.headersSent)
+        sendJson(res, status, {
+          error: { name: err.name, message: err.message, issues: (err as ValidationError).issues }
+        })
       else res.end()
     }
   })
@@ -178,12 +246,13 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       resolvePromise({
         url: `http://${shown}:${port}/?token=${opts.token}`,
         port,
-        close: () => new Promise<void>((r) => {
-          unsubscribe()
-          for (const c of clients) c.end()
-          server.close(() => r())
-          server.closeAllConnections()
-        })
+        close: () =>
+          new Promise<void>((r) => {
+            unsubscribe()
+            for (const c of clients) c.end()
+            server.close(() => r())
+            server.closeAllConnections()
+          })
       })
     })
   })

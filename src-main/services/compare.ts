@@ -42,8 +42,12 @@ export function seedBands(runs: { id: number; groupId: number | null; epochs: Ep
       const va = pts.map((p) => p.valLoss).filter((x): x is number => x != null)
       if (!tr.length) continue
       epochs.push({
-        epoch: e, n: tr.length, trainMean: mean(tr), trainStd: std(tr),
-        valMean: va.length ? mean(va) : null, valStd: va.length ? std(va) : null
+        epoch: e,
+        n: tr.length,
+        trainMean: mean(tr),
+        trainStd: std(tr),
+        valMean: va.length ? mean(va) : null,
+        valStd: va.length ? std(va) : null
       })
     }
     out.push({ groupId, ids: members.map((m) => m.id), epochs })
@@ -52,13 +56,21 @@ export function seedBands(runs: { id: number; groupId: number | null; epochs: Ep
 }
 
 /** The parts of the trainer's per-epoch Diagnostics (src-worker/engine/diagnostics.ts) compared here. */
-interface DiagLike { gateNames?: string[]; gateMeans?: number[][]; dhNorm?: number[]; clippedFraction?: number }
+interface DiagLike {
+  gateNames?: string[]
+  gateMeans?: number[][]
+  dhNorm?: number[]
+  clippedFraction?: number
+}
 
 /** Forget-gate mean over epochs, the last epoch's ‖∂L/∂h_t‖ over t, and the share of clipped steps. */
-export function internalsOf(diags: { epoch: number; diagnostics: unknown }[]): Omit<Comparison['internals'][number], 'id'> {
+export function internalsOf(
+  diags: { epoch: number; diagnostics: unknown }[]
+): Omit<Comparison['internals'][number], 'id'> {
   const forgetGateMean: { epoch: number; value: number }[] = []
   let gradNormOverTime: number[] = []
-  let clipped = 0, counted = 0
+  let clipped = 0,
+    counted = 0
   for (const { epoch, diagnostics } of diags) {
     const d = (diagnostics ?? {}) as DiagLike
     const fi = d.gateNames?.indexOf('f') ?? -1
@@ -66,13 +78,21 @@ export function internalsOf(diags: { epoch: number; diagnostics: unknown }[]): O
       forgetGateMean.push({ epoch, value: mean(d.gateMeans.map((layer) => layer[fi])) })
     }
     if (Array.isArray(d.dhNorm) && d.dhNorm.length) gradNormOverTime = d.dhNorm
-    if (typeof d.clippedFraction === 'number') { clipped += d.clippedFraction; counted++ }
+    if (typeof d.clippedFraction === 'number') {
+      clipped += d.clippedFraction
+      counted++
+    }
   }
   return { forgetGateMean, gradNormOverTime, clippedFraction: counted ? clipped / counted : null }
 }
 
 export function buildComparison(
-  runs: { summary: ExperimentSummary; epochs: EpochPoint[]; steps: StepPoint[]; diagnostics: { epoch: number; diagnostics: unknown }[] }[]
+  runs: {
+    summary: ExperimentSummary
+    epochs: EpochPoint[]
+    steps: StepPoint[]
+    diagnostics: { epoch: number; diagnostics: unknown }[]
+  }[]
 ): Comparison {
   return {
     experiments: runs.map((r) => r.summary),

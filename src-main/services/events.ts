@@ -19,6 +19,8 @@ export class EventBus {
   }
 
   on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void {
-    return this.subscribe((name, payload) => { if (name === event) cb(payload as EventPayload<E>) })
+    return this.subscribe((name, payload) => {
+      if (name === event) cb(payload as EventPayload<E>)
+    })
   }
 }

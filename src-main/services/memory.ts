@@ -9,9 +9,12 @@ const GATES = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 } as const
 
 /** Bytes of float32 tensors: windowed data, parameters with gradients and Adam moments, BPTT caches. */
 export function estimateMemory(config: ExperimentConfig, rows: number): number {
-  const H = config.model.hiddenSize, L = config.model.numLayers, G = GATES[config.model.cell]
+  const H = config.model.hiddenSize,
+    L = config.model.numLayers,
+    G = GATES[config.model.cell]
   const I = Math.max(1, config.inputs.length || 1)
-  const T = config.window, B = config.batchSize
+  const T = config.window,
+    B = config.batchSize
   const windows = Math.max(0, rows - T)
   const data = windows * (T * I + 1)
   let params = 0
@@ -25,6 +28,8 @@ export function checkMemory(config: ExperimentConfig, rows: number, budget: numb
   const need = estimateMemory(config, rows)
   if (need > budget) {
     const mb = (x: number) => `${(x / 1024 ** 2).toFixed(0)} MB`
-    throw new InputError(`config: this run needs about ${mb(need)} of tensor memory, more than the ${mb(budget)} budget; lower config.model.hiddenSize, config.window or config.batchSize`)
+    throw new InputError(
+      `config: this run needs about ${mb(need)} of tensor memory, more than the ${mb(budget)} budget; lower config.model.hiddenSize, config.window or config.batchSize`
+    )
   }
 }

@@ -13,7 +13,8 @@ export const newTaskId = (): number => nextTaskId++
 
 /** Rebuild an error that crossed the thread boundary, keeping its category and location. */
 export function fromWire(e: WorkerError): Error {
-  if (e.name === 'CsvImportError' || e.name === 'InputError' || e.name === 'ImportCancelled') return new InputError(e.message, e.line, e.column)
+  if (e.name === 'CsvImportError' || e.name === 'InputError' || e.name === 'ImportCancelled')
+    return new InputError(e.message, e.line, e.column)
   const err = new Error(e.message)
   err.name = e.name
   return err
@@ -29,7 +30,10 @@ export interface TaskHandle {
  * terminal message ('imported' / 'done') and rejects on 'error' or an unexpected exit.
  */
 export function runTask(
-  factory: WorkerFactory, msg: ToWorker, onMessage: (m: FromWorker) => void, transfer: ArrayBuffer[] = []
+  factory: WorkerFactory,
+  msg: ToWorker,
+  onMessage: (m: FromWorker) => void,
+  transfer: ArrayBuffer[] = []
 ): TaskHandle {
   const worker = factory()
   const done = new Promise<void>((resolve, reject) => {
@@ -38,7 +42,8 @@ export function runTask(
       if (settled) return
       settled = true
       void worker.terminate()
-      if (err) reject(err); else resolve()
+      if (err) reject(err)
+      else resolve()
     }
     worker.on('message', (m: FromWorker) => {
       if (settled) return

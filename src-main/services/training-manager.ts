@@ -11,7 +11,11 @@ import type { EventBus } from './events'
 import { runTask, newTaskId } from './tasks'
 import type { WorkerFactory } from './worker-factory'
 
-interface Run { control: Int32Array; done: Promise<void>; paused: boolean }
+interface Run {
+  control: Int32Array
+  done: Promise<void>
+  paused: boolean
+}
 
 /** Retries a store write that failed (busy, full) every RETRY_MS for up to RETRY_FOR_MS, without blocking. */
 export const RETRY_MS = 250
@@ -48,13 +52,21 @@ export class TrainingManager {
   private waiters = new Map<number, { promise: Promise<void>; resolve: () => void }>()
 
   constructor(
-    private store: Store, private bus: EventBus, private factory: WorkerFactory,
+    private store: Store,
+    private bus: EventBus,
+    private factory: WorkerFactory,
     public maxConcurrent = defaultConcurrency()
   ) {}
 
-  isRunning(id: number): boolean { return this.runs.has(id) }
-  isQueued(id: number): boolean { return this.queue.some((q) => q.id === id) }
-  get active(): number { return this.runs.size }
+  isRunning(id: number): boolean {
+    return this.runs.has(id)
+  }
+  isQueued(id: number): boolean {
+    return this.queue.some((q) => q.id === id)
+  }
+  get active(): number {
+    return this.runs.size
+  }
 
   /** Resolves when the run has ended (completed, stopped or failed) — or at once when it is not active. */
   whenDone(id: number): Promise<void> {
@@ -65,7 +77,9 @@ export class TrainingManager {
   enqueue(id: number, resume = false): void {
     if (this.runs.has(id) || this.isQueued(id)) return
     let resolve!: () => void
-    const promise = new Promise<void>((r) => { resolve = r })
+    const promise = new Promise<void>((r) => {
+      resolve = r
+    })
     this.waiters.set(id, { promise, resolve })
     this.queue.push({ id, resume })
     this.store.experiments.markQueued(id)
@@ -97,27 +111,41 @@ export class TrainingManager {
       }
     }
     exps.markStarted(experimentId)
-    exps.addEvent(experimentId, resume ? 'resumed' : 'started', resume ? { fromEpoch: exps.get(experimentId)!.epochsDone } : undefined)
+    exps.addEvent(
+      experimentId,
+      resume ? 'resumed' : 'started',
+      resume ? { fromEpoch: exps.get(experimentId)!.epochsDone } : undefined
+    )
     this.bus.emit('experiments.changed', { experimentId })
 
     const control = new Int32Array(new SharedArrayBuffer(4))
     // Step rows wait here and go to the store with the next epoch batch (about once a second), or on their own
     // after STEP_WRITE_MS: one transaction a second instead of one per progress message (~10 a second), which
     // on a two-core machine took CPU from the training threads. Events still go out with every message.
-    let steps: StepPoint[] = [], stepsAt = performance.now()
-    const takeSteps = (): StepPoint[] => { const s = steps; steps = []; stepsAt = performance.now(); return s }
-    const writeSteps = () => { if (steps.length) exps.writeMetrics(experimentId, takeSteps()) }
+    let steps: StepPoint[] = [],
+      stepsAt = performance.now()
+    const takeSteps = (): StepPoint[] => {
+      const s = steps
+      steps = []
+      stepsAt = performance.now()
+      return s
+    }
+    const writeSteps = () => {
+      if (steps.length) exps.writeMetrics(experimentId, takeSteps())
+    }
     let finished = false
     const finish = (status: 'completed' | 'stopped' | 'failed', error: string | null, model?: unknown) => {
       if (finished) return
       finished = true
-      let trainLoss: number | null = null, valLoss: number | null = null
+      let trainLoss: number | null = null,
+        valLoss: number | null = null
       try {
         writeSteps()
         exps.finish(experimentId, status, error, model)
         exps.addEvent(experimentId, status, error ? { error } : undefined)
         const e = exps.get(experimentId)!
-        trainLoss = e.trainLoss; valLoss = e.valLoss
+        trainLoss = e.trainLoss
+        valLoss = e.valLoss
       } catch (e) {
         // The store refused the last write too (disk full, locked…): its last committed epoch stays
         // resumable, and the failure is recorded as soon as the store takes writes again.
@@ -125,58 +153,86 @@ export class TrainingManager {
         const why = storeErrorMessage(e)
         error = error && error !== why ? `${error}; ${why}` : why
         const message = error
-        retryWrite(() => exps.finish(experimentId, 'failed', message), () => this.bus.emit('experiments.changed', { experimentId }))
+        retryWrite(
+          () => exps.finish(experimentId, 'failed', message),
+          () => this.bus.emit('experiments.changed', { experimentId })
+        )
       }
       this.bus.emit('training.finished', { experimentId, status, trainLoss, valLoss, error })
       this.bus.emit('experiments.changed', { experimentId })
     }
 
-    const task = runTask(this.factory, {
-      type: 'train', taskId: newTaskId(), bytesGz, config, control: control.buffer as SharedArrayBuffer, resume: resumeState
-    }, (m) => {
-      if (m.type === 'progress') {
-        for (const p of m.steps) steps.push(p)
-        if (performance.now() - stepsAt >= STEP_WRITE_MS) writeSteps()
-        this.bus.emit('training.progress', {
-          experimentId, epoch: m.epoch, epochs: m.epochs, step: m.step, stepsPerEpoch: m.stepsPerEpoch,
-          totalSteps: m.totalSteps, elapsedSeconds: m.elapsedSeconds, etaSeconds: m.etaSeconds,
-          seqPerSec: m.seqPerSec, steps: m.steps
-        })
-      } else if (m.type === 'epochs') {
-        const points = m.items.map((e) => ({
-          epoch: e.epoch, seconds: e.seconds,
-          trainLoss: Number.isFinite(e.trainLoss) ? e.trainLoss : null,
-          valLoss: Number.isFinite(e.valLoss) ? e.valLoss : null,
-          lr: e.lr, diagnostics: e.diagnostics
-        }))
-        // the epochs, the latest checkpoint and the latest best one in one transaction
-        const last = m.items.findLast((e) => e.checkpoint !== undefined)
-        const best = m.items.findLast((e) => e.best && e.checkpoint !== undefined)
-        // (the worker sends them as the bytes to store, mostly in shared slots it reuses: released once written)
-        const record = (kind: 'last' | 'best', e: { epoch: number; checkpoint?: unknown }): CheckpointRecord => {
-          const c = e.checkpoint
-          if (c instanceof Uint8Array) return { kind, epoch: e.epoch, bytes: c }
-          if (isShared(c)) return { kind, epoch: e.epoch, bytes: Buffer.from(c.shared, c.offset, c.length) }
-          return { kind, epoch: e.epoch, state: c }
+    const task = runTask(
+      this.factory,
+      {
+        type: 'train',
+        taskId: newTaskId(),
+        bytesGz,
+        config,
+        control: control.buffer as SharedArrayBuffer,
+        resume: resumeState
+      },
+      (m) => {
+        if (m.type === 'progress') {
+          for (const p of m.steps) steps.push(p)
+          if (performance.now() - stepsAt >= STEP_WRITE_MS) writeSteps()
+          this.bus.emit('training.progress', {
+            experimentId,
+            epoch: m.epoch,
+            epochs: m.epochs,
+            step: m.step,
+            stepsPerEpoch: m.stepsPerEpoch,
+            totalSteps: m.totalSteps,
+            elapsedSeconds: m.elapsedSeconds,
+            etaSeconds: m.etaSeconds,
+            seqPerSec: m.seqPerSec,
+            steps: m.steps
+          })
+        } else if (m.type === 'epochs') {
+          const points = m.items.map((e) => ({
+            epoch: e.epoch,
+            seconds: e.seconds,
+            trainLoss: Number.isFinite(e.trainLoss) ? e.trainLoss : null,
+            valLoss: Number.isFinite(e.valLoss) ? e.valLoss : null,
+            lr: e.lr,
+            diagnostics: e.diagnostics
+          }))
+          // the epochs, the latest checkpoint and the latest best one in one transaction
+          const last = m.items.findLast((e) => e.checkpoint !== undefined)
+          const best = m.items.findLast((e) => e.best && e.checkpoint !== undefined)
+          // (the worker sends them as the bytes to store, mostly in shared slots it reuses: released once written)
+          const record = (kind: 'last' | 'best', e: { epoch: number; checkpoint?: unknown }): CheckpointRecord => {
+            const c = e.checkpoint
+            if (c instanceof Uint8Array) return { kind, epoch: e.epoch, bytes: c }
+            if (isShared(c)) return { kind, epoch: e.epoch, bytes: Buffer.from(c.shared, c.offset, c.length) }
+            return { kind, epoch: e.epoch, state: c }
+          }
+          try {
+            const checkpoints = [...(last ? [record('last', last)] : []), ...(best ? [record('best', best)] : [])]
+            exps.writeMetrics(
+              experimentId,
+              takeSteps(),
+              points.map((p, i) => ({ ...p, seqPerSec: m.items[i].seqPerSec })),
+              checkpoints
+            )
+          } finally {
+            for (const e of m.items)
+              if (isShared(e.checkpoint)) Atomics.store(new Int32Array(e.checkpoint.shared, 0, 2), e.checkpoint.slot, 0)
+          }
+          for (const p of points) this.bus.emit('training.epoch', { experimentId, ...p })
+        } else if (m.type === 'paused' || m.type === 'resumed') {
+          writeSteps()
+          exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')
+          exps.addEvent(experimentId, m.type)
+          this.bus.emit('experiments.changed', { experimentId })
+        } else if (m.type === 'event') {
+          exps.addEvent(experimentId, m.kind, m.detail)
+        } else if (m.type === 'done') {
+          finish(m.result.status, m.result.error, m.result.model ?? undefined)
         }
-        try {
-          const checkpoints = [...(last ? [record('last', last)] : []), ...(best ? [record('best', best)] : [])]
-          exps.writeMetrics(experimentId, takeSteps(), points.map((p, i) => ({ ...p, seqPerSec: m.items[i].seqPerSec })), checkpoints)
-        } finally {
-          for (const e of m.items) if (isShared(e.checkpoint)) Atomics.store(new Int32Array(e.checkpoint.shared, 0, 2), e.checkpoint.slot, 0)
-        }
-        for (const p of points) this.bus.emit('training.epoch', { experimentId, ...p })
-      } else if (m.type === 'paused' || m.type === 'resumed') {
-        writeSteps()
-        exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')
-        exps.addEvent(experimentId, m.type)
-        this.bus.emit('experiments.changed', { experimentId })
-      } else if (m.type === 'event') {
-        exps.addEvent(experimentId, m.kind, m.detail)
-      } else if (m.type === 'done') {
-        finish(m.result.status, m.result.error, m.result.model ?? undefined)
-      }
-    }, [bytesGz.buffer as ArrayBuffer])
+      },
+      [bytesGz.buffer as ArrayBuffer]
+    )
 
     const done = task.done
       .catch((e: Error) => finish('failed', isStoreError(e) ? storeErrorMessage(e) : e.message))

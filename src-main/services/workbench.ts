@@ -4,7 +4,20 @@ import { mkdirSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
-  parseArgs, sourceOf, type Args, type ExperimentConfig, type ExportFormat, type ExportReport, type Inspection, type PredictResult, type SequencesSummary, type ParsedArgs, type RequestName, type Result, type EventName, type EventPayload
+  parseArgs,
+  sourceOf,
+  type Args,
+  type ExperimentConfig,
+  type ExportFormat,
+  type ExportReport,
+  type Inspection,
+  type PredictResult,
+  type SequencesSummary,
+  type ParsedArgs,
+  type RequestName,
+  type Result,
+  type EventName,
+  type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
 import { ConflictError, InputError, NotFoundError } from '../../src-shared/errors'
@@ -76,8 +89,13 @@ export class Workbench {
   /** Import a CSV file from a local path (CLI, Electron's native dialog; never from a renderer). */
   async importPath(path: string, name?: string, opts: ImportRun = {}): Promise<Result<'datasets.import'>> {
     let size: number
-    try { size = statSync(path).size } catch { throw new InputError(`cannot read "${path}": no such file`) }
-    if (size > MAX_IMPORT_BYTES) throw new InputError(`"${basename(path)}" is ${size} bytes; the limit is ${MAX_IMPORT_BYTES}`)
+    try {
+      size = statSync(path).size
+    } catch {
+      throw new InputError(`cannot read "${path}": no such file`)
+    }
+    if (size > MAX_IMPORT_BYTES)
+      throw new InputError(`"${basename(path)}" is ${size} bytes; the limit is ${MAX_IMPORT_BYTES}`)
     return this.importSource({ path: resolve(path) }, basename(path), name, opts)
   }
 
@@ -91,23 +109,39 @@ export class Workbench {
 
   private imports = new Map<string, Int32Array>()
 
-  private async importSource(src: { bytes?: Uint8Array; path?: string }, fileName: string, name: string | undefined, opts: ImportRun): Promise<Result<'datasets.import'>> {
+  private async importSource(
+    src: { bytes?: Uint8Array; path?: string },
+    fileName: string,
+    name: string | undefined,
+    opts: ImportRun
+  ): Promise<Result<'datasets.import'>> {
     let dataset: ImportedDataset | undefined
     const control = new Int32Array(new SharedArrayBuffer(4))
     const importId = opts.importId
     if (importId) {
-      if (this.imports.has(importId)) throw new InputError(`importId: an import with id "${importId}" is already running`)
+      if (this.imports.has(importId))
+        throw new InputError(`importId: an import with id "${importId}" is already running`)
       this.imports.set(importId, control)
     }
     try {
-      await runTask(this.opts.workerFactory, {
-        type: 'import', taskId: newTaskId(), fileName, ...src, control: control.buffer as SharedArrayBuffer, options: opts.options
-      }, (m) => {
-        if (m.type === 'imported') dataset = m.dataset
-        else if (m.type === 'importProgress' && importId) {
-          this.bus.emit('datasets.importProgress', { importId, fileName, bytes: m.bytes, totalBytes: m.totalBytes })
-        }
-      }, src.bytes ? [src.bytes.buffer as ArrayBuffer] : []).done
+      await runTask(
+        this.opts.workerFactory,
+        {
+          type: 'import',
+          taskId: newTaskId(),
+          fileName,
+          ...src,
+          control: control.buffer as SharedArrayBuffer,
+          options: opts.options
+        },
+        (m) => {
+          if (m.type === 'imported') dataset = m.dataset
+          else if (m.type === 'importProgress' && importId) {
+            this.bus.emit('datasets.importProgress', { importId, fileName, bytes: m.bytes, totalBytes: m.totalBytes })
+          }
+        },
+        src.bytes ? [src.bytes.buffer as ArrayBuffer] : []
+      ).done
     } finally {
       if (importId) this.imports.delete(importId)
     }
@@ -136,30 +170,65 @@ export class Workbench {
   async exportModel(id: number, format: ExportFormat, outPath: string): Promise<ExportReport> {
     const model = this.savedModel(id)
     let report: ExportReport | undefined
-    await runTask(this.opts.workerFactory, { type: 'export', taskId: newTaskId(), model, format, outPath: resolve(outPath) }, (m) => {
-      if (m.type === 'exported') report = m.report
-    }).done
+    await runTask(
+      this.opts.workerFactory,
+      { type: 'export', taskId: newTaskId(), model, format, outPath: resolve(outPath) },
+      (m) => {
+        if (m.type === 'exported') report = m.report
+      }
+    ).done
     const r = report!
-    this.store.experiments.addEvent(id, 'exported', { format, verified: r.verified, maxAbsDiff: r.maxAbsDiff, runtime: r.runtime, files: r.files })
+    this.store.experiments.addEvent(id, 'exported', {
+      format,
+      verified: r.verified,
+      maxAbsDiff: r.maxAbsDiff,
+      runtime: r.runtime,
+      files: r.files
+    })
     this.bus.emit('experiments.changed', { experimentId: id })
     return r
   }
 
   /** Runs a trained model (an experiment's, or a native JSON model file) on a new CSV; writes the predictions CSV. */
-  async predictCsv(source: number | string, csvPath: string | undefined, outPath: string, opts: { steps?: number; temperature?: number; seed?: number } = {}): Promise<PredictResult> {
+  async predictCsv(
+    source: number | string,
+    csvPath: string | undefined,
+    outPath: string,
+    opts: { steps?: number; temperature?: number; seed?: number } = {}
+  ): Promise<PredictResult> {
     let model: SavedModel
     if (typeof source === 'number') model = this.savedModel(source)
     else {
-      try { model = loadNativeModel(source) } catch (e) { throw new InputError(`${source}: ${(e as Error).message}`) }
+      try {
+        model = loadNativeModel(source)
+      } catch (e) {
+        throw new InputError(`${source}: ${(e as Error).message}`)
+      }
     }
     if (csvPath !== undefined) {
-      try { statSync(csvPath) } catch { throw new InputError(`cannot read "${csvPath}": no such file`) }
+      try {
+        statSync(csvPath)
+      } catch {
+        throw new InputError(`cannot read "${csvPath}": no such file`)
+      }
     }
     let result: PredictResult | undefined
-    await runTask(this.opts.workerFactory, {
-      type: 'predict', taskId: newTaskId(), model, csvPath: csvPath === undefined ? undefined : resolve(csvPath), outPath: resolve(outPath),
-      steps: opts.steps, temperature: opts.temperature, seed: opts.seed
-    }, (m) => { if (m.type === 'predicted') result = m.result }).done
+    await runTask(
+      this.opts.workerFactory,
+      {
+        type: 'predict',
+        taskId: newTaskId(),
+        model,
+        csvPath: csvPath === undefined ? undefined : resolve(csvPath),
+        outPath: resolve(outPath),
+        steps: opts.steps,
+        temperature: opts.temperature,
+        seed: opts.seed
+      },
+      (m) => {
+        if (m.type === 'predicted') result = m.result
+      }
+    ).done
     return result!
   }
 
@@ -168,7 +237,11 @@ export class Workbench {
    * worker; writes `exports/experiment-<id>/predictions-dataset-<datasetId>.csv` (or `generated.csv` for a generator
    * without data) under the data directory and records the run with the experiment.
    */
-  async predictDataset(id: number, datasetId: number | undefined, opts: { steps?: number; temperature?: number; seed?: number } = {}): Promise<PredictResult> {
+  async predictDataset(
+    id: number,
+    datasetId: number | undefined,
+    opts: { steps?: number; temperature?: number; seed?: number } = {}
+  ): Promise<PredictResult> {
     const model = this.savedModel(id)
     let bytesGz: Uint8Array | undefined
     if (datasetId !== undefined) {
@@ -181,10 +254,29 @@ export class Workbench {
     mkdirSync(dir, { recursive: true })
     const outPath = join(dir, datasetId === undefined ? 'generated.csv' : `predictions-dataset-${datasetId}.csv`)
     let result: PredictResult | undefined
-    await runTask(this.opts.workerFactory, {
-      type: 'predict', taskId: newTaskId(), model, bytesGz, outPath, steps: opts.steps, temperature: opts.temperature, seed: opts.seed
-    }, (m) => { if (m.type === 'predicted') result = m.result }, bytesGz ? [bytesGz.buffer as ArrayBuffer] : []).done
-    this.store.experiments.addEvent(id, 'predicted', { datasetId: datasetId ?? null, rows: result!.rows, outPath, score: result!.score ?? null })
+    await runTask(
+      this.opts.workerFactory,
+      {
+        type: 'predict',
+        taskId: newTaskId(),
+        model,
+        bytesGz,
+        outPath,
+        steps: opts.steps,
+        temperature: opts.temperature,
+        seed: opts.seed
+      },
+      (m) => {
+        if (m.type === 'predicted') result = m.result
+      },
+      bytesGz ? [bytesGz.buffer as ArrayBuffer] : []
+    ).done
+    this.store.experiments.addEvent(id, 'predicted', {
+      datasetId: datasetId ?? null,
+      rows: result!.rows,
+      outPath,
+      score: result!.score ?? null
+    })
     this.bus.emit('experiments.changed', { experimentId: id })
     return result!
   }
@@ -196,9 +288,14 @@ export class Workbench {
     checkColumns(dataset.columns, config)
     const bytesGz = new Uint8Array(this.store.datasets.bytesGz(datasetId)!)
     let summary: SequencesSummary | undefined
-    await runTask(this.opts.workerFactory, { type: 'sequences', taskId: newTaskId(), bytesGz, config }, (m) => {
-      if (m.type === 'sequences') summary = m.summary
-    }, [bytesGz.buffer as ArrayBuffer]).done
+    await runTask(
+      this.opts.workerFactory,
+      { type: 'sequences', taskId: newTaskId(), bytesGz, config },
+      (m) => {
+        if (m.type === 'sequences') summary = m.summary
+      },
+      [bytesGz.buffer as ArrayBuffer]
+    ).done
     return summary!
   }
 
@@ -217,7 +314,9 @@ export class Workbench {
     const store = this.store
     return {
       'app.info': async () => ({
-        version: this.opts.version ?? '0.0.0', mode: this.opts.mode, dataDir: this.opts.dataDir,
+        version: this.opts.version ?? '0.0.0',
+        mode: this.opts.mode,
+        dataDir: this.opts.dataDir,
         samples: SAMPLES.map(({ id, title, description, suggested }) => ({ id, title, description, suggested }))
       }),
       'datasets.import': async ({ name, source, importId, options }) => {
@@ -227,7 +326,8 @@ export class Workbench {
           return this.importPath(join(this.opts.samplesDir, sample.file), name ?? sample.title, { importId, options })
         }
         const buf = Buffer.from(source.base64, 'base64')
-        if (buf.byteLength > MAX_IMPORT_BYTES) throw new InputError(`source.base64: the file is larger than ${MAX_IMPORT_BYTES} bytes`)
+        if (buf.byteLength > MAX_IMPORT_BYTES)
+          throw new InputError(`source.base64: the file is larger than ${MAX_IMPORT_BYTES} bytes`)
         const bytes = new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
         return this.importSource({ bytes }, basename(source.fileName), name, { importId, options })
       },
@@ -245,14 +345,21 @@ export class Workbench {
         checkColumns(dataset.columns, config)
         checkMemory(config, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
         await this.sequences(datasetId, config) // refuses data the mapping cannot use, before a run exists
-        const id = store.experiments.create(datasetId, name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`, config)
+        const id = store.experiments.create(
+          datasetId,
+          name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`,
+          config
+        )
         this.training.enqueue(id)
         return { experimentId: id }
       },
       'experiments.stop': async ({ id }) => {
         const e = this.mustGet(id)
         if (this.training.stop(id)) return { ok: true }
-        if (store.experiments.isLive(id)) { store.experiments.requestControl(id, 'stop'); return { ok: true } }
+        if (store.experiments.isLive(id)) {
+          store.experiments.requestControl(id, 'stop')
+          return { ok: true }
+        }
         if (e.status === 'interrupted' || e.status === 'draft') {
           store.experiments.finish(id, 'stopped', null)
           this.bus.emit('experiments.changed', { experimentId: id })
@@ -269,28 +376,49 @@ export class Workbench {
         const model = this.savedModel(id)
         const bytesGz = new Uint8Array(store.datasets.bytesGz(e.datasetId)!)
         let result: Inspection | undefined
-        await runTask(this.opts.workerFactory, { type: 'inspect', taskId: newTaskId(), bytesGz, config: e.config, model, probe }, (m) => {
-          if (m.type === 'inspected') result = m.inspection
-        }, [bytesGz.buffer as ArrayBuffer]).done
+        await runTask(
+          this.opts.workerFactory,
+          { type: 'inspect', taskId: newTaskId(), bytesGz, config: e.config, model, probe },
+          (m) => {
+            if (m.type === 'inspected') result = m.inspection
+          },
+          [bytesGz.buffer as ArrayBuffer]
+        ).done
         return result!
       },
       'models.export': async ({ id, format }) => {
         const dir = join(this.opts.dataDir, 'exports', `experiment-${id}`)
-        return this.exportModel(id, format, format === 'json' ? join(dir, 'model.json') : format === 'onnx' ? join(dir, 'onnx', 'model.onnx') : join(dir, format))
+        return this.exportModel(
+          id,
+          format,
+          format === 'json'
+            ? join(dir, 'model.json')
+            : format === 'onnx'
+              ? join(dir, 'onnx', 'model.onnx')
+              : join(dir, format)
+        )
       },
-      'models.predict': async ({ id, datasetId, steps, temperature, seed }) => this.predictDataset(id, datasetId, { steps, temperature, seed }),
+      'models.predict': async ({ id, datasetId, steps, temperature, seed }) =>
+        this.predictDataset(id, datasetId, { steps, temperature, seed }),
       'experiments.pause': async ({ id }) => {
         this.mustGet(id)
         if (this.training.isRunning(id)) return { ok: this.training.pause(id) }
-        if (store.experiments.isLive(id)) { store.experiments.requestControl(id, 'pause'); return { ok: true } }
+        if (store.experiments.isLive(id)) {
+          store.experiments.requestControl(id, 'pause')
+          return { ok: true }
+        }
         return { ok: false }
       },
       'experiments.resume': async ({ id }) => {
         const e = this.mustGet(id)
         if (this.training.isRunning(id)) return { ok: this.training.unpause(id) }
         if (this.training.isQueued(id)) return { ok: false }
-        if (store.experiments.isLive(id)) { store.experiments.requestControl(id, 'resume'); return { ok: true } }
-        if (e.status === 'completed') throw new ConflictError(`experiment ${id} has completed; duplicate it to train again`)
+        if (store.experiments.isLive(id)) {
+          store.experiments.requestControl(id, 'resume')
+          return { ok: true }
+        }
+        if (e.status === 'completed')
+          throw new ConflictError(`experiment ${id} has completed; duplicate it to train again`)
         this.training.enqueue(id, e.status !== 'draft')
         return { ok: true }
       },
@@ -327,7 +455,12 @@ export class Workbench {
         if (e.groupId == null) store.db.prepare('UPDATE experiments SET group_id = ? WHERE id = ?').run(groupId, id)
         const ids: number[] = []
         for (const seed of seeds) {
-          const newId = store.experiments.create(e.datasetId, `${e.name} (seed ${seed})`, { ...e.config, seed }, { groupId, tags: e.tags })
+          const newId = store.experiments.create(
+            e.datasetId,
+            `${e.name} (seed ${seed})`,
+            { ...e.config, seed },
+            { groupId, tags: e.tags }
+          )
           store.experiments.addEvent(newId, 'repeated', { from: id, seed })
           ids.push(newId)
           this.training.enqueue(newId)
@@ -336,11 +469,13 @@ export class Workbench {
       },
       'experiments.compare': async ({ ids }) => {
         if (new Set(ids).size !== ids.length) throw new InputError('ids: the same experiment is listed twice')
-        return buildComparison(ids.map((i) => {
-          const d = store.experiments.detail(i)
-          if (!d) throw new NotFoundError(`ids: experiment ${i} does not exist`)
-          return { summary: d, epochs: d.epochs, steps: d.steps, diagnostics: store.experiments.diagnostics(i) }
-        }))
+        return buildComparison(
+          ids.map((i) => {
+            const d = store.experiments.detail(i)
+            if (!d) throw new NotFoundError(`ids: experiment ${i} does not exist`)
+            return { summary: d, epochs: d.epochs, steps: d.steps, diagnostics: store.experiments.diagnostics(i) }
+          })
+        )
       },
       'experiments.list': async () => store.experiments.list(),
       'experiments.get': async ({ id }) => {
@@ -358,14 +493,20 @@ function checkColumns(columns: { name: string; type: string }[], config: Experim
   const source = sourceOf(config)
   const get = (path: string, name: string) => {
     const c = byName.get(name)
-    if (!c) throw new InputError(`config.${path}: the dataset has no column "${name}" (columns: ${columns.map((x) => x.name).join(', ')})`)
+    if (!c)
+      throw new InputError(
+        `config.${path}: the dataset has no column "${name}" (columns: ${columns.map((x) => x.name).join(', ')})`
+      )
     return c
   }
   const t = get('target', config.target)
   if (source !== 'text' && t.type !== 'numeric' && t.type !== 'categorical') {
-    throw new InputError(`config.target: column "${config.target}" is ${t.type}, not numeric (regression) or categorical (classification)`)
+    throw new InputError(
+      `config.target: column "${config.target}" is ${t.type}, not numeric (regression) or categorical (classification)`
+    )
   }
-  if (config.task === 'regression' && t.type !== 'numeric') throw new InputError(`config.target: column "${config.target}" is ${t.type}, not numeric`)
+  if (config.task === 'regression' && t.type !== 'numeric')
+    throw new InputError(`config.target: column "${config.target}" is ${t.type}, not numeric`)
   for (const [i, name] of config.inputs.entries()) {
     const c = get(`inputs.${i}`, name)
     if (c.type !== 'numeric') throw new InputError(`config.inputs.${i}: column "${name}" is ${c.type}, not numeric`)

@@ -11,7 +11,10 @@ export function toWireError(e: unknown): WireError {
     const issues = (e as { issues?: unknown }).issues
     const wire: WireError = { name: e.name || 'Error', message: e.message }
     if (Array.isArray(issues)) {
-      wire.issues = issues.map((i: { path?: unknown; message?: unknown }) => ({ path: String(i?.path ?? ''), message: String(i?.message ?? '') }))
+      wire.issues = issues.map((i: { path?: unknown; message?: unknown }) => ({
+        path: String(i?.path ?? ''),
+        message: String(i?.message ?? '')
+      }))
     }
     return wire
   }

@@ -14,8 +14,17 @@ export const TRAINING_UPDATES_PER_SECOND = 10
 
 type Deliver = (event: EventName, payload: unknown) => void
 
-interface Progress { experimentId: number; steps: unknown[]; [k: string]: unknown }
-interface Held { last: number; progress: Progress | null; epochs: unknown[]; timer: ReturnType<typeof setTimeout> | null }
+interface Progress {
+  experimentId: number
+  steps: unknown[]
+  [k: string]: unknown
+}
+interface Held {
+  last: number
+  progress: Progress | null
+  epochs: unknown[]
+  timer: ReturnType<typeof setTimeout> | null
+}
 
 export interface Clock {
   now(): number
@@ -45,14 +54,22 @@ const runOf = (payload: unknown): number | null => {
   return typeof id === 'number' ? id : null
 }
 
-export function coalesceTrainingEvents(deliver: Deliver, intervalMs = 1000 / TRAINING_UPDATES_PER_SECOND, clock: Clock = realClock): Coalescer {
+export function coalesceTrainingEvents(
+  deliver: Deliver,
+  intervalMs = 1000 / TRAINING_UPDATES_PER_SECOND,
+  clock: Clock = realClock
+): Coalescer {
   const runs = new Map<number, Held>()
 
   const flush = (h: Held) => {
-    if (h.timer) { clock.clearTimeout(h.timer); h.timer = null }
+    if (h.timer) {
+      clock.clearTimeout(h.timer)
+      h.timer = null
+    }
     if (!h.progress && !h.epochs.length) return
     h.last = clock.now()
-    const progress = h.progress, epochs = h.epochs
+    const progress = h.progress,
+      epochs = h.epochs
     h.progress = null
     h.epochs = []
     if (progress) deliver('training.progress', progress)
@@ -62,9 +79,15 @@ export function coalesceTrainingEvents(deliver: Deliver, intervalMs = 1000 / TRA
   const schedule = (h: Held) => {
     if (h.timer) return
     const wait = h.last + intervalMs - clock.now()
-    if (wait <= 0) { flush(h); return }
+    if (wait <= 0) {
+      flush(h)
+      return
+    }
     // A timer may fire a little early; it then waits for the rest instead of delivering.
-    h.timer = clock.setTimeout(() => { h.timer = null; schedule(h) }, Math.ceil(wait))
+    h.timer = clock.setTimeout(() => {
+      h.timer = null
+      schedule(h)
+    }, Math.ceil(wait))
   }
 
   const held = (id: number): Held => {
@@ -76,7 +99,10 @@ export function coalesceTrainingEvents(deliver: Deliver, intervalMs = 1000 / TRA
   return {
     push(event, payload) {
       const id = runOf(payload)
-      if (id === null) { deliver(event, payload); return }
+      if (id === null) {
+        deliver(event, payload)
+        return
+      }
       if (event === 'training.progress') {
         const h = held(id)
         const p = payload as Progress

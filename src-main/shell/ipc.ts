@@ -39,8 +39,9 @@ export interface ServiceLike {
 
 function sameFrame(a: FrameLike, b: FrameLike): boolean {
   if (a === b) return true
-  return a.processId !== undefined && a.routingId !== undefined &&
-    a.processId === b.processId && a.routingId === b.routingId
+  return (
+    a.processId !== undefined && a.routingId !== undefined && a.processId === b.processId && a.routingId === b.routingId
+  )
 }
 
 /**
@@ -83,14 +84,18 @@ export function registerRequestHandlers(opts: IpcOptions): () => void {
         return { ok: true, result: await opts.service.call(name, args) }
       } catch (e) {
         const error = toWireError(e)
-        if (!['ValidationError', 'InputError', 'CsvImportError', 'NotFoundError', 'ConflictError'].includes(error.name)) {
+        if (
+          !['ValidationError', 'InputError', 'CsvImportError', 'NotFoundError', 'ConflictError'].includes(error.name)
+        ) {
           log(`rnn-workbench: ${name} failed`, e)
         }
         return { ok: false, error }
       }
     })
   }
-  return () => { for (const name of REQUEST_NAMES) opts.ipcMain.removeHandler(requestChannel(name)) }
+  return () => {
+    for (const name of REQUEST_NAMES) opts.ipcMain.removeHandler(requestChannel(name))
+  }
 }
 
 /**
@@ -103,5 +108,8 @@ export function forwardEvents(service: ServiceLike, mainContents: () => Contents
     if (wc && !wc.isDestroyed()) wc.send(EVENT_CHANNEL, event, payload)
   })
   const unsubscribe = service.bus.subscribe((event, payload) => coalescer.push(event, payload))
-  return () => { unsubscribe(); coalescer.close() }
+  return () => {
+    unsubscribe()
+    coalescer.close()
+  }
 }

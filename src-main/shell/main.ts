@@ -94,7 +94,9 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
   const disposers: (() => void)[] = []
   let closing: Promise<void> | null = null
   let markClosed!: () => void
-  const closed = new Promise<void>((r) => { markClosed = r })
+  const closed = new Promise<void>((r) => {
+    markClosed = r
+  })
 
   // Before `ready`: the privileged scheme, the sandbox for every renderer, the data folder, one instance.
   registerAppScheme(protocol)
@@ -125,14 +127,22 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
     const w = new electron.BrowserWindow(mainWindowOptions(preload))
     win = w
     w.once('ready-to-show', () => w.show())
-    w.on('closed', () => { if (win === w) win = null })
+    w.on('closed', () => {
+      if (win === w) win = null
+    })
     w.loadURL(APP_ENTRY_URL).catch((e: unknown) => log.error(`rnn-workbench: cannot load ${APP_ENTRY_URL}`, e))
   }
 
   const shell = {
-    get workbench() { return workbench },
-    get window() { return win },
-    get failure() { return failure },
+    get workbench() {
+      return workbench
+    },
+    get window() {
+      return win
+    },
+    get failure() {
+      return failure
+    },
     importCsv,
     closed,
     ready: Promise.resolve()
@@ -155,17 +165,28 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
   app.on('web-contents-created', (_event: unknown, contents: GuardedContents) => {
     hardenContents(contents, { openExternal: (url) => electron.shell.openExternal(url), log: (m) => log.warn(m) })
   })
-  app.on('window-all-closed', () => { if (platform !== 'darwin') app.quit() })
-  app.on('activate', () => { if (workbench && !win) createWindow() })
+  app.on('window-all-closed', () => {
+    if (platform !== 'darwin') app.quit()
+  })
+  app.on('activate', () => {
+    if (workbench && !win) createWindow()
+  })
   app.on('before-quit', (event: { preventDefault(): void }) => {
-    if (!workbench) { markClosed(); return }
+    if (!workbench) {
+      markClosed()
+      return
+    }
     // Stop the runs and close the store before Electron exits; then quit for real.
     event.preventDefault()
     if (closing) return
     const wb = workbench
     closing = (async () => {
       for (const d of disposers.splice(0)) d()
-      try { await wb.close() } catch (e) { log.error('rnn-workbench: closing the store failed', e) }
+      try {
+        await wb.close()
+      } catch (e) {
+        log.error('rnn-workbench: closing the store failed', e)
+      }
     })()
     void closing.finally(() => {
       workbench = null
@@ -176,14 +197,22 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
 
   shell.ready = app.whenReady().then(() => {
     if (!existsSync(join(renderer, 'index.html'))) {
-      fail('RNN Workbench is not built', `${join(renderer, 'index.html')} is missing. Run \`npm start\` or \`npm run build\` first.`)
+      fail(
+        'RNN Workbench is not built',
+        `${join(renderer, 'index.html')} is missing. Run \`npm start\` or \`npm run build\` first.`
+      )
       return
     }
     const dataDir = app.getPath('userData')
     const nativeBinding = electronNativeBinding(opts.root)
     const options: WorkbenchOptions = {
-      dataDir, mode: 'electron', workerFactory: opts.workerFactory, samplesDir: samplesDir(opts.root),
-      version: opts.version, store: nativeBinding ? { nativeBinding } : undefined, maxConcurrent: maxRunsFromEnv(env)
+      dataDir,
+      mode: 'electron',
+      workerFactory: opts.workerFactory,
+      samplesDir: samplesDir(opts.root),
+      version: opts.version,
+      store: nativeBinding ? { nativeBinding } : undefined,
+      maxConcurrent: maxRunsFromEnv(env)
     }
     try {
       workbench = (opts.openWorkbench ?? ((o) => new Workbench(o)))(options)
@@ -196,12 +225,16 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
     installAppProtocol(protocol, renderer)
     disposers.push(
       registerRequestHandlers({
-        ipcMain: electron.ipcMain, service: wb, mainContents,
+        ipcMain: electron.ipcMain,
+        service: wb,
+        mainContents,
         log: (m, e) => (e ? log.error(m, e) : log.warn(m))
       }),
       forwardEvents(wb, mainContents)
     )
-    electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(menuTemplate({ importCsv: () => void importCsv() }, platform)))
+    electron.Menu.setApplicationMenu(
+      electron.Menu.buildFromTemplate(menuTemplate({ importCsv: () => void importCsv() }, platform))
+    )
     createWindow()
   })
   return shell

@@ -7,6 +7,7 @@ export function maxRunsFromEnv(env: Record<string, string | undefined> = process
   const raw = env[MAX_RUNS_ENV]
   if (raw === undefined || raw === '') return undefined
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`${MAX_RUNS_ENV}: "${raw}" is not a whole number of runs from 1 to 64`)
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`${MAX_RUNS_ENV}: "${raw}" is not a whole number of runs from 1 to 64`)
   return n
 }

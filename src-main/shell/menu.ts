@@ -54,9 +54,10 @@ export interface ImportDeps {
  */
 export async function importCsvFromDialog(deps: ImportDeps): Promise<{ id: number; name: string } | null> {
   const options = { title: 'Import CSV', properties: ['openFile'], filters: CSV_FILTERS }
-  const choice = deps.window === undefined
-    ? await deps.dialog.showOpenDialog(options)
-    : await deps.dialog.showOpenDialog(deps.window, options)
+  const choice =
+    deps.window === undefined
+      ? await deps.dialog.showOpenDialog(options)
+      : await deps.dialog.showOpenDialog(deps.window, options)
   const path = choice.canceled ? undefined : choice.filePaths[0]
   if (!path) return null
   try {

@@ -16,9 +16,11 @@ export function electronNativeBinding(root: string, exists: (p: string) => boole
 export function storeOpenHint(error: unknown, binding: string | undefined): string {
   const message = error instanceof Error ? error.message : String(error)
   const abi = /NODE_MODULE_VERSION|different Node\.js version|invalid ELF|was compiled against/i.test(message)
-  const build = 'Run `npm start` (it builds it) or `node scripts/build-electron-sqlite.mjs` on a machine with network access: ' +
-    'the build needs Electron\'s headers from electronjs.org. See docs/ELECTRON.md.'
-  if (!binding) return `${message}\n\nThe Electron build of better-sqlite3 (${ELECTRON_BINDING_REL}) is missing. ${build}`
+  const build =
+    'Run `npm start` (it builds it) or `node scripts/build-electron-sqlite.mjs` on a machine with network access: ' +
+    "the build needs Electron's headers from electronjs.org. See docs/ELECTRON.md."
+  if (!binding)
+    return `${message}\n\nThe Electron build of better-sqlite3 (${ELECTRON_BINDING_REL}) is missing. ${build}`
   if (abi) return `${message}\n\n${binding} does not match this Electron version. ${build}`
   return message
 }

@@ -7,7 +7,11 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`
 
 function parse(url: string): URL | null {
-  try { return new URL(url) } catch { return null }
+  try {
+    return new URL(url)
+  } catch {
+    return null
+  }
 }
 
 /** True when `url` is on the app's own origin (app://workbench, any path). */

@@ -19,7 +19,8 @@ export interface ContextBridgeLike {
 type Callback = (payload: unknown) => void
 
 function unwrap(name: string, reply: unknown): unknown {
-  if (!isEnvelope(reply)) throw new WorkbenchError({ name: 'ProtocolError', message: `${name}: malformed reply from the main process` })
+  if (!isEnvelope(reply))
+    throw new WorkbenchError({ name: 'ProtocolError', message: `${name}: malformed reply from the main process` })
   if (reply.ok) return reply.result
   // Across contextBridge only `message` of an Error survives, so messages name the field themselves.
   throw new WorkbenchError(reply.error)
@@ -43,7 +44,11 @@ export function buildWorkbenchApi(ipc: IpcRendererLike): WorkbenchApi {
       listening = true
       ipc.on(EVENT_CHANNEL, (_event, name, payload) => {
         for (const fn of listeners.get(name as string) ?? []) {
-          try { fn(payload) } catch (e) { console.error(`workbench.on("${String(name)}") callback failed`, e) }
+          try {
+            fn(payload)
+          } catch (e) {
+            console.error(`workbench.on("${String(name)}") callback failed`, e)
+          }
         }
       })
     }
@@ -51,7 +56,9 @@ export function buildWorkbenchApi(ipc: IpcRendererLike): WorkbenchApi {
     if (!set) listeners.set(event, (set = new Set()))
     const fn = cb as Callback
     set.add(fn)
-    return () => { set.delete(fn) }
+    return () => {
+      set.delete(fn)
+    }
   }
   return Object.freeze(api) as WorkbenchApi
 }

@@ -18,8 +18,14 @@ export interface ProtocolLike {
  * The CSP is never bypassed and service workers stay off.
  */
 export const APP_SCHEME_PRIVILEGES = Object.freeze({
-  standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true,
-  bypassCSP: false, allowServiceWorkers: false, stream: false
+  standard: true,
+  secure: true,
+  supportFetchAPI: true,
+  corsEnabled: true,
+  codeCache: true,
+  bypassCSP: false,
+  allowServiceWorkers: false,
+  stream: false
 })
 
 /** Must run before the app's `ready` event. */
@@ -28,10 +34,20 @@ export function registerAppScheme(protocol: ProtocolLike): void {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.jpg': 'image/jpeg', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.wasm': 'application/wasm',
-  '.csv': 'text/csv; charset=utf-8', '.txt': 'text/plain; charset=utf-8', '.map': 'application/json'
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json'
 }
 
 /**
@@ -41,11 +57,19 @@ const TYPES: Record<string, string> = {
  */
 export function resolveAppFile(root: string, url: string): string | null {
   let u: URL
-  try { u = new URL(url) } catch { return null }
+  try {
+    u = new URL(url)
+  } catch {
+    return null
+  }
   if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return null
   const raw = u.pathname
   let path: string
-  try { path = decodeURIComponent(raw) } catch { return null }
+  try {
+    path = decodeURIComponent(raw)
+  } catch {
+    return null
+  }
   if (path.includes('\0') || path.includes('\\')) return null
   if (path.split('/').some((seg) => seg === '..')) return null
   if (path === '' || path === '/') path = '/index.html'
@@ -56,7 +80,10 @@ export function resolveAppFile(root: string, url: string): string | null {
 }
 
 function text(status: number, body: string): Response {
-  return new Response(body, { status, headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } })
+  return new Response(body, {
+    status,
+    headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }
+  })
 }
 
 /** The app:// handler for files under `root` (the built renderer). */
@@ -73,7 +100,10 @@ export function appProtocolHandler(root: string): (request: Request) => Promise<
       const body = await readFile(realFile)
       return new Response(request.method === 'HEAD' ? null : body, {
         status: 200,
-        headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' }
+        headers: {
+          ...APP_RESPONSE_HEADERS,
+          'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
+        }
       })
     } catch {
       return text(404, 'not found')

@@ -3,11 +3,16 @@
 // denied. Runtime: Electron main; the functions take the Electron objects as arguments (tests pass fakes).
 import { isAppUrl, isSafeExternalUrl } from './origin'
 
-interface PreventableEvent { preventDefault(): void }
+interface PreventableEvent {
+  preventDefault(): void
+}
 
 /** The part of a WebContents the guards touch. */
 export interface GuardedContents {
-  on(event: 'will-navigate' | 'will-redirect', listener: (event: PreventableEvent & { url?: string }, url?: string) => void): unknown
+  on(
+    event: 'will-navigate' | 'will-redirect',
+    listener: (event: PreventableEvent & { url?: string }, url?: string) => void
+  ): unknown
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void
 }
@@ -46,7 +51,9 @@ export function hardenContents(contents: GuardedContents, opts: GuardOptions): v
 
 /** The part of a Session the permission guard touches. */
 export interface SessionLike {
-  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
+  setPermissionRequestHandler(
+    handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void
+  ): void
   setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void
 }
 

@@ -48,7 +48,10 @@ export interface MainWindowOptions {
 
 export function mainWindowOptions(preload: string): MainWindowOptions {
   return {
-    width: 1280, height: 820, minWidth: 800, minHeight: 560,
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
     title: 'RNN Workbench',
     show: false, // shown on ready-to-show, so the window never flashes blank
     backgroundColor: '#ffffff',

@@ -63,17 +63,31 @@ const open = (file: string, options: Database.Options, nativeBinding?: string): 
   new Database(file, nativeBinding ? { ...options, nativeBinding } : options)
 
 function tables(db: Db): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+  return (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((r) => r.name)
 }
 
 function rowCounts(db: Db): Record<string, number> {
   const rows: Record<string, number> = {}
-  for (const t of tables(db)) rows[t] = (db.prepare(`SELECT count(*) AS n FROM "${t.replaceAll('"', '""')}"`).get() as { n: number }).n
+  for (const t of tables(db))
+    rows[t] = (db.prepare(`SELECT count(*) AS n FROM "${t.replaceAll('"', '""')}"`).get() as { n: number }).n
   return rows
 }
 
 function fsyncDir(dir: string): void {
-  try { const fd = openSync(dir, 'r'); try { fsyncSync(fd) } finally { closeSync(fd) } } catch { /* not supported on every platform */ }
+  try {
+    const fd = openSync(dir, 'r')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    /* not supported on every platform */
+  }
 }
 
 function removeSidecars(file: string): void {
@@ -86,7 +100,9 @@ export function expectedTables(version: number, list: Migration[] = migrations, 
   try {
     for (const m of list) if (m.version <= version) mem.exec(m.up)
     return tables(mem)
-  } finally { mem.close() }
+  } finally {
+    mem.close()
+  }
 }
 
 /**
@@ -94,12 +110,17 @@ export function expectedTables(version: number, list: Migration[] = migrations, 
  * (1 … latest) and the tables of that version. Returns its version and row counts; throws BackupError
  * naming what is wrong.
  */
-export function checkStoreFile(file: string, opts: { migrations?: Migration[]; nativeBinding?: string } = {}): { userVersion: number; rows: Record<string, number> } {
+export function checkStoreFile(
+  file: string,
+  opts: { migrations?: Migration[]; nativeBinding?: string } = {}
+): { userVersion: number; rows: Record<string, number> } {
   const list = opts.migrations ?? migrations
   const latest = list.length ? list[list.length - 1].version : 0
   if (!existsSync(file)) throw new BackupError(`${file}: no such file`)
   let db: Db
-  try { db = open(file, { readonly: true, fileMustExist: true }, opts.nativeBinding) } catch (e) {
+  try {
+    db = open(file, { readonly: true, fileMustExist: true }, opts.nativeBinding)
+  } catch (e) {
     throw new BackupError(`${file}: not an SQLite database (${(e as Error).message})`)
   }
   try {
@@ -109,15 +130,24 @@ export function checkStoreFile(file: string, opts: { migrations?: Migration[]; n
     } catch (e) {
       throw new BackupError(`${file}: not an RNN Workbench store (${(e as Error).message})`)
     }
-    if (integrity.length !== 1 || integrity[0] !== 'ok') throw new BackupError(`${file}: integrity_check failed: ${integrity.slice(0, 5).join('; ')}`)
+    if (integrity.length !== 1 || integrity[0] !== 'ok')
+      throw new BackupError(`${file}: integrity_check failed: ${integrity.slice(0, 5).join('; ')}`)
     const userVersion = db.pragma('user_version', { simple: true }) as number
-    if (userVersion > latest) throw new BackupError(`${file}: written by a newer RNN Workbench (schema ${userVersion}; this version understands up to ${latest})`)
+    if (userVersion > latest)
+      throw new BackupError(
+        `${file}: written by a newer RNN Workbench (schema ${userVersion}; this version understands up to ${latest})`
+      )
     if (userVersion < 1) throw new BackupError(`${file}: not an RNN Workbench store (schema version 0)`)
     const have = new Set(tables(db))
     const missing = expectedTables(userVersion, list, opts.nativeBinding).filter((t) => !have.has(t))
-    if (missing.length) throw new BackupError(`${file}: not an RNN Workbench store of schema ${userVersion}: missing table(s) ${missing.join(', ')}`)
+    if (missing.length)
+      throw new BackupError(
+        `${file}: not an RNN Workbench store of schema ${userVersion}: missing table(s) ${missing.join(', ')}`
+      )
     return { userVersion, rows: rowCounts(db) }
-  } finally { db.close() }
+  } finally {
+    db.close()
+  }
 }
 
 /**
@@ -129,8 +159,10 @@ export async function backupStore(db: Db, outPath: string, opts: BackupOptions =
   const t0 = performance.now()
   const out = resolve(outPath)
   const source = db.name === ':memory:' ? null : resolve(db.name)
-  if (source && (out === source || out === `${source}-wal` || out === `${source}-shm`)) throw new BackupError(`${outPath}: that is the store itself`)
-  if (existsSync(out) && !opts.overwrite) throw new BackupError(`${outPath}: the file exists (choose another name, or overwrite)`)
+  if (source && (out === source || out === `${source}-wal` || out === `${source}-shm`))
+    throw new BackupError(`${outPath}: that is the store itself`)
+  if (existsSync(out) && !opts.overwrite)
+    throw new BackupError(`${outPath}: the file exists (choose another name, or overwrite)`)
   if (!existsSync(dirname(out))) throw new BackupError(`${outPath}: the folder ${dirname(out)} does not exist`)
   const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}`)
   removeSidecars(tmp)
@@ -140,13 +172,25 @@ export async function backupStore(db: Db, outPath: string, opts: BackupOptions =
     const want = opts.pagesPerStep ?? 256
     const step = Number.isFinite(want) ? Math.max(1, Math.floor(want)) : 2 ** 31 - 1
     await db.backup(tmp, {
-      progress: (p) => { opts.onProgress?.(p); return step }
+      progress: (p) => {
+        opts.onProgress?.(p)
+        return step
+      }
     })
     // A single file: no WAL next to the copy; then check it as restore would.
     const copy = open(tmp, { fileMustExist: true }, opts.nativeBinding)
-    try { copy.pragma('journal_mode = DELETE') } finally { copy.close() }
+    try {
+      copy.pragma('journal_mode = DELETE')
+    } finally {
+      copy.close()
+    }
     const { userVersion, rows } = checkStoreFile(tmp, { nativeBinding: opts.nativeBinding })
-    const fd = openSync(tmp, 'r+'); try { fsyncSync(fd) } finally { closeSync(fd) }
+    const fd = openSync(tmp, 'r+')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
     renameSync(tmp, out)
     fsyncDir(dirname(out))
     return { path: out, bytes: statSync(out).size, userVersion, rows, seconds: (performance.now() - t0) / 1000 }
@@ -166,7 +210,8 @@ export async function backupStore(db: Db, outPath: string, opts: BackupOptions =
  * The replaced store is kept as `workbench.db.before-restore-<time>` next to it.
  */
 export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOptions = {}): RestoreReport {
-  if ((opts.activeRuns ?? 0) > 0) throw new BackupError(`restore: ${opts.activeRuns} run(s) are training; stop them first`)
+  if ((opts.activeRuns ?? 0) > 0)
+    throw new BackupError(`restore: ${opts.activeRuns} run(s) are training; stop them first`)
   const from = resolve(fromPath)
   const target = resolve(dataDir, STORE_FILE)
   if (from === target) throw new BackupError(`${fromPath}: that is the store itself`)
@@ -174,14 +219,21 @@ export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOpt
 
   // Stage a private copy next to the store (same file system, so the final rename is atomic).
   const stage = `${target}.restoring-${process.pid}`
-  rmSync(stage, { force: true }); removeSidecars(stage)
+  rmSync(stage, { force: true })
+  removeSidecars(stage)
   try {
     const src = open(from, { readonly: true, fileMustExist: true }, opts.nativeBinding)
-    try { src.prepare('VACUUM INTO ?').run(stage) } finally { src.close() }
+    try {
+      src.prepare('VACUUM INTO ?').run(stage)
+    } finally {
+      src.close()
+    }
     const { userVersion } = checkStoreFile(stage, opts)
-    if (userVersion !== checked.userVersion) throw new BackupError(`restore: the staged copy has schema ${userVersion}, the file ${checked.userVersion}`)
+    if (userVersion !== checked.userVersion)
+      throw new BackupError(`restore: the staged copy has schema ${userVersion}, the file ${checked.userVersion}`)
   } catch (e) {
-    rmSync(stage, { force: true }); removeSidecars(stage)
+    rmSync(stage, { force: true })
+    removeSidecars(stage)
     throw e
   }
 
@@ -192,21 +244,45 @@ export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOpt
       try {
         cur.pragma('busy_timeout = 0')
         const live = (() => {
-          try { return cur.prepare(`SELECT id, owner_pid, heartbeat_at FROM experiments WHERE status IN ${LIVE}`).all() as { id: number; owner_pid: number | null; heartbeat_at: string | null }[] } catch { return [] }
+          try {
+            return cur.prepare(`SELECT id, owner_pid, heartbeat_at FROM experiments WHERE status IN ${LIVE}`).all() as {
+              id: number
+              owner_pid: number | null
+              heartbeat_at: string | null
+            }[]
+          } catch {
+            return []
+          }
         })()
         const mine = live.filter((r) => r.owner_pid === process.pid)
-        if (mine.length) throw new BackupError(`restore: run(s) ${mine.map((r) => r.id).join(', ')} of this process are training; stop them first`)
-        const others = live.filter((r) => r.owner_pid != null && r.heartbeat_at != null && Date.now() - Date.parse(r.heartbeat_at) < 30_000 && alive(r.owner_pid))
-        if (others.length) throw new BackupError(`restore: another RNN Workbench (pid ${others[0].owner_pid}) is training run(s) ${others.map((r) => r.id).join(', ')} in this store; stop it first`)
+        if (mine.length)
+          throw new BackupError(
+            `restore: run(s) ${mine.map((r) => r.id).join(', ')} of this process are training; stop them first`
+          )
+        const others = live.filter(
+          (r) =>
+            r.owner_pid != null &&
+            r.heartbeat_at != null &&
+            Date.now() - Date.parse(r.heartbeat_at) < 30_000 &&
+            alive(r.owner_pid)
+        )
+        if (others.length)
+          throw new BackupError(
+            `restore: another RNN Workbench (pid ${others[0].owner_pid}) is training run(s) ${others.map((r) => r.id).join(', ')} in this store; stop it first`
+          )
         // Fold the WAL into the file; a reader or writer elsewhere makes this report busy.
         const [cp] = cur.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
-        if (cp && cp.busy) throw new BackupError('restore: another program has the experiment store open; close it first')
+        if (cp && cp.busy)
+          throw new BackupError('restore: another program has the experiment store open; close it first')
         cur.pragma('journal_mode = DELETE')
       } catch (e) {
         const code = (e as { code?: string }).code ?? ''
-        if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) throw new BackupError('restore: another program has the experiment store open; close it first')
+        if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+          throw new BackupError('restore: another program has the experiment store open; close it first')
         throw e
-      } finally { cur.close() }
+      } finally {
+        cur.close()
+      }
       previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
       renameSync(target, previous)
     }
@@ -214,7 +290,8 @@ export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOpt
     renameSync(stage, target)
     fsyncDir(dirname(target))
   } catch (e) {
-    rmSync(stage, { force: true }); removeSidecars(stage)
+    rmSync(stage, { force: true })
+    removeSidecars(stage)
     throw e
   }
   return { path: target, restoredFrom: from, userVersion: checked.userVersion, rows: checked.rows, previous }
@@ -222,5 +299,10 @@ export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOpt
 
 function alive(pid: number): boolean {
   if (pid === process.pid) return true
-  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }

@@ -3,28 +3,54 @@ import type { Db } from './db'
 import type { ColumnInfo, DatasetDetail, DatasetSummary } from '../../src-shared/contract'
 
 export interface NewDataset {
-  name: string; fileName: string; sha256: string; byteLength: number; bytesGz: Uint8Array
-  rows: number; columns: ColumnInfo[]; preview: string[][]; warnings: string[]
+  name: string
+  fileName: string
+  sha256: string
+  byteLength: number
+  bytesGz: Uint8Array
+  rows: number
+  columns: ColumnInfo[]
+  preview: string[][]
+  warnings: string[]
 }
 
 interface Row {
-  id: number; name: string; file_name: string; sha256: string; byte_length: number; rows: number
-  columns_json: string; preview_json: string; warnings_json: string; created_at: string
+  id: number
+  name: string
+  file_name: string
+  sha256: string
+  byte_length: number
+  rows: number
+  columns_json: string
+  preview_json: string
+  warnings_json: string
+  created_at: string
 }
 
 const COLS = 'id, name, file_name, sha256, byte_length, rows, columns_json, preview_json, warnings_json, created_at'
 
 function toSummary(r: Row): DatasetSummary {
   return {
-    id: r.id, name: r.name, fileName: r.file_name, sha256: r.sha256, byteLength: r.byte_length, rows: r.rows,
-    columns: JSON.parse(r.columns_json), warnings: JSON.parse(r.warnings_json), createdAt: r.created_at
+    id: r.id,
+    name: r.name,
+    fileName: r.file_name,
+    sha256: r.sha256,
+    byteLength: r.byte_length,
+    rows: r.rows,
+    columns: JSON.parse(r.columns_json),
+    warnings: JSON.parse(r.warnings_json),
+    createdAt: r.created_at
   }
 }
 
 export class DatasetsRepo {
-  private insertStmt; private listStmt; private getStmt; private bytesStmt
+  private insertStmt
+  private listStmt
+  private getStmt
+  private bytesStmt
   constructor(db: Db) {
-    this.insertStmt = db.prepare(`INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at)
+    this.insertStmt =
+      db.prepare(`INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at)
       VALUES (@name, @fileName, @sha256, @byteLength, @bytesGz, @rows, @columns, @preview, @warnings, @createdAt)`)
     this.listStmt = db.prepare(`SELECT ${COLS} FROM datasets ORDER BY id DESC`)
     this.getStmt = db.prepare(`SELECT ${COLS} FROM datasets WHERE id = ?`)
@@ -33,10 +59,16 @@ export class DatasetsRepo {
 
   insert(d: NewDataset): number {
     const info = this.insertStmt.run({
-      name: d.name, fileName: d.fileName, sha256: d.sha256, byteLength: d.byteLength,
+      name: d.name,
+      fileName: d.fileName,
+      sha256: d.sha256,
+      byteLength: d.byteLength,
       bytesGz: Buffer.from(d.bytesGz.buffer, d.bytesGz.byteOffset, d.bytesGz.byteLength),
-      rows: d.rows, columns: JSON.stringify(d.columns), preview: JSON.stringify(d.preview),
-      warnings: JSON.stringify(d.warnings), createdAt: new Date().toISOString()
+      rows: d.rows,
+      columns: JSON.stringify(d.columns),
+      preview: JSON.stringify(d.preview),
+      warnings: JSON.stringify(d.warnings),
+      createdAt: new Date().toISOString()
     })
     return Number(info.lastInsertRowid)
   }

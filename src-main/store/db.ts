@@ -10,8 +10,14 @@ export type Db = Database.Database
 
 export class StoreTooNewError extends Error {
   override name = 'StoreTooNewError'
-  constructor(readonly file: string, readonly found: number, readonly supported: number) {
-    super(`The experiment store ${file} was written by a newer RNN Workbench (schema ${found}; this version understands up to ${supported}). It was left untouched.`)
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly supported: number
+  ) {
+    super(
+      `The experiment store ${file} was written by a newer RNN Workbench (schema ${found}; this version understands up to ${supported}). It was left untouched.`
+    )
   }
 }
 

@@ -4,15 +4,35 @@ import type { Db } from './db'
 import { checkpointFault } from './faults'
 import { decodeState, encodeState } from '../../src-worker/model/checkpoint-bytes'
 import type {
-  EpochPoint, ExperimentConfig, ExperimentDetail, ExperimentEvent, ExperimentStatus, ExperimentSummary, StepPoint
+  EpochPoint,
+  ExperimentConfig,
+  ExperimentDetail,
+  ExperimentEvent,
+  ExperimentStatus,
+  ExperimentSummary,
+  StepPoint
 } from '../../src-shared/contract'
 
 interface Row {
-  id: number; dataset_id: number; dataset_name: string; name: string; status: ExperimentStatus; config_json: string
-  created_at: string; started_at: string | null; finished_at: string | null; epochs_done: number
-  train_loss: number | null; val_loss: number | null; error: string | null
-  notes: string; tags_json: string; group_id: number | null; train_seconds: number
-  best_val_loss: number | null; seq_per_s: number | null
+  id: number
+  dataset_id: number
+  dataset_name: string
+  name: string
+  status: ExperimentStatus
+  config_json: string
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+  epochs_done: number
+  train_loss: number | null
+  val_loss: number | null
+  error: string | null
+  notes: string
+  tags_json: string
+  group_id: number | null
+  train_seconds: number
+  best_val_loss: number | null
+  seq_per_s: number | null
 }
 
 const SELECT = `SELECT e.id, e.dataset_id, d.name AS dataset_name, e.name, e.status, e.config_json, e.created_at,
@@ -22,11 +42,25 @@ const SELECT = `SELECT e.id, e.dataset_id, d.name AS dataset_name, e.name, e.sta
 
 function toSummary(r: Row): ExperimentSummary {
   return {
-    id: r.id, name: r.name, datasetId: r.dataset_id, datasetName: r.dataset_name, status: r.status,
-    config: JSON.parse(r.config_json), createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
-    epochsDone: r.epochs_done, trainLoss: r.train_loss, valLoss: r.val_loss, error: r.error,
-    notes: r.notes, tags: JSON.parse(r.tags_json), groupId: r.group_id, trainSeconds: r.train_seconds,
-    bestValLoss: r.best_val_loss, seqPerSec: r.seq_per_s
+    id: r.id,
+    name: r.name,
+    datasetId: r.dataset_id,
+    datasetName: r.dataset_name,
+    status: r.status,
+    config: JSON.parse(r.config_json),
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    epochsDone: r.epochs_done,
+    trainLoss: r.train_loss,
+    valLoss: r.val_loss,
+    error: r.error,
+    notes: r.notes,
+    tags: JSON.parse(r.tags_json),
+    groupId: r.group_id,
+    trainSeconds: r.train_seconds,
+    bestValLoss: r.best_val_loss,
+    seqPerSec: r.seq_per_s
   }
 }
 
@@ -37,7 +71,11 @@ const now = () => new Date().toISOString()
 /** A live run whose owner has not written for this long is taken as dead (pid reuse, hung process). */
 export const HEARTBEAT_TIMEOUT_MS = 30_000
 
-interface LiveRow { id: number; owner_pid: number | null; heartbeat_at: string | null }
+interface LiveRow {
+  id: number
+  owner_pid: number | null
+  heartbeat_at: string | null
+}
 
 function ownerAlive(r: LiveRow): boolean {
   if (r.owner_pid == null || r.owner_pid === process.pid) return false
@@ -50,7 +88,11 @@ function ownerAlive(r: LiveRow): boolean {
   }
 }
 
-export interface EpochRecord extends EpochPoint { lr?: number; diagnostics?: unknown; seqPerSec?: number | null }
+export interface EpochRecord extends EpochPoint {
+  lr?: number
+  diagnostics?: unknown
+  seqPerSec?: number | null
+}
 export type CheckpointKind = 'last' | 'best' | 'final'
 /** A training state to store: the object, or its bytes as the worker wrote them (src-worker/model/checkpoint-bytes.ts). */
 export type CheckpointRecord = { kind: CheckpointKind; epoch: number } & ({ state: unknown } | { bytes: Uint8Array })
@@ -59,30 +101,46 @@ export class ExperimentsRepo {
   private s
   constructor(private db: Db) {
     this.s = {
-      insert: db.prepare(`INSERT INTO experiments (dataset_id, name, status, config_json, created_at, group_id, notes, tags_json)
+      insert:
+        db.prepare(`INSERT INTO experiments (dataset_id, name, status, config_json, created_at, group_id, notes, tags_json)
         VALUES (@datasetId, @name, 'draft', @config, @createdAt, @groupId, @notes, @tags)`),
       list: db.prepare(`${SELECT} ORDER BY e.id DESC`),
       get: db.prepare(`${SELECT} WHERE e.id = ?`),
       setStatus: db.prepare('UPDATE experiments SET status = @status WHERE id = @id'),
-      start: db.prepare(`UPDATE experiments SET status = 'running', started_at = coalesce(started_at, @at), finished_at = NULL,
+      start:
+        db.prepare(`UPDATE experiments SET status = 'running', started_at = coalesce(started_at, @at), finished_at = NULL,
         error = NULL, owner_pid = @pid, heartbeat_at = @at, control = NULL WHERE id = @id`),
-      queue: db.prepare(`UPDATE experiments SET status = 'queued', owner_pid = @pid, heartbeat_at = @at, control = NULL WHERE id = @id`),
-      heartbeat: db.prepare('UPDATE experiments SET heartbeat_at = @at WHERE owner_pid = @pid AND status IN (\'running\',\'paused\',\'queued\')'),
-      live: db.prepare(`SELECT id, owner_pid, heartbeat_at FROM experiments WHERE status IN ('running','queued','paused')`),
+      queue: db.prepare(
+        `UPDATE experiments SET status = 'queued', owner_pid = @pid, heartbeat_at = @at, control = NULL WHERE id = @id`
+      ),
+      heartbeat: db.prepare(
+        "UPDATE experiments SET heartbeat_at = @at WHERE owner_pid = @pid AND status IN ('running','paused','queued')"
+      ),
+      live: db.prepare(
+        `SELECT id, owner_pid, heartbeat_at FROM experiments WHERE status IN ('running','queued','paused')`
+      ),
       interrupt: db.prepare(`UPDATE experiments SET status = 'interrupted', control = NULL WHERE id = ?`),
       setControl: db.prepare('UPDATE experiments SET control = @control WHERE id = @id'),
       takeControl: db.prepare('SELECT id, control FROM experiments WHERE owner_pid = @pid AND control IS NOT NULL'),
       clearControl: db.prepare('UPDATE experiments SET control = NULL WHERE id = ?'),
-      finish: db.prepare(`UPDATE experiments SET status = @status, finished_at = @at, error = @error, control = NULL WHERE id = @id`),
-      epoch: db.prepare(`INSERT OR REPLACE INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds, lr, diagnostics_json)
+      finish: db.prepare(
+        `UPDATE experiments SET status = @status, finished_at = @at, error = @error, control = NULL WHERE id = @id`
+      ),
+      epoch:
+        db.prepare(`INSERT OR REPLACE INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds, lr, diagnostics_json)
         VALUES (@id, @epoch, @trainLoss, @valLoss, @seconds, @lr, @diagnostics)`),
-      epochSummary: db.prepare(`UPDATE experiments SET epochs_done = @epoch, train_loss = @trainLoss, val_loss = @valLoss,
+      epochSummary:
+        db.prepare(`UPDATE experiments SET epochs_done = @epoch, train_loss = @trainLoss, val_loss = @valLoss,
         train_seconds = train_seconds + @seconds, seq_per_s = coalesce(@seqPerSec, seq_per_s),
         best_val_loss = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @valLoss ELSE best_val_loss END
         WHERE id = @id`),
       beat: db.prepare('UPDATE experiments SET heartbeat_at = @at WHERE id = @id'),
-      step: db.prepare('INSERT OR REPLACE INTO steps (experiment_id, step, epoch, loss) VALUES (@id, @step, @epoch, @loss)'),
-      epochs: db.prepare('SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, seconds FROM epochs WHERE experiment_id = ? ORDER BY epoch'),
+      step: db.prepare(
+        'INSERT OR REPLACE INTO steps (experiment_id, step, epoch, loss) VALUES (@id, @step, @epoch, @loss)'
+      ),
+      epochs: db.prepare(
+        'SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, seconds FROM epochs WHERE experiment_id = ? ORDER BY epoch'
+      ),
       diagnostics: db.prepare('SELECT epoch, diagnostics_json FROM epochs WHERE experiment_id = ? ORDER BY epoch'),
       steps: db.prepare('SELECT step, epoch, loss FROM steps WHERE experiment_id = ? ORDER BY step'),
       trimEpochs: db.prepare('DELETE FROM epochs WHERE experiment_id = @id AND epoch > @epoch'),
@@ -103,15 +161,27 @@ export class ExperimentsRepo {
     }
   }
 
-  create(datasetId: number, name: string, config: ExperimentConfig, extra: { groupId?: number | null; notes?: string; tags?: string[] } = {}): number {
+  create(
+    datasetId: number,
+    name: string,
+    config: ExperimentConfig,
+    extra: { groupId?: number | null; notes?: string; tags?: string[] } = {}
+  ): number {
     const info = this.s.insert.run({
-      datasetId, name, config: JSON.stringify(config), createdAt: now(), groupId: extra.groupId ?? null,
-      notes: extra.notes ?? '', tags: JSON.stringify(extra.tags ?? [])
+      datasetId,
+      name,
+      config: JSON.stringify(config),
+      createdAt: now(),
+      groupId: extra.groupId ?? null,
+      notes: extra.notes ?? '',
+      tags: JSON.stringify(extra.tags ?? [])
     })
     return Number(info.lastInsertRowid)
   }
 
-  list(): ExperimentSummary[] { return (this.s.list.all() as Row[]).map(toSummary) }
+  list(): ExperimentSummary[] {
+    return (this.s.list.all() as Row[]).map(toSummary)
+  }
 
   get(id: number): ExperimentSummary | undefined {
     const r = this.s.get.get(id) as Row | undefined
@@ -127,32 +197,60 @@ export class ExperimentsRepo {
       epochs: this.s.epochs.all(id) as EpochPoint[],
       steps: this.s.steps.all(id) as StepPoint[],
       events,
-      exports: events.filter((e) => e.kind === 'exported').map((e) => {
-        const d = e.detail as { format: string; verified: boolean; maxAbsDiff: number | null; runtime: string; files: string[] }
-        return { at: e.at, format: d.format, verified: d.verified, maxAbsDiff: d.maxAbsDiff, runtime: d.runtime, files: d.files }
-      })
+      exports: events
+        .filter((e) => e.kind === 'exported')
+        .map((e) => {
+          const d = e.detail as {
+            format: string
+            verified: boolean
+            maxAbsDiff: number | null
+            runtime: string
+            files: string[]
+          }
+          return {
+            at: e.at,
+            format: d.format,
+            verified: d.verified,
+            maxAbsDiff: d.maxAbsDiff,
+            runtime: d.runtime,
+            files: d.files
+          }
+        })
     }
   }
 
   /** Per-epoch diagnostics as the trainer reported them (JSON), for charts and comparisons. */
   diagnostics(id: number): { epoch: number; diagnostics: unknown }[] {
-    return (this.s.diagnostics.all(id) as { epoch: number; diagnostics_json: string | null }[])
-      .map((r) => ({ epoch: r.epoch, diagnostics: r.diagnostics_json ? JSON.parse(r.diagnostics_json) : null }))
+    return (this.s.diagnostics.all(id) as { epoch: number; diagnostics_json: string | null }[]).map((r) => ({
+      epoch: r.epoch,
+      diagnostics: r.diagnostics_json ? JSON.parse(r.diagnostics_json) : null
+    }))
   }
 
   /** This process trains the run from now on. */
-  markStarted(id: number): void { this.s.start.run({ id, at: now(), pid: process.pid }) }
-  markQueued(id: number): void { this.s.queue.run({ id, at: now(), pid: process.pid }) }
+  markStarted(id: number): void {
+    this.s.start.run({ id, at: now(), pid: process.pid })
+  }
+  markQueued(id: number): void {
+    this.s.queue.run({ id, at: now(), pid: process.pid })
+  }
   /** Shows that this process's runs are alive (a paused run writes no metrics). */
-  heartbeat(): void { this.s.heartbeat.run({ at: now(), pid: process.pid }) }
+  heartbeat(): void {
+    this.s.heartbeat.run({ at: now(), pid: process.pid })
+  }
 
   /** Another process (e.g. the CLI) asks the owner of a live run to pause, resume or stop it. */
-  requestControl(id: number, control: 'pause' | 'resume' | 'stop'): void { this.s.setControl.run({ id, control }) }
+  requestControl(id: number, control: 'pause' | 'resume' | 'stop'): void {
+    this.s.setControl.run({ id, control })
+  }
 
   /** The control requests addressed to this process's runs; each is returned once. */
   takeControlRequests(): { id: number; control: 'pause' | 'resume' | 'stop' }[] {
     return this.db.transaction(() => {
-      const rows = this.s.takeControl.all({ pid: process.pid }) as { id: number; control: 'pause' | 'resume' | 'stop' }[]
+      const rows = this.s.takeControl.all({ pid: process.pid }) as {
+        id: number
+        control: 'pause' | 'resume' | 'stop'
+      }[]
       for (const r of rows) this.s.clearControl.run(r.id)
       return rows
     })()
@@ -163,7 +261,9 @@ export class ExperimentsRepo {
     const r = (this.s.live.all() as LiveRow[]).find((x) => x.id === id)
     return !!r && ownerAlive(r)
   }
-  setStatus(id: number, status: ExperimentStatus): void { this.s.setStatus.run({ id, status }) }
+  setStatus(id: number, status: ExperimentStatus): void {
+    this.s.setStatus.run({ id, status })
+  }
 
   /** Ends a run; with `model`, the trained model is kept as the 'final' checkpoint in the same transaction. */
   finish(id: number, status: ExperimentStatus, error: string | null, model?: unknown): void {
@@ -197,24 +297,45 @@ export class ExperimentsRepo {
    * fast epochs together), and the checkpoints of the latest of them and of the latest best one — so an
    * epoch is either fully recorded and resumable, or not recorded at all.
    */
-  writeMetrics(id: number, steps: StepPoint[], epochs?: EpochRecord | EpochRecord[], checkpoints: CheckpointRecord[] = []): void {
+  writeMetrics(
+    id: number,
+    steps: StepPoint[],
+    epochs?: EpochRecord | EpochRecord[],
+    checkpoints: CheckpointRecord[] = []
+  ): void {
     this.db.transaction(() => {
       this.s.beat.run({ id, at: now() })
       for (const s of steps) this.s.step.run({ id, step: s.step, epoch: s.epoch, loss: num(s.loss) })
       for (const epoch of epochs === undefined ? [] : Array.isArray(epochs) ? epochs : [epochs]) {
-        const trainLoss = num(epoch.trainLoss), valLoss = num(epoch.valLoss)
+        const trainLoss = num(epoch.trainLoss),
+          valLoss = num(epoch.valLoss)
         this.s.epoch.run({
-          id, epoch: epoch.epoch, trainLoss, valLoss, seconds: epoch.seconds, lr: num(epoch.lr),
+          id,
+          epoch: epoch.epoch,
+          trainLoss,
+          valLoss,
+          seconds: epoch.seconds,
+          lr: num(epoch.lr),
           diagnostics: epoch.diagnostics === undefined ? null : JSON.stringify(epoch.diagnostics)
         })
-        this.s.epochSummary.run({ id, epoch: epoch.epoch, trainLoss, valLoss, seconds: epoch.seconds, seqPerSec: num(epoch.seqPerSec) })
+        this.s.epochSummary.run({
+          id,
+          epoch: epoch.epoch,
+          trainLoss,
+          valLoss,
+          seconds: epoch.seconds,
+          seqPerSec: num(epoch.seqPerSec)
+        })
       }
       let of: unknown, bytes: Buffer | undefined // 'last' and 'best' of one epoch are one state: serialised once
       for (const c of checkpoints) {
         const src = 'bytes' in c ? c.bytes : c.state
         if (bytes === undefined || of !== src) {
           of = src
-          bytes = 'bytes' in c ? Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength) : Buffer.from(encodeState(c.state).buffer)
+          bytes =
+            'bytes' in c
+              ? Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength)
+              : Buffer.from(encodeState(c.state).buffer)
         }
         this.s.checkpoint.run({ id, kind: c.kind, epoch: c.epoch, state: bytes, at: now() })
         checkpointFault(c.epoch)
@@ -238,7 +359,12 @@ export class ExperimentsRepo {
 
   update(id: number, patch: { name?: string; notes?: string; tags?: string[] }): void {
     this.db.transaction(() => {
-      this.s.update.run({ id, name: patch.name ?? null, notes: patch.notes ?? null, tags: patch.tags ? JSON.stringify(patch.tags) : null })
+      this.s.update.run({
+        id,
+        name: patch.name ?? null,
+        notes: patch.notes ?? null,
+        tags: patch.tags ? JSON.stringify(patch.tags) : null
+      })
       this.addEvent(id, 'edited', patch)
     })()
   }
@@ -253,7 +379,10 @@ export class ExperimentsRepo {
   }
 
   events(id: number): ExperimentEvent[] {
-    return (this.s.events.all(id) as { at: string; kind: string; detail_json: string | null }[])
-      .map((r) => ({ at: r.at, kind: r.kind, detail: r.detail_json ? JSON.parse(r.detail_json) : null }))
+    return (this.s.events.all(id) as { at: string; kind: string; detail_json: string | null }[]).map((r) => ({
+      at: r.at,
+      kind: r.kind,
+      detail: r.detail_json ? JSON.parse(r.detail_json) : null
+    }))
   }
 }

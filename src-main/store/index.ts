@@ -18,7 +18,9 @@ export class Store {
     return new Store(openDatabase(join(dataDir, STORE_FILE), opts))
   }
 
-  close(): void { this.db.close() }
+  close(): void {
+    this.db.close()
+  }
 }
 
 export { StoreTooNewError, type OpenOptions } from './db'

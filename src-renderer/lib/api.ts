@@ -1,16 +1,29 @@
 // The renderer's one way to reach the service: Electron's preload bridge (window.workbench) when it
 // exists, otherwise the browser-mode HTTP API (JSON POSTs to /api/<method>, events over SSE).
-import type { Args, EventName, EventPayload, RequestName, Result, WireError, WorkbenchApi } from '../../src-shared/contract'
+import type {
+  Args,
+  EventName,
+  EventPayload,
+  RequestName,
+  Result,
+  WireError,
+  WorkbenchApi
+} from '../../src-shared/contract'
 import { EVENT_NAMES, REQUEST_NAMES } from '../../src-shared/channels'
 
 declare global {
-  interface Window { workbench?: WorkbenchApi }
+  interface Window {
+    workbench?: WorkbenchApi
+  }
 }
 
 /** An error the service sent back; `issues` name the offending fields when it was a validation error. */
 export class ApiError extends Error {
   readonly issues: { path: string; message: string }[]
-  constructor(wire: WireError, readonly status?: number) {
+  constructor(
+    wire: WireError,
+    readonly status?: number
+  ) {
     super(wire.message)
     this.name = wire.name || 'Error'
     this.issues = wire.issues ?? []
@@ -22,12 +35,16 @@ type Listener = (payload: unknown) => void
 /** The event stream's state in browser mode ('open' always in Electron). */
 export type Connection = 'connecting' | 'open' | 'retrying' | 'closed'
 const connectionListeners = new Set<(c: Connection) => void>()
-const setConnection = (c: Connection) => { for (const cb of connectionListeners) cb(c) }
+const setConnection = (c: Connection) => {
+  for (const cb of connectionListeners) cb(c)
+}
 
 /** Follow the event stream's state; returns the unsubscribe function. */
 export function onConnection(cb: (c: Connection) => void): () => void {
   connectionListeners.add(cb)
-  return () => { connectionListeners.delete(cb) }
+  return () => {
+    connectionListeners.delete(cb)
+  }
 }
 
 function httpApi(base = '/api/'): WorkbenchApi {
@@ -44,7 +61,11 @@ function httpApi(base = '/api/'): WorkbenchApi {
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (ev) => {
         let payload: unknown
-        try { payload = JSON.parse((ev as MessageEvent<string>).data) } catch { return }
+        try {
+          payload = JSON.parse((ev as MessageEvent<string>).data)
+        } catch {
+          return
+        }
         for (const cb of listeners.get(name) ?? []) cb(payload)
       })
     }
@@ -63,12 +84,25 @@ function httpApi(base = '/api/'): WorkbenchApi {
       throw new ApiError({ name: 'NetworkError', message: 'cannot reach the workbench server — is it still running?' })
     }
     let body: { result?: unknown; error?: WireError } | null = null
-    try { body = await res.json() } catch { /* not JSON: handled below */ }
+    try {
+      body = await res.json()
+    } catch {
+      /* not JSON: handled below */
+    }
     if (res.status === 401) {
-      throw new ApiError({ name: 'Unauthorized', message: 'this page has no valid access token: open the address the server printed (it ends in ?token=…)' }, 401)
+      throw new ApiError(
+        {
+          name: 'Unauthorized',
+          message: 'this page has no valid access token: open the address the server printed (it ends in ?token=…)'
+        },
+        401
+      )
     }
     if (!res.ok || !body || !('result' in body)) {
-      throw new ApiError(body?.error ?? { name: 'HttpError', message: `${method}: the server answered ${res.status} ${res.statusText}` }, res.status)
+      throw new ApiError(
+        body?.error ?? { name: 'HttpError', message: `${method}: the server answered ${res.status} ${res.statusText}` },
+        res.status
+      )
     }
     return body.result
   }
@@ -80,7 +114,9 @@ function httpApi(base = '/api/'): WorkbenchApi {
     let set = listeners.get(event)
     if (!set) listeners.set(event, (set = new Set()))
     set.add(cb)
-    return () => { set.delete(cb) }
+    return () => {
+      set.delete(cb)
+    }
   }
   return api as unknown as WorkbenchApi
 }

@@ -11,7 +11,15 @@ import type { ParsedTable } from './csv'
 import { parseDatetime } from './csv'
 import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
 import {
-  applyMissingPolicy, checkFraction, checkInt, checkWindowMemory, columnIndex, lineOfRow, numericColumn, trainRowsOf, windowStarts,
+  applyMissingPolicy,
+  checkFraction,
+  checkInt,
+  checkWindowMemory,
+  columnIndex,
+  lineOfRow,
+  numericColumn,
+  trainRowsOf,
+  windowStarts,
   type MissingPolicy
 } from './windows'
 
@@ -131,7 +139,10 @@ function resolveTargets(table: ParsedTable, targets: string[], task?: Task): Tar
   if (targets.length !== 1) throw new Error(`classification takes one target column (got ${targets.length})`)
   const v = stringColumn(table, targets[0]!, 'target')
   const classes = [...new Set(v.filter((s): s is string => s !== null))].sort()
-  if (classes.length < 2) throw new Error(`target column "${targets[0]}" has ${classes.length} class${classes.length === 1 ? '' : 'es'}; classification needs at least 2`)
+  if (classes.length < 2)
+    throw new Error(
+      `target column "${targets[0]}" has ${classes.length} class${classes.length === 1 ? '' : 'es'}; classification needs at least 2`
+    )
   const id = new Map(classes.map((c, k) => [c, k]))
   const col = new Float64Array(v.length)
   for (let r = 0; r < v.length; r++) col[r] = v[r] === null ? NaN : id.get(v[r]!)!
@@ -140,7 +151,9 @@ function resolveTargets(table: ParsedTable, targets: string[], task?: Task): Tar
 
 function noMeanForClasses(cls: boolean, policy: string, labels: Float64Array, name: string): void {
   if (cls && policy === 'mean' && labels.some(Number.isNaN)) {
-    throw new Error(`target column "${name}" has missing labels: policy "mean" cannot fill class labels; use drop or ffill`)
+    throw new Error(
+      `target column "${name}" has missing labels: policy "mean" cannot fill class labels; use drop or ffill`
+    )
   }
 }
 
@@ -148,7 +161,16 @@ function normFor(kind: NormKind, names: string[], cols: Float64Array[], rows: Ar
   return kind === 'none' ? identityNormalizer(names) : fitNormalizer(kind, names, cols, rows)
 }
 
-function shapesOf(n: number, tx: number, I: number, ty: number, O: number, tokensIn: boolean, cls: boolean, masked: boolean) {
+function shapesOf(
+  n: number,
+  tx: number,
+  I: number,
+  ty: number,
+  O: number,
+  tokensIn: boolean,
+  cls: boolean,
+  masked: boolean
+) {
   const s: SequenceData['shapes'] = { x: tokensIn ? [n, tx] : [n, tx, I], y: cls ? [n, ty] : [n, ty, O] }
   if (masked) s.mask = [n, ty]
   return s
@@ -159,14 +181,25 @@ function round(v: number): number {
 }
 
 /** A few (X, Y) pairs of a split, padding left out. */
-function previewOf(s: SequenceSplit, tx: number, I: number, ty: number, O: number, cls: boolean, count = 3): SamplePreview[] {
+function previewOf(
+  s: SequenceSplit,
+  tx: number,
+  I: number,
+  ty: number,
+  O: number,
+  cls: boolean,
+  count = 3
+): SamplePreview[] {
   const out: SamplePreview[] = []
   for (let k = 0; k < Math.min(count, s.n); k++) {
     const len = s.lengths ? s.lengths[k]! : tx
     const x: number[][] = []
     for (let t = 0; t < len; t++) x.push(Array.from(s.x.subarray((k * tx + t) * I, (k * tx + t + 1) * I), round))
     let yl = ty
-    if (s.mask) { yl = 0; for (let t = 0; t < ty; t++) if (s.mask[k * ty + t]) yl = t + 1 }
+    if (s.mask) {
+      yl = 0
+      for (let t = 0; t < ty; t++) if (s.mask[k * ty + t]) yl = t + 1
+    }
     const y = cls
       ? Array.from(s.y.subarray(k * ty, k * ty + yl))
       : Array.from({ length: yl }, (_, t) => Array.from(s.y.subarray((k * ty + t) * O, (k * ty + t + 1) * O), round))
@@ -199,7 +232,9 @@ export interface SeriesSpec {
 }
 
 export function buildSeriesWindows(
-  table: ParsedTable, spec: SeriesSpec, split: { valFraction?: number; gap?: number } = {}
+  table: ParsedTable,
+  spec: SeriesSpec,
+  split: { valFraction?: number; gap?: number } = {}
 ): SequenceData {
   const W = checkInt(spec.window, 'window', 1, 1)
   const stride = checkInt(spec.stride, 'stride', 1, 1)
@@ -208,7 +243,8 @@ export function buildSeriesWindows(
   const sgap = checkInt(split.gap, 'split gap', 0, 0)
   const tgt = resolveTargets(table, spec.targets, spec.task)
   const cls = tgt.task === 'classification'
-  const H = spec.mapping === 'many-to-one' ? 1 : spec.mapping === 'seq2seq' ? checkInt(spec.horizon, 'horizon', 1, 1) : W
+  const H =
+    spec.mapping === 'many-to-one' ? 1 : spec.mapping === 'seq2seq' ? checkInt(spec.horizon, 'horizon', 1, 1) : W
   const shift = spec.mapping === 'many-to-many' ? checkInt(spec.shift, 'shift', 0, cls ? 0 : 1) : 0
   const inputs = spec.inputs.length ? spec.inputs : cls ? [] : spec.targets
   if (inputs.length === 0) throw new Error('choose at least one numeric input column for a classification target')
@@ -248,7 +284,8 @@ export function buildSeriesWindows(
     for (let k = 0; k < n; k++) {
       const s = starts[k]!
       let o = k * W * I
-      for (let t = 0; t < W; t++) for (let i = 0; i < I; i++) x[o++] = (iCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
+      for (let t = 0; t < W; t++)
+        for (let i = 0; i < I; i++) x[o++] = (iCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
       o = k * H * Oy
       for (let h = 0; h < H; h++) {
         for (let j = 0; j < Oy; j++) y[o++] = (tCols[j]![s + yStart + h]! - targetNorm.a[j]!) / targetNorm.b[j]!
@@ -259,8 +296,17 @@ export function buildSeriesWindows(
   const train = make(trainStarts)
   const val = make(valStarts)
   const res: SequenceData = {
-    mapping: spec.mapping, task: tgt.task, inputSize: I, outputSize: O, tx: W, ty: H, inputEncoding: 'values',
-    train, val, inputNorm, targetNorm,
+    mapping: spec.mapping,
+    task: tgt.task,
+    inputSize: I,
+    outputSize: O,
+    tx: W,
+    ty: H,
+    inputEncoding: 'values',
+    train,
+    val,
+    inputNorm,
+    targetNorm,
     shapes: shapesOf(train.n, W, I, H, O, false, cls, false),
     preview: previewOf(train, W, I, H, Oy, cls),
     warnings: []
@@ -293,7 +339,10 @@ export interface GroupedSpec {
  * the order column (numbers or dates/times) when one is given; two rows of one sequence at the same time are refused
  * unless duplicates is 'keep'. Used by buildGroupedSequences and by inference on a new file. */
 export function groupRows(
-  table: ParsedTable, idColumn: string, orderColumn?: string, duplicates: 'report' | 'keep' = 'report'
+  table: ParsedTable,
+  idColumn: string,
+  orderColumn?: string,
+  duplicates: 'report' | 'keep' = 'report'
 ): { ids: (string | null)[]; groups: Map<string, number[]>; warnings: string[] } {
   const ids = stringColumn(table, idColumn, 'sequence id')
   const T = table.rowCount
@@ -309,20 +358,24 @@ export function groupRows(
       for (let r = 0; r < T; r++) {
         const ms = v[r] === null ? NaN : parseDatetime(v[r]!)
         if (Number.isNaN(ms)) {
-          throw new Error(`line ${lineOfRow(table, r)}, column "${orderColumn}": ${v[r] === null ? 'missing order value' : `"${v[r]}" is not a number or a date/time`}`)
+          throw new Error(
+            `line ${lineOfRow(table, r)}, column "${orderColumn}": ${v[r] === null ? 'missing order value' : `"${v[r]}" is not a number or a date/time`}`
+          )
         }
         order[r] = ms
       }
     }
     for (let r = 0; r < T; r++) {
-      if (Number.isNaN(order[r]!)) throw new Error(`line ${lineOfRow(table, r)}, column "${orderColumn}": missing order value`)
+      if (Number.isNaN(order[r]!))
+        throw new Error(`line ${lineOfRow(table, r)}, column "${orderColumn}": missing order value`)
     }
   }
   // group rows by id (interleaved ids are fine), in first-appearance order
   const groups = new Map<string, number[]>()
   for (let r = 0; r < T; r++) {
     const id = ids[r]
-    if (id === null || id === undefined) throw new Error(`line ${lineOfRow(table, r)}, column "${idColumn}": missing sequence id`)
+    if (id === null || id === undefined)
+      throw new Error(`line ${lineOfRow(table, r)}, column "${idColumn}": missing sequence id`)
     let g = groups.get(id)
     if (!g) groups.set(id, (g = []))
     g.push(r)
@@ -331,7 +384,11 @@ export function groupRows(
   if (order) {
     for (const [id, g] of groups) {
       let sorted = true
-      for (let k = 1; k < g.length; k++) if (order[g[k]!]! < order[g[k - 1]!]!) { sorted = false; break }
+      for (let k = 1; k < g.length; k++)
+        if (order[g[k]!]! < order[g[k - 1]!]!) {
+          sorted = false
+          break
+        }
       if (!sorted) {
         unsorted++
         g.sort((a, b) => order![a]! - order![b]! || a - b)
@@ -344,7 +401,10 @@ export function groupRows(
         }
       }
     }
-    if (unsorted) warnings.push(`${unsorted} sequence${unsorted === 1 ? ' was' : 's were'} not in time order and ${unsorted === 1 ? 'was' : 'were'} sorted by "${orderColumn}"`)
+    if (unsorted)
+      warnings.push(
+        `${unsorted} sequence${unsorted === 1 ? ' was' : 's were'} not in time order and ${unsorted === 1 ? 'was' : 'were'} sorted by "${orderColumn}"`
+      )
   }
   return { ids, groups, warnings }
 }
@@ -353,7 +413,8 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   const vf = checkFraction(split.valFraction, 0.2)
   const { ids, groups, warnings } = groupRows(table, spec.idColumn, spec.orderColumn, spec.duplicates ?? 'report')
   const T = table.rowCount
-  if (groups.size < 2 && vf > 0) throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
+  if (groups.size < 2 && vf > 0)
+    throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
   const groupIds = [...groups.keys()]
   const [trIdx, vaIdx] = vf > 0 ? randomSplit(groupIds.length, vf, split.seed ?? 1) : [groupIds.map((_, k) => k), []]
   const trainRowList: number[] = []
@@ -377,20 +438,33 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
     for (const c of cols) {
       for (const g of groups.values()) {
         let last = NaN
-        for (const r of g) if (!Number.isNaN(c[r]!)) { last = c[r]!; break }
-        for (const r of g) { if (Number.isNaN(c[r]!)) c[r] = last; else last = c[r]! }
+        for (const r of g)
+          if (!Number.isNaN(c[r]!)) {
+            last = c[r]!
+            break
+          }
+        for (const r of g) {
+          if (Number.isNaN(c[r]!)) c[r] = last
+          else last = c[r]!
+        }
       }
     }
     for (let j = 0; j < cols.length; j++) {
       for (let r = 0; r < T; r++) {
-        if (Number.isNaN(cols[j]![r]!)) throw new Error(`column "${names[j]}": sequence "${ids[r]}" has no value to fill from`)
+        if (Number.isNaN(cols[j]![r]!))
+          throw new Error(`column "${names[j]}": sequence "${ids[r]}" has no value to fill from`)
       }
     }
   } else if (policy === 'mean') {
     for (let j = 0; j < cols.length; j++) {
       const c = cols[j]!
-      let s = 0, n = 0
-      for (const r of trainRowList) if (!Number.isNaN(c[r]!)) { s += c[r]!; n++ }
+      let s = 0,
+        n = 0
+      for (const r of trainRowList)
+        if (!Number.isNaN(c[r]!)) {
+          s += c[r]!
+          n++
+        }
       if (n === 0) throw new Error(`column "${names[j]}": every training value is missing; cannot fill with the mean`)
       for (let r = 0; r < T; r++) if (Number.isNaN(c[r]!)) c[r] = s / n
     }
@@ -445,10 +519,22 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   }
   const train = make(trIdx)
   const val = make(vaIdx)
-  if (labelChanges) warnings.push(`${labelChanges} sequence${labelChanges === 1 ? '' : 's'} change${labelChanges === 1 ? 's' : ''} label over time; the label of the last row is used`)
+  if (labelChanges)
+    warnings.push(
+      `${labelChanges} sequence${labelChanges === 1 ? '' : 's'} change${labelChanges === 1 ? 's' : ''} label over time; the label of the last row is used`
+    )
   const res: SequenceData = {
-    mapping: spec.mapping, task: tgt.task, inputSize: I, outputSize: O, tx, ty, inputEncoding: 'values',
-    train, val, inputNorm, targetNorm,
+    mapping: spec.mapping,
+    task: tgt.task,
+    inputSize: I,
+    outputSize: O,
+    tx,
+    ty,
+    inputEncoding: 'values',
+    train,
+    val,
+    inputNorm,
+    targetNorm,
     shapes: shapesOf(train.n, tx, I, ty, O, false, cls, spec.mapping === 'many-to-many'),
     preview: previewOf(train, tx, I, ty, 1, cls),
     warnings
@@ -461,7 +547,10 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
 // 3. text columns: tokens with a vocabulary from the training split
 
 export const SPECIAL_TOKENS = ['<pad>', '<unk>', '<bos>', '<eos>'] as const
-export const PAD = 0, UNK = 1, BOS = 2, EOS = 3
+export const PAD = 0,
+  UNK = 1,
+  BOS = 2,
+  EOS = 3
 
 export function tokenize(text: string, tokens: 'char' | 'word'): string[] {
   return tokens === 'char' ? Array.from(text) : text.split(/\s+/).filter((t) => t.length > 0)
@@ -471,7 +560,9 @@ export function tokenize(text: string, tokens: 'char' | 'word'): string[] {
 export function buildVocab(texts: Iterable<string[]>, minCount = 1): string[] {
   const freq = new Map<string, number>()
   for (const toks of texts) for (const t of toks) freq.set(t, (freq.get(t) ?? 0) + 1)
-  const list = [...freq].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  const list = [...freq]
+    .filter(([, c]) => c >= minCount)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   return [...SPECIAL_TOKENS, ...list.map(([t]) => t)]
 }
 
@@ -531,13 +622,18 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
       if ((spec.missing ?? 'report') === 'report') {
         const k = needed.findIndex((c) => c[r] === null || c[r] === '')
         const col = k >= 0 ? neededNames[k]! : spec.target!
-        throw new Error(`line ${lineOfRow(table, r)}, column "${col}": missing value; choose the missing-value policy drop to skip such rows`)
+        throw new Error(
+          `line ${lineOfRow(table, r)}, column "${col}": missing value; choose the missing-value policy drop to skip such rows`
+        )
       }
       skipped++
       if (skippedLines.length < 5) skippedLines.push(lineOfRow(table, r))
     }
   }
-  if (skipped) warnings.push(`${skipped} row${skipped === 1 ? '' : 's'} with a missing text or target skipped (line${skipped === 1 ? '' : 's'} ${skippedLines.join(', ')}${skipped > 5 ? ', …' : ''})`)
+  if (skipped)
+    warnings.push(
+      `${skipped} row${skipped === 1 ? '' : 's'} with a missing text or target skipped (line${skipped === 1 ? '' : 's'} ${skippedLines.join(', ')}${skipped > 5 ? ', …' : ''})`
+    )
   if (usable.length < (vf > 0 ? 2 : 1)) throw new Error(`too few rows with text: ${usable.length}`)
   const [trI, vaI] = vf > 0 ? randomSplit(usable.length, vf, split.seed ?? 1) : [usable.map((_, k) => k), []]
   const trRows = trI.map((k) => usable[k]!)
@@ -556,7 +652,10 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
   const encode = (t: string[], ids: Map<string, number>) => t.map((s) => ids.get(s) ?? UNK)
   let cut = 0
   const clip = (a: number[], L: number): number[] => {
-    if (a.length > L) { cut++; return a.slice(0, L) }
+    if (a.length > L) {
+      cut++
+      return a.slice(0, L)
+    }
     return a
   }
 
@@ -565,7 +664,9 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
     const tx = maxLen ?? longest
     checkWindowMemory(trRows.length, tx, 1, 'training texts')
     const cls = tgt!.task === 'classification'
-    const targetNorm = cls ? identityNormalizer([spec.target!]) : normFor(spec.normalize ?? 'zscore', [spec.target!], tgt!.cols, trRows)
+    const targetNorm = cls
+      ? identityNormalizer([spec.target!])
+      : normFor(spec.normalize ?? 'zscore', [spec.target!], tgt!.cols, trRows)
     const make = (rows: number[]): SequenceSplit => {
       const n = rows.length
       const x = new Float32Array(n * tx)
@@ -583,9 +684,18 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
     const val = make(vaRows)
     if (cut) warnings.push(`${cut} text${cut === 1 ? '' : 's'} longer than ${tx} tokens cut`)
     const res: SequenceData = {
-      mapping: 'many-to-one', task: tgt!.task, inputSize: inVocab.length, outputSize: cls ? tgt!.classes!.length : 1,
-      tx, ty: 1, inputEncoding: 'token-ids', train, val,
-      inputNorm: identityNormalizer([]), targetNorm, inputVocab: inVocab,
+      mapping: 'many-to-one',
+      task: tgt!.task,
+      inputSize: inVocab.length,
+      outputSize: cls ? tgt!.classes!.length : 1,
+      tx,
+      ty: 1,
+      inputEncoding: 'token-ids',
+      train,
+      val,
+      inputNorm: identityNormalizer([]),
+      targetNorm,
+      inputVocab: inVocab,
       shapes: shapesOf(train.n, tx, 1, 1, 1, true, cls, false),
       preview: textPreview(train, tx, 1, inVocab, null, mode, cls ? tgt!.classes! : null),
       warnings
@@ -614,7 +724,10 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
     const tx = maxLen ?? longestOf(trRows, srcTok)
     const make = (rows: number[]): SequenceSplit => {
       const n = rows.length
-      const x = new Float32Array(n * tx), y = new Float32Array(n * ty), yIn = new Float32Array(n * ty), mask = new Float32Array(n * ty)
+      const x = new Float32Array(n * tx),
+        y = new Float32Array(n * ty),
+        yIn = new Float32Array(n * ty),
+        mask = new Float32Array(n * ty)
       const lengths = new Int32Array(n)
       rows.forEach((r, k) => {
         const ids = clip(encode(srcTok(r), inId), tx)
@@ -628,9 +741,19 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
     const val = make(vaRows)
     if (cut) warnings.push(`${cut} text${cut === 1 ? '' : 's'} cut to the maximum length`)
     return {
-      mapping: 'seq2seq', task: 'classification', inputSize: inVocab.length, outputSize: outVocab.length, tx, ty,
-      inputEncoding: 'token-ids', train, val, inputNorm: identityNormalizer([]), targetNorm: identityNormalizer([]),
-      inputVocab: inVocab, targetVocab: outVocab,
+      mapping: 'seq2seq',
+      task: 'classification',
+      inputSize: inVocab.length,
+      outputSize: outVocab.length,
+      tx,
+      ty,
+      inputEncoding: 'token-ids',
+      train,
+      val,
+      inputNorm: identityNormalizer([]),
+      targetNorm: identityNormalizer([]),
+      inputVocab: inVocab,
+      targetVocab: outVocab,
       shapes: shapesOf(train.n, tx, 1, ty, 1, true, true, true),
       preview: textPreview(train, tx, ty, inVocab, outVocab, mode, null),
       warnings
@@ -643,7 +766,10 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
   let unknownCond = 0
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
-    const x = new Float32Array(n * I), y = new Float32Array(n * ty), yIn = new Float32Array(n * ty), mask = new Float32Array(n * ty)
+    const x = new Float32Array(n * I),
+      y = new Float32Array(n * ty),
+      yIn = new Float32Array(n * ty),
+      mask = new Float32Array(n * ty)
     rows.forEach((r, k) => {
       if (condCol) {
         const c = condId.get(condCol[r]!)
@@ -657,10 +783,22 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
   const train = make(trRows)
   const val = make(vaRows)
   if (cut) warnings.push(`${cut} item${cut === 1 ? '' : 's'} cut to the maximum length`)
-  if (unknownCond) warnings.push(`${unknownCond} validation row${unknownCond === 1 ? ' has a' : 's have'} "${spec.condition}" value not seen in training (all-zero condition)`)
+  if (unknownCond)
+    warnings.push(
+      `${unknownCond} validation row${unknownCond === 1 ? ' has a' : 's have'} "${spec.condition}" value not seen in training (all-zero condition)`
+    )
   const res: SequenceData = {
-    mapping: 'one-to-many', task: 'classification', inputSize: I, outputSize: outVocab.length, tx: 1, ty,
-    inputEncoding: 'values', train, val, inputNorm: identityNormalizer(condCol ? conds : []), targetNorm: identityNormalizer([]),
+    mapping: 'one-to-many',
+    task: 'classification',
+    inputSize: I,
+    outputSize: outVocab.length,
+    tx: 1,
+    ty,
+    inputEncoding: 'values',
+    train,
+    val,
+    inputNorm: identityNormalizer(condCol ? conds : []),
+    targetNorm: identityNormalizer([]),
     targetVocab: outVocab,
     shapes: shapesOf(train.n, 1, I, ty, 1, false, true, true),
     preview: textPreview(train, 1, ty, null, outVocab, mode, null, I),
@@ -678,8 +816,15 @@ function longestOf(rows: number[], tok: (r: number) => string[]): number {
 }
 
 function textPreview(
-  s: SequenceSplit, tx: number, ty: number, inVocab: string[] | null, outVocab: string[] | null,
-  mode: 'char' | 'word', classes: string[] | null, I = 1, count = 3
+  s: SequenceSplit,
+  tx: number,
+  ty: number,
+  inVocab: string[] | null,
+  outVocab: string[] | null,
+  mode: 'char' | 'word',
+  classes: string[] | null,
+  I = 1,
+  count = 3
 ): SamplePreview[] {
   const join = (v: string[], ids: number[]) => ids.map((id) => v[id] ?? '<unk>').join(mode === 'char' ? '' : ' ')
   const out: SamplePreview[] = []
@@ -692,7 +837,10 @@ function textPreview(
       const ys: number[] = []
       for (let t = 0; t < ty; t++) if (s.mask![k * ty + t]) ys.push(s.y[k * ty + t]!)
       p.y = ys
-      p.yText = join(outVocab, ys.filter((id) => id !== EOS))
+      p.yText = join(
+        outVocab,
+        ys.filter((id) => id !== EOS)
+      )
     } else {
       p.y = [s.y[k]!]
       if (classes) p.label = classes[s.y[k]!]
@@ -739,8 +887,13 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   if (policy === 'mean') {
     cols = cols.map((c, j) => {
       const w = c.slice()
-      let s = 0, n = 0
-      for (const r of trRows) if (!Number.isNaN(w[r]!)) { s += w[r]!; n++ }
+      let s = 0,
+        n = 0
+      for (const r of trRows)
+        if (!Number.isNaN(w[r]!)) {
+          s += w[r]!
+          n++
+        }
       if (n === 0) throw new Error(`column "${names[j]}": every training value is missing; cannot fill with the mean`)
       for (let r = 0; r < T; r++) if (Number.isNaN(w[r]!)) w[r] = s / n
       return w
@@ -756,7 +909,8 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   const Oy = cls ? 1 : O
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
-    const x = new Float32Array(n * I), y = new Float32Array(n * Oy)
+    const x = new Float32Array(n * I),
+      y = new Float32Array(n * Oy)
     rows.forEach((r, k) => {
       for (let i = 0; i < I; i++) x[k * I + i] = (iCols[i]![r]! - inputNorm.a[i]!) / inputNorm.b[i]!
       for (let j = 0; j < Oy; j++) y[k * Oy + j] = (tCols[j]![r]! - targetNorm.a[j]!) / targetNorm.b[j]!
@@ -766,8 +920,17 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   const train = make(trRows)
   const val = make(vaRows)
   const res: SequenceData = {
-    mapping: 'one-to-one', task: tgt.task, inputSize: I, outputSize: O, tx: 1, ty: 1, inputEncoding: 'values',
-    train, val, inputNorm, targetNorm,
+    mapping: 'one-to-one',
+    task: tgt.task,
+    inputSize: I,
+    outputSize: O,
+    tx: 1,
+    ty: 1,
+    inputEncoding: 'values',
+    train,
+    val,
+    inputNorm,
+    targetNorm,
     shapes: shapesOf(train.n, 1, I, 1, O, false, cls, false),
     preview: previewOf(train, 1, I, 1, Oy, cls),
     warnings: []

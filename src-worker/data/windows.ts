@@ -6,95 +6,93 @@
  * Splits are chronological: rows [0, B) train, rows [B + gap, T) validation, B = floor(T * (1 - valFraction)).
  * No window crosses the boundary, and normalisers are fitted on the training rows only.
  */
-import type { ParsedTable } from './csv';
-import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize';
+import type { ParsedTable } from './csv'
+import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
 
-export type { Normalizer, NormKind } from './normalize';
+export type { Normalizer, NormKind } from './normalize'
 
-export type MissingPolicy = 'report' | 'drop' | 'ffill' | 'mean';
+export type MissingPolicy = 'report' | 'drop' | 'ffill' | 'mean'
 
 export interface WindowSpec {
-  target: string;
-  inputs: string[];
-  window: number;
+  target: string
+  inputs: string[]
+  window: number
   /** target steps after the window (default 1) */
-  horizon?: number;
+  horizon?: number
   /** rows between two window starts (default 1) */
-  stride?: number;
+  stride?: number
   /** rows skipped between the end of the window and the first target row (default 0) */
-  gap?: number;
+  gap?: number
   /** what to do with missing cells in the used columns (default 'report' = refuse with the located message) */
-  missing?: MissingPolicy;
+  missing?: MissingPolicy
   /** normalisation of inputs and target (default 'zscore') */
-  normalize?: NormKind;
+  normalize?: NormKind
 }
 
 export interface WindowedSplit {
-  n: number;
+  n: number
   /** (n, window, I) */
-  x: Float32Array;
+  x: Float32Array
   /** (n, horizon, 1) */
-  y: Float32Array;
+  y: Float32Array
 }
 
 export interface WindowedData {
-  mapping: 'many-to-one' | 'seq2seq' | 'many-to-many';
-  inputSize: number;
-  outputSize: number;
-  tx: number;
-  ty: number;
-  train: WindowedSplit;
-  val: WindowedSplit;
+  mapping: 'many-to-one' | 'seq2seq' | 'many-to-many'
+  inputSize: number
+  outputSize: number
+  tx: number
+  ty: number
+  train: WindowedSplit
+  val: WindowedSplit
   /** fitted on the training rows ONLY */
-  inputNorm: Normalizer;
-  targetNorm: Normalizer;
+  inputNorm: Normalizer
+  targetNorm: Normalizer
 }
 
 export interface SplitOptions {
   /** share of rows (at the end) used for validation, default 0.2; 0 = no validation */
-  valFraction: number;
+  valFraction: number
   /** rows left out between the training and validation parts (default 0) */
-  gap?: number;
+  gap?: number
 }
 
 // ---------------------------------------------------------------------------------------------
 // shared helpers (also used by sequences.ts)
 
 export function columnIndex(table: ParsedTable, name: string, role: string): number {
-  const k = table.columns.findIndex((c) => c.name === name);
+  const k = table.columns.findIndex((c) => c.name === name)
   if (k < 0) {
     throw new Error(
-      `${role} column "${name}" not found (columns: ${table.columns.map((c) => `"${c.name}"`).join(', ')})`,
-    );
+      `${role} column "${name}" not found (columns: ${table.columns.map((c) => `"${c.name}"`).join(', ')})`
+    )
   }
-  return k;
+  return k
 }
 
 export function numericColumn(table: ParsedTable, name: string, role: string): Float64Array {
-  const k = columnIndex(table, name, role);
-  const v = table.values[k];
+  const k = columnIndex(table, name, role)
+  const v = table.values[k]
   if (!(v instanceof Float64Array)) {
-    throw new Error(
-      `${role} column "${name}" is ${table.columns[k]!.type}, not numeric`,
-    );
+    throw new Error(`${role} column "${name}" is ${table.columns[k]!.type}, not numeric`)
   }
-  return v;
+  return v
 }
 
 export function lineOfRow(table: ParsedTable, row: number): number {
-  return table.rowLines ? table.rowLines[row]! : row + 2;
+  return table.rowLines ? table.rowLines[row]! : row + 2
 }
 
 export function checkInt(value: number | undefined, name: string, min: number, dflt: number): number {
-  const v = value ?? dflt;
-  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min} (got ${value})`);
-  return v;
+  const v = value ?? dflt
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min} (got ${value})`)
+  return v
 }
 
 export function checkFraction(f: number | undefined, dflt: number): number {
-  const v = f ?? dflt;
-  if (!(v >= 0 && v < 1)) throw new Error(`valFraction must be in [0, 1) (got ${f})`);
-  return v;
+  const v = f ?? dflt
+  if (!(v >= 0 && v < 1)) throw new Error(`valFraction must be in [0, 1) (got ${f})`)
+  return v
 }
 
 /**
@@ -107,81 +105,95 @@ export function applyMissingPolicy(
   names: string[],
   cols: Float64Array[],
   policy: MissingPolicy,
-  trainRows: number,
+  trainRows: number
 ): { cols: Float64Array[]; bad: Uint8Array | null } {
-  const T = table.rowCount;
-  let firstRow = -1, firstCol = -1;
+  const T = table.rowCount
+  let firstRow = -1,
+    firstCol = -1
   for (let c = 0; c < cols.length; c++) {
-    const v = cols[c]!;
+    const v = cols[c]!
     for (let r = 0; r < T; r++) {
       if (Number.isNaN(v[r]!)) {
-        if (firstRow < 0 || r < firstRow) { firstRow = r; firstCol = c; }
-        break;
+        if (firstRow < 0 || r < firstRow) {
+          firstRow = r
+          firstCol = c
+        }
+        break
       }
     }
   }
-  if (firstRow < 0) return { cols, bad: null };
+  if (firstRow < 0) return { cols, bad: null }
   if (policy === 'report') {
-    let total = 0;
-    for (const v of cols) for (let r = 0; r < T; r++) if (Number.isNaN(v[r]!)) total++;
+    let total = 0
+    for (const v of cols) for (let r = 0; r < T; r++) if (Number.isNaN(v[r]!)) total++
     throw new Error(
-      `line ${lineOfRow(table, firstRow)}, column "${names[firstCol]}": missing value (${total} missing in the used columns); choose a missing-value policy: drop, ffill or mean`,
-    );
+      `line ${lineOfRow(table, firstRow)}, column "${names[firstCol]}": missing value (${total} missing in the used columns); choose a missing-value policy: drop, ffill or mean`
+    )
   }
   if (policy === 'drop') {
-    const bad = new Uint8Array(T);
-    for (const v of cols) for (let r = 0; r < T; r++) if (Number.isNaN(v[r]!)) bad[r] = 1;
-    return { cols, bad };
+    const bad = new Uint8Array(T)
+    for (const v of cols) for (let r = 0; r < T; r++) if (Number.isNaN(v[r]!)) bad[r] = 1
+    return { cols, bad }
   }
   const out = cols.map((v, c) => {
-    const w = v.slice(0, T);
+    const w = v.slice(0, T)
     if (policy === 'ffill') {
-      let first = NaN;
-      for (let r = 0; r < T; r++) if (!Number.isNaN(w[r]!)) { first = w[r]!; break; }
-      if (Number.isNaN(first)) throw new Error(`column "${names[c]}": every value is missing`);
-      let last = first;
+      let first = NaN
+      for (let r = 0; r < T; r++)
+        if (!Number.isNaN(w[r]!)) {
+          first = w[r]!
+          break
+        }
+      if (Number.isNaN(first)) throw new Error(`column "${names[c]}": every value is missing`)
+      let last = first
       for (let r = 0; r < T; r++) {
-        if (Number.isNaN(w[r]!)) w[r] = last;
-        else last = w[r]!;
+        if (Number.isNaN(w[r]!)) w[r] = last
+        else last = w[r]!
       }
     } else {
-      let s = 0, n = 0;
-      for (let r = 0; r < trainRows; r++) if (!Number.isNaN(w[r]!)) { s += w[r]!; n++; }
-      if (n === 0) throw new Error(`column "${names[c]}": every value in the training rows is missing; cannot fill with the mean`);
-      const m = s / n;
-      for (let r = 0; r < T; r++) if (Number.isNaN(w[r]!)) w[r] = m;
+      let s = 0,
+        n = 0
+      for (let r = 0; r < trainRows; r++)
+        if (!Number.isNaN(w[r]!)) {
+          s += w[r]!
+          n++
+        }
+      if (n === 0)
+        throw new Error(`column "${names[c]}": every value in the training rows is missing; cannot fill with the mean`)
+      const m = s / n
+      for (let r = 0; r < T; r++) if (Number.isNaN(w[r]!)) w[r] = m
     }
-    return w;
-  });
-  return { cols: out, bad: null };
+    return w
+  })
+  return { cols: out, bad: null }
 }
 
 /** Largest array a builder materialises (floats): 2^28 = 1 GiB of Float32. */
-export const MAX_ARRAY_FLOATS = 2 ** 28;
+export const MAX_ARRAY_FLOATS = 2 ** 28
 
 /** Refuse, with the sizes, windows that would not fit in memory (instead of a RangeError deep inside). */
 export function checkWindowMemory(n: number, tx: number, I: number, what: string): void {
-  const floats = n * tx * I;
+  const floats = n * tx * I
   if (floats > MAX_ARRAY_FLOATS) {
     throw new Error(
-      `${what} too large: ${n.toLocaleString('en')} windows × ${tx} steps × ${I} inputs = ${(floats * 4 / 2 ** 30).toFixed(1)} GiB of float32 (limit ${MAX_ARRAY_FLOATS * 4 / 2 ** 30} GiB); use a larger stride, a shorter window or fewer inputs`,
-    );
+      `${what} too large: ${n.toLocaleString('en')} windows × ${tx} steps × ${I} inputs = ${((floats * 4) / 2 ** 30).toFixed(1)} GiB of float32 (limit ${(MAX_ARRAY_FLOATS * 4) / 2 ** 30} GiB); use a larger stride, a shorter window or fewer inputs`
+    )
   }
 }
 
 /** Window start rows inside [from, to) whose span rows are all inside and none is flagged bad. */
 export function windowStarts(from: number, to: number, span: number, stride: number, bad: Uint8Array | null): number[] {
-  const starts: number[] = [];
-  let prefix: Int32Array | null = null;
+  const starts: number[] = []
+  let prefix: Int32Array | null = null
   if (bad) {
-    prefix = new Int32Array(bad.length + 1);
-    for (let r = 0; r < bad.length; r++) prefix[r + 1] = prefix[r]! + bad[r]!;
+    prefix = new Int32Array(bad.length + 1)
+    for (let r = 0; r < bad.length; r++) prefix[r + 1] = prefix[r]! + bad[r]!
   }
   for (let s = from; s + span <= to; s += stride) {
-    if (prefix && prefix[s + span]! - prefix[s]! > 0) continue;
-    starts.push(s);
+    if (prefix && prefix[s + span]! - prefix[s]! > 0) continue
+    starts.push(s)
   }
-  return starts;
+  return starts
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,69 +202,70 @@ export function windowStarts(from: number, to: number, span: number, stride: num
 export function buildWindows(
   table: ParsedTable,
   spec: WindowSpec,
-  split: SplitOptions = { valFraction: 0.2 },
+  split: SplitOptions = { valFraction: 0.2 }
 ): WindowedData {
-  const W = checkInt(spec.window, 'window', 1, 1);
-  const H = checkInt(spec.horizon, 'horizon', 1, 1);
-  const stride = checkInt(spec.stride, 'stride', 1, 1);
-  const gap = checkInt(spec.gap, 'gap', 0, 0);
-  const vf = checkFraction(split.valFraction, 0.2);
-  const sgap = checkInt(split.gap, 'split gap', 0, 0);
-  const inputs = spec.inputs.length ? spec.inputs : [spec.target];
-  const seen = new Set<string>();
+  const W = checkInt(spec.window, 'window', 1, 1)
+  const H = checkInt(spec.horizon, 'horizon', 1, 1)
+  const stride = checkInt(spec.stride, 'stride', 1, 1)
+  const gap = checkInt(spec.gap, 'gap', 0, 0)
+  const vf = checkFraction(split.valFraction, 0.2)
+  const sgap = checkInt(split.gap, 'split gap', 0, 0)
+  const inputs = spec.inputs.length ? spec.inputs : [spec.target]
+  const seen = new Set<string>()
   for (const nm of inputs) {
-    if (seen.has(nm)) throw new Error(`input column "${nm}" is listed twice`);
-    seen.add(nm);
+    if (seen.has(nm)) throw new Error(`input column "${nm}" is listed twice`)
+    seen.add(nm)
   }
-  const targetRaw = numericColumn(table, spec.target, 'target');
-  const inputRaw = inputs.map((nm) => numericColumn(table, nm, 'input'));
-  const T = table.rowCount;
-  const span = W + gap + H;
-  const B = vf > 0 ? Math.floor(T * (1 - vf)) : T;
-  const what = `window ${W}${gap ? `, gap ${gap}` : ''} and horizon ${H}`;
+  const targetRaw = numericColumn(table, spec.target, 'target')
+  const inputRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
+  const T = table.rowCount
+  const span = W + gap + H
+  const B = vf > 0 ? Math.floor(T * (1 - vf)) : T
+  const what = `window ${W}${gap ? `, gap ${gap}` : ''} and horizon ${H}`
   if (B < span) {
-    throw new Error(
-      `too few rows: ${T} rows give ${B} training rows, but one window needs ${span} rows (${what})`,
-    );
+    throw new Error(`too few rows: ${T} rows give ${B} training rows, but one window needs ${span} rows (${what})`)
   }
   if (vf > 0 && T - B - sgap < span) {
     throw new Error(
-      `too few rows for validation: ${T - B - sgap} validation rows (valFraction ${vf}${sgap ? `, split gap ${sgap}` : ''}), but one window needs ${span} rows (${what})`,
-    );
+      `too few rows for validation: ${T - B - sgap} validation rows (valFraction ${vf}${sgap ? `, split gap ${sgap}` : ''}), but one window needs ${span} rows (${what})`
+    )
   }
   // missing values: target and inputs together (target may also be an input)
-  const names = [spec.target, ...inputs];
-  const { cols, bad } = applyMissingPolicy(table, names, [targetRaw, ...inputRaw], spec.missing ?? 'report', B);
-  const target = cols[0]!;
-  const inCols = cols.slice(1);
-  const trainStarts = windowStarts(0, B, span, stride, bad);
-  const valStarts = vf > 0 ? windowStarts(B + sgap, T, span, stride, bad) : [];
-  if (trainStarts.length === 0) throw new Error('no complete training window without missing values (policy "drop")');
-  if (vf > 0 && valStarts.length === 0) throw new Error('no complete validation window without missing values (policy "drop")');
+  const names = [spec.target, ...inputs]
+  const { cols, bad } = applyMissingPolicy(table, names, [targetRaw, ...inputRaw], spec.missing ?? 'report', B)
+  const target = cols[0]!
+  const inCols = cols.slice(1)
+  const trainStarts = windowStarts(0, B, span, stride, bad)
+  const valStarts = vf > 0 ? windowStarts(B + sgap, T, span, stride, bad) : []
+  if (trainStarts.length === 0) throw new Error('no complete training window without missing values (policy "drop")')
+  if (vf > 0 && valStarts.length === 0)
+    throw new Error('no complete validation window without missing values (policy "drop")')
 
-  const kind = spec.normalize ?? 'zscore';
-  const trainRowIdx = trainRowsOf(B, bad);
-  const inputNorm = kind === 'none' ? identityNormalizer(inputs) : fitNormalizer(kind, inputs, inCols, trainRowIdx);
-  const targetNorm = kind === 'none' ? identityNormalizer([spec.target]) : fitNormalizer(kind, [spec.target], [target], trainRowIdx);
+  const kind = spec.normalize ?? 'zscore'
+  const trainRowIdx = trainRowsOf(B, bad)
+  const inputNorm = kind === 'none' ? identityNormalizer(inputs) : fitNormalizer(kind, inputs, inCols, trainRowIdx)
+  const targetNorm =
+    kind === 'none' ? identityNormalizer([spec.target]) : fitNormalizer(kind, [spec.target], [target], trainRowIdx)
 
-  const I = inputs.length;
-  checkWindowMemory(trainStarts.length, W, I, 'training windows');
+  const I = inputs.length
+  checkWindowMemory(trainStarts.length, W, I, 'training windows')
   const make = (starts: number[]): WindowedSplit => {
-    const n = starts.length;
-    const x = new Float32Array(n * W * I);
-    const y = new Float32Array(n * H);
-    const ta = targetNorm.a[0]!, tb = targetNorm.b[0]!;
+    const n = starts.length
+    const x = new Float32Array(n * W * I)
+    const y = new Float32Array(n * H)
+    const ta = targetNorm.a[0]!,
+      tb = targetNorm.b[0]!
     for (let k = 0; k < n; k++) {
-      const s = starts[k]!;
-      let o = k * W * I;
+      const s = starts[k]!
+      let o = k * W * I
       for (let t = 0; t < W; t++) {
-        for (let i = 0; i < I; i++) x[o++] = (inCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!;
+        for (let i = 0; i < I; i++) x[o++] = (inCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
       }
-      const ys = s + W + gap;
-      for (let h = 0; h < H; h++) y[k * H + h] = (target[ys + h]! - ta) / tb;
+      const ys = s + W + gap
+      for (let h = 0; h < H; h++) y[k * H + h] = (target[ys + h]! - ta) / tb
     }
-    return { n, x, y };
-  };
+    return { n, x, y }
+  }
   return {
     mapping: H === 1 ? 'many-to-one' : 'seq2seq',
     inputSize: I,
@@ -262,18 +275,18 @@ export function buildWindows(
     train: make(trainStarts),
     val: make(valStarts),
     inputNorm,
-    targetNorm,
-  };
+    targetNorm
+  }
 }
 
 /** Training row indices (rows [0, B) that are not flagged bad). */
 export function trainRowsOf(B: number, bad: Uint8Array | null): Int32Array {
   if (!bad) {
-    const r = new Int32Array(B);
-    for (let k = 0; k < B; k++) r[k] = k;
-    return r;
+    const r = new Int32Array(B)
+    for (let k = 0; k < B; k++) r[k] = k
+    return r
   }
-  const out: number[] = [];
-  for (let k = 0; k < B; k++) if (!bad[k]) out.push(k);
-  return Int32Array.from(out);
+  const out: number[] = []
+  for (let k = 0; k < B; k++) if (!bad[k]) out.push(k)
+  return Int32Array.from(out)
 }

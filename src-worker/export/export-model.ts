@@ -52,8 +52,14 @@ export interface ExportOptions {
  * Paths: json → `outPath` is the file. onnx → a `.onnx` file path (an encoder–decoder writes `<name>.encoder.onnx`
  * and `<name>.decoder_step.onnx` next to it) or a directory. tfjs, pytorch → a directory (created if needed).
  */
-export async function exportModel(model: SavedModel, format: ExportFormat, outPath: string, opts: ExportOptions = {}): Promise<ExportReport> {
-  if (!EXPORT_FORMATS.includes(format)) throw new Error(`format: unknown export format ${JSON.stringify(format)} (expected ${EXPORT_FORMATS.join(', ')})`)
+export async function exportModel(
+  model: SavedModel,
+  format: ExportFormat,
+  outPath: string,
+  opts: ExportOptions = {}
+): Promise<ExportReport> {
+  if (!EXPORT_FORMATS.includes(format))
+    throw new Error(`format: unknown export format ${JSON.stringify(format)} (expected ${EXPORT_FORMATS.join(', ')})`)
   const s = specOf(model)
   const support = exportSupport(model)[format]
   if (!support.ok) throw new Error(support.reason)
@@ -77,7 +83,8 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
     notes.push(...g.notes)
     const names = Object.keys(g.files)
     const single = outPath.toLowerCase().endsWith('.onnx')
-    const pathOf = (name: string) => single ? (names.length === 1 ? outPath : outPath.replace(/\.onnx$/i, `.${name}`)) : join(outPath, name)
+    const pathOf = (name: string) =>
+      single ? (names.length === 1 ? outPath : outPath.replace(/\.onnx$/i, `.${name}`)) : join(outPath, name)
     for (const name of names) write(pathOf(name), g.files[name]!)
     runtime = 'onnxruntime-node'
     check = async (h) => {
@@ -105,25 +112,54 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
           weightsBin: new Uint8Array(readFileSync(join(dirOf(m), TFJS_WEIGHTS_FILE)))
         }
       }
-      return { y: await runTfjs(s, files, h), runtime: `@tensorflow/tfjs ${tf.version.tfjs} tf.loadLayersModel (cpu backend)` }
+      return {
+        y: await runTfjs(s, files, h),
+        runtime: `@tensorflow/tfjs ${tf.version.tfjs} tf.loadLayersModel (cpu backend)`
+      }
     }
   } else {
     const wf = opts.pytorchWeights ?? 'safetensors'
     const a = buildPytorch(model, wf)
     notes.push(...a.notes)
     for (const [name, data] of Object.entries(a.files)) write(join(outPath, name), data)
-    runtime = wf === 'safetensors' ? 'safetensors reader + RNN Workbench engine' : 'state_dict.json reader + RNN Workbench engine'
+    runtime =
+      wf === 'safetensors'
+        ? 'safetensors reader + RNN Workbench engine'
+        : 'state_dict.json reader + RNN Workbench engine'
     check = async (h) => {
       const { findTorchPython, runTorch } = await import('./pytorch-verify')
       const py = opts.pytorchRuntime === 'engine' ? null : await findTorchPython()
-      if (py) return { y: (await runTorch(py, [{ dir: outPath, spec: s, heldOut: h }]))[0]!, runtime: `PyTorch ${py.torch} (${py.python}, model.py)` }
-      if (opts.pytorchRuntime !== 'engine') notes.push('no python3 with PyTorch found (set RNN_WORKBENCH_PYTHON): model.py was not run; the written weights were re-read into the workbench engine instead')
-      const weights = readPytorchWeights(new Uint8Array(readFileSync(join(outPath, wf === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json))), wf)
+      if (py)
+        return {
+          y: (await runTorch(py, [{ dir: outPath, spec: s, heldOut: h }]))[0]!,
+          runtime: `PyTorch ${py.torch} (${py.python}, model.py)`
+        }
+      if (opts.pytorchRuntime !== 'engine')
+        notes.push(
+          'no python3 with PyTorch found (set RNN_WORKBENCH_PYTHON): model.py was not run; the written weights were re-read into the workbench engine instead'
+        )
+      const weights = readPytorchWeights(
+        new Uint8Array(
+          readFileSync(join(outPath, wf === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json))
+        ),
+        wf
+      )
       return { y: referencePredict({ ...model, weights }, h.x, h.n), runtime }
     }
   }
-  const report: ExportReport = { format, files: [...written.keys()], verified: false, maxAbsDiff: null, runtime, heldOutSamples: 0, notes }
-  if (opts.verify === false) { notes.push('not verified (verify: false)'); return report }
+  const report: ExportReport = {
+    format,
+    files: [...written.keys()],
+    verified: false,
+    maxAbsDiff: null,
+    runtime,
+    heldOutSamples: 0,
+    notes
+  }
+  if (opts.verify === false) {
+    notes.push('not verified (verify: false)')
+    return report
+  }
   // 2. verify
   const h = heldOutOf(s, opts)
   report.heldOutSamples = h.n
@@ -133,7 +169,9 @@ export async function exportModel(model: SavedModel, format: ExportFormat, outPa
     report.runtime = r.runtime
     report.maxAbsDiff = maxAbsDiff(r.y, ref, `${format} output`)
     report.verified = report.maxAbsDiff <= VERIFY_TOLERANCE
-    notes.push(`held-out inputs: ${h.n} ${h.source === 'given' ? 'given samples' : `seeded N(0,1) samples (seed ${opts.seed ?? DEFAULT_SEED})`}; ${report.verified ? 'verified' : 'NOT verified'}: max |diff| = ${report.maxAbsDiff} (tolerance ${VERIFY_TOLERANCE})`)
+    notes.push(
+      `held-out inputs: ${h.n} ${h.source === 'given' ? 'given samples' : `seeded N(0,1) samples (seed ${opts.seed ?? DEFAULT_SEED})`}; ${report.verified ? 'verified' : 'NOT verified'}: max |diff| = ${report.maxAbsDiff} (tolerance ${VERIFY_TOLERANCE})`
+    )
   } catch (e) {
     notes.push(`verification failed: ${(e as Error).message}`)
   }

@@ -24,14 +24,18 @@ export function randomHeldOut(s: ExportSpec, n = DEFAULT_SAMPLES, seed = DEFAULT
 
 export function givenHeldOut(s: ExportSpec, x: Float32Array, n: number): HeldOut {
   const w = s.tokens ? 1 : s.inputSize
-  if (x.length !== n * s.tx * w) throw new Error(`heldOut.x has ${x.length} values, expected n·tx·${s.tokens ? 1 : 'I'} = ${n}·${s.tx}·${w} = ${n * s.tx * w}`)
+  if (x.length !== n * s.tx * w)
+    throw new Error(
+      `heldOut.x has ${x.length} values, expected n·tx·${s.tokens ? 1 : 'I'} = ${n}·${s.tx}·${w} = ${n * s.tx * w}`
+    )
   return { n, x, source: 'given' }
 }
 
 /** Dense sample-major (n, T, I) inputs; token ids become one-hot rows of width I. */
 export function denseInputs(s: ExportSpec, h: HeldOut): Float32Array {
   if (!s.tokens) return h.x
-  const I = s.inputSize, out = new Float32Array(h.n * s.tx * I)
+  const I = s.inputSize,
+    out = new Float32Array(h.n * s.tx * I)
   for (let r = 0; r < h.n * s.tx; r++) out[r * I + h.x[r]!] = 1
   return out
 }
@@ -39,14 +43,16 @@ export function denseInputs(s: ExportSpec, h: HeldOut): Float32Array {
 /** (n, T, W) sample-major → (T, n, W) time-major. */
 export function toTimeMajor(x: Float32Array, n: number, T: number, W: number): Float32Array {
   const o = new Float32Array(x.length)
-  for (let b = 0; b < n; b++) for (let t = 0; t < T; t++) o.set(x.subarray((b * T + t) * W, (b * T + t + 1) * W), (t * n + b) * W)
+  for (let b = 0; b < n; b++)
+    for (let t = 0; t < T; t++) o.set(x.subarray((b * T + t) * W, (b * T + t + 1) * W), (t * n + b) * W)
   return o
 }
 
 /** (T, n, W) time-major → (n, T, W) sample-major. */
 export function toSampleMajor(x: ArrayLike<number>, n: number, T: number, W: number): Float32Array {
   const o = new Float32Array(n * T * W)
-  for (let t = 0; t < T; t++) for (let b = 0; b < n; b++) for (let k = 0; k < W; k++) o[(b * T + t) * W + k] = x[(t * n + b) * W + k]!
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < n; b++) for (let k = 0; k < W; k++) o[(b * T + t) * W + k] = x[(t * n + b) * W + k]!
   return o
 }
 
@@ -61,12 +67,24 @@ export function argmaxRow(a: ArrayLike<number>, off: number, n: number): number 
  * beside the previous output; step 0 feeds zeros (seq2seq classification: the BOS one-hot at index O); later
  * steps feed back the previous output y (n, O) — its argmax one-hot for classification. Rows (n, W).
  */
-export function decoderStepInput(s: ExportSpec, W: number, x: Float32Array, y: Float32Array, t: number, n: number): Float32Array {
-  const O = s.outputSize, cls = s.task === 'classification', xw = s.mapping === 'one-to-many' ? s.inputSize : 0
+export function decoderStepInput(
+  s: ExportSpec,
+  W: number,
+  x: Float32Array,
+  y: Float32Array,
+  t: number,
+  n: number
+): Float32Array {
+  const O = s.outputSize,
+    cls = s.task === 'classification',
+    xw = s.mapping === 'one-to-many' ? s.inputSize : 0
   const prev = new Float32Array(n * W)
   for (let b = 0; b < n; b++) {
     if (xw) prev.set(x.subarray(b * xw, (b + 1) * xw), b * W)
-    if (t === 0) { if (cls && s.mapping === 'seq2seq') prev[b * W + O] = 1; continue }
+    if (t === 0) {
+      if (cls && s.mapping === 'seq2seq') prev[b * W + O] = 1
+      continue
+    }
     if (cls) prev[b * W + xw + argmaxRow(y, b * O, O)] = 1
     else for (let k = 0; k < O; k++) prev[b * W + xw + k] = y[b * O + k]!
   }

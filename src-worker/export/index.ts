@@ -1,5 +1,13 @@
 // Model export helpers (pure Node modules, no Electron): the public surface for the CLI and services.
-export { exportModel, exportSupport, EXPORT_FORMATS, VERIFY_TOLERANCE, type ExportFormat, type ExportOptions, type ExportReport } from './export-model'
+export {
+  exportModel,
+  exportSupport,
+  EXPORT_FORMATS,
+  VERIFY_TOLERANCE,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportReport
+} from './export-model'
 export { loadNativeModel, parseNativeModel, nativeJson, NATIVE_FORMAT } from './native'
 export { buildOnnx, ONNX_OPSET } from './onnx'
 export { buildTfjs } from './tfjs'

@@ -18,7 +18,8 @@ export function nativeJson(model: SavedModel): string {
   const file: NativeModelFile = {
     format: NATIVE_FORMAT,
     formatVersion: NATIVE_VERSION,
-    summary: `${s.cell} ×${s.numLayers} (hidden ${s.hiddenSize}${s.bidirectional ? ', bidirectional' : ''}), ${s.mapping} ${s.task}, ` +
+    summary:
+      `${s.cell} ×${s.numLayers} (hidden ${s.hiddenSize}${s.bidirectional ? ', bidirectional' : ''}), ${s.mapping} ${s.task}, ` +
       `input [${s.tx}, ${s.inputSize}] → output [${s.ty}, ${s.outputSize}]`,
     ...model
   }
@@ -28,16 +29,28 @@ export function nativeJson(model: SavedModel): string {
 /** Parse and check a native model file's text. */
 export function parseNativeModel(text: string, where = 'model file'): SavedModel {
   let f: Partial<NativeModelFile>
-  try { f = JSON.parse(text) as Partial<NativeModelFile> } catch (e) { throw new Error(`${where}: not valid JSON (${(e as Error).message})`) }
+  try {
+    f = JSON.parse(text) as Partial<NativeModelFile>
+  } catch (e) {
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`)
+  }
   if (!f || typeof f !== 'object') throw new Error(`${where}: expected a JSON object`)
-  if (f.format !== NATIVE_FORMAT) throw new Error(`${where}: format is ${JSON.stringify(f.format)}, expected "${NATIVE_FORMAT}"`)
-  if (f.formatVersion !== NATIVE_VERSION) throw new Error(`${where}: formatVersion ${f.formatVersion} is not supported (this build reads ${NATIVE_VERSION})`)
-  for (const k of ['trainConfig', 'data', 'weights', 'normalization'] as const) if (!f[k] || typeof f[k] !== 'object') throw new Error(`${where}: "${k}" is missing`)
-  if (!Array.isArray(f.inputs) || !f.inputs.every((c) => typeof c === 'string')) throw new Error(`${where}: "inputs" must be a list of column names`)
+  if (f.format !== NATIVE_FORMAT)
+    throw new Error(`${where}: format is ${JSON.stringify(f.format)}, expected "${NATIVE_FORMAT}"`)
+  if (f.formatVersion !== NATIVE_VERSION)
+    throw new Error(`${where}: formatVersion ${f.formatVersion} is not supported (this build reads ${NATIVE_VERSION})`)
+  for (const k of ['trainConfig', 'data', 'weights', 'normalization'] as const)
+    if (!f[k] || typeof f[k] !== 'object') throw new Error(`${where}: "${k}" is missing`)
+  if (!Array.isArray(f.inputs) || !f.inputs.every((c) => typeof c === 'string'))
+    throw new Error(`${where}: "inputs" must be a list of column names`)
   if (typeof f.target !== 'string') throw new Error(`${where}: "target" must be a column name`)
   const { format: _f, formatVersion: _v, summary: _s, ...rest } = f
   const model = rest as SavedModel
-  try { tensorsOf(model) } catch (e) { throw new Error(`${where}: ${(e as Error).message}`) }
+  try {
+    tensorsOf(model)
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`)
+  }
   return model
 }
 

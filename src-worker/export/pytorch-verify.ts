@@ -7,10 +7,17 @@ import { join } from 'node:path'
 import type { ExportSpec } from './spec'
 import { denseInputs, toSampleMajor, toTimeMajor, type HeldOut } from './held-out'
 
-export interface TorchPython { python: string; torch: string }
+export interface TorchPython {
+  python: string
+  torch: string
+}
 
 /** One batch item: an exported folder and the (already normalised) inputs to run through its model.py. */
-export interface TorchJob { dir: string; spec: ExportSpec; heldOut: HeldOut }
+export interface TorchJob {
+  dir: string
+  spec: ExportSpec
+  heldOut: HeldOut
+}
 
 const DRIVER = `
 import importlib.util, json, sys
@@ -39,7 +46,9 @@ export function findTorchPython(): Promise<TorchPython | null> {
       try {
         const r = await run(python, ['-c', 'import torch; print(torch.__version__)'], '', 120_000)
         if (r.code === 0) return { python, torch: r.stdout.trim() }
-      } catch { /* not there: try the next one */ }
+      } catch {
+        /* not there: try the next one */
+      }
     }
     return null
   })()
@@ -69,16 +78,37 @@ function lastLines(s: string): string {
   return s.trim().split('\n').slice(-4).join(' | ') || '(no output on stderr)'
 }
 
-function run(cmd: string, args: string[], input: string, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  input: string,
+  timeoutMs: number
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
-    let stdout = '', stderr = ''
+    const child = spawn(cmd, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }
+    })
+    let stdout = '',
+      stderr = ''
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d })
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })
-    child.once('error', (e) => { clearTimeout(timer); reject(e) })
-    child.once('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }) })
-    child.stdin.on('error', () => { /* the process exited early: its code and stderr say why */ })
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+    })
+    child.once('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? -1, stdout, stderr })
+    })
+    child.stdin.on('error', () => {
+      /* the process exited early: its code and stderr say why */
+    })
     child.stdin.end(input)
   })
 }

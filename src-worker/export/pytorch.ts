@@ -5,21 +5,38 @@
 import type { SavedModel } from '../protocol'
 import { nest } from '../engine/params'
 import { decodeSafetensors, encodeSafetensors } from './safetensors'
-import { dirsOf, normalizationOf, paramShapes, specOf, stacksOf, tensorsOf, trainConfigOf, type ExportSpec } from './spec'
+import {
+  dirsOf,
+  normalizationOf,
+  paramShapes,
+  specOf,
+  stacksOf,
+  tensorsOf,
+  trainConfigOf,
+  type ExportSpec
+} from './spec'
 
 export type PytorchWeightsFormat = 'safetensors' | 'json'
 export const PYTORCH_FILES = { safetensors: 'model.safetensors', json: 'state_dict.json', python: 'model.py' } as const
 
-export interface PytorchArtifacts { files: Record<string, Uint8Array | string>; notes: string[] }
+export interface PytorchArtifacts {
+  files: Record<string, Uint8Array | string>
+  notes: string[]
+}
 
 export function buildPytorch(model: SavedModel, format: PytorchWeightsFormat = 'safetensors'): PytorchArtifacts {
-  const s = specOf(model), t = tensorsOf(model, s)
+  const s = specOf(model),
+    t = tensorsOf(model, s)
   const list = paramShapes(s).map(({ name }) => t.get(name)!)
   const files: Record<string, Uint8Array | string> = {}
   if (format === 'safetensors') {
     files[PYTORCH_FILES.safetensors] = encodeSafetensors(list, {
-      format: 'pt', producer: 'RNN Workbench', data: JSON.stringify(model.data),
-      inputs: JSON.stringify(model.inputs ?? []), target: String(model.target ?? ''), normalization: JSON.stringify(normalizationOf(model)),
+      format: 'pt',
+      producer: 'RNN Workbench',
+      data: JSON.stringify(model.data),
+      inputs: JSON.stringify(model.inputs ?? []),
+      target: String(model.target ?? ''),
+      normalization: JSON.stringify(normalizationOf(model)),
       ...(model.vocab ? { vocab: JSON.stringify(model.vocab) } : {})
     })
   } else {
@@ -28,19 +45,30 @@ export function buildPytorch(model: SavedModel, format: PytorchWeightsFormat = '
     files[PYTORCH_FILES.json] = JSON.stringify(sd)
   }
   files[PYTORCH_FILES.python] = modelPy(model, s, format)
-  const notes = resetBefore(model) ? ['the reset-before GRU has no torch.nn class: model.py defines GRUResetBefore (nn.GRU parameter names and layout, Python loop over time)'] : []
+  const notes = resetBefore(model)
+    ? [
+        'the reset-before GRU has no torch.nn class: model.py defines GRUResetBefore (nn.GRU parameter names and layout, Python loop over time)'
+      ]
+    : []
   return { files, notes }
 }
 
 /** PyTorch-layout nested arrays from a written weights file (safetensors or state_dict.json). */
-export function readPytorchWeights(bytes: Uint8Array, format: PytorchWeightsFormat = 'safetensors'): Record<string, unknown> {
+export function readPytorchWeights(
+  bytes: Uint8Array,
+  format: PytorchWeightsFormat = 'safetensors'
+): Record<string, unknown> {
   if (format === 'json') return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>
   const out: Record<string, unknown> = {}
   for (const e of decodeSafetensors(bytes).tensors) out[e.name] = nest(e.data, 0, e.shape)
   return out
 }
 
-const py = (v: unknown): string => JSON.stringify(v, null, 4).replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False').replace(/\bnull\b/g, 'None')
+const py = (v: unknown): string =>
+  JSON.stringify(v, null, 4)
+    .replace(/\btrue\b/g, 'True')
+    .replace(/\bfalse\b/g, 'False')
+    .replace(/\bnull\b/g, 'None')
 
 const resetBefore = (model: SavedModel): boolean => trainConfigOf(model).model.gruResetBefore === true
 
@@ -51,15 +79,22 @@ function rnnCtor(s: ExportSpec, inputSize: string, rb: boolean): string {
 }
 
 function modelPy(model: SavedModel, s: ExportSpec, format: PytorchWeightsFormat): string {
-  const cls = s.task === 'classification', D = dirsOf(s), stacks = stacksOf(s), rb = resetBefore(model)
+  const cls = s.task === 'classification',
+    D = dirsOf(s),
+    stacks = stacksOf(s),
+    rb = resetBefore(model)
   const out = (v: string) => (cls ? `torch.softmax(${v}, dim=-1)` : v)
   const header = `"""PyTorch rebuild of an RNN Workbench model (generated file).
 
 Cell ${s.cell}, ${s.numLayers} layer(s), hidden size ${s.hiddenSize}${s.bidirectional ? ', bidirectional' : ''}; mapping ${s.mapping}, ${s.task}.
 Weights: ${format === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json} with PyTorch's own parameter names and layout
-(weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, head.weight, head.bias; LSTM gates i,f,g,o; GRU r,z,n).${rb ? `
+(weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, head.weight, head.bias; LSTM gates i,f,g,o; GRU r,z,n).${
+    rb
+      ? `
 The GRU is the reset-before variant (n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)), which torch.nn.GRU does not
-implement; GRUResetBefore below computes it with nn.GRU's parameter names and layout.` : ''}
+implement; GRUResetBefore below computes it with nn.GRU's parameter names and layout.`
+      : ''
+  }
 
 Inputs are TIME-MAJOR [seq, batch, ${s.inputSize}] (batch_first=False) and already normalised: x' = (x - a) / b per
 input column with NORMALIZATION['input'] (columns ${JSON.stringify(model.inputs ?? [])}).${s.tokens ? ' Token inputs are one-hot rows.' : ''}
@@ -134,7 +169,8 @@ def rename(state):
     return {(k if k.startswith('head.') else 'rnn.' + k): v for k, v in state.items()}
 `
   } else {
-    const s2s = s.mapping === 'seq2seq', dec = stacks[stacks.length - 1]!
+    const s2s = s.mapping === 'seq2seq',
+      dec = stacks[stacks.length - 1]!
     const feed = s2s
       ? cls
         ? `            tok = torch.full((batch,), OUTPUT_SIZE, dtype=torch.long) if t == 0 else y.argmax(-1)   # BOS = OUTPUT_SIZE
@@ -151,8 +187,12 @@ class WorkbenchModel(nn.Module):
 
     def __init__(self):
         super().__init__()
-${s2s ? `        self.encoder = ${rnnCtor(s, 'INPUT_SIZE', rb)}
-        self.decoder = ${rnnCtor(s, String(dec.inputSize), rb)}` : `        self.rnn = ${rnnCtor(s, String(dec.inputSize), rb)}`}
+${
+  s2s
+    ? `        self.encoder = ${rnnCtor(s, 'INPUT_SIZE', rb)}
+        self.decoder = ${rnnCtor(s, String(dec.inputSize), rb)}`
+    : `        self.rnn = ${rnnCtor(s, String(dec.inputSize), rb)}`
+}
         self.head = nn.Linear(HIDDEN_SIZE, OUTPUT_SIZE)
 
     def forward(self, x, steps=SEQ_OUT):

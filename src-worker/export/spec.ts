@@ -9,13 +9,13 @@ import type { Normalizer } from '../data/normalize'
 
 export interface ExportSpec {
   cell: CellKind
-  hiddenSize: number      // H
-  numLayers: number       // L
+  hiddenSize: number // H
+  numLayers: number // L
   bidirectional: boolean
   mapping: Mapping
   task: Task
-  inputSize: number       // I (vocabulary size when tokens)
-  outputSize: number      // O (classes C for classification)
+  inputSize: number // I (vocabulary size when tokens)
+  outputSize: number // O (classes C for classification)
   tx: number
   ty: number
   tokens: boolean
@@ -25,14 +25,16 @@ const CELLS: CellKind[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu']
 const MAPPINGS: Mapping[] = ['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq']
 
 function posInt(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${field} must be a positive integer, got ${JSON.stringify(v)}`)
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new Error(`${field} must be a positive integer, got ${JSON.stringify(v)}`)
   return v
 }
 
 /** The engine TrainConfig stored in the model (checked enough to rebuild the network). */
 export function trainConfigOf(model: SavedModel): TrainConfig {
   const c = model.trainConfig as TrainConfig | null
-  if (!c || typeof c !== 'object' || !c.model || typeof c.model !== 'object') throw new Error('trainConfig.model is missing')
+  if (!c || typeof c !== 'object' || !c.model || typeof c.model !== 'object')
+    throw new Error('trainConfig.model is missing')
   return c
 }
 
@@ -41,11 +43,15 @@ export function specOf(model: SavedModel): ExportSpec {
   if (!model || typeof model !== 'object') throw new Error('model: expected a SavedModel object')
   const c = trainConfigOf(model)
   const cell = c.model.cell
-  if (!CELLS.includes(cell)) throw new Error(`trainConfig.model.cell: unknown cell ${JSON.stringify(cell)} (expected ${CELLS.join(', ')})`)
+  if (!CELLS.includes(cell))
+    throw new Error(`trainConfig.model.cell: unknown cell ${JSON.stringify(cell)} (expected ${CELLS.join(', ')})`)
   const d = model.data
-  if (!d || typeof d !== 'object') throw new Error('data: the data shapes {mapping, task, inputSize, outputSize, tx, ty} are missing')
-  if (!MAPPINGS.includes(d.mapping as Mapping)) throw new Error(`data.mapping: unknown mapping ${JSON.stringify(d.mapping)}`)
-  if (d.task !== 'regression' && d.task !== 'classification') throw new Error(`data.task: unknown task ${JSON.stringify(d.task)}`)
+  if (!d || typeof d !== 'object')
+    throw new Error('data: the data shapes {mapping, task, inputSize, outputSize, tx, ty} are missing')
+  if (!MAPPINGS.includes(d.mapping as Mapping))
+    throw new Error(`data.mapping: unknown mapping ${JSON.stringify(d.mapping)}`)
+  if (d.task !== 'regression' && d.task !== 'classification')
+    throw new Error(`data.task: unknown task ${JSON.stringify(d.task)}`)
   return {
     cell,
     hiddenSize: posInt(c.model.hiddenSize, 'trainConfig.model.hiddenSize'),
@@ -70,7 +76,11 @@ export function gatesOf(cell: CellKind): number {
 export const dirsOf = (s: ExportSpec): number => (s.bidirectional ? 2 : 1)
 
 /** Input width of the stack's layer 0 and the prefix of its parameter names, per stack ('' / encoder. / decoder.). */
-export interface StackInfo { prefix: string; inputSize: number; tokens: boolean }
+export interface StackInfo {
+  prefix: string
+  inputSize: number
+  tokens: boolean
+}
 
 export function stacksOf(s: ExportSpec): StackInfo[] {
   if (s.mapping === 'seq2seq') {
@@ -85,18 +95,30 @@ export function stacksOf(s: ExportSpec): StackInfo[] {
 }
 
 /** One parameter as a flat array in PyTorch's row-major order. */
-export interface Tensor { name: string; shape: number[]; data: Float64Array }
+export interface Tensor {
+  name: string
+  shape: number[]
+  data: Float64Array
+}
 
 /** PyTorch parameter names and shapes in state_dict order (layers, directions, then the head). */
 export function paramShapes(s: ExportSpec): { name: string; shape: number[] }[] {
-  const G = gatesOf(s.cell), H = s.hiddenSize, D = dirsOf(s)
+  const G = gatesOf(s.cell),
+    H = s.hiddenSize,
+    D = dirsOf(s)
   const out: { name: string; shape: number[] }[] = []
   for (const st of stacksOf(s)) {
-    for (let l = 0; l < s.numLayers; l++) for (let d = 0; d < D; d++) {
-      const sfx = `l${l}${d ? '_reverse' : ''}`, I = l === 0 ? st.inputSize : D * H
-      out.push({ name: `${st.prefix}weight_ih_${sfx}`, shape: [G * H, I] }, { name: `${st.prefix}weight_hh_${sfx}`, shape: [G * H, H] },
-        { name: `${st.prefix}bias_ih_${sfx}`, shape: [G * H] }, { name: `${st.prefix}bias_hh_${sfx}`, shape: [G * H] })
-    }
+    for (let l = 0; l < s.numLayers; l++)
+      for (let d = 0; d < D; d++) {
+        const sfx = `l${l}${d ? '_reverse' : ''}`,
+          I = l === 0 ? st.inputSize : D * H
+        out.push(
+          { name: `${st.prefix}weight_ih_${sfx}`, shape: [G * H, I] },
+          { name: `${st.prefix}weight_hh_${sfx}`, shape: [G * H, H] },
+          { name: `${st.prefix}bias_ih_${sfx}`, shape: [G * H] },
+          { name: `${st.prefix}bias_hh_${sfx}`, shape: [G * H] }
+        )
+      }
   }
   out.push({ name: 'head.weight', shape: [s.outputSize, D * H] }, { name: 'head.bias', shape: [s.outputSize] })
   return out
@@ -116,7 +138,8 @@ export function tensorsOf(model: SavedModel, s: ExportSpec = specOf(model)): Map
 
 /** Concatenate gate blocks of H rows in a new order: order[k] = index of the source block for output block k. */
 export function reorderBlocks(t: Tensor, H: number, order: number[]): Float64Array {
-  const cols = t.shape.length > 1 ? t.shape[1] : 1, out = new Float64Array(t.data.length)
+  const cols = t.shape.length > 1 ? t.shape[1] : 1,
+    out = new Float64Array(t.data.length)
   order.forEach((src, k) => out.set(t.data.subarray(src * H * cols, (src + 1) * H * cols), k * H * cols))
   return out
 }
@@ -128,7 +151,10 @@ export function transpose(a: ArrayLike<number>, r: number, c: number): Float64Ar
   return o
 }
 
-export interface Normalization { input: Normalizer | null; target: Normalizer | null }
+export interface Normalization {
+  input: Normalizer | null
+  target: Normalizer | null
+}
 
 /** The stored normalisers (null when absent or not a Normalizer). */
 export function normalizationOf(model: SavedModel): Normalization {
@@ -140,9 +166,22 @@ export function normalizationOf(model: SavedModel): Normalization {
 }
 
 /** The workbench's own prediction on sample-major x (n, tx, I): (n, ty, O) values or probabilities. */
-export function referencePredict(model: SavedModel, x: Float32Array, n: number, s: ExportSpec = specOf(model)): Float32Array {
+export function referencePredict(
+  model: SavedModel,
+  x: Float32Array,
+  n: number,
+  s: ExportSpec = specOf(model)
+): Float32Array {
   const input: PredictInput = {
-    mapping: s.mapping, task: s.task, inputSize: s.inputSize, outputSize: s.outputSize, tx: s.tx, ty: s.ty, tokens: s.tokens, n, x
+    mapping: s.mapping,
+    task: s.task,
+    inputSize: s.inputSize,
+    outputSize: s.outputSize,
+    tx: s.tx,
+    ty: s.ty,
+    tokens: s.tokens,
+    n,
+    x
   }
   return predict(trainConfigOf(model), input, model.weights).output
 }

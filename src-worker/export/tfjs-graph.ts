@@ -7,10 +7,22 @@
 /** One output tensor: [layer name, node index (call number), tensor index]. */
 export type Ref = [string, number, number]
 
-export interface WeightSpec { name: string; shape: number[]; dtype: 'float32' }
-export interface KerasWeight { shape: number[]; data: ArrayLike<number> }
+export interface WeightSpec {
+  name: string
+  shape: number[]
+  dtype: 'float32'
+}
+export interface KerasWeight {
+  shape: number[]
+  data: ArrayLike<number>
+}
 
-interface LayerEntry { name: string; class_name: string; config: Record<string, unknown>; inbound_nodes: unknown[][] }
+interface LayerEntry {
+  name: string
+  class_name: string
+  config: Record<string, unknown>
+  inbound_nodes: unknown[][]
+}
 
 export class KerasGraph {
   private readonly layers: LayerEntry[] = []
@@ -21,7 +33,12 @@ export class KerasGraph {
 
   /** An input of shape [batch, ...shape]. */
   input(name: string, shape: (number | null)[]): Ref {
-    const e: LayerEntry = { name, class_name: 'InputLayer', config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name }, inbound_nodes: [] }
+    const e: LayerEntry = {
+      name,
+      class_name: 'InputLayer',
+      config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name },
+      inbound_nodes: []
+    }
     this.add(e)
     const r: Ref = [name, 0, 0]
     this.inputs.push(r)
@@ -29,7 +46,13 @@ export class KerasGraph {
   }
 
   /** Define a layer (with its weights, stored as `<name>/<suffix>`) and call it on `inputs`. */
-  layer(cls: string, name: string, config: Record<string, unknown>, inputs: Ref | Ref[], weights: [string, KerasWeight][] = []): Ref {
+  layer(
+    cls: string,
+    name: string,
+    config: Record<string, unknown>,
+    inputs: Ref | Ref[],
+    weights: [string, KerasWeight][] = []
+  ): Ref {
     this.add({ name, class_name: cls, config: { name, trainable: true, ...config }, inbound_nodes: [] })
     for (const [suffix, w] of weights) {
       this.specs.push({ name: `${name}/${suffix}`, shape: w.shape, dtype: 'float32' })
@@ -47,7 +70,9 @@ export class KerasGraph {
     return [name, e.inbound_nodes.length - 1, 0]
   }
 
-  has(name: string): boolean { return this.byName.has(name) }
+  has(name: string): boolean {
+    return this.byName.has(name)
+  }
 
   private add(e: LayerEntry): void {
     if (this.byName.has(e.name)) throw new Error(`tfjs graph: duplicate layer name ${e.name}`)
@@ -56,11 +81,15 @@ export class KerasGraph {
   }
 
   /** The model topology (class_name "Model") with these outputs. */
-  topology(name: string, outputs: Ref[]): { class_name: 'Model'; config: Record<string, unknown>; keras_version: string; backend: string } {
+  topology(
+    name: string,
+    outputs: Ref[]
+  ): { class_name: 'Model'; config: Record<string, unknown>; keras_version: string; backend: string } {
     return {
       class_name: 'Model',
       config: { name, layers: this.layers, input_layers: this.inputs, output_layers: outputs },
-      keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js'
+      keras_version: 'tfjs-layers 4.22.0',
+      backend: 'tensor_flow.js'
     }
   }
 
@@ -72,7 +101,8 @@ export class KerasGraph {
 
 export function float32Bin(chunks: ArrayLike<number>[]): Uint8Array {
   const total = chunks.reduce((a, c) => a + c.length, 0)
-  const bin = new Uint8Array(total * 4), view = new DataView(bin.buffer)
+  const bin = new Uint8Array(total * 4),
+    view = new DataView(bin.buffer)
   let off = 0
   for (const c of chunks) for (let k = 0; k < c.length; k++, off += 4) view.setFloat32(off, c[k]!, true)
   return bin

@@ -27,7 +27,8 @@ export function requireColumns(table: ParsedTable, needs: ColumnNeed[]): number[
   if (missing.length) {
     throw new InputError(
       `the CSV does not fit the model: ${missing.map((n) => `no ${n.role} column "${n.name}"`).join('; ')} (the file's columns: ${listColumns(table)})`,
-      undefined, missing[0]!.name
+      undefined,
+      missing[0]!.name
     )
   }
   return needs.map((n) => {
@@ -45,7 +46,11 @@ function firstNotNumber(table: ParsedTable, k: number, n: ColumnNeed): void {
     const s = v[r]
     if (s === null || s === undefined || isMissingToken(s) || !Number.isNaN(parseNumber(s))) continue
     const line = lineOfRow(table, r)
-    throw new InputError(`line ${line}, column "${n.name}": ${JSON.stringify(s)} is not a number (the model reads "${n.name}" as a numeric ${n.role})`, line, n.name)
+    throw new InputError(
+      `line ${line}, column "${n.name}": ${JSON.stringify(s)} is not a number (the model reads "${n.name}" as a numeric ${n.role})`,
+      line,
+      n.name
+    )
   }
 }
 
@@ -69,7 +74,10 @@ export function textCell(table: ParsedTable, k: number, r: number): string | nul
 
 /** The experiment a model was trained with (needed to re-apply grouping, text and missing-value options). */
 export function experimentOf(model: SavedModel, what: string): ExperimentConfig {
-  if (!model.experiment) throw new InputError(`${what}: this model file does not keep its experiment's data mapping, so it cannot be applied to a new CSV`)
+  if (!model.experiment)
+    throw new InputError(
+      `${what}: this model file does not keep its experiment's data mapping, so it cannot be applied to a new CSV`
+    )
   return model.experiment
 }
 
@@ -97,18 +105,35 @@ export function targetScaler(model: SavedModel, classification: boolean): [numbe
  * for leading gaps); mean fills with the stored z-score mean (the training mean).
  */
 export function inputColumns(
-  table: ParsedTable, model: SavedModel, indices: number[], policy: ExperimentConfig['missing'], sequences?: Iterable<number[]>
+  table: ParsedTable,
+  model: SavedModel,
+  indices: number[],
+  policy: ExperimentConfig['missing'],
+  sequences?: Iterable<number[]>
 ): { cols: Float64Array[]; drop: Uint8Array | null } {
   const cols = indices.map((k) => numericValues(table, k).slice())
   const names = model.inputs
-  let first = -1, firstCol = -1, count = 0
+  let first = -1,
+    firstCol = -1,
+    count = 0
   cols.forEach((c, j) => {
-    for (let r = 0; r < c.length; r++) if (Number.isNaN(c[r]!)) { count++; if (first < 0 || r < first) { first = r; firstCol = j } }
+    for (let r = 0; r < c.length; r++)
+      if (Number.isNaN(c[r]!)) {
+        count++
+        if (first < 0 || r < first) {
+          first = r
+          firstCol = j
+        }
+      }
   })
   if (first < 0) return { cols, drop: null }
   const where = `line ${lineOfRow(table, first)}, column "${names[firstCol]}"`
   if (policy === 'report' || (policy === 'ffill' && !sequences)) {
-    throw new InputError(`${where}: missing value (${count} missing in the model's input columns; the model was trained with the missing-value policy "${policy}")`, lineOfRow(table, first), names[firstCol])
+    throw new InputError(
+      `${where}: missing value (${count} missing in the model's input columns; the model was trained with the missing-value policy "${policy}")`,
+      lineOfRow(table, first),
+      names[firstCol]
+    )
   }
   if (policy === 'drop') {
     const drop = new Uint8Array(table.rowCount)
@@ -119,18 +144,36 @@ export function inputColumns(
     cols.forEach((c, j) => {
       for (const g of sequences!) {
         let last = NaN
-        for (const r of g) if (!Number.isNaN(c[r]!)) { last = c[r]!; break }
-        for (const r of g) { if (Number.isNaN(c[r]!)) c[r] = last; else last = c[r]! }
-        if (Number.isNaN(last)) throw new InputError(`line ${lineOfRow(table, g[0]!)}, column "${names[j]}": the sequence has no value to fill from`, lineOfRow(table, g[0]!), names[j])
+        for (const r of g)
+          if (!Number.isNaN(c[r]!)) {
+            last = c[r]!
+            break
+          }
+        for (const r of g) {
+          if (Number.isNaN(c[r]!)) c[r] = last
+          else last = c[r]!
+        }
+        if (Number.isNaN(last))
+          throw new InputError(
+            `line ${lineOfRow(table, g[0]!)}, column "${names[j]}": the sequence has no value to fill from`,
+            lineOfRow(table, g[0]!),
+            names[j]
+          )
       }
     })
     return { cols, drop: null }
   }
   const n = normalizationOf(model).input
   if (!n || n.kind !== 'zscore') {
-    throw new InputError(`${where}: missing value; the model fills gaps with the training mean, which only a z-score normalised model keeps (this one: ${n?.kind ?? 'none'})`, lineOfRow(table, first), names[firstCol])
+    throw new InputError(
+      `${where}: missing value; the model fills gaps with the training mean, which only a z-score normalised model keeps (this one: ${n?.kind ?? 'none'})`,
+      lineOfRow(table, first),
+      names[firstCol]
+    )
   }
   const scal = inputScalers(model)
-  cols.forEach((c, j) => { for (let r = 0; r < c.length; r++) if (Number.isNaN(c[r]!)) c[r] = scal[j]![0] })
+  cols.forEach((c, j) => {
+    for (let r = 0; r < c.length; r++) if (Number.isNaN(c[r]!)) c[r] = scal[j]![0]
+  })
   return { cols, drop: null }
 }

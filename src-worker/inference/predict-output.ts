@@ -33,7 +33,10 @@ export class PredictionColumns {
   readonly classification: boolean
   private readonly classes: string[] | null
   private readonly scale: [number, number]
-  private n = 0; private right = 0; private ae = 0; private se = 0
+  private n = 0
+  private right = 0
+  private ae = 0
+  private se = 0
   private targetValues: Float64Array | null = null
 
   readonly hasTarget: boolean
@@ -41,10 +44,15 @@ export class PredictionColumns {
   readonly targetIndex: number
 
   /** When the new file has the target column (optional; numeric for regression), actual and correct/error columns are written. */
-  constructor(private readonly model: SavedModel, table: ParsedTable, readonly outputSize: number) {
+  constructor(
+    private readonly model: SavedModel,
+    table: ParsedTable,
+    readonly outputSize: number
+  ) {
     this.classification = model.data.task === 'classification'
     this.targetIndex = optionalColumn(table, model.target)
-    if (this.targetIndex >= 0 && !this.classification) requireColumns(table, [{ name: model.target, role: 'target', numeric: true }])
+    if (this.targetIndex >= 0 && !this.classification)
+      requireColumns(table, [{ name: model.target, role: 'target', numeric: true }])
     this.hasTarget = this.targetIndex >= 0
     this.classes = this.classification ? (model.vocab?.classes ?? null) : null
     this.scale = targetScaler(model, this.classification)
@@ -78,7 +86,10 @@ export class PredictionColumns {
       if (this.hasTarget) {
         const a = actual === null ? null : String(actual)
         out.push(a, a === null ? null : a === label)
-        if (a !== null) { this.n++; if (a === label) this.right++ }
+        if (a !== null) {
+          this.n++
+          if (a === label) this.right++
+        }
       }
       return out
     }
@@ -86,7 +97,11 @@ export class PredictionColumns {
     if (this.hasTarget) {
       const a = typeof actual === 'number' && Number.isFinite(actual) ? actual : null
       out.push(a, a === null ? null : v - a)
-      if (a !== null) { this.n++; this.ae += Math.abs(v - a); this.se += (v - a) ** 2 }
+      if (a !== null) {
+        this.n++
+        this.ae += Math.abs(v - a)
+        this.se += (v - a) ** 2
+      }
     }
     return out
   }

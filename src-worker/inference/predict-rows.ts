@@ -18,26 +18,38 @@ export interface RowInputs {
 export function rowInputs(model: SavedModel, table: ParsedTable): RowInputs {
   const exp = experimentOf(model, 'predict')
   const s = specOf(model)
-  if (model.inputs.length !== s.inputSize) throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${s.inputSize}`)
-  const idx = requireColumns(table, model.inputs.map((name) => ({ name, role: 'input', numeric: true })))
+  if (model.inputs.length !== s.inputSize)
+    throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${s.inputSize}`)
+  const idx = requireColumns(
+    table,
+    model.inputs.map((name) => ({ name, role: 'input', numeric: true }))
+  )
   // training reads ffill as report for rows (no sequence to fill along)
   const { cols, drop } = inputColumns(table, model, idx, exp.missing)
-  const scal = inputScalers(model), I = s.inputSize
+  const scal = inputScalers(model),
+    I = s.inputSize
   const rows: number[] = []
   for (let r = 0; r < table.rowCount; r++) if (!drop?.[r]) rows.push(r)
   const warnings: string[] = []
   const skipped = table.rowCount - rows.length
-  if (skipped) warnings.push(`${skipped} row${skipped === 1 ? '' : 's'} with a missing input value skipped (missing-value policy "drop")`)
+  if (skipped)
+    warnings.push(
+      `${skipped} row${skipped === 1 ? '' : 's'} with a missing input value skipped (missing-value policy "drop")`
+    )
   const x = new Float32Array(rows.length * I)
-  rows.forEach((r, k) => { for (let i = 0; i < I; i++) x[k * I + i] = (cols[i]![r]! - scal[i]![0]) / scal[i]![1] })
+  rows.forEach((r, k) => {
+    for (let i = 0; i < I; i++) x[k * I + i] = (cols[i]![r]! - scal[i]![0]) / scal[i]![1]
+  })
   return { rows, x, warnings }
 }
 
 export function predictRows(model: SavedModel, table: ParsedTable): PredictionTable {
   const s = specOf(model)
-  if (s.mapping !== 'one-to-one') throw new Error(`rows are read by one-to-one models; this model's mapping is ${s.mapping}`)
+  if (s.mapping !== 'one-to-one')
+    throw new Error(`rows are read by one-to-one models; this model's mapping is ${s.mapping}`)
   const inp = rowInputs(model, table)
-  const n = inp.rows.length, O = s.outputSize
+  const n = inp.rows.length,
+    O = s.outputSize
   const y = n ? referencePredict(model, inp.x, n, s) : new Float32Array(0)
   const out = new PredictionColumns(model, table, O)
   const rows = inp.rows.map((r, k) => [lineOfRow(table, r), ...out.cells(y, k * O, out.actual(table, r))])

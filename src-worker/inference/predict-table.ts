@@ -19,11 +19,17 @@ export function sourceOfModel(model: SavedModel): ReturnType<typeof sourceOf> {
   return model.experiment ? sourceOf(model.experiment) : 'series'
 }
 
-export function predictTable(model: SavedModel, table: ParsedTable, opts: { temperature?: number; seed?: number } = {}): PredictionTable {
+export function predictTable(
+  model: SavedModel,
+  table: ParsedTable,
+  opts: { temperature?: number; seed?: number } = {}
+): PredictionTable {
   const exp = experimentOf(model, 'predict')
   const source = sourceOf(exp)
   if (opts.temperature !== undefined && !(source === 'text' && exp.mapping === 'seq2seq')) {
-    throw new InputError(`--temperature samples generative (one-to-many) models and text seq2seq models; this model's mapping is ${exp.mapping} on ${source} data`)
+    throw new InputError(
+      `--temperature samples generative (one-to-many) models and text seq2seq models; this model's mapping is ${exp.mapping} on ${source} data`
+    )
   }
   if (source === 'grouped') return predictGrouped(model, table)
   if (source === 'text') return predictText(model, table, opts)

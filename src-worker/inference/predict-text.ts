@@ -29,19 +29,31 @@ export function textInputs(model: SavedModel, table: ParsedTable): TextInputs {
   const s = specOf(model)
   if (!exp.text) throw new InputError('predict: this model was not trained on a text column')
   const vocab = model.vocab?.inputVocab
-  if (!vocab?.length || vocab.length !== s.inputSize) throw new Error(`model: the input vocabulary has ${vocab?.length ?? 0} tokens but the network reads ${s.inputSize}`)
+  if (!vocab?.length || vocab.length !== s.inputSize)
+    throw new Error(`model: the input vocabulary has ${vocab?.length ?? 0} tokens but the network reads ${s.inputSize}`)
   const [k] = requireColumns(table, [{ name: exp.text, role: 'text' }])
   const mode = exp.tokens ?? 'char'
   const ids = new Map(vocab.map((t, i) => [t, i]))
   const unk = ids.get(SPECIAL_TOKENS[1])
-  const tx = s.tx, warnings: string[] = []
-  const rows: number[] = [], texts: string[] = [], encoded: number[][] = []
-  let skipped = 0, cut = 0, unknown = 0, firstUnknown = ''
+  const tx = s.tx,
+    warnings: string[] = []
+  const rows: number[] = [],
+    texts: string[] = [],
+    encoded: number[][] = []
+  let skipped = 0,
+    cut = 0,
+    unknown = 0,
+    firstUnknown = ''
   for (let r = 0; r < table.rowCount; r++) {
     const text = textCell(table, k!, r)
     if (text === null || text === '') {
       const line = lineOfRow(table, r)
-      if (exp.missing === 'report') throw new InputError(`line ${line}, column "${exp.text}": missing text (the model was trained with the missing-value policy "report"; choose drop to skip such rows)`, line, exp.text)
+      if (exp.missing === 'report')
+        throw new InputError(
+          `line ${line}, column "${exp.text}": missing text (the model was trained with the missing-value policy "report"; choose drop to skip such rows)`,
+          line,
+          exp.text
+        )
       skipped++
       continue
     }
@@ -51,24 +63,46 @@ export function textInputs(model: SavedModel, table: ParsedTable): TextInputs {
       if (id !== undefined) return id
       const line = lineOfRow(table, r)
       const what = `${mode === 'char' ? 'character' : 'word'} ${JSON.stringify(t)}`
-      if (unk === undefined) throw new InputError(`line ${line}, column "${exp.text}": ${what} is not in the model's vocabulary (and the vocabulary has no ${SPECIAL_TOKENS[1]} token)`, line, exp.text)
+      if (unk === undefined)
+        throw new InputError(
+          `line ${line}, column "${exp.text}": ${what} is not in the model's vocabulary (and the vocabulary has no ${SPECIAL_TOKENS[1]} token)`,
+          line,
+          exp.text
+        )
       if (!unknown) firstUnknown = `line ${line}: ${what}`
       unknown++
       return unk
     })
-    if (row.length > tx) { cut++; row.length = tx }
-    rows.push(r); texts.push(text); encoded.push(row)
+    if (row.length > tx) {
+      cut++
+      row.length = tx
+    }
+    rows.push(r)
+    texts.push(text)
+    encoded.push(row)
   }
   if (skipped) warnings.push(`${skipped} row${skipped === 1 ? '' : 's'} without text skipped`)
-  if (unknown) warnings.push(`${unknown} token${unknown === 1 ? '' : 's'} not in the model's vocabulary read as ${SPECIAL_TOKENS[1]} (first: ${firstUnknown})`)
-  if (cut) warnings.push(`${cut} text${cut === 1 ? ' is' : 's are'} longer than the model's ${tx} tokens and ${cut === 1 ? 'is' : 'are'} cut`)
+  if (unknown)
+    warnings.push(
+      `${unknown} token${unknown === 1 ? '' : 's'} not in the model's vocabulary read as ${SPECIAL_TOKENS[1]} (first: ${firstUnknown})`
+    )
+  if (cut)
+    warnings.push(
+      `${cut} text${cut === 1 ? ' is' : 's are'} longer than the model's ${tx} tokens and ${cut === 1 ? 'is' : 'are'} cut`
+    )
   const x = new Float32Array(rows.length * tx)
   encoded.forEach((ids, n) => x.set(ids, n * tx))
   return { rows, texts, x, warnings }
 }
 
 /** Decoded token ids: stops at <eos>, leaves out the other special tokens; words joined by spaces. */
-export function decodeTokens(ids: ArrayLike<number>, from: number, len: number, vocab: readonly string[], word: boolean): string {
+export function decodeTokens(
+  ids: ArrayLike<number>,
+  from: number,
+  len: number,
+  vocab: readonly string[],
+  word: boolean
+): string {
   let text = ''
   for (let t = 0; t < len; t++) {
     const id = ids[from + t]!
@@ -79,30 +113,56 @@ export function decodeTokens(ids: ArrayLike<number>, from: number, len: number, 
   return text
 }
 
-export function predictText(model: SavedModel, table: ParsedTable, opts: { temperature?: number; seed?: number } = {}): PredictionTable {
+export function predictText(
+  model: SavedModel,
+  table: ParsedTable,
+  opts: { temperature?: number; seed?: number } = {}
+): PredictionTable {
   const exp = experimentOf(model, 'predict')
   const s = specOf(model)
   const inp = textInputs(model, table)
-  const n = inp.rows.length, textCol = exp.text!
+  const n = inp.rows.length,
+    textCol = exp.text!
   const tk = optionalColumn(table, model.target)
   const lead = (k: number): CsvCell[] => [lineOfRow(table, inp.rows[k]!), inp.texts[k]!]
   if (s.mapping === 'many-to-one') {
-    if (opts.temperature !== undefined) throw new InputError(`--temperature samples generated text; this model classifies texts (many-to-one)`)
+    if (opts.temperature !== undefined)
+      throw new InputError(`--temperature samples generated text; this model classifies texts (many-to-one)`)
     const y = n ? referencePredict(model, inp.x, n, s) : new Float32Array(0)
     const out = new PredictionColumns(model, table, s.outputSize)
     const rows = inp.rows.map((r, k) => [...lead(k), ...out.cells(y, k * s.outputSize, out.actual(table, r))])
     return { header: ['line', textCol, ...out.header()], rows, warnings: inp.warnings, score: out.score() }
   }
-  if (s.mapping !== 'seq2seq' || s.task !== 'classification') throw new Error(`text models are many-to-one or seq2seq; this model's mapping is ${s.mapping}`)
+  if (s.mapping !== 'seq2seq' || s.task !== 'classification')
+    throw new Error(`text models are many-to-one or seq2seq; this model's mapping is ${s.mapping}`)
   const vocab = model.vocab?.targetVocab
-  if (!vocab?.length || vocab.length !== s.outputSize) throw new Error(`model: the target vocabulary has ${vocab?.length ?? 0} tokens but the network writes ${s.outputSize}`)
+  if (!vocab?.length || vocab.length !== s.outputSize)
+    throw new Error(
+      `model: the target vocabulary has ${vocab?.length ?? 0} tokens but the network writes ${s.outputSize}`
+    )
   const word = exp.tokens === 'word'
-  const ids = n ? predict(model.trainConfig as TrainConfig, {
-    mapping: 'seq2seq', task: 'classification', inputSize: s.inputSize, outputSize: s.outputSize, tx: s.tx, ty: s.ty, tokens: true, n, x: inp.x
-  }, model.weights, { temperature: opts.temperature, seed: opts.seed }).classes! : new Int32Array(0)
+  const ids = n
+    ? predict(
+        model.trainConfig as TrainConfig,
+        {
+          mapping: 'seq2seq',
+          task: 'classification',
+          inputSize: s.inputSize,
+          outputSize: s.outputSize,
+          tx: s.tx,
+          ty: s.ty,
+          tokens: true,
+          n,
+          x: inp.x
+        },
+        model.weights,
+        { temperature: opts.temperature, seed: opts.seed }
+      ).classes!
+    : new Int32Array(0)
   const t = model.target
   const header = ['line', textCol, `predicted_${t}`, ...(tk >= 0 ? [`actual_${t}`, 'correct'] : [])]
-  let count = 0, right = 0
+  let count = 0,
+    right = 0
   const rows = inp.rows.map((r, k) => {
     const text = decodeTokens(ids, k * s.ty, s.ty, vocab, word)
     const row: CsvCell[] = [...lead(k), text]
@@ -111,7 +171,10 @@ export function predictText(model: SavedModel, table: ParsedTable, opts: { tempe
       // the true text as the model would write it: its tokens joined like a decoded output
       const truth = a === null ? null : tokenize(a, word ? 'word' : 'char').join(word ? ' ' : '')
       row.push(a, truth === null ? null : truth === text)
-      if (truth !== null) { count++; if (truth === text) right++ }
+      if (truth !== null) {
+        count++
+        if (truth === text) right++
+      }
     }
     return row
   })

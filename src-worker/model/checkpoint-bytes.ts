@@ -20,7 +20,12 @@ const kindOf = (a: ArrayBufferView): Kind | null =>
 const align8 = (n: number) => (n + 7) & ~7
 
 /** A state prepared for writing: its header and the arrays it names, and the bytes it takes. */
-export interface EncodedState { header: Uint8Array; arrays: View[]; offsets: number[]; size: number }
+export interface EncodedState {
+  header: Uint8Array
+  arrays: View[]
+  offsets: number[]
+  size: number
+}
 
 export function prepareState(state: unknown): EncodedState {
   const arrays: View[] = []
@@ -40,7 +45,11 @@ export function prepareState(state: unknown): EncodedState {
   }
   const body = strip(state) as Record<string, unknown>
   let at = 0
-  const offsets = arrays.map((a) => { const o = at; at = align8(at + a.byteLength); return o })
+  const offsets = arrays.map((a) => {
+    const o = at
+    at = align8(at + a.byteLength)
+    return o
+  })
   const header = serialize({ body, $arrays: arrays.map((a, i) => [kindOf(a), offsets[i], a.length]) })
   const start = align8(8 + header.byteLength)
   return { header, arrays, offsets: offsets.map((o) => start + o), size: start + at }
@@ -86,7 +95,8 @@ export function decodeState(bytes: Uint8Array): unknown {
     const [k, rel, n] = Array.isArray(entry) ? entry : []
     const C = Object.hasOwn(CTOR, k) ? CTOR[k as Kind] : undefined
     if (!C || !count(rel) || !count(n)) throw new Error(`checkpoint: damaged header (array ${i})`)
-    const len = n * C.BYTES_PER_ELEMENT, o = start + rel
+    const len = n * C.BYTES_PER_ELEMENT,
+      o = start + rel
     if (o + len > bytes.byteLength) throw new Error('checkpoint: array out of bounds')
     // a copy into an array of its own (the stored bytes need not be aligned for a view)
     return new C(bytes.buffer.slice(bytes.byteOffset + o, bytes.byteOffset + o + len) as ArrayBuffer)

@@ -3,7 +3,11 @@
 // export need (normalisation, classes, vocabularies). Any refusal becomes an InputError naming the field.
 import type { ParsedTable } from '../data/csv'
 import {
-  buildGroupedSequences, buildOneToOne, buildSeriesWindows, buildTextSequences, type SequenceData
+  buildGroupedSequences,
+  buildOneToOne,
+  buildSeriesWindows,
+  buildTextSequences,
+  type SequenceData
 } from '../data/sequences'
 import { sourceOf, type ExperimentConfig } from '../../src-shared/contract'
 import type { TrainConfig, TrainData } from '../trainer'
@@ -26,25 +30,67 @@ export function buildSequences(table: ParsedTable, config: ExperimentConfig): Se
   try {
     switch (sourceOf(config)) {
       case 'rows':
-        return buildOneToOne(table, { inputs: config.inputs, targets: [config.target], task, missing: config.missing === 'ffill' ? 'report' : config.missing, ...common }, split)
+        return buildOneToOne(
+          table,
+          {
+            inputs: config.inputs,
+            targets: [config.target],
+            task,
+            missing: config.missing === 'ffill' ? 'report' : config.missing,
+            ...common
+          },
+          split
+        )
       case 'grouped':
-        return buildGroupedSequences(table, {
-          mapping: config.mapping as 'many-to-one' | 'many-to-many', idColumn: config.groupBy!, orderColumn: config.orderBy,
-          inputs: config.inputs, target: config.target, task, maxLength: config.maxLength, missing: config.missing, ...common
-        }, split)
+        return buildGroupedSequences(
+          table,
+          {
+            mapping: config.mapping as 'many-to-one' | 'many-to-many',
+            idColumn: config.groupBy!,
+            orderColumn: config.orderBy,
+            inputs: config.inputs,
+            target: config.target,
+            task,
+            maxLength: config.maxLength,
+            missing: config.missing,
+            ...common
+          },
+          split
+        )
       case 'text': {
-        const t = { tokens: config.tokens, maxLength: config.maxLength, missing: config.missing === 'report' ? 'report' as const : 'drop' as const, ...common }
-        return buildTextSequences(table, config.mapping === 'one-to-many'
-          ? { kind: 'generate', text: config.target, condition: config.condition, ...t }
-          : config.mapping === 'seq2seq'
-            ? { kind: 'translate', text: config.text!, target: config.target, ...t }
-            : { kind: 'classify', text: config.text!, target: config.target, task, ...t }, split)
+        const t = {
+          tokens: config.tokens,
+          maxLength: config.maxLength,
+          missing: config.missing === 'report' ? ('report' as const) : ('drop' as const),
+          ...common
+        }
+        return buildTextSequences(
+          table,
+          config.mapping === 'one-to-many'
+            ? { kind: 'generate', text: config.target, condition: config.condition, ...t }
+            : config.mapping === 'seq2seq'
+              ? { kind: 'translate', text: config.text!, target: config.target, ...t }
+              : { kind: 'classify', text: config.text!, target: config.target, task, ...t },
+          split
+        )
       }
       case 'series':
-        return buildSeriesWindows(table, {
-          mapping: config.mapping as 'many-to-one' | 'many-to-many' | 'seq2seq', targets: [config.target], inputs: config.inputs,
-          window: config.window, horizon: config.horizon, stride: config.stride, gap: config.gap, task, missing: config.missing, ...common
-        }, { valFraction: config.valFraction })
+        return buildSeriesWindows(
+          table,
+          {
+            mapping: config.mapping as 'many-to-one' | 'many-to-many' | 'seq2seq',
+            targets: [config.target],
+            inputs: config.inputs,
+            window: config.window,
+            horizon: config.horizon,
+            stride: config.stride,
+            gap: config.gap,
+            task,
+            missing: config.missing,
+            ...common
+          },
+          { valFraction: config.valFraction }
+        )
     }
   } catch (e) {
     if (e instanceof Error && e.name === 'Error') throw new InputError(e.message)
@@ -55,19 +101,36 @@ export function buildSequences(table: ParsedTable, config: ExperimentConfig): Se
 export function toTrainData(sd: SequenceData): TrainData {
   const split = (s: SequenceData['train']) => ({ n: s.n, x: s.x, y: s.y, mask: s.mask })
   return {
-    mapping: sd.mapping, task: sd.task, inputSize: sd.inputSize, outputSize: sd.outputSize, tx: sd.tx, ty: sd.ty,
-    tokens: sd.inputEncoding === 'token-ids', train: split(sd.train), val: split(sd.val)
+    mapping: sd.mapping,
+    task: sd.task,
+    inputSize: sd.inputSize,
+    outputSize: sd.outputSize,
+    tx: sd.tx,
+    ty: sd.ty,
+    tokens: sd.inputEncoding === 'token-ids',
+    train: split(sd.train),
+    val: split(sd.val)
   }
 }
 
 export function toTrainConfig(config: ExperimentConfig): TrainConfig {
   return {
     model: {
-      cell: config.model.cell, hiddenSize: config.model.hiddenSize, numLayers: config.model.numLayers,
-      dropout: config.model.dropout, bidirectional: config.model.bidirectional
+      cell: config.model.cell,
+      hiddenSize: config.model.hiddenSize,
+      numLayers: config.model.numLayers,
+      dropout: config.model.dropout,
+      bidirectional: config.model.bidirectional
     },
-    optimizer: { kind: config.optimizer.kind, lr: config.optimizer.lr, weightDecay: config.optimizer.weightDecay, momentum: config.optimizer.momentum },
-    epochs: config.epochs, batchSize: config.batchSize, seed: config.seed,
+    optimizer: {
+      kind: config.optimizer.kind,
+      lr: config.optimizer.lr,
+      weightDecay: config.optimizer.weightDecay,
+      momentum: config.optimizer.momentum
+    },
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    seed: config.seed,
     clipNorm: config.clipNorm || undefined,
     tbptt: config.tbptt || undefined,
     earlyStopping: config.earlyStopping ? { patience: config.earlyStopping } : undefined,

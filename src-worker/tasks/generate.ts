@@ -6,7 +6,10 @@ import { decodeTokens } from '../inference/predict-text'
 import { predict, type TrainConfig } from '../trainer'
 import type { SavedModel } from '../protocol'
 
-export interface Generated { condition: string | null; text: string }
+export interface Generated {
+  condition: string | null
+  text: string
+}
 
 /** Which conditions to generate for: the CSV's condition column, else `count` per known condition (or `count`). */
 export function conditionsFor(model: SavedModel, table: ParsedTable | null, count: number): (string | null)[] {
@@ -14,7 +17,13 @@ export function conditionsFor(model: SavedModel, table: ParsedTable | null, coun
   const column = model.experiment?.condition
   if (table && known && column) {
     const c = table.columns.findIndex((x) => x.name === column)
-    if (c < 0) throw Object.assign(new Error(`the CSV has no column "${column}" (the condition this model was trained with; columns: ${table.columns.map((x) => x.name).join(', ')})`), { name: 'InputError' })
+    if (c < 0)
+      throw Object.assign(
+        new Error(
+          `the CSV has no column "${column}" (the condition this model was trained with; columns: ${table.columns.map((x) => x.name).join(', ')})`
+        ),
+        { name: 'InputError' }
+      )
     const values = table.values[c] as (string | number | null)[] | Float64Array
     return Array.from({ length: table.rowCount }, (_, r) => {
       const v = values[r]
@@ -25,20 +34,38 @@ export function conditionsFor(model: SavedModel, table: ParsedTable | null, coun
   return Array.from({ length: count }, () => null)
 }
 
-export function generate(model: SavedModel, conditions: (string | null)[], opts: { temperature?: number; seed?: number }): Generated[] {
+export function generate(
+  model: SavedModel,
+  conditions: (string | null)[],
+  opts: { temperature?: number; seed?: number }
+): Generated[] {
   const d = model.data
-  if (d.mapping !== 'one-to-many' || d.task !== 'classification') throw new Error(`generation needs a one-to-many text model; this model's mapping is ${d.mapping}`)
+  if (d.mapping !== 'one-to-many' || d.task !== 'classification')
+    throw new Error(`generation needs a one-to-many text model; this model's mapping is ${d.mapping}`)
   const vocab = model.vocab?.targetVocab ?? []
   const known = model.vocab?.conditions ?? []
-  const I = d.inputSize, n = conditions.length
+  const I = d.inputSize,
+    n = conditions.length
   const x = new Float32Array(n * I)
   conditions.forEach((c, k) => {
     if (!known.length) x[k * I] = 1
     else if (c !== null && known.indexOf(c) >= 0) x[k * I + known.indexOf(c)] = 1
   })
-  const r = predict(model.trainConfig as TrainConfig, {
-    mapping: 'one-to-many', task: 'classification', inputSize: I, outputSize: d.outputSize, tx: 1, ty: d.ty, n, x
-  }, model.weights, opts)
+  const r = predict(
+    model.trainConfig as TrainConfig,
+    {
+      mapping: 'one-to-many',
+      task: 'classification',
+      inputSize: I,
+      outputSize: d.outputSize,
+      tx: 1,
+      ty: d.ty,
+      n,
+      x
+    },
+    model.weights,
+    opts
+  )
   const word = model.experiment?.tokens === 'word'
   return conditions.map((condition, s) => ({ condition, text: decodeTokens(r.classes!, s * d.ty, d.ty, vocab, word) }))
 }

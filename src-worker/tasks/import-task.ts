@@ -12,7 +12,9 @@ const PROGRESS_MS = 100
 
 export class ImportCancelled extends Error {
   override name = 'ImportCancelled'
-  constructor() { super('the import was cancelled; nothing was stored') }
+  constructor() {
+    super('the import was cancelled; nothing was stored')
+  }
 }
 
 /** The file or buffer as a sequence of chunks. */
@@ -29,13 +31,19 @@ function* chunksOf(msg: ToWorker & { type: 'import' }): Generator<Uint8Array, vo
       if (n === 0) return
       yield buf.subarray(0, n)
     }
-  } finally { closeSync(fd) }
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function sizeOf(msg: ToWorker & { type: 'import' }): number {
   if (msg.bytes) return msg.bytes.byteLength
   const fd = openSync(msg.path!, 'r')
-  try { return fstatSync(fd).size } finally { closeSync(fd) }
+  try {
+    return fstatSync(fd).size
+  } finally {
+    closeSync(fd)
+  }
 }
 
 export function runImport(msg: ToWorker & { type: 'import' }, post: (m: FromWorker, t?: ArrayBuffer[]) => void): void {
@@ -43,7 +51,8 @@ export function runImport(msg: ToWorker & { type: 'import' }, post: (m: FromWork
   const totalBytes = sizeOf(msg)
   const hash = createHash('sha256')
   const kept: Uint8Array[] = []
-  let bytes = 0, last = 0
+  let bytes = 0,
+    last = 0
   const stream = createCsvStream({ ...(msg.options as ImportOptions | undefined) })
   for (const chunk of chunksOf(msg)) {
     if (control && Atomics.load(control, 0) === CONTROL_STOP) throw new ImportCancelled()
@@ -68,8 +77,13 @@ export function runImport(msg: ToWorker & { type: 'import' }, post: (m: FromWork
     type: 'imported',
     taskId: msg.taskId,
     dataset: {
-      sha256: hash.digest('hex'), byteLength: bytes, bytesGz: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength),
-      rows: table.rowCount, columns: table.columns, preview: table.preview, warnings: table.warnings
+      sha256: hash.digest('hex'),
+      byteLength: bytes,
+      bytesGz: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength),
+      rows: table.rowCount,
+      columns: table.columns,
+      preview: table.preview,
+      warnings: table.warnings
     }
   })
 }

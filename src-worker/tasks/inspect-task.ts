@@ -26,35 +26,66 @@ export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWo
   const { tx, ty, outputSize: O, task } = data
   const n = Math.min(split.n, MAX_POINTS)
   const xw = data.tokens ? 1 : data.inputSize
-  const pred = predict(trainConfig, {
-    mapping: data.mapping, task, inputSize: data.inputSize, outputSize: O, tx, ty, tokens: data.tokens,
-    n, x: split.x.subarray(0, n * tx * xw)
-  }, saved.weights)
+  const pred = predict(
+    trainConfig,
+    {
+      mapping: data.mapping,
+      task,
+      inputSize: data.inputSize,
+      outputSize: O,
+      tx,
+      ty,
+      tokens: data.tokens,
+      n,
+      x: split.x.subarray(0, n * tx * xw)
+    },
+    saved.weights
+  )
 
-  const result: Inspection = { split: which, count: split.n, shown: n, kind: task === 'regression' ? 'regression' : 'classification', probe: null }
+  const result: Inspection = {
+    split: which,
+    count: split.n,
+    shown: n,
+    kind: task === 'regression' ? 'regression' : 'classification',
+    probe: null
+  }
   const counts = (s: number, t: number) => !split.mask || split.mask[s * ty + t] > 0
   if (task === 'regression') {
     const norm = seqs.targetNorm as Normalizer
     // one series point per sample: the first forecast step of the first target column
-    const target: number[] = [], prediction: number[] = []
+    const target: number[] = [],
+      prediction: number[] = []
     for (let s = 0; s < n; s++) {
       target.push(denormalizeValue(norm, 0, split.y[s * ty * O]))
       prediction.push(denormalizeValue(norm, 0, pred.output[s * ty * O]))
     }
-    let se = 0, ae = 0
-    for (let i = 0; i < n; i++) { se += (target[i] - prediction[i]) ** 2; ae += Math.abs(target[i] - prediction[i]) }
-    result.series = { column: msg.config.target, target, prediction, rmse: Math.sqrt(se / Math.max(1, n)), mae: ae / Math.max(1, n) }
+    let se = 0,
+      ae = 0
+    for (let i = 0; i < n; i++) {
+      se += (target[i] - prediction[i]) ** 2
+      ae += Math.abs(target[i] - prediction[i])
+    }
+    result.series = {
+      column: msg.config.target,
+      target,
+      prediction,
+      rmse: Math.sqrt(se / Math.max(1, n)),
+      mae: ae / Math.max(1, n)
+    }
   } else if (seqs.classes && !seqs.targetVocab) {
     const C = seqs.classes.length
     const matrix = Array.from({ length: C }, () => new Array<number>(C).fill(0))
-    let right = 0, total = 0
-    for (let s = 0; s < n; s++) for (let t = 0; t < ty; t++) {
-      if (!counts(s, t)) continue
-      const truth = split.y[s * ty + t], guess = pred.classes![s * ty + t]
-      matrix[truth][guess]++
-      total++
-      if (truth === guess) right++
-    }
+    let right = 0,
+      total = 0
+    for (let s = 0; s < n; s++)
+      for (let t = 0; t < ty; t++) {
+        if (!counts(s, t)) continue
+        const truth = split.y[s * ty + t],
+          guess = pred.classes![s * ty + t]
+        matrix[truth][guess]++
+        total++
+        if (truth === guess) right++
+      }
     result.confusion = { classes: seqs.classes, matrix, accuracy: total ? right / total : 0 }
   } else {
     const vocab = seqs.targetVocab ?? []
@@ -85,7 +116,9 @@ export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWo
             if (id >= 4) input += (msg.config.tokens === 'word' && input ? ' ' : '') + inVocab[id]
           }
         } else if (seqs.conditions) {
-          const k = Array.from(split.x.subarray(s * tx * data.inputSize, s * tx * data.inputSize + data.inputSize)).indexOf(1)
+          const k = Array.from(
+            split.x.subarray(s * tx * data.inputSize, s * tx * data.inputSize + data.inputSize)
+          ).indexOf(1)
           input = seqs.conditions[k]
         }
         samples.push({ input, target, output })

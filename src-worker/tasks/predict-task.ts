@@ -39,27 +39,54 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
     const table = readTable(msg)
     const conditions = conditionsFor(model, table, msg.steps ?? 10)
     const items = generate(model, conditions, { temperature: msg.temperature, seed: msg.seed })
-    const preview = writeOut(msg.outPath, generatedCsv(items, model.vocab?.conditions ? model.experiment?.condition : undefined, model.target))
+    const preview = writeOut(
+      msg.outPath,
+      generatedCsv(items, model.vocab?.conditions ? model.experiment?.condition : undefined, model.target)
+    )
     post({
-      type: 'predicted', taskId: msg.taskId,
-      result: { rows: items.length, outPath: msg.outPath, forecastPath: null, forecast: null, warnings: [], generated: items.slice(0, 20).map((g) => g.text), preview }
+      type: 'predicted',
+      taskId: msg.taskId,
+      result: {
+        rows: items.length,
+        outPath: msg.outPath,
+        forecastPath: null,
+        forecast: null,
+        warnings: [],
+        generated: items.slice(0, 20).map((g) => g.text),
+        preview
+      }
     })
     return
   }
   if (!msg.csvPath && !msg.bytesGz) throw inputError('this model predicts from data: give a CSV')
   const source = sourceOfModel(model)
   if (source !== 'series') {
-    if (msg.steps !== undefined) throw inputError(`--steps forecasts a series closed-loop (or sets the items per condition of a generator); this model reads ${source === 'rows' ? 'rows' : source === 'text' ? 'texts' : 'grouped sequences'}`)
+    if (msg.steps !== undefined)
+      throw inputError(
+        `--steps forecasts a series closed-loop (or sets the items per condition of a generator); this model reads ${source === 'rows' ? 'rows' : source === 'text' ? 'texts' : 'grouped sequences'}`
+      )
     const table = readTable(msg)!
     const p = predictTable(model, table, { temperature: msg.temperature, seed: msg.seed })
     const preview = writeOut(msg.outPath, predictionTableCsv(p))
     post({
-      type: 'predicted', taskId: msg.taskId,
-      result: { rows: p.rows.length, outPath: msg.outPath, forecastPath: null, forecast: null, warnings: p.warnings, score: p.score, preview }
+      type: 'predicted',
+      taskId: msg.taskId,
+      result: {
+        rows: p.rows.length,
+        outPath: msg.outPath,
+        forecastPath: null,
+        forecast: null,
+        warnings: p.warnings,
+        score: p.score,
+        preview
+      }
     })
     return
   }
-  if (msg.temperature !== undefined) throw inputError(`--temperature samples generative (one-to-many) models and text seq2seq models; this model's mapping is ${model.data.mapping}`)
+  if (msg.temperature !== undefined)
+    throw inputError(
+      `--temperature samples generative (one-to-many) models and text seq2seq models; this model's mapping is ${model.data.mapping}`
+    )
   const table = readTable(msg)!
   const p = predictSeries(msg.model, table, { steps: msg.steps })
   const preview = writeOut(msg.outPath, seriesCsv(p))
@@ -69,7 +96,16 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
     writeFileSync(forecastPath, forecastCsv(p))
   }
   post({
-    type: 'predicted', taskId: msg.taskId,
-    result: { rows: p.rows.length, outPath: msg.outPath, forecastPath, forecast: p.forecast, warnings: p.warnings, score: p.score, preview }
+    type: 'predicted',
+    taskId: msg.taskId,
+    result: {
+      rows: p.rows.length,
+      outPath: msg.outPath,
+      forecastPath,
+      forecast: p.forecast,
+      warnings: p.warnings,
+      score: p.score,
+      preview
+    }
   })
 }

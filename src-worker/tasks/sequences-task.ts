@@ -13,14 +13,25 @@ export function runSequences(msg: ToWorker & { type: 'sequences' }, post: (m: Fr
   const data = toTrainData(sd)
   const spec = modelSpecOf(toTrainConfig(msg.config), data, !!data.tokens)
   post({
-    type: 'sequences', taskId: msg.taskId,
+    type: 'sequences',
+    taskId: msg.taskId,
     summary: {
-      mapping: sd.mapping, task: sd.task, inputEncoding: sd.inputEncoding,
-      inputSize: sd.inputSize, outputSize: sd.outputSize, tx: sd.tx, ty: sd.ty,
-      train: sd.train.n, val: sd.val.n, shapes: sd.shapes,
+      mapping: sd.mapping,
+      task: sd.task,
+      inputEncoding: sd.inputEncoding,
+      inputSize: sd.inputSize,
+      outputSize: sd.outputSize,
+      tx: sd.tx,
+      ty: sd.ty,
+      train: sd.train.n,
+      val: sd.val.n,
+      shapes: sd.shapes,
       preview: sd.preview.slice(0, 5).map((p) => ({ ...p, y: Array.isArray(p.y) ? p.y : [p.y] })),
-      classes: sd.classes, inputVocabSize: sd.inputVocab?.length, targetVocabSize: sd.targetVocab?.length,
-      parameters: new Model(spec, 'float32', 1).layout.size, warnings: sd.warnings
+      classes: sd.classes,
+      inputVocabSize: sd.inputVocab?.length,
+      targetVocabSize: sd.targetVocab?.length,
+      parameters: new Model(spec, 'float32', 1).layout.size,
+      warnings: sd.warnings
     }
   })
 }

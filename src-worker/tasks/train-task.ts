@@ -11,7 +11,14 @@ import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import { bytesOf, prepareState, writeState, type EncodedState } from '../model/checkpoint-bytes'
 import type { StepPoint } from '../../src-shared/contract'
-import { CONTROL_PAUSE, CONTROL_STOP, type EpochsMessage, type FromWorker, type SharedCheckpoint, type ToWorker } from '../protocol'
+import {
+  CONTROL_PAUSE,
+  CONTROL_STOP,
+  type EpochsMessage,
+  type FromWorker,
+  type SharedCheckpoint,
+  type ToWorker
+} from '../protocol'
 
 const PROGRESS_INTERVAL_MS = 100
 const EPOCH_INTERVAL_MS = 1000
@@ -21,7 +28,8 @@ export type StoredTrainState = Omit<TrainState, 'good'> & { good: TrainState['go
 
 function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
   if (a.constructor !== b.constructor || a.length !== b.length) return false
-  const x = new Int32Array(a.buffer, a.byteOffset, a.byteLength >> 2), y = new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2)
+  const x = new Int32Array(a.buffer, a.byteOffset, a.byteLength >> 2),
+    y = new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2)
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false
   return true
 }
@@ -34,7 +42,9 @@ function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array
 export function compactCheckpoint(state: TrainState): StoredTrainState {
   const g = state.good
   const shared = g.params === state.params && g.opt.m === state.opt.m && g.opt.v === state.opt.v // the trainer's own shorthand
-  const same = g.opt.t === state.opt.t && (shared || (sameBits(g.params, state.params) && sameBits(g.opt.m, state.opt.m) && sameBits(g.opt.v, state.opt.v)))
+  const same =
+    g.opt.t === state.opt.t &&
+    (shared || (sameBits(g.params, state.params) && sameBits(g.opt.m, state.opt.m) && sameBits(g.opt.v, state.opt.v)))
   return same ? { ...state, good: 'current' } : state
 }
 
@@ -46,7 +56,10 @@ export function expandCheckpoint(state: StoredTrainState): TrainState {
 
 type AnyArr = Float32Array | Float64Array | Int32Array
 function copyArr<A extends AnyArr>(a: A, into: A | null | undefined): A {
-  if (into && into !== a && into.constructor === a.constructor && into.length === a.length) { into.set(a); return into }
+  if (into && into !== a && into.constructor === a.constructor && into.length === a.length) {
+    into.set(a)
+    return into
+  }
   return a.slice() as A
 }
 
@@ -55,18 +68,31 @@ function copyArr<A extends AnyArr>(a: A, into: A | null | undefined): A {
  * where their shapes match (no allocation), else fresh ones.
  */
 export function copyCheckpoint(s: StoredTrainState, into?: StoredTrainState): StoredTrainState {
-  const x = (s.opt as { x?: Float32Array | Float64Array }).x, intoX = (into?.opt as { x?: Float32Array | Float64Array } | undefined)?.x
+  const x = (s.opt as { x?: Float32Array | Float64Array }).x,
+    intoX = (into?.opt as { x?: Float32Array | Float64Array } | undefined)?.x
   const intoGood = into && into.good !== 'current' ? into.good : undefined
   return {
     ...s,
     params: copyArr(s.params, into?.params),
-    opt: { ...s.opt, m: copyArr(s.opt.m, into?.opt.m), v: copyArr(s.opt.v, into?.opt.v), ...(x ? { x: copyArr(x, intoX) } : {}) },
+    opt: {
+      ...s.opt,
+      m: copyArr(s.opt.m, into?.opt.m),
+      v: copyArr(s.opt.v, into?.opt.v),
+      ...(x ? { x: copyArr(x, intoX) } : {})
+    },
     order: copyArr(s.order, into?.order),
     bestParams: s.bestParams ? copyArr(s.bestParams, into?.bestParams) : null,
-    good: s.good === 'current' ? 'current' : {
-      params: copyArr(s.good.params, intoGood?.params),
-      opt: { m: copyArr(s.good.opt.m, intoGood?.opt.m), v: copyArr(s.good.opt.v, intoGood?.opt.v), t: s.good.opt.t }
-    }
+    good:
+      s.good === 'current'
+        ? 'current'
+        : {
+            params: copyArr(s.good.params, intoGood?.params),
+            opt: {
+              m: copyArr(s.good.opt.m, intoGood?.opt.m),
+              v: copyArr(s.good.opt.v, intoGood?.opt.v),
+              t: s.good.opt.t
+            }
+          }
   }
 }
 
@@ -99,7 +125,10 @@ export class CheckpointSlots {
   }
 }
 
-export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): void {
+export function runTraining(
+  msg: ToWorker & { type: 'train' },
+  post: (m: FromWorker, transfer?: ArrayBuffer[]) => void
+): void {
   const { config, taskId } = msg
   const control = new Int32Array(msg.control)
   const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
@@ -135,7 +164,10 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
       for (let i = batch.length - 1, bestSeen = false; i >= 0; i--) {
         const q = batch[i]
         if (q.checkpoint === undefined) continue
-        if (keepBest && q.best && !bestSeen) { bestSeen = true; continue }
+        if (keepBest && q.best && !bestSeen) {
+          bestSeen = true
+          continue
+        }
         delete q.checkpoint
       }
     }
@@ -159,8 +191,12 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     const moved: ArrayBuffer[] = []
     for (const m of batch) {
       if (m.checkpoint === undefined) continue
-      const e = prepareState(m.checkpoint as StoredTrainState), inSlot = slots.write(e)
-      if (inSlot) { m.checkpoint = inSlot; continue }
+      const e = prepareState(m.checkpoint as StoredTrainState),
+        inSlot = slots.write(e)
+      if (inSlot) {
+        m.checkpoint = inSlot
+        continue
+      }
       const bytes = bytesOf(e)
       m.checkpoint = bytes
       moved.push(bytes.buffer as ArrayBuffer)
@@ -187,75 +223,111 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
     lastPost = performance.now()
     const r = rates()
     post({
-      type: 'progress', taskId,
-      epoch: lastStep.epoch, epochs: config.epochs, step: lastStep.step, stepsPerEpoch: lastStep.stepsPerEpoch, totalSteps,
-      elapsedSeconds: r.elapsed, etaSeconds: r.etaSeconds, seqPerSec: r.seqPerSec, steps: pending
+      type: 'progress',
+      taskId,
+      epoch: lastStep.epoch,
+      epochs: config.epochs,
+      step: lastStep.step,
+      stepsPerEpoch: lastStep.stepsPerEpoch,
+      totalSteps,
+      elapsedSeconds: r.elapsed,
+      etaSeconds: r.etaSeconds,
+      seqPerSec: r.seqPerSec,
+      steps: pending
     })
     pending = []
   }
 
-  const result = train({ ...trainConfig, threads: runThreads() }, data, {
-    shouldStop: () => {
-      if (Atomics.load(control, 0) === CONTROL_PAUSE) {
-        flushEpochs() // a paused run's store is up to date and resumable
-        post({ type: 'paused', taskId })
-        const t = performance.now()
-        while (Atomics.load(control, 0) === CONTROL_PAUSE) Atomics.wait(control, 0, CONTROL_PAUSE)
-        pausedMs += performance.now() - t
-        post({ type: 'resumed', taskId })
+  const result = train(
+    { ...trainConfig, threads: runThreads() },
+    data,
+    {
+      shouldStop: () => {
+        if (Atomics.load(control, 0) === CONTROL_PAUSE) {
+          flushEpochs() // a paused run's store is up to date and resumable
+          post({ type: 'paused', taskId })
+          const t = performance.now()
+          while (Atomics.load(control, 0) === CONTROL_PAUSE) Atomics.wait(control, 0, CONTROL_PAUSE)
+          pausedMs += performance.now() - t
+          post({ type: 'resumed', taskId })
+        }
+        return Atomics.load(control, 0) === CONTROL_STOP
+      },
+      onStep(s) {
+        globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
+        stepsThisRun++
+        lastStep = s
+        pending.push({ step: globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
+        if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) postProgress()
+      },
+      onEpoch(e) {
+        seal()
+        epochMsg = {
+          epoch: e.epoch,
+          trainLoss: e.trainLoss,
+          valLoss: e.valLoss,
+          seconds: e.seconds,
+          lr: e.lr,
+          diagnostics: e.diagnostics,
+          seqPerSec: rates().seqPerSec
+        }
+        if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
+      },
+      // The checkpoint travels with its epoch, so main records both in one transaction. The trainer lends its arrays
+      // until the next epoch ends: the newest epoch's state is copied only when sent (at most once a second, or at a
+      // pause or stop), a best epoch's at once unless it is sent now (the next epoch may not be better).
+      onCheckpoint(state) {
+        if (epochMsg) {
+          const best = state.bestEpoch === state.epoch,
+            compact = compactCheckpoint(state)
+          epochMsg.checkpoint = best && !flushDue ? (bestKept = copyCheckpoint(compact, bestKept)) : compact
+          epochMsg.best = best
+        }
+        seal()
+        if (flushDue) flushEpochs()
+      },
+      wantProbe(epoch) {
+        flushDue = epoch === config.epochs || performance.now() - lastEpochPost >= EPOCH_INTERVAL_MS
+        return flushDue
       }
-      return Atomics.load(control, 0) === CONTROL_STOP
     },
-    onStep(s) {
-      globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
-      stepsThisRun++
-      lastStep = s
-      pending.push({ step: globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
-      if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) postProgress()
-    },
-    onEpoch(e) {
-      seal()
-      epochMsg = {
-        epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, seconds: e.seconds,
-        lr: e.lr, diagnostics: e.diagnostics, seqPerSec: rates().seqPerSec
-      }
-      if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
-    },
-    // The checkpoint travels with its epoch, so main records both in one transaction. The trainer lends its arrays
-    // until the next epoch ends: the newest epoch's state is copied only when sent (at most once a second, or at a
-    // pause or stop), a best epoch's at once unless it is sent now (the next epoch may not be better).
-    onCheckpoint(state) {
-      if (epochMsg) {
-        const best = state.bestEpoch === state.epoch, compact = compactCheckpoint(state)
-        epochMsg.checkpoint = best && !flushDue ? (bestKept = copyCheckpoint(compact, bestKept)) : compact
-        epochMsg.best = best
-      }
-      seal()
-      if (flushDue) flushEpochs()
-    },
-    wantProbe(epoch) {
-      flushDue = epoch === config.epochs || performance.now() - lastEpochPost >= EPOCH_INTERVAL_MS
-      return flushDue
-    }
-  }, msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState))
+    msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState)
+  )
   flushEpochs()
   postProgress() // steps of a run stopped mid-epoch
   post({
-    type: 'done', taskId,
+    type: 'done',
+    taskId,
     result: {
-      status: result.status, error: result.error ?? null,
+      status: result.status,
+      error: result.error ?? null,
       trainLoss: Number.isFinite(result.trainLoss) ? result.trainLoss : null,
       valLoss: Number.isFinite(result.valLoss) ? result.valLoss : null,
-      model: Object.keys(result.weights).length ? {
-        weights: result.weights,
-        trainConfig,
-        data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty, tokens: !!data.tokens },
-        inputs: seqs.inputNorm.columns,
-        target: config.target,
-        normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
-        vocab: { classes: seqs.classes, inputVocab: seqs.inputVocab, targetVocab: seqs.targetVocab, conditions: seqs.conditions },
-        experiment: config
-      } : null
+      model: Object.keys(result.weights).length
+        ? {
+            weights: result.weights,
+            trainConfig,
+            data: {
+              mapping: data.mapping,
+              task: data.task,
+              inputSize: data.inputSize,
+              outputSize: data.outputSize,
+              tx: data.tx,
+              ty: data.ty,
+              tokens: !!data.tokens
+            },
+            inputs: seqs.inputNorm.columns,
+            target: config.target,
+            normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
+            vocab: {
+              classes: seqs.classes,
+              inputVocab: seqs.inputVocab,
+              targetVocab: seqs.targetVocab,
+              conditions: seqs.conditions
+            },
+            experiment: config
+          }
+        : null
     }
   })
 }
@@ -265,7 +337,10 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: (m: FromWor
  * otherwise. Results are bit-identical for any thread count; the helper only takes pieces big enough to pay and
  * claims chunks, so a busy core (a second run, another program) just runs fewer of them (docs/PERFORMANCE.md).
  */
-export function runThreads(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): 1 | 2 {
+export function runThreads(
+  env: Record<string, string | undefined> = process.env,
+  cores = availableParallelism()
+): 1 | 2 {
   const v = env.RNN_THREADS
   if (v !== undefined && v !== '') return Number(v) >= 2 ? 2 : 1
   return cores >= 2 ? 2 : 1

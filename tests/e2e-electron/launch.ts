@@ -20,12 +20,16 @@ export function electronExecutable(): string | null {
 /** Why the Electron e2e cannot run here, or null when it can. */
 export function unavailable(): string | null {
   if (!electronExecutable()) {
-    return "Electron's binary is not installed (node_modules/electron/path.txt or dist/ missing; it downloads from GitHub, " +
+    return (
+      "Electron's binary is not installed (node_modules/electron/path.txt or dist/ missing; it downloads from GitHub, " +
       'which this machine cannot reach). Install it with `npx install-electron --no` on a networked machine.'
+    )
   }
   if (!existsSync(join(ROOT, 'native', 'electron', 'better_sqlite3.node'))) {
-    return 'native/electron/better_sqlite3.node is missing (the Electron build of better-sqlite3 needs Electron headers ' +
+    return (
+      'native/electron/better_sqlite3.node is missing (the Electron build of better-sqlite3 needs Electron headers ' +
       'from the network): run `node scripts/build-electron-sqlite.mjs` or `npm start` once.'
+    )
   }
   // A missing build (out/main/index.js) is not a reason to skip: launch() fails and says `npm run build`.
   return null
@@ -37,8 +41,12 @@ export function freshUserData(): { dir: string; remove(): void } {
 }
 
 /** `env`: extra environment for the app, e.g. { RNN_WORKBENCH_MAX_RUNS: '2' }. */
-export async function launch(userData: string, env: Record<string, string> = {}): Promise<{ app: ElectronApplication; page: Page }> {
-  if (!existsSync(join(ROOT, 'out', 'main', 'index.js'))) throw new Error('out/main/index.js is missing: run `npm run build` first')
+export async function launch(
+  userData: string,
+  env: Record<string, string> = {}
+): Promise<{ app: ElectronApplication; page: Page }> {
+  if (!existsSync(join(ROOT, 'out', 'main', 'index.js')))
+    throw new Error('out/main/index.js is missing: run `npm run build` first')
   const args = [ROOT]
   // Chromium refuses to run as root without --no-sandbox (CI containers); the renderer stays JS-sandboxed.
   if (process.getuid?.() === 0) args.unshift('--no-sandbox')

@@ -6,13 +6,24 @@ import { callApi } from './helpers/seed'
 import { storeLongRun } from './helpers/store'
 import { scrollToCard, shot } from './helpers/ui'
 
-const EPOCHS = 173, STEPS_PER_EPOCH = 580 // 580 CO2 training windows at batch 1
+const EPOCHS = 173,
+  STEPS_PER_EPOCH = 580 // 580 CO2 training windows at batch 1
 const STEPS = EPOCHS * STEPS_PER_EPOCH
 
-test('a run of 100,340 per-step losses opens decimated, without animation, and the window still reacts', async ({ page, app }) => {
+test('a run of 100,340 per-step losses opens decimated, without animation, and the window still reacts', async ({
+  page,
+  app
+}) => {
   expect(STEPS).toBeGreaterThanOrEqual(100_000)
-  const ds = await callApi<{ id: number }>(page, 'datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
-  const id = storeLongRun(app.dataDir, { datasetId: ds.id, name: 'long run (100k steps)', epochs: EPOCHS, stepsPerEpoch: STEPS_PER_EPOCH })
+  const ds = await callApi<{ id: number }>(page, 'datasets.import', {
+    source: { kind: 'sample', sample: 'co2-monthly' }
+  })
+  const id = storeLongRun(app.dataDir, {
+    datasetId: ds.id,
+    name: 'long run (100k steps)',
+    epochs: EPOCHS,
+    stepsPerEpoch: STEPS_PER_EPOCH
+  })
   await page.reload()
 
   const item = page.locator(`[data-testid="experiment-item"][data-id="${id}"]`)
@@ -27,7 +38,9 @@ test('a run of 100,340 per-step losses opens decimated, without animation, and t
   // Drawn: at most 4 points per pixel column of the step curve (min, max, first, last) plus the epochs.
   const width = await chart.evaluate((el) => el.clientWidth)
   const drawn = Number(await chart.getAttribute('data-drawn'))
-  expect(drawn, `points drawn for ${STEPS} steps in a ${width} px chart`).toBeLessThanOrEqual(4 * width + 2 * EPOCHS + 4)
+  expect(drawn, `points drawn for ${STEPS} steps in a ${width} px chart`).toBeLessThanOrEqual(
+    4 * width + 2 * EPOCHS + 4
+  )
   expect(drawn).toBeLessThan(STEPS / 10)
   expect(drawn).toBeGreaterThan(2 * EPOCHS)
   await scrollToCard(page, 'training-card')

@@ -6,15 +6,23 @@ import { seedRuns } from './helpers/seed'
 import { shot, unlabelledControls } from './helpers/ui'
 
 test('compare two runs: overlay, only the differing setting, metrics, internals, seed bands', async ({ page }) => {
-  const [a, b] = await seedRuns(page, [{ name: 'small net', hidden: 8 }, { name: 'bigger net', hidden: 16 }])
+  const [a, b] = await seedRuns(page, [
+    { name: 'small net', hidden: 8 },
+    { name: 'bigger net', hidden: 16 }
+  ])
 
   await page.getByTestId('tab-experiments').click()
   const rows = page.getByTestId('exp-row')
   await expect(rows).toHaveCount(2)
-  await expect(page.locator(`[data-testid="exp-row"][data-id="${a}"]`)).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
-  await expect(page.locator(`[data-testid="exp-row"][data-id="${b}"]`)).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
+  await expect(page.locator(`[data-testid="exp-row"][data-id="${a}"]`)).toHaveAttribute('data-status', 'completed', {
+    timeout: 60_000
+  })
+  await expect(page.locator(`[data-testid="exp-row"][data-id="${b}"]`)).toHaveAttribute('data-status', 'completed', {
+    timeout: 60_000
+  })
   await expect(page.getByTestId('compare-button')).toBeDisabled()
-  for (const id of [a, b]) await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).getByTestId('exp-select').check()
+  for (const id of [a, b])
+    await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).getByTestId('exp-select').check()
   await expect(page.getByTestId('compare-button')).toBeEnabled()
   await page.locator('body').press('Control+k')
 
@@ -41,7 +49,9 @@ test('compare two runs: overlay, only the differing setting, metrics, internals,
   await page.getByTestId('compare-smoothing').fill('0.8')
   await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-points', points!)
   await page.getByTestId('compare-x').selectOption('step')
-  await expect.poll(async () => Number(await page.getByTestId('compare-chart').getAttribute('data-points'))).toBeGreaterThan(Number(points))
+  await expect
+    .poll(async () => Number(await page.getByTestId('compare-chart').getAttribute('data-points')))
+    .toBeGreaterThan(Number(points))
   await page.getByTestId('config-show-all').check()
   await expect.poll(() => diff.count()).toBeGreaterThan(10)
 
@@ -54,7 +64,8 @@ test('compare two runs: overlay, only the differing setting, metrics, internals,
   await expect(rows).toHaveCount(4)
   await expect(page.locator('[data-testid="exp-row"][data-status="completed"]')).toHaveCount(4, { timeout: 60_000 })
   await page.locator(`[data-testid="exp-row"][data-id="${b}"]`).getByTestId('exp-select').uncheck()
-  for (const id of [b + 1, b + 2]) await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).getByTestId('exp-select').check()
+  for (const id of [b + 1, b + 2])
+    await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).getByTestId('exp-select').check()
   await page.getByTestId('compare-button').click()
   await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-lines', '6')
   await expect(page.getByTestId('config-row').first()).toHaveAttribute('data-path', 'seed')

@@ -60,7 +60,12 @@ test('many-to-one: CO2, window 12 → next month; the diagram follows the window
   await openSample(page, 'co2-monthly', 'Mauna Loa CO2 (monthly)')
   await expect(page.getByTestId('mapping-many-to-one').locator('input')).toBeChecked()
   await expect(page.getByTestId('target-select')).toHaveValue('CO2')
-  await expectPreview(page, { tx: 12, ty: 1, counts: '580 train · 137 validation', shapes: 'x (580, 12, 1) · y (580, 1, 1)' })
+  await expectPreview(page, {
+    tx: 12,
+    ty: 1,
+    counts: '580 train · 137 validation',
+    shapes: 'x (580, 12, 1) · y (580, 1, 1)'
+  })
   // Beyond 6 steps the diagram draws 1 2 3 4 … T.
   await expect(page.getByTestId('mapping-diagram')).toHaveAttribute('data-steps', '6')
   await page.getByTestId('window-input').fill('4')
@@ -80,7 +85,12 @@ test('many-to-many aligned: a weather label for every day of a 14-day window, bi
   await openSample(page, 'seattle-weather', 'Seattle weather (daily)')
   await pick(page, 'many-to-many')
   await expect(page.getByTestId('target-select')).toHaveValue('weather')
-  await expectPreview(page, { tx: 14, ty: 14, counts: '1,155 train · 280 validation', shapes: 'x (1155, 14, 4) · y (1155, 14)' })
+  await expectPreview(page, {
+    tx: 14,
+    ty: 14,
+    counts: '1,155 train · 280 validation',
+    shapes: 'x (1155, 14, 4) · y (1155, 14)'
+  })
   await expect(page.getByTestId('seq-classes')).toContainText('5: drizzle, fog, rain, snow, sun')
   await page.getByTestId('bidirectional-input').check()
   await mappingShot(page, '22-mapping-many-to-many')
@@ -92,7 +102,12 @@ test('seq2seq (Tx ≠ Ty): spelling → pronunciation, text pairs shown as text'
   await expect(page.getByTestId('mapping-seq2seq').locator('input')).toBeChecked()
   await expect(page.getByTestId('text-select')).toHaveValue('word')
   await expect(page.getByTestId('target-select')).toHaveValue('pronunciation')
-  await expectPreview(page, { tx: 8, ty: 22, counts: '1,675 train · 419 validation', shapes: 'x (1675, 8) · y (1675, 22)' })
+  await expectPreview(page, {
+    tx: 8,
+    ty: 22,
+    counts: '1,675 train · 419 validation',
+    shapes: 'x (1675, 8) · y (1675, 22)'
+  })
   await expect(page.getByTestId('seq-vocab')).toHaveText('30 in · 29 out')
   await expect(page.getByTestId('seq-pair').first()).toContainText('aaa')
   await expect(page.getByTestId('seq-pair').first()).toContainText('T R IH P AH L EY')
@@ -108,13 +123,18 @@ test('one-to-many: generate first names conditioned on gender', async ({ page })
   await openSample(page, 'first-names', 'English first names')
   await expect(page.getByTestId('mapping-one-to-many').locator('input')).toBeChecked()
   await expect(page.getByTestId('condition-select')).toHaveValue('gender')
-  await expectPreview(page, { tx: 1, ty: 16, counts: '7,079 train · 1,770 validation', shapes: 'x (7079, 1, 2) · y (7079, 16)' })
+  await expectPreview(page, {
+    tx: 1,
+    ty: 16,
+    counts: '7,079 train · 1,770 validation',
+    shapes: 'x (7079, 1, 2) · y (7079, 16)'
+  })
   await expect(page.getByTestId('seq-pair').first()).toContainText('Aaren')
   await mappingShot(page, '25-mapping-one-to-many')
   await trainSmall(page, { hidden: 16, epochs: 1, batch: 128 })
 })
 
-test('one-to-one: the day\'s label from its measurements; keyboard picks the mapping', async ({ page }) => {
+test("one-to-one: the day's label from its measurements; keyboard picks the mapping", async ({ page }) => {
   await openSample(page, 'seattle-weather', 'Seattle weather (daily)')
   await expect(page.getByTestId('mapping-many-to-many').locator('input')).toBeChecked()
   // The picker is a radio group: arrow keys move the choice.
@@ -123,7 +143,12 @@ test('one-to-one: the day\'s label from its measurements; keyboard picks the map
   await expect(page.getByTestId('mapping-many-to-one').locator('input')).toBeChecked()
   await page.keyboard.press('Home')
   await pick(page, 'one-to-one')
-  await expectPreview(page, { tx: 1, ty: 1, counts: '1,169 train · 292 validation', shapes: 'x (1169, 1, 4) · y (1169, 1)' })
+  await expectPreview(page, {
+    tx: 1,
+    ty: 1,
+    counts: '1,169 train · 292 validation',
+    shapes: 'x (1169, 1, 4) · y (1169, 1)'
+  })
   await expect(page.getByTestId('source-select')).toHaveCount(0)
   await mappingShot(page, '26-mapping-one-to-one')
   await trainSmall(page, { hidden: 8, epochs: 2, batch: 64 })
@@ -174,9 +199,12 @@ test('grouped rows: one sequence per machine, ordered by time, a label per seque
   // 20 machines, 8–12 readings each written newest first; every third machine is faulty.
   const rows = ['machine,t,temp,vib,status']
   for (let m = 0; m < 20; m++) {
-    const n = 8 + (m % 5), fault = m % 3 === 0
+    const n = 8 + (m % 5),
+      fault = m % 3 === 0
     for (let t = n; t >= 1; t--) {
-      rows.push(`M${String(m).padStart(2, '0')},${t},${(20 + m + t * (fault ? 1.5 : 0.5)).toFixed(1)},${((fault ? 0.8 : 0.2) + ((m * t) % 7) / 20).toFixed(2)},${fault ? 'fault' : 'ok'}`)
+      rows.push(
+        `M${String(m).padStart(2, '0')},${t},${(20 + m + t * (fault ? 1.5 : 0.5)).toFixed(1)},${((fault ? 0.8 : 0.2) + ((m * t) % 7) / 20).toFixed(2)},${fault ? 'fault' : 'ok'}`
+      )
     }
   }
   const file = join(app.dataDir, 'machines.csv')
@@ -203,7 +231,10 @@ test('grouped rows: one sequence per machine, ordered by time, a label per seque
 // The service checks the cancel flag between chunks of its read loop only; a cancel that arrives after
 // the read (while it compresses and stores) cannot stop it. So this test accepts either ending, but
 // never an error, and a cancelled import must leave nothing behind.
-test('a big import shows its progress bar and a Cancel button; a cancelled import stores nothing', async ({ page, app }) => {
+test('a big import shows its progress bar and a Cancel button; a cancelled import stores nothing', async ({
+  page,
+  app
+}) => {
   // 1,000,000 rows × 10 columns (≈ 60 MB): long enough to watch and cancel.
   const big = join(app.dataDir, 'big-sensor-log.csv')
   const fd = openSync(big, 'w')
@@ -212,7 +243,9 @@ test('a big import shows its progress bar and a Cancel button; a cancelled impor
     const lines: string[] = []
     for (let k = 0; k < 100_000; k++) {
       const i = block * 100_000 + k
-      lines.push(`${i},${i % 97},${(i % 13) / 7},${i % 5},${(i * 7) % 101},${i % 3},${(i % 11) / 3},${i % 17},${i % 19},${i % 23}`)
+      lines.push(
+        `${i},${i % 97},${(i % 13) / 7},${i % 5},${(i * 7) % 101},${i % 3},${(i % 11) / 3},${i % 17},${i % 19},${i % 23}`
+      )
     }
     writeSync(fd, lines.join('\n') + '\n')
   }

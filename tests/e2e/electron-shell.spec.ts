@@ -9,7 +9,10 @@ only('electron', 'the native File menu, the app:// origin and the preload surfac
 
 const CO2 = join(ROOT, 'resources/samples/co2-monthly.csv')
 
-test('File → Import CSV… imports through the native dialog; the page has no Node and only the contract', async ({ page, app }) => {
+test('File → Import CSV… imports through the native dialog; the page has no Node and only the contract', async ({
+  page,
+  app
+}) => {
   const electron = app.electron!
   expect(page.url()).toBe('app://workbench/index.html')
   // Answer the native dialog with the CO2 file, then click the menu item as a user would.

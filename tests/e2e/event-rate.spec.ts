@@ -13,7 +13,9 @@ test.use({ appEnv: { RNN_WORKBENCH_MAX_RUNS: '2', RNN_THREADS: '1' } })
 // long enough that the second run starts well before the first ends (200 took 0.6–0.8 s per run, and the second started up to 0.8 s after the first)
 const EPOCHS = 1200
 
-test('two runs training together: ≤ ~10 progress events a second per run reach the page, every step and epoch arrives', async ({ page }) => {
+test('two runs training together: ≤ ~10 progress events a second per run reach the page, every step and epoch arrives', async ({
+  page
+}) => {
   await recordTrainingEvents(page)
   const t0 = await page.evaluate(() => performance.now())
   const ids = await seedRuns(page, [
@@ -21,7 +23,11 @@ test('two runs training together: ≤ ~10 progress events a second per run reach
     { name: 'fast b', hidden: 4, epochs: EPOCHS, batch: 64 }
   ])
   for (const id of ids) {
-    await expect(page.locator(`[data-testid="experiment-item"][data-id="${id}"]`)).toHaveAttribute('data-status', 'completed', { timeout: 150_000 })
+    await expect(page.locator(`[data-testid="experiment-item"][data-id="${id}"]`)).toHaveAttribute(
+      'data-status',
+      'completed',
+      { timeout: 150_000 }
+    )
   }
   const got = await received(page)
   const spans = ids.map((id) => {
@@ -42,11 +48,15 @@ test('two runs training together: ≤ ~10 progress events a second per run reach
     test.info().annotations.push({ type: `run ${id}`, description: line })
     // One delivery per 100 ms at the source; one more in a second allows for delivery jitter.
     expect(busiest, `progress events of run ${id} in its busiest second`).toBeLessThanOrEqual(11)
-    expect(progress.length, `progress events of run ${id} over ${seconds.toFixed(2)} s`).toBeLessThanOrEqual(Math.floor(seconds * 10) + 2)
+    expect(progress.length, `progress events of run ${id} over ${seconds.toFixed(2)} s`).toBeLessThanOrEqual(
+      Math.floor(seconds * 10) + 2
+    )
 
     // Nothing was lost on the way: the page saw every stored step once, in order, and every epoch.
     const steps = progress.flatMap((g) => g.steps)
-    const stored = await callApi<{ steps: { step: number }[]; epochs: { epoch: number }[] }>(page, 'experiments.get', { id })
+    const stored = await callApi<{ steps: { step: number }[]; epochs: { epoch: number }[] }>(page, 'experiments.get', {
+      id
+    })
     expect(steps).toEqual(stored.steps.map((s) => s.step))
     expect(stored.epochs).toHaveLength(EPOCHS)
     const epochs = got.filter((g) => g.id === id && g.kind === 'epoch')

@@ -10,7 +10,11 @@ const names = (page: Page) => page.getByTestId('exp-name').allTextContents()
 test('sort, filter, search; rename, tag, notes; duplicate and edit; delete', async ({ page }) => {
   await page.getByTestId('tab-experiments').click()
   await expect(page.getByTestId('exp-table-empty')).toContainText('No experiments yet')
-  const [a, b, c] = await seedRuns(page, [{ name: 'alpha', hidden: 4 }, { name: 'charlie', hidden: 6 }, { name: 'bravo', hidden: 5 }])
+  const [a, b, c] = await seedRuns(page, [
+    { name: 'alpha', hidden: 4 },
+    { name: 'charlie', hidden: 6 },
+    { name: 'bravo', hidden: 5 }
+  ])
   await expect(page.locator('[data-testid="exp-row"][data-status="completed"]')).toHaveCount(3, { timeout: 60_000 })
 
   // Newest first by default; by name ascending, then descending.
@@ -79,12 +83,18 @@ test('a stopped run resumes from its details and is followed live on the Train s
 
   await page.getByTestId('tab-experiments').click()
   await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).click()
-  const done = Number((await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).locator('td').nth(7).textContent())!.split('/')[0])
+  const done = Number(
+    (await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).locator('td').nth(7).textContent())!.split('/')[0]
+  )
   await page.getByTestId('exp-resume').click()
-  await expect(page.locator(`[data-testid="exp-row"][data-id="${id}"]`)).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
+  await expect(page.locator(`[data-testid="exp-row"][data-id="${id}"]`)).toHaveAttribute('data-status', 'running', {
+    timeout: 30_000
+  })
   await page.getByTestId('tab-train').click()
   await expect(page.getByTestId('progress')).toHaveAttribute('data-phase', 'running')
-  await expect.poll(async () => Number((await page.getByTestId('stat-epoch').textContent())!.split('/')[0]), { timeout: 30_000 }).toBeGreaterThan(done)
+  await expect
+    .poll(async () => Number((await page.getByTestId('stat-epoch').textContent())!.split('/')[0]), { timeout: 30_000 })
+    .toBeGreaterThan(done)
   await page.getByTestId('stop-button').click()
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 })
 })

@@ -9,7 +9,8 @@ import { scrollToCard, shot, unlabelledControls } from './helpers/ui'
 /** Scroll the centre column so that the loss curve and the internals below it are in view. */
 const showRun = (page: Page) => scrollToCard(page, 'training-card')
 
-const latestEpoch = async (page: Page) => Number(await page.getByTestId('internals-card').getAttribute('data-latest-epoch') || 0)
+const latestEpoch = async (page: Page) =>
+  Number((await page.getByTestId('internals-card').getAttribute('data-latest-epoch')) || 0)
 
 test('gates and gradients live; pause, resume, stop; then predictions and a picked probe', async ({ page }) => {
   await expect(page.getByTestId('internals-empty')).toBeVisible()
@@ -19,7 +20,10 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await page.getByTestId('file-input').evaluate((el) => {
     const w = window as unknown as { __picks: number }
     w.__picks = 0
-    el.addEventListener('click', (e) => { e.preventDefault(); w.__picks++ })
+    el.addEventListener('click', (e) => {
+      e.preventDefault()
+      w.__picks++
+    })
   })
   await page.getByTestId('internals-empty').click()
   await page.keyboard.press('Control+o')
@@ -46,8 +50,12 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   // ... and they update: more epochs, more lines in the gradient-flow chart.
   const first = await latestEpoch(page)
   await expect.poll(() => latestEpoch(page), { timeout: 60_000 }).toBeGreaterThan(first + 1)
-  await expect.poll(async () => Number(await page.getByTestId('gradient-flow-chart').getAttribute('data-lines'))).toBeGreaterThan(2)
-  await expect.poll(async () => Number(await page.getByTestId('gate-means-chart').getAttribute('data-points'))).toBeGreaterThan(8)
+  await expect
+    .poll(async () => Number(await page.getByTestId('gradient-flow-chart').getAttribute('data-lines')))
+    .toBeGreaterThan(2)
+  await expect
+    .poll(async () => Number(await page.getByTestId('gate-means-chart').getAttribute('data-points')))
+    .toBeGreaterThan(8)
   expect(await unlabelledControls(page), 'controls without an accessible name').toEqual([])
   // A tall window, so that the whole centre column (loss curve and internals) is on the picture.
   await page.setViewportSize({ width: 1440, height: 1900 })

@@ -5,7 +5,7 @@ import { expect, test } from './helpers/app'
 import { callApi, seedRuns, seedSample } from './helpers/seed'
 import { shot } from './helpers/ui'
 
-test('predict on a dataset from a run\'s details: file, first rows, score', async ({ page }) => {
+test("predict on a dataset from a run's details: file, first rows, score", async ({ page }) => {
   const [id] = await seedRuns(page, [{ name: 'forecaster', hidden: 8 }])
   await page.getByTestId('tab-experiments').click()
   const row = page.locator(`[data-testid="exp-row"][data-id="${id}"]`)
@@ -32,7 +32,9 @@ test('predict on a dataset from a run\'s details: file, first rows, score', asyn
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-y-title', /MSE on normalised target/)
 })
 
-test('a generator samples items without a dataset, and bad settings are refused where they are made', async ({ page }) => {
+test('a generator samples items without a dataset, and bad settings are refused where they are made', async ({
+  page
+}) => {
   const id = await seedSample(page, 'first-names', 'gru')
   await page.getByTestId('tab-experiments').click()
   const row = page.locator(`[data-testid="exp-row"][data-id="${id}"]`)
@@ -47,8 +49,14 @@ test('a generator samples items without a dataset, and bad settings are refused 
   expect(Number(await panel.getByTestId('predict-rows').textContent())).toBeGreaterThanOrEqual(3)
   // the service refuses a data model without data, naming the field (the same message the panel would show)
   const [other] = await seedRuns(page, [{ name: 'needs data', hidden: 4, epochs: 1 }])
-  await expect(page.locator(`[data-testid="exp-row"][data-id="${other}"]`)).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
-  await expect(callApi(page, 'models.predict', { id: other })).rejects.toThrow(/datasetId: this model predicts from data/)
+  await expect(page.locator(`[data-testid="exp-row"][data-id="${other}"]`)).toHaveAttribute(
+    'data-status',
+    'completed',
+    { timeout: 60_000 }
+  )
+  await expect(callApi(page, 'models.predict', { id: other })).rejects.toThrow(
+    /datasetId: this model predicts from data/
+  )
   // opening another run starts its panel from that run's own dataset; back on the generator, from none
   await page.locator(`[data-testid="exp-row"][data-id="${other}"]`).click()
   await expect(page.getByTestId('predict-dataset').locator('option:checked')).toContainText('CO2')

@@ -8,36 +8,48 @@ import { REQUEST_NAMES, EVENT_NAMES } from '../../src-shared/channels'
 import { expect, only, test } from './helpers/app'
 import { shot } from './helpers/ui'
 
-only('browser', 'the stand-in preload bridge is built on browser mode\'s HTTP API; Electron specs use the real bridge')
+only('browser', "the stand-in preload bridge is built on browser mode's HTTP API; Electron specs use the real bridge")
 
-test('with window.workbench present the renderer uses the bridge and follows main-side imports', async ({ page, app }) => {
+test('with window.workbench present the renderer uses the bridge and follows main-side imports', async ({
+  page,
+  app
+}) => {
   const token = new URL(app.url).searchParams.get('token')!
   const origin = new URL(app.url).origin
 
-  await page.addInitScript(({ requests, events }) => {
-    const calls: string[] = []
-    const listeners = new Map<string, Set<(p: unknown) => void>>()
-    const emit = (name: string, payload: unknown) => { for (const cb of listeners.get(name) ?? []) cb(payload) }
-    const es = new EventSource('/api/events')
-    for (const name of events) es.addEventListener(name, (ev) => emit(name, JSON.parse((ev as MessageEvent).data)))
-    const api: Record<string, unknown> = {}
-    for (const name of requests) {
-      api[name] = async (args: unknown) => {
-        calls.push(name)
-        const res = await fetch('/api/' + name, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args ?? {}) })
-        const body = await res.json()
-        if (!res.ok) throw new Error(body.error.message)
-        return body.result
+  await page.addInitScript(
+    ({ requests, events }) => {
+      const calls: string[] = []
+      const listeners = new Map<string, Set<(p: unknown) => void>>()
+      const emit = (name: string, payload: unknown) => {
+        for (const cb of listeners.get(name) ?? []) cb(payload)
       }
-    }
-    api.on = (name: string, cb: (p: unknown) => void) => {
-      let set = listeners.get(name)
-      if (!set) listeners.set(name, (set = new Set()))
-      set.add(cb)
-      return () => set.delete(cb)
-    }
-    Object.assign(window, { workbench: Object.freeze(api), __bridgeCalls: calls, __emit: emit })
-  }, { requests: [...REQUEST_NAMES], events: [...EVENT_NAMES] })
+      const es = new EventSource('/api/events')
+      for (const name of events) es.addEventListener(name, (ev) => emit(name, JSON.parse((ev as MessageEvent).data)))
+      const api: Record<string, unknown> = {}
+      for (const name of requests) {
+        api[name] = async (args: unknown) => {
+          calls.push(name)
+          const res = await fetch('/api/' + name, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(args ?? {})
+          })
+          const body = await res.json()
+          if (!res.ok) throw new Error(body.error.message)
+          return body.result
+        }
+      }
+      api.on = (name: string, cb: (p: unknown) => void) => {
+        let set = listeners.get(name)
+        if (!set) listeners.set(name, (set = new Set()))
+        set.add(cb)
+        return () => set.delete(cb)
+      }
+      Object.assign(window, { workbench: Object.freeze(api), __bridgeCalls: calls, __emit: emit })
+    },
+    { requests: [...REQUEST_NAMES], events: [...EVENT_NAMES] }
+  )
 
   await page.goto(app.url)
   await expect(page.getByTestId('data-empty')).toBeVisible()
@@ -52,7 +64,9 @@ test('with window.workbench present the renderer uses the bridge and follows mai
   })
   expect(res.status).toBe(200)
   // … and tells the window from its File menu.
-  await page.evaluate(() => (window as unknown as { __emit: (n: string, p: unknown) => void }).__emit('app.command', { command: 'import' }))
+  await page.evaluate(() =>
+    (window as unknown as { __emit: (n: string, p: unknown) => void }).__emit('app.command', { command: 'import' })
+  )
   await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
   expect(await calls()).toContain('datasets.get')
   await shot(page, '11-bridge-import')

@@ -53,7 +53,10 @@ test('import with the file picker, train 3 epochs live, reopen the run after a r
   const history = await pointHistory(page)
   const counts = history.map((h) => h.n).filter((n) => n > 0)
   expect(new Set(counts).size, `point counts seen: ${counts.join(', ')}`).toBeGreaterThanOrEqual(2)
-  expect(history.some((h) => h.n > 0 && h.phase === 'running'), JSON.stringify(history)).toBe(true)
+  expect(
+    history.some((h) => h.n > 0 && h.phase === 'running'),
+    JSON.stringify(history)
+  ).toBe(true)
   const finalPoints = await chartPoints(page)
   expect(finalPoints).toBeGreaterThan(counts[0]!)
   expect(finalPoints).toBeGreaterThanOrEqual(3)
@@ -100,7 +103,13 @@ test('open samples and drop a CSV on the window', async ({ page }) => {
   await expect(page.getByTestId('column-header')).toHaveCount(6)
   // The sample pre-selects the mapping it suits (aligned many-to-many, the weather label of every day).
   await expect(page.getByTestId('target-select')).toHaveValue('weather')
-  await expect(page.getByTestId('target-select').locator('option')).toHaveText(['precipitation', 'temp_max', 'temp_min', 'wind', 'weather'])
+  await expect(page.getByTestId('target-select').locator('option')).toHaveText([
+    'precipitation',
+    'temp_max',
+    'temp_min',
+    'wind',
+    'weather'
+  ])
 
   await page.getByTestId('sample-co2-monthly').click()
   await expect(page.getByTestId('dataset-name')).toHaveText('Mauna Loa CO2 (monthly)')
@@ -128,7 +137,8 @@ test('a CSV with a non-number in a numeric column is refused with its line and c
   const bad = join(app.dataDir, 'bad-temps.csv')
   // 19 of 20 values are numbers, so "temp" is numeric and the odd one out is refused (line 7 = row 6).
   const rows = ['date,temp,wind']
-  for (let i = 1; i <= 20; i++) rows.push(`2024-01-${String(i).padStart(2, '0')},${i === 6 ? 'abc' : 10 + i / 2},${i}.5`)
+  for (let i = 1; i <= 20; i++)
+    rows.push(`2024-01-${String(i).padStart(2, '0')},${i === 6 ? 'abc' : 10 + i / 2},${i}.5`)
   writeFileSync(bad, rows.join('\n') + '\n')
   await page.getByTestId('file-input').setInputFiles(bad)
   const error = page.getByTestId('import-error')

@@ -16,8 +16,17 @@ export function tempDir(prefix = 'rnnwb-'): { dir: string; cleanup: () => void }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-export function openWorkbench(dataDir: string, mode: 'browser' | 'cli' = 'cli', extra: Partial<WorkbenchOptions> = {}): Workbench {
+export function openWorkbench(
+  dataDir: string,
+  mode: 'browser' | 'cli' = 'cli',
+  extra: Partial<WorkbenchOptions> = {}
+): Workbench {
   return new Workbench({
-    dataDir, mode, version: 'test', workerFactory: workerFactoryFor(SOURCE_ENTRY), samplesDir: SAMPLES, ...extra
+    dataDir,
+    mode,
+    version: 'test',
+    workerFactory: workerFactoryFor(SOURCE_ENTRY),
+    samplesDir: SAMPLES,
+    ...extra
   })
 }

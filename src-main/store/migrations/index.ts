@@ -2,7 +2,10 @@
 import * as m001 from './001-initial'
 import * as m002 from './002-lifecycle'
 
-export interface Migration { version: number; up: string }
+export interface Migration {
+  version: number
+  up: string
+}
 
 export const migrations: Migration[] = [
   { version: 1, up: m001.up },

@@ -2,14 +2,36 @@
 // registered, no animation, pre-parsed {x, y} points (parsing: false, normalized: true), min-max
 // decimation, and `update('none')` when the data is replaced.
 import {
-  Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
+  Chart,
+  Decimation,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
   type ChartDataset
 } from 'chart.js'
 import { fmtTick, palette, type Palette } from './palette'
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Filler, Legend, Tooltip)
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Decimation,
+  Filler,
+  Legend,
+  Tooltip
+)
 
-export interface XY { x: number; y: number }
+export interface XY {
+  x: number
+  y: number
+}
 
 /** One line: colour, dash, width; `fill` = index of the dataset to fill towards (for ± bands). */
 export interface Line {
@@ -25,9 +47,19 @@ export interface Line {
   quiet?: boolean
 }
 
-export interface LineOptions { xTitle: string; yTitle: string; logY?: boolean; legend?: boolean; xInteger?: boolean }
+export interface LineOptions {
+  xTitle: string
+  yTitle: string
+  logY?: boolean
+  legend?: boolean
+  xInteger?: boolean
+}
 
-export interface LineChart { set(lines: Line[], opts: LineOptions): void; restyle(): void; destroy(): void }
+export interface LineChart {
+  set(lines: Line[], opts: LineOptions): void
+  restyle(): void
+  destroy(): void
+}
 
 export function createLineChart(canvas: HTMLCanvasElement): LineChart {
   let p: Palette = palette(canvas)
@@ -45,7 +77,15 @@ export function createLineChart(canvas: HTMLCanvasElement): LineChart {
       scales: { x: { type: 'linear' }, y: { type: 'linear' } },
       plugins: {
         decimation: { enabled: true, algorithm: 'min-max' },
-        legend: { position: 'top', align: 'end', labels: { boxWidth: 14, boxHeight: 2, filter: (item, data) => !(data.datasets[item.datasetIndex!] as { quiet?: boolean }).quiet } },
+        legend: {
+          position: 'top',
+          align: 'end',
+          labels: {
+            boxWidth: 14,
+            boxHeight: 2,
+            filter: (item, data) => !(data.datasets[item.datasetIndex!] as { quiet?: boolean }).quiet
+          }
+        },
         tooltip: { callbacks: { label: (item) => ` ${item.dataset.label}: ${fmtTick(item.parsed.y ?? NaN)}` } }
       }
     }
@@ -55,12 +95,16 @@ export function createLineChart(canvas: HTMLCanvasElement): LineChart {
     const o = chart.options
     o.scales = {
       x: {
-        type: 'linear', title: { display: true, text: opts.xTitle, color: p.muted },
-        ticks: { color: p.muted, maxTicksLimit: 8, precision: opts.xInteger ? 0 : undefined, callback: fmtTick }, grid: { color: p.grid }
+        type: 'linear',
+        title: { display: true, text: opts.xTitle, color: p.muted },
+        ticks: { color: p.muted, maxTicksLimit: 8, precision: opts.xInteger ? 0 : undefined, callback: fmtTick },
+        grid: { color: p.grid }
       },
       y: {
-        type: opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: opts.yTitle, color: p.muted },
-        ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick }, grid: { color: p.grid }
+        type: opts.logY ? 'logarithmic' : 'linear',
+        title: { display: true, text: opts.yTitle, color: p.muted },
+        ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick },
+        grid: { color: p.grid }
       }
     }
     o.plugins!.legend!.display = opts.legend !== false
@@ -71,14 +115,29 @@ export function createLineChart(canvas: HTMLCanvasElement): LineChart {
     set(lines, next) {
       opts = next
       chart.data.datasets = lines.map((l): ChartDataset<'line', XY[]> & { quiet?: boolean } => ({
-        label: l.label, data: l.data, borderColor: l.color, backgroundColor: l.fill === undefined || l.fill === false ? l.color : (l.fillColor ?? l.color),
-        borderWidth: l.width ?? 2, borderDash: l.dash, pointRadius: l.points ? 2.5 : 0, pointHoverRadius: 4, tension: 0, spanGaps: true,
-        fill: l.fill === undefined || l.fill === false ? false : l.fill, quiet: l.quiet
+        label: l.label,
+        data: l.data,
+        borderColor: l.color,
+        backgroundColor: l.fill === undefined || l.fill === false ? l.color : (l.fillColor ?? l.color),
+        borderWidth: l.width ?? 2,
+        borderDash: l.dash,
+        pointRadius: l.points ? 2.5 : 0,
+        pointHoverRadius: 4,
+        tension: 0,
+        spanGaps: true,
+        fill: l.fill === undefined || l.fill === false ? false : l.fill,
+        quiet: l.quiet
       }))
       applyOptions()
       chart.update('none')
     },
-    restyle() { p = palette(canvas); applyOptions(); chart.update('none') },
-    destroy() { chart.destroy() }
+    restyle() {
+      p = palette(canvas)
+      applyOptions()
+      chart.update('none')
+    },
+    destroy() {
+      chart.destroy()
+    }
   }
 }

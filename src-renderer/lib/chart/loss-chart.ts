@@ -1,30 +1,53 @@
 // The loss chart: Chart.js with only the parts it uses registered, no animation, pre-parsed {x, y}
 // points (parsing: false, normalized: true) and min-max decimation for long per-step curves.
 import {
-  animator, Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
+  animator,
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
   type ChartDataset
 } from 'chart.js'
 import type { LossSeries, XY } from '../state/loss-series.svelte'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip)
 
-interface Palette { text: string; muted: string; grid: string; step: string; train: string; val: string; surface: string }
+interface Palette {
+  text: string
+  muted: string
+  grid: string
+  step: string
+  train: string
+  val: string
+  surface: string
+}
 
 /** Colours come from the page's CSS custom properties, so the chart follows the light/dark theme. */
 function palette(el: Element): Palette {
   const css = getComputedStyle(el)
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback
   return {
-    text: v('--text', '#1d2330'), muted: v('--text-muted', '#5d6678'), grid: v('--grid', 'rgba(0,0,0,.08)'),
-    step: v('--series-step', 'rgba(90,120,200,.45)'), train: v('--series-train', '#2456d6'),
-    val: v('--series-val', '#d9480f'), surface: v('--surface', '#fff')
+    text: v('--text', '#1d2330'),
+    muted: v('--text-muted', '#5d6678'),
+    grid: v('--grid', 'rgba(0,0,0,.08)'),
+    step: v('--series-step', 'rgba(90,120,200,.45)'),
+    train: v('--series-train', '#2456d6'),
+    val: v('--series-val', '#d9480f'),
+    surface: v('--surface', '#fff')
   }
 }
 
 const fmtTick = (v: number | string) => {
   const n = Number(v)
   if (!Number.isFinite(n)) return String(v)
-  return Math.abs(n) !== 0 && (Math.abs(n) < 1e-3 || Math.abs(n) >= 1e5) ? n.toExponential(0) : String(Number(n.toPrecision(3)))
+  return Math.abs(n) !== 0 && (Math.abs(n) < 1e-3 || Math.abs(n) >= 1e5)
+    ? n.toExponential(0)
+    : String(Number(n.toPrecision(3)))
 }
 
 /** What the x axis counts: optimizer steps (with the per-step curve), epochs, or training seconds. */
@@ -63,29 +86,64 @@ export interface LossChart {
   destroy(): void
 }
 
-export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, log: boolean, mode: XMode = 'step'): LossChart {
+export function createLossChart(
+  canvas: HTMLCanvasElement,
+  series: LossSeries,
+  log: boolean,
+  mode: XMode = 'step'
+): LossChart {
   let p = palette(canvas)
   // The arrays each mode reads: the step curve only exists against steps.
-  const sources = (): XY[][] => mode === 'step' ? [series.steps, series.train, series.val]
-    : mode === 'epoch' ? [[], series.trainByEpoch, series.valByEpoch]
-    : [[], series.trainByTime, series.valByTime]
+  const sources = (): XY[][] =>
+    mode === 'step'
+      ? [series.steps, series.train, series.val]
+      : mode === 'epoch'
+        ? [[], series.trainByEpoch, series.valByEpoch]
+        : [[], series.trainByTime, series.valByTime]
   // The chart owns copies of the series' arrays: new points are appended to them (one push per
   // curve per sync); a reset of the series replaces the datasets wholesale.
   let generation = series.generation
   const makeDatasets = (): ChartDataset<'line', XY[]>[] => {
-    const line = (label: string, data: XY[], extra: Partial<ChartDataset<'line', XY[]>>): ChartDataset<'line', XY[]> => ({
-      label, data, borderWidth: 2, pointRadius: 0, pointHoverRadius: 4, tension: 0, spanGaps: true, ...extra
+    const line = (
+      label: string,
+      data: XY[],
+      extra: Partial<ChartDataset<'line', XY[]>>
+    ): ChartDataset<'line', XY[]> => ({
+      label,
+      data,
+      borderWidth: 2,
+      pointRadius: 0,
+      pointHoverRadius: 4,
+      tension: 0,
+      spanGaps: true,
+      ...extra
     })
     const [s, t, v] = sources()
     return [
       line('step loss', s!.slice(), { borderWidth: 1, borderColor: p.step, backgroundColor: p.step, order: 3 }),
       // clip: the last epoch's marker sits on the axis' end and is drawn whole.
-      line('train loss (epoch)', t!.slice(), { borderColor: p.train, backgroundColor: p.train, pointRadius: 3, order: 1, clip: 5 }),
-      line('validation loss (epoch)', v!.slice(), { borderColor: p.val, backgroundColor: p.val, pointRadius: 3, borderDash: [6, 3], order: 2, clip: 5 })
+      line('train loss (epoch)', t!.slice(), {
+        borderColor: p.train,
+        backgroundColor: p.train,
+        pointRadius: 3,
+        order: 1,
+        clip: 5
+      }),
+      line('validation loss (epoch)', v!.slice(), {
+        borderColor: p.val,
+        backgroundColor: p.val,
+        pointRadius: 3,
+        borderDash: [6, 3],
+        order: 2,
+        clip: 5
+      })
     ]
   }
   let own: XY[][] = []
-  const adopt = (ds: ChartDataset<'line', XY[]>[]) => { own = ds.map((d) => d.data); return ds }
+  const adopt = (ds: ChartDataset<'line', XY[]>[]) => {
+    own = ds.map((d) => d.data)
+    return ds
+  }
 
   const chart = new Chart<'line', XY[]>(canvas, {
     type: 'line',
@@ -101,12 +159,16 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       scales: {
         x: {
           // fitX: the axis ends where the data ends (not at the next round number, up to a fifth of it empty).
-          type: 'linear', title: { display: true, text: X_TITLE[mode], color: p.muted },
-          ticks: { color: p.muted, maxTicksLimit: 8, precision: 0, includeBounds: false }, grid: { color: p.grid }
+          type: 'linear',
+          title: { display: true, text: X_TITLE[mode], color: p.muted },
+          ticks: { color: p.muted, maxTicksLimit: 8, precision: 0, includeBounds: false },
+          grid: { color: p.grid }
         },
         y: {
-          type: log ? 'logarithmic' : 'linear', title: { display: true, text: LOSS_TITLE.unknown, color: p.muted },
-          ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick }, grid: { color: p.grid }
+          type: log ? 'logarithmic' : 'linear',
+          title: { display: true, text: LOSS_TITLE.unknown, color: p.muted },
+          ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick },
+          grid: { color: p.grid }
         }
       },
       plugins: {
@@ -114,7 +176,7 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
         legend: { position: 'top', align: 'end', labels: { color: p.text, boxWidth: 14, boxHeight: 2 } },
         tooltip: {
           callbacks: {
-            title: (items) => items.length ? `${X_TITLE[mode]} ${fmtTick(items[0]!.parsed.x ?? NaN)}` : '',
+            title: (items) => (items.length ? `${X_TITLE[mode]} ${fmtTick(items[0]!.parsed.x ?? NaN)}` : ''),
             label: (item) => ` ${item.dataset.label}: ${fmtTick(item.parsed.y ?? NaN)}`
           }
         }
@@ -146,8 +208,10 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
       } else {
         const src = sources()
         for (let i = 0; i < 3; i++) {
-          const to = own[i]!, from = src[i]!
-          for (let k = to.length; k < from.length; k += 10_000) to.push(...from.slice(k, Math.min(from.length, k + 10_000)))
+          const to = own[i]!,
+            from = src[i]!
+          for (let k = to.length; k < from.length; k += 10_000)
+            to.push(...from.slice(k, Math.min(from.length, k + 10_000)))
         }
       }
       markers()
@@ -172,7 +236,10 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
     },
     setYTitle(text) {
       const y = chart.options.scales!.y as { title?: { text?: string } }
-      if (y.title && y.title.text !== text) { y.title.text = text; chart.update('none') }
+      if (y.title && y.title.text !== text) {
+        y.title.text = text
+        chart.update('none')
+      }
     },
     restyle() {
       p = palette(canvas)
@@ -197,6 +264,8 @@ export function createLossChart(canvas: HTMLCanvasElement, series: LossSeries, l
         animating: animator.has(chart as never) || animator.running(chart)
       }
     },
-    destroy() { chart.destroy() }
+    destroy() {
+      chart.destroy()
+    }
   }
 }

@@ -11,7 +11,10 @@ export function canvasesToPng(canvases: HTMLCanvasElement[], background: string)
   ctx.fillStyle = background
   ctx.fillRect(0, 0, out.width, out.height)
   let x = 0
-  for (const c of canvases) { ctx.drawImage(c, x, 0); x += c.width + gap }
+  for (const c of canvases) {
+    ctx.drawImage(c, x, 0)
+    x += c.width + gap
+  }
   return out.toDataURL('image/png')
 }
 
@@ -28,5 +31,10 @@ export function download(url: string, fileName: string): void {
 
 /** A file name from a title: "Gate heatmaps — run 3" → "gate-heatmaps-run-3.png". */
 export function pngName(title: string): string {
-  return (title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart') + '.png'
+  return (
+    (title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'chart') + '.png'
+  )
 }

@@ -70,7 +70,9 @@ export class AppState {
         const d = await call('datasets.get', { id: this.datasets[0]!.id })
         if (!this.dataset) this.setDataset(d)
       }
-      const running = this.experiments.find((e) => e.status === 'running' || e.status === 'queued' || e.status === 'paused')
+      const running = this.experiments.find(
+        (e) => e.status === 'running' || e.status === 'queued' || e.status === 'paused'
+      )
       if (running) {
         this.live.follow(running.id, running.epochsDone, running.config.epochs)
         await this.view(running.id)
@@ -99,9 +101,11 @@ export class AppState {
       this.importError = `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the largest CSV the workbench imports is ${MAX_IMPORT_BYTES / 2 ** 20} MB`
       return
     }
-    await this.runImport(file.name, async () => call('datasets.import', {
-      source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
-    }))
+    await this.runImport(file.name, async () =>
+      call('datasets.import', {
+        source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
+      })
+    )
   }
 
   async importSample(id: string): Promise<void> {
@@ -158,7 +162,10 @@ export class AppState {
     this.viewError = null
     this.controlError = null
     try {
-      const { experimentId } = await call('experiments.start', { datasetId: dataset.id, config: $state.snapshot(config) })
+      const { experimentId } = await call('experiments.start', {
+        datasetId: dataset.id,
+        config: $state.snapshot(config)
+      })
       this.live.started(experimentId)
       this.series.reset(experimentId)
       this.internals.reset(experimentId)
@@ -209,7 +216,10 @@ export class AppState {
     this.controlError = null
     try {
       const { ok } = await call('experiments.resume', { id })
-      if (!ok) { this.controlError = 'The run could not be resumed.'; return }
+      if (!ok) {
+        this.controlError = 'The run could not be resumed.'
+        return
+      }
       if (this.live.id !== id && !this.live.active) {
         const e = this.experiments.find((x) => x.id === id)
         this.live.follow(id, e?.epochsDone ?? 0, e?.config.epochs ?? 0)
@@ -259,13 +269,22 @@ export class AppState {
 
   /** Re-read the experiment list; calls made while one is in flight coalesce into one more. */
   async refreshExperiments(): Promise<void> {
-    if (this.refreshing) { this.refreshAgain = true; return this.refreshing }
+    if (this.refreshing) {
+      this.refreshAgain = true
+      return this.refreshing
+    }
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false
-        try { this.experiments = await call('experiments.list', {}) } catch { /* keep the last list */ }
+        try {
+          this.experiments = await call('experiments.list', {})
+        } catch {
+          /* keep the last list */
+        }
       } while (this.refreshAgain)
-    })().finally(() => { this.refreshing = null })
+    })().finally(() => {
+      this.refreshing = null
+    })
     return this.refreshing
   }
 
@@ -277,13 +296,20 @@ export class AppState {
       onConnection((c) => {
         this.connection = c
         if (c === 'retrying' || c === 'closed') lost = true
-        else if (c === 'open' && lost) { lost = false; void this.resync() }
+        else if (c === 'open' && lost) {
+          lost = false
+          void this.resync()
+        }
       }),
       on('training.progress', (p) => this.enqueue({ kind: 'progress', p })),
       on('training.epoch', (p) => this.enqueue({ kind: 'epoch', p })),
       on('training.finished', (p) => this.enqueue({ kind: 'finished', p })),
-      on('experiments.changed', () => { void this.refreshExperiments() }),
-      on('datasets.changed', (p) => { void this.onDatasetsChanged(p.datasetId) }),
+      on('experiments.changed', () => {
+        void this.refreshExperiments()
+      }),
+      on('datasets.changed', (p) => {
+        void this.onDatasetsChanged(p.datasetId)
+      }),
       on('app.command', (p) => {
         if (p.command === 'import') void this.onDatasetsChanged(undefined, true)
         else if (p.command === 'train') void this.train()
@@ -298,7 +324,13 @@ export class AppState {
     const id = this.live.id
     const run = id != null ? this.experiments.find((e) => e.id === id) : undefined
     if (run && this.live.active && !['queued', 'running', 'paused'].includes(run.status)) {
-      this.live.finished({ experimentId: run.id, status: run.status, trainLoss: run.trainLoss, valLoss: run.valLoss, error: run.error })
+      this.live.finished({
+        experimentId: run.id,
+        status: run.status,
+        trainLoss: run.trainLoss,
+        valLoss: run.valLoss,
+        error: run.error
+      })
     }
     if (this.viewedId != null) await this.view(this.viewedId)
   }
@@ -328,7 +360,10 @@ export class AppState {
 
   private dispatch(ev: Pending): void {
     const id = ev.p.experimentId
-    if (this.live.phase === 'starting' && this.live.id == null) { this.early.push(ev); return }
+    if (this.live.phase === 'starting' && this.live.id == null) {
+      this.early.push(ev)
+      return
+    }
     const live = this.live.id === id
     const shown = this.series.experimentId === id
     if (ev.kind === 'progress') {

@@ -13,7 +13,10 @@ export type CompareX = 'epoch' | 'step' | 'time'
 export function smooth(points: XY[], s: number): XY[] {
   if (s <= 0 || points.length < 2) return points
   let m = points[0]!.y
-  return points.map((p) => { m = s * m + (1 - s) * p.y; return { x: p.x, y: m } })
+  return points.map((p) => {
+    m = s * m + (1 - s) * p.y
+    return { x: p.x, y: m }
+  })
 }
 
 export class CompareState {
@@ -33,19 +36,27 @@ export class CompareState {
     const seq = ++this.seq
     this.ids = ids
     this.error = null
-    if (ids.length < 2 || ids.length > 10) { this.result = null; return }
+    if (ids.length < 2 || ids.length > 10) {
+      this.result = null
+      return
+    }
     this.loading = true
     try {
       const r = await call('experiments.compare', { ids })
       if (seq === this.seq) this.result = r
     } catch (e) {
-      if (seq === this.seq) { this.result = null; this.error = messageOf(e) }
+      if (seq === this.seq) {
+        this.result = null
+        this.error = messageOf(e)
+      }
     } finally {
       if (seq === this.seq) this.loading = false
     }
   }
 
-  nameOf(id: number): string { return this.result?.experiments.find((e) => e.id === id)?.name ?? `#${id}` }
+  nameOf(id: number): string {
+    return this.result?.experiments.find((e) => e.id === id)?.name ?? `#${id}`
+  }
 
   /** One line per experiment in the chosen x and loss, then the seed groups' mean ± std bands. */
   lines = $derived.by((): Line[] => {
@@ -54,7 +65,8 @@ export class CompareState {
     const out: Line[] = []
     r.curves.forEach((c, i) => {
       let pts: XY[]
-      if (this.x === 'step') pts = c.steps.filter((s) => s.loss != null && Number.isFinite(s.loss)).map((s) => ({ x: s.step, y: s.loss! }))
+      if (this.x === 'step')
+        pts = c.steps.filter((s) => s.loss != null && Number.isFinite(s.loss)).map((s) => ({ x: s.step, y: s.loss! }))
       else {
         let t = 0
         pts = []
@@ -64,18 +76,51 @@ export class CompareState {
           if (y != null && Number.isFinite(y)) pts.push({ x: this.x === 'epoch' ? e.epoch : t, y })
         }
       }
-      out.push({ label: `#${c.id} ${this.nameOf(c.id)}`, color: seriesColor(i), width: 2, points: this.x !== 'step' && pts.length < 40, data: smooth(pts, this.smoothing) })
+      out.push({
+        label: `#${c.id} ${this.nameOf(c.id)}`,
+        color: seriesColor(i),
+        width: 2,
+        points: this.x !== 'step' && pts.length < 40,
+        data: smooth(pts, this.smoothing)
+      })
     })
     if (this.x === 'epoch') {
-      r.groups.filter((g) => g.ids.length >= 2).forEach((g, k) => {
-        const color = seriesColor(r.curves.length + k)
-        const rows = g.epochs.map((e) => this.metric === 'val' ? { x: e.epoch, m: e.valMean, s: e.valStd } : { x: e.epoch, m: e.trainMean, s: e.trainStd })
-          .filter((p): p is { x: number; m: number; s: number } => p.m != null && p.s != null)
-        const upper = out.length
-        out.push({ label: `group ${g.groupId} +std`, color: withAlpha(color, 0.4), width: 1, quiet: true, data: rows.map((p) => ({ x: p.x, y: p.m + p.s })) })
-        out.push({ label: `group ${g.groupId} −std`, color: withAlpha(color, 0.4), width: 1, quiet: true, fill: upper, fillColor: withAlpha(color, 0.18), data: rows.map((p) => ({ x: p.x, y: Math.max(1e-12, p.m - p.s) })) })
-        out.push({ label: `seeds of #${g.groupId}: mean ± std (n=${g.ids.length})`, color, width: 2.5, dash: [6, 3], data: rows.map((p) => ({ x: p.x, y: p.m })) })
-      })
+      r.groups
+        .filter((g) => g.ids.length >= 2)
+        .forEach((g, k) => {
+          const color = seriesColor(r.curves.length + k)
+          const rows = g.epochs
+            .map((e) =>
+              this.metric === 'val'
+                ? { x: e.epoch, m: e.valMean, s: e.valStd }
+                : { x: e.epoch, m: e.trainMean, s: e.trainStd }
+            )
+            .filter((p): p is { x: number; m: number; s: number } => p.m != null && p.s != null)
+          const upper = out.length
+          out.push({
+            label: `group ${g.groupId} +std`,
+            color: withAlpha(color, 0.4),
+            width: 1,
+            quiet: true,
+            data: rows.map((p) => ({ x: p.x, y: p.m + p.s }))
+          })
+          out.push({
+            label: `group ${g.groupId} −std`,
+            color: withAlpha(color, 0.4),
+            width: 1,
+            quiet: true,
+            fill: upper,
+            fillColor: withAlpha(color, 0.18),
+            data: rows.map((p) => ({ x: p.x, y: Math.max(1e-12, p.m - p.s) }))
+          })
+          out.push({
+            label: `seeds of #${g.groupId}: mean ± std (n=${g.ids.length})`,
+            color,
+            width: 2.5,
+            dash: [6, 3],
+            data: rows.map((p) => ({ x: p.x, y: p.m }))
+          })
+        })
     }
     return out
   })

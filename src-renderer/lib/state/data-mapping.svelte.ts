@@ -23,11 +23,16 @@ export const SOURCE_LABEL: Record<Source, string> = {
 /** The sources each mapping can read (contract superRefine), the usual one first. */
 export function sourcesOf(m: MappingKind): Source[] {
   switch (m) {
-    case 'one-to-one': return ['rows']
-    case 'one-to-many': return ['text']
-    case 'many-to-one': return ['series', 'grouped', 'text']
-    case 'many-to-many': return ['series', 'grouped']
-    case 'seq2seq': return ['text', 'series']
+    case 'one-to-one':
+      return ['rows']
+    case 'one-to-many':
+      return ['text']
+    case 'many-to-one':
+      return ['series', 'grouped', 'text']
+    case 'many-to-many':
+      return ['series', 'grouped']
+    case 'seq2seq':
+      return ['text', 'series']
   }
 }
 
@@ -44,7 +49,9 @@ export function bestSource(m: MappingKind, columns: ColumnInfo[]): Source {
 
 /** Model and training defaults that suit a mapping (text: larger state, smaller steps). */
 export function defaultsFor(m: MappingKind, s: Source): { hiddenSize: number; lr: number; batchSize: number } {
-  return s === 'text' || m === 'one-to-many' ? { hiddenSize: 64, lr: 0.005, batchSize: 32 } : { hiddenSize: 32, lr: 0.01, batchSize: 32 }
+  return s === 'text' || m === 'one-to-many'
+    ? { hiddenSize: 64, lr: 0.005, batchSize: 32 }
+    : { hiddenSize: 32, lr: 0.01, batchSize: 32 }
 }
 
 export interface Roles {
@@ -63,7 +70,9 @@ export function columnsFor(columns: ColumnInfo[], m: MappingKind, s: Source): Ro
   const labels = columns.filter((c) => c.type === 'numeric' || c.type === 'categorical')
   const words = columns.filter((c) => c.type !== 'numeric' && c.type !== 'datetime')
   const r: Roles = {
-    target: labels, inputs: numeric, text: words,
+    target: labels,
+    inputs: numeric,
+    text: words,
     condition: columns.filter((c) => c.type === 'categorical'),
     groupBy: columns.filter((c) => c.type === 'categorical' || c.type === 'id' || c.type === 'numeric'),
     orderBy: columns.filter((c) => c.type === 'numeric' || c.type === 'datetime')
@@ -72,7 +81,7 @@ export function columnsFor(columns: ColumnInfo[], m: MappingKind, s: Source): Ro
     r.inputs = []
     // one-to-many: the items; seq2seq: the target text; many-to-one: a label
     r.target = m === 'many-to-one' ? labels : words
-    r.preferredTarget = (m === 'many-to-one' ? undefined : words.find((c) => c.type === 'text')?.name)
+    r.preferredTarget = m === 'many-to-one' ? undefined : words.find((c) => c.type === 'text')?.name
   } else {
     r.preferredTarget = numeric[0]?.name
   }
@@ -84,26 +93,60 @@ const intIn = (x: unknown, lo: number, hi: number) => isInt(x) && x >= lo && x <
 const numIn = (x: unknown, lo: number, hi: number) => typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi
 
 interface FormView {
-  mapping: MappingKind; source: Source; target: string; inputs: string[]; text: string; groupBy: string
-  window: number | null; horizon: number | null; stride: number | null; gap: number | null; maxLength: number | null
-  valFraction: number | null; hiddenSize: number | null; numLayers: number | null; dropout: number | null
-  epochs: number | null; lr: number | null; batchSize: number | null; seed: number | null; clipNorm: number | null
-  tbptt: number | null; earlyStopping: number | null; weightDecay: number | null; momentum: number | null
-  stepSize: number | null; gamma: number | null; patience: number | null; factor: number | null
-  optimizer: string; schedule: string; rows: number; roles: Roles; task: string
+  mapping: MappingKind
+  source: Source
+  target: string
+  inputs: string[]
+  text: string
+  groupBy: string
+  window: number | null
+  horizon: number | null
+  stride: number | null
+  gap: number | null
+  maxLength: number | null
+  valFraction: number | null
+  hiddenSize: number | null
+  numLayers: number | null
+  dropout: number | null
+  epochs: number | null
+  lr: number | null
+  batchSize: number | null
+  seed: number | null
+  clipNorm: number | null
+  tbptt: number | null
+  earlyStopping: number | null
+  weightDecay: number | null
+  momentum: number | null
+  stepSize: number | null
+  gamma: number | null
+  patience: number | null
+  factor: number | null
+  optimizer: string
+  schedule: string
+  rows: number
+  roles: Roles
+  task: string
   columns: ColumnInfo[]
 }
 
 /** Field → what is wrong with it, in words. */
 export function fieldProblems(f: FormView): Partial<Record<string, string>> {
   const p: Record<string, string> = {}
-  const s = f.source, m = f.mapping
-  const whole = (k: keyof FormView, lo: number, hi: number) => { if (!intIn(f[k], lo, hi)) p[k] = `a whole number from ${lo} to ${hi}` }
-  if (!f.target) p.target = f.roles.target.length ? 'choose the target column' : 'no column of this dataset fits this mapping\'s target'
+  const s = f.source,
+    m = f.mapping
+  const whole = (k: keyof FormView, lo: number, hi: number) => {
+    if (!intIn(f[k], lo, hi)) p[k] = `a whole number from ${lo} to ${hi}`
+  }
+  if (!f.target)
+    p.target = f.roles.target.length
+      ? 'choose the target column'
+      : "no column of this dataset fits this mapping's target"
   else if (!f.roles.target.some((c) => c.name === f.target)) p.target = `"${f.target}" cannot be the target here`
   const targetType = f.columns.find((c) => c.name === f.target)?.type
-  if (f.task === 'regression' && targetType && targetType !== 'numeric') p.target = `"${f.target}" is ${targetType}: regression needs a numeric target`
-  if (s !== 'text' && targetType === 'categorical' && f.inputs.length === 0) p.inputs = 'a class target needs at least one numeric input column'
+  if (f.task === 'regression' && targetType && targetType !== 'numeric')
+    p.target = `"${f.target}" is ${targetType}: regression needs a numeric target`
+  if (s !== 'text' && targetType === 'categorical' && f.inputs.length === 0)
+    p.inputs = 'a class target needs at least one numeric input column'
   if (s === 'rows' && f.inputs.length === 0) p.inputs = 'choose at least one numeric input column'
   if (s === 'grouped' && f.inputs.length === 0) p.inputs = 'choose at least one numeric input column'
   if (s === 'text' && m !== 'one-to-many' && !f.text) p.text = 'choose the text column'

@@ -35,15 +35,20 @@ export class DataImport {
       this.error = `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the largest CSV the workbench imports is ${MAX_IMPORT_BYTES / 2 ** 20} MB`
       return
     }
-    await this.run(file.name, file.size, async (importId) => call('datasets.import', {
-      importId, source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
-    }))
+    await this.run(file.name, file.size, async (importId) =>
+      call('datasets.import', {
+        importId,
+        source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
+      })
+    )
   }
 
   /** Open a shipped sample and pre-select the mapping and columns it suits. */
   async importSample(id: string): Promise<void> {
     const sample = this.app.info?.samples.find((s) => s.id === id)
-    const ok = await this.run(sample?.title ?? id, 0, (importId) => call('datasets.import', { importId, source: { kind: 'sample', sample: id } }))
+    const ok = await this.run(sample?.title ?? id, 0, (importId) =>
+      call('datasets.import', { importId, source: { kind: 'sample', sample: id } })
+    )
     if (ok && sample) this.app.config.applySuggested(sample.suggested)
   }
 
@@ -55,12 +60,18 @@ export class DataImport {
     while (this.id === id) {
       try {
         if ((await call('datasets.cancelImport', { importId: id })).ok) return
-      } catch { return }
+      } catch {
+        return
+      }
       await new Promise((r) => setTimeout(r, 150))
     }
   }
 
-  private async run(label: string, size: number, send: (importId: string) => Promise<{ id: number }>): Promise<boolean> {
+  private async run(
+    label: string,
+    size: number,
+    send: (importId: string) => Promise<{ id: number }>
+  ): Promise<boolean> {
     if (this.busy || this.app.importing) return false
     const importId = `ui-${Date.now().toString(36)}-${++this.count}`
     this.id = importId
@@ -87,10 +98,14 @@ export class DataImport {
   }
 }
 
-export interface Refusal { message: string; issues: { path: string; message: string }[] }
+export interface Refusal {
+  message: string
+  issues: { path: string; message: string }[]
+}
 
 /** Steps the recurrence runs per sequence: encoder + decoder for seq2seq, else the longer side. */
-export const stepsOf = (s: { mapping: string; tx: number; ty: number }) => (s.mapping === 'seq2seq' ? s.tx + s.ty : Math.max(s.tx, s.ty))
+export const stepsOf = (s: { mapping: string; tx: number; ty: number }) =>
+  s.mapping === 'seq2seq' ? s.tx + s.ty : Math.max(s.tx, s.ty)
 
 /** Assumed sustained speed of the engine when no finished run calibrates it (multiply-adds × 2 per second). */
 const ASSUMED_FLOPS = 1.5e9
@@ -122,7 +137,10 @@ export class SequencesPreview {
     this.timer = setTimeout(async () => {
       try {
         const s = await call('datasets.sequences', { datasetId, config })
-        if (n === this.seq) { this.summary = s; this.refusal = null }
+        if (n === this.seq) {
+          this.summary = s
+          this.refusal = null
+        }
       } catch (e) {
         if (n === this.seq) {
           this.refusal = { message: messageOf(e), issues: e instanceof ApiError ? e.issues : [] }
@@ -136,13 +154,16 @@ export class SequencesPreview {
 
   /** Calibrate on the most recent completed run that measured its speed (its size is asked for once). */
   async calibrate(experiments: readonly ExperimentSummary[]): Promise<void> {
-    const ref = experiments.filter((e) => e.status === 'completed' && (e.seqPerSec ?? 0) > 0)
+    const ref = experiments
+      .filter((e) => e.status === 'completed' && (e.seqPerSec ?? 0) > 0)
       .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))[0]
     if (!ref || ref.id === this.reference?.id) return
     try {
       const s = await call('datasets.sequences', { datasetId: ref.datasetId, config: ref.config })
       this.reference = { id: ref.id, name: ref.name, seqPerSec: ref.seqPerSec!, work: s.parameters * stepsOf(s) }
-    } catch { /* its dataset may be gone: keep the last reference */ }
+    } catch {
+      /* its dataset may be gone: keep the last reference */
+    }
   }
 
   /** Seconds per epoch (training pass + a forward-only validation pass), and how it was estimated. */
@@ -154,12 +175,12 @@ export class SequencesPreview {
     const r = this.reference
     if (r) {
       return {
-        seconds: seqs * work / (r.seqPerSec * r.work),
+        seconds: (seqs * work) / (r.seqPerSec * r.work),
         how: `Scaled from "${r.name}" (${Math.round(r.seqPerSec)} seq/s) by parameters × time steps; validation counted at a third of a training step.`
       }
     }
     return {
-      seconds: seqs * 6 * work / ASSUMED_FLOPS,
+      seconds: (seqs * 6 * work) / ASSUMED_FLOPS,
       how: 'A rough guess from a FLOP model (≈ 6 × parameters × time steps per sequence at an assumed 1.5 GFLOP/s); it becomes a measured estimate after a first completed run.'
     }
   }

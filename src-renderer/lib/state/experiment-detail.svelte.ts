@@ -24,7 +24,10 @@ export class ExperimentDetailState {
     this.message = null
     this.lastExport = null
     this.lastPredict = null
-    if (id == null) { this.detail = null; return }
+    if (id == null) {
+      this.detail = null
+      return
+    }
     await this.reload()
   }
 
@@ -35,7 +38,11 @@ export class ExperimentDetailState {
       const d = await call('experiments.get', { id })
       if (this.id === id) this.detail = d
     } catch (e) {
-      if (this.id === id) { this.detail = null; this.error = messageOf(e); this.errorOf = 'load' }
+      if (this.id === id) {
+        this.detail = null
+        this.error = messageOf(e)
+        this.errorOf = 'load'
+      }
     }
   }
 
@@ -50,19 +57,29 @@ export class ExperimentDetailState {
       if (this.id === id) await this.reload()
       return r
     } catch (e) {
-      if (this.id === id) { this.error = messageOf(e); this.errorOf = label }
+      if (this.id === id) {
+        this.error = messageOf(e)
+        this.errorOf = label
+      }
     } finally {
       this.busy = null
     }
   }
 
   save(patch: { name?: string; notes?: string; tags?: string[] }): Promise<unknown> {
-    return this.act('save', async (id) => { await call('experiments.update', { id, ...patch }); this.message = 'Saved.' })
+    return this.act('save', async (id) => {
+      await call('experiments.update', { id, ...patch })
+      this.message = 'Saved.'
+    })
   }
 
   async remove(): Promise<boolean> {
     const r = await this.act('delete', (id) => call('experiments.delete', { id }))
-    if (r?.ok) { this.id = null; this.detail = null; return true }
+    if (r?.ok) {
+      this.id = null
+      this.detail = null
+      return true
+    }
     return false
   }
 
@@ -85,14 +102,23 @@ export class ExperimentDetailState {
 
   export(format: ExportFormat): Promise<unknown> {
     this.lastExport = null
-    return this.act('export', async (id) => { this.lastExport = await call('models.export', { id, format }) })
+    return this.act('export', async (id) => {
+      this.lastExport = await call('models.export', { id, format })
+    })
   }
 
   /** Runs the trained model on an imported dataset (or, for a generator, with no dataset). */
-  predict(datasetId: number | undefined, opts: { steps?: number; temperature?: number; seed?: number } = {}): Promise<unknown> {
+  predict(
+    datasetId: number | undefined,
+    opts: { steps?: number; temperature?: number; seed?: number } = {}
+  ): Promise<unknown> {
     this.lastPredict = null
     return this.act('predict', async (id) => {
-      this.lastPredict = await call('models.predict', { id, ...(datasetId === undefined ? {} : { datasetId }), ...opts })
+      this.lastPredict = await call('models.predict', {
+        id,
+        ...(datasetId === undefined ? {} : { datasetId }),
+        ...opts
+      })
     })
   }
 }

@@ -27,19 +27,38 @@ export class ExperimentsTable {
 
   private readonly source: () => ExperimentSummary[]
 
-  constructor(source: () => ExperimentSummary[]) { this.source = source }
+  constructor(source: () => ExperimentSummary[]) {
+    this.source = source
+  }
 
   rows = $derived.by(() => {
     const q = this.query.trim().toLowerCase()
     const words = q ? q.split(/\s+/) : []
     const hay = (e: ExperimentSummary) =>
-      [e.name, e.status, e.config.model.cell, e.config.mapping, e.datasetName, e.config.target, e.notes, ...e.tags.map((t) => `#${t} ${t}`)].join(' ').toLowerCase()
-    const list = this.source().filter((e) =>
-      (!this.status || e.status === this.status) && (!this.cell || e.config.model.cell === this.cell) &&
-      (!this.mapping || e.config.mapping === this.mapping) && words.every((w) => hay(e).includes(w)))
-    const key = keyOf[this.sortKey], dir = this.sortDesc ? -1 : 1
+      [
+        e.name,
+        e.status,
+        e.config.model.cell,
+        e.config.mapping,
+        e.datasetName,
+        e.config.target,
+        e.notes,
+        ...e.tags.map((t) => `#${t} ${t}`)
+      ]
+        .join(' ')
+        .toLowerCase()
+    const list = this.source().filter(
+      (e) =>
+        (!this.status || e.status === this.status) &&
+        (!this.cell || e.config.model.cell === this.cell) &&
+        (!this.mapping || e.config.mapping === this.mapping) &&
+        words.every((w) => hay(e).includes(w))
+    )
+    const key = keyOf[this.sortKey],
+      dir = this.sortDesc ? -1 : 1
     return list.sort((a, b) => {
-      const x = key(a), y = key(b)
+      const x = key(a),
+        y = key(b)
       if (x === y) return b.id - a.id
       if (x == null) return 1
       if (y == null) return -1
@@ -49,8 +68,16 @@ export class ExperimentsTable {
 
   sortBy(key: SortKey): void {
     if (this.sortKey === key) this.sortDesc = !this.sortDesc
-    else { this.sortKey = key; this.sortDesc = key === 'id' || key === 'epochs' || key === 'time' }
+    else {
+      this.sortKey = key
+      this.sortDesc = key === 'id' || key === 'epochs' || key === 'time'
+    }
   }
 
-  clearFilters(): void { this.query = ''; this.status = ''; this.cell = ''; this.mapping = '' }
+  clearFilters(): void {
+    this.query = ''
+    this.status = ''
+    this.cell = ''
+    this.mapping = ''
+  }
 }

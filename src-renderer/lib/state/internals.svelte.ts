@@ -21,10 +21,19 @@ export function asDiagnostics(epoch: number, raw: unknown): EpochDiagnostics | n
   const d = raw as Partial<EpochDiagnostics>
   if (!Array.isArray(d.gateNames) || !Array.isArray(d.gateMeans) || !Array.isArray(d.dhNorm)) return null
   // only the newest epoch of each batch that reached main carries a probe (the one drawn)
-  const probe = d.probe && Array.isArray(d.probe.gates) ? { gates: d.probe.gates, hidden: d.probe.hidden ?? [] } : { gates: [], hidden: [] }
+  const probe =
+    d.probe && Array.isArray(d.probe.gates)
+      ? { gates: d.probe.gates, hidden: d.probe.hidden ?? [] }
+      : { gates: [], hidden: [] }
   return {
-    epoch, gateNames: d.gateNames, gateMeans: d.gateMeans, probe, dhNorm: d.dhNorm,
-    gradNorm: Number(d.gradNorm ?? NaN), meanGradNorm: Number(d.meanGradNorm ?? NaN), clippedFraction: Number(d.clippedFraction ?? NaN)
+    epoch,
+    gateNames: d.gateNames,
+    gateMeans: d.gateMeans,
+    probe,
+    dhNorm: d.dhNorm,
+    gradNorm: Number(d.gradNorm ?? NaN),
+    meanGradNorm: Number(d.meanGradNorm ?? NaN),
+    clippedFraction: Number(d.clippedFraction ?? NaN)
   }
 }
 
@@ -50,14 +59,19 @@ export class Internals {
     try {
       const rows = await call('experiments.diagnostics', { id })
       if (this.experimentId !== id) return
-      const stored = rows.map((r) => asDiagnostics(r.epoch, r.diagnostics)).filter((d): d is EpochDiagnostics => d !== null)
+      const stored = rows
+        .map((r) => asDiagnostics(r.epoch, r.diagnostics))
+        .filter((d): d is EpochDiagnostics => d !== null)
       const held = this.held ?? []
       this.held = null
       this.epochs = merge(stored, held)
     } catch (e) {
       if (this.experimentId === id) this.error = messageOf(e)
     } finally {
-      if (this.experimentId === id) { this.loading = false; this.held = null }
+      if (this.experimentId === id) {
+        this.loading = false
+        this.held = null
+      }
     }
   }
 
@@ -73,7 +87,10 @@ export class Internals {
     if (experimentId !== this.experimentId) return
     const d = asDiagnostics(epoch, raw)
     if (!d) return
-    if (this.held) { this.held.push(d); return }
+    if (this.held) {
+      this.held.push(d)
+      return
+    }
     this.epochs = merge(this.epochs, [d])
   }
 }

@@ -49,11 +49,17 @@ export class LiveRun {
 
   started(id: number): void {
     this.id = id
-    if (this.phase === 'starting') { this.phase = 'running'; this.status = 'running' }
+    if (this.phase === 'starting') {
+      this.phase = 'running'
+      this.status = 'running'
+    }
   }
 
   progress(p: EventPayload<'training.progress'>): void {
-    if (this.phase === 'starting') { this.phase = 'running'; this.status = 'running' }
+    if (this.phase === 'starting') {
+      this.phase = 'running'
+      this.status = 'running'
+    }
     this.epochs = p.epochs
     if (p.seqPerSec != null) this.seqPerSec = p.seqPerSec
     // The flush of an epoch's last steps carries totalSteps 0: it moves no counters.

@@ -3,7 +3,10 @@
 // thousands of points never goes through a Svelte proxy.
 import type { EpochPoint, ExperimentDetail, StepPoint } from '../../../src-shared/contract'
 
-export interface XY { x: number; y: number }
+export interface XY {
+  x: number
+  y: number
+}
 /** An epoch's losses; `seconds` = that epoch's training time. */
 type EpochLike = Pick<EpochPoint, 'epoch' | 'trainLoss' | 'valLoss'> & { seconds?: number }
 
@@ -74,7 +77,10 @@ export class LossSeries {
 
   /** Append steps newer than the last one seen (older ones are duplicates from a reload). */
   addSteps(points: readonly StepPoint[], notify = true): void {
-    if (this.loading) { this.loading.steps.push(points); return }
+    if (this.loading) {
+      this.loading.steps.push(points)
+      return
+    }
     let added = false
     for (const p of points) {
       if (p.step <= this.lastStep) continue
@@ -89,7 +95,10 @@ export class LossSeries {
   }
 
   addEpoch(e: EpochLike, notify = true): void {
-    if (this.loading) { this.loading.epochs.push(e); return }
+    if (this.loading) {
+      this.loading.epochs.push(e)
+      return
+    }
     if (e.epoch <= this.lastEpoch) return
     this.lastEpoch = e.epoch
     const x = this.epochEnd.get(e.epoch) ?? (Number.isFinite(this.lastStep) ? this.lastStep : e.epoch)
@@ -97,12 +106,20 @@ export class LossSeries {
     if (e.valLoss != null && Number.isFinite(e.valLoss)) this.val.push({ x, y: e.valLoss })
     this.seconds += Number.isFinite(e.seconds) ? e.seconds! : 0
     const t = this.seconds
-    if (e.trainLoss != null && Number.isFinite(e.trainLoss)) { this.trainByEpoch.push({ x: e.epoch, y: e.trainLoss }); this.trainByTime.push({ x: t, y: e.trainLoss }) }
-    if (e.valLoss != null && Number.isFinite(e.valLoss)) { this.valByEpoch.push({ x: e.epoch, y: e.valLoss }); this.valByTime.push({ x: t, y: e.valLoss }) }
+    if (e.trainLoss != null && Number.isFinite(e.trainLoss)) {
+      this.trainByEpoch.push({ x: e.epoch, y: e.trainLoss })
+      this.trainByTime.push({ x: t, y: e.trainLoss })
+    }
+    if (e.valLoss != null && Number.isFinite(e.valLoss)) {
+      this.valByEpoch.push({ x: e.epoch, y: e.valLoss })
+      this.valByTime.push({ x: t, y: e.valLoss })
+    }
     if (notify) this.touch()
   }
 
-  get empty(): boolean { return this.count === 0 }
+  get empty(): boolean {
+    return this.count === 0
+  }
 
   private touch(): void {
     this.count = this.steps.length + this.train.length + this.val.length

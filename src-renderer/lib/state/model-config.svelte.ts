@@ -8,12 +8,35 @@ import type { MappingKind } from '../../../src-shared/contract'
 
 export type { Source }
 export type Field =
-  | 'target' | 'inputs' | 'text' | 'groupBy' | 'window' | 'horizon' | 'stride' | 'gap' | 'maxLength' | 'valFraction'
-  | 'hiddenSize' | 'numLayers' | 'dropout' | 'epochs' | 'lr' | 'batchSize' | 'seed' | 'clipNorm' | 'tbptt'
-  | 'earlyStopping' | 'weightDecay' | 'momentum' | 'stepSize' | 'gamma' | 'patience' | 'factor'
+  | 'target'
+  | 'inputs'
+  | 'text'
+  | 'groupBy'
+  | 'window'
+  | 'horizon'
+  | 'stride'
+  | 'gap'
+  | 'maxLength'
+  | 'valFraction'
+  | 'hiddenSize'
+  | 'numLayers'
+  | 'dropout'
+  | 'epochs'
+  | 'lr'
+  | 'batchSize'
+  | 'seed'
+  | 'clipNorm'
+  | 'tbptt'
+  | 'earlyStopping'
+  | 'weightDecay'
+  | 'momentum'
+  | 'stepSize'
+  | 'gamma'
+  | 'patience'
+  | 'factor'
 export type TaskChoice = 'auto' | 'regression' | 'classification'
 type Opt = NonNullable<ExperimentConfigInput['optimizer']['kind']>
-type Sched = ExperimentConfigInput['schedule'] extends infer S ? S extends { kind: infer K } ? K : never : never
+type Sched = ExperimentConfigInput['schedule'] extends infer S ? (S extends { kind: infer K } ? K : never) : never
 
 export class ModelConfig {
   // ---- data mapping
@@ -133,7 +156,15 @@ export class ModelConfig {
   /** Take the settings of an earlier run (when its columns exist here). */
   apply(c: ExperimentConfigInput): void {
     this.mapping = c.mapping ?? 'many-to-one'
-    this.source = (c.source as Source | undefined) ?? (c.mapping === 'one-to-one' ? 'rows' : c.text || c.mapping === 'one-to-many' ? 'text' : c.groupBy ? 'grouped' : 'series')
+    this.source =
+      (c.source as Source | undefined) ??
+      (c.mapping === 'one-to-one'
+        ? 'rows'
+        : c.text || c.mapping === 'one-to-many'
+          ? 'text'
+          : c.groupBy
+            ? 'grouped'
+            : 'series')
     this.task = c.task === 'regression' || c.task === 'classification' ? c.task : 'auto'
     this.target = c.target
     this.inputs = [...(c.inputs ?? [])]
@@ -150,7 +181,9 @@ export class ModelConfig {
     this.normalize = c.normalize ?? 'zscore'
     this.missing = c.missing ?? 'report'
     this.valFraction = c.valFraction ?? 0.2
-    const m = c.model, o = c.optimizer, s = c.schedule
+    const m = c.model,
+      o = c.optimizer,
+      s = c.schedule
     this.cell = m.cell ?? 'lstm'
     this.hiddenSize = m.hiddenSize
     this.numLayers = m.numLayers ?? 1
@@ -182,10 +215,12 @@ export class ModelConfig {
 
   /** The config to send (plain data, only the fields that apply). Only call when `valid`. */
   toConfig(): ExperimentConfigInput {
-    const src = this.source, m = this.mapping
+    const src = this.source,
+      m = this.mapping
     const usesInputs = src !== 'text'
     const c: ExperimentConfigInput = {
-      mapping: m, source: src,
+      mapping: m,
+      source: src,
       target: this.target,
       inputs: usesInputs ? this.roles.inputs.map((x) => x.name).filter((n) => this.inputs.includes(n)) : [],
       window: src === 'series' ? this.window! : 12,
@@ -193,15 +228,31 @@ export class ModelConfig {
       missing: src === 'text' && this.missing !== 'report' ? 'drop' : this.missing,
       valFraction: this.valFraction!,
       model: {
-        cell: this.cell, hiddenSize: this.hiddenSize!, numLayers: this.numLayers!, dropout: this.dropout!,
+        cell: this.cell,
+        hiddenSize: this.hiddenSize!,
+        numLayers: this.numLayers!,
+        dropout: this.dropout!,
         bidirectional: m === 'many-to-many' && this.bidirectional
       },
-      optimizer: { kind: this.optimizer, lr: this.lr!, weightDecay: this.weightDecay!, ...(this.optimizer === 'momentum' ? { momentum: this.momentum! } : {}) },
-      schedule: this.schedule === 'step' ? { kind: 'step', stepSize: this.stepSize!, gamma: this.gamma! }
-        : this.schedule === 'plateau' ? { kind: 'plateau', patience: this.patience!, factor: this.factor! }
-        : { kind: this.schedule },
-      epochs: this.epochs!, batchSize: this.batchSize!, seed: this.seed!, clipNorm: this.clipNorm!,
-      tbptt: this.tbptt!, earlyStopping: this.earlyStopping!, nanPolicy: this.nanPolicy
+      optimizer: {
+        kind: this.optimizer,
+        lr: this.lr!,
+        weightDecay: this.weightDecay!,
+        ...(this.optimizer === 'momentum' ? { momentum: this.momentum! } : {})
+      },
+      schedule:
+        this.schedule === 'step'
+          ? { kind: 'step', stepSize: this.stepSize!, gamma: this.gamma! }
+          : this.schedule === 'plateau'
+            ? { kind: 'plateau', patience: this.patience!, factor: this.factor! }
+            : { kind: this.schedule },
+      epochs: this.epochs!,
+      batchSize: this.batchSize!,
+      seed: this.seed!,
+      clipNorm: this.clipNorm!,
+      tbptt: this.tbptt!,
+      earlyStopping: this.earlyStopping!,
+      nanPolicy: this.nanPolicy
     }
     if (m === 'one-to-many') c.task = 'generation'
     else if (m !== 'seq2seq' && this.task !== 'auto') c.task = this.task
@@ -239,7 +290,8 @@ export class ModelConfig {
     const inputs = this.inputs.filter((n) => has(r.inputs, n))
     if (inputs.length !== this.inputs.length) this.inputs = inputs
     if (this.text && !has(r.text, this.text)) this.text = ''
-    if (this.source === 'text' && this.mapping !== 'one-to-many' && !this.text) this.text = r.text.find((c) => c.name !== this.target)?.name ?? ''
+    if (this.source === 'text' && this.mapping !== 'one-to-many' && !this.text)
+      this.text = r.text.find((c) => c.name !== this.target)?.name ?? ''
     if (this.condition && !has(r.condition, this.condition)) this.condition = ''
     if (this.groupBy && !has(r.groupBy, this.groupBy)) this.groupBy = ''
     if (this.source === 'grouped' && !this.groupBy) this.groupBy = r.groupBy[0]?.name ?? ''

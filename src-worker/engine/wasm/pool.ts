@@ -14,54 +14,87 @@
 // The helper allocates nothing: every buffer comes from the calling thread; it has its own GEMM scratch.
 // Node worker_threads only; elsewhere one thread.
 
-import { allocBytes, wasm, type Kernels, type WasmRuntime } from './runtime.js';
+import { allocBytes, wasm, type Kernels, type WasmRuntime } from './runtime.js'
 
-const env = typeof process !== 'undefined' ? process.env : undefined;
+const env = typeof process !== 'undefined' ? process.env : undefined
 /** Split a product over all T·B rows when it has at least this many multiply-adds (≈ 40 µs per half). */
-const MIN_SPLIT = Number(env?.RNN_SPLIT_MIN || 1 << 21);
+const MIN_SPLIT = Number(env?.RNN_SPLIT_MIN || 1 << 21)
 /** Rows per scan chunk at least (chunks = min(4, ⌊B / SCAN_ROWS⌋)). */
-const SCAN_ROWS = Math.max(4, Number(env?.RNN_SCAN_ROWS || 8));
+const SCAN_ROWS = Math.max(4, Number(env?.RNN_SCAN_ROWS || 8))
 /** Batch-split scans when B·H reaches this (docs/PERFORMANCE.md, "Two threads"). */
-const SCAN_MIN = Number(env?.RNN_SCAN_MIN || 1024);
+const SCAN_MIN = Number(env?.RNN_SCAN_MIN || 1024)
 /** 'batch' (default) or 'step' (the per-step product split, kept for comparisons). */
-const SPLIT_MODE = env?.RNN_SPLIT === 'step' ? 'step' : 'batch';
-const SPIN = 20000;
+const SPLIT_MODE = env?.RNN_SPLIT === 'step' ? 'step' : 'batch'
+const SPIN = 20000
 
-const SCANS = ['lstmScanFwd', 'lstmScanBwd', 'rnnScanFwd', 'rnnScanBwd', 'gruScanFwd', 'gruScanBwd'] as const;
-export type ScanKernel = typeof SCANS[number];
+const SCANS = ['lstmScanFwd', 'lstmScanBwd', 'rnnScanFwd', 'rnnScanBwd', 'gruScanFwd', 'gruScanBwd'] as const
+export type ScanKernel = (typeof SCANS)[number]
 
 // Control block (Int32): [0] piece sequence (wakes the helper), [2] op, [3..29) arguments, [29] chunks finished,
 // [30] claim word: (piece sequence mod 2²⁰) << 10 | chunks << 5 | next chunk (all claimed when next = chunks),
 // claimed by compare-and-exchange, so a claim always names its piece and chunk count; [31] argument count.
 // op 1 = sgemm (args as k.sgemm without work), 2 = sgemmPacked (args as k.sgemmPacked without work),
 // 3 + i = SCANS[i] (args T, B, H, ...rest: the kernel gets T, B, H, b0, b1, ...rest, work).
-const FIN = 29, NEXT = 30, NARGS = 31;
+const FIN = 29,
+  NEXT = 30,
+  NARGS = 31
 
 /** Start of chunk i of n over `total` units, aligned to `align` (the last chunk ends at total). */
 function bound(total: number, i: number, n: number, align: number): number {
-  if (i <= 0) return 0;
-  if (i >= n) return total;
-  return Math.min(total, Math.ceil(Math.floor((total * i) / n) / align) * align);
+  if (i <= 0) return 0
+  if (i >= n) return total
+  return Math.min(total, Math.ceil(Math.floor((total * i) / n) / align) * align)
 }
 
 /** Chunk i of n of a piece (the helper runs a copy of this function's source, see HELPER). */
-function runChunk(k: Kernels, op: number, a: ArrayLike<number>, nargs: number, i: number, n: number, work: number): void {
+function runChunk(
+  k: Kernels,
+  op: number,
+  a: ArrayLike<number>,
+  nargs: number,
+  i: number,
+  n: number,
+  work: number
+): void {
   if (op === 1) {
-    const M = a[2], r0 = bound(M, i, n, 4), r1 = bound(M, i + 1, n, 4), lda = a[6], ldc = a[11];
-    if (r1 > r0) k.sgemm(a[0], a[1], r1 - r0, a[3], a[4], a[0] ? a[5] + r0 * 4 : a[5] + r0 * lda * 4, lda, a[7], a[8], a[9], a[10] + r0 * ldc * 4, ldc, work);
-    return;
+    const M = a[2],
+      r0 = bound(M, i, n, 4),
+      r1 = bound(M, i + 1, n, 4),
+      lda = a[6],
+      ldc = a[11]
+    if (r1 > r0)
+      k.sgemm(
+        a[0],
+        a[1],
+        r1 - r0,
+        a[3],
+        a[4],
+        a[0] ? a[5] + r0 * 4 : a[5] + r0 * lda * 4,
+        lda,
+        a[7],
+        a[8],
+        a[9],
+        a[10] + r0 * ldc * 4,
+        ldc,
+        work
+      )
+    return
   }
   if (op === 2) {
-    const NP = (a[2] + 7) >> 3, p0 = bound(NP, i, n, 1), p1 = bound(NP, i + 1, n, 1);
-    if (p1 > p0) k.sgemmPackedPanels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], work, p0, p1);
-    return;
+    const NP = (a[2] + 7) >> 3,
+      p0 = bound(NP, i, n, 1),
+      p1 = bound(NP, i + 1, n, 1)
+    if (p1 > p0) k.sgemmPackedPanels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], work, p0, p1)
+    return
   }
-  const B = a[1], r0 = bound(B, i, n, 4), r1 = bound(B, i + 1, n, 4);
-  if (r1 <= r0) return;
-  const x = [a[0], a[1], a[2], r0, r1];
-  for (let j = 3; j < nargs; j++) x.push(a[j]);
-  x.push(work);
-  (k[SCANS[op - 3]] as (...v: number[]) => void)(...x);
+  const B = a[1],
+    r0 = bound(B, i, n, 4),
+    r1 = bound(B, i + 1, n, 4)
+  if (r1 <= r0) return
+  const x = [a[0], a[1], a[2], r0, r1]
+  for (let j = 3; j < nargs; j++) x.push(a[j])
+  x.push(work)
+  ;(k[SCANS[op - 3]] as (...v: number[]) => void)(...x)
 }
 
 const HELPER = `
@@ -117,93 +150,140 @@ for (;;) {
     Atomics.add(c, FIN, 1);
     Atomics.notify(c, FIN);
   }
-}`;
+}`
 
-interface Helper { c: Int32Array; seq: number }
-let helper: Helper | null = null;
-let started: Helper | null = null;
+interface Helper {
+  c: Int32Array
+  seq: number
+}
+let helper: Helper | null = null
+let started: Helper | null = null
 
 function start(rt: WasmRuntime): Helper | null {
-  if (started) return started;
+  if (started) return started
   try {
-    const getBuiltin = (process as unknown as { getBuiltinModule?: (m: string) => unknown }).getBuiltinModule;
-    if (!getBuiltin) return null;
-    const wt = getBuiltin('node:worker_threads') as typeof import('node:worker_threads');
-    const ctrl = allocBytes(128), work = allocBytes(rt.k.workBytes());
-    const c = new Int32Array(rt.memory.buffer, ctrl, 32);
-    c[NEXT] = 0; // no chunks: nothing to claim
-    const w = new wt.Worker(HELPER, { eval: true, workerData: { module: rt.module, memory: rt.memory, ctrl, work } });
-    w.unref();
-    return (started = { c, seq: 0 });
+    const getBuiltin = (process as unknown as { getBuiltinModule?: (m: string) => unknown }).getBuiltinModule
+    if (!getBuiltin) return null
+    const wt = getBuiltin('node:worker_threads') as typeof import('node:worker_threads')
+    const ctrl = allocBytes(128),
+      work = allocBytes(rt.k.workBytes())
+    const c = new Int32Array(rt.memory.buffer, ctrl, 32)
+    c[NEXT] = 0 // no chunks: nothing to claim
+    const w = new wt.Worker(HELPER, { eval: true, workerData: { module: rt.module, memory: rt.memory, ctrl, work } })
+    w.unref()
+    return (started = { c, seq: 0 })
   } catch (e) {
-    console.warn(`rnn-workbench engine: no helper thread (${(e as Error).message}); everything runs on one thread`);
-    return null;
+    console.warn(`rnn-workbench engine: no helper thread (${(e as Error).message}); everything runs on one thread`)
+    return null
   }
 }
 
 /** Use 1 or 2 threads from now on (returns the number in effect). */
 export function setGemmThreads(n: number): number {
-  helper = wasm && n >= 2 ? start(wasm) : null;
-  return gemmThreads();
+  helper = wasm && n >= 2 ? start(wasm) : null
+  return gemmThreads()
 }
 
 /** Number of threads in use. */
-export function gemmThreads(): number { return helper ? 2 : 1; }
+export function gemmThreads(): number {
+  return helper ? 2 : 1
+}
 
-if (wasm && Number(env?.RNN_THREADS ?? '1') >= 2) setGemmThreads(2);
+if (wasm && Number(env?.RNN_THREADS ?? '1') >= 2) setGemmThreads(2)
 
-let helperOnly = false;
+let helperOnly = false
 /** Tests only: the calling thread claims no chunks of split pieces, so the helper runs all of them. */
-export function setHelperOnly(on: boolean): void { helperOnly = on; }
+export function setHelperOnly(on: boolean): void {
+  helperOnly = on
+}
 
-let chunksAll = 0, chunksHelper = 0;
+let chunksAll = 0,
+  chunksHelper = 0
 /** Chunks of split pieces since the last call, and how many of them the helper ran (a late helper runs fewer). */
 export function helperShare(): { chunks: number; helper: number } {
-  const r = { chunks: chunksAll, helper: chunksHelper };
-  chunksAll = 0; chunksHelper = 0;
-  return r;
+  const r = { chunks: chunksAll, helper: chunksHelper }
+  chunksAll = 0
+  chunksHelper = 0
+  return r
 }
 
 /** Run a piece of n chunks on both threads; returns when every chunk is finished. */
 function run(h: Helper, op: number, a: number[], n: number): void {
-  const c = h.c, rt = wasm as WasmRuntime;
-  c[2] = op; c[NARGS] = a.length;
-  for (let i = 0; i < a.length; i++) c[3 + i] = a[i];
-  Atomics.store(c, FIN, 0);
-  h.seq++;
-  Atomics.store(c, NEXT, ((h.seq & 0xfffff) << 10) | (n << 5)); // open: from here on the helper may claim
-  Atomics.store(c, 0, h.seq);
-  Atomics.notify(c, 0);
-  let mine = 0;
+  const c = h.c,
+    rt = wasm as WasmRuntime
+  c[2] = op
+  c[NARGS] = a.length
+  for (let i = 0; i < a.length; i++) c[3 + i] = a[i]
+  Atomics.store(c, FIN, 0)
+  h.seq++
+  Atomics.store(c, NEXT, ((h.seq & 0xfffff) << 10) | (n << 5)) // open: from here on the helper may claim
+  Atomics.store(c, 0, h.seq)
+  Atomics.notify(c, 0)
+  let mine = 0
   for (;;) {
-    if (helperOnly) break;
-    const v = Atomics.load(c, NEXT), i = v & 31;
-    if (i >= n) break;
-    if (Atomics.compareExchange(c, NEXT, v, v + 1) !== v) continue;
-    runChunk(rt.k, op, a, a.length, i, n, rt.work);
-    mine++;
-    Atomics.add(c, FIN, 1);
+    if (helperOnly) break
+    const v = Atomics.load(c, NEXT),
+      i = v & 31
+    if (i >= n) break
+    if (Atomics.compareExchange(c, NEXT, v, v + 1) !== v) continue
+    runChunk(rt.k, op, a, a.length, i, n, rt.work)
+    mine++
+    Atomics.add(c, FIN, 1)
   }
   // wait only for chunks the helper has claimed and not finished yet
-  for (let spin = 0; spin < 200000 && Atomics.load(c, FIN) < n; spin++) { /* ≈ 1 ms */ }
-  for (let f = Atomics.load(c, FIN); f < n; f = Atomics.load(c, FIN)) Atomics.wait(c, FIN, f, 50);
-  chunksAll += n; chunksHelper += n - mine;
+  for (let spin = 0; spin < 200000 && Atomics.load(c, FIN) < n; spin++) {
+    /* ≈ 1 ms */
+  }
+  for (let f = Atomics.load(c, FIN); f < n; f = Atomics.load(c, FIN)) Atomics.wait(c, FIN, f, 50)
+  chunksAll += n
+  chunksHelper += n - mine
 }
 
 /** k.sgemm, split over two threads by rows when big enough. */
-export function mm(tA: number, tB: number, M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number,
-  beta: number, c: number, ldc: number): void {
-  const rt = wasm as WasmRuntime, h = helper;
-  if (!h || M < 8 || M * N * K < MIN_SPLIT) { rt.k.sgemm(tA, tB, M, N, K, a, lda, b, ldb, beta, c, ldc, rt.work); return; }
-  run(h, 1, [tA, tB, M, N, K, a, lda, b, ldb, beta, c, ldc], 2);
+export function mm(
+  tA: number,
+  tB: number,
+  M: number,
+  N: number,
+  K: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  beta: number,
+  c: number,
+  ldc: number
+): void {
+  const rt = wasm as WasmRuntime,
+    h = helper
+  if (!h || M < 8 || M * N * K < MIN_SPLIT) {
+    rt.k.sgemm(tA, tB, M, N, K, a, lda, b, ldb, beta, c, ldc, rt.work)
+    return
+  }
+  run(h, 1, [tA, tB, M, N, K, a, lda, b, ldb, beta, c, ldc], 2)
 }
 
 /** k.sgemmPacked, split over two threads by 8-column panels when big enough. */
-export function mmPacked(tA: number, M: number, N: number, K: number, a: number, lda: number, pb: number, beta: number,
-  c: number, ldc: number): void {
-  const rt = wasm as WasmRuntime, h = helper, NP = (N + 7) >> 3;
-  if (!h || NP < 2 || M * N * K < MIN_SPLIT) { rt.k.sgemmPacked(tA, M, N, K, a, lda, pb, beta, c, ldc, rt.work); return; }
-  run(h, 2, [tA, M, N, K, a, lda, pb, beta, c, ldc], 2);
+export function mmPacked(
+  tA: number,
+  M: number,
+  N: number,
+  K: number,
+  a: number,
+  lda: number,
+  pb: number,
+  beta: number,
+  c: number,
+  ldc: number
+): void {
+  const rt = wasm as WasmRuntime,
+    h = helper,
+    NP = (N + 7) >> 3
+  if (!h || NP < 2 || M * N * K < MIN_SPLIT) {
+    rt.k.sgemmPacked(tA, M, N, K, a, lda, pb, beta, c, ldc, rt.work)
+    return
+  }
+  run(h, 2, [tA, M, N, K, a, lda, pb, beta, c, ldc], 2)
 }
 
 /**
@@ -215,14 +295,18 @@ export function mmPacked(tA: number, M: number, N: number, K: number, a: number,
  * into min(4, ⌊B / SCAN_ROWS⌋) chunks (RNN_SCAN_ROWS, default 8 rows at least).
  */
 export function scanMode(B: number, H: number): 'one' | 'batch' | 'step' {
-  if (!helper) return 'one';
-  if (SPLIT_MODE === 'step') return 'step';
-  return B >= 2 * SCAN_ROWS && B * H >= SCAN_MIN ? 'batch' : 'one';
+  if (!helper) return 'one'
+  if (SPLIT_MODE === 'step') return 'step'
+  return B >= 2 * SCAN_ROWS && B * H >= SCAN_MIN ? 'batch' : 'one'
 }
 
 /** Run scan kernel `name(T, B, H, b0, b1, ...rest, work)` over all B rows (split by rows when scanMode says 'batch'). */
 export function scan(name: ScanKernel, T: number, B: number, H: number, rest: number[]): void {
-  const rt = wasm as WasmRuntime, h = helper;
-  if (!h || scanMode(B, H) !== 'batch') { (rt.k[name] as (...a: number[]) => void)(T, B, H, 0, B, ...rest, rt.work); return; }
-  run(h, 3 + SCANS.indexOf(name), [T, B, H, ...rest], Math.min(4, Math.floor(B / SCAN_ROWS)));
+  const rt = wasm as WasmRuntime,
+    h = helper
+  if (!h || scanMode(B, H) !== 'batch') {
+    ;(rt.k[name] as (...a: number[]) => void)(T, B, H, 0, B, ...rest, rt.work)
+    return
+  }
+  run(h, 3 + SCANS.indexOf(name), [T, B, H, ...rest], Math.min(4, Math.floor(B / SCAN_ROWS)))
 }

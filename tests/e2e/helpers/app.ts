@@ -58,8 +58,16 @@ class BrowserApp implements App {
   server: Server | null = null
   url = ''
   private data = freshDataDir()
-  constructor(readonly page: Page, errors: string[], private env: Record<string, string>) { watchErrors(page, errors) }
-  get dataDir(): string { return this.data.dir }
+  constructor(
+    readonly page: Page,
+    errors: string[],
+    private env: Record<string, string>
+  ) {
+    watchErrors(page, errors)
+  }
+  get dataDir(): string {
+    return this.data.dir
+  }
 
   async start(): Promise<Page> {
     this.server = await startServer(this.data.dir, 30_000, this.env)
@@ -88,8 +96,13 @@ class ElectronApp implements App {
   url = ''
   private current: Page | null = null
   private data = freshDataDir()
-  constructor(private errors: string[], private env: Record<string, string>) {}
-  get dataDir(): string { return this.data.dir }
+  constructor(
+    private errors: string[],
+    private env: Record<string, string>
+  ) {}
+  get dataDir(): string {
+    return this.data.dir
+  }
   get page(): Page {
     if (!this.current) throw new Error('the Electron app is not running (call app.start())')
     return this.current
@@ -137,15 +150,18 @@ const browserTest = base.extend<Fixtures>({
     await use(errors)
     expect(errors, 'uncaught errors in the page').toEqual([])
   },
-  app: [async ({ page, pageErrors, appEnv }, use) => {
-    const app = new BrowserApp(page, pageErrors, appEnv)
-    try {
-      await app.start()
-      await use(app)
-    } finally {
-      await app.dispose()
-    }
-  }, { auto: true }]
+  app: [
+    async ({ page, pageErrors, appEnv }, use) => {
+      const app = new BrowserApp(page, pageErrors, appEnv)
+      try {
+        await app.start()
+        await use(app)
+      } finally {
+        await app.dispose()
+      }
+    },
+    { auto: true }
+  ]
 })
 
 const electronTest = base.extend<Fixtures>({
@@ -155,19 +171,24 @@ const electronTest = base.extend<Fixtures>({
     await use(errors)
     expect(errors, 'uncaught errors in the page').toEqual([])
   },
-  app: [async ({ pageErrors, appEnv }, use, testInfo) => {
-    skipWithoutElectron(testInfo)
-    const app = new ElectronApp(pageErrors, appEnv)
-    try {
-      await app.start()
-      await use(app)
-    } finally {
-      await app.dispose()
-    }
-  }, { auto: true }],
+  app: [
+    async ({ pageErrors, appEnv }, use, testInfo) => {
+      skipWithoutElectron(testInfo)
+      const app = new ElectronApp(pageErrors, appEnv)
+      try {
+        await app.start()
+        await use(app)
+      } finally {
+        await app.dispose()
+      }
+    },
+    { auto: true }
+  ],
   // The window of the launched app, never a Chromium page (this overrides Playwright's own `page`,
   // so no browser is started under Electron).
-  page: async ({ app }, use) => { await use(app.page) }
+  page: async ({ app }, use) => {
+    await use(app.page)
+  }
 })
 
 export const test = SHELL === 'electron' ? electronTest : browserTest

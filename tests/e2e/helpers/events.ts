@@ -3,28 +3,41 @@
 // client the same coalesced stream).
 import type { Page } from '@playwright/test'
 
-export interface Received { kind: 'progress' | 'epoch'; id: number; t: number; steps: number[] }
+export interface Received {
+  kind: 'progress' | 'epoch'
+  id: number
+  t: number
+  steps: number[]
+}
 
 export function recordTrainingEvents(page: Page): Promise<void> {
-  return page.evaluate(() => new Promise<void>((resolve) => {
-    const w = window as unknown as {
-      __received: Received[]
-      workbench?: { on(e: string, cb: (p: unknown) => void): () => void }
-    }
-    w.__received = []
-    const add = (kind: 'progress' | 'epoch', p: { experimentId: number; steps?: { step: number }[] }) =>
-      w.__received.push({ kind, id: p.experimentId, t: performance.now(), steps: (p.steps ?? []).map((s) => s.step) })
-    if (w.workbench) {
-      w.workbench.on('training.progress', (p) => add('progress', p as never))
-      w.workbench.on('training.epoch', (p) => add('epoch', p as never))
-      resolve()
-      return
-    }
-    const es = new EventSource('/api/events')
-    es.addEventListener('training.progress', (ev) => add('progress', JSON.parse((ev as MessageEvent).data)))
-    es.addEventListener('training.epoch', (ev) => add('epoch', JSON.parse((ev as MessageEvent).data)))
-    es.onopen = () => resolve()
-  }))
+  return page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const w = window as unknown as {
+          __received: Received[]
+          workbench?: { on(e: string, cb: (p: unknown) => void): () => void }
+        }
+        w.__received = []
+        const add = (kind: 'progress' | 'epoch', p: { experimentId: number; steps?: { step: number }[] }) =>
+          w.__received.push({
+            kind,
+            id: p.experimentId,
+            t: performance.now(),
+            steps: (p.steps ?? []).map((s) => s.step)
+          })
+        if (w.workbench) {
+          w.workbench.on('training.progress', (p) => add('progress', p as never))
+          w.workbench.on('training.epoch', (p) => add('epoch', p as never))
+          resolve()
+          return
+        }
+        const es = new EventSource('/api/events')
+        es.addEventListener('training.progress', (ev) => add('progress', JSON.parse((ev as MessageEvent).data)))
+        es.addEventListener('training.epoch', (ev) => add('epoch', JSON.parse((ev as MessageEvent).data)))
+        es.onopen = () => resolve()
+      })
+  )
 }
 
 export function received(page: Page): Promise<Received[]> {

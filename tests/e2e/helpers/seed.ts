@@ -6,25 +6,51 @@ import type { Page } from '@playwright/test'
 
 /** One contract request from inside the page; throws the service's error message. */
 export function callApi<T = unknown>(page: Page, method: string, args: unknown = {}): Promise<T> {
-  return page.evaluate(async ({ method, args }) => {
-    const bridge = (window as unknown as { workbench?: Record<string, (a: unknown) => Promise<unknown>> }).workbench
-    if (bridge) return bridge[method]!(args) as Promise<T>
-    const r = await fetch('/api/' + method, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(args) })
-    const j = await r.json()
-    if (!('result' in j)) throw new Error(`${method}: ${JSON.stringify(j.error)}`)
-    return j.result as T
-  }, { method, args })
+  return page.evaluate(
+    async ({ method, args }) => {
+      const bridge = (window as unknown as { workbench?: Record<string, (a: unknown) => Promise<unknown>> }).workbench
+      if (bridge) return bridge[method]!(args) as Promise<T>
+      const r = await fetch('/api/' + method, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify(args)
+      })
+      const j = await r.json()
+      if (!('result' in j)) throw new Error(`${method}: ${JSON.stringify(j.error)}`)
+      return j.result as T
+    },
+    { method, args }
+  )
 }
 
-export interface SeedRun { name: string; hidden: number; epochs?: number; batch?: number }
+export interface SeedRun {
+  name: string
+  hidden: number
+  epochs?: number
+  batch?: number
+}
 
 /** Imports the CO2 sample and starts one many-to-one LSTM run per entry; returns their ids. */
 export async function seedRuns(page: Page, runs: SeedRun[]): Promise<number[]> {
-  const ds = await callApi<{ id: number }>(page, 'datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
+  const ds = await callApi<{ id: number }>(page, 'datasets.import', {
+    source: { kind: 'sample', sample: 'co2-monthly' }
+  })
   const ids: number[] = []
   for (const r of runs) {
-    const config = { mapping: 'many-to-one', target: 'CO2', window: 12, model: { cell: 'lstm', hiddenSize: r.hidden }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: r.epochs ?? 4, batchSize: r.batch ?? 16 }
-    ids.push((await callApi<{ experimentId: number }>(page, 'experiments.start', { datasetId: ds.id, name: r.name, config })).experimentId)
+    const config = {
+      mapping: 'many-to-one',
+      target: 'CO2',
+      window: 12,
+      model: { cell: 'lstm', hiddenSize: r.hidden },
+      optimizer: { kind: 'adam', lr: 0.01 },
+      epochs: r.epochs ?? 4,
+      batchSize: r.batch ?? 16
+    }
+    ids.push(
+      (await callApi<{ experimentId: number }>(page, 'experiments.start', { datasetId: ds.id, name: r.name, config }))
+        .experimentId
+    )
   }
   return ids
 }
@@ -34,6 +60,18 @@ export async function seedSample(page: Page, sample: string, cell: string): Prom
   const info = await callApi<{ samples: { id: string; suggested: Record<string, unknown> }[] }>(page, 'app.info')
   const suggested = info.samples.find((s) => s.id === sample)!.suggested
   const ds = await callApi<{ id: number }>(page, 'datasets.import', { source: { kind: 'sample', sample } })
-  const config = { ...suggested, model: { cell, hiddenSize: 8 }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: 2, batchSize: 32 }
-  return (await callApi<{ experimentId: number }>(page, 'experiments.start', { datasetId: ds.id, name: `${sample} ${cell}`, config })).experimentId
+  const config = {
+    ...suggested,
+    model: { cell, hiddenSize: 8 },
+    optimizer: { kind: 'adam', lr: 0.01 },
+    epochs: 2,
+    batchSize: 32
+  }
+  return (
+    await callApi<{ experimentId: number }>(page, 'experiments.start', {
+      datasetId: ds.id,
+      name: `${sample} ${cell}`,
+      config
+    })
+  ).experimentId
 }

@@ -8,7 +8,10 @@ import { join, resolve } from 'node:path'
 export const ROOT = resolve(import.meta.dirname, '../../..')
 const SERVE = join(ROOT, 'out/main/serve.js')
 
-export interface Server { url: string; stop(): Promise<void> }
+export interface Server {
+  url: string
+  stop(): Promise<void>
+}
 
 export function freshDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'rnn-wb-e2e-'))
@@ -18,14 +21,24 @@ export function freshDataDir(): { dir: string; remove(): void } {
 /** `env`: extra environment for the server, e.g. { RNN_WORKBENCH_MAX_RUNS: '2' }. */
 export function startServer(dataDir: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, [SERVE, '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
   })
   let stderr = ''
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s
+  })
   return new Promise((resolvePromise, reject) => {
     let out = ''
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`serve.js printed no URL in ${timeoutMs} ms; stderr:\n${stderr}`)) }, timeoutMs)
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve.js exited with ${code} before printing its URL; stderr:\n${stderr}`)) })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`serve.js printed no URL in ${timeoutMs} ms; stderr:\n${stderr}`))
+    }, timeoutMs)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`serve.js exited with ${code} before printing its URL; stderr:\n${stderr}`))
+    })
     child.stdout!.setEncoding('utf8').on('data', (s: string) => {
       out += s
       const line = out.split('\n').find((l) => /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+$/.test(l.trim()))
@@ -41,7 +54,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolvePromise) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    child.once('exit', () => { clearTimeout(kill); resolvePromise() })
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolvePromise()
+    })
     child.kill('SIGTERM')
   })
 }

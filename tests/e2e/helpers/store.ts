@@ -5,12 +5,17 @@
 import { experimentConfig, type StepPoint } from '../../../src-shared/contract'
 import { Store } from '../../../src-main/store/index'
 
-export interface LongRun { datasetId: number; name: string; epochs: number; stepsPerEpoch: number }
+export interface LongRun {
+  datasetId: number
+  name: string
+  epochs: number
+  stepsPerEpoch: number
+}
 
 /** A deterministic noisy, decaying, always positive loss for step `s` (of `total`). */
 export function lossAt(s: number, total: number): number {
   const noise = Math.sin(s * 12.9898) * 43758.5453
-  return 0.02 + 0.8 * Math.exp(-5 * s / total) * (1 + 0.6 * (noise - Math.floor(noise) - 0.5))
+  return 0.02 + 0.8 * Math.exp((-5 * s) / total) * (1 + 0.6 * (noise - Math.floor(noise) - 0.5))
 }
 
 /**
@@ -24,8 +29,13 @@ export function storeLongRun(dataDir: string, run: LongRun): number {
     const total = run.epochs * run.stepsPerEpoch
     // Stored as the service stores it: checked, with every default filled in.
     const config = experimentConfig.parse({
-      mapping: 'many-to-one', target: 'CO2', window: 12, model: { cell: 'lstm', hiddenSize: 8 },
-      optimizer: { kind: 'adam', lr: 0.01 }, epochs: run.epochs, batchSize: 1
+      mapping: 'many-to-one',
+      target: 'CO2',
+      window: 12,
+      model: { cell: 'lstm', hiddenSize: 8 },
+      optimizer: { kind: 'adam', lr: 0.01 },
+      epochs: run.epochs,
+      batchSize: 1
     })
     const exps = store.experiments
     const id = exps.create(run.datasetId, run.name, config)

@@ -18,7 +18,8 @@ export async function shot(page: Page, name: string): Promise<void> {
 export async function scrollToCard(page: Page, testid: string): Promise<void> {
   await page.getByTestId(testid).evaluate((el) => {
     let col: HTMLElement | null = el.parentElement
-    while (col && !(col.scrollHeight > col.clientHeight && /(auto|scroll)/.test(getComputedStyle(col).overflowY))) col = col.parentElement
+    while (col && !(col.scrollHeight > col.clientHeight && /(auto|scroll)/.test(getComputedStyle(col).overflowY)))
+      col = col.parentElement
     if (col) col.scrollTop += el.getBoundingClientRect().top - col.getBoundingClientRect().top - 2
   })
 }
@@ -36,8 +37,10 @@ export async function recordChartPoints(page: Page): Promise<void> {
     const w = window as unknown as { __points: { n: number; phase: string }[] }
     w.__points = []
     const phase = () => document.querySelector('[data-testid="progress"]')?.getAttribute('data-phase') ?? ''
-    new MutationObserver(() => w.__points.push({ n: Number(el.getAttribute('data-points')), phase: phase() }))
-      .observe(el, { attributes: true, attributeFilter: ['data-points'] })
+    new MutationObserver(() => w.__points.push({ n: Number(el.getAttribute('data-points')), phase: phase() })).observe(
+      el,
+      { attributes: true, attributeFilter: ['data-points'] }
+    )
   })
 }
 

@@ -19,19 +19,35 @@ let server: RunningServer
 let cleanup: () => void
 let root: string
 
-interface Res { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Res {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
 
-function send(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string; host?: string } = {}): Promise<Res> {
+function send(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; host?: string } = {}
+): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: opts.host ?? '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET',
-      headers: { host: `127.0.0.1:${server.port}`, ...opts.headers }
-    }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c) => { body += c; if (res.headers['content-type'] === 'text/event-stream') res.destroy() })
-      res.on('close', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
-    })
+    const req = request(
+      {
+        host: opts.host ?? '127.0.0.1',
+        port: server.port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: { host: `127.0.0.1:${server.port}`, ...opts.headers }
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c) => {
+          body += c
+          if (res.headers['content-type'] === 'text/event-stream') res.destroy()
+        })
+        res.on('close', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+      }
+    )
     req.on('error', reject)
     req.end(opts.body)
   })
@@ -43,7 +59,9 @@ function raw(text: string): Promise<{ status: number; head: string; body: string
     const c = connect(server.port, '127.0.0.1')
     let b = ''
     c.setEncoding('utf8')
-    c.on('data', (d) => { b += d })
+    c.on('data', (d) => {
+      b += d
+    })
     c.on('end', () => {
       const [head, ...rest] = b.split('\r\n\r\n')
       resolve({ status: Number(head.split(' ')[1]), head: head.toLowerCase(), body: rest.join('\r\n\r\n') })
@@ -55,7 +73,12 @@ function raw(text: string): Promise<{ status: number; head: string; body: string
 const get = (path: string, host = `127.0.0.1:${server.port}`, extra = '') =>
   raw(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${COOKIE}\r\n${extra}Connection: close\r\n\r\n`)
 
-const rowCount = () => (wb.store.db.prepare('SELECT (SELECT count(*) FROM datasets) + (SELECT count(*) FROM experiments) AS n').get() as { n: number }).n
+const rowCount = () =>
+  (
+    wb.store.db.prepare('SELECT (SELECT count(*) FROM datasets) + (SELECT count(*) FROM experiments) AS n').get() as {
+      n: number
+    }
+  ).n
 
 beforeAll(async () => {
   const t = tempDir('rnnwb-browser-')
@@ -72,17 +95,44 @@ beforeAll(async () => {
   wb = openWorkbench(join(t.dir, 'data'), 'browser')
   server = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir: root })
 })
-afterAll(async () => { await server.close(); await wb.close(); cleanup() })
+afterAll(async () => {
+  await server.close()
+  await wb.close()
+  cleanup()
+})
 
-const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers']
+const CORS_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers'
+]
 
 describe('another origin', () => {
   it('gets no CORS headers, with or without the cookie, on preflights, API calls, pages and the event stream', async () => {
-    for (const origin of ['http://evil.example', 'null', `http://localhost:${server.port + 1}`, `http://127.0.0.1:${server.port + 1}`]) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `http://localhost:${server.port + 1}`,
+      `http://127.0.0.1:${server.port + 1}`
+    ]) {
       for (const cookie of [{}, { cookie: COOKIE }] as Record<string, string>[]) {
         const responses = [
-          await send('/api/app.info', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type', ...cookie } }),
-          await send('/api/app.info', { method: 'POST', headers: { origin, 'content-type': 'application/json', ...cookie }, body: '{}' }),
+          await send('/api/app.info', {
+            method: 'OPTIONS',
+            headers: {
+              origin,
+              'access-control-request-method': 'POST',
+              'access-control-request-headers': 'content-type',
+              ...cookie
+            }
+          }),
+          await send('/api/app.info', {
+            method: 'POST',
+            headers: { origin, 'content-type': 'application/json', ...cookie },
+            body: '{}'
+          }),
           await send('/', { headers: { origin, ...cookie } }),
           await send('/api/events', { headers: { origin, ...cookie } })
         ]
@@ -95,7 +145,8 @@ describe('another origin', () => {
     const before = rowCount()
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const r = await send('/api/datasets.import', {
-        method: 'POST', headers: { origin: 'http://evil.example', cookie: COOKIE, 'content-type': type },
+        method: 'POST',
+        headers: { origin: 'http://evil.example', cookie: COOKIE, 'content-type': type },
         body: JSON.stringify({ source: { kind: 'sample', sample: 'co2-monthly' } })
       })
       expect(r.status, type).toBe(415)
@@ -104,13 +155,21 @@ describe('another origin', () => {
   })
 
   it('cannot read responses or act from a page on another origin, in a real Chromium', async (ctx) => {
-    if (!existsSync('/usr/bin/chromium')) { ctx.skip(); return }
+    if (!existsSync('/usr/bin/chromium')) {
+      ctx.skip()
+      return
+    }
     const { chromium } = await import('playwright-core')
     // The attacker's pages: same site but another port (the cookie IS sent), and another site (it is not).
-    const evil: Server = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>') })
+    const evil: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>')
+    })
     await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()))
     const evilPort = (evil.address() as { port: number }).port
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking']
+    })
     try {
       const page = await browser.newPage()
       await page.goto(`http://127.0.0.1:${server.port}/?token=${TOKEN}`) // the user's own tab: the cookie is set
@@ -121,17 +180,52 @@ describe('another origin', () => {
         const outcome = await page.evaluate(async (target) => {
           const out: Record<string, string> = {}
           const tryIt = async (name: string, f: () => Promise<unknown>) => {
-            try { out[name] = `read: ${JSON.stringify(await f()).slice(0, 80)}` } catch (e) { out[name] = `blocked: ${(e as Error).name}` }
+            try {
+              out[name] = `read: ${JSON.stringify(await f()).slice(0, 80)}`
+            } catch (e) {
+              out[name] = `blocked: ${(e as Error).name}`
+            }
           }
-          await tryIt('json POST', () => fetch(`${target}/api/app.info`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.text()))
-          await tryIt('import', () => fetch(`${target}/api/datasets.import`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: { kind: 'sample', sample: 'co2-monthly' } }) }).then((r) => r.text()))
+          await tryIt('json POST', () =>
+            fetch(`${target}/api/app.info`, {
+              method: 'POST',
+              credentials: 'include',
+              headers: { 'content-type': 'application/json' },
+              body: '{}'
+            }).then((r) => r.text())
+          )
+          await tryIt('import', () =>
+            fetch(`${target}/api/datasets.import`, {
+              method: 'POST',
+              credentials: 'include',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ source: { kind: 'sample', sample: 'co2-monthly' } })
+            }).then((r) => r.text())
+          )
           await tryIt('GET page', () => fetch(`${target}/`, { credentials: 'include' }).then((r) => r.text()))
-          await tryIt('no-cors POST', () => fetch(`${target}/api/datasets.import`, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ source: { kind: 'sample', sample: 'co2-monthly' } }) }).then((r) => r.text().then((t) => `${r.type}:${t}`)))
+          await tryIt('no-cors POST', () =>
+            fetch(`${target}/api/datasets.import`, {
+              method: 'POST',
+              mode: 'no-cors',
+              credentials: 'include',
+              headers: { 'content-type': 'text/plain' },
+              body: JSON.stringify({ source: { kind: 'sample', sample: 'co2-monthly' } })
+            }).then((r) => r.text().then((t) => `${r.type}:${t}`))
+          )
           out.events = await new Promise<string>((resolve) => {
             const es = new EventSource(`${target}/api/events`, { withCredentials: true })
-            es.onopen = () => { es.close(); resolve('read: open') }
-            es.onerror = () => { es.close(); resolve('blocked: error') }
-            setTimeout(() => { es.close(); resolve('blocked: timeout') }, 2000)
+            es.onopen = () => {
+              es.close()
+              resolve('read: open')
+            }
+            es.onerror = () => {
+              es.close()
+              resolve('blocked: error')
+            }
+            setTimeout(() => {
+              es.close()
+              resolve('blocked: timeout')
+            }, 2000)
           })
           return out
         }, `http://127.0.0.1:${server.port}`)
@@ -151,13 +245,31 @@ describe('another origin', () => {
 
 describe('Host header (DNS rebinding)', () => {
   const forged = (port: number) => [
-    'evil.example', `evil.example:${port}`, `127.0.0.1.evil.example:${port}`, `127.0.0.1:${port + 1}`, '127.0.0.1',
-    `localhost.:${port}`, `LOCALHOST:${port}x`, `[::2]:${port}`, `0.0.0.0:${port}`, `127.0.0.2:${port}`, `${port}`
+    'evil.example',
+    `evil.example:${port}`,
+    `127.0.0.1.evil.example:${port}`,
+    `127.0.0.1:${port + 1}`,
+    '127.0.0.1',
+    `localhost.:${port}`,
+    `LOCALHOST:${port}x`,
+    `[::2]:${port}`,
+    `0.0.0.0:${port}`,
+    `127.0.0.2:${port}`,
+    `${port}`
   ]
   it('refuses a forged Host on every route, with the right token, before doing anything', async () => {
     const routes = [
-      'GET /', `GET /?token=${TOKEN}`, 'GET /index.html', 'GET /assets/app.js', 'GET /nope', 'GET /api/events',
-      'POST /api/app.info', 'POST /api/datasets.import', 'POST /api/nope', 'OPTIONS /api/app.info', 'PUT /'
+      'GET /',
+      `GET /?token=${TOKEN}`,
+      'GET /index.html',
+      'GET /assets/app.js',
+      'GET /nope',
+      'GET /api/events',
+      'POST /api/app.info',
+      'POST /api/datasets.import',
+      'POST /api/nope',
+      'OPTIONS /api/app.info',
+      'PUT /'
     ]
     const before = rowCount()
     let n = 0
@@ -165,7 +277,9 @@ describe('Host header (DNS rebinding)', () => {
       for (const route of routes) {
         const [method, path] = route.split(' ')
         const body = method === 'POST' ? JSON.stringify({ source: { kind: 'sample', sample: 'co2-monthly' } }) : ''
-        const r = await raw(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${COOKIE}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+        const r = await raw(
+          `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${COOKIE}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+        )
         expect(r.status, `${host} ${route}`).toBe(421)
         expect(r.head, `${host} ${route}`).not.toContain('set-cookie')
         expect(r.head).not.toContain('text/event-stream')
@@ -212,12 +326,21 @@ describe('security headers', () => {
       ['404 static', send('/missing.js', { headers: { cookie: COOKIE } })],
       ['404 escape', send('/%2e%2e%2fsecret.txt', { headers: { cookie: COOKIE } })],
       ['404 method', send('/api/nope', { method: 'POST', headers: { cookie: COOKIE, ...json }, body: '{}' })],
-      ['404 not found', send('/api/experiments.get', { method: 'POST', headers: { cookie: COOKIE, ...json }, body: '{"id":77}' })],
+      [
+        '404 not found',
+        send('/api/experiments.get', { method: 'POST', headers: { cookie: COOKIE, ...json }, body: '{"id":77}' })
+      ],
       ['405 static', send('/', { method: 'POST', headers: { cookie: COOKIE } })],
       ['405 api', send('/api/app.info', { headers: { cookie: COOKIE } })],
-      ['415', send('/api/app.info', { method: 'POST', headers: { cookie: COOKIE, 'content-type': 'text/plain' }, body: '{}' })],
+      [
+        '415',
+        send('/api/app.info', { method: 'POST', headers: { cookie: COOKIE, 'content-type': 'text/plain' }, body: '{}' })
+      ],
       ['400 json', send('/api/app.info', { method: 'POST', headers: { cookie: COOKIE, ...json }, body: '{' })],
-      ['400 validation', send('/api/experiments.get', { method: 'POST', headers: { cookie: COOKIE, ...json }, body: '{"id":"x"}' })],
+      [
+        '400 validation',
+        send('/api/experiments.get', { method: 'POST', headers: { cookie: COOKIE, ...json }, body: '{"id":"x"}' })
+      ],
       ['421', send('/', { headers: { host: 'evil.example' } })],
       ['200 api', send('/api/app.info', { method: 'POST', headers: { cookie: COOKIE, ...json }, body: '{}' })],
       ['200 events', send('/api/events', { headers: { cookie: COOKIE } })]
@@ -237,10 +360,25 @@ describe('security headers', () => {
 describe('static files', () => {
   it('never leave the renderer folder: .., encoded escapes, backslashes, absolute paths, NUL', async () => {
     const paths = [
-      '/../secret.txt', '/../../../../etc/passwd', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E/%2E%2E/etc/passwd',
-      '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/assets%2f..%2f..%2fsecret.txt', '/..%5csecret.txt', '/..\\secret.txt',
-      '/%252e%252e/secret.txt', '//etc/passwd', '/%2Fetc%2Fpasswd', '/%2f%2fetc/passwd',
-      '/C:/Windows/win.ini', '/index.html%00.js', '/%00', '/../renderer-evil/x.js', '/%2e%2e/renderer-evil/x.js'
+      '/../secret.txt',
+      '/../../../../etc/passwd',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2E%2E/%2E%2E/etc/passwd',
+      '/..%2fsecret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/assets%2f..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/..\\secret.txt',
+      '/%252e%252e/secret.txt',
+      '//etc/passwd',
+      '/%2Fetc%2Fpasswd',
+      '/%2f%2fetc/passwd',
+      '/C:/Windows/win.ini',
+      '/index.html%00.js',
+      '/%00',
+      '/../renderer-evil/x.js',
+      '/%2e%2e/renderer-evil/x.js'
     ]
     for (const p of paths) {
       const r = await get(p)
@@ -274,13 +412,22 @@ describe('binding', () => {
   it('listens on loopback only', async () => {
     expect(new URL(server.url).hostname).toBe('127.0.0.1')
     // Not reachable through any non-loopback address of this machine.
-    const others = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal).map((a) => a!.address)
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => a!.address)
     for (const address of others) {
       const reached = await new Promise<boolean>((resolve) => {
         const c = connect({ host: address, port: server.port })
-        c.once('connect', () => { c.destroy(); resolve(true) })
+        c.once('connect', () => {
+          c.destroy()
+          resolve(true)
+        })
         c.once('error', () => resolve(false))
-        setTimeout(() => { c.destroy(); resolve(false) }, 1000)
+        setTimeout(() => {
+          c.destroy()
+          resolve(false)
+        }, 1000)
       })
       expect(reached, address).toBe(false)
     }
@@ -288,18 +435,28 @@ describe('binding', () => {
 
   it('can listen on ::1 instead, still loopback only', async (ctx) => {
     let v6: RunningServer
-    try { v6 = await startServer({ workbench: wb, token: TOKEN, port: 0, host: '::1', staticDir: root }) } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') { ctx.skip(); return }
+    try {
+      v6 = await startServer({ workbench: wb, token: TOKEN, port: 0, host: '::1', staticDir: root })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+        ctx.skip()
+        return
+      }
       throw e
     }
     try {
       expect(new URL(v6.url).hostname).toBe('[::1]')
       const refused = await new Promise<boolean>((resolve) => {
         const c = connect({ host: '127.0.0.1', port: v6.port })
-        c.once('connect', () => { c.destroy(); resolve(false) })
+        c.once('connect', () => {
+          c.destroy()
+          resolve(false)
+        })
         c.once('error', () => resolve(true))
       })
       expect(refused).toBe(true)
-    } finally { await v6.close() }
+    } finally {
+      await v6.close()
+    }
   })
 })

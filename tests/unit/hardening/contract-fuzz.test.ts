@@ -34,23 +34,48 @@ const ipcMain = new FakeIpcMain()
 const mainWindow = new FakeWebContents('app://workbench/index.html')
 const ipcLog: string[] = []
 const unhandled: unknown[] = []
-const onUnhandled = (e: unknown) => { unhandled.push(e) }
+const onUnhandled = (e: unknown) => {
+  unhandled.push(e)
+}
 
-interface WireErr { name: string; message: string; issues?: { path: string; message: string }[] }
+interface WireErr {
+  name: string
+  message: string
+  issues?: { path: string; message: string }[]
+}
 
-function post(method: string, payload: unknown): Promise<{ status: number; body: { error?: WireErr; result?: unknown } }> {
+function post(
+  method: string,
+  payload: unknown
+): Promise<{ status: number; body: { error?: WireErr; result?: unknown } }> {
   const text = JSON.stringify(payload)
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port: server.port, path: `/api/${method}`, method: 'POST', agent,
-      headers: { host: `127.0.0.1:${server.port}`, cookie: `wb_token=${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }
-    }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        try { resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }) } catch (e) { reject(e) }
-      })
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: `/api/${method}`,
+        method: 'POST',
+        agent,
+        headers: {
+          host: `127.0.0.1:${server.port}`,
+          cookie: `wb_token=${TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text)
+        }
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) })
+          } catch (e) {
+            reject(e)
+          }
+        })
+      }
+    )
     req.on('error', reject)
     req.end(text)
   })
@@ -59,7 +84,11 @@ function post(method: string, payload: unknown): Promise<{ status: number; body:
 /** Evidence of writes: rows per table, the connection's total_changes(), the db and WAL files' hashes. */
 function storeState(): { rows: Record<string, number>; totalChanges: number; files: Record<string, string> } {
   const db = wb.store.db
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name)
+  const tables = (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((t) => t.name)
   const rows: Record<string, number> = {}
   for (const t of tables) rows[t] = (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n
   const totalChanges = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n
@@ -84,14 +113,32 @@ beforeAll(async () => {
   // Some rows for the fuzz to aim at: one dataset, one draft experiment (row 1 of each).
   const { id: datasetId } = await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
   wb.store.experiments.create(datasetId, 'draft', {
-    mapping: 'many-to-one', target: 'CO2', inputs: [], window: 12, normalize: 'zscore', missing: 'report', valFraction: 0.2,
+    mapping: 'many-to-one',
+    target: 'CO2',
+    inputs: [],
+    window: 12,
+    normalize: 'zscore',
+    missing: 'report',
+    valFraction: 0.2,
     model: { cell: 'lstm', hiddenSize: 8, numLayers: 1, dropout: 0, bidirectional: false },
-    optimizer: { kind: 'adam', lr: 0.01, weightDecay: 0 }, schedule: { kind: 'none' }, epochs: 2, batchSize: 32, seed: 1,
-    clipNorm: 1, tbptt: 0, earlyStopping: 0, nanPolicy: 'fail'
+    optimizer: { kind: 'adam', lr: 0.01, weightDecay: 0 },
+    schedule: { kind: 'none' },
+    epochs: 2,
+    batchSize: 32,
+    seed: 1,
+    clipNorm: 1,
+    tbptt: 0,
+    earlyStopping: 0,
+    nanPolicy: 'fail'
   })
   server = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir })
   agent = new Agent({ keepAlive: true, maxSockets: 1 })
-  registerRequestHandlers({ ipcMain, service: wb, mainContents: () => mainWindow, log: (m, e) => ipcLog.push(`${m} ${e ?? ''}`) })
+  registerRequestHandlers({
+    ipcMain,
+    service: wb,
+    mainContents: () => mainWindow,
+    log: (m, e) => ipcLog.push(`${m} ${e ?? ''}`)
+  })
 })
 
 afterAll(async () => {
@@ -107,54 +154,85 @@ describe('contract fuzzing through both shells', () => {
   it(`answers ${RUNS_PER_METHOD} invalid payloads per request with a validation error naming the field, without writing`, async () => {
     const before = storeState()
     const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort()
-    const figures: Record<string, { cases: number; validation: number; missing: number; http: number; ipc: number }> = {}
+    const figures: Record<string, { cases: number; validation: number; missing: number; http: number; ipc: number }> =
+      {}
     const kinds: Record<string, number> = {}
     let cloned = 0
-    const kindOf = (m: string) => m.startsWith('bad') ? `bad values (${m.split(',').length} field${m.includes(',') ? 's' : ''})` : m.startsWith('unknown key') ? 'unknown keys' : m.startsWith('missing') ? 'missing required fields' : m
+    const kindOf = (m: string) =>
+      m.startsWith('bad')
+        ? `bad values (${m.split(',').length} field${m.includes(',') ? 's' : ''})`
+        : m.startsWith('unknown key')
+          ? 'unknown keys'
+          : m.startsWith('missing')
+            ? 'missing required fields'
+            : m
     const t0 = performance.now()
 
     for (const method of FUZZ_METHODS) {
-      const f = figures[method] = { cases: 0, validation: 0, missing: 0, http: 0, ipc: 0 }
-      await fc.assert(fc.asyncProperty(invalidCases(method as RequestName), async (c: FuzzCase) => {
-        // Electron: the registered ipcMain handler, called from the main window's top frame, with the
-        // payload structured-cloned as Electron's IPC delivers it (own __proto__ keys survive cloning).
-        // Payloads the renderer could not even send (nested too deep to clone) go in as they are.
-        let delivered: unknown = c.payload
-        try { delivered = structuredClone(c.payload); cloned++ } catch { /* RangeError: too deep for the serializer */ }
-        const reply = await ipcMain.invoke(requestChannel(method), mainWindow, mainWindow.mainFrame, delivered) as Envelope
-        if (reply.ok) throw new Error(`IPC accepted ${c.mutation}`)
-        const ipcProblem = namesTheField(c, reply.error)
-        if (ipcProblem) throw new Error(`IPC ${c.mutation}: ${ipcProblem}`)
-        f.ipc++
-        // Browser mode: a real HTTP POST with the session cookie.
-        const res = await post(method, c.payload)
-        const wantStatus = c.expect === 'validation' ? [400] : [404, 422]
-        if (!wantStatus.includes(res.status) || !res.body.error) throw new Error(`HTTP ${c.mutation}: status ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`)
-        const httpProblem = namesTheField(c, res.body.error)
-        if (httpProblem) throw new Error(`HTTP ${c.mutation}: ${httpProblem}`)
-        f.http++
-        f.cases++
-        f[c.expect]++
-        const k = kindOf(c.mutation)
-        kinds[k] = (kinds[k] ?? 0) + 1
-      }), { numRuns: RUNS_PER_METHOD, seed: SEED, endOnFailure: true })
+      const f = (figures[method] = { cases: 0, validation: 0, missing: 0, http: 0, ipc: 0 })
+      await fc.assert(
+        fc.asyncProperty(invalidCases(method as RequestName), async (c: FuzzCase) => {
+          // Electron: the registered ipcMain handler, called from the main window's top frame, with the
+          // payload structured-cloned as Electron's IPC delivers it (own __proto__ keys survive cloning).
+          // Payloads the renderer could not even send (nested too deep to clone) go in as they are.
+          let delivered: unknown = c.payload
+          try {
+            delivered = structuredClone(c.payload)
+            cloned++
+          } catch {
+            /* RangeError: too deep for the serializer */
+          }
+          const reply = (await ipcMain.invoke(
+            requestChannel(method),
+            mainWindow,
+            mainWindow.mainFrame,
+            delivered
+          )) as Envelope
+          if (reply.ok) throw new Error(`IPC accepted ${c.mutation}`)
+          const ipcProblem = namesTheField(c, reply.error)
+          if (ipcProblem) throw new Error(`IPC ${c.mutation}: ${ipcProblem}`)
+          f.ipc++
+          // Browser mode: a real HTTP POST with the session cookie.
+          const res = await post(method, c.payload)
+          const wantStatus = c.expect === 'validation' ? [400] : [404, 422]
+          if (!wantStatus.includes(res.status) || !res.body.error)
+            throw new Error(`HTTP ${c.mutation}: status ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`)
+          const httpProblem = namesTheField(c, res.body.error)
+          if (httpProblem) throw new Error(`HTTP ${c.mutation}: ${httpProblem}`)
+          f.http++
+          f.cases++
+          f[c.expect]++
+          const k = kindOf(c.mutation)
+          kinds[k] = (kinds[k] ?? 0) + 1
+        }),
+        { numRuns: RUNS_PER_METHOD, seed: SEED, endOnFailure: true }
+      )
     }
 
     const seconds = (performance.now() - t0) / 1000
     const total = Object.values(figures).reduce((s, x) => s + x.cases, 0)
-    const rows = Object.entries(figures).map(([m, x]) => `  ${m.padEnd(22)} ${String(x.cases).padStart(5)} cases (${x.validation} invalid, ${x.missing} well-formed missing ids)`)
-    console.log([
-      `contract fuzz (seed ${SEED}): ${total} generated payloads × 2 shells = ${total * 2} requests in ${seconds.toFixed(1)} s`,
-      `  browser mode (HTTP): ${Object.values(figures).reduce((s, x) => s + x.http, 0)} answered; Electron IPC: ${Object.values(figures).reduce((s, x) => s + x.ipc, 0)} answered (${cloned} structured-cloned as Electron delivers them, the rest too deep to clone, sent as they are)`,
-      ...rows,
-      '  by mutation: ' + Object.entries(kinds).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')
-    ].join('\n'))
+    const rows = Object.entries(figures).map(
+      ([m, x]) =>
+        `  ${m.padEnd(22)} ${String(x.cases).padStart(5)} cases (${x.validation} invalid, ${x.missing} well-formed missing ids)`
+    )
+    console.log(
+      [
+        `contract fuzz (seed ${SEED}): ${total} generated payloads × 2 shells = ${total * 2} requests in ${seconds.toFixed(1)} s`,
+        `  browser mode (HTTP): ${Object.values(figures).reduce((s, x) => s + x.http, 0)} answered; Electron IPC: ${Object.values(figures).reduce((s, x) => s + x.ipc, 0)} answered (${cloned} structured-cloned as Electron delivers them, the rest too deep to clone, sent as they are)`,
+        ...rows,
+        '  by mutation: ' +
+          Object.entries(kinds)
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')
+      ].join('\n')
+    )
 
     if (!process.env.FUZZ_RUNS) expect(total).toBeGreaterThanOrEqual(10_000)
     for (const [m, x] of Object.entries(figures)) expect(x.cases, m).toBe(RUNS_PER_METHOD)
     // 0 writes: same rows in every table, no change on the connection, same bytes on disk.
     expect(storeState()).toEqual(before)
-    expect((wb.store.db.pragma('integrity_check', { simple: true }))).toBe('ok')
+    expect(wb.store.db.pragma('integrity_check', { simple: true })).toBe('ok')
     // 0 crashes: no unhandled rejection or exception, no internal error logged by the IPC layer.
     expect(unhandled).toEqual([])
     expect(ipcLog).toEqual([])

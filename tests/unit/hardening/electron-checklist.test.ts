@@ -12,7 +12,14 @@ import { Workbench } from '../../../src-main/services/workbench'
 import { APP_SCHEME_PRIVILEGES } from '../../../src-main/shell/protocol'
 import { buildWorkbenchApi } from '../../../src-main/shell/preload-api'
 import type { Envelope } from '../../../src-main/shell/envelope'
-import { FakeEvent, FakeFrame, FakeWebContents, fakeElectron, FakeWindow, type FakeElectron } from '../main/shell/fake-electron'
+import {
+  FakeEvent,
+  FakeFrame,
+  FakeWebContents,
+  fakeElectron,
+  FakeWindow,
+  type FakeElectron
+} from '../main/shell/fake-electron'
 import { tsWorkerFactory } from '../main/shell/workbench-fixture'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
@@ -34,12 +41,24 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'resources'), join(root, 'resources'))
   electron = fakeElectron(userData)
   shell = startShell(electron, {
-    root, workerFactory: tsWorkerFactory(), version: '1.0.0', env: {}, platform: 'linux',
-    log: { error: () => {}, warn: (m: string) => { warnings.push(m) } },
+    root,
+    workerFactory: tsWorkerFactory(),
+    version: '1.0.0',
+    env: {},
+    platform: 'linux',
+    log: {
+      error: () => {},
+      warn: (m: string) => {
+        warnings.push(m)
+      }
+    },
     openWorkbench: (o) => {
       const wb = new Workbench(o)
       const call = wb.call.bind(wb)
-      wb.call = ((method: Parameters<Workbench['call']>[0], raw: unknown) => { serviceCalls.push(method); return call(method, raw) }) as Workbench['call']
+      wb.call = ((method: Parameters<Workbench['call']>[0], raw: unknown) => {
+        serviceCalls.push(method)
+        return call(method, raw)
+      }) as Workbench['call']
       return wb
     }
   })
@@ -79,8 +98,24 @@ describe('Electron security checklist', () => {
   })
 
   it('5. permission requests and checks from web content are denied', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'pointerLock', 'fullscreen', 'openExternal',
-      'clipboard-read', 'clipboard-sanitized-write', 'hid', 'serial', 'usb', 'idle-detection', 'display-capture', 'unknown']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'midi',
+      'midiSysex',
+      'pointerLock',
+      'fullscreen',
+      'openExternal',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'hid',
+      'serial',
+      'usb',
+      'idle-detection',
+      'display-capture',
+      'unknown'
+    ]) {
       const granted: boolean[] = []
       electron.permissionRequest!(win.webContents, p, (g) => granted.push(g))
       expect(granted, p).toEqual([false])
@@ -95,13 +130,22 @@ describe('Electron security checklist', () => {
   it('7. a Content-Security-Policy header on every app:// response (200, 404, 405)', async () => {
     const handler = electron.protocolHandlers.get('app')!
     for (const [url, method, status] of [
-      ['app://workbench/index.html', 'GET', 200], ['app://workbench/nope.js', 'GET', 404],
-      ['app://workbench/../secret.txt', 'GET', 404], ['app://workbench/index.html', 'POST', 405]
+      ['app://workbench/index.html', 'GET', 200],
+      ['app://workbench/nope.js', 'GET', 404],
+      ['app://workbench/../secret.txt', 'GET', 404],
+      ['app://workbench/index.html', 'POST', 405]
     ] as const) {
       const r = await handler(new Request(url, { method }))
       expect(r.status, url).toBe(status)
       const csp = r.headers.get('content-security-policy')!
-      for (const d of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(csp, `${url} ${d}`).toContain(d)
+      for (const d of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'"
+      ])
+        expect(csp, `${url} ${d}`).toContain(d)
       expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*/)
       expect(r.headers.get('x-content-type-options')).toBe('nosniff')
     }
@@ -135,8 +179,19 @@ describe('Electron security checklist', () => {
     const later = new FakeWebContents('app://workbench/index.html')
     electron.app.emit('web-contents-created', new FakeEvent(), later)
     for (const wc of [win.webContents, later]) {
-      for (const url of ['https://evil.example/', 'http://127.0.0.1:1234/', 'file:///etc/passwd', 'app://evil/', 'app://workbench.evil/',
-        'app://user@workbench/', 'javascript:alert(1)', 'data:text/html,x', 'about:blank', 'chrome://settings', 'devtools://devtools']) {
+      for (const url of [
+        'https://evil.example/',
+        'http://127.0.0.1:1234/',
+        'file:///etc/passwd',
+        'app://evil/',
+        'app://workbench.evil/',
+        'app://user@workbench/',
+        'javascript:alert(1)',
+        'data:text/html,x',
+        'about:blank',
+        'chrome://settings',
+        'devtools://devtools'
+      ]) {
         expect(wc.navigate(url, 'will-navigate'), url).toBe(true)
         expect(wc.navigate(url, 'will-redirect'), url).toBe(true)
       }
@@ -145,7 +200,14 @@ describe('Electron security checklist', () => {
   })
 
   it('14. new windows are denied, every time (window.open, target=_blank, app:// included)', () => {
-    for (const url of ['https://example.com/', 'app://workbench/index.html', 'about:blank', 'javascript:alert(1)', 'file:///etc/passwd', '']) {
+    for (const url of [
+      'https://example.com/',
+      'app://workbench/index.html',
+      'about:blank',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      ''
+    ]) {
       expect(win.webContents.windowOpenHandler!({ url }), url).toEqual({ action: 'deny' })
     }
     expect(FakeWindow.instances).toHaveLength(1)
@@ -153,8 +215,18 @@ describe('Electron security checklist', () => {
 
   it('15. shell.openExternal only receives vetted https links', async () => {
     electron.opened.length = 0
-    const offered = ['https://pytorch.org/docs/stable/nn.html', 'http://example.com/', 'file:///etc/passwd', 'smb://host/share',
-      'javascript:alert(1)', 'https://user:pass@example.com/', 'ms-msdt:/id PCWDiagnostic', 'vscode://x', 'HTTPS://EXAMPLE.COM/ok', 'data:,x']
+    const offered = [
+      'https://pytorch.org/docs/stable/nn.html',
+      'http://example.com/',
+      'file:///etc/passwd',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'https://user:pass@example.com/',
+      'ms-msdt:/id PCWDiagnostic',
+      'vscode://x',
+      'HTTPS://EXAMPLE.COM/ok',
+      'data:,x'
+    ]
     for (const url of offered) win.webContents.windowOpenHandler!({ url })
     await new Promise((r) => setTimeout(r, 0))
     expect(electron.opened).toEqual(['https://pytorch.org/docs/stable/nn.html', 'HTTPS://EXAMPLE.COM/ok'])
@@ -184,7 +256,7 @@ describe('Electron security checklist', () => {
     serviceCalls.length = 0
     for (const name of REQUEST_NAMES) {
       for (const [what, sender, frame] of intruders) {
-        const reply = await electron.ipcMain.invoke(requestChannel(name), sender, frame, {}) as Envelope
+        const reply = (await electron.ipcMain.invoke(requestChannel(name), sender, frame, {})) as Envelope
         expect(reply, `${name} from ${what}`).toMatchObject({ ok: false, error: { name: 'ForbiddenError' } })
       }
     }
@@ -193,22 +265,40 @@ describe('Electron security checklist', () => {
     main.mainFrame.url = 'https://evil.example/'
     try {
       for (const name of REQUEST_NAMES) {
-        const reply = await electron.ipcMain.invoke(requestChannel(name), main, main.mainFrame, {}) as Envelope
+        const reply = (await electron.ipcMain.invoke(requestChannel(name), main, main.mainFrame, {})) as Envelope
         expect(reply, name).toMatchObject({ ok: false, error: { name: 'ForbiddenError' } })
       }
-    } finally { main.mainFrame.url = url }
+    } finally {
+      main.mainFrame.url = url
+    }
     expect(serviceCalls).toEqual([])
     // and the legitimate caller gets through
-    expect(await electron.ipcMain.invoke(requestChannel('app.info'), main, main.mainFrame, {})).toMatchObject({ ok: true })
+    expect(await electron.ipcMain.invoke(requestChannel('app.info'), main, main.mainFrame, {})).toMatchObject({
+      ok: true
+    })
     expect(serviceCalls).toEqual(['app.info'])
   })
 
   it('18. a custom app:// protocol instead of file://, serving only the bundle', async () => {
-    expect(electron.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false, allowServiceWorkers: false }) }])
+    expect(electron.privileged).toEqual([
+      {
+        scheme: 'app',
+        privileges: expect.objectContaining({
+          standard: true,
+          secure: true,
+          bypassCSP: false,
+          allowServiceWorkers: false
+        })
+      }
+    ])
     expect(APP_SCHEME_PRIVILEGES.bypassCSP).toBe(false)
     expect([...electron.protocolHandlers.keys()]).toEqual(['app'])
     const handler = electron.protocolHandlers.get('app')!
-    for (const url of ['app://workbench/..%2fsecret.txt', 'app://workbench/%2e%2e%2fsecret.txt', 'app://other/index.html']) {
+    for (const url of [
+      'app://workbench/..%2fsecret.txt',
+      'app://workbench/%2e%2e%2fsecret.txt',
+      'app://other/index.html'
+    ]) {
       const r = await handler(new Request(url))
       expect(r.status, url).toBe(404)
       expect(await r.text()).not.toContain('secret')
@@ -217,7 +307,13 @@ describe('Electron security checklist', () => {
 
   it('19. fuses for packaged builds: runAsNode off, onlyLoadAppFromAsar on (build/afterPack.cjs)', () => {
     const { FUSES } = createRequire(import.meta.url)(join(ROOT, 'build/afterPack.cjs'))
-    expect(FUSES).toMatchObject({ RunAsNode: false, OnlyLoadAppFromAsar: true, EnableNodeOptionsEnvironmentVariable: false, EnableNodeCliInspectArguments: false, EnableEmbeddedAsarIntegrityValidation: true })
+    expect(FUSES).toMatchObject({
+      RunAsNode: false,
+      OnlyLoadAppFromAsar: true,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      EnableEmbeddedAsarIntegrityValidation: true
+    })
   })
 
   it('20. Electron APIs are not exposed to web content: window.workbench is one function per request plus on()', () => {

@@ -24,11 +24,25 @@ describe('electronegativity', () => {
   })
 
   it('finds no HIGH/MEDIUM issue outside the allow-list in src-main/ and out/', (ctx) => {
-    if (!existsSync(join(ROOT, 'node_modules/@doyensec/electronegativity'))) { console.log('skip: @doyensec/electronegativity is not installed'); ctx.skip(); return }
-    if (!existsSync(join(ROOT, 'out/main/index.js'))) { console.log('skip: out/ is not built (npm run build)'); ctx.skip(); return }
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/electronegativity.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+    if (!existsSync(join(ROOT, 'node_modules/@doyensec/electronegativity'))) {
+      console.log('skip: @doyensec/electronegativity is not installed')
+      ctx.skip()
+      return
+    }
+    if (!existsSync(join(ROOT, 'out/main/index.js'))) {
+      console.log('skip: out/ is not built (npm run build)')
+      ctx.skip()
+      return
+    }
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/electronegativity.mjs'), '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000
+    })
     const out = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')))
-    console.log(`electronegativity: ${out.report.filter((x: { level: string }) => x.level !== 'parse-error').length} findings, ${out.failures.length} not allowed, ${out.stale.length} stale`)
+    console.log(
+      `electronegativity: ${out.report.filter((x: { level: string }) => x.level !== 'parse-error').length} findings, ${out.failures.length} not allowed, ${out.stale.length} stale`
+    )
     expect(out.failures).toEqual([])
     expect(out.stale).toEqual([])
     expect(r.status).toBe(0)

@@ -13,7 +13,11 @@ import { openWorkbench, tempDir } from '../../helpers/workbench'
 const open: Workbench[] = []
 const cleanups: (() => void)[] = []
 afterEach(async () => {
-  while (open.length) await open.pop()!.close().catch(() => {})
+  while (open.length)
+    await open
+      .pop()!
+      .close()
+      .catch(() => {})
   while (cleanups.length) cleanups.pop()!()
 })
 function fresh(): { wb: Workbench; dataDir: string } {
@@ -25,25 +29,44 @@ function fresh(): { wb: Workbench; dataDir: string } {
   return { wb, dataDir }
 }
 const config = {
-  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
-  model: { cell: 'lstm' as const, hiddenSize: 16 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 400, batchSize: 8, seed: 11
+  mapping: 'many-to-one' as const,
+  target: 'CO2',
+  inputs: [],
+  window: 12,
+  model: { cell: 'lstm' as const, hiddenSize: 16 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 400,
+  batchSize: 8,
+  seed: 11
 }
 const once = <T>(wb: Workbench, event: Parameters<Workbench['on']>[0], pred: (p: T) => boolean = () => true) =>
-  new Promise<T>((resolve) => { const off = wb.on(event, (p) => { if (pred(p as T)) { off(); resolve(p as T) } }) })
+  new Promise<T>((resolve) => {
+    const off = wb.on(event, (p) => {
+      if (pred(p as T)) {
+        off()
+        resolve(p as T)
+      }
+    })
+  })
 
 /** Everything committed for a run: epochs in order with a matching summary and 'last' checkpoint. */
 function consistent(wb: Workbench, id: number, stopped = false): { epochs: number; steps: number } {
   const db = wb.store.db
-  const epochs = (db.prepare('SELECT epoch FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number }[]).map((r) => r.epoch)
+  const epochs = (
+    db.prepare('SELECT epoch FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number }[]
+  ).map((r) => r.epoch)
   expect(epochs).toEqual(epochs.map((_, i) => i + 1))
   const e = wb.store.experiments.get(id)!
   expect(e.epochsDone).toBe(epochs.length)
   const cps = db.prepare('SELECT kind, epoch FROM checkpoints WHERE experiment_id = ? ORDER BY kind').all(id)
   const last = wb.store.experiments.checkpoint(id, 'last')
   // A stop ends the epoch in progress early: that partial epoch is recorded without a 'last' checkpoint.
-  if (epochs.length) expect(last?.epoch, `epochs ${epochs.join(',')}; checkpoints ${JSON.stringify(cps)}`).toBe(epochs.length - (stopped && last?.epoch !== epochs.length ? 1 : 0))
-  const maxStepEpoch = (db.prepare('SELECT max(epoch) AS m FROM steps WHERE experiment_id = ?').get(id) as { m: number | null }).m ?? 0
+  if (epochs.length)
+    expect(last?.epoch, `epochs ${epochs.join(',')}; checkpoints ${JSON.stringify(cps)}`).toBe(
+      epochs.length - (stopped && last?.epoch !== epochs.length ? 1 : 0)
+    )
+  const maxStepEpoch =
+    (db.prepare('SELECT max(epoch) AS m FROM steps WHERE experiment_id = ?').get(id) as { m: number | null }).m ?? 0
   // steps may run ahead of the last complete epoch by at most the epoch in progress
   expect(maxStepEpoch).toBeLessThanOrEqual(epochs.length + 1)
   const steps = (db.prepare('SELECT count(*) AS n FROM steps WHERE experiment_id = ?').get(id) as { n: number }).n
@@ -53,7 +76,11 @@ function consistent(wb: Workbench, id: number, stopped = false): { epochs: numbe
 async function startRun(wb: Workbench, extra: Partial<typeof config> = {}): Promise<number> {
   const { id: datasetId } = await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
   const { experimentId } = await wb.request('experiments.start', { datasetId, config: { ...config, ...extra } })
-  await once(wb, 'training.epoch', (e: { experimentId: number; epoch: number }) => e.experimentId === experimentId && e.epoch >= 2)
+  await once(
+    wb,
+    'training.epoch',
+    (e: { experimentId: number; epoch: number }) => e.experimentId === experimentId && e.epoch >= 2
+  )
   return experimentId
 }
 
@@ -62,7 +89,11 @@ describe('disk full (SQLITE_FULL)', () => {
     const { wb } = fresh()
     const id = await startRun(wb)
     const db = wb.store.db
-    const finished = once<{ experimentId: number; status: string; error: string | null }>(wb, 'training.finished', (e) => e.experimentId === id)
+    const finished = once<{ experimentId: number; status: string; error: string | null }>(
+      wb,
+      'training.finished',
+      (e) => e.experimentId === id
+    )
     // No page may be added from now on: the next checkpoint (a new BLOB) cannot be stored.
     db.pragma('wal_checkpoint(TRUNCATE)')
     const pages = db.pragma('page_count', { simple: true }) as number
@@ -84,7 +115,11 @@ describe('disk full (SQLITE_FULL)', () => {
     // Space again: the run resumes from its last complete epoch and goes on.
     db.pragma('max_page_count = 1073741823')
     expect((await wb.request('experiments.resume', { id })).ok).toBe(true)
-    await once(wb, 'training.epoch', (x: { experimentId: number; epoch: number }) => x.experimentId === id && x.epoch === state.epochs + 1)
+    await once(
+      wb,
+      'training.epoch',
+      (x: { experimentId: number; epoch: number }) => x.experimentId === id && x.epoch === state.epochs + 1
+    )
     await wb.request('experiments.stop', { id })
     await wb.waitForRun(id)
     expect(consistent(wb, id, true).epochs).toBeGreaterThan(state.epochs)
@@ -100,7 +135,11 @@ describe('store busy (SQLITE_BUSY)', () => {
     db.pragma('busy_timeout = 20')
     const other = new Database(join(dataDir, STORE_FILE))
     other.pragma('busy_timeout = 5000')
-    const finished = once<{ experimentId: number; status: string; error: string | null }>(wb, 'training.finished', (e) => e.experimentId === id)
+    const finished = once<{ experimentId: number; status: string; error: string | null }>(
+      wb,
+      'training.finished',
+      (e) => e.experimentId === id
+    )
     other.prepare('BEGIN IMMEDIATE').run()
     let ev: { status: string; error: string | null }
     try {
@@ -109,7 +148,9 @@ describe('store busy (SQLITE_BUSY)', () => {
       other.prepare('ROLLBACK').run()
     }
     await wb.waitForRun(id)
-    console.log(`SQLITE_BUSY: write lock held by a second connection (busy_timeout 20 ms); run ${id} → ${ev.status}: ${ev.error}`)
+    console.log(
+      `SQLITE_BUSY: write lock held by a second connection (busy_timeout 20 ms); run ${id} → ${ev.status}: ${ev.error}`
+    )
     expect(ev.status).toBe('failed')
     expect(ev.error).toMatch(/locked by another program/)
     expect(wb.training.active).toBe(0)
@@ -127,7 +168,12 @@ describe('store busy (SQLITE_BUSY)', () => {
     const other = new Database(join(dataDir, STORE_FILE))
     const finished = once(wb, 'training.finished', (e: { experimentId: number }) => e.experimentId === id)
     other.prepare('BEGIN IMMEDIATE').run()
-    try { await finished } finally { other.prepare('ROLLBACK').run(); other.close() }
+    try {
+      await finished
+    } finally {
+      other.prepare('ROLLBACK').run()
+      other.close()
+    }
     await wb.waitForRun(id)
     await new Promise((r) => setTimeout(r, 1500))
     expect(wb.store.experiments.get(id)!.status).toBe('failed')

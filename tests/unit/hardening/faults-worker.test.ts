@@ -14,7 +14,11 @@ import { openWorkbench, SOURCE_ENTRY, tempDir } from '../../helpers/workbench'
 const open: Workbench[] = []
 const cleanups: (() => void)[] = []
 afterEach(async () => {
-  while (open.length) await open.pop()!.close().catch(() => {})
+  while (open.length)
+    await open
+      .pop()!
+      .close()
+      .catch(() => {})
   while (cleanups.length) cleanups.pop()!()
 })
 function fresh(extra: Partial<WorkbenchOptions> = {}): Workbench {
@@ -25,12 +29,23 @@ function fresh(extra: Partial<WorkbenchOptions> = {}): Workbench {
   return wb
 }
 const config = {
-  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
-  model: { cell: 'lstm' as const, hiddenSize: 8 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 4, batchSize: 32, seed: 5
+  mapping: 'many-to-one' as const,
+  target: 'CO2',
+  inputs: [],
+  window: 12,
+  model: { cell: 'lstm' as const, hiddenSize: 8 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 4,
+  batchSize: 32,
+  seed: 5
 }
-type Cfg = Omit<typeof config, 'optimizer'> & { optimizer: { kind: 'adam' | 'sgd'; lr: number }; clipNorm?: number; nanPolicy?: 'fail' | 'revert' }
-const sample = async (wb: Workbench) => (await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })).id
+type Cfg = Omit<typeof config, 'optimizer'> & {
+  optimizer: { kind: 'adam' | 'sgd'; lr: number }
+  clipNorm?: number
+  nanPolicy?: 'fail' | 'revert'
+}
+const sample = async (wb: Workbench) =>
+  (await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })).id
 const intact = (wb: Workbench) => expect(wb.store.db.pragma('integrity_check', { simple: true })).toBe('ok')
 
 describe('NaN/Inf mid-run', () => {
@@ -47,20 +62,30 @@ describe('NaN/Inf mid-run', () => {
     expect(e.error).toMatch(/non-finite (loss|gradient norm) \(.*\) at epoch \d+, step \d+/)
     expect(e.events.at(-1)).toMatchObject({ kind: 'failed', detail: { error: e.error } })
     // no NaN stored as a number: SQLite keeps them as NULL
-    for (const p of e.epochs) for (const v of [p.trainLoss, p.valLoss]) expect(v === null || Number.isFinite(v)).toBe(true)
+    for (const p of e.epochs)
+      for (const v of [p.trainLoss, p.valLoss]) expect(v === null || Number.isFinite(v)).toBe(true)
     intact(wb)
   })
 
   it("reverts to the last good weights and continues (nanPolicy 'revert')", async () => {
     const wb = fresh()
     const datasetId = await sample(wb)
-    const { experimentId: id } = await wb.request('experiments.start', { datasetId, config: { ...exploding, nanPolicy: 'revert' } })
+    const { experimentId: id } = await wb.request('experiments.start', {
+      datasetId,
+      config: { ...exploding, nanPolicy: 'revert' }
+    })
     await wb.waitForRun(id)
     const e = await wb.request('experiments.get', { id })
     const reverts = e.events.filter((v) => v.kind === 'nan')
-    console.log(`NaN (lr 10, clipNorm 0, revert): run ${id} → ${e.status} after ${reverts.length} revert(s), ${e.epochs.length} epochs; ${JSON.stringify(reverts[0]?.detail)}`)
+    console.log(
+      `NaN (lr 10, clipNorm 0, revert): run ${id} → ${e.status} after ${reverts.length} revert(s), ${e.epochs.length} epochs; ${JSON.stringify(reverts[0]?.detail)}`
+    )
     expect(reverts.length).toBeGreaterThan(0)
-    expect(reverts[0].detail).toMatchObject({ message: expect.stringMatching(/non-finite .* at epoch \d+, step \d+: reverted to the weights at the start of epoch \d+ and halved the learning rate/) })
+    expect(reverts[0].detail).toMatchObject({
+      message: expect.stringMatching(
+        /non-finite .* at epoch \d+, step \d+: reverted to the weights at the start of epoch \d+ and halved the learning rate/
+      )
+    })
     // It went on after the first revert: later epochs were trained and recorded.
     const firstRevertEpoch = (reverts[0].detail as { epoch: number }).epoch
     expect(e.epochs.length).toBeGreaterThan(firstRevertEpoch)
@@ -75,11 +100,21 @@ describe('NaN/Inf mid-run', () => {
  * created when the task message arrives (runTask attaches listeners first), so import/sequences tasks
  * and other runs get normal workers.
  */
-function limitedFactory(seed: number, resourceLimits: ConstructorParameters<typeof Worker>[1] extends infer O ? O extends { resourceLimits?: infer R } ? R : never : never): WorkerFactory {
+function limitedFactory(
+  seed: number,
+  resourceLimits: ConstructorParameters<typeof Worker>[1] extends infer O
+    ? O extends { resourceLimits?: infer R }
+      ? R
+      : never
+    : never
+): WorkerFactory {
   const boot = fileURLToPath(new URL('../scripts/tsx-worker.mjs', SOURCE_ENTRY))
   const entry = new URL('../src-worker/index.ts', SOURCE_ENTRY).href
   return () => {
-    const facade = new EventEmitter() as EventEmitter & { postMessage(m: unknown, t?: unknown[]): void; terminate(): Promise<number> }
+    const facade = new EventEmitter() as EventEmitter & {
+      postMessage(m: unknown, t?: unknown[]): void
+      terminate(): Promise<number>
+    }
     let real: Worker | null = null
     facade.postMessage = (m, transfer) => {
       const msg = m as { type: string; config?: { seed?: number } }
@@ -95,10 +130,19 @@ function limitedFactory(seed: number, resourceLimits: ConstructorParameters<type
 
 describe('a worker that dies', () => {
   it('out of memory (ERR_WORKER_OUT_OF_MEMORY): only that run fails, with the reason; the service keeps serving', async () => {
-    const wb = fresh({ workerFactory: limitedFactory(666, { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 }), maxConcurrent: 2 })
+    const wb = fresh({
+      workerFactory: limitedFactory(666, { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 }),
+      maxConcurrent: 2
+    })
     const datasetId = await sample(wb)
-    const { experimentId: doomed } = await wb.request('experiments.start', { datasetId, config: { ...config, seed: 666, model: { cell: 'lstm', hiddenSize: 256 }, window: 48, epochs: 50 } })
-    const { experimentId: healthy } = await wb.request('experiments.start', { datasetId, config: { ...config, seed: 7, epochs: 3 } })
+    const { experimentId: doomed } = await wb.request('experiments.start', {
+      datasetId,
+      config: { ...config, seed: 666, model: { cell: 'lstm', hiddenSize: 256 }, window: 48, epochs: 50 }
+    })
+    const { experimentId: healthy } = await wb.request('experiments.start', {
+      datasetId,
+      config: { ...config, seed: 7, epochs: 3 }
+    })
     await wb.waitForRun(doomed)
     const d = await wb.request('experiments.get', { id: doomed })
     console.log(`worker OOM (maxOldGenerationSizeMb 8): run ${doomed} → ${d.status}: ${d.error}`)
@@ -112,7 +156,10 @@ describe('a worker that dies', () => {
     expect(h.status).toBe('completed')
     expect(h.epochs).toHaveLength(3)
     // and a new run starts fine afterwards
-    const { experimentId: next } = await wb.request('experiments.start', { datasetId, config: { ...config, seed: 8, epochs: 1 } })
+    const { experimentId: next } = await wb.request('experiments.start', {
+      datasetId,
+      config: { ...config, seed: 8, epochs: 1 }
+    })
     await wb.waitForRun(next)
     expect(wb.store.experiments.get(next)!.status).toBe('completed')
     intact(wb)
@@ -123,13 +170,19 @@ describe('a worker that dies', () => {
     const entry = new URL('../src-worker/index.ts', SOURCE_ENTRY).href
     let n = 0
     const factory: WorkerFactory = () => {
-      const facade = new EventEmitter() as EventEmitter & { postMessage(m: unknown, t?: unknown[]): void; terminate(): Promise<number> }
+      const facade = new EventEmitter() as EventEmitter & {
+        postMessage(m: unknown, t?: unknown[]): void
+        terminate(): Promise<number>
+      }
       let real: Worker | null = null
       facade.postMessage = (m, transfer) => {
         const msg = m as { type: string; config?: { seed?: number } }
-        real = msg.type === 'train' && msg.config?.seed === 13
-          ? new Worker('setTimeout(() => { throw new RangeError("boom: simulated fault in the trainer") }, 50)', { eval: true })
-          : new Worker(boot, { workerData: { __entry: entry } })
+        real =
+          msg.type === 'train' && msg.config?.seed === 13
+            ? new Worker('setTimeout(() => { throw new RangeError("boom: simulated fault in the trainer") }, 50)', {
+                eval: true
+              })
+            : new Worker(boot, { workerData: { __entry: entry } })
         n++
         for (const ev of ['message', 'error', 'exit'] as const) real.on(ev, (x) => facade.emit(ev, x))
         real.postMessage(m, transfer as never)
@@ -140,7 +193,10 @@ describe('a worker that dies', () => {
     const wb = fresh({ workerFactory: factory, maxConcurrent: 2 })
     const datasetId = await sample(wb)
     const { experimentId: bad } = await wb.request('experiments.start', { datasetId, config: { ...config, seed: 13 } })
-    const { experimentId: good } = await wb.request('experiments.start', { datasetId, config: { ...config, seed: 14, epochs: 2 } })
+    const { experimentId: good } = await wb.request('experiments.start', {
+      datasetId,
+      config: { ...config, seed: 14, epochs: 2 }
+    })
     await Promise.all([wb.waitForRun(bad), wb.waitForRun(good)])
     const b = wb.store.experiments.get(bad)!
     console.log(`worker exception: run ${bad} → ${b.status}: ${b.error}`)
@@ -156,8 +212,15 @@ describe('memory budget', () => {
   it('refuses a config whose tensors exceed the budget before a run exists, with the figure', async () => {
     const wb = fresh({ memoryBudgetBytes: 64 * 1024 * 1024 })
     const datasetId = await sample(wb)
-    const big = { ...config, model: { cell: 'lstm' as const, hiddenSize: 1024, numLayers: 4 }, window: 4096, batchSize: 4096 }
-    await expect(wb.request('experiments.start', { datasetId, config: big })).rejects.toThrow(/needs about \d+ MB of tensor memory, more than the 64 MB budget/)
+    const big = {
+      ...config,
+      model: { cell: 'lstm' as const, hiddenSize: 1024, numLayers: 4 },
+      window: 4096,
+      batchSize: 4096
+    }
+    await expect(wb.request('experiments.start', { datasetId, config: big })).rejects.toThrow(
+      /needs about \d+ MB of tensor memory, more than the 64 MB budget/
+    )
     expect(wb.store.experiments.list()).toEqual([])
   })
 })

@@ -16,12 +16,26 @@ async function readJson5(file: string): Promise<any> {
     const mod: any = await import('json5')
     return (mod.default ?? mod).parse(text)
   } catch {
-    let out = '', inString: string | null = null
+    let out = '',
+      inString: string | null = null
     for (let i = 0; i < text.length; i++) {
       const c = text[i]
-      if (inString) { out += c; if (c === '\\') out += text[++i]; else if (c === inString) inString = null; continue }
-      if (c === '"' || c === "'") { inString = c; out += '"'; continue }
-      if (c === '/' && text[i + 1] === '/') { while (i < text.length && text[i] !== '\n') i++; out += '\n'; continue }
+      if (inString) {
+        out += c
+        if (c === '\\') out += text[++i]
+        else if (c === inString) inString = null
+        continue
+      }
+      if (c === '"' || c === "'") {
+        inString = c
+        out += '"'
+        continue
+      }
+      if (c === '/' && text[i + 1] === '/') {
+        while (i < text.length && text[i] !== '\n') i++
+        out += '\n'
+        continue
+      }
       out += c
     }
     out = out.replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":').replace(/,(\s*[}\]])/g, '$1')
@@ -37,17 +51,28 @@ function globSource(glob: string): string {
   let re = ''
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]
-    if (c === '*' && glob[i + 1] === '*') { re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*'; i += glob[i + 2] === '/' ? 2 : 1 }
-    else if (c === '*') re += '[^/]*'
-    else if (c === '{') { const end = glob.indexOf('}', i); re += `(?:${glob.slice(i + 1, end).split(',').map(globSource).join('|')})`; i = end }
-    else re += c.replace(/[.+^$()|[\]\\?]/g, '\\$&')
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*'
+      i += glob[i + 2] === '/' ? 2 : 1
+    } else if (c === '*') re += '[^/]*'
+    else if (c === '{') {
+      const end = glob.indexOf('}', i)
+      re += `(?:${glob
+        .slice(i + 1, end)
+        .split(',')
+        .map(globSource)
+        .join('|')})`
+      i = end
+    } else re += c.replace(/[.+^$()|[\]\\?]/g, '\\$&')
   }
   return re
 }
 const matches = (patterns: string[], path: string) => {
   let included = false
   for (const p of patterns) {
-    if (p.startsWith('!')) { if (globRe(p.slice(1)).test(path)) included = false } else if (globRe(p).test(path)) included = true
+    if (p.startsWith('!')) {
+      if (globRe(p.slice(1)).test(path)) included = false
+    } else if (globRe(p).test(path)) included = true
   }
   return included
 }
@@ -60,8 +85,11 @@ function pngSize(file: string): { width: number; height: number; rgba: boolean }
 }
 
 const FUSES_REQUIRED = {
-  RunAsNode: false, OnlyLoadAppFromAsar: true, EnableNodeOptionsEnvironmentVariable: false,
-  EnableNodeCliInspectArguments: false, EnableEmbeddedAsarIntegrityValidation: true
+  RunAsNode: false,
+  OnlyLoadAppFromAsar: true,
+  EnableNodeOptionsEnvironmentVariable: false,
+  EnableNodeCliInspectArguments: false,
+  EnableEmbeddedAsarIntegrityValidation: true
 }
 
 describe('electron-builder.json5', () => {
@@ -78,16 +106,35 @@ describe('electron-builder.json5', () => {
   it('packs the built app, the samples and the Electron build of better-sqlite3, and keeps sources out', async () => {
     const c = await readJson5(join(ROOT, 'electron-builder.json5'))
     expect(c.asar).toBe(true)
-    for (const p of ['package.json', 'out/main/index.js', 'out/main/worker.js', 'out/preload/index.cjs', 'out/renderer/index.html',
-      'out/renderer/assets/index-abc.js', 'resources/samples/co2-monthly.csv', 'native/electron/better_sqlite3.node']) {
+    for (const p of [
+      'package.json',
+      'out/main/index.js',
+      'out/main/worker.js',
+      'out/preload/index.cjs',
+      'out/renderer/index.html',
+      'out/renderer/assets/index-abc.js',
+      'resources/samples/co2-monthly.csv',
+      'native/electron/better_sqlite3.node'
+    ]) {
       expect(matches(c.files, p), p).toBe(true)
     }
-    for (const p of ['src-main/index.ts', 'tests/unit/x.test.ts', 'docs/SECURITY.md', 'out/main/index.js.map', 'native/node/better_sqlite3.node', '.env', 'prof_tmp.ts']) {
+    for (const p of [
+      'src-main/index.ts',
+      'tests/unit/x.test.ts',
+      'docs/SECURITY.md',
+      'out/main/index.js.map',
+      'native/node/better_sqlite3.node',
+      '.env',
+      'prof_tmp.ts'
+    ]) {
       expect(matches(c.files, p), p).toBe(false)
     }
     // Native code outside the asar (app.asar.unpacked), where require/dlopen can load it.
-    for (const p of ['native/electron/better_sqlite3.node', 'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
-      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']) {
+    for (const p of [
+      'native/electron/better_sqlite3.node',
+      'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'
+    ]) {
       expect(matches(c.asarUnpack, p), p).toBe(true)
     }
     expect(matches(c.asarUnpack, 'out/renderer/index.html')).toBe(false)
@@ -121,7 +168,7 @@ describe('electron-builder.json5', () => {
     }
   })
 
-  it('validates against electron-builder\'s own schema when electron-builder is installed', async (ctx) => {
+  it("validates against electron-builder's own schema when electron-builder is installed", async (ctx) => {
     let validate: ((config: unknown, logger: unknown) => Promise<void>) | undefined
     try {
       validate = require('app-builder-lib/out/util/config/config').validateConfiguration
@@ -140,13 +187,33 @@ describe('build/afterPack.cjs (Electron fuses)', () => {
   // A fake @electron/fuses: its enums, and flipFuses recording what it was asked.
   const fakeFuses = () => {
     const calls: { binary: string; config: Record<string, unknown> }[] = []
-    const names = ['RunAsNode', 'EnableCookieEncryption', 'EnableNodeOptionsEnvironmentVariable', 'EnableNodeCliInspectArguments',
-      'EnableEmbeddedAsarIntegrityValidation', 'OnlyLoadAppFromAsar', 'LoadBrowserProcessSpecificV8Snapshot', 'GrantFileProtocolExtraPrivileges']
+    const names = [
+      'RunAsNode',
+      'EnableCookieEncryption',
+      'EnableNodeOptionsEnvironmentVariable',
+      'EnableNodeCliInspectArguments',
+      'EnableEmbeddedAsarIntegrityValidation',
+      'OnlyLoadAppFromAsar',
+      'LoadBrowserProcessSpecificV8Snapshot',
+      'GrantFileProtocolExtraPrivileges'
+    ]
     const FuseV1Options = Object.fromEntries(names.map((n, i) => [n, String(i)]))
-    return { calls, mod: { FuseVersion: { V1: '1' }, FuseV1Options, flipFuses: async (binary: string, config: Record<string, unknown>) => { calls.push({ binary, config }) } }, FuseV1Options }
+    return {
+      calls,
+      mod: {
+        FuseVersion: { V1: '1' },
+        FuseV1Options,
+        flipFuses: async (binary: string, config: Record<string, unknown>) => {
+          calls.push({ binary, config })
+        }
+      },
+      FuseV1Options
+    }
   }
   const context = (platform: string, arch = 1) => ({
-    appOutDir: '/tmp/out', electronPlatformName: platform, arch,
+    appOutDir: '/tmp/out',
+    electronPlatformName: platform,
+    arch,
     packager: { appInfo: { productFilename: 'RNN Workbench' }, executableName: 'rnn-workbench' }
   })
 
@@ -161,7 +228,7 @@ describe('build/afterPack.cjs (Electron fuses)', () => {
     expect(hook.FUSES.GrantFileProtocolExtraPrivileges).toBe(false)
   })
 
-  it('flips exactly those fuses on each platform\'s packaged binary', async () => {
+  it("flips exactly those fuses on each platform's packaged binary", async () => {
     for (const [platform, binary, arch, adHoc] of [
       ['linux', '/tmp/out/rnn-workbench', 1, false],
       ['win32', '/tmp/out/RNN Workbench.exe', 1, false],
@@ -171,18 +238,27 @@ describe('build/afterPack.cjs (Electron fuses)', () => {
       const f = fakeFuses()
       const log = console.log
       console.log = () => {}
-      try { await hook(context(platform, arch), async () => f.mod) } finally { console.log = log }
+      try {
+        await hook(context(platform, arch), async () => f.mod)
+      } finally {
+        console.log = log
+      }
       expect(f.calls, platform).toHaveLength(1)
       expect(f.calls[0].binary.replaceAll('\\', '/'), platform).toBe(binary)
       const cfg = f.calls[0].config
       expect(cfg.version).toBe('1')
-      for (const [name, value] of Object.entries(FUSES_REQUIRED)) expect(cfg[f.FuseV1Options[name]], `${platform} ${name}`).toBe(value)
+      for (const [name, value] of Object.entries(FUSES_REQUIRED))
+        expect(cfg[f.FuseV1Options[name]], `${platform} ${name}`).toBe(value)
       expect(cfg.resetAdHocDarwinSignature === true, `${platform} arch ${arch}`).toBe(adHoc)
     }
   })
 
   it('fails the build when @electron/fuses is missing or lacks a fuse, instead of shipping default fuses', async () => {
-    await expect(hook(context('linux'), async () => { throw new Error('Cannot find module') })).rejects.toThrow(/@electron\/fuses is not installed/)
+    await expect(
+      hook(context('linux'), async () => {
+        throw new Error('Cannot find module')
+      })
+    ).rejects.toThrow(/@electron\/fuses is not installed/)
     const f = fakeFuses()
     delete (f.mod.FuseV1Options as Record<string, string>).OnlyLoadAppFromAsar
     await expect(hook(context('linux'), async () => f.mod)).rejects.toThrow(/no fuse OnlyLoadAppFromAsar/)
@@ -190,7 +266,9 @@ describe('build/afterPack.cjs (Electron fuses)', () => {
 
   it('works with the real @electron/fuses enums when it is installed', async (ctx) => {
     let real: any
-    try { real = await import('@electron/fuses' as string) } catch {
+    try {
+      real = await import('@electron/fuses' as string)
+    } catch {
       console.log('skip: @electron/fuses is not installed (npm i -D @electron/fuses@2.1.3 enables this check)')
       ctx.skip()
       return

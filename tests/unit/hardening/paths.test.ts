@@ -13,7 +13,9 @@ let cleanup: () => void
 
 /** Every file under `dir`, recursively (relative paths). */
 function tree(dir: string, prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => d.isDirectory() ? tree(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`])
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? tree(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`]
+  )
 }
 
 beforeAll(() => {
@@ -22,13 +24,28 @@ beforeAll(() => {
   cleanup = t.cleanup
   wb = openWorkbench(join(root, 'nest', 'data'), 'cli')
 })
-afterAll(async () => { await wb.close(); cleanup() })
+afterAll(async () => {
+  await wb.close()
+  cleanup()
+})
 
 describe('file names in payloads', () => {
   it('are reduced to a base name and never used as a path', async () => {
     const csv = Buffer.from('t,x\n1,2\n2,3\n3,4\n4,5\n').toString('base64')
-    const names = ['../../../evil.csv', '../../evil/../evil2.csv', '/etc/passwd', '/tmp/owned.csv', 'C:\\Windows\\evil.csv',
-      '..\\..\\evil.csv', 'a/b/c.csv', 'x'.repeat(500), 'nul\u0000.csv', '.hidden.csv', '..', '.']
+    const names = [
+      '../../../evil.csv',
+      '../../evil/../evil2.csv',
+      '/etc/passwd',
+      '/tmp/owned.csv',
+      'C:\\Windows\\evil.csv',
+      '..\\..\\evil.csv',
+      'a/b/c.csv',
+      'x'.repeat(500),
+      'nul\u0000.csv',
+      '.hidden.csv',
+      '..',
+      '.'
+    ]
     const before = tree(root)
     for (const fileName of names) {
       let stored: string
@@ -46,6 +63,8 @@ describe('file names in payloads', () => {
     const after = tree(root)
     const outside = after.filter((f) => !f.startsWith('nest/data/') && !before.includes(f))
     expect(outside).toEqual([])
-    expect(after.filter((f) => f.startsWith('nest/data/')).every((f) => /^nest\/data\/workbench\.db(-wal|-shm)?$/.test(f))).toBe(true)
+    expect(
+      after.filter((f) => f.startsWith('nest/data/')).every((f) => /^nest\/data\/workbench\.db(-wal|-shm)?$/.test(f))
+    ).toBe(true)
   })
 })

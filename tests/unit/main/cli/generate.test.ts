@@ -9,24 +9,66 @@ const t = tempDir()
 afterAll(() => t.cleanup())
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = ''
-  const code = await runCli([...args, '--data-dir', t.dir], { out: (s) => { out += s }, err: (s) => { err += s } }, SOURCE_ENTRY)
+  let out = '',
+    err = ''
+  const code = await runCli(
+    [...args, '--data-dir', t.dir],
+    {
+      out: (s) => {
+        out += s
+      },
+      err: (s) => {
+        err += s
+      }
+    },
+    SOURCE_ENTRY
+  )
   return { code, out, err }
 }
 
 beforeAll(async () => {
-  const r = await cli(['train', '--csv', join(SAMPLES, 'first-names.csv'), '--mapping', 'one-to-many', '--text', 'name',
-    '--task', 'generation', '--condition', 'gender', '--max-length', '8', '--hidden', '32', '--epochs', '2', '--lr', '0.01', '--seed', '2', '--json'])
+  const r = await cli([
+    'train',
+    '--csv',
+    join(SAMPLES, 'first-names.csv'),
+    '--mapping',
+    'one-to-many',
+    '--text',
+    'name',
+    '--task',
+    'generation',
+    '--condition',
+    'gender',
+    '--max-length',
+    '8',
+    '--hidden',
+    '32',
+    '--epochs',
+    '2',
+    '--lr',
+    '0.01',
+    '--seed',
+    '2',
+    '--json'
+  ])
   expect(r.err).toBe('')
   expect(r.code).toBe(EXIT.ok)
 }, 120_000)
 
 describe('rnn-workbench predict on a generative model', () => {
   it('samples names per gender at a temperature, the same for the same seed', async () => {
-    const a = join(t.dir, 'a.csv'), b = join(t.dir, 'b.csv'), c = join(t.dir, 'c.csv')
-    expect((await cli(['predict', '1', '--out', a, '--steps', '5', '--temperature', '0.8', '--seed', '7'])).code).toBe(EXIT.ok)
-    expect((await cli(['predict', '1', '--out', b, '--steps', '5', '--temperature', '0.8', '--seed', '7'])).code).toBe(EXIT.ok)
-    expect((await cli(['predict', '1', '--out', c, '--steps', '5', '--temperature', '1.5', '--seed', '8'])).code).toBe(EXIT.ok)
+    const a = join(t.dir, 'a.csv'),
+      b = join(t.dir, 'b.csv'),
+      c = join(t.dir, 'c.csv')
+    expect((await cli(['predict', '1', '--out', a, '--steps', '5', '--temperature', '0.8', '--seed', '7'])).code).toBe(
+      EXIT.ok
+    )
+    expect((await cli(['predict', '1', '--out', b, '--steps', '5', '--temperature', '0.8', '--seed', '7'])).code).toBe(
+      EXIT.ok
+    )
+    expect((await cli(['predict', '1', '--out', c, '--steps', '5', '--temperature', '1.5', '--seed', '8'])).code).toBe(
+      EXIT.ok
+    )
     const rows = readFileSync(a, 'utf8').trim().split(/\r?\n/)
     expect(rows[0]).toBe('gender,generated_name')
     expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual([...Array(5).fill('female'), ...Array(5).fill('male')])
@@ -46,13 +88,48 @@ describe('rnn-workbench predict on a generative model', () => {
     const { writeFileSync } = await import('node:fs')
     writeFileSync(conds, 'gender\nmale\nfemale\nmale\n')
     const out = join(t.dir, 'fromcsv.csv')
-    expect((await cli(['predict', '1', '--csv', conds, '--out', out, '--temperature', '1', '--seed', '1'])).code).toBe(EXIT.ok)
-    expect(readFileSync(out, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[0])).toEqual(['male', 'female', 'male'])
+    expect((await cli(['predict', '1', '--csv', conds, '--out', out, '--temperature', '1', '--seed', '1'])).code).toBe(
+      EXIT.ok
+    )
+    expect(
+      readFileSync(out, 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l) => l.split(',')[0])
+    ).toEqual(['male', 'female', 'male'])
   })
 
   it('refuses --temperature for a model that does not generate', async () => {
-    expect((await cli(['train', '--csv', join(SAMPLES, 'co2-monthly.csv'), '--target', 'CO2', '--window', '12', '--hidden', '4', '--epochs', '1', '--lr', '0.01'])).code).toBe(EXIT.ok)
-    const r = await cli(['predict', '2', '--csv', join(SAMPLES, 'co2-monthly.csv'), '--out', join(t.dir, 'x.csv'), '--temperature', '0.5'])
+    expect(
+      (
+        await cli([
+          'train',
+          '--csv',
+          join(SAMPLES, 'co2-monthly.csv'),
+          '--target',
+          'CO2',
+          '--window',
+          '12',
+          '--hidden',
+          '4',
+          '--epochs',
+          '1',
+          '--lr',
+          '0.01'
+        ])
+      ).code
+    ).toBe(EXIT.ok)
+    const r = await cli([
+      'predict',
+      '2',
+      '--csv',
+      join(SAMPLES, 'co2-monthly.csv'),
+      '--out',
+      join(t.dir, 'x.csv'),
+      '--temperature',
+      '0.5'
+    ])
     expect(r.code).toBe(EXIT.input)
     expect(r.err).toContain('--temperature samples generative (one-to-many) models')
   })

@@ -8,9 +8,15 @@ import { openWorkbench, REPO, tempDir } from '../../../helpers/workbench'
 
 const KILLS = 24
 const config = {
-  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
-  model: { cell: 'lstm' as const, hiddenSize: 24 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 150, batchSize: 16, seed: 21
+  mapping: 'many-to-one' as const,
+  target: 'CO2',
+  inputs: [],
+  window: 12,
+  model: { cell: 'lstm' as const, hiddenSize: 24 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 150,
+  batchSize: 16,
+  seed: 21
 }
 const t = tempDir('rnnwb-crash-')
 afterAll(() => t.cleanup())
@@ -25,16 +31,26 @@ function mulberry(seed: number): () => number {
   }
 }
 
-interface ChildRun { code: number | null; signal: NodeJS.Signals | null; epochsSeen: number[] }
+interface ChildRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  epochsSeen: number[]
+}
 
 /** When to kill: `ms` after the start, or `afterEpochMs` after the first epoch line; null = never. */
 type KillPlan = { ms: number } | { afterEpochMs: number } | null
 
 function runCli(args: string[], dataDir: string, plan: KillPlan, env: Record<string, string> = {}): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src-main', 'cli.ts'), ...args, '--data-dir', dataDir, '--json'], {
-      cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe']
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO, 'src-main', 'cli.ts'), ...args, '--data-dir', dataDir, '--json'],
+      {
+        cwd: REPO,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
     const epochsSeen: number[] = []
     let buf = ''
     child.stdout.setEncoding('utf8')
@@ -42,18 +58,24 @@ function runCli(args: string[], dataDir: string, plan: KillPlan, env: Record<str
       buf += d
       let i
       while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i); buf = buf.slice(i + 1)
+        const line = buf.slice(0, i)
+        buf = buf.slice(i + 1)
         try {
           const j = JSON.parse(line)
           if (typeof j.epoch === 'number') {
             epochsSeen.push(j.epoch)
-            if (plan && 'afterEpochMs' in plan && !timer) timer = setTimeout(() => child.kill('SIGKILL'), plan.afterEpochMs)
+            if (plan && 'afterEpochMs' in plan && !timer)
+              timer = setTimeout(() => child.kill('SIGKILL'), plan.afterEpochMs)
           }
-        } catch { /* not JSON */ }
+        } catch {
+          /* not JSON */
+        }
       }
     })
     let err = ''
-    child.stderr.on('data', (d) => { err += d })
+    child.stderr.on('data', (d) => {
+      err += d
+    })
     let timer: NodeJS.Timeout | null = plan && 'ms' in plan ? setTimeout(() => child.kill('SIGKILL'), plan.ms) : null
     child.on('error', reject)
     child.on('exit', (code, signal) => {
@@ -68,11 +90,17 @@ function inspect(dataDir: string, id: number): { integrity: string; epochs: numb
   const db = new Database(join(dataDir, 'workbench.db'), { readonly: true })
   try {
     const integrity = db.pragma('integrity_check', { simple: true }) as string
-    const epochs = (db.prepare('SELECT epoch FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number }[]).map((r) => r.epoch)
+    const epochs = (
+      db.prepare('SELECT epoch FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number }[]
+    ).map((r) => r.epoch)
     // a kill during start-up may come before the run's row exists
-    const status = (db.prepare('SELECT status FROM experiments WHERE id = ?').get(id) as { status: string } | undefined)?.status ?? 'absent'
+    const status =
+      (db.prepare('SELECT status FROM experiments WHERE id = ?').get(id) as { status: string } | undefined)?.status ??
+      'absent'
     return { integrity, epochs, status }
-  } finally { db.close() }
+  } finally {
+    db.close()
+  }
 }
 
 describe('crash safety under SIGKILL', () => {
@@ -91,10 +119,31 @@ describe('crash safety under SIGKILL', () => {
     await wb.close()
     expect(reference).toHaveLength(config.epochs)
 
-    const trainArgs = ['train', '--dataset', String(datasetId), '--target', 'CO2', '--window', '12', '--hidden', '24',
-      '--epochs', String(config.epochs), '--lr', '0.01', '--seed', String(config.seed), '--batch', '16']
+    const trainArgs = [
+      'train',
+      '--dataset',
+      String(datasetId),
+      '--target',
+      'CO2',
+      '--window',
+      '12',
+      '--hidden',
+      '24',
+      '--epochs',
+      String(config.epochs),
+      '--lr',
+      '0.01',
+      '--seed',
+      String(config.seed),
+      '--batch',
+      '16'
+    ]
     const id = ref + 1
-    let kills = 0, killsInCheckpoint = 0, integrityFailures = 0, lostEpochs = 0, resumes = 0
+    let kills = 0,
+      killsInCheckpoint = 0,
+      integrityFailures = 0,
+      lostEpochs = 0,
+      resumes = 0
     let committed: number[] = []
     let finished = false
     for (let round = 0; !finished; round++) {
@@ -109,7 +158,12 @@ describe('crash safety under SIGKILL', () => {
         killsInCheckpoint++
       } else {
         // mostly a random moment of training; sometimes a random moment of start-up
-        const plan: KillPlan = kills >= KILLS ? null : rand() < 0.2 ? { ms: 50 + Math.floor(rand() * 600) } : { afterEpochMs: Math.floor(rand() * 40) }
+        const plan: KillPlan =
+          kills >= KILLS
+            ? null
+            : rand() < 0.2
+              ? { ms: 50 + Math.floor(rand() * 600) }
+              : { afterEpochMs: Math.floor(rand() * 40) }
         r = await runCli(args, dir, plan)
       }
       if (round > 0) resumes++
@@ -125,12 +179,16 @@ describe('crash safety under SIGKILL', () => {
         // reopening the store the way the app does turns the dead process's run into `interrupted`
         const w = openWorkbench(dir)
         expect(w.interruptedAtStart).toEqual(s.status === 'running' || s.status === 'queued' ? [id] : [])
-        expect(w.store.experiments.get(id)!.status).toBe(s.status === 'running' || s.status === 'queued' ? 'interrupted' : s.status)
+        expect(w.store.experiments.get(id)!.status).toBe(
+          s.status === 'running' || s.status === 'queued' ? 'interrupted' : s.status
+        )
         await w.close()
       }
     }
-    console.log(`crash test: ${kills} kills (${killsInCheckpoint} inside checkpoint transactions), ${resumes} resumes, ` +
-      `${integrityFailures} integrity failures, ${lostEpochs} committed epochs lost`)
+    console.log(
+      `crash test: ${kills} kills (${killsInCheckpoint} inside checkpoint transactions), ${resumes} resumes, ` +
+        `${integrityFailures} integrity failures, ${lostEpochs} committed epochs lost`
+    )
     expect(kills).toBeGreaterThanOrEqual(20)
     expect(integrityFailures).toBe(0)
     expect(lostEpochs).toBe(0)
@@ -138,6 +196,8 @@ describe('crash safety under SIGKILL', () => {
     const final = await w.request('experiments.get', { id })
     await w.close()
     expect(final.status).toBe('completed')
-    expect(final.epochs.map((e) => [e.epoch, e.trainLoss, e.valLoss])).toEqual(reference.map((e) => [e.epoch, e.trainLoss, e.valLoss]))
+    expect(final.epochs.map((e) => [e.epoch, e.trainLoss, e.valLoss])).toEqual(
+      reference.map((e) => [e.epoch, e.trainLoss, e.valLoss])
+    )
   }, 600_000)
 })

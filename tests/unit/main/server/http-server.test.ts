@@ -12,28 +12,46 @@ let server: RunningServer
 let cleanup: () => void
 let staticDir: string
 
-interface Res { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Res {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
 
-function send(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Res> {
+function send(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {}
+): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET',
-      headers: { host: `127.0.0.1:${server.port}`, ...opts.headers }
-    }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c) => { body += c })
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: { host: `127.0.0.1:${server.port}`, ...opts.headers }
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c) => {
+          body += c
+        })
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+      }
+    )
     req.on('error', reject)
     if (opts.body !== undefined) req.write(opts.body)
     req.end()
   })
 }
 
-const api = (method: string, body: unknown, headers: Record<string, string> = {}) => send(`/api/${method}`, {
-  method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers }
-})
+const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
+  send(`/api/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers }
+  })
 const authed = { cookie: `wb_token=${TOKEN}` }
 
 beforeAll(async () => {
@@ -46,7 +64,11 @@ beforeAll(async () => {
   wb = openWorkbench(join(t.dir, 'data'), 'browser')
   server = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir })
 })
-afterAll(async () => { await server.close(); await wb.close(); cleanup() })
+afterAll(async () => {
+  await server.close()
+  await wb.close()
+  cleanup()
+})
 
 describe('browser-mode server', () => {
   it('prints a loopback URL carrying the token', () => {
@@ -86,7 +108,11 @@ describe('browser-mode server', () => {
   })
 
   it('refuses a forged Host header (DNS rebinding)', async () => {
-    const r = await send('/api/app.info', { method: 'POST', headers: { ...authed, host: 'evil.example:80', 'content-type': 'application/json' }, body: '{}' })
+    const r = await send('/api/app.info', {
+      method: 'POST',
+      headers: { ...authed, host: 'evil.example:80', 'content-type': 'application/json' },
+      body: '{}'
+    })
     expect(r.status).toBe(421)
   })
 
@@ -102,7 +128,11 @@ describe('browser-mode server', () => {
     expect((await api('nope.method', {}, authed)).status).toBe(404)
     const missing = await api('experiments.get', { id: 12345 }, authed)
     expect(missing.status).toBe(404)
-    const notJson = await send('/api/app.info', { method: 'POST', headers: { ...authed, 'content-type': 'application/json' }, body: '{' })
+    const notJson = await send('/api/app.info', {
+      method: 'POST',
+      headers: { ...authed, 'content-type': 'application/json' },
+      body: '{'
+    })
     expect(notJson.status).toBe(400)
   })
 })

@@ -23,16 +23,38 @@ function fresh(): Workbench {
 }
 
 const config = {
-  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
-  model: { cell: 'lstm' as const, hiddenSize: 8 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 6, batchSize: 16, seed: 5
+  mapping: 'many-to-one' as const,
+  target: 'CO2',
+  inputs: [],
+  window: 12,
+  model: { cell: 'lstm' as const, hiddenSize: 8 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 6,
+  batchSize: 16,
+  seed: 5
 }
 
 function state(n: number, F: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array): TrainState {
-  const a = (k: number) => { const x = new F(n); for (let i = 0; i < n; i++) x[i] = Math.sin(i + k); return x }
+  const a = (k: number) => {
+    const x = new F(n)
+    for (let i = 0; i < n; i++) x[i] = Math.sin(i + k)
+    return x
+  }
   return {
-    version: 1, epoch: 3, params: a(1), opt: { m: a(2), v: a(3), t: 30 }, lr: 0.01, rng: [1, 2, 3, 4], order: Int32Array.from([2, 0, 1]),
-    sched: [], best: 0.5, bestEpoch: 3, bad: 0, bestParams: null, good: { params: a(1), opt: { m: a(2), v: a(3), t: 30 } }, reverts: 0
+    version: 1,
+    epoch: 3,
+    params: a(1),
+    opt: { m: a(2), v: a(3), t: 30 },
+    lr: 0.01,
+    rng: [1, 2, 3, 4],
+    order: Int32Array.from([2, 0, 1]),
+    sched: [],
+    best: 0.5,
+    bestEpoch: 3,
+    bad: 0,
+    bestParams: null,
+    good: { params: a(1), opt: { m: a(2), v: a(3), t: 30 } },
+    reverts: 0
   }
 }
 
@@ -53,7 +75,8 @@ describe('compact checkpoints', () => {
     reverted.good.params[7] = 42
     expect(compactCheckpoint(reverted).good).toBe(reverted.good)
     const signOfZero = state(50)
-    signOfZero.params[0] = 0; signOfZero.good.params[0] = -0
+    signOfZero.params[0] = 0
+    signOfZero.good.params[0] = -0
     expect(compactCheckpoint(signOfZero).good).toBe(signOfZero.good)
     const steps = state(50)
     steps.good.opt.t = 29
@@ -78,7 +101,10 @@ describe('compact checkpoints', () => {
     const losses = (e: typeof reference) => e.epochs.map((p) => [p.epoch, p.trainLoss, p.valLoss])
     for (const form of ['compact', 'full'] as const) {
       // a run that stops after its first checkpoint; then, for 'full', its checkpoint rewritten as an older store holds it
-      const { experimentId: id } = await wb.request('experiments.start', { datasetId, config: { ...config, epochs: 1 } })
+      const { experimentId: id } = await wb.request('experiments.start', {
+        datasetId,
+        config: { ...config, epochs: 1 }
+      })
       await wb.waitForRun(id)
       const db = wb.store.db
       db.prepare('UPDATE experiments SET config_json = ? WHERE id = ?').run(JSON.stringify({ ...reference.config }), id)
@@ -87,8 +113,13 @@ describe('compact checkpoints', () => {
       expect((cp.state as StoredTrainState).good).toBe('current')
       if (form === 'full') {
         const full = expandCheckpoint(cp.state as StoredTrainState)
-        db.prepare("UPDATE checkpoints SET state = ? WHERE experiment_id = ? AND kind = 'last'").run(serialize(full), id)
-        const row = db.prepare("SELECT state FROM checkpoints WHERE experiment_id = ? AND kind = 'last'").get(id) as { state: Buffer }
+        db.prepare("UPDATE checkpoints SET state = ? WHERE experiment_id = ? AND kind = 'last'").run(
+          serialize(full),
+          id
+        )
+        const row = db.prepare("SELECT state FROM checkpoints WHERE experiment_id = ? AND kind = 'last'").get(id) as {
+          state: Buffer
+        }
         expect((deserialize(row.state) as TrainState).good.params).toEqual(full.params)
       }
       expect((await wb.request('experiments.resume', { id })).ok).toBe(true)

@@ -19,12 +19,19 @@ import { STEP_WRITE_MS } from '../../../../src-main/services/training-manager'
 
 const REPO = join(import.meta.dirname, '..', '..', '..', '..')
 const config = {
-  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
-  model: { cell: 'gru' as const, hiddenSize: 8 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 80, batchSize: 64, seed: 9
+  mapping: 'many-to-one' as const,
+  target: 'CO2',
+  inputs: [],
+  window: 12,
+  model: { cell: 'gru' as const, hiddenSize: 8 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 80,
+  batchSize: 64,
+  seed: 9
 }
 
-const bytesOf = (c: SharedCheckpoint | Uint8Array): Uint8Array => (c instanceof Uint8Array ? c : new Uint8Array(c.shared, c.offset, c.length))
+const bytesOf = (c: SharedCheckpoint | Uint8Array): Uint8Array =>
+  c instanceof Uint8Array ? c : new Uint8Array(c.shared, c.offset, c.length)
 
 const open: Workbench[] = []
 const cleanups: (() => void)[] = []
@@ -37,10 +44,18 @@ describe('epoch batches', () => {
   it('carry every epoch once, in order, with only the latest and the latest best checkpoint, transferred', () => {
     const bytesGz = gzipSync(readFileSync(join(REPO, 'resources', 'samples', 'co2-monthly.csv')))
     const sent: { m: FromWorker; transfer?: ArrayBuffer[] }[] = []
-    runTraining({
-      type: 'train', taskId: 1, bytesGz: new Uint8Array(bytesGz), config: experimentConfig.parse(config),
-      control: new SharedArrayBuffer(4)
-    }, (m, transfer) => { sent.push({ m, transfer }) })
+    runTraining(
+      {
+        type: 'train',
+        taskId: 1,
+        bytesGz: new Uint8Array(bytesGz),
+        config: experimentConfig.parse(config),
+        control: new SharedArrayBuffer(4)
+      },
+      (m, transfer) => {
+        sent.push({ m, transfer })
+      }
+    )
     const batches = sent.filter((s) => s.m.type === 'epochs') as { m: EpochsMessage; transfer?: ArrayBuffer[] }[]
     const items = batches.flatMap((b) => b.m.items)
     expect(items.map((e) => e.epoch)).toEqual(Array.from({ length: config.epochs }, (_, i) => i + 1))
@@ -94,7 +109,9 @@ describe('epoch batches', () => {
     // the reference: every epoch's state, copied when the trainer hands it over
     const ref = new Map<number, TrainState>()
     train(toTrainConfig(parsed), toTrainData(buildSequences(parseCsv(new Uint8Array(bytes)), parsed)), {
-      onCheckpoint: (s) => { ref.set(s.epoch, structuredClone(s)) }
+      onCheckpoint: (s) => {
+        ref.set(s.epoch, structuredClone(s))
+      }
     })
     // the task, with its clock 40× faster: many batches of a few epochs, so best epochs are often not the newest
     const real = performance.now.bind(performance)
@@ -102,7 +119,14 @@ describe('epoch batches', () => {
     const sent: FromWorker[] = []
     let shared = 0
     try {
-      runTraining({ type: 'train', taskId: 1, bytesGz: new Uint8Array(gzipSync(bytes)), config: parsed, control: new SharedArrayBuffer(4) },
+      runTraining(
+        {
+          type: 'train',
+          taskId: 1,
+          bytesGz: new Uint8Array(gzipSync(bytes)),
+          config: parsed,
+          control: new SharedArrayBuffer(4)
+        },
         (m) => {
           // as main does: take the bytes, then release the slot — the next batches write into it again
           if (m.type === 'epochs') {
@@ -110,22 +134,31 @@ describe('epoch batches', () => {
               if (e.checkpoint === undefined) continue
               const c = e.checkpoint as SharedCheckpoint | Uint8Array
               e.checkpoint = decodeState(bytesOf(c).slice())
-              if (!(c instanceof Uint8Array)) { shared++; Atomics.store(new Int32Array(c.shared, 0, 2), c.slot, 0) }
+              if (!(c instanceof Uint8Array)) {
+                shared++
+                Atomics.store(new Int32Array(c.shared, 0, 2), c.slot, 0)
+              }
             }
           }
           sent.push(m)
-        })
-    } finally { clock.mockRestore() }
+        }
+      )
+    } finally {
+      clock.mockRestore()
+    }
     const batches = sent.filter((m) => m.type === 'epochs') as EpochsMessage[]
     expect(batches.length).toBeGreaterThan(4)
-    let bestNotNewest = 0, checked = 0
+    let bestNotNewest = 0,
+      checked = 0
     for (const b of batches) {
       for (const e of b.items) {
         if (e.checkpoint === undefined) continue
         if (e !== b.items.at(-1)) bestNotNewest++
-        const got = expandCheckpoint(e.checkpoint as StoredTrainState), want = ref.get(e.epoch)!
+        const got = expandCheckpoint(e.checkpoint as StoredTrainState),
+          want = ref.get(e.epoch)!
         expect(got.epoch).toBe(e.epoch)
-        for (const k of ['params', 'order', 'bestParams'] as const) expect(got[k], `epoch ${e.epoch} ${k}`).toEqual(want[k])
+        for (const k of ['params', 'order', 'bestParams'] as const)
+          expect(got[k], `epoch ${e.epoch} ${k}`).toEqual(want[k])
         expect(got.opt).toEqual(want.opt)
         expect(got.good).toEqual(want.good)
         checked++
@@ -143,7 +176,9 @@ describe('epoch batches', () => {
     open.push(wb)
     const datasetId = (await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })).id
     let events = 0
-    const off = wb.on('training.epoch', () => { events++ })
+    const off = wb.on('training.epoch', () => {
+      events++
+    })
     const { experimentId: id } = await wb.request('experiments.start', { datasetId, config })
     await wb.waitForRun(id)
     off()
@@ -171,14 +206,22 @@ describe('epoch batches', () => {
     // long enough for a few dozen progress messages (~10 a second) across many fast epochs
     const long = { ...config, model: { cell: 'lstm' as const, hiddenSize: 64 }, batchSize: 16, epochs: 150 }
     const writes: { at: number; steps: number; epochs: boolean }[] = []
-    const store = wb.store.experiments, original = store.writeMetrics.bind(store)
+    const store = wb.store.experiments,
+      original = store.writeMetrics.bind(store)
     store.writeMetrics = (id, steps, epochs, checkpoints) => {
-      writes.push({ at: performance.now(), steps: steps.length, epochs: epochs !== undefined && (!Array.isArray(epochs) || epochs.length > 0) })
+      writes.push({
+        at: performance.now(),
+        steps: steps.length,
+        epochs: epochs !== undefined && (!Array.isArray(epochs) || epochs.length > 0)
+      })
       original(id, steps, epochs, checkpoints)
     }
     const reported: number[] = []
     let messages = 0
-    const off = wb.on('training.progress', (p) => { messages++; reported.push(...p.steps.map((s) => s.step)) })
+    const off = wb.on('training.progress', (p) => {
+      messages++
+      reported.push(...p.steps.map((s) => s.step))
+    })
     const { experimentId: id } = await wb.request('experiments.start', { datasetId, config: long })
     await wb.waitForRun(id)
     off()

@@ -6,16 +6,29 @@ import type { ExperimentConfigInput } from '../../../../src-shared/contract'
 
 const t = tempDir()
 const wb = openWorkbench(t.dir, 'cli', { maxConcurrent: 1 })
-afterAll(async () => { await wb.close(); t.cleanup() })
+afterAll(async () => {
+  await wb.close()
+  t.cleanup()
+})
 
-const training = { model: { cell: 'lstm' as const, hiddenSize: 24 }, optimizer: { kind: 'adam' as const, lr: 0.01 }, batchSize: 32, seed: 3 }
+const training = {
+  model: { cell: 'lstm' as const, hiddenSize: 24 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  batchSize: 32,
+  seed: 3
+}
 
 const cases: { name: string; sample: string; config: Partial<ExperimentConfigInput>; epochs: number }[] = [
   { name: 'many-to-one (CO2 next month)', sample: 'co2-monthly', config: {}, epochs: 4 },
   { name: 'many-to-many aligned (Seattle weather per day)', sample: 'seattle-weather', config: {}, epochs: 3 },
   { name: 'seq2seq (spelling → pronunciation)', sample: 'cmudict-pronunciations', config: {}, epochs: 3 },
   { name: 'one-to-many (first names by gender)', sample: 'first-names', config: { maxLength: 8 }, epochs: 2 },
-  { name: 'one-to-one (Seattle weather label of a day)', sample: 'seattle-weather', config: { mapping: 'one-to-one', window: undefined }, epochs: 4 }
+  {
+    name: 'one-to-one (Seattle weather label of a day)',
+    sample: 'seattle-weather',
+    config: { mapping: 'one-to-one', window: undefined },
+    epochs: 4
+  }
 ]
 
 describe('every mapping learns from its sample', () => {

@@ -12,22 +12,38 @@ import type { ExperimentConfigInput } from '../../../../src-shared/contract'
 
 let wb: Workbench
 const t = tempDir()
-beforeAll(() => { wb = openWorkbench(t.dir) })
-afterAll(async () => { await wb.close(); t.cleanup() })
+beforeAll(() => {
+  wb = openWorkbench(t.dir)
+})
+afterAll(async () => {
+  await wb.close()
+  t.cleanup()
+})
 
-const training = { model: { cell: 'gru' as const, hiddenSize: 12 }, optimizer: { kind: 'adam' as const, lr: 0.02 }, batchSize: 32, seed: 3 }
+const training = {
+  model: { cell: 'gru' as const, hiddenSize: 12 },
+  optimizer: { kind: 'adam' as const, lr: 0.02 },
+  batchSize: 32,
+  seed: 3
+}
 
-async function trained(sample: string, extra: Partial<ExperimentConfigInput> = {}): Promise<{ experimentId: number; datasetId: number }> {
+async function trained(
+  sample: string,
+  extra: Partial<ExperimentConfigInput> = {}
+): Promise<{ experimentId: number; datasetId: number }> {
   const s = SAMPLES.find((x) => x.id === sample)!
   const { id: datasetId } = await wb.request('datasets.import', { source: { kind: 'sample', sample } })
-  const { experimentId } = await wb.request('experiments.start', { datasetId, config: { ...s.suggested, ...training, epochs: 2, ...extra } as ExperimentConfigInput })
+  const { experimentId } = await wb.request('experiments.start', {
+    datasetId,
+    config: { ...s.suggested, ...training, epochs: 2, ...extra } as ExperimentConfigInput
+  })
   await wb.waitForRun(experimentId)
   expect((await wb.request('experiments.get', { id: experimentId })).status).toBe('completed')
   return { experimentId, datasetId }
 }
 
 describe('models.predict', () => {
-  it('runs a series model on a dataset: file under exports/, preview = the file\'s first rows, recorded with the run', async () => {
+  it("runs a series model on a dataset: file under exports/, preview = the file's first rows, recorded with the run", async () => {
     const { experimentId, datasetId } = await trained('co2-monthly')
     const r = await wb.request('models.predict', { id: experimentId, datasetId, steps: 6 })
     expect(r.outPath).toBe(join(t.dir, 'exports', `experiment-${experimentId}`, `predictions-dataset-${datasetId}.csv`))
@@ -37,8 +53,12 @@ describe('models.predict', () => {
     expect(r.preview!.columns).toEqual(file[0])
     expect(r.preview!.rows).toEqual(file.slice(1, 21))
     // scored against the file's own CO2 column: MAE/RMSE over the windows whose target row is in the file
-    const k = file[0]!.indexOf('predicted_CO2'), j = file[0]!.indexOf('actual_CO2')
-    const pairs = file.slice(1).filter((row) => row[j] !== '').map((row) => Number(row[k]) - Number(row[j]))
+    const k = file[0]!.indexOf('predicted_CO2'),
+      j = file[0]!.indexOf('actual_CO2')
+    const pairs = file
+      .slice(1)
+      .filter((row) => row[j] !== '')
+      .map((row) => Number(row[k]) - Number(row[j]))
     expect(r.score!.count).toBe(pairs.length)
     expect(r.score!.count).toBe(r.rows - 1)
     expect(r.score!.mae).toBeCloseTo(pairs.reduce((a, d) => a + Math.abs(d), 0) / pairs.length, 9)
@@ -46,7 +66,9 @@ describe('models.predict', () => {
     expect(r.forecast).toHaveLength(6)
     expect(existsSync(r.forecastPath!)).toBe(true)
     const detail = await wb.request('experiments.get', { id: experimentId })
-    expect(detail.events.some((e) => e.kind === 'predicted' && (e.detail as { rows: number }).rows === r.rows)).toBe(true)
+    expect(detail.events.some((e) => e.kind === 'predicted' && (e.detail as { rows: number }).rows === r.rows)).toBe(
+      true
+    )
   })
 
   it('samples a generator without a dataset, reproducibly for a seed', async () => {
@@ -61,8 +83,12 @@ describe('models.predict', () => {
 
   it('refuses clearly: unknown dataset, no dataset for a data model, untrained run, missing columns', async () => {
     const { experimentId } = await trained('co2-monthly')
-    await expect(wb.request('models.predict', { id: experimentId, datasetId: 987654 })).rejects.toThrow(/datasetId: dataset 987654 does not exist/)
-    await expect(wb.request('models.predict', { id: experimentId })).rejects.toThrow(/datasetId: this model predicts from data/)
+    await expect(wb.request('models.predict', { id: experimentId, datasetId: 987654 })).rejects.toThrow(
+      /datasetId: dataset 987654 does not exist/
+    )
+    await expect(wb.request('models.predict', { id: experimentId })).rejects.toThrow(
+      /datasetId: this model predicts from data/
+    )
     const names = await wb.request('datasets.import', { source: { kind: 'sample', sample: 'first-names' } })
     await expect(wb.request('models.predict', { id: experimentId, datasetId: names.id })).rejects.toThrow(/CO2/)
     const co2 = (await wb.request('datasets.list', {})).find((d) => d.name.toLowerCase().includes('co2'))!
@@ -76,7 +102,11 @@ describe('models.predict', () => {
     await wb.request('experiments.stop', { id: busy })
     await wb.waitForRun(busy)
     expect((await wb.request('experiments.get', { id: never })).epochsDone).toBe(0)
-    await expect(wb.request('models.predict', { id: never, datasetId: co2.id })).rejects.toThrow(/has no trained model yet/)
-    await expect(wb.request('models.predict', { id: experimentId, datasetId: co2.id, temperature: -1 } as never)).rejects.toThrow(/temperature/)
+    await expect(wb.request('models.predict', { id: never, datasetId: co2.id })).rejects.toThrow(
+      /has no trained model yet/
+    )
+    await expect(
+      wb.request('models.predict', { id: experimentId, datasetId: co2.id, temperature: -1 } as never)
+    ).rejects.toThrow(/temperature/)
   })
 })

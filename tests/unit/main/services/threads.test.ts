@@ -15,13 +15,23 @@ describe('threads of a training run', () => {
   })
 
   const saved = process.env.RNN_THREADS
-  afterAll(() => { if (saved === undefined) delete process.env.RNN_THREADS; else process.env.RNN_THREADS = saved })
+  afterAll(() => {
+    if (saved === undefined) delete process.env.RNN_THREADS
+    else process.env.RNN_THREADS = saved
+  })
 
   it('one and two threads give bit-identical losses through the app', async () => {
     // batch 32 × hidden 48: big enough for the scans and products to be split between the threads
     const config = {
-      mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 24,
-      model: { cell: 'lstm' as const, hiddenSize: 48 }, optimizer: { kind: 'adam' as const, lr: 0.01 }, epochs: 3, batchSize: 32, seed: 5
+      mapping: 'many-to-one' as const,
+      target: 'CO2',
+      inputs: [],
+      window: 24,
+      model: { cell: 'lstm' as const, hiddenSize: 48 },
+      optimizer: { kind: 'adam' as const, lr: 0.01 },
+      epochs: 3,
+      batchSize: 32,
+      seed: 5
     }
     const losses: number[][] = []
     for (const threads of ['1', '2']) {

@@ -11,7 +11,11 @@ afterEach(async () => {
   while (cleanups.length) cleanups.pop()!()
 })
 function fresh(dir?: string): { wb: Workbench; dir: string } {
-  if (!dir) { const t = tempDir(); cleanups.push(t.cleanup); dir = t.dir }
+  if (!dir) {
+    const t = tempDir()
+    cleanups.push(t.cleanup)
+    dir = t.dir
+  }
   const wb = openWorkbench(dir)
   open.push(wb)
   return { wb, dir }
@@ -19,17 +23,29 @@ function fresh(dir?: string): { wb: Workbench; dir: string } {
 
 const co2 = () => readFileSync(join(SAMPLES, 'co2-monthly.csv'))
 const config = {
-  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
-  model: { cell: 'lstm' as const, hiddenSize: 16 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 4, batchSize: 32, seed: 7
+  mapping: 'many-to-one' as const,
+  target: 'CO2',
+  inputs: [],
+  window: 12,
+  model: { cell: 'lstm' as const, hiddenSize: 16 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 4,
+  batchSize: 32,
+  seed: 7
 }
 
 describe('Workbench service', () => {
   it('imports a CSV in a worker, keeps its bytes and types its columns', async () => {
     const { wb } = fresh()
-    const d = await wb.request('datasets.import', { source: { kind: 'bytes', fileName: 'co2.csv', base64: co2().toString('base64') } })
+    const d = await wb.request('datasets.import', {
+      source: { kind: 'bytes', fileName: 'co2.csv', base64: co2().toString('base64') }
+    })
     expect(d.rows).toBe(741)
-    expect(d.columns.map((c) => [c.name, c.type])).toEqual([['Date', 'datetime'], ['CO2', 'numeric'], ['adjusted CO2', 'numeric']])
+    expect(d.columns.map((c) => [c.name, c.type])).toEqual([
+      ['Date', 'datetime'],
+      ['CO2', 'numeric'],
+      ['adjusted CO2', 'numeric']
+    ])
     expect(d.preview[0]).toEqual(['1958-03-01', '315.70', '314.44'])
     expect(d.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect((await wb.request('datasets.list', {})).map((x) => x.id)).toEqual([d.id])
@@ -38,8 +54,11 @@ describe('Workbench service', () => {
   it('refuses a malformed CSV with the line and column, and stores nothing', async () => {
     const { wb } = fresh()
     const bad = 'a,temp\n' + Array.from({ length: 20 }, (_, i) => `${i},${i === 5 ? 'abc' : i * 2}`).join('\n') + '\n'
-    await expect(wb.request('datasets.import', { source: { kind: 'bytes', fileName: 'bad.csv', base64: Buffer.from(bad).toString('base64') } }))
-      .rejects.toThrow('line 7, column "temp": "abc" is not a number')
+    await expect(
+      wb.request('datasets.import', {
+        source: { kind: 'bytes', fileName: 'bad.csv', base64: Buffer.from(bad).toString('base64') }
+      })
+    ).rejects.toThrow('line 7, column "temp": "abc" is not a number')
     expect(await wb.request('datasets.list', {})).toEqual([])
   })
 
@@ -73,8 +92,16 @@ describe('Workbench service', () => {
   it('stops a run on request', async () => {
     const { wb } = fresh()
     const d = await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
-    const { experimentId } = await wb.request('experiments.start', { datasetId: d.id, config: { ...config, epochs: 500 } })
-    await new Promise<void>((r) => { const off = wb.on('training.epoch', () => { off(); r() }) })
+    const { experimentId } = await wb.request('experiments.start', {
+      datasetId: d.id,
+      config: { ...config, epochs: 500 }
+    })
+    await new Promise<void>((r) => {
+      const off = wb.on('training.epoch', () => {
+        off()
+        r()
+      })
+    })
     expect((await wb.request('experiments.stop', { id: experimentId })).ok).toBe(true)
     await wb.waitForRun(experimentId)
     const e = await wb.request('experiments.get', { id: experimentId })
@@ -85,12 +112,18 @@ describe('Workbench service', () => {
   it('names the column when the config does not fit the dataset', async () => {
     const { wb } = fresh()
     const d = await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
-    await expect(wb.request('experiments.start', { datasetId: d.id, config: { ...config, target: 'nope' } }))
-      .rejects.toThrow('config.target: the dataset has no column "nope"')
-    await expect(wb.request('experiments.start', { datasetId: d.id, config: { ...config, target: 'Date' } }))
-      .rejects.toThrow('column "Date" is datetime, not numeric (regression) or categorical (classification)')
-    await expect(wb.request('experiments.start', { datasetId: d.id, config: { ...config, model: { cell: 'lstm', hiddenSize: 1e9 } } }))
-      .rejects.toThrow(/config\.model\.hiddenSize/)
+    await expect(
+      wb.request('experiments.start', { datasetId: d.id, config: { ...config, target: 'nope' } })
+    ).rejects.toThrow('config.target: the dataset has no column "nope"')
+    await expect(
+      wb.request('experiments.start', { datasetId: d.id, config: { ...config, target: 'Date' } })
+    ).rejects.toThrow('column "Date" is datetime, not numeric (regression) or categorical (classification)')
+    await expect(
+      wb.request('experiments.start', {
+        datasetId: d.id,
+        config: { ...config, model: { cell: 'lstm', hiddenSize: 1e9 } }
+      })
+    ).rejects.toThrow(/config\.model\.hiddenSize/)
     expect(await wb.request('experiments.list', {})).toEqual([])
   })
 })

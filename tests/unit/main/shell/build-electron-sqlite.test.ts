@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 const SCRIPT = resolve('scripts/build-electron-sqlite.mjs')
-const ELECTRON_VERSION = JSON.parse(readFileSync(resolve('node_modules/electron/package.json'), 'utf8')).version as string
+const ELECTRON_VERSION = JSON.parse(readFileSync(resolve('node_modules/electron/package.json'), 'utf8'))
+  .version as string
 const ABI = readFileSync(resolve('node_modules/electron/abi_version'), 'utf8').trim()
 
 const FAKE_GYP = `
@@ -46,15 +47,32 @@ function runScript(mode: string, extraEnv: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [SCRIPT], { env, encoding: 'utf8' })
   const log = existsSync(join(dir, 'gyp.json')) ? JSON.parse(readFileSync(join(dir, 'gyp.json'), 'utf8')) : null
   rmSync(join(dir, 'gyp.json'), { force: true })
-  return { code: r.status, out: r.stdout + r.stderr, gyp: log as null | { argv: string[]; cwd: string; env: Record<string, string>; hadBuild: boolean; hasSrc: boolean } }
+  return {
+    code: r.status,
+    out: r.stdout + r.stderr,
+    gyp: log as null | { argv: string[]; cwd: string; env: Record<string, string>; hadBuild: boolean; hasSrc: boolean }
+  }
 }
 
 describe('build-electron-sqlite.mjs', () => {
   it('builds for Electron in a temp copy, without npm nodedir, and installs with a stamp; then skips', () => {
-    const first = runScript('ok', { npm_config_nodedir: '/usr', NPM_CONFIG_NODEDIR: '/usr', nodedir: '/usr', npm_config_target: '20.0.0', npm_config_runtime: 'node' })
+    const first = runScript('ok', {
+      npm_config_nodedir: '/usr',
+      NPM_CONFIG_NODEDIR: '/usr',
+      nodedir: '/usr',
+      npm_config_target: '20.0.0',
+      npm_config_runtime: 'node'
+    })
     expect(first.code, first.out).toBe(0)
     const gyp = first.gyp!
-    expect(gyp.argv).toEqual(expect.arrayContaining(['rebuild', `--target=${ELECTRON_VERSION}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers']))
+    expect(gyp.argv).toEqual(
+      expect.arrayContaining([
+        'rebuild',
+        `--target=${ELECTRON_VERSION}`,
+        '--runtime=electron',
+        '--dist-url=https://electronjs.org/headers'
+      ])
+    )
     expect(gyp.argv.some((a) => a.startsWith('--nodedir'))).toBe(false)
     expect(Object.keys(gyp.env).filter((k) => /nodedir|^npm_config_(target|runtime)$/i.test(k))).toEqual([])
     expect(gyp.cwd).not.toContain('node_modules')
@@ -82,7 +100,9 @@ describe('build-electron-sqlite.mjs', () => {
     const r = runScript('offline', { npm_config_nodedir: '/usr' })
     expect(r.code).toBe(1)
     expect(r.out).toContain(`Missing: Electron ${ELECTRON_VERSION}'s C/C++ headers`)
-    expect(r.out).toContain(`https://electronjs.org/headers/v${ELECTRON_VERSION}/node-v${ELECTRON_VERSION}-headers.tar.gz`)
+    expect(r.out).toContain(
+      `https://electronjs.org/headers/v${ELECTRON_VERSION}/node-v${ELECTRON_VERSION}-headers.tar.gz`
+    )
     expect(r.out).toMatch(/network/)
     expect(r.out).toContain('ELECTRON_HEADERS_DIR')
     expect(existsSync(join(dir, 'native', 'better_sqlite3.node'))).toBe(false)

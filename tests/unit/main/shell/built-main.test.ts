@@ -10,11 +10,15 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { REQUEST_NAMES } from '../../../../src-shared/channels'
 
 const OUT = resolve('out')
-const built = ['main/index.js', 'main/worker.js', 'preload/index.cjs', 'renderer/index.html'].every((f) => existsSync(join(OUT, f)))
+const built = ['main/index.js', 'main/worker.js', 'preload/index.cjs', 'renderer/index.html'].every((f) =>
+  existsSync(join(OUT, f))
+)
 if (!built) console.log('SKIP built-main test: out/ is not built (run `npm run build`)')
 
 const dirs: string[] = []
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 describe.skipIf(!built)('built Electron main under a fake electron', () => {
   it('starts, serves, bridges, trains in the bundled worker and quits cleanly', () => {
@@ -27,10 +31,25 @@ describe.skipIf(!built)('built Electron main under a fake electron', () => {
     symlinkSync(resolve('resources'), join(root, 'resources'))
     cpSync(resolve('package.json'), join(root, 'package.json'))
     const reportFile = join(userData, 'report.json')
-    const r = spawnSync(process.execPath, ['--import', resolve('tests/unit/main/shell/fixtures/register-fake-electron.mjs'), join(root, 'out/main/index.js')], {
-      cwd: root, encoding: 'utf8', timeout: 90_000,
-      env: { ...process.env, FAKE_ELECTRON_USERDATA: userData, FAKE_ELECTRON_REPORT: reportFile, FAKE_ELECTRON_PRELOAD: join(root, 'out/preload/index.cjs') }
-    })
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        resolve('tests/unit/main/shell/fixtures/register-fake-electron.mjs'),
+        join(root, 'out/main/index.js')
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: {
+          ...process.env,
+          FAKE_ELECTRON_USERDATA: userData,
+          FAKE_ELECTRON_REPORT: reportFile,
+          FAKE_ELECTRON_PRELOAD: join(root, 'out/preload/index.cjs')
+        }
+      }
+    )
     expect(existsSync(reportFile), `exit ${r.status}\n${r.stdout}\n${r.stderr}`).toBe(true)
     const report = JSON.parse(readFileSync(reportFile, 'utf8'))
     expect(report.errors, r.stderr).toEqual([])
@@ -40,16 +59,31 @@ describe.skipIf(!built)('built Electron main under a fake electron', () => {
     expect(calls.indexOf('registerSchemesAsPrivileged')).toBe(0)
     expect(calls).toContain('enableSandbox')
     expect(calls.indexOf('protocol.handle(app)')).toBeGreaterThan(0)
-    expect(report.privileged[0]).toMatchObject({ scheme: 'app', privileges: { standard: true, secure: true, bypassCSP: false } })
-    expect(report.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true })
+    expect(report.privileged[0]).toMatchObject({
+      scheme: 'app',
+      privileges: { standard: true, secure: true, bypassCSP: false }
+    })
+    expect(report.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      webSecurity: true
+    })
     expect(report.webPreferences.preload).toBe(join(root, 'out/preload/index.cjs'))
     expect(report.loaded).toBe('app://workbench/index.html')
     expect(report.protocol).toMatchObject({ status: 200, html: true })
     expect(report.protocol.csp).toContain("script-src 'self'")
 
     // Exactness is checked from the sources (preload-api.test.ts); a stale out/ may lag behind them.
-    expect(report.results.apiKeys).toEqual(expect.arrayContaining(['app.info', 'datasets.import', 'experiments.start', 'experiments.get', 'on']))
-    expect(report.results.apiKeys.filter((k: string) => k !== 'on').every((k: string) => (REQUEST_NAMES as readonly string[]).includes(k))).toBe(true)
+    expect(report.results.apiKeys).toEqual(
+      expect.arrayContaining(['app.info', 'datasets.import', 'experiments.start', 'experiments.get', 'on'])
+    )
+    expect(
+      report.results.apiKeys
+        .filter((k: string) => k !== 'on')
+        .every((k: string) => (REQUEST_NAMES as readonly string[]).includes(k))
+    ).toBe(true)
     expect(report.results.info).toEqual({ mode: 'electron', dataDir: userData })
     expect(report.results.invalid).toMatchObject({ name: 'ValidationError', issues: [{ path: 'id' }] })
     expect(report.results.dataset.rows).toBeGreaterThan(100)

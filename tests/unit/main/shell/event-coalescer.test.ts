@@ -10,8 +10,14 @@ function fakeClock(): Clock & { advance(ms: number): void } {
   const timers = new Map<number, { at: number; fn: () => void }>()
   return {
     now: () => now,
-    setTimeout: (fn, ms) => { const id = ++seq; timers.set(id, { at: now + ms, fn }); return id as unknown as ReturnType<typeof setTimeout> },
-    clearTimeout: (t) => { timers.delete(t as unknown as number) },
+    setTimeout: (fn, ms) => {
+      const id = ++seq
+      timers.set(id, { at: now + ms, fn })
+      return id as unknown as ReturnType<typeof setTimeout>
+    },
+    clearTimeout: (t) => {
+      timers.delete(t as unknown as number)
+    },
     advance(ms) {
       const end = now + ms
       for (;;) {
@@ -27,15 +33,27 @@ function fakeClock(): Clock & { advance(ms: number): void } {
 }
 
 const progress = (experimentId: number, from: number, n: number) => ({
-  experimentId, epoch: 1, epochs: 9, step: from + n - 1, stepsPerEpoch: 100, totalSteps: 900, elapsedSeconds: from / 100,
-  etaSeconds: 1, seqPerSec: 10, steps: Array.from({ length: n }, (_, i) => ({ step: from + i, epoch: 1, loss: 1 / (from + i) }))
+  experimentId,
+  epoch: 1,
+  epochs: 9,
+  step: from + n - 1,
+  stepsPerEpoch: 100,
+  totalSteps: 900,
+  elapsedSeconds: from / 100,
+  etaSeconds: 1,
+  seqPerSec: 10,
+  steps: Array.from({ length: n }, (_, i) => ({ step: from + i, epoch: 1, loss: 1 / (from + i) }))
 })
 
 describe('coalesceTrainingEvents', () => {
   it('delivers at most once per 100 ms per run and loses no step', () => {
     const clock = fakeClock()
     const got: { t: number; event: string; payload: { experimentId?: number; steps?: { step: number }[] } }[] = []
-    const c = coalesceTrainingEvents((event, payload) => got.push({ t: clock.now(), event, payload: payload as never }), 100, clock)
+    const c = coalesceTrainingEvents(
+      (event, payload) => got.push({ t: clock.now(), event, payload: payload as never }),
+      100,
+      clock
+    )
     // Two runs, each reporting every 5 ms for 2 s (200 messages a second each).
     let step = 1
     for (let i = 0; i < 400; i++) {
@@ -59,10 +77,20 @@ describe('coalesceTrainingEvents', () => {
   it('keeps the order: merged progress, then the held epochs; a finish delivers what is held first', () => {
     const clock = fakeClock()
     const got: string[] = []
-    const c = coalesceTrainingEvents((event, payload) => {
-      const p = payload as { epoch?: number; steps?: { step: number }[] }
-      got.push(event === 'training.progress' ? `progress ${p.steps!.map((s) => s.step).join(',')}` : event === 'training.epoch' ? `epoch ${p.epoch}` : event)
-    }, 100, clock)
+    const c = coalesceTrainingEvents(
+      (event, payload) => {
+        const p = payload as { epoch?: number; steps?: { step: number }[] }
+        got.push(
+          event === 'training.progress'
+            ? `progress ${p.steps!.map((s) => s.step).join(',')}`
+            : event === 'training.epoch'
+              ? `epoch ${p.epoch}`
+              : event
+        )
+      },
+      100,
+      clock
+    )
     c.push('training.progress', progress(7, 1, 1)) // first one goes out at once
     clock.advance(10)
     c.push('training.epoch', { experimentId: 7, epoch: 1, trainLoss: 1, valLoss: 1, seconds: 0.01 })

@@ -9,7 +9,10 @@ let nextId = 1
 export class FakeFrame {
   readonly processId: number
   readonly routingId: number
-  constructor(public url: string, readonly parent: FakeFrame | null = null) {
+  constructor(
+    public url: string,
+    readonly parent: FakeFrame | null = null
+  ) {
     this.processId = 7
     this.routingId = nextId++
   }
@@ -18,7 +21,9 @@ export class FakeFrame {
 export class FakeEvent {
   defaultPrevented = false
   constructor(readonly url?: string) {}
-  preventDefault(): void { this.defaultPrevented = true }
+  preventDefault(): void {
+    this.defaultPrevented = true
+  }
 }
 
 export class FakeWebContents extends EventEmitter {
@@ -31,9 +36,15 @@ export class FakeWebContents extends EventEmitter {
     super()
     this.mainFrame = new FakeFrame(url)
   }
-  send(channel: string, ...args: unknown[]): void { this.sent.push({ channel, args }) }
-  isDestroyed(): boolean { return this.destroyed }
-  setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void { this.windowOpenHandler = h }
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args })
+  }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+  setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = h
+  }
   /** Simulates a navigation attempt; returns whether it was prevented. */
   navigate(url: string, event: 'will-navigate' | 'will-redirect' = 'will-navigate'): boolean {
     const e = new FakeEvent(url)
@@ -50,7 +61,9 @@ export class FakeIpcMain {
     if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`)
     this.handlers.set(channel, h)
   }
-  removeHandler(channel: string): void { this.handlers.delete(channel) }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel)
+  }
   /** Calls a handler as if `frame` of `sender` invoked it. */
   invoke(channel: string, sender: FakeWebContents, frame: FakeFrame | null, ...args: unknown[]): Promise<unknown> {
     const h = this.handlers.get(channel)
@@ -62,7 +75,10 @@ export class FakeIpcMain {
 /** An ipcRenderer wired to a FakeIpcMain, calling from the main frame of `contents`. */
 export class FakeIpcRenderer {
   readonly listeners = new Map<string, ((event: unknown, ...args: unknown[]) => void)[]>()
-  constructor(readonly main: FakeIpcMain | null, readonly contents: FakeWebContents = new FakeWebContents()) {}
+  constructor(
+    readonly main: FakeIpcMain | null,
+    readonly contents: FakeWebContents = new FakeWebContents()
+  ) {}
   invoke(channel: string, ...args: unknown[]): Promise<unknown> {
     if (!this.main) return Promise.resolve({ ok: true, result: { channel, args } })
     return this.main.invoke(channel, this.contents, this.contents.mainFrame, ...args)
@@ -83,7 +99,10 @@ export class FakeWindow extends EventEmitter {
   loaded: string | null = null
   shown = false
   destroyed = false
-  constructor(readonly options: MainWindowOptions, readonly app: FakeApp) {
+  constructor(
+    readonly options: MainWindowOptions,
+    readonly app: FakeApp
+  ) {
     super()
     this.webContents = new FakeWebContents('about:blank')
     FakeWindow.instances.push(this)
@@ -94,11 +113,17 @@ export class FakeWindow extends EventEmitter {
     this.webContents.mainFrame.url = url
     this.emit('ready-to-show')
   }
-  show(): void { this.shown = true }
+  show(): void {
+    this.shown = true
+  }
   focus(): void {}
-  isMinimized(): boolean { return false }
+  isMinimized(): boolean {
+    return false
+  }
   restore(): void {}
-  isDestroyed(): boolean { return this.destroyed }
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
   close(): void {
     this.destroyed = true
     this.webContents.destroyed = true
@@ -112,24 +137,43 @@ export class FakeApp extends EventEmitter {
   exitCode: number | null = null
   quitting = false
   private readyResolve!: () => void
-  private readyPromise = new Promise<void>((r) => { this.readyResolve = r })
+  private readyPromise = new Promise<void>((r) => {
+    this.readyResolve = r
+  })
   constructor(userData: string) {
     super()
     this.paths.userData = userData
   }
-  whenReady(): Promise<void> { return this.readyPromise }
-  ready(): void { this.calls.push('ready'); this.readyResolve() }
+  whenReady(): Promise<void> {
+    return this.readyPromise
+  }
+  ready(): void {
+    this.calls.push('ready')
+    this.readyResolve()
+  }
   quit(): void {
     this.calls.push('quit')
     const e = new FakeEvent()
     this.emit('before-quit', e)
     if (!e.defaultPrevented) this.quitting = true
   }
-  exit(code = 0): void { this.calls.push(`exit(${code})`); this.exitCode = code }
-  getPath(name: string): string { return this.paths[name] }
-  setPath(name: string, p: string): void { this.calls.push(`setPath(${name})`); this.paths[name] = p }
-  enableSandbox(): void { this.calls.push('enableSandbox') }
-  requestSingleInstanceLock(): boolean { return true }
+  exit(code = 0): void {
+    this.calls.push(`exit(${code})`)
+    this.exitCode = code
+  }
+  getPath(name: string): string {
+    return this.paths[name]
+  }
+  setPath(name: string, p: string): void {
+    this.calls.push(`setPath(${name})`)
+    this.paths[name] = p
+  }
+  enableSandbox(): void {
+    this.calls.push('enableSandbox')
+  }
+  requestSingleInstanceLock(): boolean {
+    return true
+  }
 }
 
 export interface FakeElectron extends ElectronDeps {
@@ -161,27 +205,50 @@ export function fakeElectron(userData: string): FakeElectron {
     permissionRequest: null,
     permissionCheck: null,
     BrowserWindow: class extends FakeWindow {
-      constructor(options: MainWindowOptions) { super(options, app) }
+      constructor(options: MainWindowOptions) {
+        super(options, app)
+      }
     },
     Menu: {
-      buildFromTemplate: (t) => { fake.menuTemplate = t; return { template: t } },
-      setApplicationMenu: () => { app.calls.push('setApplicationMenu') }
+      buildFromTemplate: (t) => {
+        fake.menuTemplate = t
+        return { template: t }
+      },
+      setApplicationMenu: () => {
+        app.calls.push('setApplicationMenu')
+      }
     },
     dialog: {
       showOpenDialog: async () => fake.dialogAnswer,
-      showErrorBox: (title, content) => { fake.errorBoxes.push({ title, content }) }
+      showErrorBox: (title, content) => {
+        fake.errorBoxes.push({ title, content })
+      }
     },
     protocol: {
-      registerSchemesAsPrivileged: (s) => { app.calls.push('registerSchemesAsPrivileged'); fake.privileged.push(...s) },
-      handle: (scheme, h) => { app.calls.push(`protocol.handle(${scheme})`); fake.protocolHandlers.set(scheme, h) }
+      registerSchemesAsPrivileged: (s) => {
+        app.calls.push('registerSchemesAsPrivileged')
+        fake.privileged.push(...s)
+      },
+      handle: (scheme, h) => {
+        app.calls.push(`protocol.handle(${scheme})`)
+        fake.protocolHandlers.set(scheme, h)
+      }
     },
     session: {
       defaultSession: {
-        setPermissionRequestHandler: (h) => { fake.permissionRequest = h },
-        setPermissionCheckHandler: (h) => { fake.permissionCheck = h }
+        setPermissionRequestHandler: (h) => {
+          fake.permissionRequest = h
+        },
+        setPermissionCheckHandler: (h) => {
+          fake.permissionCheck = h
+        }
       }
     },
-    shell: { openExternal: async (url) => { fake.opened.push(url) } }
+    shell: {
+      openExternal: async (url) => {
+        fake.opened.push(url)
+      }
+    }
   }
   return fake
 }

@@ -52,13 +52,13 @@ describe('request handlers', () => {
       ['another top frame object of the main window', main, new FakeFrame('app://workbench/index.html')]
     ]
     for (const [what, sender, frame] of cases) {
-      const reply = await ipcMain.invoke(channel, sender, frame, {}) as Envelope
+      const reply = (await ipcMain.invoke(channel, sender, frame, {})) as Envelope
       expect(reply.ok, what).toBe(false)
       if (!reply.ok) expect(reply.error.name, what).toBe('ForbiddenError')
     }
     // The main window's own frame, navigated away from app:// (should never happen: will-navigate blocks it).
     main.mainFrame.url = 'https://evil.example/'
-    const reply = await ipcMain.invoke(channel, main, main.mainFrame, {}) as Envelope
+    const reply = (await ipcMain.invoke(channel, main, main.mainFrame, {})) as Envelope
     expect(reply.ok).toBe(false)
     expect(service.call).not.toHaveBeenCalled()
     expect(logs.length).toBe(cases.length + 1)
@@ -69,7 +69,7 @@ describe('request handlers', () => {
     const service = spyService()
     registerRequestHandlers({ ipcMain, service, mainContents: () => null, log: () => {} })
     const wc = new FakeWebContents()
-    const reply = await ipcMain.invoke(requestChannel('app.info'), wc, wc.mainFrame) as Envelope
+    const reply = (await ipcMain.invoke(requestChannel('app.info'), wc, wc.mainFrame)) as Envelope
     expect(reply.ok).toBe(false)
     expect(service.call).not.toHaveBeenCalled()
   })
@@ -95,7 +95,7 @@ describe('with a real Workbench', () => {
   afterAll(() => wb.dispose())
 
   it('returns a validation error naming the field, as plain data', async () => {
-    const reply = await ipcMain.invoke(requestChannel('datasets.get'), main, main.mainFrame, { id: -3 }) as Envelope
+    const reply = (await ipcMain.invoke(requestChannel('datasets.get'), main, main.mainFrame, { id: -3 })) as Envelope
     expect(reply.ok).toBe(false)
     if (reply.ok) return
     expect(reply.error.name).toBe('ValidationError')
@@ -105,21 +105,26 @@ describe('with a real Workbench', () => {
     expect(structuredClone(reply)).toEqual(reply)
     expect(reply.error).not.toBeInstanceOf(Error)
 
-    const extra = await ipcMain.invoke(requestChannel('datasets.list'), main, main.mainFrame, { sneaky: true }) as Envelope
+    const extra = (await ipcMain.invoke(requestChannel('datasets.list'), main, main.mainFrame, {
+      sneaky: true
+    })) as Envelope
     expect(extra.ok).toBe(false)
     if (!extra.ok) expect(extra.error.name).toBe('ValidationError')
   })
 
   it('maps service errors to their names', async () => {
-    const reply = await ipcMain.invoke(requestChannel('datasets.get'), main, main.mainFrame, { id: 999 }) as Envelope
+    const reply = (await ipcMain.invoke(requestChannel('datasets.get'), main, main.mainFrame, { id: 999 })) as Envelope
     expect(reply).toMatchObject({ ok: false, error: { name: 'NotFoundError' } })
   })
 
   it('runs a request and forwards the service events to the main window', async () => {
-    const info = await ipcMain.invoke(requestChannel('app.info'), main, main.mainFrame, {}) as Envelope<{ mode: string }>
+    const info = (await ipcMain.invoke(requestChannel('app.info'), main, main.mainFrame, {})) as Envelope<{
+      mode: string
+    }>
     expect(info).toMatchObject({ ok: true, result: { mode: 'electron', version: 'test' } })
-    const imported = await ipcMain.invoke(requestChannel('datasets.import'), main, main.mainFrame,
-      { source: { kind: 'sample', sample: 'co2-monthly' } }) as Envelope<{ id: number; rows: number }>
+    const imported = (await ipcMain.invoke(requestChannel('datasets.import'), main, main.mainFrame, {
+      source: { kind: 'sample', sample: 'co2-monthly' }
+    })) as Envelope<{ id: number; rows: number }>
     if (!imported.ok) throw new Error(imported.error.message)
     expect(imported.result.rows).toBeGreaterThan(100)
     const event = main.sent.find((s) => s.args[0] === 'datasets.changed')

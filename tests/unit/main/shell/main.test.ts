@@ -27,15 +27,24 @@ function tempRoot(built = true): string {
   return root
 }
 
-async function boot(opts: { built?: boolean; env?: NodeJS.ProcessEnv; openWorkbench?: (o: WorkbenchOptions) => Workbench } = {}) {
+async function boot(
+  opts: { built?: boolean; env?: NodeJS.ProcessEnv; openWorkbench?: (o: WorkbenchOptions) => Workbench } = {}
+) {
   const userData = mkdtempSync(join(tmpdir(), 'wb-userdata-'))
   dirs.push(userData)
   const electron = fakeElectron(userData)
   const opened: WorkbenchOptions[] = []
   const shell = startShell(electron, {
-    root: tempRoot(opts.built ?? true), workerFactory: tsWorkerFactory(), version: '9.9.9', env: opts.env ?? {},
-    platform: 'linux', log: quiet,
-    openWorkbench: (o) => { opened.push(o); return (opts.openWorkbench ?? ((x) => new RealWorkbench(x)))(o) }
+    root: tempRoot(opts.built ?? true),
+    workerFactory: tsWorkerFactory(),
+    version: '9.9.9',
+    env: opts.env ?? {},
+    platform: 'linux',
+    log: quiet,
+    openWorkbench: (o) => {
+      opened.push(o)
+      return (opts.openWorkbench ?? ((x) => new RealWorkbench(x)))(o)
+    }
   })
   const before = [...electron.calls]
   electron.app.ready()
@@ -72,7 +81,13 @@ describe('startShell', () => {
     const win = FakeWindow.instances[0]
     expect(win.loaded).toBe('app://workbench/index.html')
     expect(win.shown).toBe(true)
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true })
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      webSecurity: true
+    })
     expect(win.options.webPreferences.preload).toMatch(/out[\\/]preload[\\/]index\.cjs$/)
     expect(electron.calls).toContain('setApplicationMenu')
     // Guards were installed on the window's contents via web-contents-created.
@@ -101,13 +116,22 @@ describe('startShell', () => {
     const win = FakeWindow.instances[0]
     const wc = win.webContents
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(REQUEST_NAMES.map(requestChannel).sort())
-    const info = await electron.ipcMain.invoke(requestChannel('app.info'), wc, wc.mainFrame, {}) as Envelope<{ mode: string }>
+    const info = (await electron.ipcMain.invoke(requestChannel('app.info'), wc, wc.mainFrame, {})) as Envelope<{
+      mode: string
+    }>
     expect(info).toMatchObject({ ok: true, result: { mode: 'electron' } })
-    const bad = await electron.ipcMain.invoke(requestChannel('datasets.get'), wc, wc.mainFrame, { id: 'x' }) as Envelope
+    const bad = (await electron.ipcMain.invoke(requestChannel('datasets.get'), wc, wc.mainFrame, {
+      id: 'x'
+    })) as Envelope
     expect(bad).toMatchObject({ ok: false, error: { name: 'ValidationError', issues: [{ path: 'id' }] } })
     const intruder = new (electron.BrowserWindow as unknown as typeof FakeWindow)(win.options, electron.app)
     await intruder.loadURL('app://workbench/index.html')
-    const refused = await electron.ipcMain.invoke(requestChannel('datasets.list'), intruder.webContents, intruder.webContents.mainFrame, {}) as Envelope
+    const refused = (await electron.ipcMain.invoke(
+      requestChannel('datasets.list'),
+      intruder.webContents,
+      intruder.webContents.mainFrame,
+      {}
+    )) as Envelope
     expect(refused).toMatchObject({ ok: false, error: { name: 'ForbiddenError' } })
     shell.workbench!.bus.emit('experiments.changed', {})
     expect(wc.sent.at(-1)).toEqual({ channel: EVENT_CHANNEL, args: ['experiments.changed', {}] })
@@ -119,10 +143,11 @@ describe('startShell', () => {
     const { electron, shell } = await boot()
     const wc = FakeWindow.instances[0].webContents
     electron.dialogAnswer = { canceled: false, filePaths: [resolve('resources/samples/co2-monthly.csv')] }
-    const file = (electron.menuTemplate as { label?: string; submenu?: { label?: string; click?: () => void }[] }[])
-      .find((m) => m.label === 'File')!.submenu!
+    const file = (
+      electron.menuTemplate as { label?: string; submenu?: { label?: string; click?: () => void }[] }[]
+    ).find((m) => m.label === 'File')!.submenu!
     expect(file[0].label).toBe('Import CSV…')
-    const dataset = await shell.importCsv() as { id: number }
+    const dataset = (await shell.importCsv()) as { id: number }
     expect(dataset.id).toBeGreaterThan(0)
     const names = wc.sent.map((s) => s.args[0])
     expect(names).toEqual(['datasets.changed', 'app.command'])
@@ -139,7 +164,10 @@ describe('startShell', () => {
       openWorkbench: (o) => {
         const wb = new RealWorkbench(o)
         const close = wb.close.bind(wb)
-        wb.close = async () => { closes++; await close() }
+        wb.close = async () => {
+          closes++
+          await close()
+        }
         return wb
       }
     })
@@ -159,7 +187,14 @@ describe('startShell', () => {
     await first.shell.workbench!.call('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
     await quit(first.electron, first.shell)
     const electron = fakeElectron(first.userData)
-    const shell = startShell(electron, { root: tempRoot(), workerFactory: tsWorkerFactory(), version: 'x', env: {}, platform: 'linux', log: quiet })
+    const shell = startShell(electron, {
+      root: tempRoot(),
+      workerFactory: tsWorkerFactory(),
+      version: 'x',
+      env: {},
+      platform: 'linux',
+      log: quiet
+    })
     electron.app.ready()
     await shell.ready
     expect(await shell.workbench!.call('datasets.list', {})).toHaveLength(1)
@@ -177,7 +212,9 @@ describe('startShell', () => {
   it('explains a store that cannot load (e.g. better-sqlite3 built for the wrong ABI)', async () => {
     const { electron, shell } = await boot({
       openWorkbench: () => {
-        throw new Error('The module better_sqlite3.node was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 150.')
+        throw new Error(
+          'The module better_sqlite3.node was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 150.'
+        )
       }
     })
     expect(electron.errorBoxes[0].title).toMatch(/store/)
@@ -196,8 +233,16 @@ describe('startShell', () => {
     const electron = fakeElectron(userData)
     const seen: WorkbenchOptions[] = []
     const shell = startShell(electron, {
-      root, workerFactory: tsWorkerFactory(), version: 'x', env: {}, platform: 'linux', log: quiet,
-      openWorkbench: (o) => { seen.push(o); throw new Error('stop here') }
+      root,
+      workerFactory: tsWorkerFactory(),
+      version: 'x',
+      env: {},
+      platform: 'linux',
+      log: quiet,
+      openWorkbench: (o) => {
+        seen.push(o)
+        throw new Error('stop here')
+      }
     })
     electron.app.ready()
     await shell.ready
@@ -215,7 +260,14 @@ describe('startShell', () => {
     const userData = mkdtempSync(join(tmpdir(), 'wb-userdata-'))
     dirs.push(userData)
     const mac = fakeElectron(userData)
-    const macShell = startShell(mac, { root: tempRoot(), workerFactory: tsWorkerFactory(), version: 'x', env: {}, platform: 'darwin', log: quiet })
+    const macShell = startShell(mac, {
+      root: tempRoot(),
+      workerFactory: tsWorkerFactory(),
+      version: 'x',
+      env: {},
+      platform: 'darwin',
+      log: quiet
+    })
     mac.app.ready()
     await macShell.ready
     FakeWindow.instances.at(-1)!.close()
@@ -234,8 +286,16 @@ describe('startShell', () => {
     electron.app.requestSingleInstanceLock = () => false
     let opened = 0
     const shell = startShell(electron, {
-      root: tempRoot(), workerFactory: tsWorkerFactory(), version: 'x', env: {}, platform: 'linux', log: quiet,
-      openWorkbench: (o) => { opened++; return new RealWorkbench(o) }
+      root: tempRoot(),
+      workerFactory: tsWorkerFactory(),
+      version: 'x',
+      env: {},
+      platform: 'linux',
+      log: quiet,
+      openWorkbench: (o) => {
+        opened++
+        return new RealWorkbench(o)
+      }
     })
     electron.app.ready()
     await shell.ready

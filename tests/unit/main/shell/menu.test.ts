@@ -19,14 +19,25 @@ describe('menu template', () => {
 })
 
 describe('import from the native dialog', () => {
-  const deps = (answer: { canceled: boolean; filePaths: string[] }, importPath = vi.fn(async () => ({ id: 1, name: 'co2' }))) => {
+  const deps = (
+    answer: { canceled: boolean; filePaths: string[] },
+    importPath = vi.fn(async () => ({ id: 1, name: 'co2' }))
+  ) => {
     const errors: string[] = []
     const options: unknown[] = []
     return {
-      errors, options, importPath, announce: vi.fn(),
+      errors,
+      options,
+      importPath,
+      announce: vi.fn(),
       dialog: {
-        showOpenDialog: async (...args: unknown[]) => { options.push(args.at(-1)); return answer },
-        showErrorBox: (_t: string, c: string) => { errors.push(c) }
+        showOpenDialog: async (...args: unknown[]) => {
+          options.push(args.at(-1))
+          return answer
+        },
+        showErrorBox: (_t: string, c: string) => {
+          errors.push(c)
+        }
       }
     }
   }
@@ -48,7 +59,12 @@ describe('import from the native dialog', () => {
   })
 
   it('shows a failed import in an error box', async () => {
-    const d = deps({ canceled: false, filePaths: ['/x.csv'] }, vi.fn(async () => { throw new Error('row 3: 2 fields, expected 4') }))
+    const d = deps(
+      { canceled: false, filePaths: ['/x.csv'] },
+      vi.fn(async () => {
+        throw new Error('row 3: 2 fields, expected 4')
+      })
+    )
     await expect(importCsvFromDialog(d)).resolves.toBeNull()
     expect(d.errors).toEqual(['row 3: 2 fields, expected 4'])
     expect(d.announce).not.toHaveBeenCalled()

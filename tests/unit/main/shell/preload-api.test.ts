@@ -16,7 +16,12 @@ vi.mock('electron', () => {
   }
   exposed.ipc = ipcRenderer
   return {
-    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { exposed.key = key; exposed.api = api } },
+    contextBridge: {
+      exposeInMainWorld: (key: string, api: unknown) => {
+        exposed.key = key
+        exposed.api = api
+      }
+    },
     ipcRenderer
   }
 })
@@ -24,7 +29,12 @@ vi.mock('electron', () => {
 function connected(call: (method: string, args: unknown) => Promise<unknown>) {
   const ipcMain = new FakeIpcMain()
   const ipc = new FakeIpcRenderer(ipcMain)
-  registerRequestHandlers({ ipcMain, service: { call, bus: new EventBus() } as never, mainContents: () => ipc.contents, log: () => {} })
+  registerRequestHandlers({
+    ipcMain,
+    service: { call, bus: new EventBus() } as never,
+    mainContents: () => ipc.contents,
+    log: () => {}
+  })
   return { ipc, api: buildWorkbenchApi(ipc) }
 }
 
@@ -49,7 +59,14 @@ describe('preload api', () => {
 
   it('exposeWorkbench uses the contextBridge key "workbench"', () => {
     const keys: string[] = []
-    exposeWorkbench({ exposeInMainWorld: (k) => { keys.push(k) } }, new FakeIpcRenderer(null))
+    exposeWorkbench(
+      {
+        exposeInMainWorld: (k) => {
+          keys.push(k)
+        }
+      },
+      new FakeIpcRenderer(null)
+    )
     expect(keys).toEqual(['workbench'])
   })
 
@@ -66,9 +83,11 @@ describe('preload api', () => {
 
   it('rethrows a failed call as an Error with the name, message and issues', async () => {
     const { api } = connected(async () => {
-      throw new ValidationError('experiments.start: config.model.hiddenSize: Too big', [{ path: 'config.model.hiddenSize', message: 'Too big' }])
+      throw new ValidationError('experiments.start: config.model.hiddenSize: Too big', [
+        { path: 'config.model.hiddenSize', message: 'Too big' }
+      ])
     })
-    const err = await api['experiments.list']({}).catch((e: unknown) => e) as Error & { issues?: unknown }
+    const err = (await api['experiments.list']({}).catch((e: unknown) => e)) as Error & { issues?: unknown }
     expect(err).toBeInstanceOf(Error)
     expect(err.name).toBe('ValidationError')
     expect(err.message).toContain('config.model.hiddenSize')
@@ -100,7 +119,9 @@ describe('preload api', () => {
     const api = buildWorkbenchApi(ipc)
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const got: string[] = []
-    api.on('app.command', () => { throw new Error('boom') })
+    api.on('app.command', () => {
+      throw new Error('boom')
+    })
     api.on('app.command', (p) => got.push(p.command))
     ipc.deliver(EVENT_CHANNEL, 'app.command', { command: 'import' })
     expect(got).toEqual(['import'])

@@ -17,7 +17,11 @@ describe.skipIf(!built)('built preload bundle', () => {
     const required: string[] = []
     let exposed: { key: string; api: Record<string, unknown> } | null = null
     const electron = {
-      contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => { exposed = { key, api } } },
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: Record<string, unknown>) => {
+          exposed = { key, api }
+        }
+      },
       ipcRenderer: { invoke: async () => ({ ok: true, result: null }), on: () => {} }
     }
     const sandboxRequire = (id: string) => {

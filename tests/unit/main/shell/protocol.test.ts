@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  APP_SCHEME_PRIVILEGES, appProtocolHandler, installAppProtocol, registerAppScheme, resolveAppFile
+  APP_SCHEME_PRIVILEGES,
+  appProtocolHandler,
+  installAppProtocol,
+  registerAppScheme,
+  resolveAppFile
 } from '../../../../src-main/shell/protocol'
 import { APP_CSP } from '../../../../src-main/shell/csp'
 import { CSP as SERVER_CSP } from '../../../../src-main/server/http-server'
@@ -30,13 +34,31 @@ describe('app:// protocol', () => {
   it('is registered as a standard, secure scheme that does not bypass the CSP', () => {
     const calls: unknown[] = []
     registerAppScheme({ registerSchemesAsPrivileged: (s) => calls.push(...s), handle: () => {} })
-    expect(calls).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false, allowServiceWorkers: false }) }])
+    expect(calls).toEqual([
+      {
+        scheme: 'app',
+        privileges: expect.objectContaining({
+          standard: true,
+          secure: true,
+          bypassCSP: false,
+          allowServiceWorkers: false
+        })
+      }
+    ])
     expect(APP_SCHEME_PRIVILEGES.bypassCSP).toBe(false)
   })
 
   it('installs its handler on the app scheme', () => {
     const schemes: string[] = []
-    installAppProtocol({ registerSchemesAsPrivileged: () => {}, handle: (s) => { schemes.push(s) } }, root)
+    installAppProtocol(
+      {
+        registerSchemesAsPrivileged: () => {},
+        handle: (s) => {
+          schemes.push(s)
+        }
+      },
+      root
+    )
     expect(schemes).toEqual(['app'])
   })
 

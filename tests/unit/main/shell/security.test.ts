@@ -8,7 +8,12 @@ function guarded() {
   const wc = new FakeWebContents()
   const opened: string[] = []
   const logs: string[] = []
-  hardenContents(wc, { openExternal: (u) => { opened.push(u) }, log: (m) => logs.push(m) })
+  hardenContents(wc, {
+    openExternal: (u) => {
+      opened.push(u)
+    },
+    log: (m) => logs.push(m)
+  })
   return { wc, opened, logs }
 }
 
@@ -16,8 +21,15 @@ describe('navigation guard', () => {
   it('prevents will-navigate to any other origin', () => {
     const { wc, logs } = guarded()
     for (const url of [
-      'https://example.com/', 'http://127.0.0.1:8080/', 'file:///etc/passwd', 'app://evil/index.html',
-      'app://workbench@evil/x', 'javascript:alert(1)', 'data:text/html,hi', 'about:blank', 'not a url'
+      'https://example.com/',
+      'http://127.0.0.1:8080/',
+      'file:///etc/passwd',
+      'app://evil/index.html',
+      'app://workbench@evil/x',
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'about:blank',
+      'not a url'
     ]) {
       expect(wc.navigate(url), url).toBe(true)
     }
@@ -55,8 +67,15 @@ describe('window.open', () => {
     const { wc, opened } = guarded()
     const open = wc.windowOpenHandler!
     expect(open({ url: 'https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html' })).toEqual({ action: 'deny' })
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'app://workbench/index.html', 'javascript:alert(1)',
-      'https://user:pw@example.com/', 'smb://server/share', 'x']) {
+    for (const url of [
+      'http://example.com/',
+      'file:///etc/passwd',
+      'app://workbench/index.html',
+      'javascript:alert(1)',
+      'https://user:pw@example.com/',
+      'smb://server/share',
+      'x'
+    ]) {
       expect(open({ url }), url).toEqual({ action: 'deny' })
     }
     await Promise.resolve()
@@ -77,7 +96,14 @@ describe('permissions', () => {
   it('denies every permission request and check', () => {
     let request: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | undefined
     let check: ((wc: unknown, p: string) => boolean) | undefined
-    denyAllPermissions({ setPermissionRequestHandler: (h) => { request = h }, setPermissionCheckHandler: (h) => { check = h } })
+    denyAllPermissions({
+      setPermissionRequestHandler: (h) => {
+        request = h
+      },
+      setPermissionCheckHandler: (h) => {
+        check = h
+      }
+    })
     for (const p of ['media', 'notifications', 'geolocation', 'clipboard-read', 'hid', 'openExternal', 'unknown']) {
       const answers: boolean[] = []
       request!({}, p, (g) => answers.push(g))

@@ -12,10 +12,15 @@ export const SAMPLES_DIR = resolve('resources/samples')
 export function tempWorkbench(): { workbench: Workbench; dataDir: string; dispose(): Promise<void> } {
   const dataDir = mkdtempSync(join(tmpdir(), 'wb-shell-'))
   const workbench = new Workbench({
-    dataDir, mode: 'electron', workerFactory: tsWorkerFactory(), samplesDir: SAMPLES_DIR, version: 'test'
+    dataDir,
+    mode: 'electron',
+    workerFactory: tsWorkerFactory(),
+    samplesDir: SAMPLES_DIR,
+    version: 'test'
   })
   return {
-    workbench, dataDir,
+    workbench,
+    dataDir,
     async dispose() {
       await workbench.close()
       rmSync(dataDir, { recursive: true, force: true })

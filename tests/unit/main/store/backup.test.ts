@@ -5,7 +5,13 @@ import Database from 'better-sqlite3'
 import { closeSync, copyFileSync, existsSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { backupStore, BackupError, checkStoreFile, expectedTables, restoreStore } from '../../../../src-main/store/backup'
+import {
+  backupStore,
+  BackupError,
+  checkStoreFile,
+  expectedTables,
+  restoreStore
+} from '../../../../src-main/store/backup'
 import { STORE_FILE } from '../../../../src-main/store/index'
 import { LATEST_VERSION } from '../../../../src-main/store/db'
 import type { Workbench } from '../../../../src-main/services/workbench'
@@ -18,32 +24,64 @@ afterEach(async () => {
   while (cleanups.length) cleanups.pop()!()
 })
 function fresh(dir?: string): { wb: Workbench; dir: string } {
-  if (!dir) { const t = tempDir('rnnwb-backup-'); cleanups.push(t.cleanup); dir = t.dir }
+  if (!dir) {
+    const t = tempDir('rnnwb-backup-')
+    cleanups.push(t.cleanup)
+    dir = t.dir
+  }
   const wb = openWorkbench(join(dir, 'data'), 'cli')
   open.push(wb)
   return { wb, dir }
 }
 const config = {
-  mapping: 'many-to-one' as const, target: 'CO2', inputs: [], window: 12,
-  model: { cell: 'lstm' as const, hiddenSize: 8 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 4000, batchSize: 8, seed: 3 // stopped by the test: epochs reach main about once a second
+  mapping: 'many-to-one' as const,
+  target: 'CO2',
+  inputs: [],
+  window: 12,
+  model: { cell: 'lstm' as const, hiddenSize: 8 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 4000,
+  batchSize: 8,
+  seed: 3 // stopped by the test: epochs reach main about once a second
 }
 const once = <T>(wb: Workbench, event: Parameters<Workbench['on']>[0], pred: (p: T) => boolean = () => true) =>
-  new Promise<T>((resolve) => { const off = wb.on(event, (p) => { if (pred(p as T)) { off(); resolve(p as T) } }) })
+  new Promise<T>((resolve) => {
+    const off = wb.on(event, (p) => {
+      if (pred(p as T)) {
+        off()
+        resolve(p as T)
+      }
+    })
+  })
 
 describe('backupStore', () => {
   it('copies the store while a training run writes steps; the copy holds every epoch committed before it started', async () => {
     const { wb, dir } = fresh()
     const { id: datasetId } = await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
     const { experimentId: id } = await wb.request('experiments.start', { datasetId, config })
-    await once(wb, 'training.epoch', (e: { experimentId: number; epoch: number }) => e.experimentId === id && e.epoch >= 3)
+    await once(
+      wb,
+      'training.epoch',
+      (e: { experimentId: number; epoch: number }) => e.experimentId === id && e.epoch >= 3
+    )
     const db = wb.store.db
-    const epochsAt = () => db.prepare('SELECT epoch, train_loss AS trainLoss FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number; trainLoss: number }[]
-    const stepsAt = () => (db.prepare('SELECT count(*) AS n FROM steps WHERE experiment_id = ?').get(id) as { n: number }).n
+    const epochsAt = () =>
+      db
+        .prepare('SELECT epoch, train_loss AS trainLoss FROM epochs WHERE experiment_id = ? ORDER BY epoch')
+        .all(id) as { epoch: number; trainLoss: number }[]
+    const stepsAt = () =>
+      (db.prepare('SELECT count(*) AS n FROM steps WHERE experiment_id = ?').get(id) as { n: number }).n
     // Small, slowed-down steps, so the run's writes land between them; retried (new file) until a
     // backup overlapped at least one write, which a loaded machine may delay.
-    let committed = epochsAt(), stepsBefore = stepsAt(), writesDuring = 0, inBackup = false, steps = 0, attempts = 0
-    const off = wb.on('training.progress', () => { if (inBackup) writesDuring++ })
+    let committed = epochsAt(),
+      stepsBefore = stepsAt(),
+      writesDuring = 0,
+      inBackup = false,
+      steps = 0,
+      attempts = 0
+    const off = wb.on('training.progress', () => {
+      if (inBackup) writesDuring++
+    })
     let out = ''
     let report!: Awaited<ReturnType<typeof backupStore>>
     while (writesDuring === 0 && attempts < 5) {
@@ -55,7 +93,15 @@ describe('backupStore', () => {
       report = await backupStore(db, out, {
         pagesPerStep: 1,
         // hold the first steps (up to ~2 s) until the run's write has come in between two of them
-        onProgress: () => { steps++; if (writesDuring === 0 && steps < 200 * attempts) { const t = performance.now(); while (performance.now() - t < 10) { /* hold */ } } }
+        onProgress: () => {
+          steps++
+          if (writesDuring === 0 && steps < 200 * attempts) {
+            const t = performance.now()
+            while (performance.now() - t < 10) {
+              /* hold */
+            }
+          }
+        }
       })
       inBackup = false
     }
@@ -74,15 +120,23 @@ describe('backupStore', () => {
     try {
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
       expect(copy.pragma('journal_mode', { simple: true })).toBe('delete')
-      const epochs = copy.prepare('SELECT epoch, train_loss AS trainLoss FROM epochs WHERE experiment_id = ? ORDER BY epoch').all(id) as { epoch: number; trainLoss: number }[]
+      const epochs = copy
+        .prepare('SELECT epoch, train_loss AS trainLoss FROM epochs WHERE experiment_id = ? ORDER BY epoch')
+        .all(id) as { epoch: number; trainLoss: number }[]
       expect(epochs.slice(0, committed.length)).toEqual(committed)
       expect(epochs.map((e) => e.epoch)).toEqual(epochs.map((_, i) => i + 1)) // no gaps, no partial epoch
-      expect((copy.prepare('SELECT count(*) AS n FROM steps WHERE experiment_id = ?').get(id) as { n: number }).n).toBeGreaterThanOrEqual(stepsBefore)
+      expect(
+        (copy.prepare('SELECT count(*) AS n FROM steps WHERE experiment_id = ?').get(id) as { n: number }).n
+      ).toBeGreaterThanOrEqual(stepsBefore)
       expect((copy.prepare('SELECT count(*) AS n FROM datasets').get() as { n: number }).n).toBe(1)
       // Each recorded epoch has its checkpoint when it is the last one (resumable from the copy).
-      const last = copy.prepare("SELECT epoch FROM checkpoints WHERE experiment_id = ? AND kind = 'last'").get(id) as { epoch: number }
+      const last = copy.prepare("SELECT epoch FROM checkpoints WHERE experiment_id = ? AND kind = 'last'").get(id) as {
+        epoch: number
+      }
       expect(last.epoch).toBe(epochs.at(-1)!.epoch)
-    } finally { copy.close() }
+    } finally {
+      copy.close()
+    }
     expect(readdirSync(dir).filter((f) => f.includes('.partial'))).toEqual([])
   })
 
@@ -99,7 +153,9 @@ describe('backupStore', () => {
     try {
       const one = await backupStore(other, join(dir, 'one-step.db'), { pagesPerStep: Infinity })
       expect(one.userVersion).toBe(LATEST_VERSION)
-    } finally { other.close() }
+    } finally {
+      other.close()
+    }
   })
 })
 
@@ -107,7 +163,10 @@ describe('restoreStore', () => {
   it('brings back the rows of a backup, keeps the replaced store, and the app opens it', async () => {
     const { wb, dir } = fresh()
     const { id: datasetId } = await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
-    const { experimentId: id } = await wb.request('experiments.start', { datasetId, config: { ...config, epochs: 3, batchSize: 64 } })
+    const { experimentId: id } = await wb.request('experiments.start', {
+      datasetId,
+      config: { ...config, epochs: 3, batchSize: 64 }
+    })
     await wb.waitForRun(id)
     const before = await wb.request('experiments.get', { id })
     const backup = join(dir, 'b.db')
@@ -149,17 +208,50 @@ describe('restoreStore', () => {
     const was = storeBytes()
     const bad: [string, () => void, RegExp][] = [
       ['missing.db', () => {}, /no such file/],
-      ['text.db', () => writeFileSync(join(dir, 'text.db'), 'hello, not sqlite'.repeat(100)), /not an SQLite database|not an RNN Workbench store/],
-      ['foreign.db', () => { const d = new Database(join(dir, 'foreign.db')); d.exec('CREATE TABLE t(x)'); d.close() }, /schema version 0/],
-      ['newer.db', () => { const d = new Database(join(dir, 'newer.db')); d.pragma(`user_version = ${LATEST_VERSION + 1}`); d.close() }, /newer RNN Workbench/],
-      ['partial.db', () => { const d = new Database(join(dir, 'partial.db')); d.exec('CREATE TABLE datasets(id)'); d.pragma(`user_version = ${LATEST_VERSION}`); d.close() }, /missing table\(s\) .*experiments/],
-      ['corrupt.db', () => {
-        copyFileSync(join(data, STORE_FILE), join(dir, 'corrupt.db'))
-        const buf = Buffer.alloc(4096, 0xab)
-        const fd = openSync(join(dir, 'corrupt.db'), 'r+')
-        writeSync(fd, buf, 0, buf.length, 4096 * 3)
-        closeSync(fd)
-      }, /integrity_check failed|malformed|not an RNN Workbench store/]
+      [
+        'text.db',
+        () => writeFileSync(join(dir, 'text.db'), 'hello, not sqlite'.repeat(100)),
+        /not an SQLite database|not an RNN Workbench store/
+      ],
+      [
+        'foreign.db',
+        () => {
+          const d = new Database(join(dir, 'foreign.db'))
+          d.exec('CREATE TABLE t(x)')
+          d.close()
+        },
+        /schema version 0/
+      ],
+      [
+        'newer.db',
+        () => {
+          const d = new Database(join(dir, 'newer.db'))
+          d.pragma(`user_version = ${LATEST_VERSION + 1}`)
+          d.close()
+        },
+        /newer RNN Workbench/
+      ],
+      [
+        'partial.db',
+        () => {
+          const d = new Database(join(dir, 'partial.db'))
+          d.exec('CREATE TABLE datasets(id)')
+          d.pragma(`user_version = ${LATEST_VERSION}`)
+          d.close()
+        },
+        /missing table\(s\) .*experiments/
+      ],
+      [
+        'corrupt.db',
+        () => {
+          copyFileSync(join(data, STORE_FILE), join(dir, 'corrupt.db'))
+          const buf = Buffer.alloc(4096, 0xab)
+          const fd = openSync(join(dir, 'corrupt.db'), 'r+')
+          writeSync(fd, buf, 0, buf.length, 4096 * 3)
+          closeSync(fd)
+        },
+        /integrity_check failed|malformed|not an RNN Workbench store/
+      ]
     ]
     for (const [file, make, message] of bad) {
       make()
@@ -175,8 +267,12 @@ describe('restoreStore', () => {
     await backupStore(wb.store.db, backup)
     const { experimentId: id } = await wb.request('experiments.start', { datasetId, config })
     await once(wb, 'training.epoch')
-    expect(() => restoreStore(join(dir, 'data'), backup, { activeRuns: wb.training.active })).toThrow(/1 run\(s\) are training/)
-    expect(() => restoreStore(join(dir, 'data'), backup)).toThrow(new RegExp(`run\\(s\\) ${id} of this process are training`))
+    expect(() => restoreStore(join(dir, 'data'), backup, { activeRuns: wb.training.active })).toThrow(
+      /1 run\(s\) are training/
+    )
+    expect(() => restoreStore(join(dir, 'data'), backup)).toThrow(
+      new RegExp(`run\\(s\\) ${id} of this process are training`)
+    )
     await wb.request('experiments.stop', { id })
     await wb.waitForRun(id)
   })

@@ -7,16 +7,29 @@ import { migrations } from '../../../../src-main/store/migrations/index'
 import { tempDir } from '../../../helpers/workbench'
 
 const cleanups: (() => void)[] = []
-afterEach(() => { while (cleanups.length) cleanups.pop()!() })
-function file(): string { const t = tempDir(); cleanups.push(t.cleanup); return join(t.dir, 'w.db') }
-const columns = (db: Database.Database, table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!()
+})
+function file(): string {
+  const t = tempDir()
+  cleanups.push(t.cleanup)
+  return join(t.dir, 'w.db')
+}
+const columns = (db: Database.Database, table: string) =>
+  (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
 
 describe('migration 1 (initial schema)', () => {
   it('creates the STRICT tables from an empty file', () => {
     const db = openDatabase(file(), { migrations: migrations.slice(0, 1) })
     expect(db.pragma('user_version', { simple: true })).toBe(1)
     expect(columns(db, 'experiments')).toContain('config_json')
-    expect(() => db.prepare("INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES ('a','a','x','not a number',x'00',1,'[]','[]','[]','t')").run()).toThrow(/cannot store TEXT value in INTEGER column/)
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES ('a','a','x','not a number',x'00',1,'[]','[]','[]','t')"
+        )
+        .run()
+    ).toThrow(/cannot store TEXT value in INTEGER column/)
     db.close()
   })
 })
@@ -35,7 +48,9 @@ describe('page size', () => {
     old.pragma('journal_mode = WAL')
     old.close()
     const v1 = openDatabase(g, { migrations: migrations.slice(0, 1) })
-    v1.prepare("INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES (1,'d','d.csv','x',1,x'00',1,'[]','[]','[]','t')").run()
+    v1.prepare(
+      "INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES (1,'d','d.csv','x',1,x'00',1,'[]','[]','[]','t')"
+    ).run()
     expect(v1.pragma('page_size', { simple: true })).toBe(4096)
     v1.close()
     const again = openDatabase(g)
@@ -49,18 +64,27 @@ describe('migration 2 (lifecycle)', () => {
   it('upgrades a version-1 store with data, keeping its experiments and metrics', () => {
     const f = file()
     const v1 = openDatabase(f, { migrations: migrations.slice(0, 1) })
-    v1.prepare("INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES (1,'d','d.csv','x',1,x'00',1,'[]','[]','[]','t')").run()
-    v1.prepare("INSERT INTO experiments (id, dataset_id, name, status, config_json, created_at, train_loss) VALUES (1, 1, 'e', 'completed', '{}', 't', 0.5)").run()
-    v1.prepare("INSERT INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds) VALUES (1, 1, 0.5, 0.6, 1)").run()
+    v1.prepare(
+      "INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES (1,'d','d.csv','x',1,x'00',1,'[]','[]','[]','t')"
+    ).run()
+    v1.prepare(
+      "INSERT INTO experiments (id, dataset_id, name, status, config_json, created_at, train_loss) VALUES (1, 1, 'e', 'completed', '{}', 't', 0.5)"
+    ).run()
+    v1.prepare(
+      'INSERT INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds) VALUES (1, 1, 0.5, 0.6, 1)'
+    ).run()
     v1.close()
     const db = openDatabase(f)
     expect(db.pragma('user_version', { simple: true })).toBe(2)
-    expect(db.prepare('SELECT name, status, train_loss, notes, tags_json, train_seconds FROM experiments').get())
-      .toEqual({ name: 'e', status: 'completed', train_loss: 0.5, notes: '', tags_json: '[]', train_seconds: 0 })
+    expect(
+      db.prepare('SELECT name, status, train_loss, notes, tags_json, train_seconds FROM experiments').get()
+    ).toEqual({ name: 'e', status: 'completed', train_loss: 0.5, notes: '', tags_json: '[]', train_seconds: 0 })
     expect(db.prepare('SELECT count(*) AS n FROM epochs').get()).toEqual({ n: 1 })
     expect(columns(db, 'checkpoints')).toEqual(['experiment_id', 'kind', 'epoch', 'state', 'created_at'])
     expect(columns(db, 'events')).toEqual(['id', 'experiment_id', 'at', 'kind', 'detail_json'])
-    expect(() => db.prepare("UPDATE experiments SET control = 'explode' WHERE id = 1").run()).toThrow(/CHECK constraint/)
+    expect(() => db.prepare("UPDATE experiments SET control = 'explode' WHERE id = 1").run()).toThrow(
+      /CHECK constraint/
+    )
     db.close()
   })
 })

@@ -10,18 +10,38 @@ import { experimentConfig } from '../../../../src-shared/contract'
 import { tempDir } from '../../../helpers/workbench'
 
 const cleanups: (() => void)[] = []
-afterEach(() => { while (cleanups.length) cleanups.pop()!() })
-function dir(): string { const t = tempDir(); cleanups.push(t.cleanup); return t.dir }
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!()
+})
+function dir(): string {
+  const t = tempDir()
+  cleanups.push(t.cleanup)
+  return t.dir
+}
 
 const dataset = {
-  name: 'co2', fileName: 'co2.csv', sha256: 'ab'.repeat(32), byteLength: 10, bytesGz: new Uint8Array([1, 2, 3]),
-  rows: 5, columns: [{ name: 'x', type: 'numeric' as const, missing: 0, distinct: 5, min: 1, max: 5, mean: 3 }],
-  preview: [['1'], ['2']], warnings: []
+  name: 'co2',
+  fileName: 'co2.csv',
+  sha256: 'ab'.repeat(32),
+  byteLength: 10,
+  bytesGz: new Uint8Array([1, 2, 3]),
+  rows: 5,
+  columns: [{ name: 'x', type: 'numeric' as const, missing: 0, distinct: 5, min: 1, max: 5, mean: 3 }],
+  preview: [['1'], ['2']],
+  warnings: []
 }
 const config = experimentConfig.parse({
-  mapping: 'many-to-one' as const, target: 'x', inputs: [], window: 3, valFraction: 0.2,
-  model: { cell: 'lstm' as const, hiddenSize: 4, numLayers: 1 }, optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 2, batchSize: 8, seed: 1, clipNorm: 1
+  mapping: 'many-to-one' as const,
+  target: 'x',
+  inputs: [],
+  window: 3,
+  valFraction: 0.2,
+  model: { cell: 'lstm' as const, hiddenSize: 4, numLayers: 1 },
+  optimizer: { kind: 'adam' as const, lr: 0.01 },
+  epochs: 2,
+  batchSize: 8,
+  seed: 1,
+  clipNorm: 1
 })
 
 describe('store', () => {
@@ -32,8 +52,18 @@ describe('store', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
-    const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[]
-    expect(tables.map((t) => t.name).sort()).toEqual(['checkpoints', 'datasets', 'epochs', 'events', 'experiments', 'steps'])
+    const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as {
+      name: string
+      sql: string
+    }[]
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'checkpoints',
+      'datasets',
+      'epochs',
+      'events',
+      'experiments',
+      'steps'
+    ])
     for (const t of tables) expect(t.sql).toMatch(/STRICT$/)
     db.close()
   })
@@ -44,15 +74,24 @@ describe('store', () => {
     const ds = s.datasets.insert(dataset)
     const ex = s.experiments.create(ds, 'run', config)
     s.experiments.markStarted(ex)
-    s.experiments.writeMetrics(ex, [{ step: 1, epoch: 1, loss: 0.5 }, { step: 2, epoch: 1, loss: NaN }],
-      { epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 })
-    s.experiments.finish(ex, "completed", null)
+    s.experiments.writeMetrics(
+      ex,
+      [
+        { step: 1, epoch: 1, loss: 0.5 },
+        { step: 2, epoch: 1, loss: NaN }
+      ],
+      { epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 }
+    )
+    s.experiments.finish(ex, 'completed', null)
     s.close()
     s = Store.open(d)
     const detail = s.experiments.detail(ex)!
     expect(detail.status).toBe('completed')
     expect(detail.config).toEqual(config)
-    expect(detail.steps).toEqual([{ step: 1, epoch: 1, loss: 0.5 }, { step: 2, epoch: 1, loss: null }])
+    expect(detail.steps).toEqual([
+      { step: 1, epoch: 1, loss: 0.5 },
+      { step: 2, epoch: 1, loss: null }
+    ])
     expect(detail.epochs).toEqual([{ epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 }])
     expect([...s.datasets.bytesGz(ds)!]).toEqual([1, 2, 3])
     s.close()
@@ -104,14 +143,26 @@ describe('store faults', () => {
     const d = dir()
     const s = Store.open(d)
     const ex = s.experiments.create(s.datasets.insert(dataset), 'run', config)
-    s.experiments.writeMetrics(ex, [{ step: 1, epoch: 1, loss: 0.5 }], { epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1 })
+    s.experiments.writeMetrics(ex, [{ step: 1, epoch: 1, loss: 0.5 }], {
+      epoch: 1,
+      trainLoss: 0.4,
+      valLoss: 0.6,
+      seconds: 0.1
+    })
     const pages = s.db.pragma('page_count', { simple: true }) as number
-    s.db.pragma(`max_page_count = ${pages}`)   // the "disk" is now full
+    s.db.pragma(`max_page_count = ${pages}`) // the "disk" is now full
     const big = { weights: new Float32Array(200_000) }
     let err: unknown
     try {
-      s.experiments.writeMetrics(ex, [{ step: 2, epoch: 2, loss: 0.3 }], { epoch: 2, trainLoss: 0.3, valLoss: 0.5, seconds: 0.1 }, [{ kind: 'last', epoch: 2, state: big }])
-    } catch (e) { err = e }
+      s.experiments.writeMetrics(
+        ex,
+        [{ step: 2, epoch: 2, loss: 0.3 }],
+        { epoch: 2, trainLoss: 0.3, valLoss: 0.5, seconds: 0.1 },
+        [{ kind: 'last', epoch: 2, state: big }]
+      )
+    } catch (e) {
+      err = e
+    }
     expect((err as { code?: string }).code).toBe('SQLITE_FULL')
     expect(storeErrorMessage(err)).toMatch(/^the disk holding the experiment store is full/)
     const detail = s.experiments.detail(ex)!

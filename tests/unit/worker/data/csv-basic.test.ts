@@ -17,7 +17,13 @@ describe('parseCsv basics', () => {
   it('refuses a non-number in a numeric column with the located message', () => {
     const rows = ['temp', ...Array.from({ length: 20 }, (_, k) => String(k))]
     rows[6] = 'abc'
-    const e = (() => { try { parseCsv(enc(rows.join('\n'))) } catch (err) { return err } })()
+    const e = (() => {
+      try {
+        parseCsv(enc(rows.join('\n')))
+      } catch (err) {
+        return err
+      }
+    })()
     expect(e).toBeInstanceOf(CsvImportError)
     expect((e as CsvImportError).message).toBe('line 7, column "temp": "abc" is not a number')
     expect((e as CsvImportError).line).toBe(7)

@@ -5,7 +5,13 @@ import fc from 'fast-check'
 import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import {
-  CsvImportError, createCsvStream, parseCsv, parseNumber, MISSING_TOKENS, type ImportOptions, type ParsedTable
+  CsvImportError,
+  createCsvStream,
+  parseCsv,
+  parseNumber,
+  MISSING_TOKENS,
+  type ImportOptions,
+  type ParsedTable
 } from '../../../../src-worker/data/csv'
 
 const enc = new TextEncoder()
@@ -31,35 +37,73 @@ function streamAt(bytes: Uint8Array, cuts: number[], opts?: ImportOptions): Pars
   return s.end()
 }
 
-const cellChars = fc.constantFrom('a', 'b', 'Z', '1', '2', '.', '-', 'e', ' ', ',', ';', '\t', '|', '"', '\n', '\r', '\r\n', 'é', '€', '😀')
+const cellChars = fc.constantFrom(
+  'a',
+  'b',
+  'Z',
+  '1',
+  '2',
+  '.',
+  '-',
+  'e',
+  ' ',
+  ',',
+  ';',
+  '\t',
+  '|',
+  '"',
+  '\n',
+  '\r',
+  '\r\n',
+  'é',
+  '€',
+  '😀'
+)
 const rawCell = fc.array(cellChars, { maxLength: 8 }).map((a) => a.join(''))
-const numberCell = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((d) => String(d)))
+const numberCell = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((d) => String(d))
+)
 const anyCell = fc.oneof(rawCell, numberCell, fc.constantFrom('', 'NA', 'NaN', 'inf', '0x1F', '1e400', '3,14'))
 const eol = fc.constantFrom('\n', '\r\n', '\r')
 
 function quoteIfNeeded(cell: string, delim: string, force: boolean): string {
-  if (force || /[",;\t|\r\n]/.test(cell) || cell === '' || cell.trim() !== cell) return '"' + cell.replace(/"/g, '""') + '"'
+  if (force || /[",;\t|\r\n]/.test(cell) || cell === '' || cell.trim() !== cell)
+    return '"' + cell.replace(/"/g, '""') + '"'
   return cell
 }
 
 /** A CSV text from a table of raw cells. */
-const csvText = fc.record({
-  cols: fc.integer({ min: 1, max: 4 }),
-  rows: fc.integer({ min: 0, max: 25 }),
-  delim: fc.constantFrom(',', ';', '\t', '|'),
-  seed: fc.array(anyCell, { minLength: 100, maxLength: 100 }),
-  eols: fc.array(eol, { minLength: 27, maxLength: 27 }),
-  force: fc.boolean(),
-  bom: fc.boolean(),
-  finalEol: fc.boolean()
-}).map(({ cols, rows, delim, seed, eols, force, bom, finalEol }) => {
-  const header = Array.from({ length: cols }, (_, c) => `col${c}`)
-  const table = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => seed[(r * cols + c) % seed.length]!))
-  let text = header.join(delim)
-  table.forEach((row, r) => { text += eols[r]! + row.map((x) => quoteIfNeeded(x, delim, force)).join(delim) })
-  if (finalEol) text += eols[26]!
-  return { text, delim, header, table, force, bytes: bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode(text)]) : enc.encode(text) }
-})
+const csvText = fc
+  .record({
+    cols: fc.integer({ min: 1, max: 4 }),
+    rows: fc.integer({ min: 0, max: 25 }),
+    delim: fc.constantFrom(',', ';', '\t', '|'),
+    seed: fc.array(anyCell, { minLength: 100, maxLength: 100 }),
+    eols: fc.array(eol, { minLength: 27, maxLength: 27 }),
+    force: fc.boolean(),
+    bom: fc.boolean(),
+    finalEol: fc.boolean()
+  })
+  .map(({ cols, rows, delim, seed, eols, force, bom, finalEol }) => {
+    const header = Array.from({ length: cols }, (_, c) => `col${c}`)
+    const table = Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: cols }, (_, c) => seed[(r * cols + c) % seed.length]!)
+    )
+    let text = header.join(delim)
+    table.forEach((row, r) => {
+      text += eols[r]! + row.map((x) => quoteIfNeeded(x, delim, force)).join(delim)
+    })
+    if (finalEol) text += eols[26]!
+    return {
+      text,
+      delim,
+      header,
+      table,
+      force,
+      bytes: bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode(text)]) : enc.encode(text)
+    }
+  })
 
 describe('streaming import', () => {
   it('gives the same result (or the same refusal) for every chunking', () => {
@@ -96,33 +140,48 @@ describe('streaming import', () => {
   it('is chunk-invariant on dense random text (quotes, delimiters, CR/LF, multi-byte)', () => {
     const ch = fc.constantFrom('"', ',', ';', '\n', '\r', 'a', '1', '.', ' ', 'é', '😀', 'NA')
     fc.assert(
-      fc.property(fc.array(ch, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 20 }), fc.boolean(), (parts, rawCuts, dc) => {
-        const bytes = enc.encode(parts.join(''))
-        const opts: ImportOptions = dc ? { decimalComma: true } : {}
-        const cuts = rawCuts.map((c) => c % (bytes.length + 1))
-        expect(outcome(() => streamAt(bytes, cuts, opts))).toEqual(outcome(() => parseCsv(bytes, opts)))
-      }),
+      fc.property(
+        fc.array(ch, { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.boolean(),
+        (parts, rawCuts, dc) => {
+          const bytes = enc.encode(parts.join(''))
+          const opts: ImportOptions = dc ? { decimalComma: true } : {}
+          const cuts = rawCuts.map((c) => c % (bytes.length + 1))
+          expect(outcome(() => streamAt(bytes, cuts, opts))).toEqual(outcome(() => parseCsv(bytes, opts)))
+        }
+      ),
       { numRuns: Number(process.env.DATA_FUZZ_RUNS ?? 1000) }
     )
   })
 
   it('is chunk-invariant on files longer than the sniffing window (long lines, quotes, CRLF)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 500, max: 20000 }), fc.constantFrom(',', ';', '\t'), fc.array(fc.nat(), { maxLength: 8 }), fc.nat(), (cols, width, delim, rawCuts, seed) => {
-        let x = seed
-        const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
-        const cell = () => (rnd() < 0.3 ? '"' + 'q,"";\r\n'.repeat(Math.ceil(rnd() * width / 10)) + '"' : String(Math.round(rnd() * 1e6) / 100))
-        const lines = [Array.from({ length: cols }, (_, k) => `c${k}`).join(delim)]
-        let size = 0
-        while (size < 150_000) {
-          const l = Array.from({ length: cols }, cell).join(delim)
-          size += l.length
-          lines.push(l)
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 500, max: 20000 }),
+        fc.constantFrom(',', ';', '\t'),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.nat(),
+        (cols, width, delim, rawCuts, seed) => {
+          let x = seed
+          const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+          const cell = () =>
+            rnd() < 0.3
+              ? '"' + 'q,"";\r\n'.repeat(Math.ceil((rnd() * width) / 10)) + '"'
+              : String(Math.round(rnd() * 1e6) / 100)
+          const lines = [Array.from({ length: cols }, (_, k) => `c${k}`).join(delim)]
+          let size = 0
+          while (size < 150_000) {
+            const l = Array.from({ length: cols }, cell).join(delim)
+            size += l.length
+            lines.push(l)
+          }
+          const bytes = enc.encode(lines.join(rnd() < 0.5 ? '\n' : '\r\n'))
+          const cuts = rawCuts.map((c) => c % (bytes.length + 1))
+          expect(outcome(() => streamAt(bytes, cuts))).toEqual(outcome(() => parseCsv(bytes)))
         }
-        const bytes = enc.encode(lines.join(rnd() < 0.5 ? '\n' : '\r\n'))
-        const cuts = rawCuts.map((c) => c % (bytes.length + 1))
-        expect(outcome(() => streamAt(bytes, cuts))).toEqual(outcome(() => parseCsv(bytes)))
-      }),
+      ),
       { numRuns: 15 }
     )
   })
@@ -132,19 +191,40 @@ describe('streaming import', () => {
   // papaparse's own one-shot Papa.parse of the original text with its original line break (CR, CRLF or LF).
   it('gives, in any chunking, the fields of one Papa.parse call on the original text (differential test)', () => {
     fc.assert(
-      fc.property(csvText, eol, fc.array(fc.nat(), { maxLength: 12 }), fc.boolean(), ({ header, table, delim, force }, e, rawCuts, finalEol) => {
-        if (table.length > 20) table = table.slice(0, 20)
-        const text = [header.join(delim), ...table.map((row) => row.map((x) => quoteIfNeeded(x, delim, force)).join(delim))].join(e) + (finalEol ? e : '')
-        const bytes = enc.encode(text)
-        const opts: ImportOptions = { delimiter: delim as ImportOptions['delimiter'], typeOverrides: Object.fromEntries(header.map((h) => [h, 'text' as const])) }
-        const ours = streamAt(bytes, rawCuts.map((c) => c % (bytes.length + 1)), opts)
-        const papa = Papa.parse<string[]>(text, { delimiter: delim, newline: e as '\n' | '\r\n' | '\r', quoteChar: '"' })
-        expect(papa.errors).toEqual([])
-        // papaparse reads a final line break as one more, empty row
-        const rows = papa.data.slice(1, finalEol ? -1 : undefined)
-        expect(ours.rowCount).toBe(rows.length)
-        expect(ours.preview).toEqual(rows.slice(0, 20).map((r) => r.map((c) => c.replace(/\r\n?/g, '\n'))))
-      }),
+      fc.property(
+        csvText,
+        eol,
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.boolean(),
+        ({ header, table, delim, force }, e, rawCuts, finalEol) => {
+          if (table.length > 20) table = table.slice(0, 20)
+          const text =
+            [
+              header.join(delim),
+              ...table.map((row) => row.map((x) => quoteIfNeeded(x, delim, force)).join(delim))
+            ].join(e) + (finalEol ? e : '')
+          const bytes = enc.encode(text)
+          const opts: ImportOptions = {
+            delimiter: delim as ImportOptions['delimiter'],
+            typeOverrides: Object.fromEntries(header.map((h) => [h, 'text' as const]))
+          }
+          const ours = streamAt(
+            bytes,
+            rawCuts.map((c) => c % (bytes.length + 1)),
+            opts
+          )
+          const papa = Papa.parse<string[]>(text, {
+            delimiter: delim,
+            newline: e as '\n' | '\r\n' | '\r',
+            quoteChar: '"'
+          })
+          expect(papa.errors).toEqual([])
+          // papaparse reads a final line break as one more, empty row
+          const rows = papa.data.slice(1, finalEol ? -1 : undefined)
+          expect(ours.rowCount).toBe(rows.length)
+          expect(ours.preview).toEqual(rows.slice(0, 20).map((r) => r.map((c) => c.replace(/\r\n?/g, '\n'))))
+        }
+      ),
       { numRuns: Number(process.env.DATA_FUZZ_RUNS ?? 300) }
     )
   })
@@ -165,22 +245,47 @@ describe('streaming import', () => {
 
 describe('strict number grammar', () => {
   it('accepts exactly what JavaScript prints for finite doubles', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => {
-      expect(parseNumber(String(d))).toBe(d === 0 ? 0 : d)
-    }))
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => {
+        expect(parseNumber(String(d))).toBe(d === 0 ? 0 : d)
+      })
+    )
   })
   it('the fast path for short decimals equals Number()', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 999999999999999n }), fc.integer({ min: 0, max: 24 }), fc.boolean(), (m, frac, neg) => {
-      let digits = m.toString().padStart(frac + 1, '0')
-      if (frac > 0) digits = digits.slice(0, digits.length - frac) + '.' + digits.slice(digits.length - frac)
-      const str = (neg ? '-' : '') + digits
-      const want = Number(str)
-      expect(parseNumber(str)).toBe(want === 0 ? 0 : want)
-      expect(parseNumber(str.replace('.', ','), true)).toBe(want === 0 ? 0 : want)
-    }), { numRuns: 2000 })
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 999999999999999n }),
+        fc.integer({ min: 0, max: 24 }),
+        fc.boolean(),
+        (m, frac, neg) => {
+          let digits = m.toString().padStart(frac + 1, '0')
+          if (frac > 0) digits = digits.slice(0, digits.length - frac) + '.' + digits.slice(digits.length - frac)
+          const str = (neg ? '-' : '') + digits
+          const want = Number(str)
+          expect(parseNumber(str)).toBe(want === 0 ? 0 : want)
+          expect(parseNumber(str.replace('.', ','), true)).toBe(want === 0 ? 0 : want)
+        }
+      ),
+      { numRuns: 2000 }
+    )
   })
   it('refuses hex, binary, underscores, Infinity, overflow and a comma without decimalComma', () => {
-    for (const s of ['0x1F', '0b1', '1_000', 'Infinity', '1e400', '-1e999', '3,14', '1.2.3', '', '.', 'e5', '+', '1e', '１２']) {
+    for (const s of [
+      '0x1F',
+      '0b1',
+      '1_000',
+      'Infinity',
+      '1e400',
+      '-1e999',
+      '3,14',
+      '1.2.3',
+      '',
+      '.',
+      'e5',
+      '+',
+      '1e',
+      '１２'
+    ]) {
       expect(parseNumber(s)).toBeNaN()
     }
     expect(parseNumber('3,14', true)).toBe(3.14)
@@ -190,8 +295,12 @@ describe('strict number grammar', () => {
 })
 
 describe('fuzz: mutated files', () => {
-  const files = ['good', 'bad'].flatMap((d) => readdirSync(join('tests/fixtures/csv', d)).map((f) => readFileSync(join('tests/fixtures/csv', d, f))))
-  const interesting = [0x22, 0x2c, 0x3b, 0x0d, 0x0a, 0x09, 0x7c, 0x00, 0xff, 0xc3, 0xa9, 0xef, 0xbb, 0xbf, 0xfe, 0x20, 0x30, 0x2e, 0x65]
+  const files = ['good', 'bad'].flatMap((d) =>
+    readdirSync(join('tests/fixtures/csv', d)).map((f) => readFileSync(join('tests/fixtures/csv', d, f)))
+  )
+  const interesting = [
+    0x22, 0x2c, 0x3b, 0x0d, 0x0a, 0x09, 0x7c, 0x00, 0xff, 0xc3, 0xa9, 0xef, 0xbb, 0xbf, 0xfe, 0x20, 0x30, 0x2e, 0x65
+  ]
   const mutation = fc.record({
     kind: fc.constantFrom('insert', 'delete', 'replace', 'dup'),
     pos: fc.nat(),
@@ -212,7 +321,9 @@ describe('fuzz: mutated files', () => {
   it('always gives a table or a CsvImportError, the same for every chunking, and never hangs', () => {
     fc.assert(
       fc.property(
-        fc.nat({ max: files.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 16 }),
+        fc.nat({ max: files.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 16 }),
         fc.constantFrom<ImportOptions>({}, { decimalComma: true }, { delimiter: ';' }, { typeOverrides: {} }),
         (fi, muts, rawCuts, opts) => {
           const bytes = mutate(files[fi]!, muts)

@@ -5,8 +5,17 @@ import { describe, expect, it } from 'vitest'
 import { CsvImportError } from '../../../../src-worker/data/csv-errors'
 import { LineBreaks, RecordReader, checkQuotes } from '../../../../src-worker/data/csv-records'
 
-interface Rec { fields: string[]; line: number; endLine: number; blank: boolean }
-interface Refusal { kind: 'bare' | 'after' | 'unclosed'; line: number; column: string }
+interface Rec {
+  fields: string[]
+  line: number
+  endLine: number
+  blank: boolean
+}
+interface Refusal {
+  kind: 'bare' | 'after' | 'unclosed'
+  line: number
+  column: string
+}
 type Outcome = { records: Rec[]; refusal?: Refusal }
 
 const colName = (k: number) => `c${k}`
@@ -29,12 +38,20 @@ function reference(raw: string, delim: string): Outcome {
         i++
         for (;;) {
           if (i >= s.length) return { records, refusal: { kind: 'unclosed', line: fieldLine, column: colName(k) } }
-          if (s[i] === '"' && s[i + 1] === '"') { v += '"'; i += 2; continue }
-          if (s[i] === '"') { i++; break }
+          if (s[i] === '"' && s[i + 1] === '"') {
+            v += '"'
+            i += 2
+            continue
+          }
+          if (s[i] === '"') {
+            i++
+            break
+          }
           if (s[i] === '\n') line++
           v += s[i++]
         }
-        if (i < s.length && s[i] !== delim && s[i] !== '\n') return { records, refusal: { kind: 'after', line, column: colName(k) } }
+        if (i < s.length && s[i] !== delim && s[i] !== '\n')
+          return { records, refusal: { kind: 'after', line, column: colName(k) } }
         fields.push(v)
         quotedOnly = k === 0
       } else {
@@ -46,24 +63,43 @@ function reference(raw: string, delim: string): Outcome {
         fields.push(v)
         if (k === 0) quotedOnly = false
       }
-      if (i < s.length && s[i] === delim) { i++; continue }
+      if (i < s.length && s[i] === delim) {
+        i++
+        continue
+      }
       break
     }
-    records.push({ fields, line: start, endLine: line, blank: fields.length === 1 && !quotedOnly && /^[ \t]*$/.test(fields[0]!) })
-    if (i < s.length) { i++; line++ } // the line break that ends the record
+    records.push({
+      fields,
+      line: start,
+      endLine: line,
+      blank: fields.length === 1 && !quotedOnly && /^[ \t]*$/.test(fields[0]!)
+    })
+    if (i < s.length) {
+      i++
+      line++
+    } // the line break that ends the record
   }
   return { records }
 }
 
 const KIND: [RegExp, Refusal['kind']][] = [
-  [/quote inside an unquoted field/, 'bare'], [/text after the closing quote/, 'after'], [/quoted field is never closed/, 'unclosed']
+  [/quote inside an unquoted field/, 'bare'],
+  [/text after the closing quote/, 'after'],
+  [/quoted field is never closed/, 'unclosed']
 ]
 
 /** What the reader gives for `raw` cut at `cuts` (line breaks normalised per chunk, as createCsvStream does). */
 function read(raw: string, delim: string, cuts: number[]): Outcome {
   const records: Rec[] = []
   const breaks = new LineBreaks()
-  const r = new RecordReader(delim, (fields, line, endLine, blank) => { records.push({ fields: fields.slice(), line, endLine, blank }) }, colName)
+  const r = new RecordReader(
+    delim,
+    (fields, line, endLine, blank) => {
+      records.push({ fields: fields.slice(), line, endLine, blank })
+    },
+    colName
+  )
   try {
     let prev = 0
     for (const c of [...cuts].sort((a, b) => a - b)) {
@@ -86,11 +122,16 @@ describe('records: papaparse Parser + our line, quote and chunk rules', () => {
   it('match the reference (fields, physical lines, blank lines, the first quote error) for any text and chunking', () => {
     const piece = fc.constantFrom('"', '""', ',', ';', '\t', '\n', '\r', '\r\n', 'a', '1', ' ', '\u00a0', 'é', '😀')
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 50 }), fc.constantFrom(',', ';', '\t'), fc.array(fc.nat(), { maxLength: 10 }), (parts, delim, rawCuts) => {
-        const raw = parts.join('')
-        const cuts = rawCuts.map((c) => c % (raw.length + 1))
-        expect(read(raw, delim, cuts)).toEqual(reference(raw, delim))
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 50 }),
+        fc.constantFrom(',', ';', '\t'),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (parts, delim, rawCuts) => {
+          const raw = parts.join('')
+          const cuts = rawCuts.map((c) => c % (raw.length + 1))
+          expect(read(raw, delim, cuts)).toEqual(reference(raw, delim))
+        }
+      ),
       { numRuns: Number(process.env.DATA_FUZZ_RUNS ?? 3000) }
     )
   })
@@ -101,8 +142,14 @@ describe('records: papaparse Parser + our line, quote and chunk rules', () => {
       fc.array(fc.constantFrom('a', ',', '\n', '\r\n', '""', ' '), { maxLength: 12 }).map((a) => `"${a.join('')}"`),
       fc.constantFrom('"q" ', 'x"y', '"open')
     )
-    const file = fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { maxLength: 60 })
-      .chain((rows) => fc.tuple(fc.constant(rows), fc.array(fc.constantFrom('\n', '\r\n', '\r'), { minLength: rows.length, maxLength: rows.length })))
+    const file = fc
+      .array(fc.array(cell, { minLength: 1, maxLength: 4 }), { maxLength: 60 })
+      .chain((rows) =>
+        fc.tuple(
+          fc.constant(rows),
+          fc.array(fc.constantFrom('\n', '\r\n', '\r'), { minLength: rows.length, maxLength: rows.length })
+        )
+      )
       .map(([rows, eols]) => rows.map((r, k) => r.join(',') + eols[k]).join(''))
     fc.assert(
       fc.property(file, fc.integer({ min: 1, max: 40 }), (raw, step) => {
@@ -121,14 +168,21 @@ describe('records: papaparse Parser + our line, quote and chunk rules', () => {
     expect(refusal('a,b\n"x"y,2\n')).toEqual({ kind: 'after', line: 2, column: 'c0' })
     expect(refusal('a,b\n1,"x\n2,3\n')).toEqual({ kind: 'unclosed', line: 2, column: 'c1' })
     // a tab after a closing quote is the delimiter in a tab-separated file
-    expect(read('a\tb\n"x"\t"y"\n', '\t', [])).toEqual({ records: [
-      { fields: ['a', 'b'], line: 1, endLine: 1, blank: false }, { fields: ['x', 'y'], line: 2, endLine: 2, blank: false }
-    ] })
+    expect(read('a\tb\n"x"\t"y"\n', '\t', [])).toEqual({
+      records: [
+        { fields: ['a', 'b'], line: 1, endLine: 1, blank: false },
+        { fields: ['x', 'y'], line: 2, endLine: 2, blank: false }
+      ]
+    })
   })
 
   it('checkQuotes names the line of the offending quote inside a multi-line record', () => {
     let e: unknown
-    try { checkQuotes('1,"a\nb\nc"d', ',', 7, colName, true) } catch (err) { e = err }
+    try {
+      checkQuotes('1,"a\nb\nc"d', ',', 7, colName, true)
+    } catch (err) {
+      e = err
+    }
     expect(e).toBeInstanceOf(CsvImportError)
     expect((e as CsvImportError).message).toBe('line 9, column "c1": text after the closing quote: "\\"a\\nb\\nc\\"d"')
     expect(() => checkQuotes('1,"a""b', ',', 1, colName, false)).not.toThrow() // incomplete: the field may still close
@@ -138,7 +192,11 @@ describe('records: papaparse Parser + our line, quote and chunk rules', () => {
     const field = 'x'.repeat(4_000_000)
     const raw = `a,b\n1,"${field}"\n2,3\n`
     const t0 = performance.now()
-    const out = read(raw, ',', Array.from({ length: Math.floor(raw.length / 1024) }, (_, k) => (k + 1) * 1024))
+    const out = read(
+      raw,
+      ',',
+      Array.from({ length: Math.floor(raw.length / 1024) }, (_, k) => (k + 1) * 1024)
+    )
     expect(performance.now() - t0).toBeLessThan(3000)
     expect(out.records.map((r) => r.line)).toEqual([1, 2, 3])
     expect(out.records[1]!.fields[1]).toHaveLength(4_000_000)

@@ -4,15 +4,30 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
-  CsvImportError, DISTINCT_CAP, TYPE_SAMPLE, createCsvStream, parseCsv, parseDatetime, previewCsv, sniffDelimiter, type ImportOptions
+  CsvImportError,
+  DISTINCT_CAP,
+  TYPE_SAMPLE,
+  createCsvStream,
+  parseCsv,
+  parseDatetime,
+  previewCsv,
+  sniffDelimiter,
+  type ImportOptions
 } from '../../../../src-worker/data/csv'
 import { importCsvFile, previewCsvFile } from '../../../../src-worker/data/csv-file'
 
 const enc = (s: string) => new TextEncoder().encode(s)
-const table = (header: string, rows: string[], opts?: ImportOptions) => parseCsv(enc([header, ...rows].join('\n')), opts)
-const types = (header: string, rows: string[], opts?: ImportOptions) => table(header, rows, opts).columns.map((c) => c.type)
+const table = (header: string, rows: string[], opts?: ImportOptions) =>
+  parseCsv(enc([header, ...rows].join('\n')), opts)
+const types = (header: string, rows: string[], opts?: ImportOptions) =>
+  table(header, rows, opts).columns.map((c) => c.type)
 const err = (f: () => unknown): CsvImportError => {
-  try { f() } catch (e) { if (e instanceof CsvImportError) return e; throw e }
+  try {
+    f()
+  } catch (e) {
+    if (e instanceof CsvImportError) return e
+    throw e
+  }
   throw new Error('no error')
 }
 
@@ -35,26 +50,47 @@ describe('type inference', () => {
   it('categorical, text, id and datetime', () => {
     const n = 40
     const rows = Array.from({ length: n }, (_, k) =>
-      [`${['red', 'green', 'blue'][k % 3]}`, `"sentence number ${k} with words"`, `u${k}x${k * 7}`, `2024-01-${String((k % 28) + 1).padStart(2, '0')} 12:00`, String(k + 1)].join(','))
+      [
+        `${['red', 'green', 'blue'][k % 3]}`,
+        `"sentence number ${k} with words"`,
+        `u${k}x${k * 7}`,
+        `2024-01-${String((k % 28) + 1).padStart(2, '0')} 12:00`,
+        String(k + 1)
+      ].join(',')
+    )
     expect(types('color,note,code,when,row_id', rows)).toEqual(['categorical', 'text', 'id', 'datetime', 'id'])
   })
   it('overrides: numeric refuses non-numbers, categorical keeps the raw text of numbers, datetime checks dates', () => {
     const t = table('zip,v', ['01234,1', '02134,2', '1e3,3'], { typeOverrides: { zip: 'categorical' } })
     expect(t.values[0]).toEqual(['01234', '02134', '1e3'])
     expect(t.columns[0]!.type).toBe('categorical')
-    expect(err(() => table('a,b', ['x,1', 'y,2'], { typeOverrides: { a: 'numeric' } })).message).toBe('line 2, column "a": "x" is not a number')
-    expect(err(() => table('d', ['2024-01-01', 'soon'], { typeOverrides: { d: 'datetime' } })).message).toBe('line 3, column "d": "soon" is not a date/time')
-    expect(err(() => table('a', ['1'], { typeOverrides: { b: 'numeric' } })).message).toBe('line 1: type override for unknown column "b" (columns: "a")')
+    expect(err(() => table('a,b', ['x,1', 'y,2'], { typeOverrides: { a: 'numeric' } })).message).toBe(
+      'line 2, column "a": "x" is not a number'
+    )
+    expect(err(() => table('d', ['2024-01-01', 'soon'], { typeOverrides: { d: 'datetime' } })).message).toBe(
+      'line 3, column "d": "soon" is not a date/time'
+    )
+    expect(err(() => table('a', ['1'], { typeOverrides: { b: 'numeric' } })).message).toBe(
+      'line 1: type override for unknown column "b" (columns: "a")'
+    )
   })
   it('column names that are Object.prototype keys are plain columns', () => {
     const t = table('constructor,toString,__proto__', ['1,a,x', '2,b,y'])
     expect(t.columns.map((c) => c.type)).toEqual(['numeric', 'categorical', 'categorical'])
-    expect(err(() => table('a', ['1'], { typeOverrides: { a: 'number' as never } })).message).toBe('line 1: unknown type "number" for column "a"')
+    expect(err(() => table('a', ['1'], { typeOverrides: { a: 'number' as never } })).message).toBe(
+      'line 1: unknown type "number" for column "a"'
+    )
   })
   it('counts distinct values up to the cap, and numeric stats skip missing cells', () => {
-    const t = table('v,w', Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k},${k % 2 ? 'NA' : '4'}`))
+    const t = table(
+      'v,w',
+      Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k},${k % 2 ? 'NA' : '4'}`)
+    )
     expect(t.columns[0]!.distinct).toBe(DISTINCT_CAP)
-    const ids = table('row_id,v', Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k + 1},${k}`))
+    const ids = table(
+      'row_id,v',
+      Array.from({ length: DISTINCT_CAP + 5 }, (_, k) => `${k + 1},${k}`)
+    )
     expect(ids.columns.map((c) => c.type)).toEqual(['id', 'numeric'])
     expect(t.columns[1]).toMatchObject({ type: 'numeric', missing: 5002, min: 4, max: 4, mean: 4, distinct: 1 })
   })
@@ -83,7 +119,11 @@ describe('pathological shapes stay linear', () => {
   it('a very wide file, one long line of quoted fields, and a multi-megabyte quoted field', () => {
     const t0 = performance.now()
     const n = 20_000
-    const wide = Array.from({ length: n }, (_, k) => `"c${k}"`).join(',') + '\n' + Array.from({ length: n }, (_, k) => `"${k}"`).join(',') + '\n'
+    const wide =
+      Array.from({ length: n }, (_, k) => `"c${k}"`).join(',') +
+      '\n' +
+      Array.from({ length: n }, (_, k) => `"${k}"`).join(',') +
+      '\n'
     expect(parseCsv(enc(wide)).columns).toHaveLength(n)
     const big = 'x\n"' + 'a""b\r\n'.repeat(500_000) + '"\n'
     const t = parseCsv(enc(big))
@@ -102,9 +142,13 @@ describe('delimiters', () => {
   it('hints at the decimal-comma option when a text column holds numbers with the other separator', () => {
     const t = parseCsv(enc('a;b\n3,5;x\n-0,25;y\n7;z\n'))
     expect(t.columns[0]!.type).toBe('categorical')
-    expect(t.warnings).toEqual(['column "a": values like "3,5" are numbers with a decimal comma; turn on the decimal-comma option to read them as numbers'])
+    expect(t.warnings).toEqual([
+      'column "a": values like "3,5" are numbers with a decimal comma; turn on the decimal-comma option to read them as numbers'
+    ])
     const u = parseCsv(enc('a;b\n3.5;x\n-0.25;y\n'), { decimalComma: true })
-    expect(u.warnings).toEqual(['column "a": values like "3.5" are numbers with a decimal point; turn off the decimal-comma option to read them as numbers'])
+    expect(u.warnings).toEqual([
+      'column "a": values like "3.5" are numbers with a decimal point; turn off the decimal-comma option to read them as numbers'
+    ])
   })
   it('the delimiter option overrides sniffing', () => {
     const t = parseCsv(enc('a;b,c\n1;2,3\n'), { delimiter: ',' })
@@ -114,15 +158,23 @@ describe('delimiters', () => {
   it('decimal comma: ";" files with "3,5"; a "." is then not a decimal point', () => {
     const t = parseCsv(enc('a;b\n3,5;1\n-0,25;2\n'), { decimalComma: true })
     expect(Array.from(t.values[0] as Float64Array)).toEqual([3.5, -0.25])
-    expect(err(() => parseCsv(enc('a;b\n' + Array.from({ length: 12 }, (_, k) => `${k},5;1`).join('\n') + '\n1.5;2\n'), { decimalComma: true })).message)
-      .toBe('line 14, column "a": "1.5" is not a number')
+    expect(
+      err(() =>
+        parseCsv(enc('a;b\n' + Array.from({ length: 12 }, (_, k) => `${k},5;1`).join('\n') + '\n1.5;2\n'), {
+          decimalComma: true
+        })
+      ).message
+    ).toBe('line 14, column "a": "1.5" is not a number')
   })
 })
 
 describe('streaming import from files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnwb-data-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
-  const body = 'date,v,label\r\n' + Array.from({ length: 30000 }, (_, k) => `2024-01-01,${k * 0.5},"l${k % 4}\r\nx"`).join('\r\n') + '\r\n'
+  const body =
+    'date,v,label\r\n' +
+    Array.from({ length: 30000 }, (_, k) => `2024-01-01,${k * 0.5},"l${k % 4}\r\nx"`).join('\r\n') +
+    '\r\n'
   const file = join(dir, 'big.csv')
   writeFileSync(file, body)
 
@@ -139,7 +191,13 @@ describe('streaming import from files', () => {
   it('can be cancelled with an AbortSignal', async () => {
     const ac = new AbortController()
     let calls = 0
-    const p = importCsvFile(file, { chunkSize: 1000, signal: ac.signal, onProgress: () => { if (++calls === 3) ac.abort() } })
+    const p = importCsvFile(file, {
+      chunkSize: 1000,
+      signal: ac.signal,
+      onProgress: () => {
+        if (++calls === 3) ac.abort()
+      }
+    })
     await expect(p).rejects.toMatchObject({ name: 'AbortError' })
   })
   it('a fast preview reads only the beginning of a big file', async () => {
@@ -173,8 +231,13 @@ describe('streaming import from files', () => {
     const bad = enc('a,b\n1,2\n3,"x\n')
     for (const size of [1, 2, 3, 100]) {
       const s = createCsvStream()
-      const run = () => { for (let o = 0; o < bad.length; o += size) s.push(bad.subarray(o, o + size)); s.end() }
-      expect(err(run).message).toBe('line 3, column "b": quoted field is never closed (missing closing quote): "\\"x\\n"')
+      const run = () => {
+        for (let o = 0; o < bad.length; o += size) s.push(bad.subarray(o, o + size))
+        s.end()
+      }
+      expect(err(run).message).toBe(
+        'line 3, column "b": quoted field is never closed (missing closing quote): "\\"x\\n"'
+      )
     }
   })
 })

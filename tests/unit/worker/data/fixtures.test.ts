@@ -2,7 +2,13 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CsvImportError, createCsvStream, parseCsv, type ImportOptions, type ParsedTable } from '../../../../src-worker/data/csv'
+import {
+  CsvImportError,
+  createCsvStream,
+  parseCsv,
+  type ImportOptions,
+  type ParsedTable
+} from '../../../../src-worker/data/csv'
 
 const DIR = 'tests/fixtures/csv'
 const read = (f: string) => new Uint8Array(readFileSync(join(DIR, f)))
@@ -46,13 +52,23 @@ const bad: [file: string, message: string, opts?: ImportOptions][] = [
   ['hex-number.csv', 'line 14, column "x": "0x1F" is not a number'],
   ['overflow-number.csv', 'line 14, column "x": "1e400" is not a number'],
   ['comma-decimal-without-option.csv', 'line 14, column "y": "3,14" is not a number'],
-  ['unterminated-quote.csv', 'line 2, column "b": quoted field is never closed (missing closing quote): "\\"open\\n2,3\\n"'],
+  [
+    'unterminated-quote.csv',
+    'line 2, column "b": quoted field is never closed (missing closing quote): "\\"open\\n2,3\\n"'
+  ],
   ['text-after-quote.csv', 'line 2, column "b": text after the closing quote: "\\"closed\\"x"'],
   // papaparse drops whitespace after a closing quote silently; the import keeps refusing it
   ['space-after-quote.csv', 'line 2, column "b": text after the closing quote: "\\"x\\" "'],
-  ['quote-in-unquoted.csv', 'line 2, column "b": quote inside an unquoted field: "5\'11\\"" (quote the whole field and double the quotes inside it)'],
+  [
+    'quote-in-unquoted.csv',
+    'line 2, column "b": quote inside an unquoted field: "5\'11\\"" (quote the whole field and double the quotes inside it)'
+  ],
   ['error-after-multiline.csv', 'line 18, column "value": "oops" is not a number'],
-  ['decimal-comma-comma-delimited.csv', 'line 1: decimal comma needs a delimiter other than "," (the file looks comma-separated; choose ; tab or |)', { decimalComma: true }],
+  [
+    'decimal-comma-comma-delimited.csv',
+    'line 1: decimal comma needs a delimiter other than "," (the file looks comma-separated; choose ; tab or |)',
+    { decimalComma: true }
+  ]
 ]
 
 describe('bad CSV files are refused with one located message', () => {
@@ -74,42 +90,147 @@ describe('bad CSV files are refused with one located message', () => {
 const num = (t: ParsedTable, k: number) => Array.from(t.values[k] as Float64Array)
 
 const good: [file: string, check: (t: ParsedTable) => void, opts?: ImportOptions][] = [
-  ['crlf.csv', (t) => { expect(num(t, 1)).toEqual([10.5, 11, 12.25]) }],
-  ['lone-cr.csv', (t) => { expect(num(t, 1)).toEqual([10.5, 11, 12.25]) }],
-  ['mixed-newlines.csv', (t) => { expect(num(t, 1)).toEqual([10.5, 11, 12.25]); expect(Array.from(t.rowLines!)).toEqual([2, 3, 4]) }],
-  ['quoted-multiline.csv', (t) => {
-    expect(t.values[1]).toEqual(['hello, world', 'two\nlines', 'say "hi"', 'lone\ncr'])
-    expect(Array.from(t.rowLines!)).toEqual([2, 3, 5, 6])
-    expect(num(t, 2)).toEqual([1.5, 2.5, 3.5, 4.5])
-  }],
-  ['semicolon-decimal-comma.csv', (t) => {
-    expect(t.delimiter).toBe(';')
-    expect(t.columns.map((c) => c.type)).toEqual(['datetime', 'numeric', 'numeric'])
-    expect(num(t, 1)).toEqual([3.5, -1.25, 0.75])
-  }, { decimalComma: true }],
-  ['tab.csv', (t) => { expect(t.delimiter).toBe('\t'); expect(t.values[2]).toEqual(['x', 'y']) }],
-  ['pipe.csv', (t) => { expect(t.delimiter).toBe('|'); expect(t.values[1]).toEqual(['x|y', 'z']) }],
-  ['utf8-bom.csv', (t) => { expect(t.columns[0]!.name).toBe('name'); expect(t.values[0]).toEqual(['Äpfel', 'Öl']) }],
-  ['utf16le-bom.csv', (t) => { expect(t.encoding).toBe('utf-16le'); expect(t.values[0]).toEqual(['Äpfel', 'Öl']); expect(num(t, 1)).toEqual([1, 2]) }],
-  ['utf16be-bom.csv', (t) => { expect(t.encoding).toBe('utf-16be'); expect(t.values[0]).toEqual(['Äpfel', 'Öl']) }],
-  ['missing-values.csv', (t) => {
-    expect(t.columns[0]!.missing).toBe(3)
-    expect(t.values[1]).toEqual(['a', 'b', 'c', null, 'e', 'f'])
-    expect(t.warnings).toContain('column "x": 3 missing values (lines 3, 4, 6)')
-    expect(t.warnings).toContain('column "y": 1 missing value (line 5)')
-  }],
-  ['blank-lines.csv', (t) => { expect(t.rowCount).toBe(2); expect(t.warnings).toEqual(['3 blank lines skipped (lines 3, 5, 6)']) }],
-  ['no-final-newline.csv', (t) => { expect(num(t, 1)).toEqual([2, 4]) }],
-  ['padded.csv', (t) => { expect(t.columns.map((c) => c.name)).toEqual(['x', 'y']); expect(num(t, 1)).toEqual([2.5, 4]) }],
-  ['infinity.csv', (t) => {
-    expect(t.columns[0]!.missing).toBe(2)
-    expect(t.warnings).toContain('column "x": 2 infinite values counted as missing')
-  }],
-  ['quoted-numbers.csv', (t) => { expect(num(t, 1)).toEqual([2, 400]) }],
-  ['single-column.csv', (t) => { expect(t.columns).toHaveLength(1); expect(num(t, 0)).toEqual([1, 2, 3]) }],
-  ['quoted-header.csv', (t) => { expect(t.columns.map((c) => c.name)).toEqual(['id, with comma', 'say "hi"']) }],
-  ['leading-blank-lines.csv', (t) => { expect(t.columns.map((c) => c.name)).toEqual(['x', 'y']); expect(Array.from(t.rowLines!)).toEqual([5]) }],
-  ['trailing-empty-field.csv', (t) => { expect(t.values[2]).toEqual([null, null]); expect(t.warnings).toEqual(['column "c": every value is missing']) }],
+  [
+    'crlf.csv',
+    (t) => {
+      expect(num(t, 1)).toEqual([10.5, 11, 12.25])
+    }
+  ],
+  [
+    'lone-cr.csv',
+    (t) => {
+      expect(num(t, 1)).toEqual([10.5, 11, 12.25])
+    }
+  ],
+  [
+    'mixed-newlines.csv',
+    (t) => {
+      expect(num(t, 1)).toEqual([10.5, 11, 12.25])
+      expect(Array.from(t.rowLines!)).toEqual([2, 3, 4])
+    }
+  ],
+  [
+    'quoted-multiline.csv',
+    (t) => {
+      expect(t.values[1]).toEqual(['hello, world', 'two\nlines', 'say "hi"', 'lone\ncr'])
+      expect(Array.from(t.rowLines!)).toEqual([2, 3, 5, 6])
+      expect(num(t, 2)).toEqual([1.5, 2.5, 3.5, 4.5])
+    }
+  ],
+  [
+    'semicolon-decimal-comma.csv',
+    (t) => {
+      expect(t.delimiter).toBe(';')
+      expect(t.columns.map((c) => c.type)).toEqual(['datetime', 'numeric', 'numeric'])
+      expect(num(t, 1)).toEqual([3.5, -1.25, 0.75])
+    },
+    { decimalComma: true }
+  ],
+  [
+    'tab.csv',
+    (t) => {
+      expect(t.delimiter).toBe('\t')
+      expect(t.values[2]).toEqual(['x', 'y'])
+    }
+  ],
+  [
+    'pipe.csv',
+    (t) => {
+      expect(t.delimiter).toBe('|')
+      expect(t.values[1]).toEqual(['x|y', 'z'])
+    }
+  ],
+  [
+    'utf8-bom.csv',
+    (t) => {
+      expect(t.columns[0]!.name).toBe('name')
+      expect(t.values[0]).toEqual(['Äpfel', 'Öl'])
+    }
+  ],
+  [
+    'utf16le-bom.csv',
+    (t) => {
+      expect(t.encoding).toBe('utf-16le')
+      expect(t.values[0]).toEqual(['Äpfel', 'Öl'])
+      expect(num(t, 1)).toEqual([1, 2])
+    }
+  ],
+  [
+    'utf16be-bom.csv',
+    (t) => {
+      expect(t.encoding).toBe('utf-16be')
+      expect(t.values[0]).toEqual(['Äpfel', 'Öl'])
+    }
+  ],
+  [
+    'missing-values.csv',
+    (t) => {
+      expect(t.columns[0]!.missing).toBe(3)
+      expect(t.values[1]).toEqual(['a', 'b', 'c', null, 'e', 'f'])
+      expect(t.warnings).toContain('column "x": 3 missing values (lines 3, 4, 6)')
+      expect(t.warnings).toContain('column "y": 1 missing value (line 5)')
+    }
+  ],
+  [
+    'blank-lines.csv',
+    (t) => {
+      expect(t.rowCount).toBe(2)
+      expect(t.warnings).toEqual(['3 blank lines skipped (lines 3, 5, 6)'])
+    }
+  ],
+  [
+    'no-final-newline.csv',
+    (t) => {
+      expect(num(t, 1)).toEqual([2, 4])
+    }
+  ],
+  [
+    'padded.csv',
+    (t) => {
+      expect(t.columns.map((c) => c.name)).toEqual(['x', 'y'])
+      expect(num(t, 1)).toEqual([2.5, 4])
+    }
+  ],
+  [
+    'infinity.csv',
+    (t) => {
+      expect(t.columns[0]!.missing).toBe(2)
+      expect(t.warnings).toContain('column "x": 2 infinite values counted as missing')
+    }
+  ],
+  [
+    'quoted-numbers.csv',
+    (t) => {
+      expect(num(t, 1)).toEqual([2, 400])
+    }
+  ],
+  [
+    'single-column.csv',
+    (t) => {
+      expect(t.columns).toHaveLength(1)
+      expect(num(t, 0)).toEqual([1, 2, 3])
+    }
+  ],
+  [
+    'quoted-header.csv',
+    (t) => {
+      expect(t.columns.map((c) => c.name)).toEqual(['id, with comma', 'say "hi"'])
+    }
+  ],
+  [
+    'leading-blank-lines.csv',
+    (t) => {
+      expect(t.columns.map((c) => c.name)).toEqual(['x', 'y'])
+      expect(Array.from(t.rowLines!)).toEqual([5])
+    }
+  ],
+  [
+    'trailing-empty-field.csv',
+    (t) => {
+      expect(t.values[2]).toEqual([null, null])
+      expect(t.warnings).toEqual(['column "c": every value is missing'])
+    }
+  ]
 ]
 
 describe('tricky but valid CSV files', () => {

@@ -13,10 +13,15 @@ function tableOf(cols: Record<string, number[] | (string | null)[]>): ParsedTabl
   const rowCount = cols[names[0]!]!.length
   return {
     columns: names.map((name) => ({
-      name, type: typeof cols[name]![0] === 'number' ? 'numeric' as const : 'categorical' as const, missing: 0, distinct: 0
+      name,
+      type: typeof cols[name]![0] === 'number' ? ('numeric' as const) : ('categorical' as const),
+      missing: 0,
+      distinct: 0
     })),
     rowCount,
-    values: names.map((n) => (typeof cols[n]![0] === 'number' ? Float64Array.from(cols[n] as number[]) : (cols[n] as (string | null)[]))),
+    values: names.map((n) =>
+      typeof cols[n]![0] === 'number' ? Float64Array.from(cols[n] as number[]) : (cols[n] as (string | null)[])
+    ),
     preview: [],
     warnings: [],
     delimiter: ',',
@@ -36,83 +41,121 @@ const specArb = fc.record({
 
 describe('buildWindows properties', () => {
   it('windows never cross the split boundary and hold consecutive rows', () => {
-    fc.assert(fc.property(specArb, ({ T, W, H, stride, gap, vf, sgap }) => {
-      const idx = Array.from({ length: T }, (_, k) => k)
-      const t = tableOf({ row: idx, other: idx.map((k) => 1000 + k) })
-      const B = vf > 0 ? Math.floor(T * (1 - vf)) : T
-      const span = W + gap + H
-      let w
-      try {
-        w = buildWindows(t, { target: 'row', inputs: ['row', 'other'], window: W, horizon: H, stride, gap, normalize: 'none' }, { valFraction: vf, gap: sgap })
-      } catch (e) {
-        expect((e as Error).message).toMatch(/too few rows/)
-        expect(B < span || (vf > 0 && T - B - sgap < span)).toBe(true)
-        return
-      }
-      expect(w.train.n).toBe(Math.floor((B - span) / stride) + 1)
-      if (vf > 0) expect(w.val.n).toBe(Math.floor((T - B - sgap - span) / stride) + 1)
-      const problems: string[] = []
-      for (const [name, split, lo, hi] of [['train', w.train, 0, B], ['val', w.val, B + sgap, T]] as const) {
-        for (let k = 0; k < split.n; k++) {
-          const s = split.x[k * W * 2]!
-          if (s < lo || s + span - 1 >= hi) problems.push(`${name} window ${k} covers rows ${s}..${s + span - 1}, outside [${lo}, ${hi})`)
-          for (let tt = 0; tt < W; tt++) {
-            if (split.x[(k * W + tt) * 2] !== s + tt || split.x[(k * W + tt) * 2 + 1] !== 1000 + s + tt) problems.push(`${name} x ${k},${tt}`)
-          }
-          for (let h = 0; h < H; h++) if (split.y[k * H + h] !== s + W + gap + h) problems.push(`${name} y ${k},${h}`)
+    fc.assert(
+      fc.property(specArb, ({ T, W, H, stride, gap, vf, sgap }) => {
+        const idx = Array.from({ length: T }, (_, k) => k)
+        const t = tableOf({ row: idx, other: idx.map((k) => 1000 + k) })
+        const B = vf > 0 ? Math.floor(T * (1 - vf)) : T
+        const span = W + gap + H
+        let w
+        try {
+          w = buildWindows(
+            t,
+            { target: 'row', inputs: ['row', 'other'], window: W, horizon: H, stride, gap, normalize: 'none' },
+            { valFraction: vf, gap: sgap }
+          )
+        } catch (e) {
+          expect((e as Error).message).toMatch(/too few rows/)
+          expect(B < span || (vf > 0 && T - B - sgap < span)).toBe(true)
+          return
         }
-      }
-      expect(problems).toEqual([])
-    }), { numRuns: 300 })
+        expect(w.train.n).toBe(Math.floor((B - span) / stride) + 1)
+        if (vf > 0) expect(w.val.n).toBe(Math.floor((T - B - sgap - span) / stride) + 1)
+        const problems: string[] = []
+        for (const [name, split, lo, hi] of [
+          ['train', w.train, 0, B],
+          ['val', w.val, B + sgap, T]
+        ] as const) {
+          for (let k = 0; k < split.n; k++) {
+            const s = split.x[k * W * 2]!
+            if (s < lo || s + span - 1 >= hi)
+              problems.push(`${name} window ${k} covers rows ${s}..${s + span - 1}, outside [${lo}, ${hi})`)
+            for (let tt = 0; tt < W; tt++) {
+              if (split.x[(k * W + tt) * 2] !== s + tt || split.x[(k * W + tt) * 2 + 1] !== 1000 + s + tt)
+                problems.push(`${name} x ${k},${tt}`)
+            }
+            for (let h = 0; h < H; h++) if (split.y[k * H + h] !== s + W + gap + h) problems.push(`${name} y ${k},${h}`)
+          }
+        }
+        expect(problems).toEqual([])
+      }),
+      { numRuns: 300 }
+    )
   })
 
   it('fits normalisation on the training rows only', () => {
-    fc.assert(fc.property(
-      fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 40, maxLength: 80 }),
-      fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: 80, maxLength: 80 }),
-      fc.constantFrom('zscore' as const, 'minmax' as const),
-      (vals, noise, kind) => {
-        const T = vals.length
-        const B = Math.floor(T * 0.75)
-        const spec = { target: 'y', inputs: ['y', 'x'], window: 3, normalize: kind }
-        const a = buildWindows(tableOf({ y: vals, x: vals.map((v) => v * 2) }), spec, { valFraction: 0.25 })
-        // change every validation row: the normalisers and the training windows stay the same
-        const v2 = vals.map((v, k) => (k >= B ? noise[k]! : v))
-        const b = buildWindows(tableOf({ y: v2, x: v2.map((v) => v * 2) }), spec, { valFraction: 0.25 })
-        expect(b.inputNorm).toEqual(a.inputNorm)
-        expect(b.targetNorm).toEqual(a.targetNorm)
-        expect(b.train.x).toEqual(a.train.x)
-        expect(b.train.y).toEqual(a.train.y)
-        const train = vals.slice(0, B)
-        if (kind === 'minmax') {
-          expect(a.targetNorm.a[0]).toBe(Math.min(...train))
-        } else {
-          expect(a.targetNorm.a[0]).toBeCloseTo(train.reduce((s, v) => s + v, 0) / B, 6)
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 40, maxLength: 80 }),
+        fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: 80, maxLength: 80 }),
+        fc.constantFrom('zscore' as const, 'minmax' as const),
+        (vals, noise, kind) => {
+          const T = vals.length
+          const B = Math.floor(T * 0.75)
+          const spec = { target: 'y', inputs: ['y', 'x'], window: 3, normalize: kind }
+          const a = buildWindows(tableOf({ y: vals, x: vals.map((v) => v * 2) }), spec, { valFraction: 0.25 })
+          // change every validation row: the normalisers and the training windows stay the same
+          const v2 = vals.map((v, k) => (k >= B ? noise[k]! : v))
+          const b = buildWindows(tableOf({ y: v2, x: v2.map((v) => v * 2) }), spec, { valFraction: 0.25 })
+          expect(b.inputNorm).toEqual(a.inputNorm)
+          expect(b.targetNorm).toEqual(a.targetNorm)
+          expect(b.train.x).toEqual(a.train.x)
+          expect(b.train.y).toEqual(a.train.y)
+          const train = vals.slice(0, B)
+          if (kind === 'minmax') {
+            expect(a.targetNorm.a[0]).toBe(Math.min(...train))
+          } else {
+            expect(a.targetNorm.a[0]).toBeCloseTo(train.reduce((s, v) => s + v, 0) / B, 6)
+          }
         }
-      }
-    ), { numRuns: 150 })
+      ),
+      { numRuns: 150 }
+    )
   })
 
   it('is the same as buildSeriesWindows many-to-one / seq2seq regression', () => {
-    fc.assert(fc.property(specArb, fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 120, maxLength: 120 }), ({ T, W, H, stride, gap, vf, sgap }, v) => {
-      const t = tableOf({ a: v.slice(0, T), b: v.slice(0, T).reverse() })
-      const spec = { target: 'a', inputs: ['b', 'a'], window: W, horizon: H, stride, gap }
-      let w
-      try { w = buildWindows(t, spec, { valFraction: vf, gap: sgap }) } catch { return }
-      const s = buildSeriesWindows(t, { mapping: H === 1 ? 'many-to-one' : 'seq2seq', targets: ['a'], ...spec }, { valFraction: vf, gap: sgap })
-      expect(s.train.x).toEqual(w.train.x)
-      expect(s.train.y).toEqual(w.train.y)
-      expect(s.val.x).toEqual(w.val.x)
-      expect(s.val.y).toEqual(w.val.y)
-      expect(s.inputNorm).toEqual(w.inputNorm)
-      expect(s.targetNorm).toEqual(w.targetNorm)
-      expect([s.tx, s.ty, s.inputSize, s.outputSize, s.mapping]).toEqual([w.tx, w.ty, w.inputSize, w.outputSize, w.mapping])
-    }), { numRuns: 150 })
+    fc.assert(
+      fc.property(
+        specArb,
+        fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 120, maxLength: 120 }),
+        ({ T, W, H, stride, gap, vf, sgap }, v) => {
+          const t = tableOf({ a: v.slice(0, T), b: v.slice(0, T).reverse() })
+          const spec = { target: 'a', inputs: ['b', 'a'], window: W, horizon: H, stride, gap }
+          let w
+          try {
+            w = buildWindows(t, spec, { valFraction: vf, gap: sgap })
+          } catch {
+            return
+          }
+          const s = buildSeriesWindows(
+            t,
+            { mapping: H === 1 ? 'many-to-one' : 'seq2seq', targets: ['a'], ...spec },
+            { valFraction: vf, gap: sgap }
+          )
+          expect(s.train.x).toEqual(w.train.x)
+          expect(s.train.y).toEqual(w.train.y)
+          expect(s.val.x).toEqual(w.val.x)
+          expect(s.val.y).toEqual(w.val.y)
+          expect(s.inputNorm).toEqual(w.inputNorm)
+          expect(s.targetNorm).toEqual(w.targetNorm)
+          expect([s.tx, s.ty, s.inputSize, s.outputSize, s.mapping]).toEqual([
+            w.tx,
+            w.ty,
+            w.inputSize,
+            w.outputSize,
+            w.mapping
+          ])
+        }
+      ),
+      { numRuns: 150 }
+    )
   })
 })
 
 describe('buildWindows contract', () => {
-  const csv = 'time,temp,hum,city\n' + Array.from({ length: 30 }, (_, k) => `${k},${k % 7 === 3 && k > 10 ? '' : 20 + k},${50 - k},c${k % 3}`).join('\n')
+  const csv =
+    'time,temp,hum,city\n' +
+    Array.from({ length: 30 }, (_, k) => `${k},${k % 7 === 3 && k > 10 ? '' : 20 + k},${50 - k},c${k % 3}`).join('\n')
   const t = parseCsv(enc(csv))
 
   it('uses the target alone when inputs is empty; the target may also be an input', () => {
@@ -128,27 +171,49 @@ describe('buildWindows contract', () => {
     )
   })
   it('ffill, mean and drop policies', () => {
-    const f = buildWindows(t, { target: 'temp', inputs: [], window: 3, missing: 'ffill', normalize: 'none' }, { valFraction: 0 })
+    const f = buildWindows(
+      t,
+      { target: 'temp', inputs: [], window: 3, missing: 'ffill', normalize: 'none' },
+      { valFraction: 0 }
+    )
     // row 17 (line 19) is missing: filled with row 16's value 36
     expect(f.train.x[17 * 3 - 2]).toBeCloseTo(36)
-    const m = buildWindows(t, { target: 'temp', inputs: [], window: 3, missing: 'mean', normalize: 'none' }, { valFraction: 0.2 })
-    const trainVals = Array.from({ length: 24 }, (_, k) => (k % 7 === 3 && k > 10 ? NaN : 20 + k)).filter((v) => !Number.isNaN(v))
+    const m = buildWindows(
+      t,
+      { target: 'temp', inputs: [], window: 3, missing: 'mean', normalize: 'none' },
+      { valFraction: 0.2 }
+    )
+    const trainVals = Array.from({ length: 24 }, (_, k) => (k % 7 === 3 && k > 10 ? NaN : 20 + k)).filter(
+      (v) => !Number.isNaN(v)
+    )
     expect(m.train.x[17 * 3 - 2]).toBeCloseTo(trainVals.reduce((a, b) => a + b, 0) / trainVals.length, 4)
-    const d = buildWindows(t, { target: 'temp', inputs: [], window: 3, missing: 'drop', normalize: 'none' }, { valFraction: 0 })
+    const d = buildWindows(
+      t,
+      { target: 'temp', inputs: [], window: 3, missing: 'drop', normalize: 'none' },
+      { valFraction: 0 }
+    )
     expect(d.train.n).toBe(27 - 8)
     expect(Array.from(d.train.x).some(Number.isNaN)).toBe(false)
   })
   it('names the column or size when the windows are impossible', () => {
-    expect(() => buildWindows(t, { target: 'nope', inputs: [], window: 3 })).toThrow('target column "nope" not found (columns: "time", "temp", "hum", "city")')
-    expect(() => buildWindows(t, { target: 'city', inputs: [], window: 3 })).toThrow('target column "city" is categorical, not numeric')
-    expect(() => buildWindows(t, { target: 'hum', inputs: ['city'], window: 3 })).toThrow('input column "city" is categorical, not numeric')
+    expect(() => buildWindows(t, { target: 'nope', inputs: [], window: 3 })).toThrow(
+      'target column "nope" not found (columns: "time", "temp", "hum", "city")'
+    )
+    expect(() => buildWindows(t, { target: 'city', inputs: [], window: 3 })).toThrow(
+      'target column "city" is categorical, not numeric'
+    )
+    expect(() => buildWindows(t, { target: 'hum', inputs: ['city'], window: 3 })).toThrow(
+      'input column "city" is categorical, not numeric'
+    )
     expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 24 })).toThrow(
       'too few rows: 30 rows give 24 training rows, but one window needs 25 rows (window 24 and horizon 1)'
     )
     expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 6 })).toThrow(
       'too few rows for validation: 6 validation rows (valFraction 0.2), but one window needs 7 rows (window 6 and horizon 1)'
     )
-    expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 0 })).toThrow('window must be an integer >= 1 (got 0)')
+    expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 0 })).toThrow(
+      'window must be an integer >= 1 (got 0)'
+    )
     const long = tableOf({ v: Array.from({ length: 300_000 }, (_, k) => k) })
     expect(() => buildWindows(long, { target: 'v', inputs: [], window: 2000 })).toThrow(
       'training windows too large: 238,000 windows × 2000 steps × 1 inputs = 1.8 GiB'

@@ -9,5 +9,10 @@ try {
   const w = buildWindows(table, { target: 'v', inputs: [], window: 3 })
   parentPort!.postMessage({ ok: true, table, trainN: w.train.n, x: w.train.x }, [w.train.x.buffer as ArrayBuffer])
 } catch (e) {
-  parentPort!.postMessage({ ok: false, name: (e as Error).name, message: (e as Error).message, line: (e as { line?: number }).line })
+  parentPort!.postMessage({
+    ok: false,
+    name: (e as Error).name,
+    message: (e as Error).message,
+    line: (e as { line?: number }).line
+  })
 }

@@ -9,7 +9,10 @@ const entry = new URL('./worker-entry.ts', import.meta.url).href
 function run(text: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const w = new Worker(boot, { workerData: { __entry: entry, bytes: new TextEncoder().encode(text) } })
-    w.once('message', (m) => { resolve(m); void w.terminate() })
+    w.once('message', (m) => {
+      resolve(m)
+      void w.terminate()
+    })
     w.once('error', reject)
   })
 }
@@ -26,6 +29,11 @@ describe('data layer in a worker thread', () => {
   })
   it('a refusal keeps its message and line', async () => {
     const m = await run('v\n1\n2,3\n')
-    expect(m).toEqual({ ok: false, name: 'CsvImportError', message: 'line 3: expected 1 field (as in the header), found 2: "2,3"', line: 3 })
+    expect(m).toEqual({
+      ok: false,
+      name: 'CsvImportError',
+      message: 'line 3: expected 1 field (as in the header), found 2: "2,3"',
+      line: 3
+    })
   })
 })

@@ -17,7 +17,9 @@ import { runTfjs } from '../../../../src-worker/export/tfjs-verify'
 
 const dir = tempDir('matrix')
 const worst: Record<string, number> = {}
-afterAll(() => { console.log('largest maxAbsDiff per format:', JSON.stringify(worst)) })
+afterAll(() => {
+  console.log('largest maxAbsDiff per format:', JSON.stringify(worst))
+})
 
 async function check(c: ModelCase, format: ExportFormat, tag: string) {
   const model = buildModel(c)
@@ -34,10 +36,12 @@ async function check(c: ModelCase, format: ExportFormat, tag: string) {
 }
 
 const CELLS = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as const
-const CORE: ModelCase[] = CELLS.flatMap((cell) => [1, 2].flatMap((layers) => [
-  { cell, mapping: 'many-to-one', task: 'regression', layers } as ModelCase,
-  { cell, mapping: 'many-to-many', task: 'classification', layers } as ModelCase
-]))
+const CORE: ModelCase[] = CELLS.flatMap((cell) =>
+  [1, 2].flatMap((layers) => [
+    { cell, mapping: 'many-to-one', task: 'regression', layers } as ModelCase,
+    { cell, mapping: 'many-to-many', task: 'classification', layers } as ModelCase
+  ])
+)
 
 describe('exportModel: core matrix', () => {
   for (const c of CORE) {
@@ -57,9 +61,18 @@ describe('exportModel: other mappings', () => {
   const EXTRA: [ModelCase, ExportFormat[]][] = [
     [{ cell: 'lstm', mapping: 'one-to-one', task: 'regression', layers: 1 }, ['json', 'onnx', 'tfjs', 'pytorch']],
     [{ cell: 'gru', mapping: 'many-to-one', task: 'classification', layers: 2, bidirectional: true }, ['onnx', 'tfjs']],
-    [{ cell: 'lstm', mapping: 'many-to-one', task: 'regression', layers: 2, bidirectional: true }, ['onnx', 'tfjs', 'pytorch']],
-    [{ cell: 'rnn_relu', mapping: 'many-to-many', task: 'regression', layers: 2, bidirectional: true }, ['onnx', 'tfjs']],
-    [{ cell: 'lstm', mapping: 'many-to-many', task: 'classification', layers: 1, tokens: true, I: 7 }, ['json', 'onnx', 'tfjs']],
+    [
+      { cell: 'lstm', mapping: 'many-to-one', task: 'regression', layers: 2, bidirectional: true },
+      ['onnx', 'tfjs', 'pytorch']
+    ],
+    [
+      { cell: 'rnn_relu', mapping: 'many-to-many', task: 'regression', layers: 2, bidirectional: true },
+      ['onnx', 'tfjs']
+    ],
+    [
+      { cell: 'lstm', mapping: 'many-to-many', task: 'classification', layers: 1, tokens: true, I: 7 },
+      ['json', 'onnx', 'tfjs']
+    ],
     [{ cell: 'lstm', mapping: 'seq2seq', task: 'classification', layers: 2 }, ['json', 'onnx', 'tfjs', 'pytorch']],
     [{ cell: 'gru', mapping: 'seq2seq', task: 'regression', layers: 1 }, ['onnx', 'tfjs']],
     [{ cell: 'rnn_tanh', mapping: 'one-to-many', task: 'classification', layers: 2 }, ['json', 'onnx', 'tfjs']],
@@ -75,30 +88,65 @@ describe('exportModel: other mappings', () => {
   it('seq2seq ONNX is written as encoder + decoder-step graphs', async () => {
     const r = await check({ cell: 'lstm', mapping: 'seq2seq', task: 'regression', layers: 1 }, 'onnx', 's2s-file')
     expect(r.files.map((f) => f.split('/').pop())).toEqual(['encoder.onnx', 'decoder_step.onnx'])
-    const r2 = await exportModel(buildModel({ cell: 'lstm', mapping: 'seq2seq', task: 'regression', layers: 1 }), 'onnx', join(dir, 'named.onnx'))
+    const r2 = await exportModel(
+      buildModel({ cell: 'lstm', mapping: 'seq2seq', task: 'regression', layers: 1 }),
+      'onnx',
+      join(dir, 'named.onnx')
+    )
     expect(r2.files.map((f) => f.split('/').pop())).toEqual(['named.encoder.onnx', 'named.decoder_step.onnx'])
     expect(r2.verified).toBe(true)
   })
 
   it('seq2seq TF.js is written as encoder/ + decoder_step/ models; one-to-many as decoder_step/ only', async () => {
     const r = await check({ cell: 'lstm', mapping: 'seq2seq', task: 'regression', layers: 1 }, 'tfjs', 's2s-tfjs')
-    expect(r.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual(['encoder/model.json', 'encoder/weights.bin', 'decoder_step/model.json', 'decoder_step/weights.bin'])
+    expect(r.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual([
+      'encoder/model.json',
+      'encoder/weights.bin',
+      'decoder_step/model.json',
+      'decoder_step/weights.bin'
+    ])
     expect(r.notes.join(' ')).toMatch(/run decoder_step 4 times/)
-    const r2 = await check({ cell: 'gru', mapping: 'one-to-many', task: 'classification', layers: 1 }, 'tfjs', 'o2m-tfjs')
-    expect(r2.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual(['decoder_step/model.json', 'decoder_step/weights.bin'])
+    const r2 = await check(
+      { cell: 'gru', mapping: 'one-to-many', task: 'classification', layers: 1 },
+      'tfjs',
+      'o2m-tfjs'
+    )
+    expect(r2.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual([
+      'decoder_step/model.json',
+      'decoder_step/weights.bin'
+    ])
   })
 
   it('every format takes the reset-before GRU; model.py builds it as GRUResetBefore (torch.nn.GRU is reset-after only)', async () => {
-    const m = buildModel({ cell: 'gru', resetBefore: true, mapping: 'many-to-one', task: 'regression', layers: 2, bidirectional: true })
+    const m = buildModel({
+      cell: 'gru',
+      resetBefore: true,
+      mapping: 'many-to-one',
+      task: 'regression',
+      layers: 2,
+      bidirectional: true
+    })
     const sup = exportSupport(m)
     expect([sup.json.ok, sup.onnx.ok, sup.tfjs.ok, sup.pytorch.ok]).toEqual([true, true, true, true])
     const r = await exportModel(m, 'pytorch', join(dir, 'rb-pt'), { pytorchRuntime: 'engine' })
     expect(r.verified).toBe(true)
     const py = readFileSync(join(dir, 'rb-pt', 'model.py'), 'utf8')
     expect(py).toContain('class GRUResetBefore(nn.Module)')
-    expect(py).toContain('self.rnn = GRUResetBefore(INPUT_SIZE, HIDDEN_SIZE, num_layers=NUM_LAYERS, bidirectional=True)')
+    expect(py).toContain(
+      'self.rnn = GRUResetBefore(INPUT_SIZE, HIDDEN_SIZE, num_layers=NUM_LAYERS, bidirectional=True)'
+    )
     expect(py).not.toContain('nn.GRU(')
-    const plain = readFileSync((await exportModel(buildModel({ cell: 'gru', mapping: 'many-to-one', task: 'regression', layers: 1 }), 'pytorch', join(dir, 'ra-pt'), { pytorchRuntime: 'engine' })).files.find((f) => f.endsWith('model.py'))!, 'utf8')
+    const plain = readFileSync(
+      (
+        await exportModel(
+          buildModel({ cell: 'gru', mapping: 'many-to-one', task: 'regression', layers: 1 }),
+          'pytorch',
+          join(dir, 'ra-pt'),
+          { pytorchRuntime: 'engine' }
+        )
+      ).files.find((f) => f.endsWith('model.py'))!,
+      'utf8'
+    )
     expect(plain).toContain('nn.GRU(')
     expect(plain).not.toContain('GRUResetBefore')
   })
@@ -109,7 +157,9 @@ describe('exportModel: other mappings', () => {
     const r = await exportModel(m, 'onnx', join(dir, 'given.onnx'), { heldOut: { x, n: 3 } })
     expect(r.heldOutSamples).toBe(3)
     expect(r.verified).toBe(true)
-    await expect(exportModel(m, 'onnx', join(dir, 'bad.onnx'), { heldOut: { x, n: 4 } })).rejects.toThrow(/heldOut\.x has 54 values, expected/)
+    await expect(exportModel(m, 'onnx', join(dir, 'bad.onnx'), { heldOut: { x, n: 4 } })).rejects.toThrow(
+      /heldOut\.x has 54 values, expected/
+    )
     const r2 = await exportModel(m, 'pytorch', join(dir, 'given-pt'), { samples: 40, pytorchWeights: 'json' })
     expect(r2.heldOutSamples).toBe(40)
     expect(r2.files.map((f) => f.split('/').pop())).toEqual(['state_dict.json', 'model.py'])
@@ -118,13 +168,21 @@ describe('exportModel: other mappings', () => {
 
   it('the self-check is sensitive: a file from slightly different weights is caught', async () => {
     const m = buildModel({ cell: 'gru', mapping: 'many-to-one', task: 'regression', layers: 2 })
-    const s = specOf(m), h = randomHeldOut(s), ref = referencePredict(m, h.x, h.n, s)
+    const s = specOf(m),
+      h = randomHeldOut(s),
+      ref = referencePredict(m, h.x, h.n, s)
     const w = m.weights as Record<string, number[]>
-    const wrong = { ...m, weights: { ...m.weights, 'head.bias': w['head.bias']!.map((v, k) => (k === 0 ? v + 1e-3 : v)) } }
+    const wrong = {
+      ...m,
+      weights: { ...m.weights, 'head.bias': w['head.bias']!.map((v, k) => (k === 0 ? v + 1e-3 : v)) }
+    }
     const onnxDiff = maxAbsDiff(await runOnnx(s, buildOnnx(wrong).files, h), ref, 'onnx')
     const files = Object.fromEntries(buildTfjs(wrong).models.map((x) => [x.dir, x]))
     const tfDiff = maxAbsDiff(await runTfjs(s, files, h), ref, 'tfjs')
-    for (const d of [onnxDiff, tfDiff]) { expect(d).toBeGreaterThan(5e-4); expect(d).toBeLessThan(2e-3) }
+    for (const d of [onnxDiff, tfDiff]) {
+      expect(d).toBeGreaterThan(5e-4)
+      expect(d).toBeLessThan(2e-3)
+    }
     const r = await exportModel(m, 'onnx', join(dir, 'unverified.onnx'), { verify: false })
     expect(r.verified).toBe(false)
     expect(r.maxAbsDiff).toBeNull()

@@ -17,14 +17,18 @@ describe('native JSON', () => {
     { cell: 'rnn_relu', mapping: 'many-to-many', task: 'classification', layers: 2, bidirectional: true }
   ] as const) {
     it(`${c.cell} ${c.mapping}: loadNativeModel gives the same model and bit-identical predictions`, async () => {
-      const model = { ...buildModel(c), vocab: { classes: ['up', 'down', 'flat'], inputVocab: ['<pad>', '<unk>', '<bos>', '<eos>', 'a'] } }
+      const model = {
+        ...buildModel(c),
+        vocab: { classes: ['up', 'down', 'flat'], inputVocab: ['<pad>', '<unk>', '<bos>', '<eos>', 'a'] }
+      }
       const path = join(dir, `${c.cell}-${c.mapping}.json`)
       const r = await exportModel(model, 'json', path)
       expect(r.files).toEqual([path])
       expect(r.maxAbsDiff).toBe(0)
       const back = loadNativeModel(path)
       expect(back).toEqual(model)
-      const s = specOf(model), h = randomHeldOut(s, 20, 5)
+      const s = specOf(model),
+        h = randomHeldOut(s, 20, 5)
       expect(referencePredict(back, h.x, h.n)).toEqual(referencePredict(model, h.x, h.n))
       const file = JSON.parse(readFileSync(path, 'utf8'))
       expect(file).toMatchObject({ format: 'rnn-workbench-model', formatVersion: 1, target: 'y', inputs: model.inputs })
@@ -37,8 +41,12 @@ describe('native JSON', () => {
     const model = buildModel({ cell: 'lstm', mapping: 'many-to-one', task: 'regression', layers: 1 })
     const good = JSON.parse(JSON.stringify({ format: 'rnn-workbench-model', formatVersion: 1, ...model }))
     expect(() => parseNativeModel('{', 'm.json')).toThrow(/m\.json: not valid JSON/)
-    expect(() => parseNativeModel(JSON.stringify({ ...good, format: 'other' }))).toThrow(/format is "other", expected "rnn-workbench-model"/)
-    expect(() => parseNativeModel(JSON.stringify({ ...good, formatVersion: 9 }))).toThrow(/formatVersion 9 is not supported/)
+    expect(() => parseNativeModel(JSON.stringify({ ...good, format: 'other' }))).toThrow(
+      /format is "other", expected "rnn-workbench-model"/
+    )
+    expect(() => parseNativeModel(JSON.stringify({ ...good, formatVersion: 9 }))).toThrow(
+      /formatVersion 9 is not supported/
+    )
     expect(() => parseNativeModel(JSON.stringify({ ...good, inputs: 'x0' }))).toThrow(/"inputs" must be a list/)
     const { 'head.bias': _drop, ...noBias } = good.weights
     expect(() => parseNativeModel(JSON.stringify({ ...good, weights: noBias }))).toThrow(/missing parameter head\.bias/)
@@ -47,6 +55,8 @@ describe('native JSON', () => {
     expect(() => parseNativeModel(JSON.stringify(bad))).toThrow(/weight_hh_l0: length 19, expected 20/)
     const path = join(dir, 'bad.json')
     writeFileSync(path, JSON.stringify(bad))
-    expect(() => loadNativeModel(path)).toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: weight_hh_l0`))
+    expect(() => loadNativeModel(path)).toThrow(
+      new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: weight_hh_l0`)
+    )
   })
 })

@@ -16,24 +16,41 @@ import { tempDir } from './tmp'
 
 const dir = tempDir('pytorch-torch')
 const py = await findTorchPython()
-if (!py) console.log('SKIP PyTorch runtime checks: no python3 with torch (set RNN_WORKBENCH_PYTHON, or apt-get install python3-torch)')
+if (!py)
+  console.log(
+    'SKIP PyTorch runtime checks: no python3 with torch (set RNN_WORKBENCH_PYTHON, or apt-get install python3-torch)'
+  )
 
 const CELLS: { cell: CellKind; resetBefore?: boolean }[] = [
-  { cell: 'rnn_tanh' }, { cell: 'rnn_relu' }, { cell: 'lstm' }, { cell: 'gru' }, { cell: 'gru', resetBefore: true }
+  { cell: 'rnn_tanh' },
+  { cell: 'rnn_relu' },
+  { cell: 'lstm' },
+  { cell: 'gru' },
+  { cell: 'gru', resetBefore: true }
 ]
 const MAPPINGS: Mapping[] = ['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq']
 const TASKS: Task[] = ['regression', 'classification']
 
 function cases(): ModelCase[] {
   const out: ModelCase[] = []
-  for (const { cell, resetBefore } of CELLS) for (const mapping of MAPPINGS) for (const task of TASKS) {
-    const generating = mapping === 'seq2seq' || mapping === 'one-to-many'
-    out.push({ cell, resetBefore, mapping, task, layers: generating ? 2 : 1, H: 4, epochs: 1 })
-  }
+  for (const { cell, resetBefore } of CELLS)
+    for (const mapping of MAPPINGS)
+      for (const task of TASKS) {
+        const generating = mapping === 'seq2seq' || mapping === 'one-to-many'
+        out.push({ cell, resetBefore, mapping, task, layers: generating ? 2 : 1, H: 4, epochs: 1 })
+      }
   out.push(
     { cell: 'gru', mapping: 'many-to-one', task: 'classification', layers: 2, bidirectional: true },
     { cell: 'gru', resetBefore: true, mapping: 'many-to-many', task: 'regression', layers: 3, bidirectional: true },
-    { cell: 'lstm', mapping: 'many-to-many', task: 'classification', layers: 2, bidirectional: true, tokens: true, I: 7 },
+    {
+      cell: 'lstm',
+      mapping: 'many-to-many',
+      task: 'classification',
+      layers: 2,
+      bidirectional: true,
+      tokens: true,
+      I: 7
+    },
     { cell: 'rnn_relu', mapping: 'seq2seq', task: 'classification', layers: 2, tokens: true, I: 6 },
     { cell: 'lstm', mapping: 'one-to-many', task: 'classification', layers: 1, tokens: true, I: 5 }
   )
@@ -49,7 +66,8 @@ describe.skipIf(!py)('PyTorch export, run by PyTorch', () => {
       const out = join(dir, `case-${k}`)
       const r = await exportModel(model, 'pytorch', out, { verify: false })
       expect(r.files.map((f) => f.slice(out.length + 1)).sort()).toEqual(['model.py', 'model.safetensors'])
-      const s = specOf(model), h = randomHeldOut(s, 6, 11 + k)
+      const s = specOf(model),
+        h = randomHeldOut(s, 6, 11 + k)
       jobs.push({ dir: out, spec: s, heldOut: h, name: caseName(c), ref: referencePredict(model, h.x, h.n, s) })
     }
     const ys = await runTorch(py!, jobs)
@@ -60,13 +78,18 @@ describe.skipIf(!py)('PyTorch export, run by PyTorch', () => {
       worst = Math.max(worst, d)
       if (!(d <= 1e-4)) bad.push(`${j.name}: max |diff| ${d}`)
     }
-    console.log(`PyTorch ${py!.torch} ran ${jobs.length} exported models; largest max |diff| from the workbench = ${worst}`)
+    console.log(
+      `PyTorch ${py!.torch} ran ${jobs.length} exported models; largest max |diff| from the workbench = ${worst}`
+    )
     expect(bad).toEqual([])
     expect(worst).toBeGreaterThan(0) // float32 in two different programs: identical bits everywhere would mean we compared the engine with itself
   }, 600_000)
 
   it('exportModel verifies with PyTorch and says so; a broken model.py is reported, not verified', async () => {
-    const model = buildModel({ cell: 'gru', resetBefore: true, mapping: 'seq2seq', task: 'classification', layers: 2, H: 4, epochs: 1 }, 9)
+    const model = buildModel(
+      { cell: 'gru', resetBefore: true, mapping: 'seq2seq', task: 'classification', layers: 2, H: 4, epochs: 1 },
+      9
+    )
     const out = join(dir, 'report')
     const r = await exportModel(model, 'pytorch', out, { samples: 5 })
     expect(r.runtime).toMatch(/^PyTorch 1\.\d+.*model\.py\)$/)

@@ -21,15 +21,39 @@ for (let r = 0; r < 60; r++) {
 const table = parseCsv(new TextEncoder().encode(lines.join('\n') + '\n'))
 
 function workerModel(cfg: Record<string, unknown>) {
-  const config = experimentConfig.parse({ model: { cell: 'lstm', hiddenSize: 8, numLayers: 2 }, optimizer: { lr: 0.01 }, epochs: 2, batchSize: 16, seed: 3, ...cfg })
+  const config = experimentConfig.parse({
+    model: { cell: 'lstm', hiddenSize: 8, numLayers: 2 },
+    optimizer: { lr: 0.01 },
+    epochs: 2,
+    batchSize: 16,
+    seed: 3,
+    ...cfg
+  })
   const seqs = buildSequences(table, config)
-  const data = toTrainData(seqs), trainConfig = toTrainConfig(config)
+  const data = toTrainData(seqs),
+    trainConfig = toTrainConfig(config)
   const result = train(trainConfig, data)
   const model: SavedModel = {
-    weights: result.weights, trainConfig,
-    data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty, tokens: !!data.tokens },
-    inputs: seqs.inputNorm.columns, target: config.target, normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
-    vocab: { classes: seqs.classes, inputVocab: seqs.inputVocab, targetVocab: seqs.targetVocab, conditions: seqs.conditions },
+    weights: result.weights,
+    trainConfig,
+    data: {
+      mapping: data.mapping,
+      task: data.task,
+      inputSize: data.inputSize,
+      outputSize: data.outputSize,
+      tx: data.tx,
+      ty: data.ty,
+      tokens: !!data.tokens
+    },
+    inputs: seqs.inputNorm.columns,
+    target: config.target,
+    normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
+    vocab: {
+      classes: seqs.classes,
+      inputVocab: seqs.inputVocab,
+      targetVocab: seqs.targetVocab,
+      conditions: seqs.conditions
+    },
     experiment: config
   }
   const ref = predict(trainConfig, { ...data, n: seqs.train.n, x: seqs.train.x }, model.weights).output
@@ -58,13 +82,20 @@ describe('a model as the training worker saves it', () => {
     expect(() => predictSeries(model, table, { steps: 3 })).toThrow(/steps: .*must be the model's only input|gap 2/)
   })
 
-  it('many-to-many classification: the last step\'s class, with its name', () => {
-    const { seqs, model, ref } = workerModel({ mapping: 'many-to-many', target: 'regime', inputs: ['temp', 'load'], window: 5 })
+  it("many-to-many classification: the last step's class, with its name", () => {
+    const { seqs, model, ref } = workerModel({
+      mapping: 'many-to-many',
+      target: 'regime',
+      inputs: ['temp', 'load'],
+      window: 5
+    })
     expect(model.vocab!.classes).toEqual(['high', 'low'])
     const p = predictSeries(model, table)
-    const C = 2, tx = 5
+    const C = 2,
+      tx = 5
     for (let k = 0; k < seqs.train.n; k++) {
-      const off = (k * tx + tx - 1) * C, want = ref[off + 1]! > ref[off]! ? 1 : 0
+      const off = (k * tx + tx - 1) * C,
+        want = ref[off + 1]! > ref[off]! ? 1 : 0
       expect(p.rows[k]!.prediction).toBe(want)
       expect(p.rows[k]!.label).toBe(['high', 'low'][want])
       expect(p.rows[k]!.actual).toBe(['high', 'low'][seqs.train.y[k * tx + tx - 1]!])
@@ -77,7 +108,9 @@ describe('a model as the training worker saves it', () => {
     expect(model.inputs).toEqual(['load'])
     const p = predictSeries(model, table, { steps: 5 })
     const { a, b } = seqs.targetNorm
-    expect(p.rows[4]!.horizon!.map((v) => Number(v.toFixed(3)))).toEqual(Array.from(ref.subarray(12, 15)).map((v) => Number((v * b[0]! + a[0]!).toFixed(3))))
+    expect(p.rows[4]!.horizon!.map((v) => Number(v.toFixed(3)))).toEqual(
+      Array.from(ref.subarray(12, 15)).map((v) => Number((v * b[0]! + a[0]!).toFixed(3)))
+    )
     expect(p.forecast).toHaveLength(5)
     expect(p.forecast![2]).toBeCloseTo(p.rows.at(-1)!.horizon![2]!, 4)
   })
@@ -85,21 +118,46 @@ describe('a model as the training worker saves it', () => {
   it('text models (token ids) export with one-hot inputs and verify', async () => {
     const words = ['good', 'bad', 'fine', 'awful', 'great', 'poor']
     const rows = ['review,label']
-    for (let r = 0; r < 40; r++) rows.push(`${words[r % 6]} ${words[(r * 7) % 6]} ${words[(r * 5) % 6]},${r % 6 < 3 ? 'pos' : 'neg'}`)
+    for (let r = 0; r < 40; r++)
+      rows.push(`${words[r % 6]} ${words[(r * 7) % 6]} ${words[(r * 5) % 6]},${r % 6 < 3 ? 'pos' : 'neg'}`)
     const text = parseCsv(new TextEncoder().encode(rows.join('\n') + '\n'))
-    const config = experimentConfig.parse({ mapping: 'many-to-one', text: 'review', target: 'label', tokens: 'word', model: { cell: 'gru', hiddenSize: 6 }, optimizer: { lr: 0.01 }, epochs: 1, batchSize: 8 })
+    const config = experimentConfig.parse({
+      mapping: 'many-to-one',
+      text: 'review',
+      target: 'label',
+      tokens: 'word',
+      model: { cell: 'gru', hiddenSize: 6 },
+      optimizer: { lr: 0.01 },
+      epochs: 1,
+      batchSize: 8
+    })
     const seqs = buildSequences(text, config)
-    const data = toTrainData(seqs), trainConfig = toTrainConfig(config)
+    const data = toTrainData(seqs),
+      trainConfig = toTrainConfig(config)
     const result = train(trainConfig, data)
     expect(data.tokens).toBe(true)
     const model: SavedModel = {
-      weights: result.weights, trainConfig,
-      data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty, tokens: true },
-      inputs: seqs.inputNorm.columns, target: config.target, normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
-      vocab: { classes: seqs.classes, inputVocab: seqs.inputVocab }, experiment: config
+      weights: result.weights,
+      trainConfig,
+      data: {
+        mapping: data.mapping,
+        task: data.task,
+        inputSize: data.inputSize,
+        outputSize: data.outputSize,
+        tx: data.tx,
+        ty: data.ty,
+        tokens: true
+      },
+      inputs: seqs.inputNorm.columns,
+      target: config.target,
+      normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
+      vocab: { classes: seqs.classes, inputVocab: seqs.inputVocab },
+      experiment: config
     }
     for (const f of ['json', 'onnx', 'tfjs', 'pytorch'] as const) {
-      const r = await exportModel(model, f, join(dir, `text-${f}${f === 'json' ? '.json' : ''}`), { heldOut: { x: seqs.val.x, n: seqs.val.n } })
+      const r = await exportModel(model, f, join(dir, `text-${f}${f === 'json' ? '.json' : ''}`), {
+        heldOut: { x: seqs.val.x, n: seqs.val.n }
+      })
       expect(r.verified, `${f}: ${r.notes.join('; ')}`).toBe(true)
       expect(r.heldOutSamples).toBe(seqs.val.n)
     }
@@ -107,7 +165,9 @@ describe('a model as the training worker saves it', () => {
 
   it('refuses models trained on other data sources', () => {
     const { model } = workerModel({ mapping: 'one-to-one', target: 'load', inputs: ['temp'] })
-    expect(() => predictSeries({ ...model, data: { ...model.data, mapping: 'many-to-one' } }, table)).toThrow('predictSeries works on models trained on sliding windows of one series; this model was trained on rows data')
+    expect(() => predictSeries({ ...model, data: { ...model.data, mapping: 'many-to-one' } }, table)).toThrow(
+      'predictSeries works on models trained on sliding windows of one series; this model was trained on rows data'
+    )
     expect(() => predictSeries(model, table)).toThrow(/this model's mapping is one-to-one/)
   })
 })

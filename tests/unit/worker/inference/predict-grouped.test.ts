@@ -10,16 +10,20 @@ function groupedCsv(withTarget = true): string {
   const u = uniform(11)
   const lines = [`id,t,a,b${withTarget ? ',label,tag' : ''}`]
   for (let s = 0; s < 24; s++) {
-    const len = 3 + (s % 5), rows: string[] = []
+    const len = 3 + (s % 5),
+      rows: string[] = []
     const bias = s % 2 ? 0.6 : -0.6
     let sum = 0
     const steps = Array.from({ length: len }, (_, t) => {
-      const a = +(bias + (u() - 0.5)).toFixed(3), b = +(u() * 4).toFixed(3)
+      const a = +(bias + (u() - 0.5)).toFixed(3),
+        b = +(u() * 4).toFixed(3)
       sum += a
       return { t: t + 1, a, b }
     })
     for (const st of steps) {
-      rows.push(`s${s},${st.t},${st.a},${st.b}${withTarget ? `,${sum > 0 ? 'up' : 'down'},${st.a > 0 ? 'hi' : 'lo'}` : ''}`)
+      rows.push(
+        `s${s},${st.t},${st.a},${st.b}${withTarget ? `,${sum > 0 ? 'up' : 'down'},${st.a > 0 ? 'hi' : 'lo'}` : ''}`
+      )
     }
     if (s % 3 === 0) rows.reverse()
     lines.push(...rows)
@@ -28,12 +32,28 @@ function groupedCsv(withTarget = true): string {
 }
 
 describe('predict: grouped many-to-one classification (one row per sequence)', () => {
-  const tr = trainOn(groupedCsv(), { mapping: 'many-to-one', groupBy: 'id', orderBy: 't', inputs: ['a', 'b'], target: 'label' })
+  const tr = trainOn(groupedCsv(), {
+    mapping: 'many-to-one',
+    groupBy: 'id',
+    orderBy: 't',
+    inputs: ['a', 'b'],
+    target: 'label'
+  })
   const { model, seqs } = tr
 
   it('equals the engine on the training and validation sequences, with the true label and correctness', () => {
     const p = predictTable(model, tr.table)
-    expect(p.header).toEqual(['id', 'steps', 'first_line', 'last_line', 'predicted_label', 'p_down', 'p_up', 'actual_label', 'correct'])
+    expect(p.header).toEqual([
+      'id',
+      'steps',
+      'first_line',
+      'last_line',
+      'predicted_label',
+      'p_down',
+      'p_up',
+      'actual_label',
+      'correct'
+    ])
     expect(p.rows).toHaveLength(24)
     const ids = column(p, 'id')
     let checked = 0
@@ -44,7 +64,7 @@ describe('predict: grouped many-to-one classification (one row per sequence)', (
         expect(row[5]).toBe(y.output[k * 2])
         expect(row[6]).toBe(y.output[k * 2 + 1])
         expect(row[4]).toBe(seqs.classes![y.classes![k]!])
-        expect(row[7]).toBe(seqs.classes![split.y[k]!])   // the last row's label, as in training
+        expect(row[7]).toBe(seqs.classes![split.y[k]!]) // the last row's label, as in training
         expect(row[8]).toBe(row[4] === row[7])
         expect(row[1]).toBe(split.lengths![k])
         checked++
@@ -68,22 +88,41 @@ describe('predict: grouped many-to-one classification (one row per sequence)', (
     const long = 'id,t,a,b\n' + Array.from({ length: 12 }, (_, t) => `z,${t},${(t % 3) - 1},${t % 4}`).join('\n') + '\n'
     const p = predictTable(model, csvTable(long))
     expect(p.rows[0]!.slice(0, 4)).toEqual(['z', model.data.tx, 2 + 12 - model.data.tx, 13])
-    expect(p.warnings).toContain(`1 sequence is longer than the model's ${model.data.tx} steps and keeps its last ${model.data.tx} rows`)
+    expect(p.warnings).toContain(
+      `1 sequence is longer than the model's ${model.data.tx} steps and keeps its last ${model.data.tx} rows`
+    )
   })
 
   it('names a missing column with the columns the file has, and a cell that is not a number by line and column', () => {
     const noB = groupedCsv().replace(/^id,t,a,b,/, 'id,t,a,c,')
     expect(() => predictTable(model, csvTable(noB))).toThrow(
-      'the CSV does not fit the model: no input column "b" (the file\'s columns: "id", "t", "a", "c", "label", "tag")')
-    try { predictTable(model, csvTable('id,t,a,b\ns1,1,0.5,1\ns1,2,high,2\ns2,1,low,3\n')); expect.unreachable() } catch (e) {
-      expect(e).toMatchObject({ name: 'InputError', message: 'line 3, column "a": "high" is not a number (the model reads "a" as a numeric input)', line: 3, column: 'a' })
+      'the CSV does not fit the model: no input column "b" (the file\'s columns: "id", "t", "a", "c", "label", "tag")'
+    )
+    try {
+      predictTable(model, csvTable('id,t,a,b\ns1,1,0.5,1\ns1,2,high,2\ns2,1,low,3\n'))
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toMatchObject({
+        name: 'InputError',
+        message: 'line 3, column "a": "high" is not a number (the model reads "a" as a numeric input)',
+        line: 3,
+        column: 'a'
+      })
     }
-    expect(() => predictTable(model, csvTable('id,t,a,b\ns1,1,0.5,1\ns1,2,,2\n'))).toThrow(/^line 3, column "a": missing value/)
+    expect(() => predictTable(model, csvTable('id,t,a,b\ns1,1,0.5,1\ns1,2,,2\n'))).toThrow(
+      /^line 3, column "a": missing value/
+    )
   })
 })
 
 describe('predict: grouped many-to-many aligned tagging (one row per step)', () => {
-  const tr = trainOn(groupedCsv(), { mapping: 'many-to-many', groupBy: 'id', orderBy: 't', inputs: ['a', 'b'], target: 'tag' })
+  const tr = trainOn(groupedCsv(), {
+    mapping: 'many-to-many',
+    groupBy: 'id',
+    orderBy: 't',
+    inputs: ['a', 'b'],
+    target: 'tag'
+  })
   const { model, seqs } = tr
 
   it('equals the engine at every real step, in time order, with the order value and line of each row', () => {
@@ -99,7 +138,7 @@ describe('predict: grouped many-to-many aligned tagging (one row per step)', () 
       split.ids!.forEach((id, k) => {
         for (let t = 0; t < split.lengths![k]!; t++) {
           const row = byKey.get(`${id}#${t + 1}`)!
-          expect(row[2]).toBe(t + 1)  // sorted by t
+          expect(row[2]).toBe(t + 1) // sorted by t
           expect([row[5], row[6]]).toEqual([y.output[(k * tx + t) * 2], y.output[(k * tx + t) * 2 + 1]])
           expect(row[4]).toBe(seqs.classes![y.classes![k * tx + t]!])
           expect(row[7]).toBe(seqs.classes![split.y[k * tx + t]!])
@@ -116,7 +155,8 @@ describe('predict: grouped many-to-many aligned tagging (one row per step)', () 
   })
 
   it('without the target column: the same per-step predictions', () => {
-    const a = predictTable(model, tr.table), b = predictTable(model, csvTable(groupedCsv(false)))
+    const a = predictTable(model, tr.table),
+      b = predictTable(model, csvTable(groupedCsv(false)))
     expect(b.header).toEqual(['id', 'step', 't', 'line', 'predicted_tag', 'p_hi', 'p_lo'])
     expect(b.rows).toEqual(a.rows.map((r) => r.slice(0, 7)))
   })

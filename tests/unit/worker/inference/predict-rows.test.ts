@@ -8,7 +8,8 @@ function rowsCsv(withTarget = true, n = 80): string {
   const u = uniform(21)
   const lines = [withTarget ? 'x1,x2,note,y' : 'x1,x2,note']
   for (let r = 0; r < n; r++) {
-    const x1 = +(u() * 10).toFixed(2), x2 = +(u() * 3 - 1).toFixed(2)
+    const x1 = +(u() * 10).toFixed(2),
+      x2 = +(u() * 3 - 1).toFixed(2)
     const note = r % 7 === 0 ? '@cmd' : 'ok'
     lines.push(withTarget ? `${x1},${x2},${note},${(2 * x1 - 5 * x2 + 40).toFixed(2)}` : `${x1},${x2},${note}`)
   }
@@ -39,7 +40,8 @@ describe('predict: one-to-one regression (one row per row)', () => {
   })
 
   it('the target column is optional', () => {
-    const a = predictTable(model, tr.table), b = predictTable(model, csvTable(rowsCsv(false)))
+    const a = predictTable(model, tr.table),
+      b = predictTable(model, csvTable(rowsCsv(false)))
     expect(b.header).toEqual(['line', 'predicted_y'])
     expect(b.rows).toEqual(a.rows.map((r) => r.slice(0, 2)))
     expect(b.score).toBeNull()
@@ -47,10 +49,15 @@ describe('predict: one-to-one regression (one row per row)', () => {
 
   it('names a missing input, a mistyped target and a cell that is not a number', () => {
     expect(() => predictTable(model, csvTable('x1,y\n1,2\n'))).toThrow(
-      'the CSV does not fit the model: no input column "x2" (the file\'s columns: "x1", "y")')
+      'the CSV does not fit the model: no input column "x2" (the file\'s columns: "x1", "y")'
+    )
     expect(() => predictTable(model, csvTable('x1,x2,y\n1,2,a lot\n3,4,few\n'))).toThrow(
-      'line 2, column "y": "a lot" is not a number (the model reads "y" as a numeric target)')
-    try { predictTable(model, csvTable('x1,x2\n1,2\n3,four\n')); expect.unreachable() } catch (e) {
+      'line 2, column "y": "a lot" is not a number (the model reads "y" as a numeric target)'
+    )
+    try {
+      predictTable(model, csvTable('x1,x2\n1,2\n3,four\n'))
+      expect.unreachable()
+    } catch (e) {
       expect(e).toMatchObject({ name: 'InputError', line: 3, column: 'x2' })
     }
     expect(() => predictTable(model, csvTable('x1,x2\n1,2\n3,\n'))).toThrow(/^line 3, column "x2": missing value/)
@@ -67,14 +74,17 @@ describe('predict: one-to-one regression (one row per row)', () => {
     const meanTr = trainOn(rowsCsv(), { mapping: 'one-to-one', inputs: ['x1', 'x2'], target: 'y', missing: 'mean' }, 1)
     const n = meanTr.seqs.inputNorm
     const p = predictTable(meanTr.model, csvTable('x1,x2\n,0.5\n'))
-    const x = Float32Array.of(0, (0.5 - n.a[1]!) / n.b[1]!)  // the mean normalises to 0
+    const x = Float32Array.of(0, (0.5 - n.a[1]!) / n.b[1]!) // the mean normalises to 0
     const out = enginePredict(meanTr.model, { n: 1, x, y: new Float32Array(0) }).output
     expect(p.rows).toEqual([[2, out[0]! * meanTr.seqs.targetNorm.b[0]! + meanTr.seqs.targetNorm.a[0]!]])
   })
 })
 
 describe('predict: one-to-one classification', () => {
-  const csv = 'a,b,kind\n' + Array.from({ length: 40 }, (_, r) => `${r % 5},${(r * 7) % 3},${r % 5 > 1 ? 'big' : 'small'}`).join('\n') + '\n'
+  const csv =
+    'a,b,kind\n' +
+    Array.from({ length: 40 }, (_, r) => `${r % 5},${(r * 7) % 3},${r % 5 > 1 ? 'big' : 'small'}`).join('\n') +
+    '\n'
   const tr = trainOn(csv, { mapping: 'one-to-one', inputs: ['a', 'b'], target: 'kind' })
 
   it('writes the class, the probabilities, the true class and correctness', () => {
@@ -83,8 +93,14 @@ describe('predict: one-to-one classification', () => {
     for (const split of [tr.seqs.train, tr.seqs.val]) {
       const y = enginePredict(tr.model, split)
       split.rows!.forEach((r, k) => {
-        expect(p.rows[r]).toEqual([r + 2, tr.seqs.classes![y.classes![k]!], y.output[k * 2], y.output[k * 2 + 1],
-          tr.seqs.classes![split.y[k]!], tr.seqs.classes![y.classes![k]!] === tr.seqs.classes![split.y[k]!]])
+        expect(p.rows[r]).toEqual([
+          r + 2,
+          tr.seqs.classes![y.classes![k]!],
+          y.output[k * 2],
+          y.output[k * 2 + 1],
+          tr.seqs.classes![split.y[k]!],
+          tr.seqs.classes![y.classes![k]!] === tr.seqs.classes![split.y[k]!]
+        ])
       })
     }
   })

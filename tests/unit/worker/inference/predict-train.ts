@@ -10,13 +10,23 @@ import type { PredictionTable } from '../../../../src-worker/inference/predict-t
 
 export const csvTable = (text: string): ParsedTable => parseCsv(new TextEncoder().encode(text))
 
-export interface Trained { model: SavedModel; table: ParsedTable; seqs: SequenceData; config: ExperimentConfig }
+export interface Trained {
+  model: SavedModel
+  table: ParsedTable
+  seqs: SequenceData
+  config: ExperimentConfig
+}
 
 /** Train on CSV text for a few epochs; the SavedModel holds what the training task stores. */
 export function trainOn(csv: string, input: Partial<ExperimentConfigInput>, epochs = 3): Trained {
   const table = csvTable(csv)
   const config = experimentConfig.parse({
-    model: { cell: 'lstm', hiddenSize: 8 }, optimizer: { kind: 'adam', lr: 0.02 }, epochs, batchSize: 16, seed: 5, ...input
+    model: { cell: 'lstm', hiddenSize: 8 },
+    optimizer: { kind: 'adam', lr: 0.02 },
+    epochs,
+    batchSize: 16,
+    seed: 5,
+    ...input
   })
   const seqs = buildSequences(table, config)
   const data = toTrainData(seqs)
@@ -24,11 +34,26 @@ export function trainOn(csv: string, input: Partial<ExperimentConfigInput>, epoc
   const res = train(trainConfig, data)
   if (res.status !== 'completed') throw new Error(`training failed: ${res.error}`)
   const model: SavedModel = {
-    weights: res.weights, trainConfig,
-    data: { mapping: data.mapping, task: data.task, inputSize: data.inputSize, outputSize: data.outputSize, tx: data.tx, ty: data.ty, tokens: !!data.tokens },
-    inputs: seqs.inputNorm.columns, target: config.target,
+    weights: res.weights,
+    trainConfig,
+    data: {
+      mapping: data.mapping,
+      task: data.task,
+      inputSize: data.inputSize,
+      outputSize: data.outputSize,
+      tx: data.tx,
+      ty: data.ty,
+      tokens: !!data.tokens
+    },
+    inputs: seqs.inputNorm.columns,
+    target: config.target,
     normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
-    vocab: { classes: seqs.classes, inputVocab: seqs.inputVocab, targetVocab: seqs.targetVocab, conditions: seqs.conditions },
+    vocab: {
+      classes: seqs.classes,
+      inputVocab: seqs.inputVocab,
+      targetVocab: seqs.targetVocab,
+      conditions: seqs.conditions
+    },
     experiment: config
   }
   return { model, table, seqs, config }
@@ -37,10 +62,21 @@ export function trainOn(csv: string, input: Partial<ExperimentConfigInput>, epoc
 /** The engine's predictions on one of the builder's splits (the inputs exactly as training built them). */
 export function enginePredict(model: SavedModel, split: SequenceSplit): PredictResult {
   const d = model.data
-  return predict(model.trainConfig as TrainConfig, {
-    mapping: d.mapping as never, task: d.task as never, inputSize: d.inputSize, outputSize: d.outputSize, tx: d.tx, ty: d.ty,
-    tokens: d.tokens, n: split.n, x: split.x
-  }, model.weights)
+  return predict(
+    model.trainConfig as TrainConfig,
+    {
+      mapping: d.mapping as never,
+      task: d.task as never,
+      inputSize: d.inputSize,
+      outputSize: d.outputSize,
+      tx: d.tx,
+      ty: d.ty,
+      tokens: d.tokens,
+      n: split.n,
+      x: split.x
+    },
+    model.weights
+  )
 }
 
 /** One column of a prediction table by header name. */

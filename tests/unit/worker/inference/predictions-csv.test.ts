@@ -7,10 +7,10 @@ describe('predictionsCsv', () => {
   it('escapes formula-looking text cells with a leading quote', () => {
     expect(csvCell('=1+2')).toBe("'=1+2")
     expect(csvCell('+41 22')).toBe("'+41 22")
-    expect(csvCell('-3')).toBe("'-3")                       // text, not the number −3
+    expect(csvCell('-3')).toBe("'-3") // text, not the number −3
     expect(csvCell('@SUM(A1:A9)')).toBe("'@SUM(A1:A9)")
     expect(csvCell('\tcmd')).toBe("'\tcmd")
-    expect(csvCell('\r=x')).toBe("\"'\r=x\"")                // CR first: escaped, then quoted (it holds a line break)
+    expect(csvCell('\r=x')).toBe('"\'\r=x"') // CR first: escaped, then quoted (it holds a line break)
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"')
     expect(csvCell('a=b')).toBe('a=b')
     expect(csvCell('plain')).toBe('plain')
@@ -28,7 +28,12 @@ describe('predictionsCsv', () => {
   })
 
   it('quotes commas, quotes and newlines, and the result parses back to the same cells', () => {
-    const rows = [['name', 'value', 'note'], ['a,b', -1.5, 'say "hi"'], ['line\nbreak', 2, '=cmd|calc'], ['x', null, ' padded ']]
+    const rows = [
+      ['name', 'value', 'note'],
+      ['a,b', -1.5, 'say "hi"'],
+      ['line\nbreak', 2, '=cmd|calc'],
+      ['x', null, ' padded ']
+    ]
     const text = predictionsCsv(rows)
     expect(text).toBe('name,value,note\r\n"a,b",-1.5,"say ""hi"""\r\n"line\nbreak",2,\'=cmd|calc\r\nx,," padded "\r\n')
     const t = parseCsv(new TextEncoder().encode(text), { typeOverrides: { note: 'text', name: 'text' } })

@@ -9,13 +9,20 @@ import { buildModel } from '../export/models'
 
 const csv = (text: string) => parseCsv(new TextEncoder().encode(text))
 const rowsText = (n: number, f: (r: number) => string) => Array.from({ length: n }, (_, r) => f(r)).join('\n')
-const table = csv(`time,a,b,y,label\n${rowsText(12, (r) => `2024-01-${String(r + 1).padStart(2, '0')},${Math.sin(r)},${r % 3},${10 + r},w${r}`)}\n`)
+const table = csv(
+  `time,a,b,y,label\n${rowsText(12, (r) => `2024-01-${String(r + 1).padStart(2, '0')},${Math.sin(r)},${r % 3},${10 + r},w${r}`)}\n`
+)
 
 function twoInputModel(): SavedModel {
   const m = buildModel({ cell: 'lstm', mapping: 'many-to-one', task: 'regression', layers: 1, I: 2, O: 1, tx: 4 })
   return {
-    ...m, inputs: ['a', 'b'], target: 'y',
-    normalization: { input: { kind: 'zscore', columns: ['a', 'b'], a: [0.1, 1], b: [0.7, 0.8] }, target: { kind: 'zscore', columns: ['y'], a: [15], b: [3] } }
+    ...m,
+    inputs: ['a', 'b'],
+    target: 'y',
+    normalization: {
+      input: { kind: 'zscore', columns: ['a', 'b'], a: [0.1, 1], b: [0.7, 0.8] },
+      target: { kind: 'zscore', columns: ['y'], a: [15], b: [3] }
+    }
   }
 }
 
@@ -25,11 +32,23 @@ describe('predictSeries', () => {
     const p = predictSeries(model, table)
     expect(p.window).toBe(4)
     expect(p.rows).toHaveLength(12 - 4 + 1)
-    const a = table.values[1] as Float64Array, b = table.values[2] as Float64Array
-    const w = 3, x = new Float32Array(8)
-    for (let t = 0; t < 4; t++) { x[t * 2] = (a[w + t]! - 0.1) / 0.7; x[t * 2 + 1] = (b[w + t]! - 1) / 0.8 }
+    const a = table.values[1] as Float64Array,
+      b = table.values[2] as Float64Array
+    const w = 3,
+      x = new Float32Array(8)
+    for (let t = 0; t < 4; t++) {
+      x[t * 2] = (a[w + t]! - 0.1) / 0.7
+      x[t * 2 + 1] = (b[w + t]! - 1) / 0.8
+    }
     const expected = referencePredict(model, x, 1)[0]! * 3 + 15
-    expect(p.rows[3]).toEqual({ window: 3, firstLine: 5, lastLine: 8, targetLine: 9, prediction: expected, actual: 10 + 7 })
+    expect(p.rows[3]).toEqual({
+      window: 3,
+      firstLine: 5,
+      lastLine: 8,
+      targetLine: 9,
+      prediction: expected,
+      actual: 10 + 7
+    })
     expect(p.rows[8]).toMatchObject({ window: 8, targetLine: null, actual: null })
     expect(p.rows[8]!.prediction).toEqual(expect.any(Number))
     expect(p.forecast).toBeNull()
@@ -39,24 +58,38 @@ describe('predictSeries', () => {
   })
 
   it('names every missing or mistyped input column', () => {
-    const model = { ...twoInputModel(), inputs: ['a', 'pressure', 'label', 'time'], data: { ...twoInputModel().data, inputSize: 4 } }
+    const model = {
+      ...twoInputModel(),
+      inputs: ['a', 'pressure', 'label', 'time'],
+      data: { ...twoInputModel().data, inputSize: 4 }
+    }
     expect(() => predictSeries(model, table)).toThrow(
-      'the CSV does not fit the model: missing input column "pressure"; input column "label" is categorical, not numeric; input column "time" is datetime, not numeric (the file\'s columns: "time", "a", "b", "y", "label")')
+      'the CSV does not fit the model: missing input column "pressure"; input column "label" is categorical, not numeric; input column "time" is datetime, not numeric (the file\'s columns: "time", "a", "b", "y", "label")'
+    )
   })
 
   it('windows with missing values get no prediction and one warning with the first location', () => {
     const t = csv(`a,b,y\n${rowsText(8, (r) => `${r === 5 ? '' : r},${r},${r}`)}\n`)
     const p = predictSeries(twoInputModel(), t)
     expect(p.rows.map((r) => r.prediction === null)).toEqual([false, false, true, true, true])
-    expect(p.warnings).toEqual(['3 of 5 windows have missing input values and get no prediction (first: line 7, column "a")'])
-    expect(() => predictSeries(twoInputModel(), csv('a,b\n1,2\n2,3\n'))).toThrow('the CSV has 2 data rows, but the model reads windows of 4 rows')
+    expect(p.warnings).toEqual([
+      '3 of 5 windows have missing input values and get no prediction (first: line 7, column "a")'
+    ])
+    expect(() => predictSeries(twoInputModel(), csv('a,b\n1,2\n2,3\n'))).toThrow(
+      'the CSV has 2 data rows, but the model reads windows of 4 rows'
+    )
   })
 
   it('closed-loop forecast feeds predictions back when the target is the only input', () => {
     const m = buildModel({ cell: 'gru', mapping: 'many-to-one', task: 'regression', layers: 2, I: 1, O: 1, tx: 3 })
     const model: SavedModel = {
-      ...m, inputs: ['y'], target: 'y',
-      normalization: { input: { kind: 'zscore', columns: ['y'], a: [15], b: [4] }, target: { kind: 'zscore', columns: ['y'], a: [15], b: [4] } }
+      ...m,
+      inputs: ['y'],
+      target: 'y',
+      normalization: {
+        input: { kind: 'zscore', columns: ['y'], a: [15], b: [4] },
+        target: { kind: 'zscore', columns: ['y'], a: [15], b: [4] }
+      }
     }
     const p = predictSeries(model, table, { steps: 3 })
     expect(p.forecast).toHaveLength(3)
@@ -65,19 +98,29 @@ describe('predictSeries', () => {
     const win = Float32Array.from([(20 - 15) / 4, (21 - 15) / 4, (p.forecast![0]! - 15) / 4])
     expect(p.forecast![1]).toBeCloseTo(referencePredict(model, win, 1)[0]! * 4 + 15, 5)
     expect(forecastCsv(p).split('\r\n').slice(0, 2)).toEqual(['step,forecast_y', `1,${p.forecast![0]}`])
-    expect(() => predictSeries(twoInputModel(), table, { steps: 2 })).toThrow('steps: a closed-loop forecast feeds each prediction back as the next input, so the target "y" must be the model\'s only input (this model reads "a", "b")')
+    expect(() => predictSeries(twoInputModel(), table, { steps: 2 })).toThrow(
+      'steps: a closed-loop forecast feeds each prediction back as the next input, so the target "y" must be the model\'s only input (this model reads "a", "b")'
+    )
     expect(() => predictSeries(model, table, { steps: 0 })).toThrow('steps must be a positive integer, got 0')
   })
 
   it('seq2seq models give every horizon step; the closed loop appends all of them', () => {
     const m = buildModel({ cell: 'lstm', mapping: 'seq2seq', task: 'regression', layers: 1, I: 1, O: 1, tx: 4, ty: 3 })
     const model: SavedModel = {
-      ...m, inputs: ['y'], target: 'y',
-      normalization: { input: { kind: 'zscore', columns: ['y'], a: [15], b: [4] }, target: { kind: 'zscore', columns: ['y'], a: [15], b: [4] } }
+      ...m,
+      inputs: ['y'],
+      target: 'y',
+      normalization: {
+        input: { kind: 'zscore', columns: ['y'], a: [15], b: [4] },
+        target: { kind: 'zscore', columns: ['y'], a: [15], b: [4] }
+      }
     }
     const p = predictSeries(model, table, { steps: 5 })
     expect(p.horizon).toBe(3)
-    for (const r of p.rows) { expect(r.horizon).toHaveLength(3); expect(r.prediction).toBe(r.horizon![0]) }
+    for (const r of p.rows) {
+      expect(r.horizon).toHaveLength(3)
+      expect(r.prediction).toBe(r.horizon![0])
+    }
     expect(p.forecast!.slice(0, 3)).toEqual(p.rows.at(-1)!.horizon!.map((v) => expect.closeTo(v, 5)))
     expect(p.forecast).toHaveLength(5)
   })

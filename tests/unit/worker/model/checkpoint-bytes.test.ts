@@ -10,12 +10,26 @@ const bits = (a: Float32Array | Float64Array) => Array.from(new Uint8Array(a.buf
 
 function state(n: number) {
   const params = new Float32Array(n).map((_, i) => Math.sin(i) * 1e-3)
-  params[0] = -0; params[1] = NaN; params[2] = Infinity
+  params[0] = -0
+  params[1] = NaN
+  params[2] = Infinity
   const big = new Float64Array(n + 3).map((_, i) => Math.cos(i))
   return {
-    version: 1, epoch: 7, params, opt: { m: big.subarray(1, n + 1), v: new Float64Array(n).fill(1e-300), t: 12, x: new Float64Array(0) },
-    lr: 1e-3, rng: [1, 2, 3, 4, -0], order: Int32Array.from({ length: 9 }, (_, i) => 8 - i), sched: [0.1, 0.1, Infinity, 0],
-    best: -Infinity, bestEpoch: 0, bad: 0, bestParams: null, good: 'current' as const, reverts: 0, note: 'ü'
+    version: 1,
+    epoch: 7,
+    params,
+    opt: { m: big.subarray(1, n + 1), v: new Float64Array(n).fill(1e-300), t: 12, x: new Float64Array(0) },
+    lr: 1e-3,
+    rng: [1, 2, 3, 4, -0],
+    order: Int32Array.from({ length: 9 }, (_, i) => 8 - i),
+    sched: [0.1, 0.1, Infinity, 0],
+    best: -Infinity,
+    bestEpoch: 0,
+    bad: 0,
+    bestParams: null,
+    good: 'current' as const,
+    reverts: 0,
+    note: 'ü'
   }
 }
 
@@ -51,14 +65,27 @@ describe('checkpoint bytes', () => {
   it('refuse a damaged header in words, whatever it names', () => {
     // bytes with the format's magic and a header of our choosing, followed by 64 bytes of array room
     const forge = (header: unknown) => {
-      const h = serialize(header), out = new Uint8Array(((8 + h.byteLength + 7) & ~7) + 64)
-      out.set([0x52, 0x57, 0x43, 0x31]); new DataView(out.buffer).setUint32(4, h.byteLength, true); out.set(h, 8)
+      const h = serialize(header),
+        out = new Uint8Array(((8 + h.byteLength + 7) & ~7) + 64)
+      out.set([0x52, 0x57, 0x43, 0x31])
+      new DataView(out.buffer).setUint32(4, h.byteLength, true)
+      out.set(h, 8)
       return out
     }
     expect(decodeState(forge({ body: { a: { $a: 0 } }, $arrays: [['f32', 0, 4]] }))).toEqual({ a: new Float32Array(4) })
     expect(() => decodeState(forge({ body: {}, $arrays: 3 }))).toThrow(/damaged header \(no array list\)/)
     expect(() => decodeState(forge({ body: {}, $arrays: [['u8', 0, 4]] }))).toThrow(/damaged header \(array 0\)/)
-    expect(() => decodeState(forge({ body: {}, $arrays: [['f32', 0, 4], ['constructor', 0, 1]] }))).toThrow(/array 1/)
+    expect(() =>
+      decodeState(
+        forge({
+          body: {},
+          $arrays: [
+            ['f32', 0, 4],
+            ['constructor', 0, 1]
+          ]
+        })
+      )
+    ).toThrow(/array 1/)
     expect(() => decodeState(forge({ body: {}, $arrays: [['f64', -8, 2]] }))).toThrow(/array 0/)
     expect(() => decodeState(forge({ body: {}, $arrays: [['f64', 0, 1.5]] }))).toThrow(/array 0/)
     expect(() => decodeState(forge({ body: {}, $arrays: [['f64', 0, 9]] }))).toThrow(/out of bounds/)
@@ -67,7 +94,8 @@ describe('checkpoint bytes', () => {
 
   it('go into two shared slots, each written again only after main released it; room grows when both are free', () => {
     const slots = new CheckpointSlots()
-    const a = slots.write(prepareState(state(10)))!, b = slots.write(prepareState(state(10)))!
+    const a = slots.write(prepareState(state(10)))!,
+      b = slots.write(prepareState(state(10)))!
     expect([a.slot, b.slot]).toEqual([0, 1])
     expect(a.shared).toBe(b.shared)
     const flags = new Int32Array(a.shared, 0, 2)
@@ -83,9 +111,12 @@ describe('checkpoint bytes', () => {
     expect(held.length).toBe(a.length)
     // a bigger state: no room, and main still holds slots → none; once both are free, new memory
     expect(slots.write(prepareState(state(1000)))).toBeNull()
-    Atomics.store(flags, 0, 0); Atomics.store(flags, 1, 0)
+    Atomics.store(flags, 0, 0)
+    Atomics.store(flags, 1, 0)
     const d = slots.write(prepareState(state(1000)))!
     expect(d.shared).not.toBe(a.shared)
-    expect(bits((decodeState(new Uint8Array(d.shared, d.offset, d.length)) as ReturnType<typeof state>).params)).toEqual(bits(state(1000).params))
+    expect(
+      bits((decodeState(new Uint8Array(d.shared, d.offset, d.length)) as ReturnType<typeof state>).params)
+    ).toEqual(bits(state(1000).params))
   })
 })
