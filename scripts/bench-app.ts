@@ -1,5 +1,5 @@
-// Training inside the app vs the engine alone (a program, not a test): issue #8's "training inside the app
-// (worker, progress messages, store writes) within 5 % of `npm run bench` for the same configuration".
+// Training inside the app vs the engine alone (a program, not a test): the target is training inside the app
+// (worker, progress messages, store writes) within 5 % of `npm run bench` for the same configuration.
 //
 // Per configuration of BENCHMARKS.md, interleaved repeat after repeat (the machine is shared), with a bench block
 // before the first app run and after every one:
@@ -19,8 +19,8 @@
 // Prints one JSON line per configuration, then a summary table:
 //   {"config":"lstm-small","bench_seq_per_s":…,"app_seq_per_s":…,"ratio":…,"epochs":…,"load":[1m,5m,15m],…}
 // ratio = app / bench by wall clock: the median over --repeats of each app run against the two bench blocks around
-// it (their geometric mean; ratios lists them; ratio_of_medians is median app / median bench). That is what the
-// issue asks, but on a shared machine it also measures how much CPU each side got. Steadier, from the same runs
+// it (their geometric mean; ratios lists them; ratio_of_medians is median app / median bench). That is the target's
+// measure, but on a shared machine it also measures how much CPU each side got. Steadier, from the same runs
 // (Linux, /proc/self/task/*/schedstat):
 //   thread_ratio       sequences per CPU-second of the training thread: the app's worker vs the bench's thread;
 //                      with one thread only (RNN_THREADS=1): at two, the app's side would count its helper thread

@@ -1,4 +1,4 @@
-// UI responsiveness while two runs train (issue #6): drives browser mode with Playwright and prints
+// UI responsiveness while two runs train: drives browser mode with Playwright and prints
 // frame-time and long-task statistics as JSON. Not part of `npm test` (numbers, not assertions).
 //
 //   npm run build && npm run bench:ui [-- --seconds 12 --hidden 32 --batch 16]

@@ -38,8 +38,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     if (found > latest) throw new StoreTooNewError(file, found, latest)
     // A new store gets 16 KiB pages (an existing one keeps its own): it is mostly blobs — checkpoints of the
     // weights and both optimizer moments, the datasets' bytes — and a 2 MB checkpoint written as 128 pages
-    // instead of 512 costs main about half the time (46 % less in a WAL micro-benchmark), with the WAL's
-    // automatic checkpoint every 1000 pages now every 16 MB. It only applies before the first table exists.
+    // instead of 512 costs main about half the time (46 % less in a WAL micro-benchmark), and the WAL's
+    // automatic checkpoint every 1000 pages comes every 16 MB. It only applies before the first table exists.
     if (found === 0) db.pragma('page_size = 16384')
     if (file !== ':memory:') db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')

@@ -1,5 +1,5 @@
 // The one matrix-product interface of the engine (BLAS-like sgemm/dgemm on flat row-major arrays).
-// A later issue swaps the body for WebAssembly SIMD kernels; callers only see `gemm`.
+// Callers only see `gemm`, whichever kernel runs behind it (the JS one below, or WebAssembly SIMD for float32).
 //
 //   C(M×N) = beta·C + op(A)(M×K) · op(B)(K×N),   beta ∈ {0, 1}
 //   op(A) = A (row-major, leading dimension lda) or Aᵀ when transA (A stored K×M)

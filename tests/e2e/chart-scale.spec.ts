@@ -1,4 +1,4 @@
-// Issue #6: the loss chart stays smooth with 10^5 points. A stored run with 100,340 per-step losses
+// The loss chart stays smooth with 10^5 points. A stored run with 100,340 per-step losses
 // (x = step) is opened: Chart.js's min-max decimation draws a few thousand of them, no animation runs
 // after a redraw, and the window keeps reacting (x axis, log scale, switching screens).
 import { expect, test } from './helpers/app'

@@ -1,4 +1,4 @@
-// Issue #6, Compare: two runs that differ only in hidden size, ticked in the Experiments table and
+// Compare: two runs that differ only in hidden size, ticked in the Experiments table and
 // compared (Ctrl+K): overlaid curves, the config difference alone (all settings on request), metrics,
 // internals; smoothing changes only the display. Then a seed group shows as a mean ± std band.
 import { expect, test } from './helpers/app'

@@ -1,4 +1,4 @@
-// Issue #6 (Data and Model screens), issue #4's options in the UI: for each of the five mappings, open
+// The Data and Model screens with every mapping's options: for each of the five mappings, open
 // its sample, pick the mapping in the picker, check the unrolled diagram and the live preview, train a
 // small model through the Train button and see it complete; an impossible choice is refused in place.
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// Issue #6: while two runs train at once, at most ~10 training updates a second per run reach the
+// While two runs train at once, at most ~10 training updates a second per run reach the
 // renderer, and none of their content is lost. The runs have tiny epochs (10 steps each): the worker sends
 // their steps ~10 times a second and the epochs in batches about once a second, main emits one
 // `training.epoch` per epoch — dozens a second per run — and the coalescing between service and window

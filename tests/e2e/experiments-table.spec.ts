@@ -1,4 +1,4 @@
-// Issue #6, Experiments: the table sorts, filters and searches; an experiment is renamed, tagged and
+// Experiments: the table sorts, filters and searches; an experiment is renamed, tagged and
 // annotated, found again by its tag, duplicated into the form, and deleted after a confirmation.
 import type { Page } from '@playwright/test'
 import { expect, test } from './helpers/app'

@@ -1,4 +1,4 @@
-// Issue #6/#7, Export: a trained run is exported to ONNX from its details; the page shows the check by
+// Export: a trained run is exported to ONNX from its details; the page shows the check by
 // onnxruntime (verified, max |diff|, runtime, files) and the export joins the run's history.
 import { expect, test } from './helpers/app'
 import { seedRuns } from './helpers/seed'

@@ -1,4 +1,4 @@
-// Issue #6, Training (live): the gate heatmaps, gate means and gradient flow appear and update epoch by
+// Training (live): the gate heatmaps, gate means and gradient flow appear and update epoch by
 // epoch; Pause holds the run and Resume continues it; Esc stops it; then the stopped run is inspected
 // on its validation split (forecast plot) and a picked probe sequence refreshes the heatmaps.
 import type { Page } from '@playwright/test'

@@ -1,4 +1,4 @@
-// Issue #7, inference from the UI: a trained run predicts on an imported dataset from its details (the same
+// Inference from the UI: a trained run predicts on an imported dataset from its details (the same
 // models.predict the CLI's `predict` mirrors); the page shows where the predictions CSV went, its first rows with
 // the predicted and actual columns, and the score; a generator samples names with a temperature and seed.
 import { expect, test } from './helpers/app'

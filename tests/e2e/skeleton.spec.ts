@@ -1,4 +1,4 @@
-// Issue #2, the walking skeleton: import a CSV (file picker, sample button, drop, refusal), configure a
+// The walking skeleton: import a CSV (file picker, sample button, drop, refusal), configure a
 // many-to-one LSTM, train with a live loss chart, stop a run, and reopen a run after the app restarts
 // on the same data folder. Runs in both shells (helpers/app.ts).
 import { writeFileSync } from 'node:fs'

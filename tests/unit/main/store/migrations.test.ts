@@ -41,7 +41,7 @@ describe('page size', () => {
     expect(db.pragma('page_size', { simple: true })).toBe(16384)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     db.close()
-    // a store made before this change: 4 KiB pages, already migrated
+    // an existing store with 4 KiB pages, already migrated
     const g = file()
     const old = new Database(g)
     old.pragma('page_size = 4096')

@@ -1,4 +1,4 @@
-// Issue #7's matrix: every cell (rnn_tanh, rnn_relu, lstm, PyTorch's reset-after GRU, the engine's reset-before
+// The export matrix: every cell (rnn_tanh, rnn_relu, lstm, PyTorch's reset-after GRU, the engine's reset-before
 // GRU) × every mapping × both tasks × every format exports, loads back in an independent runtime (json: the
 // reloaded native file gives identical predictions) and verifies (max |diff| ≤ 1e-4) — or, where a combination is
 // impossible, exportSupport refuses it with a reason and exportModel throws before writing anything.
