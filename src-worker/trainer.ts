@@ -510,9 +510,16 @@ function identity(n: number): Int32Array {
 /**
  * Mean loss over a split (teacher-forced, no dropout), in batches of the model's Bmax, summed in sample order.
  * `firstLast`: run the first batch last (the sum keeps the sample order, so the result is the same bits),
- * leaving its forward in the model's caches.
+ * leaving its forward in the model's caches. `onBatch` sees every batch after its forward (model.logits holds
+ * the head's outputs of samples [start, start + batch.B)).
  */
-export function evaluate(model: Model, batch: Batch, s: SplitData, firstLast = false): number {
+export function evaluate(
+  model: Model,
+  batch: Batch,
+  s: SplitData,
+  firstLast = false,
+  onBatch?: (batch: Batch, start: number) => void
+): number {
   const idx = identity(s.n),
     chunks = Math.ceil(s.n / model.Bmax)
   const loss = new Float64Array(chunks),
@@ -522,6 +529,7 @@ export function evaluate(model: Model, batch: Batch, s: SplitData, firstLast = f
       start = c * model.Bmax
     batch.fill(s.x, s.y, s.mask, idx, start, Math.min(model.Bmax, s.n - start))
     const r = model.lossGrad(batch, { grad: false, dropout: 'off' })
+    onBatch?.(batch, start)
     loss[c] = r.loss
     dens[c] = r.den
   }

@@ -40,6 +40,8 @@ export interface SequenceSplit {
   ids?: string[]
   /** the data row (0-based) each one-to-one / text sample comes from */
   rows?: Int32Array
+  /** series windows: the first row (0-based) of each window */
+  starts?: Int32Array
 }
 
 export interface SamplePreview {
@@ -74,6 +76,11 @@ export interface SequenceData {
   shapes: { x: number[]; y: number[]; mask?: number[] }
   preview: SamplePreview[]
   warnings: string[]
+  /**
+   * series windows: the target columns after the missing-value policy (in their own units) and where a window's
+   * targets start (row start + yStart), for metrics and baselines in the user's units
+   */
+  series?: { columns: Float64Array[]; yStart: number }
 }
 
 export interface RandomSplit {
@@ -291,7 +298,7 @@ export function buildSeriesWindows(
         for (let j = 0; j < Oy; j++) y[o++] = (tCols[j]![s + yStart + h]! - targetNorm.a[j]!) / targetNorm.b[j]!
       }
     }
-    return { n, x, y }
+    return { n, x, y, starts: Int32Array.from(starts) }
   }
   const train = make(trainStarts)
   const val = make(valStarts)
@@ -309,7 +316,8 @@ export function buildSeriesWindows(
     targetNorm,
     shapes: shapesOf(train.n, W, I, H, O, false, cls, false),
     preview: previewOf(train, W, I, H, Oy, cls),
-    warnings: []
+    warnings: [],
+    series: { columns: tCols, yStart }
   }
   if (cls) res.classes = tgt.classes!
   return res

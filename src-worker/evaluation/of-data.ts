@@ -1,0 +1,76 @@
+// What the validation metrics and the baselines need from the built sequences: the validation targets in the
+// user's units with the map from model outputs back to them, where series targets sit in the file, and the
+// baselines of the run's task kind.
+import type { SequenceData } from '../data/sequences.js'
+import { metricKindOf, type Baselines } from '../../src-shared/metrics.js'
+import { classBaselines, detectPeriod, seriesBaselines, unigramBaseline, type SeriesTargets } from './baselines.js'
+import type { UnitsMap } from './metrics.js'
+
+/** The validation targets in their own units and the inverse of the target normalisation (regression only). */
+export function unitsOf(sd: SequenceData): UnitsMap | undefined {
+  if (sd.task !== 'regression') return undefined
+  const norm = sd.targetNorm,
+    O = sd.outputSize
+  const invert = (v: ArrayLike<number>, out: Float64Array) => {
+    for (let i = 0; i < out.length; i++) out[i] = v[i] * norm.b[i % O] + norm.a[i % O]
+  }
+  const truth = new Float64Array(sd.val.y.length)
+  invert(sd.val.y, truth)
+  return { truth, toUnits: invert }
+}
+
+/** Series windows: the row of every validation target step and the last target row its window observed. */
+export function seriesTargetsOf(sd: SequenceData): SeriesTargets | null {
+  const starts = sd.val.starts
+  if (!sd.series || !starts || sd.task !== 'regression') return null
+  const { ty, tx } = sd,
+    n = sd.val.n
+  const targetRows = new Int32Array(n * ty),
+    lastRows = new Int32Array(n * ty)
+  for (let k = 0; k < n; k++)
+    for (let h = 0; h < ty; h++) {
+      const row = starts[k] + sd.series.yStart + h
+      targetRows[k * ty + h] = row
+      lastRows[k * ty + h] = Math.min(row - 1, starts[k] + tx - 1)
+    }
+  return { columns: sd.series.columns, targetRows, lastRows, mask: sd.val.mask }
+}
+
+/** The first training row of the validation part (windows never cross it): rows before it are training rows. */
+function trainRowsOf(sd: SequenceData): number {
+  const first = sd.val.starts?.[0]
+  return first ?? sd.series?.columns[0].length ?? 0
+}
+
+/**
+ * The baselines of the run's task kind, on its validation split. Series regression: persistence and, with a
+ * period (given, else detected on the training rows of the first target), seasonalNaive; their loss is the
+ * run's MSE on the normalised scale.
+ */
+export function baselinesOf(sd: SequenceData, period?: number | null): Baselines {
+  if (sd.val.n === 0) return {}
+  const kind = metricKindOf(sd.mapping, sd.task)
+  const val = { y: sd.val.y, mask: sd.val.mask },
+    train = { y: sd.train.y, mask: sd.train.mask }
+  if (kind === 'classification') return classBaselines(train, val, sd.outputSize)
+  if (kind === 'tokens' || kind === 'generation') return unigramBaseline(train, val, sd.outputSize)
+  const s = seriesTargetsOf(sd)
+  if (!s) return {}
+  const p = period ?? detectPeriod(s.columns[0], trainRowsOf(sd))
+  const norm = sd.targetNorm,
+    O = sd.outputSize
+  const loss = (pred: Float64Array) => {
+    let sum = 0,
+      cnt = 0
+    for (let r = 0; r < s.targetRows.length; r++) {
+      if (s.mask && s.mask[r] === 0) continue
+      for (let k = 0; k < O; k++) {
+        const d = (pred[r * O + k] - s.columns[k][s.targetRows[r]]) / norm.b[k]
+        sum += d * d
+        cnt++
+      }
+    }
+    return sum / cnt
+  }
+  return seriesBaselines(s, p, loss)
+}
