@@ -47,7 +47,8 @@ export const configFlags = {
   tbptt: { type: 'string' },
   'early-stopping': { type: 'string' },
   schedule: { type: 'string' },
-  'nan-policy': { type: 'string' }
+  'nan-policy': { type: 'string' },
+  precision: { type: 'string' }
 } as const
 
 export type ConfigFlagValues = {
@@ -65,7 +66,7 @@ export const CONFIG_USAGE = `  data: --mapping one-to-one|one-to-many|many-to-on
   model: --cell lstm|gru|rnn_tanh|rnn_relu --hidden H --layers L --dropout P --bidirectional
   training: --epochs E --lr X --optimizer adam|sgd|momentum|rmsprop --batch B --seed S --clip NORM
         --tbptt K --early-stopping PATIENCE --schedule none|step|cosine|plateau --weight-decay W
-        --nan-policy fail|revert`
+        --nan-policy fail|revert --precision float32|float64 (default float32)`
 
 export function num(v: string | undefined, flag: string, integer: boolean): number | undefined {
   if (v === undefined) return undefined
@@ -155,6 +156,7 @@ export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
     clipNorm: num(v.clip, '--clip', false),
     tbptt: num(v.tbptt, '--tbptt', true),
     earlyStopping: num(v['early-stopping'], '--early-stopping', true),
-    nanPolicy: oneOf(v['nan-policy'], '--nan-policy', ['fail', 'revert'] as const)
+    nanPolicy: oneOf(v['nan-policy'], '--nan-policy', ['fail', 'revert'] as const),
+    precision: oneOf(v.precision, '--precision', ['float32', 'float64'] as const)
   }
 }

@@ -116,7 +116,9 @@ export const experimentConfig = z
     clipNorm: z.number().min(0).max(1e6).default(1),
     tbptt: z.number().int().min(0).max(4096).default(0),
     earlyStopping: z.number().int().min(0).max(1000).default(0),
-    nanPolicy: z.enum(['fail', 'revert']).default('fail')
+    nanPolicy: z.enum(['fail', 'revert']).default('fail'),
+    /** Arithmetic of the engine (absent = float32, fast); float64 is the path PyTorch projects reproduce to 1e-9. */
+    precision: z.enum(['float32', 'float64']).optional()
   })
   .strict()
   .superRefine((c, ctx) => {

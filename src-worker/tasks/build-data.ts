@@ -135,6 +135,8 @@ export function toTrainConfig(config: ExperimentConfig): TrainConfig {
     tbptt: config.tbptt || undefined,
     earlyStopping: config.earlyStopping ? { patience: config.earlyStopping } : undefined,
     schedule: config.schedule,
-    nanPolicy: config.nanPolicy
+    nanPolicy: config.nanPolicy,
+    // (configs stored before precision existed have none: they trained in float32)
+    dtype: config.precision === 'float64' ? 'float64' : 'float32'
   }
 }

@@ -81,6 +81,7 @@ export class ModelConfig {
   tbptt = $state<number | null>(0)
   earlyStopping = $state<number | null>(0)
   nanPolicy = $state<'fail' | 'revert'>('fail')
+  precision = $state<'float32' | 'float64'>('float32')
 
   /** Rows and columns of the dataset the form is for. */
   rows = $state(0)
@@ -205,6 +206,7 @@ export class ModelConfig {
     this.tbptt = c.tbptt ?? 0
     this.earlyStopping = c.earlyStopping ?? 0
     this.nanPolicy = c.nanPolicy ?? 'fail'
+    this.precision = c.precision ?? 'float32'
     this.fitColumns()
   }
 
@@ -252,7 +254,8 @@ export class ModelConfig {
       clipNorm: this.clipNorm!,
       tbptt: this.tbptt!,
       earlyStopping: this.earlyStopping!,
-      nanPolicy: this.nanPolicy
+      nanPolicy: this.nanPolicy,
+      precision: this.precision
     }
     if (m === 'one-to-many') c.task = 'generation'
     else if (m !== 'seq2seq' && this.task !== 'auto') c.task = this.task

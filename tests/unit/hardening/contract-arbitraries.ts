@@ -72,7 +72,8 @@ const CONFIG_KEYS = [
   'clipNorm',
   'tbptt',
   'earlyStopping',
-  'nanPolicy'
+  'nanPolicy',
+  'precision'
 ]
 const MODEL_KEYS = ['cell', 'hiddenSize', 'numLayers', 'dropout', 'bidirectional']
 const OPTIMIZER_KEYS = ['kind', 'lr', 'weightDecay', 'momentum']
@@ -127,7 +128,8 @@ function configFields(prefix: string[], required: boolean): Field[] {
     f('clipNorm', { t: 'num', min: 0, max: 1e6 }),
     f('tbptt', { t: 'int', min: 0, max: 4096 }),
     f('earlyStopping', { t: 'int', min: 0, max: 1000 }),
-    f('nanPolicy', { t: 'enum', values: ['fail', 'revert'] })
+    f('nanPolicy', { t: 'enum', values: ['fail', 'revert'] }),
+    f('precision', { t: 'enum', values: ['float32', 'float64'] })
   ]
 }
 
