@@ -2,15 +2,16 @@
 // the training worker. Mini-batches (seeded shuffle), full or truncated BPTT, global-norm clipping, the
 // optimizer, LR schedules, early stopping, NaN/Inf guard, per-epoch diagnostics. Also `predict` for inference.
 
-import { alloc, allFinite, type Arr, type DType } from './engine/arr.js'
+import { alloc, type Arr, type DType } from './engine/arr.js'
 import { Rng } from './engine/rng.js'
 import { Batch, Model, type Mapping, type ModelSpec, type Task } from './engine/model.js'
-import { clipGradNorm, globalNorm, Optimizer, type OptimizerState } from './engine/optim.js'
+import { clipGradNorm, globalNorm, Optimizer } from './engine/optim.js'
 import { exportTorch, importTorch } from './engine/params.js'
 import { dhNormsOf, gateMeansOf, gateNames, paramNorms, probeOf, type Diagnostics } from './engine/diagnostics.js'
 import type { CellKind } from './engine/cells/common.js'
 import { LrSchedule } from './engine/schedule.js'
 import { gemmThreads, setGemmThreads } from './engine/wasm/pool.js'
+import { CheckpointLender, EarlyStopping, NanGuard } from './train-guards.js'
 
 export type { CellKind } from './engine/cells/common.js'
 export type { Diagnostics } from './engine/diagnostics.js'
@@ -211,7 +212,9 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
     const dtype: DType = config.dtype ?? 'float32'
     const Bmax = Math.min(config.batchSize, Math.max(data.train.n, data.val.n, 1))
     model = new Model(modelSpecOf(config, data, tokens), dtype, Bmax)
-    return run(model, config, data, hooks, epochs, resume)
+    const run = new TrainingRun(model, config, data, hooks, epochs)
+    if (resume) run.restore(resume)
+    return run.run()
   } catch (e) {
     const err = e as Error
     return {
@@ -227,278 +230,285 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
   }
 }
 
-function run(
-  model: Model,
-  config: TrainConfig,
-  data: TrainData,
-  hooks: TrainHooks,
-  epochs: EpochInfo[],
-  resume?: TrainState
-): TrainResult {
-  const spec = model.spec,
-    dtype = model.dtype,
-    Bmax = model.Bmax
-  const rng = new Rng(config.seed)
-  model.init(rng, config.model.forgetBias ?? 1)
-  if (resume && resume.params.length !== model.params.length) {
-    throw new Error(`resume: the checkpoint has ${resume.params.length} parameters, this model ${model.params.length}`)
-  }
-  const opt = new Optimizer(config.optimizer, dtype, model.layout.size)
-  const sched = new LrSchedule(config.schedule ?? { kind: 'none' }, config.optimizer.lr, config.epochs)
-  const batch = new Batch(spec, dtype, Bmax)
-  const nTrain = data.train.n,
-    steps = Math.ceil(nTrain / Bmax)
-  const order = new Int32Array(nTrain)
-  for (let i = 0; i < nTrain; i++) order[i] = i
-  const k = config.tbptt ?? 0
-  // (bidirectional layers need the whole sequence, so they always use full BPTT)
-  const windowed =
-    k > 0 && k < spec.tx && !spec.bidirectional && (spec.mapping === 'many-to-many' || spec.mapping === 'many-to-one')
-  const stateN = spec.numLayers * (spec.bidirectional ? 2 : 1) * Bmax * spec.hiddenSize
-  const carryH = alloc(dtype, stateN),
-    carryC = alloc(dtype, stateN) // (L·D, B, H) state carried between TBPTT windows
-  const clip = config.clipNorm ?? 0,
-    policy = config.nanPolicy ?? 'fail'
-  const g = model.grads,
-    p = model.params
+/** What one epoch's training steps add up to. */
+interface EpochSums {
+  lossSum: number
+  denSum: number
+  normSum: number
+  updates: number
+  clippedCount: number
+  lastNorm: number
+  dhNorm: number[]
+  pNorms: Diagnostics['params']
+  warning?: string
+}
 
-  // early stopping / NaN revert bookkeeping
-  let best = Infinity,
-    bestEpoch = 0,
-    bad = 0,
-    bestParams: Arr | null = null
-  // the weights and moments a NaN revert goes back to: refreshed in place after every clean epoch
-  const good = { params: p.slice(), opt: opt.snapshot() }
-  // what onCheckpoint lends: the order of the epoch that ended (the next one reshuffles `order` first), and after a
-  // reverted epoch — when "good" is not the current state — a copy of the current weights and moments
-  const orderAt = new Int32Array(nTrain)
-  let current: { params: Arr; opt: OptimizerState } | null = null
-  let reverts = 0
-  let status: TrainResult['status'] = 'completed',
-    error: string | undefined,
-    stoppedEarly = false
-  let firstEpoch = 1
-  if (resume) {
-    p.set(resume.params)
-    opt.restore(resume.opt)
-    opt.lr = resume.lr
-    rng.setState(resume.rng)
-    sched.setState(resume.sched)
-    if (resume.order.length !== order.length)
-      throw new Error(`resume: the checkpoint orders ${resume.order.length} samples, the data has ${order.length}`)
-    order.set(resume.order)
-    best = resume.best
-    bestEpoch = resume.bestEpoch
-    bad = resume.bad
-    bestParams = resume.bestParams ? resume.bestParams.slice() : null
-    good.params.set(resume.good.params)
-    good.opt.m.set(resume.good.opt.m)
-    good.opt.v.set(resume.good.opt.v)
-    good.opt.t = resume.good.opt.t
-    good.opt.x = undefined // a checkpoint's "good" carries no AMSGrad/centred average: a revert leaves it as it is
-    reverts = resume.reverts
-    firstEpoch = resume.epoch + 1
+/** One call of train(): the model, the optimizer and their bookkeeping, run epoch by epoch. */
+class TrainingRun {
+  private readonly rng: Rng
+  private readonly opt: Optimizer
+  private readonly sched: LrSchedule
+  private readonly batch: Batch
+  private readonly order: Int32Array
+  private readonly steps: number
+  /** Truncated BPTT window length, and whether the sequences are cut into such windows. */
+  private readonly k: number
+  private readonly windowed: boolean
+  /** (L·D, B, H) state carried between TBPTT windows */
+  private readonly carryH: Arr
+  private readonly carryC: Arr
+  private readonly guard: NanGuard
+  private readonly stopping: EarlyStopping
+  private readonly lender: CheckpointLender
+  private status: TrainResult['status'] = 'completed'
+  private error: string | undefined
+  private firstEpoch = 1
+
+  constructor(
+    private readonly model: Model,
+    private readonly config: TrainConfig,
+    private readonly data: TrainData,
+    private readonly hooks: TrainHooks,
+    private readonly epochs: EpochInfo[]
+  ) {
+    const spec = model.spec,
+      dtype = model.dtype,
+      nTrain = data.train.n
+    this.rng = new Rng(config.seed)
+    model.init(this.rng, config.model.forgetBias ?? 1)
+    this.opt = new Optimizer(config.optimizer, dtype, model.layout.size)
+    this.sched = new LrSchedule(config.schedule ?? { kind: 'none' }, config.optimizer.lr, config.epochs)
+    this.batch = new Batch(spec, dtype, model.Bmax)
+    this.steps = Math.ceil(nTrain / model.Bmax)
+    this.order = identity(nTrain)
+    this.k = config.tbptt ?? 0
+    // (bidirectional layers need the whole sequence, so they always use full BPTT)
+    this.windowed =
+      this.k > 0 &&
+      this.k < spec.tx &&
+      !spec.bidirectional &&
+      (spec.mapping === 'many-to-many' || spec.mapping === 'many-to-one')
+    const stateN = spec.numLayers * (spec.bidirectional ? 2 : 1) * model.Bmax * spec.hiddenSize
+    this.carryH = alloc(dtype, stateN)
+    this.carryC = alloc(dtype, stateN)
+    this.guard = new NanGuard(config.nanPolicy ?? 'fail', model.params, this.opt)
+    this.stopping = new EarlyStopping(config.earlyStopping?.patience)
+    this.lender = new CheckpointLender(nTrain)
   }
 
-  outer: for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
+  /** Continues from a checkpoint: everything as it was after its epoch. */
+  restore(resume: TrainState): void {
+    if (resume.params.length !== this.model.params.length)
+      throw new Error(
+        `resume: the checkpoint has ${resume.params.length} parameters, this model ${this.model.params.length}`
+      )
+    this.model.params.set(resume.params)
+    this.opt.restore(resume.opt)
+    this.opt.lr = resume.lr
+    this.rng.setState(resume.rng)
+    this.sched.setState(resume.sched)
+    if (resume.order.length !== this.order.length)
+      throw new Error(`resume: the checkpoint orders ${resume.order.length} samples, the data has ${this.order.length}`)
+    this.order.set(resume.order)
+    this.stopping.restore(resume)
+    this.guard.restore(resume)
+    this.firstEpoch = resume.epoch + 1
+  }
+
+  run(): TrainResult {
+    for (let epoch = this.firstEpoch; epoch <= this.config.epochs; epoch++) if (!this.epoch(epoch)) break
+    return this.result()
+  }
+
+  /** Trains, evaluates and reports one epoch; false when the run ends with it. */
+  private epoch(epoch: number): boolean {
     const t0 = performance.now()
-    opt.lr = sched.lr
-    rng.shuffle(order)
-    let lossSum = 0,
-      denSum = 0,
-      normSum = 0,
-      updates = 0,
-      clippedCount = 0,
-      lastNorm = 0
-    let dhNorm: number[] = [],
-      pNorms: Diagnostics['params'] = [],
-      warning: string | undefined
-    for (let s = 0; s < steps; s++) {
-      const start = s * Bmax,
-        B = Math.min(Bmax, nTrain - start)
-      batch.fill(data.train.x, data.train.y, data.train.mask, order, start, B)
-      const last = s === steps - 1
-      let stepLoss = 0,
-        stepDen = 0,
-        stepClipped = false,
-        stepNorm = 0,
-        badMsg = ''
-      const nW = windowed ? Math.ceil(spec.tx / k) : 1
-      for (let w = 0; w < nW; w++) {
-        g.fill(0)
-        const ta = w * k,
-          tb = windowed ? Math.min(spec.tx, ta + k) : spec.tx
-        const r = model.lossGrad(batch, {
-          grad: true,
-          dropout: 'sample',
-          rng,
-          t0: ta,
-          t1: tb,
-          h0: windowed && w > 0 ? carryH : null,
-          c0: windowed && w > 0 ? carryC : null
-        })
-        if (windowed) {
-          carryH.set(model.enc.hN.subarray(0, carryH.length))
-          carryC.set(model.enc.cN.subarray(0, carryC.length))
-        }
-        if (r.den === 0) continue
-        if (last) {
-          dhNorm = dhNormsOf(model.top, model.top.lastT, B)
-          pNorms = paramNorms(model)
-        }
-        let norm: number
-        if (clip > 0) {
-          const c = clipGradNorm(g, clip)
-          norm = c.norm
-          if (c.clipped) {
-            stepClipped = true
-            clippedCount++
-          }
-        } else norm = globalNorm(g)
-        if (!Number.isFinite(r.loss) || !Number.isFinite(norm)) {
-          badMsg = `non-finite ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} (${Number.isFinite(r.loss) ? norm : r.loss}) at epoch ${epoch}, step ${s + 1}`
-          break
-        }
-        opt.step(p, g)
-        stepLoss += r.loss * r.den
-        stepDen += r.den
-        stepNorm = norm
-        normSum += norm
-        updates++
-      }
-      if (badMsg) {
-        if (policy === 'fail') {
-          status = 'failed'
-          error = badMsg
-          if (!allFinite(p)) p.set(good.params) // never hand back non-finite weights
-          break outer
-        }
-        reverts++
-        if (reverts > 5) {
-          status = 'failed'
-          error = `${badMsg}; gave up after 5 reverts`
-          break outer
-        }
-        p.set(good.params)
-        opt.restore(good.opt)
-        opt.lr *= 0.5
-        warning = `${badMsg}: reverted to the weights at the start of epoch ${epoch} and halved the learning rate to ${opt.lr}`
-        break // end this epoch early
-      }
-      lastNorm = stepNorm
-      lossSum += stepLoss
-      denSum += stepDen
-      hooks.onStep?.({
-        epoch,
-        step: s + 1,
-        stepsPerEpoch: steps,
-        loss: stepDen > 0 ? stepLoss / stepDen : NaN,
-        gradNorm: stepNorm,
-        clipped: stepClipped
-      })
-      if (hooks.shouldStop?.()) {
-        status = 'stopped'
-      }
-      if (status === 'stopped') break
-    }
-    if (warning) sched.scaleBase(0.5)
-    const trainLoss = denSum > 0 ? lossSum / denSum : NaN
-    // diagnostics on a probe batch: the first Bmax validation samples — the validation pass runs that batch
-    // last, so its forward is still in the caches — else the first training samples (teacher-forced, no dropout)
-    const valLoss = data.val.n > 0 ? evaluate(model, batch, data.val, true) : NaN
-    if (data.val.n === 0) {
-      const pn = Math.min(Bmax, data.train.n)
-      batch.fill(data.train.x, data.train.y, data.train.mask, identity(pn), 0, pn)
-      model.lossGrad(batch, { grad: false, dropout: 'off' })
-    }
-    const stacks = model.dec ? [model.enc, model.dec] : [model.enc]
-    const diagnostics: Diagnostics = {
-      gateNames: gateNames(spec.cell),
-      gateMeans: stacks.flatMap((st) => gateMeansOf(st)),
-      dhNorm,
-      gradNorm: lastNorm,
-      meanGradNorm: updates ? normSum / updates : 0,
-      clippedFraction: updates ? clippedCount / updates : 0,
-      params: pNorms
-    }
-    if (hooks.wantProbe?.(epoch) ?? true) diagnostics.probe = probeOf(model.top, 0)
+    this.opt.lr = this.sched.lr
+    this.rng.shuffle(this.order)
+    const sums = this.trainSteps(epoch)
+    if (this.status === 'failed') return false
+    const warning = sums.warning
+    if (warning) this.sched.scaleBase(0.5)
+    const trainLoss = sums.denSum > 0 ? sums.lossSum / sums.denSum : NaN
+    const valLoss = this.validate()
     const info: EpochInfo = {
       epoch,
       trainLoss,
       valLoss,
       seconds: (performance.now() - t0) / 1000,
-      lr: opt.lr,
-      diagnostics
+      lr: this.opt.lr,
+      diagnostics: this.diagnostics(sums, epoch)
     }
     if (warning) info.warning = warning
-    epochs.push(info)
-    hooks.onEpoch?.(info)
-    if (status === 'stopped') break
-    if (!warning) {
-      good.params.set(p)
-      opt.snapshotInto(good.opt)
-    }
+    this.epochs.push(info)
+    this.hooks.onEpoch?.(info)
+    if (this.status === 'stopped') return false
+    if (!warning) this.guard.refresh()
     const metric = Number.isFinite(valLoss) ? valLoss : trainLoss
-    sched.endEpoch(epoch, metric)
-    let stopNow = false
-    if (metric < best) {
-      best = metric
-      bestEpoch = epoch
-      bad = 0
-      if (config.earlyStopping) bestParams = p.slice()
-    } else if (config.earlyStopping && ++bad >= config.earlyStopping.patience) {
-      stoppedEarly = true
-      stopNow = true
+    this.sched.endEpoch(epoch, metric)
+    const stopNow = this.stopping.update(metric, epoch, this.model.params)
+    if (this.hooks.onCheckpoint) {
+      const w = { params: this.model.params, opt: this.opt, rng: this.rng, order: this.order, sched: this.sched }
+      this.hooks.onCheckpoint(this.lender.lend(epoch, !!warning, w, this.guard, this.stopping))
     }
-    if (hooks.onCheckpoint) {
-      // after a clean epoch "good" was just refreshed to the current state: lent as both
-      orderAt.set(order)
-      let now: { params: Arr; opt: OptimizerState } = good
-      if (warning) {
-        current ??= { params: p.slice(), opt: opt.snapshot() }
-        current.params.set(p)
-        opt.snapshotInto(current.opt)
-        now = current
+    return !stopNow
+  }
+
+  /** The epoch's mini-batches, until the data ends, a step goes non-finite, or the run is stopped. */
+  private trainSteps(epoch: number): EpochSums {
+    const sums: EpochSums = {
+      lossSum: 0,
+      denSum: 0,
+      normSum: 0,
+      updates: 0,
+      clippedCount: 0,
+      lastNorm: 0,
+      dhNorm: [],
+      pNorms: []
+    }
+    const nTrain = this.data.train.n,
+      Bmax = this.model.Bmax
+    for (let s = 0; s < this.steps; s++) {
+      const start = s * Bmax,
+        B = Math.min(Bmax, nTrain - start)
+      this.batch.fill(this.data.train.x, this.data.train.y, this.data.train.mask, this.order, start, B)
+      const r = this.step(sums, s === this.steps - 1, B)
+      if (r.bad) {
+        const outcome = this.guard.onBad(`${r.bad} at epoch ${epoch}, step ${s + 1}`, epoch)
+        if ('fail' in outcome) {
+          this.status = 'failed'
+          this.error = outcome.fail
+        } else sums.warning = outcome.warning
+        break // end this epoch early
       }
-      hooks.onCheckpoint({
-        version: 1,
-        epoch,
-        params: now.params,
-        opt: now.opt,
-        lr: opt.lr,
-        rng: rng.getState(),
-        order: orderAt,
-        sched: sched.getState(),
-        best,
-        bestEpoch,
-        bad,
-        bestParams, // (never written: a new best gets a new array)
-        good: { params: good.params, opt: { m: good.opt.m, v: good.opt.v, t: good.opt.t } },
-        reverts
-      })
+      sums.lastNorm = r.norm
+      sums.lossSum += r.loss
+      sums.denSum += r.den
+      const loss = r.den > 0 ? r.loss / r.den : NaN
+      this.hooks.onStep?.({ epoch, step: s + 1, stepsPerEpoch: this.steps, loss, gradNorm: r.norm, clipped: r.clipped })
+      if (this.hooks.shouldStop?.()) this.status = 'stopped'
+      if (this.status === 'stopped') break
     }
-    if (stopNow) break
+    return sums
   }
-  if (stoppedEarly && bestParams) p.set(bestParams)
-  const lastE = epochs[epochs.length - 1]
-  const res: TrainResult = {
-    status,
-    epochs,
-    trainLoss: lastE ? lastE.trainLoss : NaN,
-    valLoss: lastE ? lastE.valLoss : NaN,
-    weights: exportTorch(model.layout, p)
+
+  /**
+   * One mini-batch (already in `batch`): a gradient and an update per TBPTT window. Returns the loss summed over
+   * its counted steps, their count, the last gradient norm, and `bad` when a loss or norm was not finite.
+   */
+  private step(sums: EpochSums, last: boolean, B: number) {
+    const model = this.model,
+      spec = model.spec,
+      k = this.k,
+      windowed = this.windowed,
+      clip = this.config.clipNorm ?? 0
+    let loss = 0,
+      den = 0,
+      clipped = false,
+      norm = 0,
+      bad = ''
+    const nW = windowed ? Math.ceil(spec.tx / k) : 1
+    for (let w = 0; w < nW; w++) {
+      model.grads.fill(0)
+      const ta = w * k,
+        tb = windowed ? Math.min(spec.tx, ta + k) : spec.tx
+      const r = model.lossGrad(this.batch, {
+        grad: true,
+        dropout: 'sample',
+        rng: this.rng,
+        t0: ta,
+        t1: tb,
+        h0: windowed && w > 0 ? this.carryH : null,
+        c0: windowed && w > 0 ? this.carryC : null
+      })
+      if (windowed) {
+        this.carryH.set(model.enc.hN.subarray(0, this.carryH.length))
+        this.carryC.set(model.enc.cN.subarray(0, this.carryC.length))
+      }
+      if (r.den === 0) continue
+      if (last) {
+        sums.dhNorm = dhNormsOf(model.top, model.top.lastT, B)
+        sums.pNorms = paramNorms(model)
+      }
+      let n: number
+      if (clip > 0) {
+        const c = clipGradNorm(model.grads, clip)
+        n = c.norm
+        if (c.clipped) {
+          clipped = true
+          sums.clippedCount++
+        }
+      } else n = globalNorm(model.grads)
+      if (!Number.isFinite(r.loss) || !Number.isFinite(n)) {
+        bad = `non-finite ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} (${Number.isFinite(r.loss) ? n : r.loss})`
+        break
+      }
+      this.opt.step(model.params, model.grads)
+      loss += r.loss * r.den
+      den += r.den
+      norm = n
+      sums.normSum += n
+      sums.updates++
+    }
+    return { loss, den, clipped, norm, bad }
   }
-  if (error) res.error = error
-  if (config.earlyStopping) {
-    res.stoppedEarly = stoppedEarly
-    res.bestEpoch = bestEpoch
+
+  /**
+   * The validation loss, leaving a probe batch's forward in the model's caches for the diagnostics: the first Bmax
+   * validation samples — the validation pass runs that batch last — else the first training samples
+   * (teacher-forced, no dropout).
+   */
+  private validate(): number {
+    const data = this.data
+    if (data.val.n > 0) return evaluate(this.model, this.batch, data.val, true)
+    const pn = Math.min(this.model.Bmax, data.train.n)
+    this.batch.fill(data.train.x, data.train.y, data.train.mask, identity(pn), 0, pn)
+    this.model.lossGrad(this.batch, { grad: false, dropout: 'off' })
+    return NaN
   }
-  const be = epochs.find((e) => e.epoch === bestEpoch) // (a resumed run lists only its own epochs)
-  if (stoppedEarly && be) {
-    res.trainLoss = be.trainLoss
-    res.valLoss = be.valLoss
+
+  private diagnostics(sums: EpochSums, epoch: number): Diagnostics {
+    const model = this.model
+    const stacks = model.dec ? [model.enc, model.dec] : [model.enc]
+    const diagnostics: Diagnostics = {
+      gateNames: gateNames(model.spec.cell),
+      gateMeans: stacks.flatMap((st) => gateMeansOf(st)),
+      dhNorm: sums.dhNorm,
+      gradNorm: sums.lastNorm,
+      meanGradNorm: sums.updates ? sums.normSum / sums.updates : 0,
+      clippedFraction: sums.updates ? sums.clippedCount / sums.updates : 0,
+      params: sums.pNorms
+    }
+    if (this.hooks.wantProbe?.(epoch) ?? true) diagnostics.probe = probeOf(model.top, 0)
+    return diagnostics
   }
-  return res
+
+  /** The run's result: with early stopping, the best epoch's weights and losses. */
+  private result(): TrainResult {
+    const epochs = this.epochs,
+      p = this.model.params,
+      stopping = this.stopping
+    if (stopping.stopped && stopping.bestParams) p.set(stopping.bestParams)
+    const lastE = epochs[epochs.length - 1]
+    const res: TrainResult = {
+      status: this.status,
+      epochs,
+      trainLoss: lastE ? lastE.trainLoss : NaN,
+      valLoss: lastE ? lastE.valLoss : NaN,
+      weights: exportTorch(this.model.layout, p)
+    }
+    if (this.error) res.error = this.error
+    if (this.config.earlyStopping) {
+      res.stoppedEarly = stopping.stopped
+      res.bestEpoch = stopping.bestEpoch
+    }
+    const be = epochs.find((e) => e.epoch === stopping.bestEpoch) // (a resumed run lists only its own epochs)
+    if (stopping.stopped && be) {
+      res.trainLoss = be.trainLoss
+      res.valLoss = be.valLoss
+    }
+    return res
+  }
 }
 
 function identity(n: number): Int32Array {

@@ -7,10 +7,18 @@
 import { gunzipSync } from 'node:zlib'
 import { availableParallelism } from 'node:os'
 import { parseCsv } from '../data/csv'
-import { train, type StepInfo, type TrainConfig, type TrainData, type TrainState } from '../trainer'
+import {
+  train,
+  type EpochInfo,
+  type StepInfo,
+  type TrainConfig,
+  type TrainData,
+  type TrainHooks,
+  type TrainState
+} from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import { bytesOf, prepareState, writeState, type EncodedState } from '../model/checkpoint-bytes'
-import type { StepPoint } from '../../src-shared/contract'
+import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
 import {
   CONTROL_PAUSE,
   CONTROL_STOP,
@@ -125,44 +133,59 @@ export class CheckpointSlots {
   }
 }
 
-export function runTraining(
-  msg: ToWorker & { type: 'train' },
-  post: (m: FromWorker, transfer?: ArrayBuffer[]) => void
-): void {
-  const { config, taskId } = msg
-  const control = new Int32Array(msg.control)
-  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
-  const seqs = buildSequences(table, config)
-  const data: TrainData = toTrainData(seqs)
-  const trainConfig: TrainConfig = toTrainConfig(config)
-  const stepsPerEpoch = Math.max(1, Math.ceil(data.train.n / Math.min(config.batchSize, Math.max(1, data.train.n))))
-  const totalSteps = stepsPerEpoch * config.epochs
-  const t0 = performance.now()
-  let pending: StepPoint[] = []
-  let lastPost = 0
-  let globalStep = 0
-  let stepsThisRun = 0
-  type EpochItem = EpochsMessage['items'][number]
-  let epochMsg: EpochItem | null = null // the epoch that ended, until its checkpoint joins it
-  let batch: EpochItem[] = [] // recorded epochs not yet sent
-  let lastEpochPost = -Infinity
-  // Whether the epoch being finished ends a batch: decided once, when the trainer asks whether it wants the probe
-  // heatmaps (G × T × H numbers), so only the newest epoch of a batch, the one the view draws, has them — and the
-  // last epoch of the run. (A batch a pause or stop sends early ends with an epoch without them.)
-  let flushDue = false
-  // A best epoch's state, kept in case a later epoch of the same batch is not better (then both are sent): copied
-  // into these same arrays at every best epoch that does not end a batch.
-  let bestKept: StoredTrainState | undefined
-  const slots = new CheckpointSlots()
+type EpochItem = EpochsMessage['items'][number]
+type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void
+
+/**
+ * One training run's traffic to main: the steps not yet reported, the epochs not yet sent with their
+ * checkpoints, and the clock that paces both. Its `hooks` are the trainer's.
+ */
+class TrainingReport {
+  private readonly t0 = performance.now()
+  private readonly totalSteps: number
+  private pending: StepPoint[] = []
+  private lastPost = 0
+  private globalStep = 0
+  private stepsThisRun = 0
+  private pausedMs = 0
+  private lastStep: StepInfo | null = null
+  /** The epoch that ended, until its checkpoint joins it. */
+  private epochMsg: EpochItem | null = null
+  /** Recorded epochs not yet sent. */
+  private batch: EpochItem[] = []
+  private lastEpochPost = -Infinity
+  /**
+   * Whether the epoch being finished ends a batch: decided once, when the trainer asks whether it wants the probe
+   * heatmaps (G × T × H numbers), so only the newest epoch of a batch, the one the view draws, has them — and the
+   * last epoch of the run. (A batch a pause or stop sends early ends with an epoch without them.)
+   */
+  private flushDue = false
+  /**
+   * A best epoch's state, kept in case a later epoch of the same batch is not better (then both are sent): copied
+   * into these same arrays at every best epoch that does not end a batch.
+   */
+  private bestKept: StoredTrainState | undefined
+  private readonly slots = new CheckpointSlots()
+
+  constructor(
+    private readonly taskId: number,
+    private readonly config: ExperimentConfig,
+    private readonly control: Int32Array,
+    private readonly post: Post,
+    stepsPerEpoch: number
+  ) {
+    this.totalSteps = stepsPerEpoch * config.epochs
+  }
+
   /**
    * Queues an epoch. A newer checkpoint makes the older ones of the batch redundant (only 'last' and 'best' are
    * stored), except the latest best epoch's.
    */
-  const enqueue = (m: EpochItem) => {
+  private enqueue(m: EpochItem): void {
     if (m.checkpoint !== undefined) {
       const keepBest = !m.best
-      for (let i = batch.length - 1, bestSeen = false; i >= 0; i--) {
-        const q = batch[i]
+      for (let i = this.batch.length - 1, bestSeen = false; i >= 0; i--) {
+        const q = this.batch[i]
         if (q.checkpoint === undefined) continue
         if (keepBest && q.best && !bestSeen) {
           bestSeen = true
@@ -171,28 +194,30 @@ export function runTraining(
         delete q.checkpoint
       }
     }
-    batch.push(m)
+    this.batch.push(m)
   }
+
   /** Queues the epoch that ended, with its checkpoint if it got one (a stopped epoch gets none). */
-  const seal = () => {
-    if (epochMsg) enqueue(epochMsg)
-    epochMsg = null
+  private seal(): void {
+    if (this.epochMsg) this.enqueue(this.epochMsg)
+    this.epochMsg = null
   }
+
   /**
    * Sends the queued epochs (after the steps not yet reported, which they follow). Their checkpoints — lent by the
    * trainer (the newest epoch's, until the next epoch ends) or kept in reused arrays (`bestKept`) — go as the bytes
    * the store keeps (checkpoint-bytes.ts), written into a shared slot (or, when none is free, bytes of their own
    * moved to main).
    */
-  const flushEpochs = () => {
-    seal()
-    if (!batch.length) return
-    postProgress()
+  flushEpochs(): void {
+    this.seal()
+    if (!this.batch.length) return
+    this.postProgress()
     const moved: ArrayBuffer[] = []
-    for (const m of batch) {
+    for (const m of this.batch) {
       if (m.checkpoint === undefined) continue
       const e = prepareState(m.checkpoint as StoredTrainState),
-        inSlot = slots.write(e)
+        inSlot = this.slots.write(e)
       if (inSlot) {
         m.checkpoint = inSlot
         continue
@@ -201,100 +226,123 @@ export function runTraining(
       m.checkpoint = bytes
       moved.push(bytes.buffer as ArrayBuffer)
     }
-    post({ type: 'epochs', taskId, items: batch }, moved)
-    batch = []
-    lastEpochPost = performance.now()
+    this.post({ type: 'epochs', taskId: this.taskId, items: this.batch }, moved)
+    this.batch = []
+    this.lastEpochPost = performance.now()
   }
-  let pausedMs = 0
-  let lastStep: StepInfo | null = null
 
-  const rates = () => {
-    const elapsed = (performance.now() - t0 - pausedMs) / 1000
-    const rate = elapsed > 0 ? stepsThisRun / elapsed : 0
+  private rates() {
+    const elapsed = (performance.now() - this.t0 - this.pausedMs) / 1000
+    const rate = elapsed > 0 ? this.stepsThisRun / elapsed : 0
     return {
       elapsed,
-      etaSeconds: rate > 0 ? (totalSteps - globalStep) / rate : null,
-      seqPerSec: elapsed > 0 ? (stepsThisRun * config.batchSize) / elapsed : null
+      etaSeconds: rate > 0 ? (this.totalSteps - this.globalStep) / rate : null,
+      seqPerSec: elapsed > 0 ? (this.stepsThisRun * this.config.batchSize) / elapsed : null
     }
   }
+
   /** Posts the steps not yet reported with the run's progress (at most ~10 times a second, and at each epoch's end). */
-  const postProgress = () => {
-    if (!lastStep || !pending.length) return
-    lastPost = performance.now()
-    const r = rates()
-    post({
+  postProgress(): void {
+    const lastStep = this.lastStep
+    if (!lastStep || !this.pending.length) return
+    this.lastPost = performance.now()
+    const r = this.rates()
+    this.post({
       type: 'progress',
-      taskId,
+      taskId: this.taskId,
       epoch: lastStep.epoch,
-      epochs: config.epochs,
+      epochs: this.config.epochs,
       step: lastStep.step,
       stepsPerEpoch: lastStep.stepsPerEpoch,
-      totalSteps,
+      totalSteps: this.totalSteps,
       elapsedSeconds: r.elapsed,
       etaSeconds: r.etaSeconds,
       seqPerSec: r.seqPerSec,
-      steps: pending
+      steps: this.pending
     })
-    pending = []
+    this.pending = []
   }
 
-  const result = train(
-    { ...trainConfig, threads: runThreads() },
-    data,
-    {
-      shouldStop: () => {
-        if (Atomics.load(control, 0) === CONTROL_PAUSE) {
-          flushEpochs() // a paused run's store is up to date and resumable
-          post({ type: 'paused', taskId })
-          const t = performance.now()
-          while (Atomics.load(control, 0) === CONTROL_PAUSE) Atomics.wait(control, 0, CONTROL_PAUSE)
-          pausedMs += performance.now() - t
-          post({ type: 'resumed', taskId })
-        }
-        return Atomics.load(control, 0) === CONTROL_STOP
-      },
-      onStep(s) {
-        globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
-        stepsThisRun++
-        lastStep = s
-        pending.push({ step: globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
-        if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) postProgress()
-      },
-      onEpoch(e) {
-        seal()
-        epochMsg = {
-          epoch: e.epoch,
-          trainLoss: e.trainLoss,
-          valLoss: e.valLoss,
-          seconds: e.seconds,
-          lr: e.lr,
-          diagnostics: e.diagnostics,
-          seqPerSec: rates().seqPerSec
-        }
-        if (e.warning) post({ type: 'event', taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
-      },
-      // The checkpoint travels with its epoch, so main records both in one transaction. The trainer lends its arrays
-      // until the next epoch ends: the newest epoch's state is copied only when sent (at most once a second, or at a
-      // pause or stop), a best epoch's at once unless it is sent now (the next epoch may not be better).
-      onCheckpoint(state) {
-        if (epochMsg) {
-          const best = state.bestEpoch === state.epoch,
-            compact = compactCheckpoint(state)
-          epochMsg.checkpoint = best && !flushDue ? (bestKept = copyCheckpoint(compact, bestKept)) : compact
-          epochMsg.best = best
-        }
-        seal()
-        if (flushDue) flushEpochs()
-      },
-      wantProbe(epoch) {
-        flushDue = epoch === config.epochs || performance.now() - lastEpochPost >= EPOCH_INTERVAL_MS
-        return flushDue
-      }
-    },
-    msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState)
-  )
-  flushEpochs()
-  postProgress() // steps of a run stopped mid-epoch
+  /** Between steps: waits out a pause (after sending what is queued, so the store is resumable); true = stop. */
+  private shouldStop(): boolean {
+    const control = this.control
+    if (Atomics.load(control, 0) === CONTROL_PAUSE) {
+      this.flushEpochs()
+      this.post({ type: 'paused', taskId: this.taskId })
+      const t = performance.now()
+      while (Atomics.load(control, 0) === CONTROL_PAUSE) Atomics.wait(control, 0, CONTROL_PAUSE)
+      this.pausedMs += performance.now() - t
+      this.post({ type: 'resumed', taskId: this.taskId })
+    }
+    return Atomics.load(control, 0) === CONTROL_STOP
+  }
+
+  private onStep(s: StepInfo): void {
+    this.globalStep = (s.epoch - 1) * s.stepsPerEpoch + s.step
+    this.stepsThisRun++
+    this.lastStep = s
+    this.pending.push({ step: this.globalStep, epoch: s.epoch, loss: Number.isFinite(s.loss) ? s.loss : null })
+    if (performance.now() - this.lastPost >= PROGRESS_INTERVAL_MS) this.postProgress()
+  }
+
+  private onEpoch(e: EpochInfo): void {
+    this.seal()
+    this.epochMsg = {
+      epoch: e.epoch,
+      trainLoss: e.trainLoss,
+      valLoss: e.valLoss,
+      seconds: e.seconds,
+      lr: e.lr,
+      diagnostics: e.diagnostics,
+      seqPerSec: this.rates().seqPerSec
+    }
+    if (e.warning)
+      this.post({ type: 'event', taskId: this.taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
+  }
+
+  /**
+   * The checkpoint travels with its epoch, so main records both in one transaction. The trainer lends its arrays
+   * until the next epoch ends: the newest epoch's state is copied only when sent (at most once a second, or at a
+   * pause or stop), a best epoch's at once unless it is sent now (the next epoch may not be better).
+   */
+  private onCheckpoint(state: TrainState): void {
+    if (this.epochMsg) {
+      const best = state.bestEpoch === state.epoch,
+        compact = compactCheckpoint(state)
+      this.epochMsg.checkpoint =
+        best && !this.flushDue ? (this.bestKept = copyCheckpoint(compact, this.bestKept)) : compact
+      this.epochMsg.best = best
+    }
+    this.seal()
+    if (this.flushDue) this.flushEpochs()
+  }
+
+  private wantProbe(epoch: number): boolean {
+    this.flushDue = epoch === this.config.epochs || performance.now() - this.lastEpochPost >= EPOCH_INTERVAL_MS
+    return this.flushDue
+  }
+
+  readonly hooks: TrainHooks = {
+    shouldStop: () => this.shouldStop(),
+    onStep: (s) => this.onStep(s),
+    onEpoch: (e) => this.onEpoch(e),
+    onCheckpoint: (s) => this.onCheckpoint(s),
+    wantProbe: (epoch) => this.wantProbe(epoch)
+  }
+}
+
+export function runTraining(msg: ToWorker & { type: 'train' }, post: Post): void {
+  const { config, taskId } = msg
+  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
+  const seqs = buildSequences(table, config)
+  const data: TrainData = toTrainData(seqs)
+  const trainConfig: TrainConfig = toTrainConfig(config)
+  const stepsPerEpoch = Math.max(1, Math.ceil(data.train.n / Math.min(config.batchSize, Math.max(1, data.train.n))))
+  const report = new TrainingReport(taskId, config, new Int32Array(msg.control), post, stepsPerEpoch)
+  const resume = msg.resume === undefined ? undefined : expandCheckpoint(msg.resume as StoredTrainState)
+  const result = train({ ...trainConfig, threads: runThreads() }, data, report.hooks, resume)
+  report.flushEpochs()
+  report.postProgress() // steps of a run stopped mid-epoch
   post({
     type: 'done',
     taskId,
@@ -303,33 +351,42 @@ export function runTraining(
       error: result.error ?? null,
       trainLoss: Number.isFinite(result.trainLoss) ? result.trainLoss : null,
       valLoss: Number.isFinite(result.valLoss) ? result.valLoss : null,
-      model: Object.keys(result.weights).length
-        ? {
-            weights: result.weights,
-            trainConfig,
-            data: {
-              mapping: data.mapping,
-              task: data.task,
-              inputSize: data.inputSize,
-              outputSize: data.outputSize,
-              tx: data.tx,
-              ty: data.ty,
-              tokens: !!data.tokens
-            },
-            inputs: seqs.inputNorm.columns,
-            target: config.target,
-            normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
-            vocab: {
-              classes: seqs.classes,
-              inputVocab: seqs.inputVocab,
-              targetVocab: seqs.targetVocab,
-              conditions: seqs.conditions
-            },
-            experiment: config
-          }
-        : null
+      model: Object.keys(result.weights).length ? savedModel(result.weights, trainConfig, data, seqs, config) : null
     }
   })
+}
+
+/** The trained model as main stores it: weights, the configs, and what encodes its data. */
+function savedModel(
+  weights: Record<string, unknown>,
+  trainConfig: TrainConfig,
+  data: TrainData,
+  seqs: ReturnType<typeof buildSequences>,
+  config: ExperimentConfig
+) {
+  return {
+    weights,
+    trainConfig,
+    data: {
+      mapping: data.mapping,
+      task: data.task,
+      inputSize: data.inputSize,
+      outputSize: data.outputSize,
+      tx: data.tx,
+      ty: data.ty,
+      tokens: !!data.tokens
+    },
+    inputs: seqs.inputNorm.columns,
+    target: config.target,
+    normalization: { input: seqs.inputNorm, target: seqs.targetNorm },
+    vocab: {
+      classes: seqs.classes,
+      inputVocab: seqs.inputVocab,
+      targetVocab: seqs.targetVocab,
+      conditions: seqs.conditions
+    },
+    experiment: config
+  }
 }
 
 /**
