@@ -1,6 +1,9 @@
 // Browser mode's HTTP server: the built renderer, the contract as JSON POSTs and server-sent events.
-// Loopback only; a per-launch token (URL → HttpOnly SameSite=Strict cookie) guards every API request;
-// the Host header must be our own loopback address (DNS-rebinding defence); no CORS headers.
+// Loopback only; a per-launch token guards every API request and the event stream. The page reads it from
+// the printed URL, keeps it in memory and sends it as the X-Workbench-Token header: no cookie, so no other
+// port of 127.0.0.1 ever receives it (cookies are scoped by host, not port). The Host header must be our
+// own loopback address (DNS-rebinding defence), a state-changing request must not come from another
+// Origin, and no CORS headers are ever sent.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { readFile, realpath } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
@@ -26,7 +29,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2'
 }
 
-export const COOKIE = 'wb_token'
+/** The header that carries the token on every API request (the page keeps the token in memory). */
+export const TOKEN_HEADER = 'x-workbench-token'
 /** Largest JSON request body (a base64 CSV of up to 512 MB). */
 const MAX_BODY = 700 * 1024 * 1024
 
@@ -51,12 +55,16 @@ function sameToken(a: string | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=')
-    if (k === COOKIE) return v.join('=')
-  }
-  return undefined
+/** Every token the request presents in the header (repeated headers arrive joined by commas); one must match. */
+function headerAuthed(req: IncomingMessage, token: string): boolean {
+  const raw = req.headers[TOKEN_HEADER]
+  const values = (Array.isArray(raw) ? raw : [raw ?? '']).flatMap((v) => v.split(','))
+  return values.some((v) => sameToken(v.trim(), token))
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters (`APPLICATION/JSON; x=1` → application/json). */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase()
 }
 
 function securityHeaders(res: ServerResponse): void {
@@ -109,6 +117,11 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+  /** A state-changing request from a browser names its page's origin; only our own may (absent: not a browser). */
+  const foreignOrigin = (req: IncomingMessage) => {
+    const origin = req.headers.origin
+    return origin !== undefined && ![...allowedHosts()].some((h) => origin === `http://${h}`)
+  }
 
   /** Files of the built renderer only: no `..`, no encoded escapes, no symlinks leading out of it. */
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
@@ -140,6 +153,25 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   }
 
+  /**
+   * The renderer's files hold no data and need no token. The printed URL (`/?token=…`) shows the app; a wrong
+   * token there gets a plain 401 page, so a stale address says what to do.
+   */
+  async function servePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end()
+      return
+    }
+    const t = url.searchParams.get('token')
+    if (url.pathname === '/' && t !== null && !sameToken(t, opts.token)) {
+      res
+        .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('wrong token: open the URL that `npm run serve` printed')
+      return
+    }
+    await serveStatic(res, url.pathname)
+  }
+
   const server = createServer(async (req, res) => {
     securityHeaders(res)
     try {
@@ -148,42 +180,15 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         return
       }
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
-      const authed =
-        sameToken(cookieToken(req), opts.token) ||
-        sameToken(req.headers['x-workbench-token'] as string | undefined, opts.token)
-
       if (!url.pathname.startsWith('/api/')) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') {
-          res.writeHead(405).end()
-          return
-        }
-        const t = url.searchParams.get('token')
-        if (url.pathname === '/' && t !== null) {
-          if (!sameToken(t, opts.token)) {
-            res
-              .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' })
-              .end('wrong token: open the URL that `npm run serve` printed')
-            return
-          }
-          res
-            .writeHead(303, {
-              'Set-Cookie': `${COOKIE}=${opts.token}; HttpOnly; SameSite=Strict; Path=/`,
-              Location: '/'
-            })
-            .end()
-          return
-        }
-        if (!authed) {
-          res
-            .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' })
-            .end('open the URL that `npm run serve` printed (it carries the access token)')
-          return
-        }
-        await serveStatic(res, url.pathname)
+        await servePage(req, res, url)
         return
       }
-
-      if (!authed) {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && foreignOrigin(req)) {
+        sendJson(res, 403, { error: { name: 'Forbidden', message: 'requests from another origin are refused' } })
+        return
+      }
+      if (!headerAuthed(req, opts.token)) {
         sendJson(res, 401, { error: { name: 'Unauthorized', message: 'missing or wrong token' } })
         return
       }
@@ -205,7 +210,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         sendJson(res, 404, { error: { name: 'NotFoundError', message: `no method "${method}"` } })
         return
       }
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      if (mediaType(req.headers['content-type']) !== 'application/json') {
         sendJson(res, 415, { error: { name: 'ValidationError', message: 'content-type must be application/json' } })
         return
       }

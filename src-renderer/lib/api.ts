@@ -1,5 +1,6 @@
 // The renderer's one way to reach the service: Electron's preload bridge (window.workbench) when it
-// exists, otherwise the browser-mode HTTP API (JSON POSTs to /api/<method>, events over SSE).
+// exists, otherwise the browser-mode HTTP API (JSON POSTs to /api/<method>, events over SSE), every
+// request carrying the launch's token in the X-Workbench-Token header (authFetch).
 import type {
   Args,
   EventName,
@@ -10,6 +11,7 @@ import type {
   WorkbenchApi
 } from '../../src-shared/contract'
 import { EVENT_NAMES, REQUEST_NAMES } from '../../src-shared/channels'
+import { followEventStream } from './event-stream'
 
 declare global {
   interface Window {
@@ -47,40 +49,59 @@ export function onConnection(cb: (c: Connection) => void): () => void {
   }
 }
 
+/**
+ * Browser mode's access token: read once from the address the server printed (`/?token=…`) and kept in this
+ * page's memory only — never a cookie, which every other port of 127.0.0.1 would receive. The address keeps
+ * it, so a reload works; a page opened without it says to open the printed address.
+ */
+const TOKEN = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('token')
+
+const NO_TOKEN = 'this page has no valid access token: open the address the server printed (it ends in ?token=…) again'
+
+/**
+ * The one way to make an authenticated request to the browser-mode server (API calls, the event stream,
+ * downloads): `fetch` with the token in the X-Workbench-Token header, same origin only.
+ */
+export function authFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  if (!TOKEN) return Promise.reject(new ApiError({ name: 'Unauthorized', message: NO_TOKEN }, 401))
+  const headers = new Headers(init.headers)
+  headers.set('X-Workbench-Token', TOKEN)
+  return fetch(path, { ...init, headers, credentials: 'omit', cache: 'no-store' })
+}
+
 function httpApi(base = '/api/'): WorkbenchApi {
   const listeners = new Map<EventName, Set<Listener>>()
-  let source: EventSource | null = null
+  let following = false
 
   function ensureSource(): void {
-    if (source) return
-    source = new EventSource(base + 'events')
-    const es = source
-    es.onopen = () => setConnection('open')
-    // EventSource retries by itself; it gives up (CLOSED) when the server refuses, e.g. a new token.
-    es.onerror = () => setConnection(es.readyState === EventSource.CLOSED ? 'closed' : 'retrying')
-    for (const name of EVENT_NAMES) {
-      source.addEventListener(name, (ev) => {
+    if (following || !TOKEN) return
+    following = true
+    followEventStream({
+      open: (signal) => authFetch(base + 'events', { signal }),
+      onState: setConnection,
+      onEvent: (name, data) => {
+        if (!(EVENT_NAMES as readonly string[]).includes(name)) return
         let payload: unknown
         try {
-          payload = JSON.parse((ev as MessageEvent<string>).data)
+          payload = JSON.parse(data)
         } catch {
           return
         }
-        for (const cb of listeners.get(name) ?? []) cb(payload)
-      })
-    }
+        for (const cb of listeners.get(name as EventName) ?? []) cb(payload)
+      }
+    })
   }
 
   async function request(method: RequestName, args: unknown): Promise<unknown> {
     let res: Response
     try {
-      res = await fetch(base + method, {
+      res = await authFetch(base + method, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        credentials: 'same-origin',
         body: JSON.stringify(args ?? {})
       })
-    } catch {
+    } catch (e) {
+      if (e instanceof ApiError) throw e
       throw new ApiError({ name: 'NetworkError', message: 'cannot reach the workbench server — is it still running?' })
     }
     let body: { result?: unknown; error?: WireError } | null = null
@@ -90,13 +111,7 @@ function httpApi(base = '/api/'): WorkbenchApi {
       /* not JSON: handled below */
     }
     if (res.status === 401) {
-      throw new ApiError(
-        {
-          name: 'Unauthorized',
-          message: 'this page has no valid access token: open the address the server printed (it ends in ?token=…)'
-        },
-        401
-      )
+      throw new ApiError({ name: 'Unauthorized', message: NO_TOKEN }, 401)
     }
     if (!res.ok || !body || !('result' in body)) {
       throw new ApiError(

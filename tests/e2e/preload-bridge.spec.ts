@@ -24,15 +24,31 @@ test('with window.workbench present the renderer uses the bridge and follows mai
       const emit = (name: string, payload: unknown) => {
         for (const cb of listeners.get(name) ?? []) cb(payload)
       }
-      const es = new EventSource('/api/events')
-      for (const name of events) es.addEventListener(name, (ev) => emit(name, JSON.parse((ev as MessageEvent).data)))
+      const token = new URLSearchParams(location.search).get('token') ?? ''
+      void fetch('/api/events', { headers: { 'x-workbench-token': token } }).then(async (res) => {
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+        let buf = ''
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) return
+          buf += value
+          let end: number
+          while ((end = buf.indexOf('\n\n')) !== -1) {
+            const frame = buf.slice(0, end)
+            buf = buf.slice(end + 2)
+            const name = /^event: (.*)$/m.exec(frame)?.[1]
+            const data = /^data: (.*)$/m.exec(frame)?.[1]
+            if (name && data && (events as string[]).includes(name)) emit(name, JSON.parse(data))
+          }
+        }
+      })
       const api: Record<string, unknown> = {}
       for (const name of requests) {
         api[name] = async (args: unknown) => {
           calls.push(name)
           const res = await fetch('/api/' + name, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', 'x-workbench-token': token },
             body: JSON.stringify(args ?? {})
           })
           const body = await res.json()

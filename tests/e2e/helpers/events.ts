@@ -1,6 +1,6 @@
 // Recording the training events as the page receives them: through window.workbench.on (Electron's
-// preload bridge) or, in browser mode, a second EventSource on the same server (the server sends every
-// client the same coalesced stream).
+// preload bridge) or, in browser mode, a second event stream on the same server (the server sends every
+// client the same coalesced stream), read with fetch and the page's token header as the app reads it.
 import type { Page } from '@playwright/test'
 
 export interface Received {
@@ -32,10 +32,26 @@ export function recordTrainingEvents(page: Page): Promise<void> {
           resolve()
           return
         }
-        const es = new EventSource('/api/events')
-        es.addEventListener('training.progress', (ev) => add('progress', JSON.parse((ev as MessageEvent).data)))
-        es.addEventListener('training.epoch', (ev) => add('epoch', JSON.parse((ev as MessageEvent).data)))
-        es.onopen = () => resolve()
+        const token = new URLSearchParams(location.search).get('token') ?? ''
+        void fetch('/api/events', { headers: { 'x-workbench-token': token } }).then(async (res) => {
+          resolve()
+          const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+          let buf = ''
+          for (;;) {
+            const { done, value } = await reader.read()
+            if (done) return
+            buf += value
+            let end: number
+            while ((end = buf.indexOf('\n\n')) !== -1) {
+              const frame = buf.slice(0, end)
+              buf = buf.slice(end + 2)
+              const event = /^event: (.*)$/m.exec(frame)?.[1]
+              const data = /^data: (.*)$/m.exec(frame)?.[1]
+              if (data && (event === 'training.progress' || event === 'training.epoch'))
+                add(event === 'training.progress' ? 'progress' : 'epoch', JSON.parse(data))
+            }
+          }
+        })
       })
   )
 }

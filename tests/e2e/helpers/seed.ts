@@ -1,6 +1,6 @@
 // Seeding for e2e specs, so that a spec can begin where its screen's story starts. Requests go through
 // the page's own way to the service — window.workbench (Electron's preload bridge) when it exists,
-// else browser mode's /api with the page's token cookie — so the same helpers work in both shells.
+// else browser mode's /api with the page's token (from its address) in the X-Workbench-Token header — so the same helpers work in both shells.
 // Long stored curves are written straight into the data folder's store (helpers/store.ts).
 import type { Page } from '@playwright/test'
 
@@ -12,8 +12,10 @@ export function callApi<T = unknown>(page: Page, method: string, args: unknown =
       if (bridge) return bridge[method]!(args) as Promise<T>
       const r = await fetch('/api/' + method, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        credentials: 'same-origin',
+        headers: {
+          'content-type': 'application/json',
+          'x-workbench-token': new URLSearchParams(location.search).get('token') ?? ''
+        },
         body: JSON.stringify(args)
       })
       const j = await r.json()

@@ -59,7 +59,7 @@ function post(
         agent,
         headers: {
           host: `127.0.0.1:${server.port}`,
-          cookie: `wb_token=${TOKEN}`,
+          'x-workbench-token': TOKEN,
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(text)
         }
@@ -192,7 +192,7 @@ describe('contract fuzzing through both shells', () => {
           const ipcProblem = namesTheField(c, reply.error)
           if (ipcProblem) throw new Error(`IPC ${c.mutation}: ${ipcProblem}`)
           f.ipc++
-          // Browser mode: a real HTTP POST with the session cookie.
+          // Browser mode: a real HTTP POST with the token header.
           const res = await post(method, c.payload)
           const wantStatus = c.expect === 'validation' ? [400] : [404, 422]
           if (!wantStatus.includes(res.status) || !res.body.error)

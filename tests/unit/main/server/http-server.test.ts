@@ -52,7 +52,7 @@ const api = (method: string, body: unknown, headers: Record<string, string> = {}
     body: JSON.stringify(body),
     headers: { 'content-type': 'application/json', ...headers }
   })
-const authed = { cookie: `wb_token=${TOKEN}` }
+const authed = { 'x-workbench-token': TOKEN }
 
 beforeAll(async () => {
   const t = tempDir()
@@ -77,17 +77,42 @@ describe('browser-mode server', () => {
 
   it('answers API requests without the right token with 401', async () => {
     expect((await api('app.info', {})).status).toBe(401)
-    expect((await api('app.info', {}, { cookie: 'wb_token=' + '0'.repeat(32) })).status).toBe(401)
+    expect((await api('app.info', {}, { 'x-workbench-token': '0'.repeat(32) })).status).toBe(401)
     expect((await send('/api/events')).status).toBe(401)
-    expect((await send('/')).status).toBe(401)
   })
 
-  it('moves the token from the URL into an HttpOnly SameSite=Strict cookie', async () => {
+  it('takes the token only from the X-Workbench-Token header, never from a cookie', async () => {
+    expect((await api('app.info', {}, { cookie: `wb_token=${TOKEN}` })).status).toBe(401)
+    expect((await send('/api/events', { headers: { cookie: `wb_token=${TOKEN}` } })).status).toBe(401)
+    // a tossed cookie next to the right header does not lock the user out
+    expect((await api('app.info', {}, { cookie: 'wb_token=tossed', ...authed })).status).toBe(200)
+  })
+
+  it('shows the app at the printed URL (200, no cookie set) and says so at a wrong one', async () => {
     const r = await send(`/?token=${TOKEN}`)
-    expect(r.status).toBe(303)
-    expect(r.headers.location).toBe('/')
-    expect(String(r.headers['set-cookie'])).toMatch(/wb_token=f+; HttpOnly; SameSite=Strict; Path=\//)
-    expect((await send('/?token=nope')).status).toBe(401)
+    expect(r.status).toBe(200)
+    expect(r.body).toContain('<title>wb</title>')
+    expect(r.headers['set-cookie']).toBeUndefined()
+    const wrong = await send('/?token=nope')
+    expect(wrong.status).toBe(401)
+    expect(wrong.body).toMatch(/open the URL/)
+  })
+
+  it('refuses state-changing requests from another origin, with the right token', async () => {
+    for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${server.port + 1}`]) {
+      const r = await api('app.info', {}, { ...authed, origin })
+      expect(r.status, origin).toBe(403)
+    }
+    expect((await api('app.info', {}, { ...authed, origin: `http://127.0.0.1:${server.port}` })).status).toBe(200)
+  })
+
+  it('parses the media type: case and parameters do not matter, a longer type is refused', async () => {
+    const post = (type: string) =>
+      send('/api/app.info', { method: 'POST', headers: { ...authed, 'content-type': type }, body: '{}' })
+    for (const type of ['APPLICATION/JSON', 'application/json; charset=utf-8', ' Application/Json ;x=1'])
+      expect((await post(type)).status, type).toBe(200)
+    for (const type of ['application/jsonx', 'application/json-seq', 'text/json', 'application'])
+      expect((await post(type)).status, type).toBe(415)
   })
 
   it('serves the renderer with security headers and no CORS', async () => {
