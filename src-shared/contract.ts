@@ -4,6 +4,7 @@
 // parsed with these schemas; the TypeScript types are inferred from them.
 import { z } from 'zod'
 import { EVENT_NAMES, REQUEST_NAMES } from './channels'
+import { baselines, valMetrics } from './metrics'
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const name = z.string().trim().min(1).max(200)
@@ -203,14 +204,21 @@ export const experimentSummary = z.object({
   groupId: z.number().nullable(),
   trainSeconds: z.number(),
   bestValLoss: z.number().nullable(),
-  seqPerSec: z.number().nullable()
+  seqPerSec: z.number().nullable(),
+  /** The latest epoch's validation metrics in the user's units (src-shared/metrics.ts); generators add novelty. */
+  valMetrics: valMetrics.nullable(),
+  /** What simple rules score on the same validation split (null until the run has built its data). */
+  baselines: baselines.nullable(),
+  /** Whether the run beats its best baseline, in words (null when there is nothing to compare). */
+  verdict: z.string().nullable()
 })
 
 export const epochPoint = z.object({
   epoch: z.number(),
   trainLoss: z.number().nullable(),
   valLoss: z.number().nullable(),
-  seconds: z.number()
+  seconds: z.number(),
+  valMetrics: valMetrics.nullable().optional()
 })
 export const stepPoint = z.object({ step: z.number(), epoch: z.number(), loss: z.number().nullable() })
 

@@ -11,6 +11,7 @@ import type {
   StepPoint,
   WireError
 } from '../src-shared/contract'
+import type { Baselines, ValMetrics } from '../src-shared/metrics'
 
 export type WorkerError = WireError & { line?: number; column?: string }
 
@@ -98,6 +99,8 @@ export interface EpochMessage {
   lr: number
   diagnostics: unknown
   seqPerSec: number | null
+  /** Validation metrics in the user's units (src-shared/metrics.ts); null without validation samples. */
+  valMetrics?: ValMetrics | null
   /**
    * The full training state at the end of this epoch (weights, optimizer, RNG, data position): in a batch sent,
    * the bytes the store keeps (src-worker/model/checkpoint-bytes.ts), in a shared slot main releases once
@@ -157,6 +160,8 @@ export interface TrainedModel {
   error: string | null
   trainLoss: number | null
   valLoss: number | null
+  /** What only the end of a run measures, merged into the last epoch's metrics (generators: novelty). */
+  finalMetrics?: ValMetrics
   /** Absent when training failed before any weights existed. */
   model: SavedModel | null
 }
@@ -171,6 +176,8 @@ export type FromWorker =
   | ProgressMessage
   | EpochsMessage
   | { type: 'done'; taskId: number; result: TrainedModel }
+  /** Sent once the run has built its data, before the first epoch: what simple rules score on its validation split. */
+  | { type: 'baselines'; taskId: number; baselines: Baselines }
   | { type: 'paused' | 'resumed'; taskId: number }
   | { type: 'event'; taskId: number; kind: 'clip' | 'nan' | 'early-stop' | 'lr'; detail: unknown }
   | { type: 'error'; taskId: number; error: WorkerError }

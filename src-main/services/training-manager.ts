@@ -194,6 +194,7 @@ export class TrainingManager {
             seconds: e.seconds,
             trainLoss: Number.isFinite(e.trainLoss) ? e.trainLoss : null,
             valLoss: Number.isFinite(e.valLoss) ? e.valLoss : null,
+            valMetrics: e.valMetrics ?? null,
             lr: e.lr,
             diagnostics: e.diagnostics
           }))
@@ -227,7 +228,11 @@ export class TrainingManager {
           this.bus.emit('experiments.changed', { experimentId })
         } else if (m.type === 'event') {
           exps.addEvent(experimentId, m.kind, m.detail)
+        } else if (m.type === 'baselines') {
+          exps.setBaselines(experimentId, m.baselines)
+          this.bus.emit('experiments.changed', { experimentId })
         } else if (m.type === 'done') {
+          if (m.result.finalMetrics) exps.setFinalMetrics(experimentId, m.result.finalMetrics)
           finish(m.result.status, m.result.error, m.result.model ?? undefined)
         }
       },

@@ -12,6 +12,7 @@ import type {
   ExperimentSummary,
   StepPoint
 } from '../../src-shared/contract'
+import { verdictOf, type Baselines, type ValMetrics } from '../../src-shared/metrics'
 
 interface Row {
   id: number
@@ -33,14 +34,18 @@ interface Row {
   train_seconds: number
   best_val_loss: number | null
   seq_per_s: number | null
+  val_metrics_json: string | null
+  baselines_json: string | null
 }
 
 const SELECT = `SELECT e.id, e.dataset_id, d.name AS dataset_name, e.name, e.status, e.config_json, e.created_at,
   e.started_at, e.finished_at, e.epochs_done, e.train_loss, e.val_loss, e.error, e.notes, e.tags_json, e.group_id,
-  e.train_seconds, e.best_val_loss, e.seq_per_s
+  e.train_seconds, e.best_val_loss, e.seq_per_s, e.val_metrics_json, e.baselines_json
   FROM experiments e JOIN datasets d ON d.id = e.dataset_id`
 
 function toSummary(r: Row): ExperimentSummary {
+  const valMetrics = r.val_metrics_json ? (JSON.parse(r.val_metrics_json) as ValMetrics) : null,
+    baselines = r.baselines_json ? (JSON.parse(r.baselines_json) as Baselines) : null
   return {
     id: r.id,
     name: r.name,
@@ -60,8 +65,18 @@ function toSummary(r: Row): ExperimentSummary {
     groupId: r.group_id,
     trainSeconds: r.train_seconds,
     bestValLoss: r.best_val_loss,
-    seqPerSec: r.seq_per_s
+    seqPerSec: r.seq_per_s,
+    valMetrics,
+    baselines,
+    verdict: verdictOf(r.val_loss, valMetrics, baselines)
   }
+}
+
+/** Metrics as stored: finite numbers only (a NaN metric is left out, never shown as 0). */
+function metricsJson(m: ValMetrics | null | undefined): string | null {
+  if (!m) return null
+  const kept = Object.entries(m).filter(([, v]) => Number.isFinite(v))
+  return kept.length ? JSON.stringify(Object.fromEntries(kept)) : null
 }
 
 /** SQLite stores NaN as NULL; keep that explicit (a NaN loss is shown as missing, never as 0). */
@@ -127,11 +142,11 @@ export class ExperimentsRepo {
         `UPDATE experiments SET status = @status, finished_at = @at, error = @error, control = NULL WHERE id = @id`
       ),
       epoch:
-        db.prepare(`INSERT OR REPLACE INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds, lr, diagnostics_json)
-        VALUES (@id, @epoch, @trainLoss, @valLoss, @seconds, @lr, @diagnostics)`),
+        db.prepare(`INSERT OR REPLACE INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds, lr, diagnostics_json,
+        val_metrics_json) VALUES (@id, @epoch, @trainLoss, @valLoss, @seconds, @lr, @diagnostics, @valMetrics)`),
       epochSummary:
         db.prepare(`UPDATE experiments SET epochs_done = @epoch, train_loss = @trainLoss, val_loss = @valLoss,
-        train_seconds = train_seconds + @seconds, seq_per_s = coalesce(@seqPerSec, seq_per_s),
+        val_metrics_json = @valMetrics, train_seconds = train_seconds + @seconds, seq_per_s = coalesce(@seqPerSec, seq_per_s),
         best_val_loss = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @valLoss ELSE best_val_loss END
         WHERE id = @id`),
       beat: db.prepare('UPDATE experiments SET heartbeat_at = @at WHERE id = @id'),
@@ -139,7 +154,7 @@ export class ExperimentsRepo {
         'INSERT OR REPLACE INTO steps (experiment_id, step, epoch, loss) VALUES (@id, @step, @epoch, @loss)'
       ),
       epochs: db.prepare(
-        'SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, seconds FROM epochs WHERE experiment_id = ? ORDER BY epoch'
+        'SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, seconds, val_metrics_json FROM epochs WHERE experiment_id = ? ORDER BY epoch'
       ),
       diagnostics: db.prepare('SELECT epoch, diagnostics_json FROM epochs WHERE experiment_id = ? ORDER BY epoch'),
       steps: db.prepare('SELECT step, epoch, loss FROM steps WHERE experiment_id = ? ORDER BY step'),
@@ -148,6 +163,7 @@ export class ExperimentsRepo {
       resetSummary: db.prepare(`UPDATE experiments SET epochs_done = @epoch,
         train_loss = (SELECT train_loss FROM epochs WHERE experiment_id = @id AND epoch = @epoch),
         val_loss = (SELECT val_loss FROM epochs WHERE experiment_id = @id AND epoch = @epoch),
+        val_metrics_json = (SELECT val_metrics_json FROM epochs WHERE experiment_id = @id AND epoch = @epoch),
         best_val_loss = (SELECT min(val_loss) FROM epochs WHERE experiment_id = @id),
         train_seconds = coalesce((SELECT sum(seconds) FROM epochs WHERE experiment_id = @id), 0) WHERE id = @id`),
       checkpoint: db.prepare(`INSERT OR REPLACE INTO checkpoints (experiment_id, kind, epoch, state, created_at)
@@ -156,6 +172,8 @@ export class ExperimentsRepo {
       update: db.prepare(`UPDATE experiments SET name = coalesce(@name, name), notes = coalesce(@notes, notes),
         tags_json = coalesce(@tags, tags_json) WHERE id = @id`),
       delete: db.prepare('DELETE FROM experiments WHERE id = ?'),
+      baselines: db.prepare('UPDATE experiments SET baselines_json = @baselines WHERE id = @id'),
+      finalMetrics: db.prepare(`UPDATE experiments SET val_metrics_json = @valMetrics WHERE id = @id`),
       event: db.prepare('INSERT INTO events (experiment_id, at, kind, detail_json) VALUES (@id, @at, @kind, @detail)'),
       events: db.prepare('SELECT at, kind, detail_json FROM events WHERE experiment_id = ? ORDER BY id')
     }
@@ -194,7 +212,9 @@ export class ExperimentsRepo {
     const events = this.events(id)
     return {
       ...summary,
-      epochs: this.s.epochs.all(id) as EpochPoint[],
+      epochs: (this.s.epochs.all(id) as (EpochPoint & { val_metrics_json: string | null })[]).map(
+        ({ val_metrics_json, ...p }) => (val_metrics_json ? { ...p, valMetrics: JSON.parse(val_metrics_json) } : p)
+      ),
       steps: this.s.steps.all(id) as StepPoint[],
       events,
       exports: events
@@ -316,13 +336,15 @@ export class ExperimentsRepo {
           valLoss,
           seconds: epoch.seconds,
           lr: num(epoch.lr),
-          diagnostics: epoch.diagnostics === undefined ? null : JSON.stringify(epoch.diagnostics)
+          diagnostics: epoch.diagnostics === undefined ? null : JSON.stringify(epoch.diagnostics),
+          valMetrics: metricsJson(epoch.valMetrics)
         })
         this.s.epochSummary.run({
           id,
           epoch: epoch.epoch,
           trainLoss,
           valLoss,
+          valMetrics: metricsJson(epoch.valMetrics),
           seconds: epoch.seconds,
           seqPerSec: num(epoch.seqPerSec)
         })
@@ -355,6 +377,17 @@ export class ExperimentsRepo {
       this.s.trimSteps.run({ id, epoch })
       this.s.resetSummary.run({ id, epoch })
     })()
+  }
+
+  /** The baselines of the run's validation split (computed once, when the run builds its data). */
+  setBaselines(id: number, baselines: Baselines): void {
+    this.s.baselines.run({ id, baselines: JSON.stringify(baselines) })
+  }
+
+  /** The final validation metrics: the last epoch's, plus what only the end of a run measures (novelty). */
+  setFinalMetrics(id: number, extra: ValMetrics): void {
+    const merged = { ...(this.get(id)?.valMetrics ?? {}), ...extra }
+    this.s.finalMetrics.run({ id, valMetrics: metricsJson(merged) })
   }
 
   update(id: number, patch: { name?: string; notes?: string; tags?: string[] }): void {

@@ -118,9 +118,14 @@ export class ValidationMetrics {
     }
   }
 
-  /** The epoch's metrics (null without validation samples, or for regression without a units map). */
+  /** The epoch's metrics, finite ones only (null without any: no validation samples, no units map). */
   result(): ValMetrics | null {
-    if (this.val.n === 0) return null
+    const m = this.val.n === 0 ? null : this.all()
+    const kept = m ? Object.entries(m).filter(([, v]) => Number.isFinite(v)) : []
+    return kept.length ? Object.fromEntries(kept) : null
+  }
+
+  private all(): ValMetrics | null {
     if (this.kind === 'regression') return this.regression()
     const share = this.counted ? this.hits / this.counted : NaN
     if (this.kind === 'classification') return { accuracy: share }

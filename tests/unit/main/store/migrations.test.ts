@@ -74,7 +74,7 @@ describe('migration 2 (lifecycle)', () => {
       'INSERT INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds) VALUES (1, 1, 0.5, 0.6, 1)'
     ).run()
     v1.close()
-    const db = openDatabase(f)
+    const db = openDatabase(f, { migrations: migrations.slice(0, 2) })
     expect(db.pragma('user_version', { simple: true })).toBe(2)
     expect(
       db.prepare('SELECT name, status, train_loss, notes, tags_json, train_seconds FROM experiments').get()
@@ -85,6 +85,31 @@ describe('migration 2 (lifecycle)', () => {
     expect(() => db.prepare("UPDATE experiments SET control = 'explode' WHERE id = 1").run()).toThrow(
       /CHECK constraint/
     )
+    db.close()
+  })
+})
+
+describe('migration 3 (validation metrics)', () => {
+  it('adds the metrics and baselines columns to a version-2 store, keeping its epochs', () => {
+    const f = file()
+    const v2 = openDatabase(f, { migrations: migrations.slice(0, 2) })
+    v2.prepare(
+      "INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES (1,'d','d.csv','x',1,x'00',1,'[]','[]','[]','t')"
+    ).run()
+    v2.prepare(
+      "INSERT INTO experiments (id, dataset_id, name, status, config_json, created_at) VALUES (1, 1, 'e', 'completed', '{}', 't')"
+    ).run()
+    v2.prepare(
+      'INSERT INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds) VALUES (1, 1, 0.5, 0.6, 1)'
+    ).run()
+    v2.close()
+    const db = openDatabase(f, { migrations: migrations.slice(0, 3) })
+    expect(db.pragma('user_version', { simple: true })).toBe(3)
+    expect(db.prepare('SELECT val_loss, val_metrics_json FROM epochs').get()).toEqual({
+      val_loss: 0.6,
+      val_metrics_json: null
+    })
+    expect(columns(db, 'experiments')).toEqual(expect.arrayContaining(['val_metrics_json', 'baselines_json']))
     db.close()
   })
 })

@@ -173,3 +173,31 @@ describe('store faults', () => {
     s.close()
   })
 })
+
+describe('validation metrics and baselines in the store', () => {
+  it('keeps per-epoch metrics, the final ones with novelty, the baselines and the verdict', () => {
+    const s = Store.open(dir())
+    const ex = s.experiments.create(s.datasets.insert(dataset), 'run', config)
+    s.experiments.markStarted(ex)
+    s.experiments.setBaselines(ex, { persistence: { rmse: 1, mae: 0.5, loss: 0.2 } })
+    s.experiments.writeMetrics(
+      ex,
+      [],
+      [
+        { epoch: 1, trainLoss: 0.4, valLoss: 0.6, seconds: 0.1, valMetrics: { rmse: 2, mae: 1 } },
+        { epoch: 2, trainLoss: 0.3, valLoss: 0.5, seconds: 0.1, valMetrics: { rmse: 0.8, mae: NaN } }
+      ]
+    )
+    const d = s.experiments.detail(ex)!
+    expect(d.epochs.map((e) => e.valMetrics)).toEqual([{ rmse: 2, mae: 1 }, { rmse: 0.8 }])
+    expect(d.valMetrics).toEqual({ rmse: 0.8 })
+    expect(d.verdict).toBe('beats its best baseline, persistence: RMSE 0.800 vs 1.00')
+    s.experiments.setFinalMetrics(ex, { novelty: 0.9 })
+    expect(s.experiments.get(ex)!.valMetrics).toEqual({ rmse: 0.8, novelty: 0.9 })
+    // a resume rewinds the latest metrics with the epochs
+    s.experiments.rewindTo(ex, 1)
+    expect(s.experiments.get(ex)!.valMetrics).toEqual({ rmse: 2, mae: 1 })
+    expect(s.experiments.get(ex)!.verdict).toBe('does not beat persistence: RMSE 2.00 vs 1.00')
+    s.close()
+  })
+})

@@ -1,0 +1,7 @@
+// Migration 3: validation metrics in the user's units per epoch (and the latest on the experiment), and the
+// baselines a run is compared with, as JSON.
+export const up = `
+ALTER TABLE epochs ADD COLUMN val_metrics_json TEXT;
+ALTER TABLE experiments ADD COLUMN val_metrics_json TEXT;
+ALTER TABLE experiments ADD COLUMN baselines_json TEXT;
+`
