@@ -39,3 +39,5 @@ export const EVENT_NAMES = [
 export const requestChannel = (name: string): string => `wb:req:${name}`
 /** IPC channel carrying every event (main → renderer). */
 export const EVENT_CHANNEL = 'wb:event'
+/** IPC channel of a download (renderer → main): the main process asks where to save the file and writes it. */
+export const DOWNLOAD_CHANNEL = 'wb:download'

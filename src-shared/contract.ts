@@ -319,6 +319,21 @@ export const exportReport = z.object({
   notes: z.array(z.string())
 })
 
+/** A file the user can take away: an export (as written by `models.export`) or a predictions file. */
+export const downloadRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('export'), id, format: exportFormat }).strict(),
+  z.object({ kind: z.literal('predictions'), id, datasetId: id.optional() }).strict()
+])
+
+/** Where a download went: browser mode hands it to the browser (savedTo null); Electron asks where to save it. */
+export const downloadResult = z.object({
+  fileName: z.string(),
+  bytes: z.number(),
+  /** Electron: the path chosen in the Save dialog (null when cancelled or in browser mode) */
+  savedTo: z.string().nullable(),
+  cancelled: z.boolean()
+})
+
 export const predictResult = z.object({
   rows: z.number(),
   outPath: z.string(),
@@ -590,6 +605,8 @@ export type Inspection = z.output<typeof inspection>
 export type ExportFormat = z.output<typeof exportFormat>
 export type ExportReport = z.output<typeof exportReport>
 export type PredictResult = z.output<typeof predictResult>
+export type DownloadRequest = z.output<typeof downloadRequest>
+export type DownloadResult = z.output<typeof downloadResult>
 
 export const requestNames = Object.keys(requests) as RequestName[]
 export const eventNames = Object.keys(events) as EventName[]
@@ -653,4 +670,6 @@ export type WorkbenchApi = {
   [K in RequestName]: (args: Args<K>) => Promise<Result<K>>
 } & {
   on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void
+  /** Hands an export or predictions file to the user: a browser download, or Electron's Save dialog. */
+  download(req: DownloadRequest): Promise<DownloadResult>
 }

@@ -99,6 +99,36 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+/**
+ * POST /api/download with a JSON download request: the file's bytes as an attachment (fetched by the page with its
+ * token in a header, then handed to the browser as a blob). The name travels in Content-Disposition and X-File-Name.
+ */
+async function sendDownload(req: IncomingMessage, res: ServerResponse, workbench: Workbench): Promise<void> {
+  if (req.method !== 'POST') {
+    sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'use POST' } })
+    return
+  }
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    sendJson(res, 415, { error: { name: 'ValidationError', message: 'content-type must be application/json' } })
+    return
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(await readBody(req))
+  } catch (e) {
+    if (e instanceof ValidationError) throw e
+    throw new ValidationError('request body: not valid JSON', [{ path: '(body)', message: 'not JSON' }])
+  }
+  const file = workbench.download(raw)
+  res.writeHead(200, {
+    'Content-Type': file.mime,
+    'Content-Length': file.bytes.byteLength,
+    'Content-Disposition': `attachment; filename="${file.fileName.replace(/[^\w.-]/g, '_')}"`,
+    'X-File-Name': encodeURIComponent(file.fileName)
+  })
+  res.end(file.bytes)
+}
+
 export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const staticRoot = resolve(opts.staticDir)
@@ -198,6 +228,11 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.write(': connected\n\n')
         clients.add(res)
         req.on('close', () => clients.delete(res))
+        return
+      }
+
+      if (url.pathname === '/api/download') {
+        await sendDownload(req, res, opts.workbench)
         return
       }
 

@@ -1,6 +1,6 @@
 // The Workbench service: every capability of the app as one object, behind the contract.
 // The Electron shell, the browser-mode server, the CLI and the tests all drive this same object.
-import { mkdirSync, statSync } from 'node:fs'
+import { mkdirSync, rmSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
@@ -29,6 +29,7 @@ import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
 import { SAMPLES } from './samples'
+import { parseDownloadRequest, readDownload, type DownloadFile } from './downloads'
 import { loadNativeModel } from '../../src-worker/export/native'
 
 export interface WorkbenchOptions {
@@ -153,6 +154,11 @@ export class Workbench {
     return this.store.datasets.get(id)!
   }
 
+  /** An export or predictions file for the user to take away (validated like a request; see downloads.ts). */
+  download(raw: unknown): DownloadFile {
+    return readDownload(this.store, this.opts.dataDir, parseDownloadRequest(raw))
+  }
+
   /** Resolves when the experiment's run (queued or training) has ended. */
   waitForRun(id: number): Promise<void> {
     return this.training.whenDone(id)
@@ -253,6 +259,7 @@ export class Workbench {
     const dir = join(this.opts.dataDir, 'exports', `experiment-${id}`)
     mkdirSync(dir, { recursive: true })
     const outPath = join(dir, datasetId === undefined ? 'generated.csv' : `predictions-dataset-${datasetId}.csv`)
+    rmSync(outPath.replace(/\.csv$/, '.forecast.csv'), { force: true }) // a forecast belongs to the run that wrote it
     let result: PredictResult | undefined
     await runTask(
       this.opts.workerFactory,

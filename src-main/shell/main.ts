@@ -14,6 +14,7 @@ import { mainWindowOptions, type MainWindowOptions } from './window'
 import { maxRunsFromEnv } from './max-runs'
 import { forwardEvents, registerRequestHandlers, type ContentsLike, type IpcMainLike } from './ipc'
 import { importCsvFromDialog, menuTemplate, type OpenDialogLike } from './menu'
+import { registerDownloadHandler, type SaveDialogLike } from './download-ipc'
 import { electronNativeBinding, storeOpenHint } from './native-binding'
 
 export interface AppLike {
@@ -21,7 +22,7 @@ export interface AppLike {
   on(event: string, listener: (...args: any[]) => void): unknown
   quit(): void
   exit(code?: number): void
-  getPath(name: 'userData'): string
+  getPath(name: 'userData' | 'downloads'): string
   setPath(name: 'userData', path: string): void
   enableSandbox(): void
   requestSingleInstanceLock(): boolean
@@ -47,7 +48,7 @@ export interface ElectronDeps {
     buildFromTemplate(template: MenuItemConstructorOptions[]): unknown
     setApplicationMenu(menu: any): void
   }
-  dialog: OpenDialogLike
+  dialog: OpenDialogLike & SaveDialogLike
   protocol: ProtocolLike
   session: { defaultSession: SessionLike }
   shell: { openExternal(url: string): Promise<void> }
@@ -230,7 +231,14 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
         mainContents,
         log: (m, e) => (e ? log.error(m, e) : log.warn(m))
       }),
-      forwardEvents(wb, mainContents)
+      forwardEvents(wb, mainContents),
+      registerDownloadHandler({
+        ipcMain: electron.ipcMain,
+        service: wb,
+        mainContents,
+        dialog: electron.dialog,
+        downloadsDir: app.getPath('downloads')
+      })
     )
     electron.Menu.setApplicationMenu(
       electron.Menu.buildFromTemplate(menuTemplate({ importCsv: () => void importCsv() }, platform))

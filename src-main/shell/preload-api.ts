@@ -2,7 +2,7 @@
 // names, e.g. 'datasets.import') and `on(event, cb) → unsubscribe` for the contract's events. It never
 // exposes ipcRenderer or the IPC event object. Runtime: sandboxed preload; imports only the
 // dependency-free channel names (a sandboxed preload cannot require npm packages; types are erased).
-import { EVENT_CHANNEL, EVENT_NAMES, REQUEST_NAMES, requestChannel } from '../../src-shared/channels'
+import { DOWNLOAD_CHANNEL, EVENT_CHANNEL, EVENT_NAMES, REQUEST_NAMES, requestChannel } from '../../src-shared/channels'
 import type { WorkbenchApi } from '../../src-shared/contract'
 import { isEnvelope, WorkbenchError } from './envelope'
 
@@ -31,6 +31,8 @@ export function buildWorkbenchApi(ipc: IpcRendererLike): WorkbenchApi {
   for (const name of REQUEST_NAMES) {
     api[name] = (args?: unknown) => ipc.invoke(requestChannel(name), args).then((reply) => unwrap(name, reply))
   }
+  // The main process shows the Save dialog and writes the file; the page only names what to download.
+  api.download = (req?: unknown) => ipc.invoke(DOWNLOAD_CHANNEL, req).then((reply) => unwrap('download', reply))
 
   const known = new Set<string>(EVENT_NAMES)
   const listeners = new Map<string, Set<Callback>>()

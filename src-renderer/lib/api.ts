@@ -3,6 +3,8 @@
 // request carrying the launch's token in the X-Workbench-Token header (authFetch).
 import type {
   Args,
+  DownloadRequest,
+  DownloadResult,
   EventName,
   EventPayload,
   RequestName,
@@ -122,8 +124,35 @@ function httpApi(base = '/api/'): WorkbenchApi {
     return body.result
   }
 
+  /** Fetches the file with the page's credentials, then hands it to the browser as a blob download. */
+  async function download(req: DownloadRequest): Promise<DownloadResult> {
+    let res: Response
+    try {
+      res = await fetch(base + 'download', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify(req)
+      })
+    } catch {
+      throw new ApiError({ name: 'NetworkError', message: 'cannot reach the workbench server — is it still running?' })
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: WireError } | null
+      throw new ApiError(
+        body?.error ?? { name: 'HttpError', message: `download: the server answered ${res.status}` },
+        res.status
+      )
+    }
+    const fileName = decodeURIComponent(res.headers.get('x-file-name') ?? 'download')
+    const blob = await res.blob()
+    saveBlob(blob, fileName)
+    return { fileName, bytes: blob.size, savedTo: null, cancelled: false }
+  }
+
   const api: Record<string, unknown> = {}
   for (const name of REQUEST_NAMES) api[name] = (args: unknown) => request(name, args)
+  api.download = download
   api.on = (event: EventName, cb: Listener) => {
     ensureSource()
     let set = listeners.get(event)
@@ -134,6 +163,19 @@ function httpApi(base = '/api/'): WorkbenchApi {
     }
   }
   return api as unknown as WorkbenchApi
+}
+
+/** Starts the browser's download of a blob under a file name (an object URL, revoked once the click is handled). */
+function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  a.style.display = 'none'
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
 let instance: WorkbenchApi | null = null
@@ -147,6 +189,11 @@ export function api(): WorkbenchApi {
 /** Typed call helper: `call('datasets.list', {})`. */
 export function call<K extends RequestName>(method: K, args: Args<K>): Promise<Result<K>> {
   return (api()[method] as unknown as (a: Args<K>) => Promise<Result<K>>)(args)
+}
+
+/** Hands an export or predictions file to the user (a browser download, or Electron's Save dialog). */
+export function download(req: DownloadRequest): Promise<DownloadResult> {
+  return api().download(req)
 }
 
 export function on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void {

@@ -1,6 +1,6 @@
 // One experiment opened in the Experiments screen: its stored detail (config, events, exports) and the
 // edits and actions on it (rename, notes, tags, delete, duplicate, repeat over seeds, export).
-import { call, messageOf } from '../api'
+import { call, download, messageOf } from '../api'
 import type { ExperimentDetail, Result } from './types'
 
 export type ExportFormat = 'json' | 'onnx' | 'tfjs' | 'pytorch'
@@ -17,6 +17,8 @@ export class ExperimentDetailState {
   message = $state<string | null>(null)
   lastExport = $state.raw<Result<'models.export'> | null>(null)
   lastPredict = $state.raw<Result<'models.predict'> | null>(null)
+  /** The outcome of the last download, in words, and which panel it belongs to. */
+  downloaded = $state<{ kind: 'export' | 'predictions'; text: string } | null>(null)
 
   async open(id: number | null): Promise<void> {
     this.id = id
@@ -24,6 +26,7 @@ export class ExperimentDetailState {
     this.message = null
     this.lastExport = null
     this.lastPredict = null
+    this.downloaded = null
     if (id == null) {
       this.detail = null
       return
@@ -102,8 +105,27 @@ export class ExperimentDetailState {
 
   export(format: ExportFormat): Promise<unknown> {
     this.lastExport = null
+    this.downloaded = null
     return this.act('export', async (id) => {
       this.lastExport = await call('models.export', { id, format })
+    })
+  }
+
+  /** Hands an export or the predictions file to the user; `downloaded` says where it went. */
+  download(
+    req: { kind: 'export'; format: ExportFormat } | { kind: 'predictions'; datasetId?: number }
+  ): Promise<unknown> {
+    return this.act('download', async (id) => {
+      const r = await download({ ...req, id })
+      const size = r.bytes < 10_000 ? `${r.bytes} bytes` : `${(r.bytes / 1024).toFixed(0)} KB`
+      this.downloaded = {
+        kind: req.kind,
+        text: r.cancelled
+          ? 'Download cancelled.'
+          : r.savedTo
+            ? `Saved ${r.fileName} (${size}) to ${r.savedTo}.`
+            : `Downloaded ${r.fileName} (${size}).`
+      }
     })
   }
 

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REQUEST_NAMES, requestChannel } from '../../../src-shared/channels'
+import { DOWNLOAD_CHANNEL, REQUEST_NAMES, requestChannel } from '../../../src-shared/channels'
 import { startShell, type Shell } from '../../../src-main/shell/main'
 import { Workbench } from '../../../src-main/services/workbench'
 import { APP_SCHEME_PRIVILEGES } from '../../../src-main/shell/protocol'
@@ -243,7 +243,9 @@ describe('Electron security checklist', () => {
   })
 
   it('17. every IPC handler validates its sender frame before reaching the service', async () => {
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(REQUEST_NAMES.map(requestChannel).sort())
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(
+      [...REQUEST_NAMES.map(requestChannel), DOWNLOAD_CHANNEL].sort()
+    )
     const main = win.webContents
     const other = new FakeWebContents('app://workbench/index.html')
     const intruders: [string, FakeWebContents, FakeFrame | null][] = [
@@ -316,10 +318,10 @@ describe('Electron security checklist', () => {
     })
   })
 
-  it('20. Electron APIs are not exposed to web content: window.workbench is one function per request plus on()', () => {
+  it('20. Electron APIs are not exposed to web content: window.workbench is one function per request plus download() and on()', () => {
     const ipc = { invoke: async () => ({ ok: true, result: null }), on: () => ipc }
     const api = buildWorkbenchApi(ipc) as unknown as Record<string, unknown>
-    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'on'].sort())
+    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'download', 'on'].sort())
     for (const v of Object.values(api)) expect(typeof v).toBe('function')
     expect(Object.isFrozen(api)).toBe(true)
     expect(Object.values(api)).not.toContain(ipc)

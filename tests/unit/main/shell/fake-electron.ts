@@ -220,6 +220,7 @@ export function fakeElectron(userData: string): FakeElectron {
     },
     dialog: {
       showOpenDialog: async () => fake.dialogAnswer,
+      showSaveDialog: async () => ({ canceled: true }),
       showErrorBox: (title, content) => {
         fake.errorBoxes.push({ title, content })
       }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EVENT_CHANNEL, REQUEST_NAMES, requestChannel } from '../../../../src-shared/channels'
+import { DOWNLOAD_CHANNEL, EVENT_CHANNEL, REQUEST_NAMES, requestChannel } from '../../../../src-shared/channels'
 import { startShell, USER_DATA_ENV, type Shell } from '../../../../src-main/shell/main'
 import type { Workbench, WorkbenchOptions } from '../../../../src-main/services/workbench'
 import { Workbench as RealWorkbench } from '../../../../src-main/services/workbench'
@@ -115,7 +115,9 @@ describe('startShell', () => {
     const { electron, shell } = await boot()
     const win = FakeWindow.instances[0]
     const wc = win.webContents
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(REQUEST_NAMES.map(requestChannel).sort())
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(
+      [...REQUEST_NAMES.map(requestChannel), DOWNLOAD_CHANNEL].sort()
+    )
     const info = (await electron.ipcMain.invoke(requestChannel('app.info'), wc, wc.mainFrame, {})) as Envelope<{
       mode: string
     }>

@@ -39,9 +39,9 @@ function connected(call: (method: string, args: unknown) => Promise<unknown>) {
 }
 
 describe('preload api', () => {
-  it('has exactly one function per request name, plus on', () => {
+  it('has exactly one function per request name, plus download and on', () => {
     const api = buildWorkbenchApi(new FakeIpcRenderer(null)) as unknown as Record<string, unknown>
-    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'on'].sort())
+    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'download', 'on'].sort())
     for (const v of Object.values(api)) expect(typeof v).toBe('function')
     expect(Object.isFrozen(api)).toBe(true)
   })
@@ -50,7 +50,7 @@ describe('preload api', () => {
     await import('../../../../src-main/preload')
     expect(exposed.key).toBe('workbench')
     const api = exposed.api as Record<string, unknown>
-    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'on'].sort())
+    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'download', 'on'].sort())
     for (const v of Object.values(api)) {
       expect(v).not.toBe(exposed.ipc)
       expect(typeof v).toBe('function')

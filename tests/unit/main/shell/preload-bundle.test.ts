@@ -33,7 +33,7 @@ describe.skipIf(!built)('built preload bundle', () => {
     runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console })
     expect(required).toEqual(['electron'])
     expect(exposed!.key).toBe('workbench')
-    expect(Object.keys(exposed!.api).sort()).toEqual([...REQUEST_NAMES, 'on'].sort())
+    expect(Object.keys(exposed!.api).sort()).toEqual([...REQUEST_NAMES, 'download', 'on'].sort())
     expect(code).not.toMatch(/\bzod\b/)
   })
 })
