@@ -81,6 +81,8 @@ export interface SequenceData {
    * targets start (row start + yStart), for metrics and baselines in the user's units
    */
   series?: { columns: Float64Array[]; yStart: number }
+  /** series targets: lags of the differences the model predicts (target-transform.ts); absent = the values */
+  difference?: number[]
 }
 
 export interface RandomSplit {

@@ -5,18 +5,24 @@ import type { SequenceData } from '../data/sequences.js'
 import { metricKindOf, type Baselines } from '../../src-shared/metrics.js'
 import { classBaselines, detectPeriod, seriesBaselines, unigramBaseline, type SeriesTargets } from './baselines.js'
 import type { UnitsMap } from './metrics.js'
+import { anchorsOf, seriesTargets, targetTransformOf, toUserUnits } from '../data/target-transform.js'
 
-/** The validation targets in their own units and the inverse of the target normalisation (regression only). */
+/**
+ * The validation targets in their own units and the map from model outputs back to them (regression only):
+ * the inverse of the target normalisation and of any differencing (target-transform.ts). Differenced targets are
+ * read from the series itself.
+ */
 export function unitsOf(sd: SequenceData): UnitsMap | undefined {
   if (sd.task !== 'regression') return undefined
-  const norm = sd.targetNorm,
-    O = sd.outputSize
-  const invert = (v: ArrayLike<number>, out: Float64Array) => {
-    for (let i = 0; i < out.length; i++) out[i] = v[i] * norm.b[i % O] + norm.a[i % O]
+  const t = targetTransformOf(sd),
+    anchors = anchorsOf(sd, sd.val) ?? undefined
+  const toUnits = (v: ArrayLike<number>, out: Float64Array) => {
+    toUserUnits(t, v, out, anchors)
   }
   const truth = new Float64Array(sd.val.y.length)
-  invert(sd.val.y, truth)
-  return { truth, toUnits: invert }
+  if (t.lags.length && anchors) truth.set(seriesTargets(anchors))
+  else toUnits(sd.val.y, truth)
+  return { truth, toUnits }
 }
 
 /** Series windows: the row of every validation target step and the last target row its window observed. */
