@@ -71,8 +71,6 @@ export default tseslint.config(
       'src-main/services/training-manager.ts',
       'src-main/services/workbench.ts',
       'src-main/shell/main.ts',
-      'src-worker/data/csv.ts',
-      'src-worker/data/csv-decode.ts',
       'src-worker/engine/gemm.ts',
       'src-worker/export/export-model.ts',
       'src-worker/inference/series.ts',

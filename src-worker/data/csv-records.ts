@@ -215,6 +215,21 @@ export class RecordReader {
     if (final || force || (this.pending.length > 0 && this.pending.length >= this.readAt)) this.read(final)
   }
 
+  /** The field (0-based) the text read so far ends in: delimiters outside quotes in the unfinished record. */
+  get currentField(): number {
+    const s = this.pending
+    let k = 0,
+      inQuotes = false
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i]
+      if (c === '"') inQuotes = !inQuotes
+      else if (inQuotes) continue
+      else if (c === this.delim) k++
+      else if (c === '\n') k = 0
+    }
+    return k
+  }
+
   /** Refuse a quote error already visible in the unfinished record (before reporting a later decoding error). */
   checkUnfinished(): void {
     if (this.pending.indexOf('"') >= 0) checkQuotes(this.pending, this.delim, this.line, this.colName, false)

@@ -5,236 +5,32 @@
  * See docs/DATA.md for the rules.  Every refusal is a `CsvImportError` whose message starts with the
  * physical line (header = line 1; LF, CRLF and lone CR each end one line, also inside quotes).
  *
- * Pipeline: bytes → `StrictDecoder` (csv-decode.ts) → line breaks normalised, delimiter sniffed → records from
- * papaparse with physical lines and strict quotes (csv-records.ts) → header, field counts, strict numbers, type
- * inference and statistics (here).
+ * Pipeline: bytes → `StrictDecoder` (csv-decode.ts) → line breaks normalised, delimiter and decimal comma sniffed →
+ * records from papaparse with physical lines and strict quotes (csv-records.ts) → header, field counts
+ * (csv-table.ts) → strict numbers, type inference, named cells and statistics per column (csv-column.ts).
  */
-import { StrictDecoder, NotTextError, type Encoding } from './csv-decode'
+import { StrictDecoder, NotTextError } from './csv-decode'
 import { CsvImportError, q } from './csv-errors'
 import { LineBreaks, RecordReader } from './csv-records'
+import { STOP, TableBuilder } from './csv-table'
+import { type ImportOptions, type ParsedTable, TYPE_SAMPLE } from './csv-types'
 
 export { CsvImportError, q } from './csv-errors'
+export * from './csv-types'
+export {
+  MISSING_TOKENS,
+  NONFINITE_TOKENS,
+  isMissingToken,
+  looksLikeDatetime,
+  notationOf,
+  parseDatetime,
+  parseNumber
+} from './csv-values'
 
-export type ColumnType = 'numeric' | 'categorical' | 'text' | 'datetime' | 'id'
-
-export interface ColumnInfo {
-  name: string
-  type: ColumnType
-  /** empty / NA / NaN / Inf cells */
-  missing: number
-  min?: number
-  max?: number
-  mean?: number
-  /** distinct non-missing values, counted up to DISTINCT_CAP (10 000) */
-  distinct: number
-}
-
-export interface ImportOptions {
-  delimiter?: ',' | ';' | '\t' | '|'
-  decimalComma?: boolean
-  typeOverrides?: Record<string, ColumnType>
-}
-
-export interface ParsedTable {
-  columns: ColumnInfo[]
-  rowCount: number
-  /** columnar values: numeric columns as Float64Array (NaN = missing), others as (string | null)[] */
-  values: (Float64Array | (string | null)[])[]
-  /** first 20 data rows as raw strings */
-  preview: string[][]
-  /** e.g. `column "x": 3 missing values (lines 4, 9, 12)` */
-  warnings: string[]
-  delimiter: string
-  /** physical line (1-based) where each data row starts; used for located messages downstream */
-  rowLines?: Int32Array
-  /** detected text encoding */
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be'
-}
-
-/** Distinct values are counted up to this many per column. */
-export const DISTINCT_CAP = 10_000
-/** A column's type is decided on its first TYPE_SAMPLE non-missing cells (or all of them if fewer). */
-export const TYPE_SAMPLE = 1000
-/** Share of numbers among the sampled non-missing cells from which a column is numeric. */
-export const NUMERIC_SHARE = 0.9
-export const PREVIEW_ROWS = 20
 /** A pushed chunk is fed in slices of this many bytes (progress / cancellation granularity). */
 const SLICE = 1 << 20
-/** Bytes of text used to sniff the delimiter. */
+/** Bytes of text used to sniff the delimiter and the decimal comma. */
 const SNIFF_CHARS = 64 * 1024
-
-/** Cells that mean "no value" in any column (compared after trimming spaces). */
-export const MISSING_TOKENS: ReadonlySet<string> = new Set([
-  '',
-  'NA',
-  'N/A',
-  'n/a',
-  'na',
-  'NaN',
-  'nan',
-  'NAN',
-  'null',
-  'NULL',
-  'Null',
-  '#N/A',
-  '#NA'
-])
-/** Non-finite spellings: missing in a numeric column (plain text elsewhere). */
-export const NONFINITE_TOKENS: ReadonlySet<string> = new Set([
-  'inf',
-  '+inf',
-  '-inf',
-  'Inf',
-  '+Inf',
-  '-Inf',
-  'INF',
-  '+INF',
-  '-INF',
-  'infinity',
-  '+infinity',
-  '-infinity',
-  'Infinity',
-  '+Infinity',
-  '-Infinity',
-  '#DIV/0!'
-])
-
-// ---------------------------------------------------------------------------------------------
-// small helpers
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9
-}
-
-/** Trim spaces and tabs (not newlines, which are data inside quoted fields). */
-function trimCell(s: string): string {
-  const n = s.length
-  if (n === 0) return s
-  if (!isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(n - 1))) return s
-  let i = 0,
-    j = n
-  while (i < j && isSpace(s.charCodeAt(i))) i++
-  while (j > i && isSpace(s.charCodeAt(j - 1))) j--
-  return s.slice(i, j)
-}
-
-/**
- * Strict decimal grammar: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`
- * (`,` instead of `.` when decimalComma), then Number.isFinite.  Returns NaN when `s` is not a number.
- * `0x1F`, `1e400`, `1_000`, `Infinity`, `3,14` (without decimalComma) are not numbers.
- */
-export function parseNumber(s: string, decimalComma = false): number {
-  const t = trimCell(s)
-  const n = t.length
-  if (n === 0) return NaN
-  const point = decimalComma ? 44 : 46
-  let i = 0
-  let c = t.charCodeAt(0)
-  let neg = false
-  if (c === 43 || c === 45) {
-    neg = c === 45
-    i++
-  }
-  let digits = 0
-  let m = 0 // mantissa while it stays exact (<= 15 significant digits)
-  let frac = 0
-  while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) {
-    m = m * 10 + (c - 48)
-    i++
-    digits++
-  }
-  let sep = -1
-  if (i < n && t.charCodeAt(i) === point) {
-    sep = i
-    i++
-    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) {
-      m = m * 10 + (c - 48)
-      i++
-      digits++
-      frac++
-    }
-  }
-  if (digits === 0) return NaN
-  if (i === n) {
-    // Clinger's fast path: an exact mantissa divided by an exact power of ten is correctly rounded
-    if (digits <= 15 && frac <= 22) {
-      const v = frac === 0 ? m : m / POW10[frac]!
-      return neg ? (v === 0 ? 0 : -v) : v
-    }
-  } else {
-    if ((c = t.charCodeAt(i)) !== 101 && c !== 69) return NaN
-    i++
-    if (i < n && ((c = t.charCodeAt(i)) === 43 || c === 45)) i++
-    let ed = 0
-    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) {
-      i++
-      ed++
-    }
-    if (ed === 0 || i !== n) return NaN
-  }
-  const v = Number(decimalComma && sep >= 0 ? t.slice(0, sep) + '.' + t.slice(sep + 1) : t)
-  return Number.isFinite(v) ? (v === 0 ? 0 : v) : NaN
-}
-
-const POW10: number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`))
-
-export function isMissingToken(s: string): boolean {
-  return MISSING_TOKENS.has(trimCell(s))
-}
-
-const DATE_RE =
-  /^(\d{4}-\d{1,2}(-\d{1,2})?|\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/
-export function looksLikeDatetime(s: string): boolean {
-  return DATE_RE.test(s)
-}
-
-/**
- * Parse a datetime cell to epoch milliseconds (UTC unless the text has an offset): ISO-like
- * `YYYY-MM[-DD][ T]HH:MM[:SS[.fff]][Z|±HH:MM]`, `YYYY/MM/DD`, `DD.MM.YYYY`, `MM/DD/YYYY`. NaN if not one.
- */
-export function parseDatetime(s: string): number {
-  const t = s.trim()
-  const m = DATE_RE.exec(t)
-  if (!m) return NaN
-  let y: number, mo: number, d: number
-  const datePart = m[1]!
-  let dm: RegExpExecArray | null
-  if ((dm = /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(datePart))) {
-    y = +dm[1]!
-    mo = +dm[2]!
-    d = dm[3] ? +dm[3] : 1
-  } else if ((dm = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(datePart))) {
-    y = +dm[1]!
-    mo = +dm[2]!
-    d = +dm[3]!
-  } else if ((dm = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(datePart))) {
-    d = +dm[1]!
-    mo = +dm[2]!
-    y = +dm[3]!
-  } else if ((dm = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(datePart))) {
-    mo = +dm[1]!
-    d = +dm[2]!
-    y = +dm[3]!
-  } else return NaN
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return NaN
-  let ms = Date.UTC(y, mo - 1, d)
-  const tm = /[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t)
-  if (tm) {
-    const hh = +tm[1]!,
-      mi = +tm[2]!,
-      ss = tm[3] ? +tm[3] : 0
-    if (hh > 23 || mi > 59 || ss > 60) return NaN
-    ms += ((hh * 60 + mi) * 60 + ss) * 1000 + (tm[4] ? Math.round(parseFloat(tm[4]) * 1000) : 0)
-    if (tm[5] && tm[5] !== 'Z') {
-      const sign = tm[5][0] === '-' ? -1 : 1
-      const off = tm[5].slice(1).replace(':', '')
-      ms -= sign * (+off.slice(0, 2) * 60 + +off.slice(2)) * 60000
-    }
-  }
-  return ms
-}
-
-const ID_NAME_RE = /^(id|.*[_\s.-]id|.*[a-z]Id|uuid|guid|key|index|idx|row|rownum|row_?number)$/i
 
 // ---------------------------------------------------------------------------------------------
 // delimiter sniffing
@@ -291,376 +87,25 @@ export function sniffDelimiter(sample: string, complete: boolean): ',' | ';' | '
   return best < 0 ? ',' : CANDIDATES[best]!
 }
 
-// ---------------------------------------------------------------------------------------------
-// column accumulation
-
-const MODE_UNDECIDED = 0,
-  MODE_NUM = 1,
-  MODE_STR = 2
-const MISSING_LINES_SHOWN = 5
-
-class GrowF64 {
-  a = new Float64Array(16)
-  n = 0
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2)
-      b.set(this.a)
-      this.a = b
-    }
-    this.a[this.n++] = v
-  }
-  result(): Float64Array {
-    return this.a.slice(0, this.n)
-  }
-}
-
-class ColumnAcc {
-  mode = MODE_UNDECIDED
-  // undecided buffer
-  bufRaw: (string | null)[] = []
-  bufLine: number[] = []
-  sampleNonMissing = 0
-  sampleNumeric = 0
-  // stores
-  nums = new GrowF64()
-  strs: (string | null)[] = []
-  intern = new Map<string, string>()
-  // stats
-  missing = 0
-  missingLines: number[] = []
-  nonFinite = 0
-  nonMissing = 0
-  min = Infinity
-  max = -Infinity
-  sum = 0
-  allInt = true
-  increasing = true
-  prev = -Infinity
-  distinctNum = new Set<number>()
-  distinctCapped = false
-  allDatetime = true
-  spaced = 0
-  totalLen = 0
-  /** string cells that would be numbers with the other decimal separator (for a hint) */
-  otherDecimal = 0
-  otherExample = ''
-
-  constructor(
-    public name: string,
-    public override: ColumnType | undefined,
-    private dc: boolean
-  ) {
-    if (override === 'numeric') this.mode = MODE_NUM
-    else if (override) this.mode = MODE_STR
-  }
-
-  private noteMissing(line: number): void {
-    this.missing++
-    if (this.missingLines.length < MISSING_LINES_SHOWN) this.missingLines.push(line)
-  }
-
-  add(raw: string, line: number): void {
-    const m = this.mode
-    if (m === MODE_NUM) return this.addNum(raw, line)
-    if (m === MODE_STR) return this.addStr(raw, line)
-    // undecided: sample
-    const t = trimCell(raw)
-    if (MISSING_TOKENS.has(t)) {
-      this.bufRaw.push(null)
-      this.bufLine.push(line)
-      return
-    }
-    this.bufRaw.push(raw)
-    this.bufLine.push(line)
-    this.sampleNonMissing++
-    if (!Number.isNaN(parseNumber(t, this.dc)) || NONFINITE_TOKENS.has(t)) this.sampleNumeric++
-    if (this.sampleNonMissing >= TYPE_SAMPLE) this.decide()
-  }
-
-  /** Decide numeric vs string storage from the sample and replay the buffered cells. */
-  decide(): void {
-    if (this.mode !== MODE_UNDECIDED) return
-    this.mode =
-      this.sampleNumeric > 0 && this.sampleNumeric >= NUMERIC_SHARE * this.sampleNonMissing ? MODE_NUM : MODE_STR
-    const raw = this.bufRaw,
-      lines = this.bufLine
-    this.bufRaw = []
-    this.bufLine = []
-    for (let k = 0; k < raw.length; k++) this.add(raw[k] ?? '', lines[k]!)
-  }
-
-  private addNum(raw: string, line: number): void {
-    let v = parseNumber(raw, this.dc)
-    if (Number.isNaN(v)) {
-      const t = trimCell(raw)
-      if (MISSING_TOKENS.has(t)) {
-        this.noteMissing(line)
-      } else if (NONFINITE_TOKENS.has(t)) {
-        this.nonFinite++
-        this.noteMissing(line)
-      } else {
-        throw new CsvImportError(`line ${line}, column ${q(this.name)}: ${q(t)} is not a number`, line, this.name, t)
-      }
-      this.nums.push(NaN)
-      return
-    }
-    if (v === 0) v = 0 // -0 -> 0
-    this.nums.push(v)
-    this.nonMissing++
-    if (v < this.min) this.min = v
-    if (v > this.max) this.max = v
-    this.sum += v
-    if (this.allInt && !Number.isInteger(v)) this.allInt = false
-    if (v <= this.prev) this.increasing = false
-    this.prev = v
-    if (!this.distinctCapped) {
-      this.distinctNum.add(v)
-      if (this.distinctNum.size >= DISTINCT_CAP) this.distinctCapped = true
+/**
+ * Whether the sample's numbers use a decimal comma, when that is unambiguous: a delimiter other than `,`, cells like
+ * `3,5`, none like `3.5`, and at least one that is not a thousands group (`1,234`). Returns one such cell, or null.
+ */
+export function sniffDecimalComma(sample: string, delimiter: string): string | null {
+  if (delimiter === ',') return null
+  let example: string | null = null
+  let unambiguous = false
+  for (const line of sample.split('\n', 200)) {
+    for (const raw of line.split(delimiter)) {
+      const cell = raw.trim().replace(/^"(.*)"$/, '$1')
+      if (/^[+-]?\d*\.\d+$/.test(cell)) return null
+      const m = /^[+-]?(\d+),(\d+)$/.exec(cell)
+      if (!m) continue
+      example ??= cell
+      if (m[2]!.length !== 3 || m[1] === '0' || m[1]!.length > 3) unambiguous = true
     }
   }
-
-  private addStr(raw: string, line: number): void {
-    const t = trimCell(raw)
-    if (MISSING_TOKENS.has(t)) {
-      this.noteMissing(line)
-      this.strs.push(null)
-      return
-    }
-    if (this.override === 'datetime' && Number.isNaN(parseDatetime(t))) {
-      throw new CsvImportError(`line ${line}, column ${q(this.name)}: ${q(t)} is not a date/time`, line, this.name, t)
-    }
-    this.nonMissing++
-    let v: string
-    if (!this.distinctCapped) {
-      const got = this.intern.get(t)
-      if (got === undefined) {
-        v = t
-        this.intern.set(t, t)
-        if (this.intern.size >= DISTINCT_CAP) this.distinctCapped = true
-      } else v = got
-    } else v = t
-    this.strs.push(v)
-    this.totalLen += t.length
-    if (this.allDatetime && !DATE_RE.test(t)) this.allDatetime = false
-    if (/\s/.test(t)) this.spaced++
-    if (!this.override && !Number.isNaN(parseNumber(t, !this.dc))) {
-      if (
-        this.otherDecimal++ === 0 ||
-        (!this.otherExample.includes(this.dc ? '.' : ',') && t.includes(this.dc ? '.' : ','))
-      )
-        this.otherExample = t
-    }
-  }
-
-  finish(): { info: ColumnInfo; values: Float64Array | (string | null)[] } {
-    this.decide()
-    const name = this.name
-    if (this.mode === MODE_NUM) {
-      const values = this.nums.result()
-      const distinct = this.distinctNum.size
-      let type: ColumnType = 'numeric'
-      if (this.override) type = this.override
-      else if (
-        ID_NAME_RE.test(name) &&
-        this.allInt &&
-        this.nonMissing > 0 &&
-        (this.increasing || (!this.distinctCapped && distinct === this.nonMissing))
-      )
-        type = 'id'
-      const info: ColumnInfo = { name, type, missing: this.missing, distinct }
-      if (this.nonMissing > 0) {
-        info.min = this.min
-        info.max = this.max
-        info.mean = this.sum / this.nonMissing
-      }
-      return { info, values }
-    }
-    const distinct = this.intern.size
-    const n = this.nonMissing
-    let type: ColumnType
-    if (this.override) type = this.override
-    else if (n === 0) type = 'text'
-    else if (this.allDatetime) type = 'datetime'
-    else if (!this.distinctCapped && (distinct <= 20 || distinct <= 0.5 * n) && this.totalLen / n <= 64)
-      type = 'categorical'
-    else if (
-      ID_NAME_RE.test(name) ||
-      (this.spaced === 0 && !this.distinctCapped && distinct === n && this.totalLen / n <= 64)
-    )
-      type = 'id'
-    else if (this.spaced >= 0.5 * n || this.totalLen / n > 20) type = 'text'
-    else type = 'categorical'
-    return { info: { name, type, missing: this.missing, distinct }, values: this.strs }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// table builder (consumes records)
-
-const STOP = Symbol('stop')
-
-class TableBuilder {
-  header: string[] | null = null
-  cols: ColumnAcc[] = []
-  rowCount = 0
-  preview: string[][] = []
-  rowLines = new Int32Array(1024)
-  blankLines: number[] = []
-  blankCount = 0
-
-  delimiter = ','
-  constructor(
-    private opts: ImportOptions,
-    private keepRows: boolean,
-    private maxRows = Infinity
-  ) {}
-
-  get done(): boolean {
-    return this.rowCount >= this.maxRows
-  }
-
-  record = (fields: string[], line: number, endLine: number, blank: boolean): void => {
-    if (blank) {
-      if (this.header) {
-        this.blankCount++
-        if (this.blankLines.length < MISSING_LINES_SHOWN) this.blankLines.push(line)
-      }
-      return
-    }
-    if (!this.header) return this.setHeader(fields, line)
-    if (this.rowCount >= this.maxRows) throw STOP
-    const C = this.cols.length
-    if (fields.length !== C) {
-      const text = fields.join(this.delimiter)
-      throw new CsvImportError(
-        `line ${line}: expected ${C} field${C === 1 ? '' : 's'} (as in the header), found ${fields.length}: ${q(text)}`,
-        line,
-        undefined,
-        text
-      )
-    }
-    if (this.preview.length < PREVIEW_ROWS) this.preview.push(fields.slice())
-    if (this.keepRows) {
-      if (this.rowCount === this.rowLines.length) {
-        const b = new Int32Array(this.rowLines.length * 2)
-        b.set(this.rowLines)
-        this.rowLines = b
-      }
-      this.rowLines[this.rowCount] = line
-    }
-    this.rowCount++
-    if (this.rowCount >= this.maxRows) {
-      for (let k = 0; k < C; k++) this.cols[k]!.add(fields[k]!, line)
-      throw STOP
-    }
-    if (endLine === line) {
-      for (let k = 0; k < C; k++) this.cols[k]!.add(fields[k]!, line)
-    } else {
-      let l = line
-      for (let k = 0; k < C; k++) {
-        const f = fields[k]!
-        this.cols[k]!.add(f, l)
-        for (let p = f.indexOf('\n'); p >= 0; p = f.indexOf('\n', p + 1)) l++
-      }
-    }
-  }
-
-  private setHeader(fields: string[], line: number): void {
-    const names = fields.map((f) => f.trim())
-    const seen = new Map<string, number>()
-    names.forEach((nm, k) => {
-      if (nm === '') {
-        throw new CsvImportError(
-          `line ${line}, column ${k + 1}: empty column name in the header`,
-          line,
-          `#${k + 1}`,
-          ''
-        )
-      }
-      const prev = seen.get(nm)
-      if (prev !== undefined) {
-        throw new CsvImportError(
-          `line ${line}, column ${k + 1}: duplicate column name ${q(nm)} (same as column ${prev + 1})`,
-          line,
-          nm,
-          nm
-        )
-      }
-      seen.set(nm, k)
-    })
-    const ov = this.opts.typeOverrides ?? {}
-    for (const key of Object.keys(ov)) {
-      if (!seen.has(key)) {
-        throw new CsvImportError(
-          `line ${line}: type override for unknown column ${q(key)} (columns: ${names.map(q).join(', ')})`,
-          line,
-          key
-        )
-      }
-    }
-    this.header = names
-    const VALID: ReadonlySet<string> = new Set(['numeric', 'categorical', 'text', 'datetime', 'id'])
-    for (const key of Object.keys(ov)) {
-      if (!VALID.has(ov[key] as string)) {
-        throw new CsvImportError(`line ${line}: unknown type ${q(String(ov[key]))} for column ${q(key)}`, line, key)
-      }
-    }
-    this.cols = names.map(
-      (nm) => new ColumnAcc(nm, Object.hasOwn(ov, nm) ? ov[nm] : undefined, !!this.opts.decimalComma)
-    )
-  }
-
-  result(delimiter: string, encoding: Encoding): ParsedTable {
-    if (!this.header) throw new CsvImportError('line 1: the file is empty (no header line)', 1)
-    const columns: ColumnInfo[] = []
-    const values: (Float64Array | (string | null)[])[] = []
-    const warnings: string[] = []
-    if (this.rowCount === 0) warnings.push('the file has a header but no data rows')
-    for (const c of this.cols) {
-      const { info, values: v } = c.finish()
-      columns.push(info)
-      values.push(v)
-      if (this.rowCount > 0 && info.missing === this.rowCount)
-        warnings.push(`column ${q(info.name)}: every value is missing`)
-      else if (info.missing > 0) {
-        const more = info.missing > c.missingLines.length ? ', …' : ''
-        warnings.push(
-          `column ${q(info.name)}: ${info.missing} missing value${info.missing === 1 ? '' : 's'} (line${info.missing === 1 ? '' : 's'} ${c.missingLines.join(', ')}${more})`
-        )
-      }
-      if (
-        !(v instanceof Float64Array) &&
-        info.type !== 'numeric' &&
-        c.nonMissing > 0 &&
-        c.otherDecimal >= NUMERIC_SHARE * c.nonMissing
-      ) {
-        warnings.push(
-          `column ${q(info.name)}: values like ${q(c.otherExample)} are numbers with a decimal ${this.opts.decimalComma ? 'point' : 'comma'}; ${this.opts.decimalComma ? 'turn off' : 'turn on'} the decimal-comma option to read them as numbers`
-        )
-      }
-      if (c.nonFinite > 0)
-        warnings.push(
-          `column ${q(info.name)}: ${c.nonFinite} infinite value${c.nonFinite === 1 ? '' : 's'} counted as missing`
-        )
-    }
-    if (this.blankCount > 0) {
-      warnings.push(
-        `${this.blankCount} blank line${this.blankCount === 1 ? '' : 's'} skipped (line${this.blankCount === 1 ? '' : 's'} ${this.blankLines.join(', ')}${this.blankCount > this.blankLines.length ? ', …' : ''})`
-      )
-    }
-    const t: ParsedTable = {
-      columns,
-      rowCount: this.rowCount,
-      values,
-      preview: this.preview,
-      warnings,
-      delimiter,
-      encoding
-    }
-    if (this.keepRows) t.rowLines = this.rowLines.slice(0, this.rowCount)
-    return t
-  }
+  return unambiguous ? example : null
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -683,113 +128,164 @@ export interface CsvStream {
   readonly done: boolean
 }
 
-export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
-  if (opts.delimiter !== undefined && !CANDIDATES.includes(opts.delimiter)) {
-    throw new CsvImportError(`line 1: unsupported delimiter ${q(String(opts.delimiter))} (use , ; tab or |)`, 1)
-  }
-  const decoder = new StrictDecoder()
-  const builder = new TableBuilder(opts, true, opts.maxRows ?? Infinity)
-  let reader: RecordReader | null = null
-  let delimiter: string | undefined = opts.delimiter
-  const breaks = new LineBreaks()
-  let sniffBuf = ''
-  let bytes = 0
-  let ended = false
-  let stopped = false
+/** Decoded text → sniffing (delimiter, decimal comma) → records → the table builder. */
+class TextFeed {
+  reader: RecordReader | null = null
+  private breaks = new LineBreaks()
+  private sniffBuf = ''
 
-  const checkAbort = (): void => {
-    if (opts.signal?.aborted) {
-      const e = new Error('CSV import cancelled')
-      e.name = 'AbortError'
-      throw e
+  constructor(
+    private readonly opts: CsvStreamOptions,
+    private readonly builder: TableBuilder
+  ) {}
+
+  /** `force`: read every complete record now (a decoding error follows) */
+  feed(raw: string, final: boolean, force = false): void {
+    let text = this.breaks.normalise(raw)
+    if (!this.reader) {
+      this.sniffBuf += text
+      const o = this.opts
+      const waiting = o.delimiter === undefined || (o.decimalComma === undefined && o.delimiter !== ',')
+      if (this.sniffBuf.length < SNIFF_CHARS && !final && !force && waiting) return
+      text = this.sniffBuf
+      this.sniffBuf = ''
+      this.reader = this.start(text.slice(0, SNIFF_CHARS), final && text.length <= SNIFF_CHARS)
     }
+    this.reader.push(text, final, force)
   }
 
-  const startReader = (d: string): RecordReader => {
-    if (d === ',' && opts.decimalComma) {
+  private start(sample: string, complete: boolean): RecordReader {
+    const d = this.opts.delimiter ?? sniffDelimiter(sample, complete)
+    const b = this.builder
+    if (this.opts.decimalComma === undefined) {
+      const example = sniffDecimalComma(sample, d)
+      if (example !== null) {
+        b.decimalComma = true
+        b.notes.push(
+          `decimal comma detected: values like ${q(example)} are read as numbers with a decimal comma (untick "Decimal comma" or use --no-decimal-comma to refuse it)`
+        )
+      }
+    } else if (d === ',' && this.opts.decimalComma) {
       throw new CsvImportError(
         'line 1: decimal comma needs a delimiter other than "," (the file looks comma-separated; choose ; tab or |)',
         1
       )
     }
-    delimiter = d
-    builder.delimiter = d
-    return new RecordReader(d, builder.record, (k) => builder.header?.[k])
+    b.delimiter = d
+    return new RecordReader(d, b.record, (k) => b.header?.[k])
   }
 
-  /** `force`: read every complete record now (a decoding error follows) */
-  const feedText = (raw: string, final: boolean, force = false): void => {
-    let text = breaks.normalise(raw)
-    if (!reader) {
-      sniffBuf += text
-      if (sniffBuf.length < SNIFF_CHARS && !final && !force && delimiter === undefined) return
-      text = sniffBuf
-      sniffBuf = ''
-      reader = startReader(delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), final && text.length <= SNIFF_CHARS))
+  get currentLine(): number {
+    return this.reader ? this.reader.currentLine : 1 + (this.sniffBuf.match(/\n/g)?.length ?? 0)
+  }
+
+  /** Where the text read so far ends, for a decoding error: `line 3, column "b"`. */
+  where(): string {
+    const line = this.currentLine
+    if (!this.reader) return `line ${line}`
+    const k = this.reader.currentField
+    const name = this.builder.header?.[k]
+    return `line ${line}, column ${name === undefined ? k + 1 : q(name)}`
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('CSV import cancelled')
+  e.name = 'AbortError'
+  return e
+}
+
+class CsvStreamImpl implements CsvStream {
+  private decoder = new StrictDecoder()
+  private builder: TableBuilder
+  private text: TextFeed
+  private bytes = 0
+  private ended = false
+  private stopped = false
+  private failed: unknown = null
+
+  constructor(private readonly opts: CsvStreamOptions) {
+    if (opts.delimiter !== undefined && !CANDIDATES.includes(opts.delimiter)) {
+      throw new CsvImportError(`line 1: unsupported delimiter ${q(String(opts.delimiter))} (use , ; tab or |)`, 1)
     }
-    reader.push(text, final, force)
+    this.builder = new TableBuilder(opts, opts.maxRows ?? Infinity)
+    this.text = new TextFeed(opts, this.builder)
   }
 
-  const currentLine = (): number => (reader ? reader.currentLine : 1 + (sniffBuf.match(/\n/g)?.length ?? 0))
+  get done(): boolean {
+    return this.stopped
+  }
 
-  const feedBytes = (chunk: Uint8Array, final: boolean): void => {
+  private checkAbort(): void {
+    if (this.opts.signal?.aborted) throw abortError()
+  }
+
+  private progress(): void {
+    this.opts.onProgress?.({ bytes: this.bytes, rows: this.builder.rowCount, line: this.text.currentLine })
+  }
+
+  private feedBytes(chunk: Uint8Array, final: boolean): void {
     let text: string
     try {
-      text = decoder.decode(chunk, final)
+      text = this.decoder.decode(chunk, final)
     } catch (e) {
       if (!(e instanceof NotTextError)) throw e
+      if (e.binary) {
+        const line = 1 + (e.validText.match(/\r\n?|\n/g)?.length ?? 0)
+        throw new CsvImportError(`line ${line}: ${e.reason}`, line)
+      }
       // records before the bad byte are read (and refused) first, then a quote error in the unfinished one
-      feedText(e.validText, false, true)
-      reader!.checkUnfinished()
-      const line = currentLine()
-      throw new CsvImportError(`line ${line}: not a text CSV (${e.reason})`, line)
+      this.text.feed(e.validText, false, true)
+      this.text.reader!.checkUnfinished()
+      const line = this.text.currentLine
+      if (e.reason.startsWith('the byte-order mark')) throw new CsvImportError(`line 1: ${e.reason}`, 1)
+      const what = e.reason.startsWith('not a text file') ? e.reason : `not a text CSV (${e.reason})`
+      throw new CsvImportError(`${this.text.where()}: ${what}`, line)
     }
-    feedText(text, final)
+    this.text.feed(text, final)
   }
 
-  let failed: unknown = null
   /** run f; STOP (maxRows reached) ends the input quietly, any other error makes the stream unusable */
-  function guard<T>(f: () => T): T {
+  private guard<T>(f: () => T): T {
     try {
       return f()
     } catch (e) {
       if (e === STOP) {
-        stopped = true
+        this.stopped = true
         return undefined as T
       }
-      failed = e
+      this.failed = e
       throw e
     }
   }
 
-  const stream: CsvStream = {
-    get done() {
-      return stopped
-    },
-    push(chunk: Uint8Array): void {
-      if (failed) throw failed
-      if (ended) throw new Error('push() after end()')
-      // big chunks are fed in slices so that progress and cancellation stay responsive
-      for (let off = 0; off < chunk.length || off === 0; off += SLICE) {
-        checkAbort()
-        const part = off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, off + SLICE)
-        bytes += part.length
-        if (!stopped) guard(() => feedBytes(part, false))
-        opts.onProgress?.({ bytes, rows: builder.rowCount, line: currentLine() })
-        if (chunk.length === 0) break
-      }
-    },
-    end(): ParsedTable {
-      if (failed) throw failed
-      if (ended) throw new Error('end() called twice')
-      checkAbort()
-      ended = true
-      if (!stopped) guard(() => feedBytes(new Uint8Array(0), true))
-      opts.onProgress?.({ bytes, rows: builder.rowCount, line: currentLine() })
-      return guard(() => builder.result(delimiter ?? ',', decoder.encoding))
+  push(chunk: Uint8Array): void {
+    if (this.failed) throw this.failed
+    if (this.ended) throw new Error('push() after end()')
+    // big chunks are fed in slices so that progress and cancellation stay responsive
+    for (let off = 0; off < chunk.length || off === 0; off += SLICE) {
+      this.checkAbort()
+      const part = off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, off + SLICE)
+      this.bytes += part.length
+      if (!this.stopped) this.guard(() => this.feedBytes(part, false))
+      this.progress()
+      if (chunk.length === 0) break
     }
   }
-  return stream
+
+  end(): ParsedTable {
+    if (this.failed) throw this.failed
+    if (this.ended) throw new Error('end() called twice')
+    this.checkAbort()
+    this.ended = true
+    if (!this.stopped) this.guard(() => this.feedBytes(new Uint8Array(0), true))
+    this.progress()
+    return this.guard(() => this.builder.result(this.builder.delimiter, this.decoder.encoding))
+  }
+}
+
+export function createCsvStream(opts: CsvStreamOptions = {}): CsvStream {
+  return new CsvStreamImpl(opts)
 }
 
 /** Parse a whole CSV file (bytes as read from disk). Throws CsvImportError with a located message. */

@@ -633,7 +633,7 @@ export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: Ra
         const k = needed.findIndex((c) => c[r] === null || c[r] === '')
         const col = k >= 0 ? neededNames[k]! : spec.target!
         throw new Error(
-          `line ${lineOfRow(table, r)}, column "${col}": missing value; choose the missing-value policy drop to skip such rows`
+          `line ${lineOfRow(table, r)}, column "${col}": missing value; choose Missing values → Skip the row (--missing drop)`
         )
       }
       skipped++

@@ -95,6 +95,10 @@ export function checkFraction(f: number | undefined, dflt: number): number {
   return v
 }
 
+/** What a refusal of missing or unreadable cells tells the user to choose (the UI's labels, then the CLI flag). */
+export const MISSING_CHOICES =
+  'choose Missing values → Drop the row, Repeat the last value or Fill with the mean (--missing drop|ffill|mean)'
+
 /**
  * Apply a missing-value policy to numeric columns restricted to rows [0, T).
  * report: throws `line L, column "c": missing value …`; ffill: previous value (leading gaps take the first value);
@@ -125,9 +129,16 @@ export function applyMissingPolicy(
   if (firstRow < 0) return { cols, bad: null }
   if (policy === 'report') {
     let total = 0
-    for (const v of cols) for (let r = 0; r < T; r++) if (Number.isNaN(v[r]!)) total++
+    // a column used twice (the target as its own input) counts once
+    cols.forEach((v, c) => {
+      if (names.indexOf(names[c]!) === c) for (let r = 0; r < T; r++) if (Number.isNaN(v[r]!)) total++
+    })
+    const cell = table.invalidCells?.find(
+      (c) => c.row === firstRow && table.columns[c.column]?.name === names[firstCol]
+    )
+    const what = cell ? cell.reason : 'missing value'
     throw new Error(
-      `line ${lineOfRow(table, firstRow)}, column "${names[firstCol]}": missing value (${total} missing in the used columns); choose a missing-value policy: drop, ffill or mean`
+      `line ${lineOfRow(table, firstRow)}, column "${names[firstCol]}": ${what} (${total} cell${total === 1 ? '' : 's'} without a value in the used columns); ${MISSING_CHOICES}`
     )
   }
   if (policy === 'drop') {

@@ -34,6 +34,14 @@ export function requireColumns(table: ParsedTable, needs: ColumnNeed[]): number[
   return needs.map((n) => {
     const k = names.indexOf(n.name)
     if (n.numeric && !(table.values[k] instanceof Float64Array)) firstNotNumber(table, k, n)
+    const bad = n.numeric ? table.invalidCells?.find((c) => c.column === k) : undefined
+    if (bad) {
+      throw new InputError(
+        `line ${bad.line}, column "${n.name}": ${bad.reason} (the model reads "${n.name}" as a numeric ${n.role})`,
+        bad.line,
+        n.name
+      )
+    }
     return k
   })
 }

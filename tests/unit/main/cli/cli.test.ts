@@ -46,17 +46,30 @@ describe('rnn-workbench CLI', () => {
     ])
   })
 
-  it('refuses a bad file with exit 2 and one message naming line and column', async () => {
+  it('names a cell that is not a number (exit 0); refuses a file that is not a table with exit 2', async () => {
     const d = dir()
-    const f = join(d, 'bad.csv')
+    const f = join(d, 'odd.csv')
     writeFileSync(
       f,
       'day,temp\n' + Array.from({ length: 20 }, (_, i) => `${i + 1},${i === 5 ? 'abc' : 10 + i}`).join('\n') + '\n'
     )
     const r = await cli(['import', f, '--data-dir', d, '--json'])
-    expect(r.code).toBe(EXIT.input)
-    expect(r.out).toBe('')
-    expect(r.err.trim()).toBe('rnn-workbench: line 7, column "temp": "abc" is not a number')
+    expect(r.code).toBe(EXIT.ok)
+    expect(JSON.parse(r.out)).toMatchObject({
+      columns: [
+        { name: 'day', type: 'numeric' },
+        { name: 'temp', type: 'numeric' }
+      ],
+      warnings: ['line 7, column "temp": "abc" is not a number']
+    })
+    const g = join(d, 'data.csv')
+    writeFileSync(g, '1,21.5\n2,22.5\n')
+    const bad = await cli(['import', g, '--data-dir', d, '--json'])
+    expect(bad.code).toBe(EXIT.input)
+    expect(bad.out).toBe('')
+    expect(bad.err.trim()).toBe(
+      'rnn-workbench: line 1: the first row looks like data, not a header; use --no-header (Data screen: untick "First row is the header")'
+    )
   })
 
   it('trains from a CSV with one JSON line per epoch and a final line, then lists the run', async () => {

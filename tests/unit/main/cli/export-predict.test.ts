@@ -223,7 +223,9 @@ describe('rnn-workbench predict on grouped and text models', () => {
       join(t.dir, 'x.csv')
     ])
     expect(badCell.code).toBe(EXIT.input)
-    expect(badCell.err).toMatch(/^rnn-workbench: line \d+, column "a": "n\/a\?" is not a number\n$/)
+    expect(badCell.err).toMatch(
+      /^rnn-workbench: line \d+, column "a": "n\/a\?" is not a number \(the model reads "a" as a numeric input\)\n$/
+    )
     const steps = await cli(['predict', String(id), '--csv', newCsv, '--out', join(t.dir, 'x.csv'), '--steps', '3'])
     expect(steps.code).toBe(EXIT.input)
     expect(steps.err).toMatch(/--steps forecasts a series closed-loop/)

@@ -51,15 +51,20 @@ describe('Workbench service', () => {
     expect((await wb.request('datasets.list', {})).map((x) => x.id)).toEqual([d.id])
   })
 
-  it('refuses a malformed CSV with the line and column, and stores nothing', async () => {
+  it('names a cell that is not a number at import; refuses a file that is not a table and stores nothing', async () => {
     const { wb } = fresh()
-    const bad = 'a,temp\n' + Array.from({ length: 20 }, (_, i) => `${i},${i === 5 ? 'abc' : i * 2}`).join('\n') + '\n'
+    const odd = 'a,temp\n' + Array.from({ length: 20 }, (_, i) => `${i},${i === 5 ? 'abc' : i * 2}`).join('\n') + '\n'
+    const d = await wb.request('datasets.import', {
+      source: { kind: 'bytes', fileName: 'odd.csv', base64: Buffer.from(odd).toString('base64') }
+    })
+    expect(d.columns[1]).toMatchObject({ name: 'temp', type: 'numeric', invalid: 1 })
+    expect(d.warnings).toEqual(['line 7, column "temp": "abc" is not a number'])
     await expect(
       wb.request('datasets.import', {
-        source: { kind: 'bytes', fileName: 'bad.csv', base64: Buffer.from(bad).toString('base64') }
+        source: { kind: 'bytes', fileName: 'header.csv', base64: Buffer.from('a,temp\n').toString('base64') }
       })
-    ).rejects.toThrow('line 7, column "temp": "abc" is not a number')
-    expect(await wb.request('datasets.list', {})).toEqual([])
+    ).rejects.toThrow('line 2: no data rows (the file has only a header)')
+    expect((await wb.request('datasets.list', {})).map((x) => x.id)).toEqual([d.id])
   })
 
   it('trains in a worker thread with live events, the loss falls, and the run survives a restart', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { CsvImportError, parseCsv } from '../../../../src-worker/data/csv'
+import { parseCsv } from '../../../../src-worker/data/csv'
 import { buildWindows } from '../../../../src-worker/data/windows'
 
 const enc = (s: string) => new TextEncoder().encode(s)
@@ -14,22 +14,17 @@ describe('parseCsv basics', () => {
     expect(t.preview).toHaveLength(20)
     expect(t.delimiter).toBe(',')
   })
-  it('refuses a non-number in a numeric column with the located message', () => {
+  it('names a non-number in a numeric column; training refuses it until a missing-value policy is chosen', () => {
     const rows = ['temp', ...Array.from({ length: 20 }, (_, k) => String(k))]
     rows[6] = 'abc'
-    const e = (() => {
-      try {
-        parseCsv(enc(rows.join('\n')))
-      } catch (err) {
-        return err
-      }
-    })()
-    expect(e).toBeInstanceOf(CsvImportError)
-    expect((e as CsvImportError).message).toBe('line 7, column "temp": "abc" is not a number')
-    expect((e as CsvImportError).line).toBe(7)
-    expect((e as CsvImportError).column).toBe('temp')
-    expect((e as CsvImportError).text).toBe('abc')
-    expect((e as CsvImportError).name).toBe('CsvImportError')
+    const t = parseCsv(enc(rows.join('\n')))
+    expect(t.columns[0]).toMatchObject({ name: 'temp', type: 'numeric', invalid: 1, missing: 0 })
+    expect(t.warnings).toEqual(['line 7, column "temp": "abc" is not a number'])
+    expect(t.invalidCells).toEqual([{ column: 0, row: 5, line: 7, text: 'abc', reason: '"abc" is not a number' }])
+    expect(() => buildWindows(t, { target: 'temp', inputs: [], window: 3 })).toThrow(
+      'line 7, column "temp": "abc" is not a number (1 cell without a value in the used columns); choose Missing values → Drop the row, Repeat the last value or Fill with the mean (--missing drop|ffill|mean)'
+    )
+    expect(buildWindows(t, { target: 'temp', inputs: [], window: 3, missing: 'drop' }).train.n).toBeGreaterThan(0)
   })
 })
 

@@ -9,7 +9,6 @@ import {
   createCsvStream,
   parseCsv,
   parseNumber,
-  MISSING_TOKENS,
   type ImportOptions,
   type ParsedTable
 } from '../../../../src-worker/data/csv'
@@ -77,7 +76,7 @@ function quoteIfNeeded(cell: string, delim: string, force: boolean): string {
 const csvText = fc
   .record({
     cols: fc.integer({ min: 1, max: 4 }),
-    rows: fc.integer({ min: 0, max: 25 }),
+    rows: fc.integer({ min: 1, max: 25 }),
     delim: fc.constantFrom(',', ';', '\t', '|'),
     seed: fc.array(anyCell, { minLength: 100, maxLength: 100 }),
     eols: fc.array(eol, { minLength: 27, maxLength: 27 }),
@@ -118,7 +117,7 @@ describe('streaming import', () => {
     )
   })
 
-  it('round-trips every cell as text (quotes, delimiters, CR/LF/CRLF inside quotes become \\n)', () => {
+  it('round-trips every cell as text, missing-value words too (quotes, delimiters, CR/LF/CRLF inside quotes become \\n)', () => {
     fc.assert(
       fc.property(csvText, ({ bytes, delim, header, table }) => {
         const opts: ImportOptions = {
@@ -130,8 +129,26 @@ describe('streaming import', () => {
         const expected = table.filter((row) => !(row.length === 1 && row[0] === '' && false))
         expect(t.rowCount).toBe(expected.length)
         for (let c = 0; c < header.length; c++) {
-          expect(t.values[c]).toEqual(expected.map((row) => (MISSING_TOKENS.has(norm(row[c]!)) ? null : norm(row[c]!))))
+          expect(t.values[c]).toEqual(expected.map((row) => (norm(row[c]!) === '' ? null : norm(row[c]!))))
         }
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it('names exactly the k cells of a numeric column that are not numbers, and keeps the column numeric', () => {
+    const badCell = fc.constantFrom('abc', '0x1F', '1e400', 'Infinity', '30px', '"1,5"', '--', '1 234', 'nan?')
+    fc.assert(
+      fc.property(fc.integer({ min: 20, max: 60 }), fc.array(fc.nat(), { maxLength: 10 }), badCell, (n, picks, bad) => {
+        const badRows = [...new Set(picks.map((p) => p % n))].sort((a, b) => a - b)
+        const rows = Array.from({ length: n }, (_, r) => (badRows.includes(r) ? bad : String(r * 0.5)))
+        const t = parseCsv(enc.encode('v\n' + rows.join('\n') + '\n'))
+        expect(t.columns[0]!.type).toBe('numeric')
+        const named = t.warnings.filter((w) => w.startsWith('line ')).map((w) => Number(/^line (\d+)/.exec(w)![1]))
+        expect(named).toEqual(badRows.map((r) => r + 2))
+        expect(t.columns[0]!.invalid ?? 0).toBe(badRows.length)
+        const v = t.values[0] as Float64Array
+        for (let r = 0; r < n; r++) expect(Number.isNaN(v[r]!)).toBe(badRows.includes(r))
       }),
       { numRuns: 200 }
     )

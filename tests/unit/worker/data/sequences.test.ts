@@ -239,7 +239,7 @@ describe('grouped rows', () => {
         target: 'y'
       })
     ).toThrow(
-      'line 3, column "v": missing value (1 missing in the used columns); choose a missing-value policy: drop, ffill or mean'
+      'line 3, column "v": missing value (1 cell without a value in the used columns); choose Missing values → Drop the row, Repeat the last value or Fill with the mean (--missing drop|ffill|mean)'
     )
   })
 })
@@ -297,7 +297,7 @@ describe('text columns', () => {
   it('refuses rows with a missing text unless told to drop them', () => {
     const m = csv('name,lang\nanna,de\n,en\ncarl,\ndora,en\nemil,de\n')
     expect(() => buildTextSequences(m, { kind: 'classify', text: 'name', target: 'lang' })).toThrow(
-      'line 3, column "name": missing value; choose the missing-value policy drop to skip such rows'
+      'line 3, column "name": missing value; choose Missing values → Skip the row (--missing drop)'
     )
     const d = buildTextSequences(
       m,

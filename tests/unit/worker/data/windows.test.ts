@@ -167,7 +167,7 @@ describe('buildWindows contract', () => {
   })
   it('refuses missing values without a policy, naming line and column', () => {
     expect(() => buildWindows(t, { target: 'temp', inputs: ['hum'], window: 3 })).toThrow(
-      'line 19, column "temp": missing value (2 missing in the used columns); choose a missing-value policy: drop, ffill or mean'
+      'line 19, column "temp": missing value (2 cells without a value in the used columns); choose Missing values → Drop the row, Repeat the last value or Fill with the mean (--missing drop|ffill|mean)'
     )
   })
   it('ffill, mean and drop policies', () => {

@@ -1,0 +1,240 @@
+/**
+ * Cell values for the CSV import: the strict decimal grammar (and why a cell is not a number), missing-value
+ * words, and date formats.
+ */
+
+/** Words that mean "no value" in numeric and datetime columns (compared after trimming spaces); in text and
+ * categorical columns they are ordinary values. An empty cell is missing in every column. */
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  'NA',
+  'N/A',
+  'n/a',
+  'na',
+  'NaN',
+  'nan',
+  'NAN',
+  'null',
+  'NULL',
+  'Null',
+  '#N/A',
+  '#NA'
+])
+/** Non-finite spellings: never numbers (named as such in numeric columns). */
+export const NONFINITE_TOKENS: ReadonlySet<string> = new Set([
+  'inf',
+  '+inf',
+  '-inf',
+  'Inf',
+  '+Inf',
+  '-Inf',
+  'INF',
+  '+INF',
+  '-INF',
+  'infinity',
+  '+infinity',
+  '-infinity',
+  'Infinity',
+  '+Infinity',
+  '-Infinity',
+  '#DIV/0!'
+])
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9
+}
+
+/** Trim spaces and tabs (not newlines, which are data inside quoted fields). */
+export function trimCell(s: string): string {
+  const n = s.length
+  if (n === 0) return s
+  if (!isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(n - 1))) return s
+  let i = 0,
+    j = n
+  while (i < j && isSpace(s.charCodeAt(i))) i++
+  while (j > i && isSpace(s.charCodeAt(j - 1))) j--
+  return s.slice(i, j)
+}
+
+/** Empty or one of the default missing words (used where no import options apply, e.g. inference). */
+export function isMissingToken(s: string): boolean {
+  const t = trimCell(s)
+  return t === '' || MISSING_TOKENS.has(t)
+}
+
+const POW10: number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`))
+
+/**
+ * Strict decimal grammar: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`
+ * (`,` instead of `.` when decimalComma), then Number.isFinite.  Returns NaN when `s` is not a number.
+ * `0x1F`, `1e400`, `1_000`, `Infinity`, `3,14` (without decimalComma) are not numbers.
+ */
+export function parseNumber(s: string, decimalComma = false): number {
+  const t = trimCell(s)
+  const n = t.length
+  if (n === 0) return NaN
+  const point = decimalComma ? 44 : 46
+  let i = 0
+  let c = t.charCodeAt(0)
+  let neg = false
+  if (c === 43 || c === 45) {
+    neg = c === 45
+    i++
+  }
+  let digits = 0
+  let m = 0 // mantissa while it stays exact (<= 15 significant digits)
+  let frac = 0
+  while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) {
+    m = m * 10 + (c - 48)
+    i++
+    digits++
+  }
+  let sep = -1
+  if (i < n && t.charCodeAt(i) === point) {
+    sep = i
+    i++
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) {
+      m = m * 10 + (c - 48)
+      i++
+      digits++
+      frac++
+    }
+  }
+  if (digits === 0) return NaN
+  if (i === n) {
+    // Clinger's fast path: an exact mantissa divided by an exact power of ten is correctly rounded
+    if (digits <= 15 && frac <= 22) {
+      const v = frac === 0 ? m : m / POW10[frac]!
+      return neg ? (v === 0 ? 0 : -v) : v
+    }
+  } else {
+    if ((c = t.charCodeAt(i)) !== 101 && c !== 69) return NaN
+    i++
+    if (i < n && ((c = t.charCodeAt(i)) === 43 || c === 45)) i++
+    let ed = 0
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) {
+      i++
+      ed++
+    }
+    if (ed === 0 || i !== n) return NaN
+  }
+  const v = Number(decimalComma && sep >= 0 ? t.slice(0, sep) + '.' + t.slice(sep + 1) : t)
+  return Number.isFinite(v) ? (v === 0 ? 0 : v) : NaN
+}
+
+/** A notation that looks like a number but is not one in the strict grammar. */
+export type Notation =
+  | 'hexadecimal'
+  | 'binary'
+  | 'octal'
+  | 'infinite'
+  | 'overflow'
+  | 'thousands'
+  | 'decimal-comma'
+  | 'decimal-point'
+  | 'unit'
+
+const NOTATIONS: [Notation, RegExp][] = [
+  ['hexadecimal', /^[+-]?0[xX][0-9a-fA-F]+$/],
+  ['binary', /^[+-]?0[bB][01]+$/],
+  ['octal', /^[+-]?0[oO][0-7]+$/],
+  ['overflow', /^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/]
+]
+const THOUSANDS_POINT = /^[+-]?\d{1,3}([,' ]\d{3})+(\.\d+)?$/
+const THOUSANDS_COMMA = /^[+-]?\d{1,3}([.' ]\d{3})+(,\d+)?$/
+const DECIMAL_COMMA = /^[+-]?\d*,\d+$/
+const DECIMAL_POINT = /^[+-]?\d*\.\d+$/
+const UNIT = /^[+-]?(\d+[.,]?\d*|[.,]\d+)\s*[^\d\s.,+-][^\d]*$/
+
+/** Which number-like notation the (trimmed, non-number) cell `t` is written in, if any. */
+export function notationOf(t: string, decimalComma: boolean): Notation | null {
+  if (NONFINITE_TOKENS.has(t)) return 'infinite'
+  for (const [name, re] of NOTATIONS) if (re.test(t)) return name
+  if ((decimalComma ? THOUSANDS_COMMA : THOUSANDS_POINT).test(t)) return 'thousands'
+  if (!decimalComma && DECIMAL_COMMA.test(t)) return 'decimal-comma'
+  if (decimalComma && DECIMAL_POINT.test(t)) return 'decimal-point'
+  if (UNIT.test(t)) return 'unit'
+  return null
+}
+
+/** Why a cell is not a number, as the end of a message: `"0x1F" is hexadecimal, not a decimal number`. */
+export function notANumber(shown: string, notation: Notation | null): string {
+  switch (notation) {
+    case 'hexadecimal':
+    case 'binary':
+    case 'octal':
+      return `${shown} is ${notation}, not a decimal number`
+    case 'infinite':
+      return `${shown} is infinite, not a number`
+    case 'overflow':
+      return `${shown} is out of the range of numbers (±1.8e308)`
+    case 'thousands':
+      return `${shown} has a thousands separator; write numbers without one`
+    case 'decimal-comma':
+      return `${shown} has a decimal comma; turn on "Decimal comma" (--decimal-comma) to read it as a number`
+    case 'decimal-point':
+      return `${shown} has a decimal point, but "Decimal comma" is on (--decimal-comma)`
+    case 'unit':
+      return `${shown} is not a number (it has a unit or suffix)`
+    default:
+      return `${shown} is not a number`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// dates
+
+/** Date formats a datetime column may use (one per column); the time part may follow any of them. */
+export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD.MM.YYYY', 'MM/DD/YYYY'] as const
+export type DateFormat = (typeof DATE_FORMATS)[number]
+
+const DATE_PARTS: [DateFormat, RegExp][] = [
+  ['YYYY-MM-DD', /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?/],
+  ['YYYY/MM/DD', /^(\d{4})\/(\d{1,2})\/(\d{1,2})/],
+  ['DD.MM.YYYY', /^(\d{1,2})\.(\d{1,2})\.(\d{4})/],
+  ['MM/DD/YYYY', /^(\d{1,2})\/(\d{1,2})\/(\d{4})/]
+]
+
+const DATE_RE =
+  /^(\d{4}-\d{1,2}(-\d{1,2})?|\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+export function looksLikeDatetime(s: string): boolean {
+  return DATE_RE.test(s)
+}
+
+/** The date format of a (trimmed) cell, or null when it is not a date/time. */
+export function dateFormatOf(t: string): DateFormat | null {
+  if (!DATE_RE.test(t)) return null
+  for (const [f, re] of DATE_PARTS) if (re.test(t)) return f
+  return null
+}
+
+/**
+ * Parse a datetime cell to epoch milliseconds (UTC unless the text has an offset): ISO-like
+ * `YYYY-MM[-DD][ T]HH:MM[:SS[.fff]][Z|±HH:MM]`, `YYYY/MM/DD`, `DD.MM.YYYY`, `MM/DD/YYYY`. NaN if not one.
+ */
+export function parseDatetime(s: string): number {
+  const t = s.trim()
+  const f = dateFormatOf(t)
+  if (!f) return NaN
+  const dm = DATE_PARTS.find((p) => p[0] === f)![1].exec(t)!
+  const [a, b, c] = [+dm[1]!, +dm[2]!, dm[3] ? +dm[3] : 1]
+  const [y, mo, d] = f === 'DD.MM.YYYY' ? [c, b, a] : f === 'MM/DD/YYYY' ? [c, a, b] : [a, b, c]
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return NaN
+  let ms = Date.UTC(y, mo - 1, d)
+  const tm = /[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t)
+  if (tm) {
+    const hh = +tm[1]!,
+      mi = +tm[2]!,
+      ss = tm[3] ? +tm[3] : 0
+    if (hh > 23 || mi > 59 || ss > 60) return NaN
+    ms += ((hh * 60 + mi) * 60 + ss) * 1000 + (tm[4] ? Math.round(parseFloat(tm[4]) * 1000) : 0)
+    if (tm[5] && tm[5] !== 'Z') {
+      const sign = tm[5][0] === '-' ? -1 : 1
+      const off = tm[5].slice(1).replace(':', '')
+      ms -= sign * (+off.slice(0, 2) * 60 + +off.slice(2)) * 60000
+    }
+  }
+  return ms
+}
+
+/** Column names that suggest an identifier (a numeric column of distinct integers so named is typed `id`). */
+export const ID_NAME_RE = /^(id|.*[_\s.-]id|.*[a-z]Id|uuid|guid|key|index|idx|row|rownum|row_?number)$/i
