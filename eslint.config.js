@@ -69,7 +69,6 @@ export default tseslint.config(
     files: [
       'src-main/server/http-server.ts',
       'src-main/services/training-manager.ts',
-      'src-main/services/workbench.ts',
       'src-main/shell/main.ts',
       'src-worker/engine/gemm.ts',
       'src-worker/export/export-model.ts',

@@ -5,15 +5,12 @@ import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
   parseArgs,
-  sourceOf,
   type Args,
   type ExperimentConfig,
   type ExportFormat,
   type ExportReport,
-  type Inspection,
   type PredictResult,
   type SequencesSummary,
-  type ParsedArgs,
   type RequestName,
   type Result,
   type EventName,
@@ -21,16 +18,20 @@ import {
 } from '../../src-shared/contract'
 import { EventBus } from './events'
 import { ConflictError, InputError, NotFoundError } from '../../src-shared/errors'
-import { buildComparison } from './compare'
-import { checkMemory, DEFAULT_MEMORY_BUDGET } from './memory'
+import { checkColumns, MAX_IMPORT_BYTES } from './dataset-checks'
 import { runTask, newTaskId } from './tasks'
 import { CONTROL_STOP } from '../../src-worker/protocol'
 import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
-import { SAMPLES } from './samples'
 import { parseDownloadRequest, readDownload, type DownloadFile } from './downloads'
 import { loadNativeModel } from '../../src-worker/export/native'
+import type { Handlers } from './handlers/types'
+import { appHandlers } from './handlers/app'
+import { datasetHandlers } from './handlers/datasets'
+import { runHandlers } from './handlers/runs'
+import { experimentHandlers } from './handlers/experiments'
+import { modelHandlers } from './handlers/models'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -46,16 +47,20 @@ export interface WorkbenchOptions {
   memoryBudgetBytes?: number
 }
 
-/** Largest CSV accepted in one import (bytes). */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024
-
 export interface ImportRun {
   /** Chosen by the caller: names the progress events and lets it cancel the import. */
   importId?: string
   options?: { delimiter?: ',' | ';' | '\t' | '|'; decimalComma?: boolean }
 }
 
-type Handlers = { [K in RequestName]: (args: ParsedArgs<K>) => Promise<Result<K>> }
+/** Every request's handler, grouped by area (handlers/*.ts); the type checks that none is missing. */
+const HANDLERS: Handlers = {
+  ...appHandlers,
+  ...datasetHandlers,
+  ...runHandlers,
+  ...experimentHandlers,
+  ...modelHandlers
+}
 
 export class Workbench {
   readonly store: Store
@@ -63,19 +68,17 @@ export class Workbench {
   readonly training: TrainingManager
   /** Runs found `running` when the store was opened (left by a crash or a kill). */
   readonly interruptedAtStart: number[]
-  private handlers: Handlers
 
   constructor(readonly opts: WorkbenchOptions) {
     this.store = Store.open(opts.dataDir, opts.store)
     this.interruptedAtStart = this.store.experiments.markInterrupted()
     this.training = new TrainingManager(this.store, this.bus, opts.workerFactory, opts.maxConcurrent)
-    this.handlers = this.makeHandlers()
   }
 
   /** The one entry point the shells use: validate the raw payload, then run the handler. */
   async call<K extends RequestName>(method: K, raw: unknown): Promise<Result<K>> {
     const args = parseArgs(method, raw)
-    return this.handlers[method](args)
+    return HANDLERS[method](this, args)
   }
 
   /** Typed convenience for in-process callers (CLI, tests); still validated. */
@@ -110,7 +113,8 @@ export class Workbench {
 
   private imports = new Map<string, Int32Array>()
 
-  private async importSource(
+  /** Imports a CSV (bytes or a path) in a worker and stores it as a dataset. */
+  async importSource(
     src: { bytes?: Uint8Array; path?: string },
     fileName: string,
     name: string | undefined,
@@ -289,7 +293,7 @@ export class Workbench {
   }
 
   /** What `config` makes of a dataset, computed in a worker; refuses (InputError) what it cannot use. */
-  private async sequences(datasetId: number, config: ExperimentConfig): Promise<SequencesSummary> {
+  async sequences(datasetId: number, config: ExperimentConfig): Promise<SequencesSummary> {
     const dataset = this.store.datasets.get(datasetId)
     if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
     checkColumns(dataset.columns, config)
@@ -306,7 +310,8 @@ export class Workbench {
     return summary!
   }
 
-  private mustGet(id: number) {
+  /** The experiment, or a NotFoundError. */
+  mustGet(id: number) {
     const e = this.store.experiments.get(id)
     if (!e) throw new NotFoundError(`experiment ${id} does not exist`)
     return e
@@ -316,210 +321,4 @@ export class Workbench {
     await this.training.stopAll()
     this.store.close()
   }
-
-  private makeHandlers(): Handlers {
-    const store = this.store
-    return {
-      'app.info': async () => ({
-        version: this.opts.version ?? '0.0.0',
-        mode: this.opts.mode,
-        dataDir: this.opts.dataDir,
-        samples: SAMPLES.map(({ id, title, description, suggested }) => ({ id, title, description, suggested }))
-      }),
-      'datasets.import': async ({ name, source, importId, options }) => {
-        if (source.kind === 'sample') {
-          const sample = SAMPLES.find((s) => s.id === source.sample)
-          if (!sample) throw new InputError(`source.sample: no sample named "${source.sample}"`)
-          return this.importPath(join(this.opts.samplesDir, sample.file), name ?? sample.title, { importId, options })
-        }
-        const buf = Buffer.from(source.base64, 'base64')
-        if (buf.byteLength > MAX_IMPORT_BYTES)
-          throw new InputError(`source.base64: the file is larger than ${MAX_IMPORT_BYTES} bytes`)
-        const bytes = new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
-        return this.importSource({ bytes }, basename(source.fileName), name, { importId, options })
-      },
-      'datasets.cancelImport': async ({ importId }) => ({ ok: this.cancelImport(importId) }),
-      'datasets.list': async () => store.datasets.list(),
-      'datasets.get': async ({ id }) => {
-        const d = store.datasets.get(id)
-        if (!d) throw new NotFoundError(`dataset ${id} does not exist`)
-        return d
-      },
-      'datasets.sequences': async ({ datasetId, config }) => this.sequences(datasetId, config),
-      'experiments.start': async ({ datasetId, name, config }) => {
-        const dataset = store.datasets.get(datasetId)
-        if (!dataset) throw new NotFoundError(`datasetId: dataset ${datasetId} does not exist`)
-        checkColumns(dataset.columns, config)
-        checkMemory(config, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
-        await this.sequences(datasetId, config) // refuses data the mapping cannot use, before a run exists
-        const id = store.experiments.create(
-          datasetId,
-          name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`,
-          config
-        )
-        this.training.enqueue(id)
-        return { experimentId: id }
-      },
-      'experiments.stop': async ({ id }) => {
-        const e = this.mustGet(id)
-        if (this.training.stop(id)) return { ok: true }
-        if (store.experiments.isLive(id)) {
-          store.experiments.requestControl(id, 'stop')
-          return { ok: true }
-        }
-        if (e.status === 'interrupted' || e.status === 'draft') {
-          store.experiments.finish(id, 'stopped', null)
-          this.bus.emit('experiments.changed', { experimentId: id })
-          return { ok: true }
-        }
-        return { ok: false }
-      },
-      'experiments.diagnostics': async ({ id }) => {
-        this.mustGet(id)
-        return store.experiments.diagnostics(id)
-      },
-      'experiments.inspect': async ({ id, probe }) => {
-        const e = this.mustGet(id)
-        const model = this.savedModel(id)
-        const bytesGz = new Uint8Array(store.datasets.bytesGz(e.datasetId)!)
-        let result: Inspection | undefined
-        await runTask(
-          this.opts.workerFactory,
-          { type: 'inspect', taskId: newTaskId(), bytesGz, config: e.config, model, probe },
-          (m) => {
-            if (m.type === 'inspected') result = m.inspection
-          },
-          [bytesGz.buffer as ArrayBuffer]
-        ).done
-        return result!
-      },
-      'models.export': async ({ id, format }) => {
-        const dir = join(this.opts.dataDir, 'exports', `experiment-${id}`)
-        return this.exportModel(
-          id,
-          format,
-          format === 'json'
-            ? join(dir, 'model.json')
-            : format === 'onnx'
-              ? join(dir, 'onnx', 'model.onnx')
-              : join(dir, format)
-        )
-      },
-      'models.predict': async ({ id, datasetId, steps, temperature, seed }) =>
-        this.predictDataset(id, datasetId, { steps, temperature, seed }),
-      'experiments.pause': async ({ id }) => {
-        this.mustGet(id)
-        if (this.training.isRunning(id)) return { ok: this.training.pause(id) }
-        if (store.experiments.isLive(id)) {
-          store.experiments.requestControl(id, 'pause')
-          return { ok: true }
-        }
-        return { ok: false }
-      },
-      'experiments.resume': async ({ id }) => {
-        const e = this.mustGet(id)
-        if (this.training.isRunning(id)) return { ok: this.training.unpause(id) }
-        if (this.training.isQueued(id)) return { ok: false }
-        if (store.experiments.isLive(id)) {
-          store.experiments.requestControl(id, 'resume')
-          return { ok: true }
-        }
-        if (e.status === 'completed')
-          throw new ConflictError(`experiment ${id} has completed; duplicate it to train again`)
-        this.training.enqueue(id, e.status !== 'draft')
-        return { ok: true }
-      },
-      'experiments.delete': async ({ id }) => {
-        this.mustGet(id)
-        if (this.training.isRunning(id) || this.training.isQueued(id) || store.experiments.isLive(id)) {
-          throw new ConflictError(`experiment ${id} is training; stop it before deleting it`)
-        }
-        const ok = store.experiments.delete(id)
-        this.bus.emit('experiments.changed', { experimentId: id })
-        return { ok }
-      },
-      'experiments.update': async ({ id, ...patch }) => {
-        this.mustGet(id)
-        store.experiments.update(id, patch)
-        this.bus.emit('experiments.changed', { experimentId: id })
-        return this.mustGet(id)
-      },
-      'experiments.duplicate': async ({ id, name, config, start }) => {
-        const e = this.mustGet(id)
-        const dataset = store.datasets.get(e.datasetId)!
-        const cfg = config ?? e.config
-        checkColumns(dataset.columns, cfg)
-        checkMemory(cfg, dataset.rows, this.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
-        const newId = store.experiments.create(e.datasetId, name ?? `${e.name} (copy)`, cfg, { tags: e.tags })
-        store.experiments.addEvent(newId, 'duplicated', { from: id })
-        if (start) this.training.enqueue(newId)
-        else this.bus.emit('experiments.changed', { experimentId: newId })
-        return { experimentId: newId }
-      },
-      'experiments.repeat': async ({ id, seeds }) => {
-        const e = this.mustGet(id)
-        const groupId = e.groupId ?? e.id
-        if (e.groupId == null) store.db.prepare('UPDATE experiments SET group_id = ? WHERE id = ?').run(groupId, id)
-        const ids: number[] = []
-        for (const seed of seeds) {
-          const newId = store.experiments.create(
-            e.datasetId,
-            `${e.name} (seed ${seed})`,
-            { ...e.config, seed },
-            { groupId, tags: e.tags }
-          )
-          store.experiments.addEvent(newId, 'repeated', { from: id, seed })
-          ids.push(newId)
-          this.training.enqueue(newId)
-        }
-        return { experimentIds: ids }
-      },
-      'experiments.compare': async ({ ids }) => {
-        if (new Set(ids).size !== ids.length) throw new InputError('ids: the same experiment is listed twice')
-        return buildComparison(
-          ids.map((i) => {
-            const d = store.experiments.detail(i)
-            if (!d) throw new NotFoundError(`ids: experiment ${i} does not exist`)
-            return { summary: d, epochs: d.epochs, steps: d.steps, diagnostics: store.experiments.diagnostics(i) }
-          })
-        )
-      },
-      'experiments.list': async () => store.experiments.list(),
-      'experiments.get': async ({ id }) => {
-        const e = store.experiments.detail(id)
-        if (!e) throw new NotFoundError(`experiment ${id} does not exist`)
-        return e
-      }
-    }
-  }
-}
-
-/** Every column the config names must exist, with a type its role accepts; the message names the field. */
-function checkColumns(columns: { name: string; type: string }[], config: ExperimentConfig): void {
-  const byName = new Map(columns.map((c) => [c.name, c]))
-  const source = sourceOf(config)
-  const get = (path: string, name: string) => {
-    const c = byName.get(name)
-    if (!c)
-      throw new InputError(
-        `config.${path}: the dataset has no column "${name}" (columns: ${columns.map((x) => x.name).join(', ')})`
-      )
-    return c
-  }
-  const t = get('target', config.target)
-  if (source !== 'text' && t.type !== 'numeric' && t.type !== 'categorical') {
-    throw new InputError(
-      `config.target: column "${config.target}" is ${t.type}, not numeric (regression) or categorical (classification)`
-    )
-  }
-  if (config.task === 'regression' && t.type !== 'numeric')
-    throw new InputError(`config.target: column "${config.target}" is ${t.type}, not numeric`)
-  for (const [i, name] of config.inputs.entries()) {
-    const c = get(`inputs.${i}`, name)
-    if (c.type !== 'numeric') throw new InputError(`config.inputs.${i}: column "${name}" is ${c.type}, not numeric`)
-  }
-  if (config.groupBy) get('groupBy', config.groupBy)
-  if (config.orderBy) get('orderBy', config.orderBy)
-  if (config.text) get('text', config.text)
-  if (config.condition) get('condition', config.condition)
 }

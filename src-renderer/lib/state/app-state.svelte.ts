@@ -9,7 +9,7 @@ import { LossSeries } from './loss-series.svelte'
 import { ModelConfig } from './model-config.svelte'
 import type { AppInfo, DatasetDetail, DatasetSummary, EventPayload, ExperimentSummary } from './types'
 
-/** The service's import limit (src-main/services/workbench.ts MAX_IMPORT_BYTES), checked before reading the file. */
+/** The service's import limit (src-main/services/dataset-checks.ts MAX_IMPORT_BYTES), checked before reading the file. */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 type Pending =

@@ -6,7 +6,7 @@ import type { AppState } from './app-state.svelte'
 import type { ExperimentConfigInput, ExperimentSummary } from './types'
 import type { SequencesSummary } from '../../../src-shared/contract'
 
-/** The service's import limit (src-main/services/workbench.ts MAX_IMPORT_BYTES). */
+/** The service's import limit (src-main/services/dataset-checks.ts MAX_IMPORT_BYTES). */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024
 const CANCELLED = /cancel/i
 

@@ -1,0 +1,32 @@
+// Requests about datasets: import (a shipped sample or uploaded bytes), list, read, and what a config makes of one.
+import { basename, join } from 'node:path'
+import { InputError, NotFoundError } from '../../../src-shared/errors'
+import { SAMPLES } from '../samples'
+import { MAX_IMPORT_BYTES } from '../dataset-checks'
+import type { Handlers } from './types'
+
+type DatasetRequest =
+  'datasets.import' | 'datasets.cancelImport' | 'datasets.list' | 'datasets.get' | 'datasets.sequences'
+
+export const datasetHandlers: Handlers<DatasetRequest> = {
+  'datasets.import': async (wb, { name, source, importId, options }) => {
+    if (source.kind === 'sample') {
+      const sample = SAMPLES.find((s) => s.id === source.sample)
+      if (!sample) throw new InputError(`source.sample: no sample named "${source.sample}"`)
+      return wb.importPath(join(wb.opts.samplesDir, sample.file), name ?? sample.title, { importId, options })
+    }
+    const buf = Buffer.from(source.base64, 'base64')
+    if (buf.byteLength > MAX_IMPORT_BYTES)
+      throw new InputError(`source.base64: the file is larger than ${MAX_IMPORT_BYTES} bytes`)
+    const bytes = new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
+    return wb.importSource({ bytes }, basename(source.fileName), name, { importId, options })
+  },
+  'datasets.cancelImport': async (wb, { importId }) => ({ ok: wb.cancelImport(importId) }),
+  'datasets.list': async (wb) => wb.store.datasets.list(),
+  'datasets.get': async (wb, { id }) => {
+    const d = wb.store.datasets.get(id)
+    if (!d) throw new NotFoundError(`dataset ${id} does not exist`)
+    return d
+  },
+  'datasets.sequences': async (wb, { datasetId, config }) => wb.sequences(datasetId, config)
+}
