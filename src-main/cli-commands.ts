@@ -5,7 +5,8 @@ import { Workbench } from './services/workbench'
 import { InputError, NotFoundError } from '../src-shared/errors'
 import { workerFactoryFor } from './services/worker-factory'
 import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
-import { formatComparison, formatExperiment, formatExperiments } from './cli-format'
+import { formatComparison, formatExperiment, formatExperiments, resultLines } from './cli-format'
+import { formatMetrics } from '../src-shared/metrics'
 import { Store } from './store/index'
 import { backupStore, restoreStore } from './store/backup'
 import { configFlags, configFromFlags, num, UsageError } from './cli-config'
@@ -91,8 +92,9 @@ function printEpochs(cli: CliSession, w: Workbench, json: boolean | undefined, o
     if (only !== undefined && e.experimentId !== only) return
     cli.print(
       json,
-      { epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss },
-      () => `epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  (${e.seconds.toFixed(2)} s)\n`
+      { epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valMetrics: e.valMetrics ?? null },
+      () =>
+        `epoch ${e.epoch}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}${e.valMetrics ? `  ${formatMetrics(e.valMetrics)}` : ''}  (${e.seconds.toFixed(2)} s)\n`
     )
   })
 }
@@ -113,10 +115,19 @@ async function finishRun(
   process.off('SIGINT', stop)
   cleanup()
   const e = w.store.experiments.get(id)!
+  const summary = {
+    experimentId: id,
+    status: e.status,
+    trainLoss: e.trainLoss,
+    valLoss: e.valLoss,
+    valMetrics: e.valMetrics,
+    baselines: e.baselines,
+    verdict: e.verdict
+  }
   cli.print(
     json,
-    { experimentId: id, status: e.status, trainLoss: e.trainLoss, valLoss: e.valLoss },
-    () => `experiment ${id} ${e.status}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}\n`
+    summary,
+    () => `experiment ${id} ${e.status}: train ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}\n${resultLines(e)}`
   )
   if (e.status === 'failed') cli.io.err(`training failed: ${e.error}\n`)
   return e.status === 'failed' ? EXIT.trainingFailed : EXIT.ok
@@ -160,6 +171,8 @@ const listCommand: Command = async (cli, args) => {
     epochsDone: e.epochsDone,
     trainLoss: e.trainLoss,
     valLoss: e.valLoss,
+    valMetrics: e.valMetrics,
+    verdict: e.verdict,
     config: e.config,
     createdAt: e.createdAt
   }))

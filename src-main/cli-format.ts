@@ -1,5 +1,15 @@
 // Plain-text tables for the CLI.
 import type { Comparison, ExperimentDetail, ExperimentSummary } from '../src-shared/contract'
+import { formatBaselines, formatMetrics, headlineOf, losesToBaseline } from '../src-shared/metrics'
+
+/** The run's validation metrics, its baselines and the verdict, one indented line each (empty before any). */
+export function resultLines(e: ExperimentSummary): string {
+  let out = ''
+  if (e.valMetrics) out += `  validation: ${formatMetrics(e.valMetrics)}\n`
+  if (e.baselines && Object.keys(e.baselines).length) out += `  baselines: ${formatBaselines(e.baselines)}\n`
+  if (e.verdict) out += `  ${losesToBaseline(e.verdict) ? 'warning: ' : ''}${e.verdict}\n`
+  return out
+}
 
 export function formatExperiments(list: ExperimentSummary[]): string {
   if (!list.length)
@@ -11,9 +21,10 @@ export function formatExperiments(list: ExperimentSummary[]): string {
     e.config.model.cell,
     String(e.epochsDone),
     e.trainLoss == null ? '—' : e.trainLoss.toPrecision(4),
-    e.valLoss == null ? '—' : e.valLoss.toPrecision(4)
+    e.valLoss == null ? '—' : e.valLoss.toPrecision(4),
+    metricCell(e)
   ])
-  const head = ['id', 'name', 'status', 'cell', 'epochs', 'train', 'val']
+  const head = ['id', 'name', 'status', 'cell', 'epochs', 'train', 'val', 'metric']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (r: string[]) =>
     r
@@ -24,6 +35,12 @@ export function formatExperiments(list: ExperimentSummary[]): string {
 }
 
 const f4 = (x: number | null | undefined) => (x == null ? '—' : x.toPrecision(4))
+
+/** The run's headline metric in its own terms: "RMSE 0.412" or "accuracy 61.0 %". */
+function metricCell(e: ExperimentSummary): string {
+  const h = headlineOf(e.valMetrics)
+  return h ? formatMetrics({ [h.key]: h.value }) : '—'
+}
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
@@ -42,14 +59,21 @@ export function formatExperiment(e: ExperimentDetail): string {
   out += `mapping ${c.mapping}: target ${c.target} from [${(c.inputs.length ? c.inputs : [c.target]).join(', ')}], window ${c.window}\n`
   out += `model ${c.model.cell} ×${c.model.numLayers}, hidden ${c.model.hiddenSize}; ${c.optimizer.kind} lr ${c.optimizer.lr}, batch ${c.batchSize}, epochs ${c.epochs}, seed ${c.seed}\n`
   out += `final train ${f4(e.trainLoss)}  val ${f4(e.valLoss)}  best val ${f4(e.bestValLoss)}; ${e.trainSeconds.toFixed(1)} s${e.seqPerSec ? `, ${e.seqPerSec.toFixed(0)} seq/s` : ''}\n`
+  out += resultLines(e)
   if (e.tags.length) out += `tags: ${e.tags.join(', ')}\n`
   if (e.notes) out += `notes: ${e.notes}\n`
   if (e.epochs.length)
     out +=
       '\n' +
       table(
-        ['epoch', 'train', 'val', 'seconds'],
-        e.epochs.map((p) => [String(p.epoch), f4(p.trainLoss), f4(p.valLoss), p.seconds.toFixed(2)])
+        ['epoch', 'train', 'val', 'seconds', 'validation metrics'],
+        e.epochs.map((p) => [
+          String(p.epoch),
+          f4(p.trainLoss),
+          f4(p.valLoss),
+          p.seconds.toFixed(2),
+          p.valMetrics ? formatMetrics(p.valMetrics) : ''
+        ])
       )
   if (e.events.length)
     out +=
@@ -60,7 +84,7 @@ export function formatExperiment(e: ExperimentDetail): string {
 
 export function formatComparison(c: Comparison): string {
   let out = table(
-    ['id', 'name', 'status', 'epochs', 'best val', 'final val', 'seconds', 'seq/s', 'clipped'],
+    ['id', 'name', 'status', 'epochs', 'best val', 'final val', 'metric', 'seconds', 'seq/s', 'clipped'],
     c.experiments.map((e) => {
       const internals = c.internals.find((i) => i.id === e.id)
       return [
@@ -70,12 +94,17 @@ export function formatComparison(c: Comparison): string {
         String(e.epochsDone),
         f4(e.bestValLoss),
         f4(e.valLoss),
+        metricCell(e),
         e.trainSeconds.toFixed(1),
         e.seqPerSec == null ? '—' : e.seqPerSec.toFixed(0),
         internals?.clippedFraction == null ? '—' : `${(internals.clippedFraction * 100).toFixed(0)} %`
       ]
     })
   )
+  out += c.experiments
+    .filter((e) => e.verdict || e.baselines)
+    .map((e) => `\n#${e.id}:\n${resultLines(e)}`)
+    .join('')
   const diffs = c.config.filter((r) => r.differs)
   out += '\nconfig differences:\n'
   out += diffs.length

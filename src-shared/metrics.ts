@@ -119,3 +119,48 @@ export function verdictOf(valLoss: number | null, m: ValMetrics | null, b: Basel
 export function losesToBaseline(verdict: string | null | undefined): boolean {
   return !!verdict && verdict.startsWith('does not beat')
 }
+
+/** "RMSE 0.412, MAE 0.301" — the metrics in a fixed order, shares as percentages. */
+export function formatMetrics(m: ValMetrics | null | undefined): string {
+  if (!m) return '—'
+  const order = ['rmse', 'mae', 'accuracy', 'tokenAccuracy', 'exactMatch', 'novelty']
+  const share = new Set(['accuracy', 'tokenAccuracy', 'exactMatch', 'novelty'])
+  return order
+    .filter((k) => m[k] != null)
+    .map((k) => `${METRIC_LABELS[k]} ${share.has(k) ? `${(m[k] * 100).toFixed(1)} %` : fmt(m[k])}`)
+    .join(', ')
+}
+
+/** "persistence: RMSE 0.98, MAE 0.71, loss 0.112; seasonal naive (period 12): …" */
+export function formatBaselines(b: Baselines | null | undefined): string {
+  if (!b) return '—'
+  const parts = Object.entries(b)
+    .filter(([, v]) => v)
+    .map(([k, v]) => {
+      const { period, ...figures } = v as Record<string, number>
+      const shown = Object.entries(figures).map(([f, x]) =>
+        f === 'accuracy' ? `accuracy ${(x * 100).toFixed(1)} %` : `${METRIC_LABELS[f] ?? f} ${fmt(x)}`
+      )
+      return `${baselineName(k)}${period ? ` (period ${period})` : ''}: ${shown.join(', ')}`
+    })
+  return parts.length ? parts.join('; ') : '—'
+}
+
+/** A stored run's task kind, read off its metrics (or its baselines before the first epoch); null when neither says. */
+export function kindOfResults(m: ValMetrics | null | undefined, b?: Baselines | null): MetricKind | null {
+  if (m?.rmse != null || b?.persistence) return 'regression'
+  if (m?.exactMatch != null) return 'tokens'
+  if (m?.tokenAccuracy != null || b?.unigram) return 'generation'
+  if (m?.accuracy != null || b?.majority) return 'classification'
+  return null
+}
+
+/** The headline metric of a run — RMSE, accuracy or token accuracy — with its label, or null. */
+export function headlineOf(
+  m: ValMetrics | null | undefined
+): { key: string; label: string; higher: boolean; value: number } | null {
+  const kind = kindOfResults(m)
+  if (!kind || !m) return null
+  const h = HEADLINE[kind]
+  return m[h.key] != null ? { ...h, value: m[h.key] } : null
+}

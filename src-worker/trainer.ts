@@ -11,6 +11,9 @@ import { dhNormsOf, gateMeansOf, gateNames, paramNorms, probeOf, type Diagnostic
 import type { CellKind } from './engine/cells/common.js'
 import { LrSchedule } from './engine/schedule.js'
 import { gemmThreads, setGemmThreads } from './engine/wasm/pool.js'
+import { ValidationMetrics, type UnitsMap } from './evaluation/metrics.js'
+import { itemKeys, noveltyOf, sampleItems } from './evaluation/novelty.js'
+import type { ValMetrics } from '../src-shared/metrics.js'
 import { CheckpointLender, EarlyStopping, NanGuard } from './train-guards.js'
 
 export type { CellKind } from './engine/cells/common.js'
@@ -60,6 +63,7 @@ export interface TrainData {
   train: SplitData
   val: SplitData
   tokens?: boolean // x holds token ids (n, tx); inferred from x's length when absent
+  units?: UnitsMap // regression: the validation targets in their own units and the map back to them (valMetrics)
 }
 export interface SplitData {
   n: number // number of samples
@@ -82,6 +86,8 @@ export interface EpochInfo {
   seconds: number
   lr: number
   diagnostics: Diagnostics
+  /** Validation metrics in the user's units (src-worker/evaluation/metrics.ts); null without validation samples. */
+  valMetrics: ValMetrics | null
   warning?: string
 }
 export interface TrainHooks {
@@ -109,6 +115,8 @@ export interface TrainResult {
   weights: Record<string, unknown> // PyTorch-layout nested arrays (exportTorch)
   stoppedEarly?: boolean // early stopping fired (weights are then those of the best epoch)
   bestEpoch?: number
+  /** The final epoch's validation metrics (the best epoch's after early stopping); generators add novelty. */
+  valMetrics?: ValMetrics | null
 }
 
 /**
@@ -260,6 +268,7 @@ class TrainingRun {
   private readonly guard: NanGuard
   private readonly stopping: EarlyStopping
   private readonly lender: CheckpointLender
+  private readonly metrics: ValidationMetrics | null
   private status: TrainResult['status'] = 'completed'
   private error: string | undefined
   private firstEpoch = 1
@@ -294,6 +303,7 @@ class TrainingRun {
     this.guard = new NanGuard(config.nanPolicy ?? 'fail', model.params, this.opt)
     this.stopping = new EarlyStopping(config.earlyStopping?.patience)
     this.lender = new CheckpointLender(nTrain)
+    this.metrics = data.val.n > 0 ? new ValidationMetrics(spec, data.val, data.units) : null
   }
 
   /** Continues from a checkpoint: everything as it was after its epoch. */
@@ -337,7 +347,8 @@ class TrainingRun {
       valLoss,
       seconds: (performance.now() - t0) / 1000,
       lr: this.opt.lr,
-      diagnostics: this.diagnostics(sums, epoch)
+      diagnostics: this.diagnostics(sums, epoch),
+      valMetrics: this.metrics?.result() ?? null
     }
     if (warning) info.warning = warning
     this.epochs.push(info)
@@ -459,8 +470,14 @@ class TrainingRun {
    * (teacher-forced, no dropout).
    */
   private validate(): number {
-    const data = this.data
-    if (data.val.n > 0) return evaluate(this.model, this.batch, data.val, true)
+    const data = this.data,
+      metrics = this.metrics,
+      model = this.model
+    if (metrics) {
+      metrics.reset()
+      metrics.runFree(model, this.batch) // (before the validation pass, whose first batch the probe reads)
+      return evaluate(model, this.batch, data.val, true, (b, start) => metrics.addForward(model.logits, b, start))
+    }
     const pn = Math.min(this.model.Bmax, data.train.n)
     this.batch.fill(data.train.x, data.train.y, data.train.mask, identity(pn), 0, pn)
     this.model.lossGrad(this.batch, { grad: false, dropout: 'off' })
@@ -503,11 +520,23 @@ class TrainingRun {
       res.bestEpoch = stopping.bestEpoch
     }
     const be = epochs.find((e) => e.epoch === stopping.bestEpoch) // (a resumed run lists only its own epochs)
+    res.valMetrics = lastE ? lastE.valMetrics : null
     if (stopping.stopped && be) {
       res.trainLoss = be.trainLoss
       res.valLoss = be.valLoss
+      res.valMetrics = be.valMetrics
     }
+    if (this.status !== 'failed' && lastE && this.metrics?.kind === 'generation')
+      res.valMetrics = { ...res.valMetrics, novelty: this.novelty() }
     return res
+  }
+
+  /** Share of seeded samples (temperature 0.8) that are not items of the training set. */
+  private novelty(): number {
+    const d = this.data,
+      from = d.val.n > 0 ? d.val : d.train
+    const known = itemKeys(d.train.y, d.train.n, d.ty, d.train.mask)
+    return noveltyOf(sampleItems(this.model, from.x, from.n, known, { seed: this.config.seed }))
   }
 }
 

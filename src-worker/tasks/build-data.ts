@@ -11,6 +11,7 @@ import {
 } from '../data/sequences'
 import { sourceOf, type ExperimentConfig } from '../../src-shared/contract'
 import type { TrainConfig, TrainData } from '../trainer'
+import { unitsOf } from '../evaluation/of-data'
 
 export class InputError extends Error {
   override name = 'InputError'
@@ -109,7 +110,8 @@ export function toTrainData(sd: SequenceData): TrainData {
     ty: sd.ty,
     tokens: sd.inputEncoding === 'token-ids',
     train: split(sd.train),
-    val: split(sd.val)
+    val: split(sd.val),
+    units: unitsOf(sd)
   }
 }
 

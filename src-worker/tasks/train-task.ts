@@ -17,6 +17,7 @@ import {
   type TrainState
 } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
+import { baselinesOf } from '../evaluation/of-data'
 import { bytesOf, prepareState, writeState, type EncodedState } from '../model/checkpoint-bytes'
 import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
 import {
@@ -294,7 +295,8 @@ class TrainingReport {
       seconds: e.seconds,
       lr: e.lr,
       diagnostics: e.diagnostics,
-      seqPerSec: this.rates().seqPerSec
+      seqPerSec: this.rates().seqPerSec,
+      valMetrics: e.valMetrics
     }
     if (e.warning)
       this.post({ type: 'event', taskId: this.taskId, kind: 'nan', detail: { epoch: e.epoch, message: e.warning } })
@@ -336,6 +338,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: Post): void
   const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
   const seqs = buildSequences(table, config)
   const data: TrainData = toTrainData(seqs)
+  post({ type: 'baselines', taskId, baselines: baselinesOf(seqs) })
   const trainConfig: TrainConfig = toTrainConfig(config)
   const stepsPerEpoch = Math.max(1, Math.ceil(data.train.n / Math.min(config.batchSize, Math.max(1, data.train.n))))
   const report = new TrainingReport(taskId, config, new Int32Array(msg.control), post, stepsPerEpoch)
@@ -351,6 +354,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: Post): void
       error: result.error ?? null,
       trainLoss: Number.isFinite(result.trainLoss) ? result.trainLoss : null,
       valLoss: Number.isFinite(result.valLoss) ? result.valLoss : null,
+      ...(result.valMetrics?.novelty !== undefined ? { finalMetrics: { novelty: result.valMetrics.novelty } } : {}),
       model: Object.keys(result.weights).length ? savedModel(result.weights, trainConfig, data, seqs, config) : null
     }
   })

@@ -101,9 +101,24 @@ describe('rnn-workbench CLI', () => {
       .split('\n')
       .map((l) => JSON.parse(l))
     expect(lines.slice(0, 3).map((l) => l.epoch)).toEqual([1, 2, 3])
-    for (const l of lines.slice(0, 3)) expect(Object.keys(l)).toEqual(['epoch', 'trainLoss', 'valLoss'])
+    for (const l of lines.slice(0, 3)) {
+      expect(Object.keys(l)).toEqual(['epoch', 'trainLoss', 'valLoss', 'valMetrics'])
+      expect(Object.keys(l.valMetrics)).toEqual(['rmse', 'mae'])
+    }
     const last = lines[3]
-    expect(last).toMatchObject({ experimentId: 1, status: 'completed' })
+    expect(Object.keys(last)).toEqual([
+      'experimentId',
+      'status',
+      'trainLoss',
+      'valLoss',
+      'valMetrics',
+      'baselines',
+      'verdict'
+    ])
+    expect(last).toMatchObject({ experimentId: 1, status: 'completed', valMetrics: lines[2].valMetrics })
+    expect(Object.keys(last.baselines)).toEqual(['persistence', 'seasonalNaive'])
+    expect(last.baselines.seasonalNaive.period).toBe(12)
+    expect(typeof last.verdict).toBe('string')
     expect(last.trainLoss).toBe(lines[2].trainLoss)
     const list = await cli(['list', '--data-dir', d, '--json'])
     expect(JSON.parse(list.out)).toMatchObject([
