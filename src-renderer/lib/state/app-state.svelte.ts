@@ -220,6 +220,10 @@ export class AppState {
         this.controlError = 'The run could not be resumed.'
         return
       }
+      // until the list is re-read it would still say stopped: views would ask for a model that is training again
+      this.experiments = this.experiments.map((x) =>
+        x.id === id && x.status !== 'paused' ? { ...x, status: 'running' } : x
+      )
       if (this.live.id !== id && !this.live.active) {
         const e = this.experiments.find((x) => x.id === id)
         this.live.follow(id, e?.epochsDone ?? 0, e?.config.epochs ?? 0)
@@ -373,12 +377,23 @@ export class AppState {
       if (live) this.live.epochDone(ev.p)
       if (shown) this.series.addEpoch(ev.p)
       this.internals.add(id, ev.p.epoch, ev.p.diagnostics)
-      // The service announces list changes at start and end only; keep the listed run's epoch current.
+      // The service announces list changes at start and end only; keep the listed run's epoch, losses, best and
+      // training time current (a resumed run's stored figures are its last checkpoint's).
       const e = ev.p
       const i = this.experiments.findIndex((x) => x.id === id && e.epoch > x.epochsDone)
       if (i >= 0) {
         const next = this.experiments.slice()
-        next[i] = { ...next[i]!, epochsDone: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss }
+        const x = next[i]!
+        const best =
+          e.valLoss != null && (x.bestValLoss == null || e.valLoss < x.bestValLoss) ? e.valLoss : x.bestValLoss
+        next[i] = {
+          ...x,
+          epochsDone: e.epoch,
+          trainLoss: e.trainLoss,
+          valLoss: e.valLoss,
+          bestValLoss: best,
+          trainSeconds: x.trainSeconds + e.seconds
+        }
         this.experiments = next
       }
     } else {
