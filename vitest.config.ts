@@ -1,10 +1,24 @@
+// Two projects: `unit` (Node code, in forked processes) and `renderer` (the UI's `.svelte.ts` state classes,
+// compiled by Svelte's plugin for the browser so that runes behave as they do in the window).
 import { defineConfig } from 'vitest/config'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 60_000,
-    pool: 'forks'
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: ['tests/unit/renderer/**'] }
+      },
+      {
+        extends: true,
+        plugins: [svelte({ configFile: false, dynamicCompileOptions: () => ({ generate: 'client' }) })],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'renderer', include: ['tests/unit/renderer/**/*.test.ts'], testTimeout: 10_000 }
+      }
+    ]
   }
 })

@@ -1,0 +1,87 @@
+// The run's per-epoch diagnostics: the stored ones (experiments.diagnostics) joined with the live
+// training.epoch events, including those that arrive while the stored ones load.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { asDiagnostics, Internals } from '../../../src-renderer/lib/state/internals.svelte'
+import { deferred, service } from './fake-api'
+import { diagnostics } from './fixtures'
+
+vi.mock('../../../src-renderer/lib/api', async (original) => ({
+  ...(await original<object>()),
+  ...(await import('./fake-api')).api
+}))
+
+beforeEach(() => service.reset())
+
+describe('asDiagnostics', () => {
+  it('refuses what lacks gate names, gate means or ‖∂L/∂h_t‖, and gives an epoch without a probe empty heatmaps', () => {
+    expect(asDiagnostics(1, null)).toBeNull()
+    expect(asDiagnostics(1, 'x')).toBeNull()
+    expect(asDiagnostics(1, { ...diagnostics(), dhNorm: undefined })).toBeNull()
+    const d = asDiagnostics(3, { ...diagnostics(false), gradNorm: undefined })!
+    expect(d.epoch).toBe(3)
+    expect(d.probe).toEqual({ gates: [], hidden: [] })
+    expect(d.gradNorm).toBeNaN()
+  })
+})
+
+describe('Internals', () => {
+  it('joins the stored epochs with events that arrived during the load (the event wins an epoch), oldest first', async () => {
+    const rows = deferred<{ epoch: number; diagnostics: unknown }[]>()
+    service.reply('experiments.diagnostics', () => rows.promise)
+    const s = new Internals()
+    const loading = s.load(4)
+    expect(s.loading).toBe(true)
+    s.add(4, 3, { ...diagnostics(), gradNorm: 9 })
+    s.add(4, 2, { ...diagnostics(false), gradNorm: 7 })
+    s.add(5, 4, diagnostics())
+    rows.resolve([
+      { epoch: 1, diagnostics: diagnostics() },
+      { epoch: 2, diagnostics: diagnostics() },
+      { epoch: 0, diagnostics: 'damaged' }
+    ])
+    await loading
+    expect(s.loading).toBe(false)
+    expect(s.epochs.map((d) => [d.epoch, d.gradNorm])).toEqual([
+      [1, 1.5],
+      [2, 7],
+      [3, 9]
+    ])
+    expect(s.latest?.epoch).toBe(3)
+  })
+
+  it('keeps the probe heatmaps of the newest epoch that has them only', () => {
+    const s = new Internals()
+    s.reset(1)
+    s.add(1, 1, diagnostics())
+    s.add(1, 2, diagnostics())
+    s.add(1, 3, diagnostics(false))
+    expect(s.epochs.map((d) => d.probe.gates.length)).toEqual([0, 1, 0])
+    expect(s.latestProbe?.epoch).toBe(2)
+    expect(s.latest?.epoch).toBe(3)
+  })
+
+  it('ignores a load that finishes after another run was put on screen', async () => {
+    const first = deferred<{ epoch: number; diagnostics: unknown }[]>()
+    service.reply('experiments.diagnostics', ({ id }) =>
+      id === 1 ? first.promise : [{ epoch: 5, diagnostics: diagnostics() }]
+    )
+    const s = new Internals()
+    const a = s.load(1)
+    await s.load(2)
+    first.resolve([{ epoch: 1, diagnostics: diagnostics() }])
+    await a
+    expect(s.experimentId).toBe(2)
+    expect(s.epochs.map((d) => d.epoch)).toEqual([5])
+  })
+
+  it('shows the error of a failed load and stays empty, then takes live epochs', async () => {
+    service.reply('experiments.diagnostics', () => {
+      throw new Error('experiment 8 does not exist')
+    })
+    const s = new Internals()
+    await s.load(8)
+    expect(s).toMatchObject({ error: 'experiment 8 does not exist', loading: false, epochs: [] })
+    s.add(8, 1, diagnostics())
+    expect(s.epochs).toHaveLength(1)
+  })
+})
