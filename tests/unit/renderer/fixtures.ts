@@ -61,6 +61,9 @@ export function experiment(id: number, over: Partial<ExperimentSummary> = {}): E
     trainSeconds: 10,
     bestValLoss: 0.55,
     seqPerSec: 100,
+    valMetrics: null,
+    baselines: null,
+    verdict: null,
     ...over
   }
 }

@@ -118,7 +118,8 @@ describe('ModelConfig', () => {
       schedule: { kind: 'plateau', patience: 4, factor: 0.3 },
       epochs: 7,
       seed: 42,
-      nanPolicy: 'revert'
+      nanPolicy: 'revert',
+      precision: 'float64'
     })
     const f = form(panel)
     f.apply(before)
