@@ -1,0 +1,59 @@
+// Reading and answering HTTP requests: JSON replies, bounded bodies, the media type and the headers every reply carries.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ValidationError } from '../../src-shared/contract'
+import { APP_CSP } from '../shell/csp'
+
+/** Largest JSON request body (a base64 CSV of up to 512 MB). */
+const MAX_BODY = 700 * 1024 * 1024
+
+/** The media type of a Content-Type header, lower-cased, without parameters (`APPLICATION/JSON; x=1` → application/json). */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase()
+}
+
+export function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', APP_CSP)
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('X-Frame-Options', 'DENY')
+  res.setHeader('Referrer-Policy', 'no-referrer')
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+  res.setHeader('Cache-Control', 'no-store')
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text)
+  })
+  res.end(text)
+}
+
+/** An error reply in the contract's shape: `{ error: { name, message } }`. */
+export function sendError(res: ServerResponse, status: number, name: string, message: string): void {
+  sendJson(res, status, { error: { name, message } })
+}
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY)
+      throw new ValidationError(`request body: larger than ${MAX_BODY} bytes`, [
+        { path: '(body)', message: 'too large' }
+      ])
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The body parsed as JSON; a body over the limit or not JSON is a ValidationError (400). */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new ValidationError('request body: not valid JSON', [{ path: '(body)', message: 'not JSON' }])
+  }
+}
