@@ -137,3 +137,39 @@ export function seriesTargets(anchors: SeriesAnchors): Float64Array {
       for (let o = 0; o < O; o++) out[(k * ty + h) * O + o] = columns[o][starts[k] + yStart + h]
   return out
 }
+
+/**
+ * The inverse of `toUserUnits`: values in the target's own units (n, ty, O) → model space, into `out` — each
+ * window's steps differenced against the rows it observed (and the steps before them in the same run), then
+ * normalised. Scores rules such as persistence on the run's own loss scale.
+ */
+export function fromUserUnits(
+  t: TargetTransform,
+  values: ArrayLike<number>,
+  out: Float64Array,
+  anchors?: SeriesAnchors
+): Float64Array {
+  const O = t.norm.columns.length || 1
+  for (let i = 0; i < out.length; i++) out[i] = values[i]
+  if (t.lags.length) {
+    if (!anchors) throw new Error('differenced targets need the series they continue to be mapped to model space')
+    const { columns, starts, yStart, tx, ty } = anchors
+    for (let k = 0; k < starts.length; k++)
+      for (let o = 0; o < O; o++)
+        for (let h = 0; h < ty; h++) {
+          // the rows up to `a` are observed; the window's own steps from a + 1 on are the given values
+          const s = starts[k],
+            a = Math.min(s + yStart + h - 1, s + tx - 1)
+          const at = (row: number) => (row <= a ? columns[o][row] : values[(k * ty + row - s - yStart) * O + o])
+          out[(k * ty + h) * O + o] = differenced(at, t.lags, t.lags.length, s + yStart + h)
+        }
+  }
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] - t.norm.a[i % O]) / t.norm.b[i % O]
+  return out
+}
+
+/** Level j of the differences of the series `at` at row `row`. */
+function differenced(at: (row: number) => number, lags: number[], j: number, row: number): number {
+  if (j === 0) return row >= 0 ? at(row) : NaN
+  return differenced(at, lags, j - 1, row) - differenced(at, lags, j - 1, row - lags[j - 1])
+}

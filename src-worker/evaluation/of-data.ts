@@ -5,7 +5,7 @@ import type { SequenceData } from '../data/sequences.js'
 import { metricKindOf, type Baselines } from '../../src-shared/metrics.js'
 import { classBaselines, detectPeriod, seriesBaselines, unigramBaseline, type SeriesTargets } from './baselines.js'
 import type { UnitsMap } from './metrics.js'
-import { anchorsOf, seriesTargets, targetTransformOf, toUserUnits } from '../data/target-transform.js'
+import { anchorsOf, fromUserUnits, seriesTargets, targetTransformOf, toUserUnits } from '../data/target-transform.js'
 
 /**
  * The validation targets in their own units and the map from model outputs back to them (regression only):
@@ -48,12 +48,18 @@ function trainRowsOf(sd: SequenceData): number {
   return first ?? sd.series?.columns[0].length ?? 0
 }
 
+/** The period a seasonal baseline uses: the run's seasonal difference lag when it has one, else detected. */
+function periodOf(sd: SequenceData, s: SeriesTargets): number | null {
+  const seasonal = (sd.difference ?? []).filter((L) => L > 1)
+  return seasonal.length ? seasonal[seasonal.length - 1] : detectPeriod(s.columns[0], trainRowsOf(sd))
+}
+
 /**
  * The baselines of the run's task kind, on its validation split. Series regression: persistence and, with a
- * period (given, else detected on the training rows of the first target), seasonalNaive; their loss is the
- * run's MSE on the normalised scale.
+ * period (the seasonal difference, else detected on the training rows of the first target), seasonalNaive;
+ * their loss is the run's own: MSE in model space (differenced when the run predicts changes, normalised).
  */
-export function baselinesOf(sd: SequenceData, period?: number | null): Baselines {
+export function baselinesOf(sd: SequenceData): Baselines {
   if (sd.val.n === 0) return {}
   const kind = metricKindOf(sd.mapping, sd.task)
   const val = { y: sd.val.y, mask: sd.val.mask },
@@ -62,21 +68,19 @@ export function baselinesOf(sd: SequenceData, period?: number | null): Baselines
   if (kind === 'tokens' || kind === 'generation') return unigramBaseline(train, val, sd.outputSize)
   const s = seriesTargetsOf(sd)
   if (!s) return {}
-  const p = period ?? detectPeriod(s.columns[0], trainRowsOf(sd))
-  const norm = sd.targetNorm,
+  const t = targetTransformOf(sd),
+    anchors = anchorsOf(sd, sd.val) ?? undefined,
     O = sd.outputSize
   const loss = (pred: Float64Array) => {
+    const model = fromUserUnits(t, pred, new Float64Array(pred.length), anchors)
     let sum = 0,
       cnt = 0
-    for (let r = 0; r < s.targetRows.length; r++) {
-      if (s.mask && s.mask[r] === 0) continue
-      for (let k = 0; k < O; k++) {
-        const d = (pred[r * O + k] - s.columns[k][s.targetRows[r]]) / norm.b[k]
-        sum += d * d
-        cnt++
-      }
+    for (let i = 0; i < model.length; i++) {
+      if (s.mask && s.mask[Math.floor(i / O)] === 0) continue
+      sum += (model[i] - sd.val.y[i]) ** 2
+      cnt++
     }
     return sum / cnt
   }
-  return seriesBaselines(s, p, loss)
+  return seriesBaselines(s, periodOf(sd, s), loss)
 }

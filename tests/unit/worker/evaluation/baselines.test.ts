@@ -90,12 +90,12 @@ describe('baselines of built windows', () => {
       rowCount: T
     } as unknown as ParsedTable
     const sd = buildSeriesWindows(table, { mapping: 'many-to-one', targets: ['v'], inputs: [], window: 5 }, {})
-    const b = baselinesOf(sd, null)
+    const b = baselinesOf(sd)
     // every next value is 2 above the last one
     expect(b.persistence!.rmse).toBeCloseTo(2, 9)
     expect(b.persistence!.mae).toBeCloseTo(2, 9)
     // loss on the normalised scale: (2 / std of the training rows)²
-    expect(b.persistence!.loss).toBeCloseTo((2 / sd.targetNorm.b[0]) ** 2, 9)
+    expect(b.persistence!.loss).toBeCloseTo((2 / sd.targetNorm.b[0]) ** 2, 7) // (against the float32 targets)
   })
 })
 
