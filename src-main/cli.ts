@@ -20,8 +20,9 @@ commands:
   pause ID | resume ID | stop ID | delete ID [--data-dir D] [--json]
   backup OUT.db [--overwrite] | restore FILE [--data-dir D] [--json]
         online copy of the whole store (safe while training); restore checks the file first and keeps the old store
-  export ID --format json|onnx|tfjs|pytorch --out PATH [--json]
-        writes the trained model and verifies it with an independent runtime (exit 3 when not verified)
+  export ID --format json|onnx|tfjs|pytorch|pytorch-project --out PATH [--json]
+        writes the trained model and verifies it with an independent runtime (exit 3 when not verified);
+        pytorch-project writes a folder that trains the run with PyTorch (python3 train.py, or torchrun)
   predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [--json]
         the model on a new CSV with its stored mapping (the target column is optional: when present,
         the true value and correct/error are written next to each prediction); series windows: one row

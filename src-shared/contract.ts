@@ -305,7 +305,8 @@ export const inspection = z.object({
     .nullable()
 })
 
-export const exportFormat = z.enum(['json', 'onnx', 'tfjs', 'pytorch'])
+/** pytorch-project: a folder to train the run on with PyTorch (train.py, model.py, config.json, data/). */
+export const exportFormat = z.enum(['json', 'onnx', 'tfjs', 'pytorch', 'pytorch-project'])
 
 /** An export and its self-check: the file loaded by an independent runtime, compared with the workbench. */
 export const exportReport = z.object({

@@ -6,7 +6,7 @@ import { runImport } from './tasks/import-task'
 import { runTraining } from './tasks/train-task'
 import { runSequences } from './tasks/sequences-task'
 import { runInspect } from './tasks/inspect-task'
-import { runExport } from './tasks/export-task'
+import { runExport, runExportProject } from './tasks/export-task'
 import { runPredict } from './tasks/predict-task'
 
 function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
@@ -27,6 +27,7 @@ if (parentPort) {
       else if (msg.type === 'sequences') runSequences(msg, post)
       else if (msg.type === 'inspect') runInspect(msg, post)
       else if (msg.type === 'export') await runExport(msg, post)
+      else if (msg.type === 'exportProject') await runExportProject(msg, post)
       else if (msg.type === 'predict') runPredict(msg, post)
     } catch (e) {
       post({ type: 'error', taskId: msg.taskId, error: toWire(e) })

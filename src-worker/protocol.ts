@@ -13,6 +13,8 @@ import type {
 } from '../src-shared/contract'
 import type { Baselines, ValMetrics } from '../src-shared/metrics'
 
+import type { ProjectSource } from './export/pytorch-project'
+
 export type WorkerError = WireError & { line?: number; column?: string }
 
 /** Control word shared with a training worker: index 0 = requested state. */
@@ -42,6 +44,17 @@ export type ToWorker =
       probe?: number
     }
   | { type: 'export'; taskId: number; model: SavedModel; format: ExportFormat; outPath: string }
+  | {
+      type: 'exportProject'
+      taskId: number
+      model: SavedModel
+      /** The run's dataset (gzip) and config: the project's tensors are rebuilt from them as training built them. */
+      bytesGz: Uint8Array
+      config: ExperimentConfig
+      source: ProjectSource
+      log: { epoch: number; trainLoss: number | null; valLoss: number | null }[]
+      outPath: string
+    }
   | {
       type: 'predict'
       taskId: number

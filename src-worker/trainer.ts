@@ -217,9 +217,7 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
     checkSplit('train', data.train, data, tokens)
     checkSplit('val', data.val, data, tokens)
     if (data.train.n < 1) throw new Error('train.n must be ≥ 1')
-    const dtype: DType = config.dtype ?? 'float32'
-    const Bmax = Math.min(config.batchSize, Math.max(data.train.n, data.val.n, 1))
-    model = new Model(modelSpecOf(config, data, tokens), dtype, Bmax)
+    model = new Model(modelSpecOf(config, data, tokens), config.dtype ?? 'float32', batchMax(config, data))
     const run = new TrainingRun(model, config, data, hooks, epochs)
     if (resume) run.restore(resume)
     return run.run()
@@ -252,6 +250,32 @@ interface EpochSums {
 }
 
 /** One call of train(): the model, the optimizer and their bookkeeping, run epoch by epoch. */
+/** The mini-batch size of a run (and of its evaluation passes). */
+export function batchMax(config: TrainConfig, data: Pick<TrainData, 'train' | 'val'>): number {
+  return Math.min(config.batchSize, Math.max(data.train.n, data.val.n, 1))
+}
+
+/** A run's initial weights, drawn from its seeded Rng (which then goes on to shuffle the batches). */
+export function initModel(model: Model, config: TrainConfig, rng: Rng): void {
+  model.init(rng, config.model.forgetBias ?? 1)
+}
+
+/**
+ * What a run starts from: its initial weights (PyTorch layout, in the run's precision) and the state of its Rng
+ * after drawing them — the state the first epoch's shuffle starts from.
+ */
+export function initialState(
+  config: TrainConfig,
+  data: TrainData
+): { weights: Record<string, unknown>; rng: number[]; batchMax: number } {
+  const tokens = usesTokens(data, data.train.n, data.train.x.length)
+  const Bmax = batchMax(config, data)
+  const model = new Model(modelSpecOf(config, data, tokens), config.dtype ?? 'float32', Bmax)
+  const rng = new Rng(config.seed)
+  initModel(model, config, rng)
+  return { weights: exportTorch(model.layout, model.params), rng: rng.getState(), batchMax: Bmax }
+}
+
 class TrainingRun {
   private readonly rng: Rng
   private readonly opt: Optimizer
@@ -284,7 +308,7 @@ class TrainingRun {
       dtype = model.dtype,
       nTrain = data.train.n
     this.rng = new Rng(config.seed)
-    model.init(this.rng, config.model.forgetBias ?? 1)
+    initModel(model, config, this.rng)
     this.opt = new Optimizer(config.optimizer, dtype, model.layout.size)
     this.sched = new LrSchedule(config.schedule ?? { kind: 'none' }, config.optimizer.lr, config.epochs)
     this.batch = new Batch(spec, dtype, model.Bmax)

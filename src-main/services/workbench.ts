@@ -20,7 +20,7 @@ import { EventBus } from './events'
 import { ConflictError, InputError, NotFoundError } from '../../src-shared/errors'
 import { checkColumns, MAX_IMPORT_BYTES } from './dataset-checks'
 import { runTask, newTaskId } from './tasks'
-import { CONTROL_STOP } from '../../src-worker/protocol'
+import { CONTROL_STOP, type ToWorker } from '../../src-worker/protocol'
 import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
@@ -180,12 +180,14 @@ export class Workbench {
   async exportModel(id: number, format: ExportFormat, outPath: string): Promise<ExportReport> {
     const model = this.savedModel(id)
     let report: ExportReport | undefined
+    const task = format === 'pytorch-project' ? this.projectTask(id, model, outPath) : null
     await runTask(
       this.opts.workerFactory,
-      { type: 'export', taskId: newTaskId(), model, format, outPath: resolve(outPath) },
+      task?.msg ?? { type: 'export', taskId: newTaskId(), model, format, outPath: resolve(outPath) },
       (m) => {
         if (m.type === 'exported') report = m.report
-      }
+      },
+      task?.transfer
     ).done
     const r = report!
     this.store.experiments.addEvent(id, 'exported', {
@@ -197,6 +199,30 @@ export class Workbench {
     })
     this.bus.emit('experiments.changed', { experimentId: id })
     return r
+  }
+
+  /** The worker task that writes an experiment's PyTorch training project: its model, dataset, config and curve. */
+  private projectTask(id: number, model: SavedModel, outPath: string): { msg: ToWorker; transfer: ArrayBuffer[] } {
+    const e = this.store.experiments.detail(id)!
+    const ds = this.store.datasets.get(e.datasetId)!
+    const bytesGz = new Uint8Array(this.store.datasets.bytesGz(e.datasetId)!)
+    const msg: ToWorker = {
+      type: 'exportProject',
+      taskId: newTaskId(),
+      model,
+      bytesGz,
+      config: model.experiment ?? e.config,
+      source: {
+        experimentId: id,
+        name: e.name,
+        datasetId: e.datasetId,
+        datasetName: ds.name,
+        datasetSha256: ds.sha256
+      },
+      log: e.epochs.map((p) => ({ epoch: p.epoch, trainLoss: p.trainLoss, valLoss: p.valLoss })),
+      outPath: resolve(outPath)
+    }
+    return { msg, transfer: [bytesGz.buffer as ArrayBuffer] }
   }
 
   /** Runs a trained model (an experiment's, or a native JSON model file) on a new CSV; writes the predictions CSV. */

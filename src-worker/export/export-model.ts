@@ -22,7 +22,7 @@ export const EXPORT_FORMATS: ExportFormat[] = ['json', 'onnx', 'tfjs', 'pytorch'
 export const VERIFY_TOLERANCE = 1e-4
 
 export interface ExportReport {
-  format: ExportFormat
+  format: ExportFormat | 'pytorch-project'
   /** Absolute paths of the files written. */
   files: string[]
   verified: boolean

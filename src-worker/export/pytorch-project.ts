@@ -1,0 +1,164 @@
+// The PyTorch training project of a run: train.py (a fixed template that reads config.json), model.py and the final
+// weights (the PyTorch export, verified by PyTorch itself), config.json (the run's full configuration, its batch
+// size, and the state of its Rng after drawing the initial weights — every epoch's batch order follows from it),
+// README.md, and data/ — the encoded training and validation tensors exactly as the workbench built them (.npy),
+// the fitted normalisation, vocabularies and classes, and the run's initial weights (safetensors, in the run's
+// precision). Nothing is fitted or parsed on the PyTorch side.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { SavedModel } from '../protocol'
+import type { ExperimentConfig } from '../../src-shared/contract'
+import { initialState, type SplitData, type TrainConfig, type TrainData } from '../trainer'
+import { encodeNpy } from './npy'
+import { encodeSafetensors } from './safetensors'
+import { normalizationOf, specOf, tensorsOf } from './spec'
+import { exportModel, type ExportOptions, type ExportReport } from './export-model'
+import TRAIN_PY from './templates/train.py?raw'
+import README_MD from './templates/README.md?raw'
+
+export const PROJECT_FORMAT = 'rnn-workbench-pytorch-project'
+
+/** Where the run comes from: recorded in config.json, and how `import-run` finds its dataset again. */
+export interface ProjectSource {
+  experimentId: number
+  name: string
+  datasetId: number
+  datasetName: string
+  datasetSha256: string
+}
+
+export interface ProjectInput {
+  model: SavedModel
+  config: ExperimentConfig
+  data: TrainData
+  source: ProjectSource
+  /** The workbench's own curve of the run, kept in config.json to compare with. */
+  log: { epoch: number; trainLoss: number | null; valLoss: number | null }[]
+}
+
+function splitFiles(name: string, s: SplitData, d: TrainData): Record<string, Uint8Array> {
+  const tokens = d.tokens === true,
+    reg = d.task === 'regression'
+  const out: Record<string, Uint8Array> = {
+    [`data/${name}_x.npy`]: encodeNpy(s.x, tokens ? [s.n, d.tx] : [s.n, d.tx, d.inputSize]),
+    [`data/${name}_y.npy`]: encodeNpy(s.y, reg ? [s.n, d.ty, d.outputSize] : [s.n, d.ty])
+  }
+  if (s.mask) out[`data/${name}_mask.npy`] = encodeNpy(s.mask, [s.n, d.ty])
+  return out
+}
+
+/** config.json: everything train.py reads besides the tensors. */
+function configJson(p: ProjectInput, tc: TrainConfig, init: ReturnType<typeof initialState>): string {
+  const d = p.data
+  return JSON.stringify(
+    {
+      format: PROJECT_FORMAT,
+      version: 1,
+      source: p.source,
+      experiment: p.config,
+      train: tc,
+      data: {
+        mapping: d.mapping,
+        task: d.task,
+        inputSize: d.inputSize,
+        outputSize: d.outputSize,
+        tx: d.tx,
+        ty: d.ty,
+        tokens: d.tokens === true,
+        nTrain: d.train.n,
+        nVal: d.val.n
+      },
+      batchMax: init.batchMax,
+      rngAfterInit: init.rng.slice(0, 4),
+      inputs: p.model.inputs,
+      target: p.model.target,
+      normalization: normalizationOf(p.model),
+      vocab: p.model.vocab ?? null,
+      workbenchLog: p.log
+    },
+    null,
+    2
+  )
+}
+
+function readme(p: ProjectInput, tc: TrainConfig): string {
+  const vars: Record<string, string> = {
+    name: p.source.name,
+    experimentId: String(p.source.experimentId),
+    mapping: p.data.mapping,
+    cell: tc.model.cell,
+    precision: tc.dtype ?? 'float32',
+    epochs: String(tc.epochs),
+    nTrain: String(p.data.train.n),
+    nVal: String(p.data.val.n)
+  }
+  return README_MD.replace(/\{\{(\w+)\}\}/g, (_, k: string) => vars[k] ?? `{{${k}}}`)
+}
+
+/** Every file of the project except model.py and its weights (relative path → bytes or text). */
+export function projectFiles(p: ProjectInput): Record<string, Uint8Array | string> {
+  const tc = p.model.trainConfig as TrainConfig
+  const init = initialState(tc, p.data)
+  const s = specOf(p.model)
+  const initTensors = [...tensorsOf({ ...p.model, weights: init.weights }, s).values()]
+  return {
+    'train.py': TRAIN_PY,
+    'config.json': configJson(p, tc, init),
+    'README.md': readme(p, tc),
+    ...splitFiles('train', p.data.train, p.data),
+    ...splitFiles('val', p.data.val, p.data),
+    'data/initial_weights.safetensors': encodeSafetensors(initTensors, {}, tc.dtype === 'float64' ? 'F64' : 'F32'),
+    'data/fitted.json': JSON.stringify(
+      {
+        inputs: p.model.inputs,
+        target: p.model.target,
+        normalization: normalizationOf(p.model),
+        vocab: p.model.vocab ?? null
+      },
+      null,
+      2
+    )
+  }
+}
+
+/** A folder that holds files and is not an earlier export of a project is the user's: refused. */
+function checkTarget(dir: string): void {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return
+  let ours: boolean
+  try {
+    ours = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { format?: string }).format === PROJECT_FORMAT
+  } catch {
+    ours = false
+  }
+  if (!ours)
+    throw Object.assign(new Error(`${dir} is not empty and holds no exported project: choose an empty or new folder`), {
+      name: 'InputError'
+    })
+}
+
+/**
+ * Writes the project into `outDir`; model.py and the final weights are checked by PyTorch as the pytorch export is
+ * (unless `opts.verify` is false).
+ */
+export async function writeProject(p: ProjectInput, outDir: string, opts: ExportOptions = {}): Promise<ExportReport> {
+  const dir = resolve(outDir)
+  checkTarget(dir)
+  const files = projectFiles(p)
+  const r = await exportModel(p.model, 'pytorch', dir, opts)
+  const written = [...r.files]
+  for (const [name, data] of Object.entries(files)) {
+    const path = join(dir, name)
+    mkdirSync(join(path, '..'), { recursive: true })
+    writeFileSync(path, data)
+    written.push(path)
+  }
+  return {
+    ...r,
+    format: 'pytorch-project',
+    files: written,
+    notes: [
+      ...r.notes,
+      `python3 train.py reproduces the run (${p.data.train.n} training and ${p.data.val.n} validation sequences, ${(p.model.trainConfig as TrainConfig).dtype ?? 'float32'}); see README.md`
+    ]
+  }
+}
