@@ -98,7 +98,7 @@ function removeSidecars(file: string): void {
 export function expectedTables(version: number, list: Migration[] = migrations, nativeBinding?: string): string[] {
   const mem = open(':memory:', {}, nativeBinding)
   try {
-    for (const m of list) if (m.version <= version) mem.exec(m.up)
+    for (const m of list) if (m.version <= version) m.up(mem)
     return tables(mem)
   } finally {
     mem.close()

@@ -47,7 +47,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     for (const m of list) {
       if (m.version <= found) continue
       db.transaction(() => {
-        db.exec(m.up)
+        m.up(db)
         db.pragma(`user_version = ${m.version}`)
       })()
     }

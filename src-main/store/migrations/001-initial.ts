@@ -1,6 +1,8 @@
 // Migration 1: datasets (with the original bytes, gzip), experiments, per-epoch and per-step metrics,
 // checkpoints (model weights). STRICT tables; metrics cascade with their experiment.
-export const up = `
+import type { Migration } from './migration'
+
+const SQL = `
 CREATE TABLE datasets (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -59,3 +61,5 @@ CREATE TABLE checkpoints (
   PRIMARY KEY (experiment_id, kind)
 ) STRICT;
 `
+
+export const initial: Migration = { version: 1, up: (db) => db.exec(SQL) }

@@ -1,16 +1,12 @@
 // The ordered list of schema migrations; migration N brings the store to PRAGMA user_version = N.
-import * as m001 from './001-initial'
-import * as m002 from './002-lifecycle'
-import * as m003 from './003-val-metrics'
+// To add one: a file NNN-name.ts exporting a Migration (migration.ts), appended here, with a test in
+// tests/unit/main/store/migrations.test.ts that a store of the previous version keeps its data.
+import { initial } from './001-initial'
+import { lifecycle } from './002-lifecycle'
+import { valMetrics } from './003-val-metrics'
+import type { Migration } from './migration'
 
-export interface Migration {
-  version: number
-  up: string
-}
+export type { Migration }
 
-export const migrations: Migration[] = [
-  { version: 1, up: m001.up },
-  { version: 2, up: m002.up },
-  { version: 3, up: m003.up }
-]
+export const migrations: Migration[] = [initial, lifecycle, valMetrics]
 export const LATEST_VERSION = migrations[migrations.length - 1].version

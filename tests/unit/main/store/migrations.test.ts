@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { openDatabase } from '../../../../src-main/store/db'
-import { migrations } from '../../../../src-main/store/migrations/index'
+import { LATEST_VERSION, migrations } from '../../../../src-main/store/migrations/index'
 import { tempDir } from '../../../helpers/workbench'
 
 const cleanups: (() => void)[] = []
@@ -57,6 +57,71 @@ describe('page size', () => {
     expect(again.pragma('page_size', { simple: true })).toBe(4096)
     expect((again.prepare('SELECT name FROM datasets').get() as { name: string }).name).toBe('d')
     again.close()
+  })
+})
+
+const DATASET_SQL =
+  "INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at) VALUES (1,'d','d.csv','x',1,x'00',1,'[]','[]','[]','t')"
+
+/** A schema-1 store with a dataset, two experiments, their epochs and steps, and schema-1 checkpoints of one. */
+function schema1Store(): string {
+  const f = file()
+  const v1 = openDatabase(f, { migrations: migrations.slice(0, 1) })
+  v1.prepare(DATASET_SQL).run()
+  for (const id of [1, 2])
+    v1.prepare(
+      "INSERT INTO experiments (id, dataset_id, name, status, config_json, created_at, epochs_done, train_loss, val_loss) VALUES (?, 1, ?, 'completed', '{\"seed\":1}', 't', 2, 0.25, 0.5)"
+    ).run(id, `e${id}`)
+  for (const epoch of [1, 2])
+    v1.prepare(
+      'INSERT INTO epochs (experiment_id, epoch, train_loss, val_loss, seconds) VALUES (1, ?, 0.5, 0.6, 1)'
+    ).run(epoch)
+  v1.prepare('INSERT INTO steps (experiment_id, step, epoch, loss) VALUES (1, 1, 1, 0.7)').run()
+  for (const kind of ['final', 'last'])
+    v1.prepare(
+      "INSERT INTO checkpoints (experiment_id, kind, epoch, weights_json, created_at) VALUES (1, ?, 2, '{}', 't')"
+    ).run(kind)
+  v1.close()
+  return f
+}
+
+describe('migrations from schema 1 to the latest', () => {
+  it('keep every dataset, experiment, epoch and step of the store', () => {
+    const f = schema1Store()
+    const before = new Database(f)
+    const rows = (db: Database.Database) =>
+      ['datasets', 'experiments', 'epochs', 'steps'].map((t) =>
+        db
+          .prepare(`SELECT * FROM ${t} ORDER BY rowid`)
+          .all()
+          .map((r) => {
+            const { id, name, status, config_json, epoch, loss, train_loss, val_loss, sha256, bytes_gz } = r as Record<
+              string,
+              unknown
+            >
+            return { id, name, status, config_json, epoch, loss, train_loss, val_loss, sha256, bytes_gz }
+          })
+      )
+    const old = rows(before)
+    before.close()
+    const db = openDatabase(f)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    expect(rows(db)).toEqual(old)
+    expect(old.map((t) => t.length)).toEqual([1, 2, 2, 1])
+    db.close()
+  })
+
+  it('record the schema-1 checkpoints migration 2 cannot carry over as an event of their experiment', () => {
+    const db = openDatabase(schema1Store(), { migrations: migrations.slice(0, 2) })
+    expect(db.prepare('SELECT count(*) AS n FROM checkpoints').get()).toEqual({ n: 0 })
+    const events = db.prepare('SELECT experiment_id, kind, detail_json FROM events').all() as {
+      experiment_id: number
+      kind: string
+      detail_json: string
+    }[]
+    expect(events.map((e) => [e.experiment_id, e.kind])).toEqual([[1, 'checkpoints-dropped']])
+    expect(JSON.parse(events[0].detail_json).kinds).toEqual(['final', 'last'])
+    db.close()
   })
 })
 

@@ -129,7 +129,12 @@ describe('store', () => {
   it('rolls back a failing migration entirely', () => {
     const d = dir()
     const file = join(d, 'm.db')
-    const bad = [{ version: 1, up: 'CREATE TABLE a (x INTEGER) STRICT; CREATE TABLE a (y INTEGER) STRICT;' }]
+    const bad = [
+      {
+        version: 1,
+        up: (db: Database.Database) => db.exec('CREATE TABLE a (x INTEGER) STRICT; CREATE TABLE a (y INTEGER) STRICT;')
+      }
+    ]
     expect(() => openDatabase(file, { migrations: bad })).toThrow()
     const db = new Database(file)
     expect(db.pragma('user_version', { simple: true })).toBe(0)
