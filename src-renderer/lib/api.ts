@@ -124,19 +124,20 @@ function httpApi(base = '/api/'): WorkbenchApi {
     return body.result
   }
 
-  /** Fetches the file with the page's credentials, then hands it to the browser as a blob download. */
+  /** Fetches the file with the token in its header (authFetch), then hands it to the browser as a blob download. */
   async function download(req: DownloadRequest): Promise<DownloadResult> {
     let res: Response
     try {
-      res = await fetch(base + 'download', {
+      res = await authFetch(base + 'download', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        credentials: 'same-origin',
         body: JSON.stringify(req)
       })
-    } catch {
+    } catch (e) {
+      if (e instanceof ApiError) throw e
       throw new ApiError({ name: 'NetworkError', message: 'cannot reach the workbench server — is it still running?' })
     }
+    if (res.status === 401) throw new ApiError({ name: 'Unauthorized', message: NO_TOKEN }, 401)
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: WireError } | null
       throw new ApiError(
