@@ -485,7 +485,7 @@ export const requests = {
         id,
         datasetId: id.optional(),
         steps: z.number().int().min(1).max(100_000).optional(),
-        temperature: z.number().positive().max(100).optional(),
+        temperature: z.number().min(0).max(100).optional(),
         seed: z
           .number()
           .int()

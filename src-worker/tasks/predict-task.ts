@@ -10,6 +10,7 @@ import { forecastCsv, predictSeries, seriesCsv } from '../inference/series'
 import { predictTable, predictionTableCsv, sourceOfModel } from '../inference/predict-table'
 import type { FromWorker, ToWorker } from '../protocol'
 import { conditionsFor, generate, generatedCsv } from './generate'
+import { SAMPLE_TEMPERATURE } from '../evaluation/novelty'
 
 const inputError = (message: string) => Object.assign(new Error(message), { name: 'InputError' })
 
@@ -32,13 +33,18 @@ function writeOut(path: string, text: string): { columns: string[]; rows: string
   const data = Papa.parse<string[]>(head, { skipEmptyLines: true }).data
   return { columns: data[0] ?? [], rows: data.slice(1, PREVIEW_ROWS + 1) }
 }
+/** A generator's temperature: 0.8 (seeded) by default, 0 = greedy (the most likely token at every step). */
+function samplingTemperature(t: number | undefined): number | undefined {
+  return t === undefined ? SAMPLE_TEMPERATURE : t === 0 ? undefined : t
+}
+
 export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWorker) => void): void {
   const model = msg.model
   if (model.data.mapping === 'one-to-many') {
-    // a generative model: sample items (per condition), greedy without a temperature
+    // a generative model: sample items (per condition) at 0.8 unless told otherwise, greedy at temperature 0
     const table = readTable(msg)
     const conditions = conditionsFor(model, table, msg.steps ?? 10)
-    const items = generate(model, conditions, { temperature: msg.temperature, seed: msg.seed })
+    const items = generate(model, conditions, { temperature: samplingTemperature(msg.temperature), seed: msg.seed })
     const preview = writeOut(
       msg.outPath,
       generatedCsv(items, model.vocab?.conditions ? model.experiment?.condition : undefined, model.target)
@@ -66,7 +72,7 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
         `--steps forecasts a series closed-loop (or sets the items per condition of a generator); this model reads ${source === 'rows' ? 'rows' : source === 'text' ? 'texts' : 'grouped sequences'}`
       )
     const table = readTable(msg)!
-    const p = predictTable(model, table, { temperature: msg.temperature, seed: msg.seed })
+    const p = predictTable(model, table, { temperature: msg.temperature || undefined, seed: msg.seed })
     const preview = writeOut(msg.outPath, predictionTableCsv(p))
     post({
       type: 'predicted',

@@ -253,7 +253,7 @@ export const HAND_SPECS: Partial<Record<RequestName, MethodSpec>> = {
       { path: ['id'], kind: ID, required: true },
       { path: ['datasetId'], kind: ID, required: false },
       { path: ['steps'], kind: { t: 'int', min: 1, max: 100_000 }, required: false },
-      { path: ['temperature'], kind: { t: 'num', min: 0, max: 100, exclusiveMin: true }, required: false },
+      { path: ['temperature'], kind: { t: 'num', min: 0, max: 100 }, required: false },
       { path: ['seed'], kind: { t: 'int', min: 0, max: 2 ** 31 - 1 }, required: false }
     ],
     strict: [[]]

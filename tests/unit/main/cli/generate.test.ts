@@ -1,4 +1,5 @@
-// Generation from a one-to-many model: sampled at a temperature with a seed (reproducible), greedy without.
+// Generation from a one-to-many model: sampled at a temperature with a seed (reproducible; 0.8 when none is given),
+// greedy at temperature 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -77,13 +78,19 @@ describe('rnn-workbench predict on a generative model', () => {
     for (const r of rows.slice(1)) expect(r.split(',')[1]).toMatch(/^[A-Za-z'-]*$/)
   })
 
-  it('is greedy without a temperature (every sample of a condition alike), and takes conditions from a CSV', async () => {
+  it('is greedy at temperature 0 (every sample of a condition alike), and takes conditions from a CSV', async () => {
     const g = join(t.dir, 'g.csv')
-    const r = await cli(['predict', '1', '--out', g, '--steps', '3', '--json'])
+    const r = await cli(['predict', '1', '--out', g, '--steps', '3', '--temperature', '0', '--json'])
     expect(r.code).toBe(EXIT.ok)
     const j = JSON.parse(r.out)
     expect(j.rows).toBe(6)
     expect(new Set(j.generated.slice(0, 3)).size).toBe(1)
+    // without a temperature: sampled at 0.8 with the seed (default 1)
+    const byDefault = JSON.parse((await cli(['predict', '1', '--out', g, '--steps', '3', '--json'])).out)
+    const explicit = JSON.parse(
+      (await cli(['predict', '1', '--out', g, '--steps', '3', '--temperature', '0.8', '--seed', '1', '--json'])).out
+    )
+    expect(byDefault.generated).toEqual(explicit.generated)
     const conds = join(t.dir, 'conds.csv')
     const { writeFileSync } = await import('node:fs')
     writeFileSync(conds, 'gender\nmale\nfemale\nmale\n')
