@@ -19,6 +19,7 @@ import {
   type ExperimentConfigInput,
   type ExportFormat
 } from '../src-shared/contract'
+import { importFlags, importOptionsFromFlags } from './cli-import-flags'
 
 const EXPORT_FORMATS = exportFormat.options
 
@@ -84,8 +85,12 @@ function oneDataSource(values: { dataset?: string; csv?: string }): void {
     throw new UsageError('give exactly one of --dataset ID or --csv FILE')
 }
 
-async function datasetIdOf(w: Workbench, values: { dataset?: string; csv?: string }): Promise<number> {
-  return values.csv !== undefined ? (await w.importPath(values.csv)).id : num(values.dataset, '--dataset', true)!
+async function datasetIdOf(
+  w: Workbench,
+  values: { dataset?: string; csv?: string } & Parameters<typeof importOptionsFromFlags>[0]
+): Promise<number> {
+  if (values.csv === undefined) return num(values.dataset, '--dataset', true)!
+  return (await w.importPath(values.csv, undefined, { options: importOptionsFromFlags(values) })).id
 }
 
 function checkConfig(config: ExperimentConfigInput): void {
@@ -144,22 +149,24 @@ async function finishRun(
 }
 
 const importCommand: Command = async (cli, args) => {
-  const { values, positionals } = parse(args, { name: { type: 'string' } }, true)
+  const { values, positionals } = parse(args, { name: { type: 'string' }, ...importFlags }, true)
   if (positionals.length !== 1) throw new UsageError('import needs exactly one FILE')
-  const d = await cli.open(values['data-dir']).importPath(positionals[0], values.name)
+  const options = importOptionsFromFlags(values)
+  const d = await cli.open(values['data-dir']).importPath(positionals[0], values.name, { options })
   const columns = d.columns.map((c) => ({ name: c.name, type: c.type }))
   cli.print(values.json, { datasetId: d.id, rows: d.rows, columns, warnings: d.warnings }, () =>
     [
       `imported dataset ${d.id} "${d.name}": ${d.rows} rows, ${d.columns.length} columns\n`,
-      ...d.columns.map((c) => `  ${c.name}: ${c.type}\n`),
-      ...d.warnings.map((w) => `  warning: ${w}\n`)
+      ...d.columns.map((c) => `  ${c.name}: ${c.type}\n`)
     ].join('')
   )
+  // the named cells and other warnings: with --json in the JSON line, otherwise on stderr
+  if (!values.json) for (const w of d.warnings) cli.io.err(`warning: ${w}\n`)
   return EXIT.ok
 }
 
 const trainCommand: Command = async (cli, args) => {
-  const { values } = parse(args, configFlags)
+  const { values } = parse(args, { ...configFlags, ...importFlags })
   oneDataSource(values)
   const config = configFromFlags(values)
   checkConfig(config)
@@ -193,6 +200,7 @@ const listCommand: Command = async (cli, args) => {
 /** preview needs no model or training flags, so those get harmless defaults. */
 const previewFlags = {
   ...configFlags,
+  ...importFlags,
   hidden: { type: 'string', default: '16' },
   epochs: { type: 'string', default: '1' },
   lr: { type: 'string', default: '0.01' }
@@ -246,7 +254,8 @@ const predictFlags = {
   out: { type: 'string' },
   steps: { type: 'string' },
   temperature: { type: 'string' },
-  seed: { type: 'string' }
+  seed: { type: 'string' },
+  ...importFlags
 } as const
 
 type Prediction = Awaited<ReturnType<Workbench['predictCsv']>>
@@ -275,7 +284,8 @@ const predictCommand: Command = async (cli, args) => {
   const r = await cli.open(values['data-dir']).predictCsv(source, values.csv, values.out, {
     steps: num(values.steps, '--steps', true),
     temperature: num(values.temperature, '--temperature', false),
-    seed: num(values.seed, '--seed', true)
+    seed: num(values.seed, '--seed', true),
+    importOptions: importOptionsFromFlags(values)
   })
   const from = typeof source === 'number' ? { experimentId: source } : { model: source }
   cli.print(values.json, { ...from, ...r }, () => predictionText(r))

@@ -2,6 +2,7 @@
 // Exit codes: 0 ok, 1 usage, 2 bad input, 3 training failed.
 import { errorKind } from '../src-shared/errors'
 import { CONFIG_USAGE, UsageError } from './cli-config'
+import { IMPORT_USAGE } from './cli-import-flags'
 import { CliSession, COMMANDS, EXIT, type Io } from './cli-commands'
 
 export { EXIT }
@@ -9,7 +10,7 @@ export { EXIT }
 const USAGE = `usage: rnn-workbench <command> [options]
 
 commands:
-  import FILE [--name N] [--data-dir D] [--json]
+  import FILE [--name N] [reading flags below] [--data-dir D] [--json]
   train (--dataset ID | --csv FILE) --target COL [--inputs A,B] --window N --hidden H
         --epochs E --lr X --seed S [more data/model/training flags below] [--name N] [--data-dir D] [--json]
   preview (--dataset ID | --csv FILE) [the same data flags] [--json]
@@ -23,7 +24,7 @@ commands:
   export ID --format json|onnx|tfjs|pytorch|pytorch-project --out PATH [--json]
         writes the trained model and verifies it with an independent runtime (exit 3 when not verified);
         pytorch-project writes a folder that trains the run with PyTorch (python3 train.py, or torchrun)
-  predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [--json]
+  predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [reading flags] [--json]
         the model on a new CSV with its stored mapping (the target column is optional: when present,
         the true value and correct/error are written next to each prediction); series windows: one row
         per window, --steps adds a closed-loop forecast; grouped sequences: one row per sequence
@@ -35,6 +36,8 @@ commands:
         or un-pauses a run another process is training
 
 ${CONFIG_USAGE}
+
+${IMPORT_USAGE}
 
 The store defaults to $RNN_WORKBENCH_DATA_DIR, else $XDG_DATA_HOME/rnn-workbench, else ~/.local/share/rnn-workbench.
 `

@@ -17,8 +17,28 @@ export const columnInfo = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
   mean: z.number().optional(),
-  distinct: z.number()
+  distinct: z.number(),
+  /** cells that do not fit the column's type (named in the warnings, kept as missing values) */
+  invalid: z.number().optional(),
+  /** datetime columns: the column's one date format */
+  dateFormat: z.string().optional()
 })
+
+/** How a CSV is read: each setting is a control on the Data screen and a flag of `import`, `train --csv`,
+ * `preview --csv` and `predict`. Stored with the dataset, so every later read gives the same table. */
+export const importOptions = z
+  .object({
+    delimiter: z.enum([',', ';', '\t', '|']).optional(),
+    /** read 3,14 as 3.14 (absent: detected when unambiguous) */
+    decimalComma: z.boolean().optional(),
+    /** false: the first row is data; the columns are named column_1, column_2, … */
+    header: z.boolean().optional(),
+    /** words that mean "no value" in numeric and datetime columns */
+    missingWords: z.array(z.string().trim().min(1).max(50)).max(100).optional(),
+    /** a column's type instead of the inferred one */
+    types: z.record(z.string().min(1).max(500), columnType).optional()
+  })
+  .strict()
 
 export const datasetSummary = z.object({
   id,
@@ -29,7 +49,9 @@ export const datasetSummary = z.object({
   rows: z.number(),
   columns: z.array(columnInfo),
   warnings: z.array(z.string()),
-  createdAt: z.string()
+  createdAt: z.string(),
+  /** how the file was read (the same options read it again for training) */
+  importOptions: importOptions.optional()
 })
 export const datasetDetail = datasetSummary.extend({ preview: z.array(z.array(z.string())) })
 
@@ -439,11 +461,8 @@ export const requests = {
           .string()
           .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)')
           .optional(),
-        /** Override the sniffed delimiter; read decimal commas (3,14). */
-        options: z
-          .object({ delimiter: z.enum([',', ';', '\t', '|']).optional(), decimalComma: z.boolean().optional() })
-          .strict()
-          .optional()
+        /** How to read the file: delimiter, decimal comma, header row, missing-value words, column types. */
+        options: importOptions.optional()
       })
       .strict(),
     result: datasetDetail
@@ -589,6 +608,7 @@ export type Result<K extends RequestName> = z.output<Requests[K]['result']>
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>
 
 export type ColumnInfo = z.output<typeof columnInfo>
+export type DatasetImportOptions = z.output<typeof importOptions>
 export type DatasetSummary = z.output<typeof datasetSummary>
 export type DatasetDetail = z.output<typeof datasetDetail>
 export type ExperimentConfig = z.output<typeof experimentConfig>

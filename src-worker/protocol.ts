@@ -2,6 +2,7 @@
 // Runtime: both sides (plain data and typed arrays only). Every message carries its task id.
 import type {
   ColumnInfo,
+  DatasetImportOptions,
   ExperimentConfig,
   ExportFormat,
   ExportReport,
@@ -32,13 +33,22 @@ export type ToWorker =
       path?: string
       /** Index 0 = CONTROL_STOP cancels the import between chunks. */
       control?: SharedArrayBuffer
-      options?: { delimiter?: ',' | ';' | '\t' | '|'; decimalComma?: boolean }
+      options?: DatasetImportOptions
+      /** bytes beyond this many are refused as they arrive */
+      maxBytes?: number
     }
-  | { type: 'sequences'; taskId: number; bytesGz: Uint8Array; config: ExperimentConfig }
+  | {
+      type: 'sequences'
+      taskId: number
+      bytesGz: Uint8Array
+      importOptions?: DatasetImportOptions
+      config: ExperimentConfig
+    }
   | {
       type: 'inspect'
       taskId: number
       bytesGz: Uint8Array
+      importOptions?: DatasetImportOptions
       config: ExperimentConfig
       model: SavedModel
       probe?: number
@@ -63,6 +73,8 @@ export type ToWorker =
       outPath: string
       /** the CSV's bytes, gzip-compressed (a stored dataset), instead of csvPath */
       bytesGz?: Uint8Array
+      /** how to read the CSV (a stored dataset's options, or predict's flags) */
+      importOptions?: DatasetImportOptions
       /** series: closed-loop forecast length; generation: items per condition */
       steps?: number
       temperature?: number
@@ -72,6 +84,7 @@ export type ToWorker =
       type: 'train'
       taskId: number
       bytesGz: Uint8Array
+      importOptions?: DatasetImportOptions
       config: ExperimentConfig
       control: SharedArrayBuffer
       /** A checkpoint's training state to continue from (resume after a stop or a crash). */

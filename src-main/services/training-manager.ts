@@ -168,6 +168,7 @@ export class TrainingManager {
         type: 'train',
         taskId: newTaskId(),
         bytesGz,
+        importOptions: this.store.datasets.importOptions(exp.datasetId),
         config,
         control: control.buffer as SharedArrayBuffer,
         resume: resumeState

@@ -1,11 +1,12 @@
 // The Workbench service: every capability of the app as one object, behind the contract.
 // The Electron shell, the browser-mode server, the CLI and the tests all drive this same object.
-import { mkdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
   parseArgs,
   type Args,
+  type DatasetImportOptions,
   type ExperimentConfig,
   type ExportFormat,
   type ExportReport,
@@ -17,6 +18,7 @@ import {
   type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
+import { boundedFile } from './bounded-input'
 import { ConflictError, InputError, NotFoundError } from '../../src-shared/errors'
 import { checkColumns, MAX_IMPORT_BYTES } from './dataset-checks'
 import { runTask, newTaskId } from './tasks'
@@ -50,7 +52,7 @@ export interface WorkbenchOptions {
 export interface ImportRun {
   /** Chosen by the caller: names the progress events and lets it cancel the import. */
   importId?: string
-  options?: { delimiter?: ',' | ';' | '\t' | '|'; decimalComma?: boolean }
+  options?: DatasetImportOptions
 }
 
 /** Every request's handler, grouped by area (handlers/*.ts); the type checks that none is missing. */
@@ -92,15 +94,12 @@ export class Workbench {
 
   /** Import a CSV file from a local path (CLI, Electron's native dialog; never from a renderer). */
   async importPath(path: string, name?: string, opts: ImportRun = {}): Promise<Result<'datasets.import'>> {
-    let size: number
+    const input = await boundedFile(path)
     try {
-      size = statSync(path).size
-    } catch {
-      throw new InputError(`cannot read "${path}": no such file`)
+      return await this.importSource({ path: input.path }, basename(path), name, opts)
+    } finally {
+      input.cleanup()
     }
-    if (size > MAX_IMPORT_BYTES)
-      throw new InputError(`"${basename(path)}" is ${size} bytes; the limit is ${MAX_IMPORT_BYTES}`)
-    return this.importSource({ path: resolve(path) }, basename(path), name, opts)
   }
 
   /** Cancels an import in progress (between two chunks); nothing of it is stored. */
@@ -137,7 +136,8 @@ export class Workbench {
           fileName,
           ...src,
           control: control.buffer as SharedArrayBuffer,
-          options: opts.options
+          options: opts.options,
+          maxBytes: MAX_IMPORT_BYTES
         },
         (m) => {
           if (m.type === 'imported') dataset = m.dataset
@@ -153,7 +153,12 @@ export class Workbench {
     if (!dataset) throw new Error('the import worker ended without a result')
     // a cancel that arrived after the last chunk still wins: nothing is stored
     if (Atomics.load(control, 0) === CONTROL_STOP) throw new InputError('the import was cancelled; nothing was stored')
-    const id = this.store.datasets.insert({ name: name ?? fileName.replace(/\.[^.]+$/, ''), fileName, ...dataset })
+    const id = this.store.datasets.insert({
+      name: name ?? fileName.replace(/\.[^.]+$/, ''),
+      fileName,
+      ...dataset,
+      importOptions: opts.options
+    })
     this.bus.emit('datasets.changed', { datasetId: id })
     return this.store.datasets.get(id)!
   }
@@ -230,7 +235,7 @@ export class Workbench {
     source: number | string,
     csvPath: string | undefined,
     outPath: string,
-    opts: { steps?: number; temperature?: number; seed?: number } = {}
+    opts: { steps?: number; temperature?: number; seed?: number; importOptions?: DatasetImportOptions } = {}
   ): Promise<PredictResult> {
     let model: SavedModel
     if (typeof source === 'number') model = this.savedModel(source)
@@ -241,13 +246,20 @@ export class Workbench {
         throw new InputError(`${source}: ${(e as Error).message}`)
       }
     }
-    if (csvPath !== undefined) {
-      try {
-        statSync(csvPath)
-      } catch {
-        throw new InputError(`cannot read "${csvPath}": no such file`)
-      }
+    const input = csvPath === undefined ? undefined : await boundedFile(csvPath)
+    try {
+      return await this.runPredict(model, input?.path, outPath, opts)
+    } finally {
+      input?.cleanup()
     }
+  }
+
+  private async runPredict(
+    model: SavedModel,
+    csvPath: string | undefined,
+    outPath: string,
+    opts: { steps?: number; temperature?: number; seed?: number; importOptions?: DatasetImportOptions }
+  ): Promise<PredictResult> {
     let result: PredictResult | undefined
     await runTask(
       this.opts.workerFactory,
@@ -257,6 +269,7 @@ export class Workbench {
         model,
         csvPath: csvPath === undefined ? undefined : resolve(csvPath),
         outPath: resolve(outPath),
+        importOptions: opts.importOptions,
         steps: opts.steps,
         temperature: opts.temperature,
         seed: opts.seed
@@ -298,6 +311,7 @@ export class Workbench {
         taskId: newTaskId(),
         model,
         bytesGz,
+        importOptions: datasetId === undefined ? undefined : this.store.datasets.importOptions(datasetId),
         outPath,
         steps: opts.steps,
         temperature: opts.temperature,
@@ -327,7 +341,13 @@ export class Workbench {
     let summary: SequencesSummary | undefined
     await runTask(
       this.opts.workerFactory,
-      { type: 'sequences', taskId: newTaskId(), bytesGz, config },
+      {
+        type: 'sequences',
+        taskId: newTaskId(),
+        bytesGz,
+        importOptions: this.store.datasets.importOptions(datasetId),
+        config
+      },
       (m) => {
         if (m.type === 'sequences') summary = m.summary
       },

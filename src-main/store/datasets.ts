@@ -1,6 +1,6 @@
 // Datasets table: the imported CSV's metadata, preview and original bytes (gzip) with their SHA-256.
 import type { Db } from './db'
-import type { ColumnInfo, DatasetDetail, DatasetSummary } from '../../src-shared/contract'
+import type { ColumnInfo, DatasetDetail, DatasetImportOptions, DatasetSummary } from '../../src-shared/contract'
 
 export interface NewDataset {
   name: string
@@ -12,6 +12,7 @@ export interface NewDataset {
   columns: ColumnInfo[]
   preview: string[][]
   warnings: string[]
+  importOptions?: DatasetImportOptions
 }
 
 interface Row {
@@ -25,9 +26,11 @@ interface Row {
   preview_json: string
   warnings_json: string
   created_at: string
+  options_json: string
 }
 
-const COLS = 'id, name, file_name, sha256, byte_length, rows, columns_json, preview_json, warnings_json, created_at'
+const COLS =
+  'id, name, file_name, sha256, byte_length, rows, columns_json, preview_json, warnings_json, created_at, options_json'
 
 function toSummary(r: Row): DatasetSummary {
   return {
@@ -39,7 +42,8 @@ function toSummary(r: Row): DatasetSummary {
     rows: r.rows,
     columns: JSON.parse(r.columns_json),
     warnings: JSON.parse(r.warnings_json),
-    createdAt: r.created_at
+    createdAt: r.created_at,
+    importOptions: JSON.parse(r.options_json)
   }
 }
 
@@ -50,8 +54,8 @@ export class DatasetsRepo {
   private bytesStmt
   constructor(db: Db) {
     this.insertStmt =
-      db.prepare(`INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at)
-      VALUES (@name, @fileName, @sha256, @byteLength, @bytesGz, @rows, @columns, @preview, @warnings, @createdAt)`)
+      db.prepare(`INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at, options_json)
+      VALUES (@name, @fileName, @sha256, @byteLength, @bytesGz, @rows, @columns, @preview, @warnings, @createdAt, @options)`)
     this.listStmt = db.prepare(`SELECT ${COLS} FROM datasets ORDER BY id DESC`)
     this.getStmt = db.prepare(`SELECT ${COLS} FROM datasets WHERE id = ?`)
     this.bytesStmt = db.prepare('SELECT bytes_gz FROM datasets WHERE id = ?')
@@ -68,7 +72,8 @@ export class DatasetsRepo {
       columns: JSON.stringify(d.columns),
       preview: JSON.stringify(d.preview),
       warnings: JSON.stringify(d.warnings),
-      createdAt: new Date().toISOString()
+      createdAt: new Date().toISOString(),
+      options: JSON.stringify(d.importOptions ?? {})
     })
     return Number(info.lastInsertRowid)
   }
@@ -80,6 +85,11 @@ export class DatasetsRepo {
   get(id: number): DatasetDetail | undefined {
     const r = this.getStmt.get(id) as Row | undefined
     return r && { ...toSummary(r), preview: JSON.parse(r.preview_json) }
+  }
+
+  /** How the dataset's CSV was read ({} for the defaults). */
+  importOptions(id: number): DatasetImportOptions {
+    return this.get(id)?.importOptions ?? {}
   }
 
   bytesGz(id: number): Buffer | undefined {

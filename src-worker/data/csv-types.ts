@@ -1,4 +1,5 @@
 /** The shapes of the CSV import: options in, table out, and its limits. */
+import type { DatasetImportOptions } from '../../src-shared/contract'
 
 export type ColumnType = 'numeric' | 'categorical' | 'text' | 'datetime' | 'id'
 
@@ -75,3 +76,10 @@ export const MAX_COLUMNS = 10_000
 export const NAMED_CELLS = 10
 /** Cells that do not fit their column kept per column for later messages. */
 export const INVALID_KEPT = 100
+
+/** The stored import options of a dataset (contract shape) as options of the CSV reader. */
+export function csvOptions(o: DatasetImportOptions | undefined): ImportOptions {
+  if (!o) return {}
+  const { types, ...rest } = o
+  return types ? { ...rest, typeOverrides: types } : rest
+}

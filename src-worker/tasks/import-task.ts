@@ -4,11 +4,20 @@
 import { createHash } from 'node:crypto'
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
-import { createCsvStream, type ImportOptions } from '../data/csv'
+import { createCsvStream, csvOptions } from '../data/csv'
 import { CONTROL_STOP, type FromWorker, type ToWorker } from '../protocol'
+import { InputError } from '../../src-shared/errors'
 
 const CHUNK = 1 << 20
 const PROGRESS_MS = 100
+
+/** The refusal of an input that grew past the limit while it was read. */
+function tooLarge(fileName: string, limit: number): InputError {
+  const mib = Math.round(limit / 1024 / 1024)
+  return new InputError(
+    `"${fileName}" is more than ${limit.toLocaleString('en-US')} bytes; the limit is ${limit.toLocaleString('en-US')} bytes (${mib} MiB): split the file or keep fewer rows`
+  )
+}
 
 export class ImportCancelled extends Error {
   override name = 'ImportCancelled'
@@ -53,9 +62,11 @@ export function runImport(msg: ToWorker & { type: 'import' }, post: (m: FromWork
   const kept: Uint8Array[] = []
   let bytes = 0,
     last = 0
-  const stream = createCsvStream({ ...(msg.options as ImportOptions | undefined) })
+  const stream = createCsvStream(csvOptions(msg.options))
+  const maxBytes = msg.maxBytes ?? Infinity
   for (const chunk of chunksOf(msg)) {
     if (control && Atomics.load(control, 0) === CONTROL_STOP) throw new ImportCancelled()
+    if (bytes + chunk.byteLength > maxBytes) throw tooLarge(msg.fileName, maxBytes)
     hash.update(chunk)
     kept.push(chunk)
     stream.push(chunk)

@@ -2,7 +2,7 @@
 // returns what the UI shows: predictions against targets (series), a confusion matrix (classes),
 // decoded sequences (text), and the gates and hidden states of one probe sequence the user picks.
 import { gunzipSync } from 'node:zlib'
-import { parseCsv } from '../data/csv'
+import { csvOptions, parseCsv } from '../data/csv'
 import { denormalizeValue, type Normalizer } from '../data/normalize'
 import type { Inspection } from '../../src-shared/contract'
 import { Batch, Model } from '../engine/model'
@@ -17,7 +17,7 @@ const MAX_SAMPLES = 12
 
 export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWorker) => void): void {
   const saved = msg.model as SavedModel
-  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
+  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)), csvOptions(msg.importOptions))
   const seqs = buildSequences(table, msg.config)
   const data = toTrainData(seqs)
   const split = data.val.n > 0 ? data.val : data.train

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import Papa from 'papaparse'
-import { parseCsv, type ParsedTable } from '../data/csv'
+import { csvOptions, parseCsv, type ParsedTable } from '../data/csv'
 import { forecastCsv, predictSeries, seriesCsv } from '../inference/series'
 import { predictTable, predictionTableCsv, sourceOfModel } from '../inference/predict-table'
 import type { FromWorker, ToWorker } from '../protocol'
@@ -19,8 +19,8 @@ export const PREVIEW_ROWS = 20
 
 /** The new data: a stored dataset's bytes (gzip) or a CSV file. */
 function readTable(msg: ToWorker & { type: 'predict' }): ParsedTable | null {
-  if (msg.bytesGz) return parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
-  return msg.csvPath ? parseCsv(new Uint8Array(readFileSync(msg.csvPath))) : null
+  if (msg.bytesGz) return parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)), csvOptions(msg.importOptions))
+  return msg.csvPath ? parseCsv(new Uint8Array(readFileSync(msg.csvPath)), csvOptions(msg.importOptions)) : null
 }
 
 /** Writes the predictions file and returns its header and first rows as written (escaping included). */

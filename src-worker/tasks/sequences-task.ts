@@ -1,14 +1,14 @@
 // Sequences task: what a config makes of a dataset (shapes, sizes, a few (X, Y) pairs, the model's
 // parameter count), computed off the main thread for the mapping preview.
 import { gunzipSync } from 'node:zlib'
-import { parseCsv } from '../data/csv'
+import { csvOptions, parseCsv } from '../data/csv'
 import { modelSpecOf } from '../trainer'
 import { Model } from '../engine/model'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import type { FromWorker, ToWorker } from '../protocol'
 
 export function runSequences(msg: ToWorker & { type: 'sequences' }, post: (m: FromWorker) => void): void {
-  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
+  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)), csvOptions(msg.importOptions))
   const sd = buildSequences(table, msg.config)
   const data = toTrainData(sd)
   const spec = modelSpecOf(toTrainConfig(msg.config), data, !!data.tokens)

@@ -6,7 +6,7 @@
 // that second of training, which a resume retrains bit-identically; a pause or stop sends what is queued first.
 import { gunzipSync } from 'node:zlib'
 import { availableParallelism } from 'node:os'
-import { parseCsv } from '../data/csv'
+import { csvOptions, parseCsv } from '../data/csv'
 import {
   train,
   type EpochInfo,
@@ -335,7 +335,7 @@ class TrainingReport {
 
 export function runTraining(msg: ToWorker & { type: 'train' }, post: Post): void {
   const { config, taskId } = msg
-  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
+  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)), csvOptions(msg.importOptions))
   const seqs = buildSequences(table, config)
   const data: TrainData = toTrainData(seqs)
   post({ type: 'baselines', taskId, baselines: baselinesOf(seqs) })

@@ -26,7 +26,15 @@ export const modelHandlers: Handlers<ModelRequest> = {
     let result: Inspection | undefined
     await runTask(
       wb.opts.workerFactory,
-      { type: 'inspect', taskId: newTaskId(), bytesGz, config: e.config, model, probe },
+      {
+        type: 'inspect',
+        taskId: newTaskId(),
+        bytesGz,
+        importOptions: wb.store.datasets.importOptions(e.datasetId),
+        config: e.config,
+        model,
+        probe
+      },
       (m) => {
         if (m.type === 'inspected') result = m.inspection
       },

@@ -178,3 +178,16 @@ describe('migration 3 (validation metrics)', () => {
     db.close()
   })
 })
+
+describe('migration 4 (import options)', () => {
+  it('adds the datasets’ import options to a version-3 store: its datasets read with the defaults', () => {
+    const f = file()
+    const v3 = openDatabase(f, { migrations: migrations.slice(0, 3) })
+    v3.prepare(DATASET_SQL).run()
+    v3.close()
+    const db = openDatabase(f, { migrations: migrations.slice(0, 4) })
+    expect(db.pragma('user_version', { simple: true })).toBe(4)
+    expect(db.prepare('SELECT name, options_json FROM datasets').get()).toEqual({ name: 'd', options_json: '{}' })
+    db.close()
+  })
+})

@@ -1,0 +1,114 @@
+// How the CLI reads a CSV: --no-header, --decimal-comma, --missing-words and --types on import (stored with the
+// dataset and used again when it is read for a preview), and the size limit on inputs that report no size (a FIFO).
+import { afterEach, describe, expect, it } from 'vitest'
+import { execFileSync, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runCli, EXIT } from '../../../../src-main/cli'
+import { boundedFile } from '../../../../src-main/services/bounded-input'
+import { SOURCE_ENTRY, tempDir } from '../../../helpers/workbench'
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!()
+})
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '',
+    err = ''
+  const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) }
+  const code = await runCli(args, io, SOURCE_ENTRY)
+  return { code, out, err }
+}
+function dir(): string {
+  const t = tempDir()
+  cleanups.push(t.cleanup)
+  return t.dir
+}
+const series = (n: number, f: (k: number) => string) => Array.from({ length: n }, (_, k) => f(k)).join('\n') + '\n'
+
+describe('reading flags', () => {
+  it('--no-header names the columns; a first row of numbers without it exits 2', async () => {
+    const d = dir()
+    const f = join(d, 'data.csv')
+    writeFileSync(
+      f,
+      series(30, (k) => `${k},${(k * 0.5).toFixed(1)}`)
+    )
+    const refused = await cli(['import', f, '--data-dir', d, '--json'])
+    expect(refused.code).toBe(EXIT.input)
+    expect(refused.err).toContain('line 1: the first row looks like data, not a header; use --no-header')
+    const r = await cli(['import', f, '--no-header', '--data-dir', d, '--json'])
+    expect(r.code).toBe(EXIT.ok)
+    expect(JSON.parse(r.out)).toMatchObject({
+      rows: 30,
+      columns: [
+        { name: 'column_1', type: 'numeric' },
+        { name: 'column_2', type: 'numeric' }
+      ]
+    })
+    // the stored options read the file again the same way
+    const p = await cli([
+      'preview',
+      '--dataset',
+      '1',
+      '--target',
+      'column_2',
+      '--window',
+      '4',
+      '--data-dir',
+      d,
+      '--json'
+    ])
+    expect(p.code).toBe(EXIT.ok)
+    expect(JSON.parse(p.out).train).toBeGreaterThan(0)
+  })
+
+  it('--decimal-comma, --missing-words and --types; warnings go to stderr without --json', async () => {
+    const d = dir()
+    const f = join(d, 'eu.csv')
+    writeFileSync(f, 'zip;temp;note\n' + series(20, (k) => `0${1000 + k};${k},${k % 10};${k === 3 ? '?' : 'ok'}`))
+    const r = await cli([
+      'import',
+      f,
+      '--decimal-comma',
+      '--missing-words',
+      '?,-',
+      '--types',
+      'zip=categorical',
+      '--data-dir',
+      d
+    ])
+    expect(r.code).toBe(EXIT.ok)
+    expect(r.out).toContain('  zip: categorical\n  temp: numeric\n  note: categorical\n')
+    expect(r.err).toBe('')
+    const bad = await cli(['import', f, '--types', 'zip=number', '--data-dir', d])
+    expect(bad.code).toBe(EXIT.usage)
+    expect(bad.err).toContain('--types: "zip=number" is not COLUMN=TYPE with TYPE one of numeric, categorical, text')
+    const g = join(d, 'odd.csv')
+    writeFileSync(g, 'v\n' + series(10, (k) => (k === 4 ? 'abc' : String(k))))
+    const named = await cli(['import', g, '--data-dir', d])
+    expect(named.code).toBe(EXIT.ok)
+    expect(named.err).toBe('warning: line 6, column "v": "abc" is not a number\n')
+  })
+})
+
+describe('inputs without a size', () => {
+  it('a FIFO is read up to the limit and refused past it', async () => {
+    const d = dir()
+    const fifo = join(d, 'endless.csv')
+    execFileSync('mkfifo', [fifo])
+    const writer = spawn('sh', ['-c', `yes 1,2 > "${fifo}"`], { stdio: 'ignore' })
+    cleanups.push(() => writer.kill())
+    await expect(boundedFile(fifo, 1 << 20)).rejects.toThrow(
+      '"endless.csv" is more than 1,048,576 bytes; the limit is 1,048,576 bytes (1 MiB): split the file or keep fewer rows'
+    )
+    const small = join(d, 'small.csv')
+    execFileSync('mkfifo', [small])
+    const w2 = spawn('sh', ['-c', `printf 'a,b\\n1,2\\n' > "${small}"`], { stdio: 'ignore' })
+    cleanups.push(() => w2.kill())
+    const r = await cli(['import', small, '--data-dir', d, '--json'])
+    expect(r.code).toBe(EXIT.ok)
+    expect(JSON.parse(r.out).rows).toBe(1)
+  })
+})
