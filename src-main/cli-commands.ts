@@ -226,6 +226,30 @@ const previewCommand: Command = async (cli, args) => {
   return EXIT.ok
 }
 
+const importRunCommand: Command = async (cli, args) => {
+  const { values, positionals } = parse(args, { checkpoint: { type: 'string' } }, true)
+  if (positionals.length !== 1) throw new UsageError('import-run takes one project folder: import-run DIR')
+  const wb = cli.open(values['data-dir'])
+  const { experimentId } = await wb.request('experiments.importRun', {
+    dir: positionals[0]!,
+    ...(values.checkpoint ? { checkpoint: values.checkpoint } : {})
+  })
+  const e = wb.store.experiments.get(experimentId)!
+  cli.print(
+    values.json,
+    {
+      experimentId,
+      status: e.status,
+      epochs: e.epochsDone,
+      trainLoss: e.trainLoss,
+      valLoss: e.valLoss,
+      trainedOn: e.trainedOn
+    },
+    () => `imported experiment ${experimentId} (${e.status}, ${e.epochsDone} epochs, trained with ${e.trainedOn})\n`
+  )
+  return EXIT.ok
+}
+
 const exportCommand: Command = async (cli, args) => {
   const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, true)
   const id = oneId(positionals, 'export')
@@ -390,5 +414,6 @@ export const COMMANDS: Record<string, Command> = {
   backup: backupCommand,
   restore: restoreCommand,
   export: exportCommand,
+  'import-run': importRunCommand,
   predict: predictCommand
 }

@@ -24,6 +24,9 @@ commands:
   export ID --format json|onnx|tfjs|pytorch|pytorch-project --out PATH [--json]
         writes the trained model and verifies it with an independent runtime (exit 3 when not verified);
         pytorch-project writes a folder that trains the run with PyTorch (python3 train.py, or torchrun)
+  import-run DIR [--checkpoint CKPT] [--json]
+        brings back a pytorch-project trained by PyTorch (its log and final weights, run/final.safetensors or
+        train.py's --out) as an experiment marked with where it was trained
   predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [reading flags] [--json]
         the model on a new CSV with its stored mapping (the target column is optional: when present,
         the true value and correct/error are written next to each prediction); series windows: one row

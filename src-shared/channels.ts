@@ -17,6 +17,7 @@ export const REQUEST_NAMES = [
   'experiments.pause',
   'experiments.resume',
   'experiments.delete',
+  'experiments.importRun',
   'experiments.update',
   'experiments.duplicate',
   'experiments.repeat',

@@ -232,7 +232,9 @@ export const experimentSummary = z.object({
   /** What simple rules score on the same validation split (null until the run has built its data). */
   baselines: baselines.nullable(),
   /** Whether the run beats its best baseline, in words (null when there is nothing to compare). */
-  verdict: z.string().nullable()
+  verdict: z.string().nullable(),
+  /** Where a run imported with import-run was trained (e.g. "PyTorch 1.13.1 on cpu"); absent for runs trained here. */
+  trainedOn: z.string().optional()
 })
 
 export const epochPoint = z.object({
@@ -518,6 +520,14 @@ export const requests = {
   'experiments.pause': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.resume': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
   'experiments.delete': { args: z.object({ id }).strict(), result: z.object({ ok: z.boolean() }) },
+  /** Brings back a run trained elsewhere from its exported PyTorch project folder (train.py's log and final weights,
+   * `checkpoint` when train.py wrote them with --out): a finished experiment marked with where it was trained. */
+  'experiments.importRun': {
+    args: z
+      .object({ dir: z.string().trim().min(1).max(4096), checkpoint: z.string().trim().min(1).max(4096).optional() })
+      .strict(),
+    result: z.object({ experimentId: id })
+  },
   'experiments.update': {
     args: z
       .object({

@@ -36,11 +36,14 @@ interface Row {
   seq_per_s: number | null
   val_metrics_json: string | null
   baselines_json: string | null
+  trained_on: string | null
 }
 
 const SELECT = `SELECT e.id, e.dataset_id, d.name AS dataset_name, e.name, e.status, e.config_json, e.created_at,
   e.started_at, e.finished_at, e.epochs_done, e.train_loss, e.val_loss, e.error, e.notes, e.tags_json, e.group_id,
-  e.train_seconds, e.best_val_loss, e.seq_per_s, e.val_metrics_json, e.baselines_json
+  e.train_seconds, e.best_val_loss, e.seq_per_s, e.val_metrics_json, e.baselines_json,
+  (SELECT json_extract(v.detail_json, '$.trainedOn') FROM events v WHERE v.experiment_id = e.id AND v.kind = 'imported'
+    LIMIT 1) AS trained_on
   FROM experiments e JOIN datasets d ON d.id = e.dataset_id`
 
 function toSummary(r: Row): ExperimentSummary {
@@ -68,7 +71,8 @@ function toSummary(r: Row): ExperimentSummary {
     seqPerSec: r.seq_per_s,
     valMetrics,
     baselines,
-    verdict: verdictOf(r.val_loss, valMetrics, baselines)
+    verdict: verdictOf(r.val_loss, valMetrics, baselines),
+    ...(r.trained_on ? { trainedOn: r.trained_on } : {})
   }
 }
 
@@ -283,6 +287,30 @@ export class ExperimentsRepo {
   }
   setStatus(id: number, status: ExperimentStatus): void {
     this.s.setStatus.run({ id, status })
+  }
+
+  /**
+   * A run trained elsewhere (an exported project trained by PyTorch), in one transaction: a finished experiment with
+   * its curve, its final model, and an 'imported' event saying where it was trained (the summary's `trainedOn`).
+   */
+  importRun(r: {
+    datasetId: number
+    name: string
+    config: ExperimentConfig
+    status: ExperimentStatus
+    error: string | null
+    epochs: EpochRecord[]
+    model: unknown
+    imported: { trainedOn: string; from: string }
+  }): number {
+    return this.db.transaction(() => {
+      const id = this.create(r.datasetId, r.name, r.config)
+      this.s.start.run({ id, at: now(), pid: process.pid })
+      this.writeMetrics(id, [], r.epochs)
+      this.addEvent(id, 'imported', r.imported)
+      this.finish(id, r.status, r.error, r.model)
+      return id
+    })()
   }
 
   /** Ends a run; with `model`, the trained model is kept as the 'final' checkpoint in the same transaction. */

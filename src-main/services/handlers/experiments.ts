@@ -3,6 +3,7 @@ import { ConflictError, InputError, NotFoundError } from '../../../src-shared/er
 import { buildComparison } from '../compare'
 import { checkMemory, DEFAULT_MEMORY_BUDGET } from '../memory'
 import { checkColumns } from '../dataset-checks'
+import { importRun } from '../import-run'
 import type { Handlers } from './types'
 
 type ExperimentRequest =
@@ -14,8 +15,10 @@ type ExperimentRequest =
   | 'experiments.duplicate'
   | 'experiments.repeat'
   | 'experiments.delete'
+  | 'experiments.importRun'
 
 export const experimentHandlers: Handlers<ExperimentRequest> = {
+  'experiments.importRun': async (wb, { dir, checkpoint }) => ({ experimentId: importRun(wb, dir, checkpoint) }),
   'experiments.list': async (wb) => wb.store.experiments.list(),
   'experiments.get': async (wb, { id }) => {
     const e = wb.store.experiments.detail(id)
