@@ -1,5 +1,6 @@
 // Training (live): the gate heatmaps, gate means and gradient flow appear and update epoch by
-// epoch; Pause holds the run and Resume continues it; Esc stops it; then the stopped run is inspected
+// epoch; Pause holds the run and Resume continues it; Esc only pauses it, Stop stops it; then the stopped run is
+// inspected
 // on its validation split (forecast plot) and a picked probe sequence refreshes the heatmaps.
 import type { Page } from '@playwright/test'
 import { expect, test } from './helpers/app'
@@ -74,8 +75,11 @@ test('gates and gradients live; pause, resume, stop; then predictions and a pick
   await expect(page.getByTestId('experiment-item').first()).toHaveAttribute('data-status', 'running')
   await expect(page.getByTestId('stat-epoch')).not.toHaveText(held!, { timeout: 30_000 })
 
-  // Esc stops it; the stopped run is run over its validation split.
+  // Esc only pauses (a stray key must not end a run); Stop stops it; the stopped run is run over its validation split.
   await page.locator('body').press('Escape')
+  await expect(page.getByTestId('run-status')).toContainText('Paused', { timeout: 30_000 })
+  await expect(page.getByTestId('experiment-item').first()).toHaveAttribute('data-status', 'paused')
+  await page.getByTestId('stop-button').click()
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 })
   await expect(card.getByTestId('forecast-chart')).toBeVisible({ timeout: 30_000 })
   await expect(card.getByTestId('prediction-errors')).toContainText('RMSE')

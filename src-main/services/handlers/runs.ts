@@ -3,6 +3,7 @@
 import { ConflictError, NotFoundError } from '../../../src-shared/errors'
 import { checkMemory, DEFAULT_MEMORY_BUDGET } from '../memory'
 import { checkColumns } from '../dataset-checks'
+import { autoRunName } from '../../../src-shared/run-name'
 import type { Handlers } from './types'
 
 type RunRequest = 'experiments.start' | 'experiments.pause' | 'experiments.resume' | 'experiments.stop'
@@ -14,11 +15,7 @@ export const runHandlers: Handlers<RunRequest> = {
     checkColumns(dataset.columns, config)
     checkMemory(config, dataset.rows, wb.opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET)
     await wb.sequences(datasetId, config) // refuses data the mapping cannot use, before a run exists
-    const id = wb.store.experiments.create(
-      datasetId,
-      name ?? `${config.model.cell.toUpperCase()} ${config.model.hiddenSize} on ${dataset.name}`,
-      config
-    )
+    const id = wb.store.experiments.create(datasetId, name ?? autoRunName(config, dataset.name), config)
     wb.training.enqueue(id)
     return { experimentId: id }
   },

@@ -224,7 +224,7 @@ export class AppState {
       this.experiments = this.experiments.map((x) =>
         x.id === id && x.status !== 'paused' ? { ...x, status: 'running' } : x
       )
-      if (this.live.id !== id && !this.live.active) {
+      if (!this.live.active) {
         const e = this.experiments.find((x) => x.id === id)
         this.live.follow(id, e?.epochsDone ?? 0, e?.config.epochs ?? 0)
         await this.view(id)
