@@ -138,7 +138,7 @@ export function toTrainConfig(config: ExperimentConfig): TrainConfig {
     earlyStopping: config.earlyStopping ? { patience: config.earlyStopping } : undefined,
     schedule: config.schedule,
     nanPolicy: config.nanPolicy,
-    // (configs stored before precision existed have none: they trained in float32)
+    // (a stored config without it trained in float32)
     dtype: config.precision === 'float64' ? 'float64' : 'float32'
   }
 }

@@ -1,4 +1,4 @@
-// The walking skeleton: import a CSV (file picker, sample button, drop, refusal), configure a
+// The whole path through the app: import a CSV (file picker, sample button, drop, refusal), configure a
 // many-to-one LSTM, train with a live loss chart, stop a run, and reopen a run after the app restarts
 // on the same data folder. Runs in both shells (helpers/app.ts).
 import { writeFileSync } from 'node:fs'

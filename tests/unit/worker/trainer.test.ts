@@ -1,4 +1,4 @@
-// train(): the first milestone (LSTM, many-to-one regression, Adam) and the loop's options.
+// train(): an LSTM many-to-one regression with Adam learns, and the loop's options behave as documented.
 
 import { describe, expect, it } from 'vitest'
 import { train, type TrainConfig } from '../../../src-worker/trainer.js'
