@@ -11,7 +11,8 @@ import {
   LogarithmicScale,
   PointElement,
   Tooltip,
-  type ChartDataset
+  type ChartDataset,
+  type Plugin
 } from 'chart.js'
 import type { LossSeries, XY } from '../state/loss-series.svelte'
 
@@ -80,10 +81,46 @@ export interface LossChart {
   setLog(log: boolean): void
   /** The y axis' title (which loss it is). */
   setYTitle(text: string): void
+  /** Dashed horizontal reference lines (the run's baselines on its loss scale), labelled at their right end. */
+  setBaselines(refs: Reference[]): void
   /** Re-read the theme colours (after prefers-color-scheme changed). */
   restyle(): void
   stats(): DrawStats
   destroy(): void
+}
+
+/** A horizontal reference line: a baseline's figure on the chart's y scale. */
+export interface Reference {
+  label: string
+  y: number
+}
+
+/** Draws the references as dashed lines over the plot area, each labelled at its right end. */
+export function referencePlugin(refs: () => Reference[], color: () => string): Plugin<'line'> {
+  return {
+    id: 'references',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea: a, scales } = chart
+      const y = scales.y
+      if (!y) return
+      ctx.save()
+      ctx.strokeStyle = ctx.fillStyle = color()
+      ctx.setLineDash([5, 4])
+      ctx.lineWidth = 1.25
+      ctx.font = '11px system-ui, sans-serif'
+      ctx.textAlign = 'right'
+      for (const r of refs()) {
+        const py = y.getPixelForValue(r.y)
+        if (!(py >= a.top && py <= a.bottom)) continue
+        ctx.beginPath()
+        ctx.moveTo(a.left, py)
+        ctx.lineTo(a.right, py)
+        ctx.stroke()
+        ctx.fillText(r.label, a.right - 4, py - 4)
+      }
+      ctx.restore()
+    }
+  }
 }
 
 export function createLossChart(
@@ -145,8 +182,15 @@ export function createLossChart(
     return ds
   }
 
+  let refs: Reference[] = []
   const chart = new Chart<'line', XY[]>(canvas, {
     type: 'line',
+    plugins: [
+      referencePlugin(
+        () => refs,
+        () => p.muted
+      )
+    ],
     data: { datasets: adopt(makeDatasets()) },
     options: {
       animation: false,
@@ -232,6 +276,15 @@ export function createLossChart(
     },
     setLog(l) {
       chart.options.scales!.y!.type = l ? 'logarithmic' : 'linear'
+      chart.update('none')
+    },
+    setBaselines(next) {
+      refs = next
+      // the y axis reaches the references, so a baseline far above the curve is still seen
+      const y = chart.options.scales!.y as { suggestedMin?: number; suggestedMax?: number }
+      const ys = next.map((r) => r.y).filter((v) => Number.isFinite(v) && v > 0)
+      y.suggestedMin = ys.length ? Math.min(...ys) : undefined
+      y.suggestedMax = ys.length ? Math.max(...ys) : undefined
       chart.update('none')
     },
     setYTitle(text) {

@@ -1,8 +1,9 @@
 // The experiments table's view state: search text, filters (status, cell, mapping, tag) and sorting,
 // applied to the service's list; the list itself stays in AppState.
 import type { ExperimentSummary } from './types'
+import { headlineOf } from '../../../src-shared/metrics'
 
-export type SortKey = 'id' | 'name' | 'status' | 'cell' | 'mapping' | 'valLoss' | 'epochs' | 'time'
+export type SortKey = 'id' | 'name' | 'status' | 'cell' | 'mapping' | 'metric' | 'valLoss' | 'epochs' | 'time'
 
 const keyOf: Record<SortKey, (e: ExperimentSummary) => string | number | null> = {
   id: (e) => e.id,
@@ -10,6 +11,11 @@ const keyOf: Record<SortKey, (e: ExperimentSummary) => string | number | null> =
   status: (e) => e.status,
   cell: (e) => e.config.model.cell,
   mapping: (e) => e.config.mapping,
+  // runs of one task kind together (by the metric's name), then by its value
+  metric: (e) => {
+    const h = headlineOf(e.valMetrics)
+    return h ? `${h.label} ${h.value.toFixed(12).padStart(24, '0')}` : null
+  },
   valLoss: (e) => e.bestValLoss ?? e.valLoss,
   epochs: (e) => e.epochsDone,
   time: (e) => e.trainSeconds

@@ -2,13 +2,14 @@
 // arrays that the chart reads directly; `version` and `count` are the only reactive parts, so appending
 // thousands of points never goes through a Svelte proxy.
 import type { EpochPoint, ExperimentDetail, StepPoint } from '../../../src-shared/contract'
+import { headlineOf } from '../../../src-shared/metrics'
 
 export interface XY {
   x: number
   y: number
 }
 /** An epoch's losses; `seconds` = that epoch's training time. */
-type EpochLike = Pick<EpochPoint, 'epoch' | 'trainLoss' | 'valLoss'> & { seconds?: number }
+type EpochLike = Pick<EpochPoint, 'epoch' | 'trainLoss' | 'valLoss' | 'valMetrics'> & { seconds?: number }
 
 export class LossSeries {
   /** Per-step training loss, x = global step. */
@@ -21,6 +22,10 @@ export class LossSeries {
   readonly valByEpoch: XY[] = []
   readonly trainByTime: XY[] = []
   readonly valByTime: XY[] = []
+  /** The validation metric the run is judged by (RMSE, accuracy, token accuracy) against the epoch number. */
+  readonly metricByEpoch: XY[] = []
+  /** Which metric metricByEpoch holds (its key in valMetrics), once an epoch has one. */
+  metricKey = $state<string | null>(null)
   /** Bumped on every change; the chart redraws when it moves. */
   version = $state(0)
   /** Points in all three curves (exposed to tests as data-points). */
@@ -42,7 +47,9 @@ export class LossSeries {
     this.steps.length = 0
     this.train.length = 0
     this.val.length = 0
-    for (const a of [this.trainByEpoch, this.valByEpoch, this.trainByTime, this.valByTime]) a.length = 0
+    for (const a of [this.trainByEpoch, this.valByEpoch, this.trainByTime, this.valByTime, this.metricByEpoch])
+      a.length = 0
+    this.metricKey = null
     this.seconds = 0
     this.lastStep = -Infinity
     this.lastEpoch = -Infinity
@@ -113,6 +120,11 @@ export class LossSeries {
     if (e.valLoss != null && Number.isFinite(e.valLoss)) {
       this.valByEpoch.push({ x: e.epoch, y: e.valLoss })
       this.valByTime.push({ x: t, y: e.valLoss })
+    }
+    const h = headlineOf(e.valMetrics)
+    if (h) {
+      this.metricByEpoch.push({ x: e.epoch, y: h.value })
+      if (this.metricKey !== h.key) this.metricKey = h.key
     }
     if (notify) this.touch()
   }
