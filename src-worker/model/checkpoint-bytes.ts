@@ -6,8 +6,8 @@
 //
 // Layout: "RWC1" · u32 header length · header (v8.serialize of the state with each typed array replaced by
 // { $a: index }, so numbers keep every bit: −0, NaN, ±Infinity) · from the next multiple of 8, each array's bytes
-// at the 8-aligned offset the header's `$arrays` list gives ([kind, offset from there, length]). A checkpoint stored without the
-// magic is a plain v8.serialize blob (the older encoding); decodeState reads both.
+// at the 8-aligned offset the header's `$arrays` list gives ([kind, offset from there, length]). Bytes without the
+// magic are a plain v8.serialize blob (the encoding of 'final' models); decodeState reads both. See docs/STORE.md.
 import { deserialize, serialize } from 'node:v8'
 
 const MAGIC = [0x52, 0x57, 0x43, 0x31] // "RWC1"
