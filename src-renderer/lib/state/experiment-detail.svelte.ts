@@ -3,7 +3,7 @@
 import { call, download, messageOf } from '../api'
 import type { ExperimentDetail, Result } from './types'
 
-export type ExportFormat = 'json' | 'onnx' | 'tfjs' | 'pytorch'
+export type ExportFormat = 'json' | 'onnx' | 'tfjs' | 'pytorch' | 'pytorch-project'
 
 export class ExperimentDetailState {
   id = $state<number | null>(null)
