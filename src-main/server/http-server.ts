@@ -15,6 +15,7 @@ import { EventStream } from './event-stream'
 import { mediaType, readJsonBody, securityHeaders, sendError, sendJson } from './http-io'
 import { allowedHosts, foreignOrigin, headerAuthed, sameToken } from './request-guard'
 import { serveStatic } from './static-files'
+import { receiveUpload, uploadArgs } from './upload'
 
 /** One policy for both shells (src-main/shell/csp.ts). */
 export const CSP = APP_CSP
@@ -101,6 +102,7 @@ class RequestHandler {
     }
     if (url.pathname === '/api/events' && req.method === 'GET') this.events.add(req, res)
     else if (url.pathname === '/api/download') await this.sendDownload(req, res)
+    else if (url.pathname === '/api/upload') await this.importUpload(req, res, url)
     else await this.call(req, res, url.pathname.slice('/api/'.length))
   }
 
@@ -120,6 +122,27 @@ class RequestHandler {
     }
     const result = await this.opts.workbench.call(method, await readJsonBody(req))
     sendJson(res, 200, { result })
+  }
+
+  /**
+   * POST /api/upload?fileName=…[&name=…][&importId=…][&options={…}] with the CSV as the raw body: streamed to a
+   * temporary file (bounded by the import limit), imported like a local file; answers `{ result: dataset }`.
+   */
+  private async importUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') {
+      sendError(res, 405, 'MethodNotAllowed', 'use POST')
+      return
+    }
+    const args = uploadArgs(url)
+    const file = await receiveUpload(req, args.fileName)
+    try {
+      const wb = this.opts.workbench
+      const { name, importId, options, fileName } = args
+      const result = await wb.importPath(file.path, name, { importId, options, fileName })
+      sendJson(res, 200, { result })
+    } finally {
+      file.cleanup()
+    }
   }
 
   /**

@@ -53,6 +53,8 @@ export interface ImportRun {
   /** Chosen by the caller: names the progress events and lets it cancel the import. */
   importId?: string
   options?: DatasetImportOptions
+  /** The file's own name when `path` is a copy of it (a browser-mode upload). */
+  fileName?: string
 }
 
 /** Every request's handler, grouped by area (handlers/*.ts); the type checks that none is missing. */
@@ -96,7 +98,7 @@ export class Workbench {
   async importPath(path: string, name?: string, opts: ImportRun = {}): Promise<Result<'datasets.import'>> {
     const input = await boundedFile(path)
     try {
-      return await this.importSource({ path: input.path }, basename(path), name, opts)
+      return await this.importSource({ path: input.path }, opts.fileName ?? basename(path), name, opts)
     } finally {
       input.cleanup()
     }

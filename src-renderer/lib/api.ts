@@ -3,6 +3,8 @@
 // request carrying the launch's token in the X-Workbench-Token header (authFetch).
 import type {
   Args,
+  DatasetDetail,
+  DatasetImportOptions,
   DownloadRequest,
   DownloadResult,
   EventName,
@@ -190,6 +192,43 @@ export function api(): WorkbenchApi {
 /** Typed call helper: `call('datasets.list', {})`. */
 export function call<K extends RequestName>(method: K, args: Args<K>): Promise<Result<K>> {
   return (api()[method] as unknown as (a: Args<K>) => Promise<Result<K>>)(args)
+}
+
+/**
+ * Imports a CSV the user picked. In browser mode the file streams as the raw body of POST /api/upload (with the token
+ * header, like every API call): no base64, no JSON string, so big files stay within the server's memory. In Electron
+ * the bytes go through the contract's datasets.import.
+ */
+export async function importCsvFile(
+  file: File,
+  args: { importId?: string; options?: DatasetImportOptions }
+): Promise<DatasetDetail> {
+  if (typeof window !== 'undefined' && window.workbench) {
+    const base64 = await fileToBase64(file)
+    return call('datasets.import', { ...args, source: { kind: 'bytes', fileName: file.name, base64 } })
+  }
+  const q = new URLSearchParams({ fileName: file.name })
+  if (args.importId) q.set('importId', args.importId)
+  if (args.options) q.set('options', JSON.stringify(args.options))
+  let res: Response
+  try {
+    res = await authFetch('/api/upload?' + q.toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: file
+    })
+  } catch (e) {
+    if (e instanceof ApiError) throw e
+    throw new ApiError({ name: 'NetworkError', message: 'cannot reach the workbench server — is it still running?' })
+  }
+  const body = (await res.json().catch(() => null)) as { result?: DatasetDetail; error?: WireError } | null
+  if (res.status === 401) throw new ApiError({ name: 'Unauthorized', message: NO_TOKEN }, 401)
+  if (!res.ok || !body?.result)
+    throw new ApiError(
+      body?.error ?? { name: 'HttpError', message: `upload: the server answered ${res.status}` },
+      res.status
+    )
+  return body.result
 }
 
 /** Hands an export or predictions file to the user (a browser download, or Electron's Save dialog). */

@@ -162,7 +162,7 @@ class TextFeed {
       if (example !== null) {
         b.decimalComma = true
         b.notes.push(
-          `decimal comma detected: values like ${q(example)} are read as numbers with a decimal comma (untick "Decimal comma" or use --no-decimal-comma to refuse it)`
+          `decimal comma detected: values like ${q(example)} are read as numbers with a decimal comma (set "Decimal comma" to Off or use --no-decimal-comma to read them otherwise)`
         )
       }
     } else if (d === ',' && this.opts.decimalComma) {

@@ -1,7 +1,7 @@
 // The window's state: the service's data sets and experiments, the dataset on screen, the training
 // form, the live run and the curve on the chart. One instance, created by App.svelte; it owns the
 // event subscriptions and talks to the service only through lib/api.
-import { call, fileToBase64, messageOf, on, onConnection, type Connection } from '../api'
+import { call, messageOf, on, onConnection, type Connection, importCsvFile } from '../api'
 import { Inspection } from './inspection.svelte'
 import { Internals } from './internals.svelte'
 import { LiveRun } from './live-run.svelte'
@@ -101,11 +101,7 @@ export class AppState {
       this.importError = `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the largest CSV the workbench imports is ${MAX_IMPORT_BYTES / 2 ** 20} MB`
       return
     }
-    await this.runImport(file.name, async () =>
-      call('datasets.import', {
-        source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
-      })
-    )
+    await this.runImport(file.name, () => importCsvFile(file, {}))
   }
 
   async importSample(id: string): Promise<void> {

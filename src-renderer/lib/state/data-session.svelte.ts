@@ -1,14 +1,16 @@
 // The Data and Model screens' own state next to AppState: imports with progress and Cancel, the live
 // sequences preview (datasets.sequences, debounced) and the estimated time per epoch. One per AppState
 // (`dataSession(app)`); it reaches AppState only through its public methods.
-import { ApiError, call, fileToBase64, messageOf, on } from '../api'
+import { ApiError, call, importCsvFile, messageOf, on } from '../api'
 import type { AppState } from './app-state.svelte'
 import type { ExperimentConfigInput, ExperimentSummary } from './types'
-import type { SequencesSummary } from '../../../src-shared/contract'
+import type { DatasetImportOptions, SequencesSummary } from '../../../src-shared/contract'
 
 /** The service's import limit (src-main/services/dataset-checks.ts MAX_IMPORT_BYTES). */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024
 const CANCELLED = /cancel/i
+/** The importer's default missing-value words (src-worker/data/csv-values.ts MISSING_TOKENS), as the field shows them. */
+const DEFAULT_MISSING_WORDS = 'NA, N/A, n/a, na, NaN, nan, NAN, null, NULL, Null, #N/A, #NA'
 
 export class DataImport {
   /** File name or sample title being imported by this class, or null. */
@@ -21,6 +23,35 @@ export class DataImport {
   fraction = $derived(this.totalBytes > 0 ? Math.min(1, this.bytes / this.totalBytes) : 0)
   private id: string | null = null
   private count = 0
+  /** The Data screen's reading options for the next file (stored with the dataset it makes). */
+  decimalComma = $state<'auto' | 'on' | 'off'>('auto')
+  header = $state(true)
+  missingWords = $state(DEFAULT_MISSING_WORDS)
+  /** The file last refused, so the user can import it again with other reading options. */
+  lastFile = $state.raw<File | null>(null)
+  /** The refusal says the first row is data: the screen offers to read it as data. */
+  firstRowIsData = $derived(/the first row looks like data/.test(this.error ?? ''))
+
+  options(): DatasetImportOptions {
+    const o: DatasetImportOptions = {}
+    if (this.decimalComma !== 'auto') o.decimalComma = this.decimalComma === 'on'
+    if (!this.header) o.header = false
+    const words = this.missingWords
+      .split(',')
+      .map((w) => w.trim())
+      .filter((w) => w !== '')
+    if (words.join(',') !== DEFAULT_MISSING_WORDS.split(', ').join(',')) o.missingWords = words
+    return o
+  }
+
+  /** Import the last refused file again with its first row as data (the answer to "the first row looks like data"). */
+  async importWithoutHeader(): Promise<void> {
+    const file = this.lastFile
+    if (!file) return
+    this.header = false
+    this.error = null
+    await this.importFile(file)
+  }
 
   constructor(private app: AppState) {
     on('datasets.importProgress', (p) => {
@@ -35,12 +66,8 @@ export class DataImport {
       this.error = `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the largest CSV the workbench imports is ${MAX_IMPORT_BYTES / 2 ** 20} MB`
       return
     }
-    await this.run(file.name, file.size, async (importId) =>
-      call('datasets.import', {
-        importId,
-        source: { kind: 'bytes', fileName: file.name, base64: await fileToBase64(file) }
-      })
-    )
+    this.lastFile = file
+    await this.run(file.name, file.size, (importId) => importCsvFile(file, { importId, options: this.options() }))
   }
 
   /** Open a shipped sample and pre-select the mapping and columns it suits. */

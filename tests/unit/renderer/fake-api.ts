@@ -72,7 +72,13 @@ export const api = {
   call: (method: RequestName, args: unknown) => service.call(method, args),
   on: (event: EventName, cb: (p: unknown) => void) => service.on(event, cb),
   onConnection: (cb: (c: Connection) => void) => service.onConnection(cb),
-  fileToBase64: async (file: Blob) => Buffer.from(await file.arrayBuffer()).toString('base64')
+  fileToBase64: async (file: Blob) => Buffer.from(await file.arrayBuffer()).toString('base64'),
+  // the service sees an upload as datasets.import with the file's bytes (as Electron sends it)
+  importCsvFile: async (file: File, args: { importId?: string; options?: unknown }) =>
+    service.call('datasets.import', {
+      ...args,
+      source: { kind: 'bytes', fileName: file.name, base64: Buffer.from(await file.arrayBuffer()).toString('base64') }
+    })
 }
 
 /** Let every pending reply, event batch (setTimeout 0) and the work they start run (real timers). */

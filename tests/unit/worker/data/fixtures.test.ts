@@ -334,7 +334,7 @@ const good: [file: string, check: (t: ParsedTable) => void, opts?: ImportOptions
       expect(t.decimalComma).toBe(true)
       expect(num(t, 1)).toEqual([3.5, -1.25, 0.75])
       expect(t.warnings).toEqual([
-        'decimal comma detected: values like "3,5" are read as numbers with a decimal comma (untick "Decimal comma" or use --no-decimal-comma to refuse it)'
+        'decimal comma detected: values like "3,5" are read as numbers with a decimal comma (set "Decimal comma" to Off or use --no-decimal-comma to read them otherwise)'
       ])
     }
   ],

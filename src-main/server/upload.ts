@@ -1,0 +1,76 @@
+// Browser mode's CSV upload: the file travels as the raw request body (never a JSON string) and is written to a
+// temporary file while its bytes are counted, so the import limit is reachable and memory stays flat; a body past the
+// limit is refused as soon as it passes it. The import then reads the temporary file like any local file.
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { importOptions, type DatasetImportOptions, ValidationError } from '../../src-shared/contract'
+import { tooLarge, type BoundedFile } from '../services/bounded-input'
+import { MAX_IMPORT_BYTES } from '../services/dataset-checks'
+
+/** What the query string of POST /api/upload says: `fileName`, optional `name`, `importId` and `options` (JSON). */
+export interface UploadArgs {
+  fileName: string
+  name?: string
+  importId?: string
+  options?: DatasetImportOptions
+}
+
+function invalid(path: string, message: string): ValidationError {
+  return new ValidationError(`${path}: ${message}`, [{ path, message }])
+}
+
+export function uploadArgs(url: URL): UploadArgs {
+  const q = url.searchParams
+  const fileName = q.get('fileName')?.split(/[\\/]/).pop() ?? ''
+  if (fileName === '' || fileName.length > 500)
+    throw invalid('fileName', 'the file name is required (1 to 500 characters)')
+  const importId = q.get('importId') ?? undefined
+  if (importId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(importId))
+    throw invalid('importId', 'letters, digits, _ and - (1 to 64)')
+  const name = q.get('name')?.trim() || undefined
+  let options: DatasetImportOptions | undefined
+  const raw = q.get('options')
+  if (raw !== null) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(raw)
+    } catch {
+      throw invalid('options', 'not JSON')
+    }
+    const r = importOptions.safeParse(parsed)
+    if (!r.success) throw invalid('options', r.error.issues.map((i) => i.message).join('; '))
+    options = r.data
+  }
+  return { fileName, name, importId, options }
+}
+
+/** Writes the request body to a temporary file named like the upload, refusing it past `limit` bytes. */
+export async function receiveUpload(
+  req: IncomingMessage,
+  fileName: string,
+  limit = MAX_IMPORT_BYTES
+): Promise<BoundedFile> {
+  const declared = Number(req.headers['content-length'] ?? NaN)
+  if (declared > limit) throw tooLarge(fileName, declared, limit)
+  const dir = mkdtempSync(join(tmpdir(), 'rnnwb-upload-'))
+  const cleanup = () => rmSync(dir, { recursive: true, force: true })
+  const path = join(dir, fileName.replace(/[^\w.-]/g, '_') || 'upload.csv')
+  const out = createWriteStream(path)
+  let bytes = 0
+  try {
+    for await (const chunk of req) {
+      bytes += (chunk as Buffer).length
+      if (bytes > limit) throw tooLarge(fileName, bytes, limit, true)
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()))
+    }
+    await new Promise<void>((done, fail) => out.end((e?: Error | null) => (e ? fail(e) : done())))
+  } catch (e) {
+    out.destroy()
+    req.resume()
+    cleanup()
+    throw e
+  }
+  return { path, cleanup }
+}
