@@ -73,7 +73,6 @@ export default tseslint.config(
       'src-worker/export/export-model.ts',
       'src-worker/inference/series.ts',
       'src-worker/tasks/inspect-task.ts',
-      'src-worker/data/sequences.ts',
       'src-worker/export/pytorch.ts'
     ],
     rules: { 'max-lines-per-function': 'off' }

@@ -25,6 +25,10 @@ export const configFlags = {
   'target-text': { type: 'string' },
   condition: { type: 'string' },
   tokens: { type: 'string' },
+  'source-tokens': { type: 'string' },
+  'target-tokens': { type: 'string' },
+  difference: { type: 'string' },
+  'seasonal-difference': { type: 'string' },
   'max-length': { type: 'string' },
   normalize: { type: 'string' },
   split: { type: 'string' },
@@ -48,7 +52,8 @@ export const configFlags = {
   'early-stopping': { type: 'string' },
   schedule: { type: 'string' },
   'nan-policy': { type: 'string' },
-  precision: { type: 'string' }
+  precision: { type: 'string' },
+  init: { type: 'string' }
 } as const
 
 export type ConfigFlagValues = {
@@ -58,15 +63,19 @@ export type ConfigFlagValues = {
 export const CONFIG_USAGE = `  data: --mapping one-to-one|one-to-many|many-to-one|many-to-many|seq2seq (default many-to-one)
         --task regression|classification|generation   --target COL   --inputs A,B
         series: --window N --horizon N (seq2seq) --stride N --gap N
+                --difference 1 (predict the change) --seasonal-difference P (change from one period earlier)
+                --group-by COL [--order-by COL] with --window: windows within each id (one model, many series)
         grouped: --group-by COL [--order-by COL] [--max-length N]
         text: --text COL (+ --target LABEL) | --source COL --target-text COL (seq2seq)
-              | --text ITEMS --task generation [--condition COL] (one-to-many); --tokens char|word
+              | --text ITEMS --task generation [--condition COL] (one-to-many)
+              --tokens char|word (both sides) --source-tokens char|word --target-tokens char|word
         --normalize zscore|minmax|none  --split FRACTION (validation share, default 0.2)
         --missing report|drop|ffill|mean (default report: refuse missing cells, naming them)
   model: --cell lstm|gru|rnn_tanh|rnn_relu --hidden H --layers L --dropout P --bidirectional
   training: --epochs E --lr X --optimizer adam|sgd|momentum|rmsprop --batch B --seed S --clip NORM
         --tbptt K --early-stopping PATIENCE --schedule none|step|cosine|plateau --weight-decay W
-        --nan-policy fail|revert --precision float32|float64 (default float32)`
+        --nan-policy fail|revert --precision float32|float64 (default float32)
+        --init default|pytorch (default: Xavier + orthogonal; pytorch: PyTorch 1.13's U(±1/√H))`
 
 export function num(v: string | undefined, flag: string, integer: boolean): number | undefined {
   if (v === undefined) return undefined
@@ -111,14 +120,17 @@ export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
     target = target ?? need(text, '--text (the column of items to generate)')
     text = undefined
   }
+  const window = num(v.window, '--window', true)
   return {
     mapping,
     task,
+    // --group-by with --window: sliding windows within each id rather than one sequence per id
+    source: v['group-by'] !== undefined && window !== undefined ? 'series' : undefined,
     target: need(target, '--target'),
     inputs: list(v.inputs),
     // sliding windows over a series need their length; grouped, text and row data do not
     window:
-      num(v.window, '--window', true) ??
+      window ??
       (mapping !== 'one-to-one' && mapping !== 'one-to-many' && !text && !v['group-by']
         ? need(undefined, '--window')
         : undefined),
@@ -130,6 +142,10 @@ export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
     text,
     condition: v.condition,
     tokens: oneOf(v.tokens, '--tokens', ['char', 'word'] as const),
+    sourceTokens: oneOf(v['source-tokens'], '--source-tokens', ['char', 'word'] as const),
+    targetTokens: oneOf(v['target-tokens'], '--target-tokens', ['char', 'word'] as const),
+    difference: num(v.difference, '--difference', true),
+    seasonalDifference: num(v['seasonal-difference'], '--seasonal-difference', true),
     maxLength: num(v['max-length'], '--max-length', true),
     normalize: oneOf(v.normalize, '--normalize', ['zscore', 'minmax', 'none'] as const),
     missing: oneOf(v.missing, '--missing', ['report', 'drop', 'ffill', 'mean'] as const),
@@ -157,6 +173,7 @@ export function configFromFlags(v: ConfigFlagValues): ExperimentConfigInput {
     tbptt: num(v.tbptt, '--tbptt', true),
     earlyStopping: num(v['early-stopping'], '--early-stopping', true),
     nanPolicy: oneOf(v['nan-policy'], '--nan-policy', ['fail', 'revert'] as const),
-    precision: oneOf(v.precision, '--precision', ['float32', 'float64'] as const)
+    precision: oneOf(v.precision, '--precision', ['float32', 'float64'] as const),
+    init: oneOf(v.init, '--init', ['default', 'pytorch'] as const)
   }
 }

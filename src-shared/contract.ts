@@ -97,6 +97,13 @@ export const experimentConfig = z
     text: column.optional(),
     condition: column.optional(),
     tokens: z.enum(['char', 'word']).optional(),
+    /** Text → text: how the source and the target text are split (each defaults to `tokens`, else char). */
+    sourceTokens: z.enum(['char', 'word']).optional(),
+    targetTokens: z.enum(['char', 'word']).optional(),
+    /** Series: predict the change — first differences of this order (0 = the values) before normalising. */
+    difference: z.number().int().min(0).max(2).optional(),
+    /** Series: predict the change from one period earlier (seasonal difference at lag P), after `difference`. */
+    seasonalDifference: z.number().int().min(2).max(100_000).optional(),
     maxLength: z.number().int().min(1).max(4096).optional(),
     normalize: z.enum(['zscore', 'minmax', 'none']).default('zscore'),
     missing: z.enum(['report', 'drop', 'ffill', 'mean']).default('report'),
@@ -141,7 +148,9 @@ export const experimentConfig = z
     earlyStopping: z.number().int().min(0).max(1000).default(0),
     nanPolicy: z.enum(['fail', 'revert']).default('fail'),
     /** Arithmetic of the engine (absent = float32, fast); float64 is the path PyTorch projects reproduce to 1e-9. */
-    precision: z.enum(['float32', 'float64']).optional()
+    precision: z.enum(['float32', 'float64']).optional(),
+    /** Weight initialisation (absent = default: Xavier + orthogonal, LSTM forget bias 1; pytorch = PyTorch 1.13's). */
+    init: z.enum(['default', 'pytorch']).optional()
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -176,9 +185,31 @@ export const experimentConfig = z
       'text columns support many-to-one, seq2seq and one-to-many'
     )
     need(
-      !c.groupBy || source === 'grouped',
+      !c.groupBy || source === 'grouped' || source === 'series',
       'groupBy',
-      'groupBy makes one sequence per id: it is for many-to-one and many-to-many'
+      'groupBy makes one sequence per id (or windows within each id, with source series): it is for series data'
+    )
+    const differenced = !!c.difference || c.seasonalDifference !== undefined
+    need(!differenced || source === 'series', 'difference', 'differencing is for series windows (--window)')
+    need(
+      !differenced || !c.gap,
+      'difference',
+      'differenced targets must directly follow the window: use gap 0 with difference or seasonalDifference'
+    )
+    need(
+      (c.sourceTokens === undefined || source === 'text') && (c.targetTokens === undefined || source === 'text'),
+      'sourceTokens',
+      'sourceTokens and targetTokens are for text columns'
+    )
+    need(
+      c.targetTokens === undefined || c.mapping === 'seq2seq' || c.mapping === 'one-to-many',
+      'targetTokens',
+      'targetTokens is for text outputs (seq2seq or one-to-many)'
+    )
+    need(
+      c.sourceTokens === undefined || c.mapping !== 'one-to-many',
+      'sourceTokens',
+      'one-to-many generation reads no source text: use targetTokens (or tokens)'
     )
     need(
       !c.text || source === 'text',
@@ -191,6 +222,16 @@ export const experimentConfig = z
       'horizon is for the seq2seq mapping (many-to-one forecasts one step)'
     )
   })
+
+/** How the source text is split into tokens: sourceTokens, else tokens, else characters. */
+export function sourceTokensOf(c: { tokens?: 'char' | 'word'; sourceTokens?: 'char' | 'word' }): 'char' | 'word' {
+  return c.sourceTokens ?? c.tokens ?? 'char'
+}
+
+/** How output text (seq2seq targets, generated items) is split into tokens: targetTokens, else tokens, else characters. */
+export function targetTokensOf(c: { tokens?: 'char' | 'word'; targetTokens?: 'char' | 'word' }): 'char' | 'word' {
+  return c.targetTokens ?? c.tokens ?? 'char'
+}
 
 /** How rows become sequences, when the config does not say. */
 export function sourceOf(c: {

@@ -9,6 +9,7 @@ import { clipGradNorm, globalNorm, Optimizer } from './engine/optim.js'
 import { exportTorch, importTorch } from './engine/params.js'
 import { dhNormsOf, gateMeansOf, gateNames, paramNorms, probeOf, type Diagnostics } from './engine/diagnostics.js'
 import type { CellKind } from './engine/cells/common.js'
+import type { InitScheme } from './engine/init.js'
 import { LrSchedule } from './engine/schedule.js'
 import { gemmThreads, setGemmThreads } from './engine/wasm/pool.js'
 import { ValidationMetrics, type UnitsMap } from './evaluation/metrics.js'
@@ -29,6 +30,8 @@ export interface TrainConfig {
     forgetBias?: number // LSTM forget-gate bias at init (default 1; 0 = PyTorch's plain init)
     gruResetBefore?: boolean // GRU: reset gate before the hidden product (Cho et al.; Keras reset_after=False); default PyTorch's reset-after
   }
+  /** Weight initialisation: 'default' (Xavier + orthogonal, LSTM forget bias 1) or PyTorch 1.13's defaults (init.ts). */
+  init?: InitScheme
   optimizer: { kind: 'adam' | 'sgd' | 'momentum' | 'rmsprop'; lr: number; weightDecay?: number; momentum?: number }
   epochs: number
   batchSize: number
@@ -202,6 +205,8 @@ function checkConfig(c: TrainConfig): void {
   if (c.tbptt !== undefined && !(Number.isInteger(c.tbptt) && c.tbptt >= 0))
     throw new Error(`tbptt must be a non-negative integer, got ${c.tbptt}`)
   if (c.clipNorm !== undefined && !(c.clipNorm >= 0)) throw new Error(`clipNorm must be ≥ 0, got ${c.clipNorm}`)
+  if (c.init !== undefined && c.init !== 'default' && c.init !== 'pytorch')
+    throw new Error(`init must be default or pytorch, got ${c.init}`)
   if (c.threads !== undefined && !(c.threads === 1 || c.threads === 2))
     throw new Error(`threads must be 1 or 2, got ${c.threads}`)
 }
@@ -257,7 +262,7 @@ export function batchMax(config: TrainConfig, data: Pick<TrainData, 'train' | 'v
 
 /** A run's initial weights, drawn from its seeded Rng (which then goes on to shuffle the batches). */
 export function initModel(model: Model, config: TrainConfig, rng: Rng): void {
-  model.init(rng, config.model.forgetBias ?? 1)
+  model.init(rng, config.model.forgetBias, config.init ?? 'default')
 }
 
 /**

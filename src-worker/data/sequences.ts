@@ -10,6 +10,7 @@
 import type { ParsedTable } from './csv'
 import { parseDatetime } from './csv'
 import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
+import { checkLags, differencedColumns, orRows } from './target-transform'
 import {
   applyMissingPolicy,
   checkFraction,
@@ -18,7 +19,6 @@ import {
   columnIndex,
   lineOfRow,
   numericColumn,
-  trainRowsOf,
   windowStarts,
   type MissingPolicy
 } from './windows'
@@ -132,7 +132,7 @@ export function stringColumn(table: ParsedTable, name: string, role: string): (s
   return v
 }
 
-interface TargetInfo {
+export interface TargetInfo {
   task: Task
   /** regression: one numeric column per output; classification: class id per row (NaN = missing) */
   cols: Float64Array[]
@@ -140,7 +140,7 @@ interface TargetInfo {
 }
 
 /** Numeric target columns -> regression; a categorical/text/id target (or task 'classification') -> class ids. */
-function resolveTargets(table: ParsedTable, targets: string[], task?: Task): TargetInfo {
+export function resolveTargets(table: ParsedTable, targets: string[], task?: Task): TargetInfo {
   if (targets.length === 0) throw new Error('no target column chosen')
   const kinds = targets.map((t) => table.values[columnIndex(table, t, 'target')] instanceof Float64Array)
   const cls = task === 'classification' || (task === undefined && !kinds[0])
@@ -166,11 +166,11 @@ function noMeanForClasses(cls: boolean, policy: string, labels: Float64Array, na
   }
 }
 
-function normFor(kind: NormKind, names: string[], cols: Float64Array[], rows: ArrayLike<number>): Normalizer {
+export function normFor(kind: NormKind, names: string[], cols: Float64Array[], rows: ArrayLike<number>): Normalizer {
   return kind === 'none' ? identityNormalizer(names) : fitNormalizer(kind, names, cols, rows)
 }
 
-function shapesOf(
+export function shapesOf(
   n: number,
   tx: number,
   I: number,
@@ -238,6 +238,79 @@ export interface SeriesSpec {
   task?: Task
   missing?: MissingPolicy
   normalize?: NormKind
+  /** lags of the differences the model predicts instead of the values (target-transform.ts), e.g. [1] or [12] */
+  difference?: number[]
+  /** windows within groups: the column naming each series (one model over many series) */
+  groupBy?: string
+  /** the order inside a group (numbers or dates/times; default file order) */
+  orderBy?: string
+}
+
+/** The rows a series spec reads, in time order: one segment per series (one for the whole file without groupBy). */
+interface SeriesRows {
+  /** row of the file at each position (null: file order) */
+  order: Int32Array | null
+  /** [from, to) positions of each series */
+  segments: [number, number][]
+  warnings: string[]
+}
+
+function seriesRows(table: ParsedTable, spec: SeriesSpec): SeriesRows {
+  const T = table.rowCount
+  if (!spec.groupBy) return { order: null, segments: [[0, T]], warnings: [] }
+  const { groups, warnings } = groupRows(table, spec.groupBy, spec.orderBy)
+  const order = new Int32Array(T),
+    segments: [number, number][] = []
+  let at = 0
+  for (const g of groups.values()) {
+    segments.push([at, at + g.length])
+    for (const r of g) order[at++] = r
+  }
+  return { order, segments, warnings }
+}
+
+/** The columns in series order (`order`), or as they are. */
+function inOrder<A extends Float64Array | Uint8Array>(a: A, order: Int32Array | null): A {
+  if (!order) return a
+  const out = new (a.constructor as { new (n: number): A })(order.length)
+  for (let i = 0; i < order.length; i++) out[i] = a[order[i]!]!
+  return out
+}
+
+/**
+ * Window starts of every segment, split chronologically inside each: its first ⌊len·(1 − valFraction)⌋ rows train,
+ * the rest (after the split gap) validate; no window crosses a segment's split or its end. Also the training rows.
+ */
+function splitWindows(
+  rows: SeriesRows,
+  span: number,
+  stride: number,
+  vf: number,
+  sgap: number,
+  bad: Uint8Array | null
+) {
+  const trainStarts: number[] = [],
+    valStarts: number[] = [],
+    trainRows: number[] = []
+  for (const [from, to] of rows.segments) {
+    const B = from + (vf > 0 ? Math.floor((to - from) * (1 - vf)) : to - from)
+    if (rows.segments.length === 1) {
+      const T = to - from
+      if (B < span)
+        throw new Error(`too few rows: ${T} rows give ${B} training rows, but one window needs ${span} rows`)
+      if (vf > 0 && T - B - sgap < span)
+        throw new Error(
+          `too few rows for validation: ${T - B - sgap} validation rows, but one window needs ${span} rows`
+        )
+    }
+    trainStarts.push(...windowStarts(from, B, span, stride, bad))
+    if (vf > 0) valStarts.push(...windowStarts(B + sgap, to, span, stride, bad))
+    for (let r = from; r < B; r++) if (!bad || !bad[r]) trainRows.push(r)
+  }
+  if (trainStarts.length === 0) throw new Error('no complete training window')
+  if (rows.order && vf > 0 && valStarts.length === 0)
+    throw new Error('no complete validation window in any group: shorten the window or raise the validation share')
+  return { trainStarts, valStarts, trainRows: Int32Array.from(trainRows) }
 }
 
 export function buildSeriesWindows(
@@ -259,29 +332,31 @@ export function buildSeriesWindows(
   if (inputs.length === 0) throw new Error('choose at least one numeric input column for a classification target')
   if (new Set(inputs).size !== inputs.length) throw new Error('an input column is listed twice')
   const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
-  const T = table.rowCount
   // rows one window covers, and where its targets start
   const span = spec.mapping === 'many-to-many' ? W + shift : W + gap + H
   const yStart = spec.mapping === 'many-to-many' ? shift : W + gap
-  const B = vf > 0 ? Math.floor(T * (1 - vf)) : T
-  if (B < span) throw new Error(`too few rows: ${T} rows give ${B} training rows, but one window needs ${span} rows`)
-  if (vf > 0 && T - B - sgap < span) {
-    throw new Error(`too few rows for validation: ${T - B - sgap} validation rows, but one window needs ${span} rows`)
-  }
+  const lags = checkLags(spec.difference ?? [])
+  if (lags.length && cls) throw new Error('difference: class targets cannot be differenced (regression only)')
+  if (lags.length && yStart > W) throw new Error('difference: the targets must directly follow the window (gap 0)')
+  const rows = seriesRows(table, spec)
   const names = [...spec.targets, ...inputs]
   const policy = spec.missing ?? 'report'
   // a class id cannot be filled with a mean: classification targets only support report / drop / ffill
   noMeanForClasses(cls, policy, tgt.cols[0]!, spec.targets[0]!)
-  const { cols, bad } = applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], policy, B)
-  const tCols = cols.slice(0, tgt.cols.length)
-  const iCols = cols.slice(tgt.cols.length)
-  const trainStarts = windowStarts(0, B, span, stride, bad)
-  const valStarts = vf > 0 ? windowStarts(B + sgap, T, span, stride, bad) : []
-  if (trainStarts.length === 0) throw new Error('no complete training window')
+  if (rows.order && (policy === 'ffill' || policy === 'mean'))
+    throw new Error(`missing: windows within groups support the policies report and drop (got ${policy})`)
+  const T = table.rowCount
+  const fileB = vf > 0 ? Math.floor(T * (1 - vf)) : T
+  const missing = applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], policy, rows.order ? T : fileB)
+  const ordered = missing.cols.map((c) => inOrder(c, rows.order))
+  const tCols = ordered.slice(0, tgt.cols.length)
+  // the model's columns: differenced targets, and inputs that are a target's own past differenced alike
+  const m = differencedColumns(spec.targets, inputs, tCols, ordered.slice(tgt.cols.length), lags, rows.segments)
+  const bad = orRows(missing.bad ? inOrder(missing.bad, rows.order) : null, m.bad)
+  const { trainStarts, valStarts, trainRows } = splitWindows(rows, span, stride, vf, sgap, bad)
   const kind = spec.normalize ?? 'zscore'
-  const trainRows = trainRowsOf(B, bad)
-  const inputNorm = normFor(kind, inputs, iCols, trainRows)
-  const targetNorm = cls ? identityNormalizer(spec.targets) : normFor(kind, spec.targets, tCols, trainRows)
+  const inputNorm = normFor(kind, inputs, m.iCols, trainRows)
+  const targetNorm = cls ? identityNormalizer(spec.targets) : normFor(kind, spec.targets, m.tCols, trainRows)
   const I = inputs.length
   const O = cls ? tgt.classes!.length : spec.targets.length
   const Oy = cls ? 1 : O
@@ -294,10 +369,10 @@ export function buildSeriesWindows(
       const s = starts[k]!
       let o = k * W * I
       for (let t = 0; t < W; t++)
-        for (let i = 0; i < I; i++) x[o++] = (iCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
+        for (let i = 0; i < I; i++) x[o++] = (m.iCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
       o = k * H * Oy
       for (let h = 0; h < H; h++) {
-        for (let j = 0; j < Oy; j++) y[o++] = (tCols[j]![s + yStart + h]! - targetNorm.a[j]!) / targetNorm.b[j]!
+        for (let j = 0; j < Oy; j++) y[o++] = (m.tCols[j]![s + yStart + h]! - targetNorm.a[j]!) / targetNorm.b[j]!
       }
     }
     return { n, x, y, starts: Int32Array.from(starts) }
@@ -318,10 +393,11 @@ export function buildSeriesWindows(
     targetNorm,
     shapes: shapesOf(train.n, W, I, H, O, false, cls, false),
     preview: previewOf(train, W, I, H, Oy, cls),
-    warnings: [],
+    warnings: rows.warnings,
     series: { columns: tCols, yStart }
   }
   if (cls) res.classes = tgt.classes!
+  if (lags.length) res.difference = lags
   return res
 }
 
@@ -419,27 +495,19 @@ export function groupRows(
   return { ids, groups, warnings }
 }
 
-export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, split: RandomSplit = {}): SequenceData {
-  const vf = checkFraction(split.valFraction, 0.2)
-  const { ids, groups, warnings } = groupRows(table, spec.idColumn, spec.orderColumn, spec.duplicates ?? 'report')
-  const T = table.rowCount
-  if (groups.size < 2 && vf > 0)
-    throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
-  const groupIds = [...groups.keys()]
-  const [trIdx, vaIdx] = vf > 0 ? randomSplit(groupIds.length, vf, split.seed ?? 1) : [groupIds.map((_, k) => k), []]
-  const trainRowList: number[] = []
-  for (const k of trIdx) for (const r of groups.get(groupIds[k]!)!) trainRowList.push(r)
-  const inputs = spec.inputs
-  if (inputs.length === 0) throw new Error('choose at least one numeric input column')
-  const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
-  const tgt = resolveTargets(table, [spec.target], spec.task)
-  const cls = tgt.task === 'classification'
-  // missing values: report / drop rows / ffill inside the sequence / training mean
-  const policy = spec.missing ?? 'report'
-  const all = [...tgt.cols, ...inRaw]
-  const names = [spec.target, ...inputs]
-  noMeanForClasses(cls, policy, tgt.cols[0]!, spec.target)
-  if (policy === 'report') applyMissingPolicy(table, names, all, 'report', 0)
+/**
+ * A missing-value policy applied within grouped sequences: 'drop' flags the rows, 'ffill' repeats the last value
+ * of the same sequence (a leading gap takes its first value), 'mean' fills with the training rows' mean.
+ */
+function groupedMissing(
+  all: Float64Array[],
+  names: string[],
+  policy: MissingPolicy,
+  groups: Map<string, number[]>,
+  ids: (string | null)[],
+  trainRowList: number[],
+  T: number
+): { cols: Float64Array[]; dropRow: Uint8Array } {
   const cols = all.map((c) => c.slice())
   const dropRow = new Uint8Array(T)
   if (policy === 'drop') {
@@ -479,6 +547,31 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
       for (let r = 0; r < T; r++) if (Number.isNaN(c[r]!)) c[r] = s / n
     }
   }
+  return { cols, dropRow }
+}
+
+export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, split: RandomSplit = {}): SequenceData {
+  const vf = checkFraction(split.valFraction, 0.2)
+  const { ids, groups, warnings } = groupRows(table, spec.idColumn, spec.orderColumn, spec.duplicates ?? 'report')
+  const T = table.rowCount
+  if (groups.size < 2 && vf > 0)
+    throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
+  const groupIds = [...groups.keys()]
+  const [trIdx, vaIdx] = vf > 0 ? randomSplit(groupIds.length, vf, split.seed ?? 1) : [groupIds.map((_, k) => k), []]
+  const trainRowList: number[] = []
+  for (const k of trIdx) for (const r of groups.get(groupIds[k]!)!) trainRowList.push(r)
+  const inputs = spec.inputs
+  if (inputs.length === 0) throw new Error('choose at least one numeric input column')
+  const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
+  const tgt = resolveTargets(table, [spec.target], spec.task)
+  const cls = tgt.task === 'classification'
+  // missing values: report / drop rows / ffill inside the sequence / training mean
+  const policy = spec.missing ?? 'report'
+  const all = [...tgt.cols, ...inRaw]
+  const names = [spec.target, ...inputs]
+  noMeanForClasses(cls, policy, tgt.cols[0]!, spec.target)
+  if (policy === 'report') applyMissingPolicy(table, names, all, 'report', 0)
+  const { cols, dropRow } = groupedMissing(all, names, policy, groups, ids, trainRowList, T)
   const tCol = cols[0]!
   const iCols = cols.slice(1)
   const seqRows = (id: string): number[] => {
@@ -551,313 +644,6 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   }
   if (cls) res.classes = tgt.classes!
   return res
-}
-
-// ---------------------------------------------------------------------------------------------
-// 3. text columns: tokens with a vocabulary from the training split
-
-export const SPECIAL_TOKENS = ['<pad>', '<unk>', '<bos>', '<eos>'] as const
-export const PAD = 0,
-  UNK = 1,
-  BOS = 2,
-  EOS = 3
-
-export function tokenize(text: string, tokens: 'char' | 'word'): string[] {
-  return tokens === 'char' ? Array.from(text) : text.split(/\s+/).filter((t) => t.length > 0)
-}
-
-/** Vocabulary: the special tokens, then training tokens by falling frequency (ties in code-point order). */
-export function buildVocab(texts: Iterable<string[]>, minCount = 1): string[] {
-  const freq = new Map<string, number>()
-  for (const toks of texts) for (const t of toks) freq.set(t, (freq.get(t) ?? 0) + 1)
-  const list = [...freq]
-    .filter(([, c]) => c >= minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-  return [...SPECIAL_TOKENS, ...list.map(([t]) => t)]
-}
-
-export interface TextSpec {
-  /** 'classify': text + label -> many-to-one; 'translate': source + target text -> seq2seq;
-   *  'generate': one column of items -> one-to-many (optionally conditioned on a category) */
-  kind: 'classify' | 'translate' | 'generate'
-  /** the text column (classify), the source text (translate) or the items (generate) */
-  text: string
-  /** classify: label column (categorical -> classification, numeric -> regression); translate: target text column */
-  target?: string
-  /** generate: optional categorical column the generation is conditioned on */
-  condition?: string
-  tokens?: 'char' | 'word'
-  /** longer token sequences are cut (and counted in the warnings); default: the longest in the training split */
-  maxLength?: number
-  minCount?: number
-  normalize?: NormKind
-  task?: Task
-  /** rows with a missing text / target / condition: 'report' (default) refuses, 'drop' skips them with a warning */
-  missing?: 'report' | 'drop'
-}
-
-export function buildTextSequences(table: ParsedTable, spec: TextSpec, split: RandomSplit = {}): SequenceData {
-  const vf = checkFraction(split.valFraction, 0.2)
-  const mode = spec.tokens ?? 'char'
-  const warnings: string[] = []
-  const textCol = stringColumn(table, spec.text, 'text')
-  const T = table.rowCount
-  // rows with a missing text (or target): refused (default) or skipped with a warning (missing: 'drop')
-  const needed: (string | null)[][] = [textCol]
-  const neededNames = [spec.text]
-  let targetText: (string | null)[] | null = null
-  let tgt: TargetInfo | null = null
-  if (spec.kind === 'classify') {
-    if (!spec.target) throw new Error('text classification needs a label column (target)')
-    tgt = resolveTargets(table, [spec.target], spec.task)
-  } else if (spec.kind === 'translate') {
-    if (!spec.target) throw new Error('seq2seq on text needs a target text column')
-    targetText = stringColumn(table, spec.target, 'target text')
-    needed.push(targetText)
-    neededNames.push(spec.target)
-  }
-  let condCol: (string | null)[] | null = null
-  if (spec.kind === 'generate' && spec.condition) {
-    condCol = stringColumn(table, spec.condition, 'condition')
-    needed.push(condCol)
-    neededNames.push(spec.condition)
-  }
-  const usable: number[] = []
-  let skipped = 0
-  const skippedLines: number[] = []
-  for (let r = 0; r < T; r++) {
-    const ok = needed.every((c) => c[r] !== null && c[r] !== '') && (!tgt || !Number.isNaN(tgt.cols[0]![r]!))
-    if (ok) usable.push(r)
-    else {
-      if ((spec.missing ?? 'report') === 'report') {
-        const k = needed.findIndex((c) => c[r] === null || c[r] === '')
-        const col = k >= 0 ? neededNames[k]! : spec.target!
-        throw new Error(
-          `line ${lineOfRow(table, r)}, column "${col}": missing value; choose Missing values → Skip the row (--missing drop)`
-        )
-      }
-      skipped++
-      if (skippedLines.length < 5) skippedLines.push(lineOfRow(table, r))
-    }
-  }
-  if (skipped)
-    warnings.push(
-      `${skipped} row${skipped === 1 ? '' : 's'} with a missing text or target skipped (line${skipped === 1 ? '' : 's'} ${skippedLines.join(', ')}${skipped > 5 ? ', …' : ''})`
-    )
-  if (usable.length < (vf > 0 ? 2 : 1)) throw new Error(`too few rows with text: ${usable.length}`)
-  const [trI, vaI] = vf > 0 ? randomSplit(usable.length, vf, split.seed ?? 1) : [usable.map((_, k) => k), []]
-  const trRows = trI.map((k) => usable[k]!)
-  const vaRows = vaI.map((k) => usable[k]!)
-  const toks = new Map<number, string[]>()
-  const tokOf = (col: (string | null)[], r: number, key: number): string[] => {
-    let t = toks.get(key)
-    if (!t) toks.set(key, (t = tokenize(col[r]!, mode)))
-    return t
-  }
-  const srcTok = (r: number) => tokOf(textCol, r, r)
-  const tgtTok = (r: number) => tokOf(targetText!, r, T + r)
-  const maxLen = spec.maxLength !== undefined ? checkInt(spec.maxLength, 'maxLength', 1, 1) : undefined
-  const inVocab = buildVocab(trRows.map(srcTok), spec.minCount ?? 1)
-  const inId = new Map(inVocab.map((t, k) => [t, k]))
-  const encode = (t: string[], ids: Map<string, number>) => t.map((s) => ids.get(s) ?? UNK)
-  let cut = 0
-  const clip = (a: number[], L: number): number[] => {
-    if (a.length > L) {
-      cut++
-      return a.slice(0, L)
-    }
-    return a
-  }
-
-  if (spec.kind === 'classify') {
-    const longest = longestOf(trRows, srcTok)
-    const tx = maxLen ?? longest
-    checkWindowMemory(trRows.length, tx, 1, 'training texts')
-    const cls = tgt!.task === 'classification'
-    const targetNorm = cls
-      ? identityNormalizer([spec.target!])
-      : normFor(spec.normalize ?? 'zscore', [spec.target!], tgt!.cols, trRows)
-    const make = (rows: number[]): SequenceSplit => {
-      const n = rows.length
-      const x = new Float32Array(n * tx)
-      const y = new Float32Array(n)
-      const lengths = new Int32Array(n)
-      rows.forEach((r, k) => {
-        const ids = clip(encode(srcTok(r), inId), tx)
-        x.set(ids, k * tx)
-        lengths[k] = ids.length
-        y[k] = (tgt!.cols[0]![r]! - targetNorm.a[0]!) / targetNorm.b[0]!
-      })
-      return { n, x, y, lengths, rows: Int32Array.from(rows) }
-    }
-    const train = make(trRows)
-    const val = make(vaRows)
-    if (cut) warnings.push(`${cut} text${cut === 1 ? '' : 's'} longer than ${tx} tokens cut`)
-    const res: SequenceData = {
-      mapping: 'many-to-one',
-      task: tgt!.task,
-      inputSize: inVocab.length,
-      outputSize: cls ? tgt!.classes!.length : 1,
-      tx,
-      ty: 1,
-      inputEncoding: 'token-ids',
-      train,
-      val,
-      inputNorm: identityNormalizer([]),
-      targetNorm,
-      inputVocab: inVocab,
-      shapes: shapesOf(train.n, tx, 1, 1, 1, true, cls, false),
-      preview: textPreview(train, tx, 1, inVocab, null, mode, cls ? tgt!.classes! : null),
-      warnings
-    }
-    if (cls) res.classes = tgt!.classes!
-    return res
-  }
-
-  // outputs are token sequences: <eos>-terminated, padded, masked; yIn = <bos> + y shifted right
-  const outTok = spec.kind === 'translate' ? tgtTok : srcTok
-  const outVocab = spec.kind === 'translate' ? buildVocab(trRows.map(tgtTok), spec.minCount ?? 1) : inVocab
-  const outId = new Map(outVocab.map((t, k) => [t, k]))
-  const ty = (maxLen ?? longestOf(trRows, outTok)) + 1
-  checkWindowMemory(trRows.length, ty, 3, 'training texts') // y, yIn and mask
-  const fillOut = (k: number, r: number, y: Float32Array, yIn: Float32Array, mask: Float32Array) => {
-    const ids = clip(encode(outTok(r), outId), ty - 1)
-    ids.push(EOS)
-    yIn[k * ty] = BOS
-    ids.forEach((id, t) => {
-      y[k * ty + t] = id
-      mask[k * ty + t] = 1
-      if (t + 1 < ty) yIn[k * ty + t + 1] = id
-    })
-  }
-  if (spec.kind === 'translate') {
-    const tx = maxLen ?? longestOf(trRows, srcTok)
-    const make = (rows: number[]): SequenceSplit => {
-      const n = rows.length
-      const x = new Float32Array(n * tx),
-        y = new Float32Array(n * ty),
-        yIn = new Float32Array(n * ty),
-        mask = new Float32Array(n * ty)
-      const lengths = new Int32Array(n)
-      rows.forEach((r, k) => {
-        const ids = clip(encode(srcTok(r), inId), tx)
-        x.set(ids, k * tx)
-        lengths[k] = ids.length
-        fillOut(k, r, y, yIn, mask)
-      })
-      return { n, x, y, yIn, mask, lengths, rows: Int32Array.from(rows) }
-    }
-    const train = make(trRows)
-    const val = make(vaRows)
-    if (cut) warnings.push(`${cut} text${cut === 1 ? '' : 's'} cut to the maximum length`)
-    return {
-      mapping: 'seq2seq',
-      task: 'classification',
-      inputSize: inVocab.length,
-      outputSize: outVocab.length,
-      tx,
-      ty,
-      inputEncoding: 'token-ids',
-      train,
-      val,
-      inputNorm: identityNormalizer([]),
-      targetNorm: identityNormalizer([]),
-      inputVocab: inVocab,
-      targetVocab: outVocab,
-      shapes: shapesOf(train.n, tx, 1, ty, 1, true, true, true),
-      preview: textPreview(train, tx, ty, inVocab, outVocab, mode, null),
-      warnings
-    }
-  }
-  // generate: x = one-hot condition (or a constant 1), one step
-  const conds = condCol ? [...new Set(trRows.map((r) => condCol![r]!))].sort() : []
-  const condId = new Map(conds.map((c, k) => [c, k]))
-  const I = condCol ? conds.length : 1
-  let unknownCond = 0
-  const make = (rows: number[]): SequenceSplit => {
-    const n = rows.length
-    const x = new Float32Array(n * I),
-      y = new Float32Array(n * ty),
-      yIn = new Float32Array(n * ty),
-      mask = new Float32Array(n * ty)
-    rows.forEach((r, k) => {
-      if (condCol) {
-        const c = condId.get(condCol[r]!)
-        if (c === undefined) unknownCond++
-        else x[k * I + c] = 1
-      } else x[k] = 1
-      fillOut(k, r, y, yIn, mask)
-    })
-    return { n, x, y, yIn, mask, lengths: new Int32Array(n).fill(1), rows: Int32Array.from(rows) }
-  }
-  const train = make(trRows)
-  const val = make(vaRows)
-  if (cut) warnings.push(`${cut} item${cut === 1 ? '' : 's'} cut to the maximum length`)
-  if (unknownCond)
-    warnings.push(
-      `${unknownCond} validation row${unknownCond === 1 ? ' has a' : 's have'} "${spec.condition}" value not seen in training (all-zero condition)`
-    )
-  const res: SequenceData = {
-    mapping: 'one-to-many',
-    task: 'classification',
-    inputSize: I,
-    outputSize: outVocab.length,
-    tx: 1,
-    ty,
-    inputEncoding: 'values',
-    train,
-    val,
-    inputNorm: identityNormalizer(condCol ? conds : []),
-    targetNorm: identityNormalizer([]),
-    targetVocab: outVocab,
-    shapes: shapesOf(train.n, 1, I, ty, 1, false, true, true),
-    preview: textPreview(train, 1, ty, null, outVocab, mode, null, I),
-    warnings
-  }
-  if (condCol) res.conditions = conds
-  return res
-}
-
-/** Longest token sequence among rows (at least 1); a loop, not Math.max(...spread), for millions of rows. */
-function longestOf(rows: number[], tok: (r: number) => string[]): number {
-  let m = 1
-  for (const r of rows) m = Math.max(m, tok(r).length)
-  return m
-}
-
-function textPreview(
-  s: SequenceSplit,
-  tx: number,
-  ty: number,
-  inVocab: string[] | null,
-  outVocab: string[] | null,
-  mode: 'char' | 'word',
-  classes: string[] | null,
-  I = 1,
-  count = 3
-): SamplePreview[] {
-  const join = (v: string[], ids: number[]) => ids.map((id) => v[id] ?? '<unk>').join(mode === 'char' ? '' : ' ')
-  const out: SamplePreview[] = []
-  for (let k = 0; k < Math.min(count, s.n); k++) {
-    const len = inVocab ? s.lengths![k]! : 1
-    const xs = Array.from(s.x.subarray(k * tx * I, k * tx * I + len * I))
-    const p: SamplePreview = { x: inVocab ? xs.map((v) => [v]) : [xs], y: [] }
-    if (inVocab) p.xText = join(inVocab, xs)
-    if (outVocab) {
-      const ys: number[] = []
-      for (let t = 0; t < ty; t++) if (s.mask![k * ty + t]) ys.push(s.y[k * ty + t]!)
-      p.y = ys
-      p.yText = join(
-        outVocab,
-        ys.filter((id) => id !== EOS)
-      )
-    } else {
-      p.y = [s.y[k]!]
-      if (classes) p.label = classes[s.y[k]!]
-    }
-    out.push(p)
-  }
-  return out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -173,3 +173,46 @@ function differenced(at: (row: number) => number, lags: number[], j: number, row
   if (j === 0) return row >= 0 ? at(row) : NaN
   return differenced(at, lags, j - 1, row) - differenced(at, lags, j - 1, row - lags[j - 1])
 }
+
+/**
+ * The columns a model of differenced targets reads: each target column differenced at `lags`, and each input that
+ * is a target column (its own past) the same column. No difference reaches across the start of a segment (a
+ * group's series): those rows are flagged in `bad` with every row whose difference is missing.
+ */
+export function differencedColumns(
+  targets: string[],
+  inputs: string[],
+  tCols: Float64Array[],
+  iCols: Float64Array[],
+  lags: number[],
+  segments: [number, number][]
+): { tCols: Float64Array[]; iCols: Float64Array[]; bad: Uint8Array | null } {
+  if (lags.length === 0) return { tCols, iCols, bad: null }
+  const first = lagRows(lags)
+  const diffed = tCols.map((c) => {
+    const out = new Float64Array(c.length).fill(NaN)
+    for (const [from, to] of segments) out.set(differenceColumn(c.subarray(from, to), lags), from)
+    return out
+  })
+  const bad = new Uint8Array(tCols[0]?.length ?? 0)
+  for (const [from, to] of segments) bad.fill(1, from, Math.min(to, from + first))
+  for (const c of diffed) for (let r = 0; r < c.length; r++) if (Number.isNaN(c[r])) bad[r] = 1
+  const byName = new Map(targets.map((t, j) => [t, diffed[j]]))
+  return { tCols: diffed, iCols: iCols.map((c, i) => byName.get(inputs[i]) ?? c), bad }
+}
+
+/** Rows flagged in either array (null = none flagged). */
+export function orRows(a: Uint8Array | null, b: Uint8Array | null): Uint8Array | null {
+  if (!a) return b
+  if (!b) return a
+  const out = new Uint8Array(a.length)
+  for (let r = 0; r < a.length; r++) out[r] = a[r] | b[r]
+  return out
+}
+
+/** The lags a run's config asks for: `difference` first differences, then the seasonal one at its period. */
+export function differenceLagsOf(c: { difference?: number; seasonalDifference?: number }): number[] {
+  const lags: number[] = Array(c.difference ?? 0).fill(1)
+  if (c.seasonalDifference !== undefined) lags.push(c.seasonalDifference)
+  return lags
+}

@@ -1,6 +1,11 @@
-// Weight initialisation from the one seeded PRNG: Xavier/Glorot uniform for input weights (per gate block:
-// fan_in = I, fan_out = H), orthogonal recurrent weights (one H×H orthogonal matrix per gate block, from the
-// QR of a Gaussian matrix with sign correction), zero biases, optional LSTM forget-gate bias 1 (in bias_ih).
+// Weight initialisation from the one seeded PRNG, in two schemes:
+//   default  Xavier/Glorot uniform for input weights (per gate block: fan_in = I, fan_out = H), orthogonal
+//            recurrent weights (one H×H orthogonal matrix per gate block, from the QR of a Gaussian matrix with
+//            sign correction), zero biases, optional LSTM forget-gate bias 1 (in bias_ih)
+//   pytorch  PyTorch 1.13's defaults: U(−1/√H, 1/√H) for every RNN/LSTM/GRU weight and bias; the Linear head's
+//            weight kaiming-uniform with a = √5 (which is U(±1/√fan_in)) and its bias U(±1/√fan_in)
+
+export type InitScheme = 'default' | 'pytorch'
 
 import type { Arr } from './arr.js'
 import type { Rng } from './rng.js'
@@ -27,4 +32,9 @@ export function orthogonal(w: Arr, off: number, n: number, rng: Rng): void {
     for (let k = 0; k < n; k++) q[i * n + k] /= s
   }
   for (let k = 0; k < n * n; k++) w[off + k] = q[k]
+}
+
+/** U(−bound, bound) on n values from w[off]. */
+export function uniformBound(w: Arr, off: number, n: number, bound: number, rng: Rng): void {
+  for (let k = 0; k < n; k++) w[off + k] = (2 * rng.uniform() - 1) * bound
 }

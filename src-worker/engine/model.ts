@@ -15,7 +15,7 @@ import { ParamLayout } from './params.js'
 import { Stack, type DropoutMode } from './stack.js'
 import type { CellKind } from './cells/common.js'
 import { ceLoss, linearBackward, linearForward, maskCount, mseLoss, softmaxRows } from './heads.js'
-import { orthogonal, xavierUniform } from './init.js'
+import { orthogonal, uniformBound, xavierUniform, type InitScheme } from './init.js'
 import { gateCount } from './cells/common.js'
 import { allocOwnedF32 } from './wasm/runtime.js'
 
@@ -229,18 +229,28 @@ export class Model {
   }
 
   /** Xavier input weights, orthogonal recurrent blocks, zero biases (+1 on the LSTM forget gate if asked). */
-  init(rng: Rng, forgetBias = 1): void {
+  /**
+   * Fresh weights from `rng` in the given scheme (init.ts). `forgetBias` is written into the LSTM forget gate's
+   * bias_ih block (default scheme: 1; pytorch: none unless given).
+   */
+  init(rng: Rng, forgetBias?: number, scheme: InitScheme = 'default'): void {
     const G = gateCount(this.spec.cell),
       H = this.spec.hiddenSize
     for (const e of this.layout.entries) {
       const v = this.layout.view(this.params, e.name)
       const short = e.name.replace(/^(encoder|decoder)\./, '')
-      if (short.startsWith('weight_ih'))
+      if (scheme === 'pytorch') {
+        // the head's fan_in is its input width; every recurrent tensor uses the hidden size
+        const fanIn = e.name.startsWith('head.') ? this.headIn : H
+        uniformBound(v, 0, v.length, 1 / Math.sqrt(fanIn), rng)
+      } else if (short.startsWith('weight_ih'))
         for (let g = 0; g < G; g++) xavierUniform(v, g * H * e.shape[1], H, e.shape[1], rng)
       else if (short.startsWith('weight_hh')) for (let g = 0; g < G; g++) orthogonal(v, g * H * H, H, rng)
       else if (e.name === 'head.weight') xavierUniform(v, 0, e.shape[0], e.shape[1], rng)
       else v.fill(0)
-      if (this.spec.cell === 'lstm' && short.startsWith('bias_ih')) for (let j = 0; j < H; j++) v[H + j] = forgetBias
+      const fb = forgetBias ?? (scheme === 'default' ? 1 : undefined)
+      if (fb !== undefined && this.spec.cell === 'lstm' && short.startsWith('bias_ih'))
+        for (let j = 0; j < H; j++) v[H + j] = fb
     }
   }
 

@@ -4,11 +4,12 @@
 // seq2seq (text → text): the decoder runs free from <bos>, greedy (argmax fed back) until <eos> or the stored
 // target length, or sampled at a temperature with a seed.
 import type { ParsedTable } from '../data/csv'
-import { EOS, SPECIAL_TOKENS, tokenize } from '../data/sequences'
+import { EOS, SPECIAL_TOKENS, tokenize } from '../data/text-sequences'
 import { lineOfRow } from '../data/windows'
 import { predict, type TrainConfig } from '../trainer'
 import type { SavedModel } from '../protocol'
 import { InputError } from '../../src-shared/errors'
+import { sourceTokensOf, targetTokensOf } from '../../src-shared/contract'
 import type { CsvCell } from './predictions-csv'
 import { experimentOf, optionalColumn, requireColumns, textCell } from './predict-columns'
 import { PredictionColumns, type PredictionTable } from './predict-output'
@@ -32,7 +33,7 @@ export function textInputs(model: SavedModel, table: ParsedTable): TextInputs {
   if (!vocab?.length || vocab.length !== s.inputSize)
     throw new Error(`model: the input vocabulary has ${vocab?.length ?? 0} tokens but the network reads ${s.inputSize}`)
   const [k] = requireColumns(table, [{ name: exp.text, role: 'text' }])
-  const mode = exp.tokens ?? 'char'
+  const mode = sourceTokensOf(exp)
   const ids = new Map(vocab.map((t, i) => [t, i]))
   const unk = ids.get(SPECIAL_TOKENS[1])
   const tx = s.tx,
@@ -140,7 +141,7 @@ export function predictText(
     throw new Error(
       `model: the target vocabulary has ${vocab?.length ?? 0} tokens but the network writes ${s.outputSize}`
     )
-  const word = exp.tokens === 'word'
+  const word = targetTokensOf(exp) === 'word'
   const ids = n
     ? predict(
         model.trainConfig as TrainConfig,

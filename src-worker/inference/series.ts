@@ -6,6 +6,7 @@
 import type { PredictScore } from './predict-output'
 import type { ParsedTable } from '../data/csv'
 import { lineOfRow } from '../data/windows'
+import { differenceLagsOf } from '../data/target-transform'
 import { sourceOf } from '../../src-shared/contract'
 import type { SavedModel } from '../protocol'
 import { normalizationOf, referencePredict, specOf, type ExportSpec } from '../export/spec'
@@ -104,6 +105,10 @@ function alignment(model: SavedModel, s: ExportSpec): { gap: number; outStep: nu
         `predictSeries works on models trained on sliding windows of one series; this model was trained on ${src} data`
       )
   }
+  if (exp && (differenceLagsOf(exp).length || exp.groupBy))
+    throw new InputError(
+      `predicting on a new file is not available for models of ${exp.groupBy ? 'windows within groups' : 'differenced targets'}; their validation predictions are in the run's view`
+    )
   const gap = exp?.gap ?? 0
   if (s.mapping === 'many-to-many') {
     const shift = s.task === 'classification' ? 0 : 1

@@ -2,14 +2,10 @@
 // sequence builder (series windows, grouped sequences, text tokens, rows) and keeps what inference and
 // export need (normalisation, classes, vocabularies). Any refusal becomes an InputError naming the field.
 import type { ParsedTable } from '../data/csv'
-import {
-  buildGroupedSequences,
-  buildOneToOne,
-  buildSeriesWindows,
-  buildTextSequences,
-  type SequenceData
-} from '../data/sequences'
-import { sourceOf, type ExperimentConfig } from '../../src-shared/contract'
+import { buildGroupedSequences, buildOneToOne, buildSeriesWindows, type SequenceData } from '../data/sequences'
+import { buildTextSequences } from '../data/text-sequences'
+import { differenceLagsOf } from '../data/target-transform'
+import { sourceOf, sourceTokensOf, targetTokensOf, type ExperimentConfig } from '../../src-shared/contract'
 import type { TrainConfig, TrainData } from '../trainer'
 import { unitsOf } from '../evaluation/of-data'
 
@@ -60,7 +56,9 @@ export function buildSequences(table: ParsedTable, config: ExperimentConfig): Se
         )
       case 'text': {
         const t = {
-          tokens: config.tokens,
+          // generation reads no source: its items are output text
+          tokens: config.mapping === 'one-to-many' ? targetTokensOf(config) : sourceTokensOf(config),
+          targetTokens: targetTokensOf(config),
           maxLength: config.maxLength,
           missing: config.missing === 'report' ? ('report' as const) : ('drop' as const),
           ...common
@@ -88,6 +86,9 @@ export function buildSequences(table: ParsedTable, config: ExperimentConfig): Se
             gap: config.gap,
             task,
             missing: config.missing,
+            difference: differenceLagsOf(config),
+            groupBy: config.groupBy,
+            orderBy: config.orderBy,
             ...common
           },
           { valFraction: config.valFraction }
@@ -139,6 +140,7 @@ export function toTrainConfig(config: ExperimentConfig): TrainConfig {
     schedule: config.schedule,
     nanPolicy: config.nanPolicy,
     // (a stored config without it trained in float32)
-    dtype: config.precision === 'float64' ? 'float64' : 'float32'
+    dtype: config.precision === 'float64' ? 'float64' : 'float32',
+    init: config.init ?? 'default'
   }
 }

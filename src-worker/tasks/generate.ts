@@ -5,6 +5,7 @@ import { predictionsCsv } from '../inference/predictions-csv'
 import { decodeTokens } from '../inference/predict-text'
 import { predict, type TrainConfig } from '../trainer'
 import type { SavedModel } from '../protocol'
+import { targetTokensOf } from '../../src-shared/contract'
 
 export interface Generated {
   condition: string | null
@@ -66,7 +67,7 @@ export function generate(
     model.weights,
     opts
   )
-  const word = model.experiment?.tokens === 'word'
+  const word = !!model.experiment && targetTokensOf(model.experiment) === 'word'
   return conditions.map((condition, s) => ({ condition, text: decodeTokens(r.classes!, s * d.ty, d.ty, vocab, word) }))
 }
 

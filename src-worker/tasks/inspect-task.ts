@@ -3,8 +3,9 @@
 // decoded sequences (text), and the gates and hidden states of one probe sequence the user picks.
 import { gunzipSync } from 'node:zlib'
 import { csvOptions, parseCsv } from '../data/csv'
-import { denormalizeValue, type Normalizer } from '../data/normalize'
-import type { Inspection } from '../../src-shared/contract'
+import { anchorsOf, seriesTargets, targetTransformOf, toUserUnits } from '../data/target-transform'
+import type { SequenceData, SequenceSplit } from '../data/sequences'
+import { sourceTokensOf, targetTokensOf, type Inspection } from '../../src-shared/contract'
 import { Batch, Model } from '../engine/model'
 import { importTorch } from '../engine/params'
 import { gateNames, probeOf } from '../engine/diagnostics'
@@ -51,13 +52,13 @@ export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWo
   }
   const counts = (s: number, t: number) => !split.mask || split.mask[s * ty + t] > 0
   if (task === 'regression') {
-    const norm = seqs.targetNorm as Normalizer
-    // one series point per sample: the first forecast step of the first target column
+    // one series point per sample: the first forecast step of the first target column, in the target's units
+    const units = userUnitsOf(seqs, data.val.n > 0 ? seqs.val : seqs.train, n, split.y, pred.output)
     const target: number[] = [],
       prediction: number[] = []
     for (let s = 0; s < n; s++) {
-      target.push(denormalizeValue(norm, 0, split.y[s * ty * O]))
-      prediction.push(denormalizeValue(norm, 0, pred.output[s * ty * O]))
+      target.push(units.truth[s * ty * O])
+      prediction.push(units.prediction[s * ty * O])
     }
     let se = 0,
       ae = 0
@@ -91,7 +92,7 @@ export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWo
     const vocab = seqs.targetVocab ?? []
     const decode = (ids: ArrayLike<number>, from: number, len: number, stopAtEos: boolean) => {
       let out = ''
-      const word = msg.config.tokens === 'word'
+      const word = targetTokensOf(msg.config) === 'word'
       for (let t = 0; t < len; t++) {
         const id = ids[from + t]
         if (id === 3 && stopAtEos) break
@@ -113,7 +114,7 @@ export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWo
           input = ''
           for (let t = 0; t < tx; t++) {
             const id = split.x[s * tx + t]
-            if (id >= 4) input += (msg.config.tokens === 'word' && input ? ' ' : '') + inVocab[id]
+            if (id >= 4) input += (sourceTokensOf(msg.config) === 'word' && input ? ' ' : '') + inVocab[id]
           }
         } else if (seqs.conditions) {
           const k = Array.from(
@@ -141,4 +142,16 @@ export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWo
     result.probe = { index, gateNames: gateNames(model.spec.cell), gates: p.gates, hidden: p.hidden }
   }
   post({ type: 'inspected', taskId: msg.taskId, inspection: result })
+}
+
+/** The first n samples' targets and predictions in the target's units (differenced series read from the file). */
+function userUnitsOf(seqs: SequenceData, split: SequenceSplit, n: number, y: Float32Array, out: Float32Array) {
+  const size = n * seqs.ty * seqs.outputSize
+  const t = targetTransformOf(seqs),
+    all = anchorsOf(seqs, split)
+  const anchors = all ? { ...all, starts: Array.from(all.starts).slice(0, n) } : undefined
+  const prediction = toUserUnits(t, out.subarray(0, size), new Float64Array(size), anchors)
+  const truth =
+    anchors && t.lags.length ? seriesTargets(anchors) : toUserUnits(t, y.subarray(0, size), new Float64Array(size))
+  return { truth, prediction }
 }

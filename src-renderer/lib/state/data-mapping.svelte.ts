@@ -103,6 +103,8 @@ interface FormView {
   horizon: number | null
   stride: number | null
   gap: number | null
+  predict: string
+  seasonalDifference: number | null
   maxLength: number | null
   valFraction: number | null
   hiddenSize: number | null
@@ -159,6 +161,8 @@ export function fieldProblems(f: FormView): Partial<Record<string, string>> {
     if (m === 'seq2seq') whole('horizon', 1, 1024)
     whole('stride', 1, 100_000)
     whole('gap', 0, 100_000)
+    if (f.seasonalDifference !== null) whole('seasonalDifference', 2, 100_000)
+    if ((f.predict === 'change' || f.seasonalDifference) && f.gap) p.gap = 'predicting the change needs gap 0'
   }
   if ((s === 'text' || s === 'grouped') && f.maxLength !== null) whole('maxLength', 1, 4096)
   if (!numIn(f.valFraction, 0.05, 0.5)) p.valFraction = 'a share from 0.05 to 0.5'

@@ -82,6 +82,13 @@ export class ModelConfig {
   earlyStopping = $state<number | null>(0)
   nanPolicy = $state<'fail' | 'revert'>('fail')
   precision = $state<'float32' | 'float64'>('float32')
+  init = $state<'default' | 'pytorch'>('default')
+  // ---- series: predict the change, windows within groups; text → text: tokens per side
+  predict = $state<'value' | 'change'>('value')
+  seasonalDifference = $state<number | null>(null)
+  windowGroupBy = $state('')
+  sourceTokens = $state<'char' | 'word'>('char')
+  targetTokens = $state<'char' | 'word'>('char')
 
   /** Rows and columns of the dataset the form is for. */
   rows = $state(0)
@@ -207,6 +214,13 @@ export class ModelConfig {
     this.earlyStopping = c.earlyStopping ?? 0
     this.nanPolicy = c.nanPolicy ?? 'fail'
     this.precision = c.precision ?? 'float32'
+    this.init = c.init ?? 'default'
+    this.predict = c.difference ? 'change' : 'value'
+    this.seasonalDifference = c.seasonalDifference ?? null
+    this.windowGroupBy = this.source === 'series' ? (c.groupBy ?? '') : ''
+    if (this.source === 'series' && c.groupBy) this.groupBy = ''
+    this.sourceTokens = c.sourceTokens ?? c.tokens ?? 'char'
+    this.targetTokens = c.targetTokens ?? c.tokens ?? 'char'
     this.fitColumns()
   }
 
@@ -255,7 +269,8 @@ export class ModelConfig {
       tbptt: this.tbptt!,
       earlyStopping: this.earlyStopping!,
       nanPolicy: this.nanPolicy,
-      precision: this.precision
+      precision: this.precision,
+      init: this.init
     }
     if (m === 'one-to-many') c.task = 'generation'
     else if (m !== 'seq2seq' && this.task !== 'auto') c.task = this.task
@@ -263,6 +278,12 @@ export class ModelConfig {
       if (m === 'seq2seq') c.horizon = this.horizon!
       if (this.stride !== 1 && this.stride != null) c.stride = this.stride
       if (this.gap) c.gap = this.gap
+      if (this.predict === 'change') c.difference = 1
+      if (this.seasonalDifference) c.seasonalDifference = this.seasonalDifference
+      if (this.windowGroupBy) {
+        c.groupBy = this.windowGroupBy
+        if (this.orderBy) c.orderBy = this.orderBy
+      }
     }
     if (src === 'grouped') {
       c.groupBy = this.groupBy
@@ -271,7 +292,10 @@ export class ModelConfig {
     if (src === 'text') {
       if (m !== 'one-to-many') c.text = this.text
       else if (this.condition) c.condition = this.condition
-      c.tokens = this.tokens
+      if (m === 'seq2seq') {
+        c.sourceTokens = this.sourceTokens
+        c.targetTokens = this.targetTokens
+      } else c.tokens = this.tokens
     }
     if ((src === 'text' || src === 'grouped') && this.maxLength) c.maxLength = this.maxLength
     return c
@@ -297,6 +321,7 @@ export class ModelConfig {
       this.text = r.text.find((c) => c.name !== this.target)?.name ?? ''
     if (this.condition && !has(r.condition, this.condition)) this.condition = ''
     if (this.groupBy && !has(r.groupBy, this.groupBy)) this.groupBy = ''
+    if (this.windowGroupBy && !has(r.groupBy, this.windowGroupBy)) this.windowGroupBy = ''
     if (this.source === 'grouped' && !this.groupBy) this.groupBy = r.groupBy[0]?.name ?? ''
     if (this.orderBy && !has(r.orderBy, this.orderBy)) this.orderBy = ''
   }

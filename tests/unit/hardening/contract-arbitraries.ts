@@ -59,6 +59,10 @@ const CONFIG_KEYS = [
   'text',
   'condition',
   'tokens',
+  'sourceTokens',
+  'targetTokens',
+  'difference',
+  'seasonalDifference',
   'maxLength',
   'normalize',
   'missing',
@@ -73,7 +77,8 @@ const CONFIG_KEYS = [
   'tbptt',
   'earlyStopping',
   'nanPolicy',
-  'precision'
+  'precision',
+  'init'
 ]
 const MODEL_KEYS = ['cell', 'hiddenSize', 'numLayers', 'dropout', 'bidirectional']
 const OPTIMIZER_KEYS = ['kind', 'lr', 'weightDecay', 'momentum']
@@ -101,6 +106,10 @@ function configFields(prefix: string[], required: boolean): Field[] {
     f('text', COLUMN),
     f('condition', COLUMN),
     f('tokens', { t: 'enum', values: ['char', 'word'] }),
+    f('sourceTokens', { t: 'enum', values: ['char', 'word'] }),
+    f('targetTokens', { t: 'enum', values: ['char', 'word'] }),
+    f('difference', { t: 'int', min: 0, max: 2 }),
+    f('seasonalDifference', { t: 'int', min: 2, max: 100_000 }),
     f('maxLength', { t: 'int', min: 1, max: 4096 }),
     f('normalize', { t: 'enum', values: ['zscore', 'minmax', 'none'] }),
     f('missing', { t: 'enum', values: ['report', 'drop', 'ffill', 'mean'] }),
@@ -129,7 +138,8 @@ function configFields(prefix: string[], required: boolean): Field[] {
     f('tbptt', { t: 'int', min: 0, max: 4096 }),
     f('earlyStopping', { t: 'int', min: 0, max: 1000 }),
     f('nanPolicy', { t: 'enum', values: ['fail', 'revert'] }),
-    f('precision', { t: 'enum', values: ['float32', 'float64'] })
+    f('precision', { t: 'enum', values: ['float32', 'float64'] }),
+    f('init', { t: 'enum', values: ['default', 'pytorch'] })
   ]
 }
 

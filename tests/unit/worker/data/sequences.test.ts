@@ -4,18 +4,20 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseCsv } from '../../../../src-worker/data/csv'
 import {
+  buildGroupedSequences,
+  buildOneToOne,
+  buildSeriesWindows,
+  randomSplit
+} from '../../../../src-worker/data/sequences'
+import {
   BOS,
   EOS,
   PAD,
   UNK,
-  buildGroupedSequences,
-  buildOneToOne,
-  buildSeriesWindows,
   buildTextSequences,
   buildVocab,
-  randomSplit,
   tokenize
-} from '../../../../src-worker/data/sequences'
+} from '../../../../src-worker/data/text-sequences'
 
 const enc = (s: string) => new TextEncoder().encode(s)
 const csv = (s: string) => parseCsv(enc(s))
