@@ -2,5 +2,8 @@
 import { mount } from 'svelte'
 import './styles/app.css'
 import App from './App.svelte'
+import { initTheme } from './lib/theme'
+
+initTheme()
 
 mount(App, { target: document.getElementById('app')! })
