@@ -1,5 +1,6 @@
 // Messages between the main process and a task worker (one worker thread per import or training run).
 // Runtime: both sides (plain data and typed arrays only). Every message carries its task id.
+import type { SavedModel } from './model/saved-model'
 import type {
   ColumnInfo,
   DatasetImportOptions,
@@ -156,30 +157,8 @@ export interface EpochsMessage {
   items: Omit<EpochMessage, 'type' | 'taskId'>[]
 }
 
-/** What is needed to use a trained model again: export, inference, re-import. */
-export interface SavedModel {
-  /** PyTorch-layout weights (names, shapes, gate order as in shared/fixtures/README.md). */
-  weights: Record<string, unknown>
-  /** The engine's training configuration (cell, sizes, optimizer…) and the data's shapes. */
-  trainConfig: unknown
-  data: {
-    mapping: string
-    task: string
-    inputSize: number
-    outputSize: number
-    tx: number
-    ty: number
-    tokens?: boolean
-  }
-  /** Column order and normalisation of inputs and target, fitted on the training split. */
-  inputs: string[]
-  target: string
-  normalization: { input: unknown; target: unknown }
-  /** Class names, token vocabularies (ids 0..3 = <pad> <unk> <bos> <eos>) and generation conditions. */
-  vocab?: { classes?: string[]; inputVocab?: string[]; targetVocab?: string[]; conditions?: string[] }
-  /** The experiment's full config (data mapping included), so a model file can be re-applied to new data. */
-  experiment?: ExperimentConfig
-}
+/** What is needed to use a trained model again: export, inference, re-import (model/saved-model.ts). */
+export type { SavedModel }
 
 export interface TrainedModel {
   status: 'completed' | 'stopped' | 'failed'

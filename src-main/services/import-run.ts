@@ -9,7 +9,7 @@ import { decodeSafetensors } from '../../src-worker/export/safetensors'
 import { specOf, tensorsOf } from '../../src-worker/export/spec'
 import { nest } from '../../src-worker/engine/params'
 import { PROJECT_FORMAT, type ProjectSource } from '../../src-worker/export/pytorch-project'
-import type { SavedModel } from '../../src-worker/protocol'
+import { parseSavedModel, type SavedModel } from '../../src-worker/model/saved-model'
 import type { EpochRecord } from '../store/experiments'
 import type { Workbench } from './workbench'
 
@@ -102,15 +102,23 @@ export function importRun(wb: Workbench, dirArg: string, checkpointArg?: string)
   const summary = parseJson<Summary>(st.metadata.summary ?? '{}', `${ckpt}: metadata "summary"`)
   const weights: Record<string, unknown> = {}
   for (const t of st.tensors) weights[t.name] = nest(t.data, 0, t.shape)
-  const model: SavedModel = {
-    weights,
-    trainConfig: { ...(cfg.train as object), epochs: epochs.length },
-    data: cfg.data,
-    inputs: cfg.inputs,
-    target: cfg.target,
-    normalization: cfg.normalization,
-    ...(cfg.vocab ? { vocab: cfg.vocab } : {}),
-    experiment: { ...config, epochs: Math.max(1, epochs.length) }
+  let model: SavedModel
+  try {
+    model = parseSavedModel(
+      {
+        weights,
+        trainConfig: { ...(cfg.train as object), epochs: epochs.length },
+        data: cfg.data,
+        inputs: cfg.inputs,
+        target: cfg.target,
+        normalization: cfg.normalization,
+        ...(cfg.vocab ? { vocab: cfg.vocab } : {}),
+        experiment: { ...config, epochs: Math.max(1, epochs.length) }
+      },
+      ckpt
+    )
+  } catch (e) {
+    throw new InputError((e as Error).message)
   }
   try {
     tensorsOf(model, specOf(model)) // every parameter present with its shape

@@ -28,6 +28,7 @@ import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
 import { parseDownloadRequest, readDownload, type DownloadFile } from './downloads'
 import { loadNativeModel } from '../../src-worker/export/native'
+import { parseSavedModel } from '../../src-worker/model/saved-model'
 import type { Handlers } from './handlers/types'
 import { appHandlers } from './handlers/app'
 import { datasetHandlers } from './handlers/datasets'
@@ -178,9 +179,9 @@ export class Workbench {
   /** The trained model of an experiment, or a ConflictError saying why there is none. */
   savedModel(id: number): SavedModel {
     const e = this.mustGet(id)
-    const model = this.store.experiments.checkpoint(id, 'final')?.state as SavedModel | undefined
-    if (!model) throw new ConflictError(`experiment ${id} has no trained model yet (status ${e.status})`)
-    return model
+    const state = this.store.experiments.checkpoint(id, 'final')?.state
+    if (!state) throw new ConflictError(`experiment ${id} has no trained model yet (status ${e.status})`)
+    return parseSavedModel(state, `experiment ${id}'s model`)
   }
 
   /** Exports (and verifies) the trained model in a worker; the figure is kept with the experiment. */

@@ -2,14 +2,14 @@
 // shapes, input columns, target, normalisation, vocabulary (when present), and the weights in PyTorch layout.
 // JSON numbers are written in shortest round-trip form, so loading gives the same doubles and identical predictions.
 import { readFileSync } from 'node:fs'
-import type { SavedModel } from '../protocol'
+import { parseSavedModel, type SavedModel } from '../model/saved-model'
 import { specOf, tensorsOf } from './spec'
 
 export const NATIVE_FORMAT = 'rnn-workbench-model'
 export const NATIVE_VERSION = 1
 
-/** The file: a header, then every SavedModel field as is (weights, trainConfig, data, inputs, target,
- * normalization, and vocab / experiment when present), so fields added to SavedModel later survive a round trip. */
+/** The file: a header, then the saved model's fields (model/saved-model.ts: weights, trainConfig, data, inputs,
+ * target, normalization, and vocab / experiment when present). Reading parses them with that schema. */
 export type NativeModelFile = { format: typeof NATIVE_FORMAT; formatVersion: number; summary: string } & SavedModel
 
 export function nativeJson(model: SavedModel): string {
@@ -39,13 +39,8 @@ export function parseNativeModel(text: string, where = 'model file'): SavedModel
     throw new Error(`${where}: format is ${JSON.stringify(f.format)}, expected "${NATIVE_FORMAT}"`)
   if (f.formatVersion !== NATIVE_VERSION)
     throw new Error(`${where}: formatVersion ${f.formatVersion} is not supported (this build reads ${NATIVE_VERSION})`)
-  for (const k of ['trainConfig', 'data', 'weights', 'normalization'] as const)
-    if (!f[k] || typeof f[k] !== 'object') throw new Error(`${where}: "${k}" is missing`)
-  if (!Array.isArray(f.inputs) || !f.inputs.every((c) => typeof c === 'string'))
-    throw new Error(`${where}: "inputs" must be a list of column names`)
-  if (typeof f.target !== 'string') throw new Error(`${where}: "target" must be a column name`)
   const { format: _f, formatVersion: _v, summary: _s, ...rest } = f
-  const model = rest as SavedModel
+  const model = parseSavedModel(rest, where)
   try {
     tensorsOf(model)
   } catch (e) {

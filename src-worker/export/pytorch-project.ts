@@ -97,7 +97,7 @@ function readme(p: ProjectInput, tc: TrainConfig): string {
 
 /** Every file of the project except model.py and its weights (relative path → bytes or text). */
 export function projectFiles(p: ProjectInput): Record<string, Uint8Array | string> {
-  const tc = p.model.trainConfig as TrainConfig
+  const tc = p.model.trainConfig
   const init = initialState(tc, p.data)
   const s = specOf(p.model)
   const initTensors = [...tensorsOf({ ...p.model, weights: init.weights }, s).values()]
@@ -158,7 +158,7 @@ export async function writeProject(p: ProjectInput, outDir: string, opts: Export
     files: written,
     notes: [
       ...r.notes,
-      `python3 train.py reproduces the run (${p.data.train.n} training and ${p.data.val.n} validation sequences, ${(p.model.trainConfig as TrainConfig).dtype ?? 'float32'}); see README.md`
+      `python3 train.py reproduces the run (${p.data.train.n} training and ${p.data.val.n} validation sequences, ${p.model.trainConfig.dtype ?? 'float32'}); see README.md`
     ]
   }
 }

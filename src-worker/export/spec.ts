@@ -30,12 +30,9 @@ function posInt(v: unknown, field: string): number {
   return v
 }
 
-/** The engine TrainConfig stored in the model (checked enough to rebuild the network). */
+/** The engine TrainConfig stored in the model. */
 export function trainConfigOf(model: SavedModel): TrainConfig {
-  const c = model.trainConfig as TrainConfig | null
-  if (!c || typeof c !== 'object' || !c.model || typeof c.model !== 'object')
-    throw new Error('trainConfig.model is missing')
-  return c
+  return model.trainConfig
 }
 
 /** Check a SavedModel's sizes and return them as one flat spec. */
@@ -156,13 +153,9 @@ export interface Normalization {
   target: Normalizer | null
 }
 
-/** The stored normalisers (null when absent or not a Normalizer). */
+/** The stored normalisers (null when absent). */
 export function normalizationOf(model: SavedModel): Normalization {
-  const ok = (n: unknown): Normalizer | null => {
-    const v = n as Normalizer | null
-    return v && Array.isArray(v.columns) && Array.isArray(v.a) && Array.isArray(v.b) ? v : null
-  }
-  return { input: ok(model.normalization?.input), target: ok(model.normalization?.target) }
+  return { input: model.normalization.input ?? null, target: model.normalization.target ?? null }
 }
 
 /** The workbench's own prediction on sample-major x (n, tx, I): (n, ty, O) values or probabilities. */

@@ -6,7 +6,7 @@
 import type { ParsedTable } from '../data/csv'
 import { EOS, SPECIAL_TOKENS, tokenize } from '../data/text-sequences'
 import { lineOfRow } from '../data/windows'
-import { predict, type TrainConfig } from '../trainer'
+import { predict } from '../trainer'
 import type { SavedModel } from '../protocol'
 import { InputError } from '../../src-shared/errors'
 import { sourceTokensOf, targetTokensOf } from '../../src-shared/contract'
@@ -144,7 +144,7 @@ export function predictText(
   const word = targetTokensOf(exp) === 'word'
   const ids = n
     ? predict(
-        model.trainConfig as TrainConfig,
+        model.trainConfig,
         {
           mapping: 'seq2seq',
           task: 'classification',

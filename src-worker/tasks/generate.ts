@@ -3,7 +3,7 @@
 import type { ParsedTable } from '../data/csv'
 import { predictionsCsv } from '../inference/predictions-csv'
 import { decodeTokens } from '../inference/predict-text'
-import { predict, type TrainConfig } from '../trainer'
+import { predict } from '../trainer'
 import type { SavedModel } from '../protocol'
 import { targetTokensOf } from '../../src-shared/contract'
 
@@ -53,7 +53,7 @@ export function generate(
     else if (c !== null && known.indexOf(c) >= 0) x[k * I + known.indexOf(c)] = 1
   })
   const r = predict(
-    model.trainConfig as TrainConfig,
+    model.trainConfig,
     {
       mapping: 'one-to-many',
       task: 'classification',

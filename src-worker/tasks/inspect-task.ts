@@ -9,21 +9,21 @@ import { sourceTokensOf, targetTokensOf, type Inspection } from '../../src-share
 import { Batch, Model } from '../engine/model'
 import { importTorch } from '../engine/params'
 import { gateNames, probeOf } from '../engine/diagnostics'
-import { modelSpecOf, predict, type TrainConfig } from '../trainer'
-import type { FromWorker, SavedModel, ToWorker } from '../protocol'
+import { modelSpecOf, predict } from '../trainer'
+import type { FromWorker, ToWorker } from '../protocol'
 import { buildSequences, toTrainData } from './build-data'
 
 const MAX_POINTS = 5000
 const MAX_SAMPLES = 12
 
 export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWorker) => void): void {
-  const saved = msg.model as SavedModel
+  const saved = msg.model
   const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)), csvOptions(msg.importOptions))
   const seqs = buildSequences(table, msg.config)
   const data = toTrainData(seqs)
   const split = data.val.n > 0 ? data.val : data.train
   const which = data.val.n > 0 ? 'validation' : 'training'
-  const trainConfig = saved.trainConfig as TrainConfig
+  const trainConfig = saved.trainConfig
   const { tx, ty, outputSize: O, task } = data
   const n = Math.min(split.n, MAX_POINTS)
   const xw = data.tokens ? 1 : data.inputSize

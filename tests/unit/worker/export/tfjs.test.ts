@@ -130,8 +130,8 @@ describe('TF.js layers model', () => {
     const asRb = {
       ...model,
       trainConfig: {
-        ...(model.trainConfig as object),
-        model: { ...(model.trainConfig as { model: object }).model, gruResetBefore: true }
+        ...model.trainConfig,
+        model: { ...model.trainConfig.model, gruResetBefore: true }
       }
     }
     const m0 = buildTfjs(asRb).models[0]!,
