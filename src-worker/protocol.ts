@@ -61,6 +61,8 @@ export type ToWorker =
       model: SavedModel
       /** The run's dataset (gzip) and config: the project's tensors are rebuilt from them as training built them. */
       bytesGz: Uint8Array
+      /** How the dataset's CSV is read (as stored with it), so the tensors are the ones training built. */
+      importOptions?: DatasetImportOptions
       config: ExperimentConfig
       source: ProjectSource
       log: { epoch: number; trainLoss: number | null; valLoss: number | null }[]

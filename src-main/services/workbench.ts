@@ -219,6 +219,7 @@ export class Workbench {
       taskId: newTaskId(),
       model,
       bytesGz,
+      importOptions: this.store.datasets.importOptions(e.datasetId),
       config: model.experiment ?? e.config,
       source: {
         experimentId: id,

@@ -4,7 +4,7 @@
 import { gunzipSync } from 'node:zlib'
 import { exportModel } from '../export/export-model'
 import { writeProject } from '../export/pytorch-project'
-import { parseCsv } from '../data/csv'
+import { csvOptions, parseCsv } from '../data/csv'
 import { buildSequences, toTrainData } from './build-data'
 import type { FromWorker, ToWorker } from '../protocol'
 
@@ -18,7 +18,7 @@ export async function runExportProject(
   msg: ToWorker & { type: 'exportProject' },
   post: (m: FromWorker) => void
 ): Promise<void> {
-  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)))
+  const table = parseCsv(new Uint8Array(gunzipSync(msg.bytesGz)), csvOptions(msg.importOptions))
   const data = toTrainData(buildSequences(table, msg.config))
   const report = await writeProject(
     { model: msg.model, config: msg.config, data, source: msg.source, log: msg.log },
