@@ -270,7 +270,8 @@ export class ModelConfig {
       earlyStopping: this.earlyStopping!,
       nanPolicy: this.nanPolicy,
       precision: this.precision,
-      init: this.init
+      // (absent = the default scheme, as in configs stored without it)
+      ...(this.init === 'pytorch' ? { init: 'pytorch' as const } : {})
     }
     if (m === 'one-to-many') c.task = 'generation'
     else if (m !== 'seq2seq' && this.task !== 'auto') c.task = this.task
