@@ -38,6 +38,18 @@ export const SAMPLES: Sample[] = [
     }
   },
   {
+    id: 'seattle-weather-day',
+    file: 'seattle-weather.csv',
+    title: 'Seattle weather, one day at a time',
+    description:
+      "The same NOAA days read as independent rows: a day's weather label from its precipitation, temperatures and wind, no sequence (one-to-one).",
+    suggested: {
+      mapping: 'one-to-one',
+      target: 'weather',
+      inputs: ['precipitation', 'temp_max', 'temp_min', 'wind']
+    }
+  },
+  {
     id: 'first-names',
     file: 'first-names.csv',
     title: 'English first names',
