@@ -1,7 +1,14 @@
 // The request/event contract between the renderer and the service, defined once with runtime schemas.
 // Runtime: any (pure TypeScript + zod). Imported by the service, the Electron shell, the preload, the
-// browser-mode server, the HTTP client and the renderer. Every payload crossing a process boundary is
-// parsed with these schemas; the TypeScript types are inferred from them.
+// browser-mode server, the HTTP client and the renderer. The TypeScript types are inferred from these schemas.
+//
+// What is parsed at run time, and what is not: every request's arguments are parsed with these schemas where
+// the service receives them (Workbench.call → parseArgs; a download, Workbench.download), whichever shell sent them (Electron IPC, the HTTP
+// server, the CLI), and a saved model read from disk (a native model file, the store's 'final' checkpoint) is
+// parsed with src-worker/model/saved-model.ts. Results and events travel the other way, from the service to
+// the renderer, and are not parsed: the service builds them with these types, so the schemas are their
+// compile-time contract. Messages between main and its worker threads (src-worker/protocol.ts) are not parsed
+// either: both ends are this build, and structured cloning carries exactly the typed objects that were posted.
 import { z } from 'zod'
 import { EVENT_NAMES, REQUEST_NAMES } from './channels'
 import { baselines, valMetrics } from './metrics'
@@ -719,15 +726,6 @@ export function parseArgs<K extends RequestName>(method: K, raw: unknown): Parse
     throw new ValidationError(`${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
   }
   return r.data as ParsedArgs<K>
-}
-
-export function parseEvent<K extends EventName>(event: K, raw: unknown): EventPayload<K> {
-  const r = events[event].safeParse(raw)
-  if (!r.success) {
-    const issues = formatIssues(r.error)
-    throw new ValidationError(`${event}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
-  }
-  return r.data as EventPayload<K>
 }
 
 /** Errors cross process boundaries as plain data. */

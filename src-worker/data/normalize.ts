@@ -62,10 +62,6 @@ export function fitNormalizer(
   return { kind, columns: columns.slice(), a, b }
 }
 
-export function normalizeValue(n: Normalizer, col: number, x: number): number {
-  return (x - n.a[col]!) / n.b[col]!
-}
-
 export function denormalizeValue(n: Normalizer, col: number, y: number): number {
   return y * n.b[col]! + n.a[col]!
 }
