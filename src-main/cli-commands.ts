@@ -5,12 +5,14 @@ import { join, resolve } from 'node:path'
 import { Workbench } from './services/workbench'
 import { InputError, NotFoundError } from '../src-shared/errors'
 import { workerFactoryFor } from './services/worker-factory'
-import { appRoot, defaultDataDir, samplesDir, VERSION } from './paths'
+import { appRoot, dataDirWarning, defaultDataDir, samplesDir, VERSION } from './paths'
 import { formatComparison, formatExperiment, formatExperiments, resultLines } from './cli-format'
 import { formatMetrics } from '../src-shared/metrics'
 import { Store } from './store/index'
 import { backupStore, restoreStore } from './store/backup'
 import { configFlags, configFromFlags, num, UsageError } from './cli-config'
+import { checkOutPath } from './out-path'
+import { forecastPathOf } from '../src-worker/tasks/predict-task'
 import {
   exportFormat,
   experimentConfig,
@@ -23,7 +25,7 @@ import { importFlags, importOptionsFromFlags } from './cli-import-flags'
 
 const EXPORT_FORMATS = exportFormat.options
 
-export const EXIT = { ok: 0, usage: 1, input: 2, trainingFailed: 3 } as const
+export const EXIT = { ok: 0, usage: 1, input: 2, trainingFailed: 3, storage: 4 } as const
 
 export interface Io {
   out: (s: string) => void
@@ -50,14 +52,26 @@ export class CliSession {
     private readonly entryUrl: string
   ) {}
 
-  open(dir: string | undefined): Workbench {
-    this.wb = new Workbench({
-      dataDir: dir ?? defaultDataDir(),
-      mode: 'cli',
-      version: VERSION,
-      workerFactory: workerFactoryFor(this.entryUrl),
-      samplesDir: samplesDir(appRoot(this.entryUrl))
-    })
+  /** Opens the store; `reading`: a command that only reads, which also works on a folder it cannot write. */
+  open(dir: string | undefined, reading = false): Workbench {
+    const dataDir = dir ?? defaultDataDir()
+    const make = (readonly: boolean) =>
+      new Workbench({
+        dataDir,
+        mode: 'cli',
+        version: VERSION,
+        workerFactory: workerFactoryFor(this.entryUrl),
+        samplesDir: samplesDir(appRoot(this.entryUrl)),
+        store: readonly ? { readonly } : undefined
+      })
+    try {
+      this.wb = make(false)
+    } catch (e) {
+      if (!reading || !cannotWrite(e)) throw e
+      this.wb = make(true)
+    }
+    const warning = dataDirWarning(dataDir)
+    if (warning) this.io.err(warning + '\n')
     return this.wb
   }
 
@@ -69,6 +83,12 @@ export class CliSession {
   print(json: boolean | undefined, value: unknown, text: () => string): void {
     this.io.out(json ? JSON.stringify(value) + '\n' : text())
   }
+}
+
+/** The store or its folder cannot be written (a read-only folder or file system, no permission). */
+function cannotWrite(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? ''
+  return /^(SQLITE_READONLY|SQLITE_CANTOPEN|EROFS|EACCES|EPERM)/.test(code)
 }
 
 export type Command = (cli: CliSession, args: string[]) => Promise<number>
@@ -179,7 +199,7 @@ const trainCommand: Command = async (cli, args) => {
 
 const listCommand: Command = async (cli, args) => {
   const { values } = parse(args, {})
-  const list = await cli.open(values['data-dir']).request('experiments.list', {})
+  const list = await cli.open(values['data-dir'], true).request('experiments.list', {})
   const rows = list.map((e) => ({
     id: e.id,
     name: e.name,
@@ -249,15 +269,21 @@ const importRunCommand: Command = async (cli, args) => {
   )
   return EXIT.ok
 }
+const overwriteFlag = { overwrite: { type: 'boolean', default: false } } as const
 
 const exportCommand: Command = async (cli, args) => {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, true)
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, out: { type: 'string' }, ...overwriteFlag },
+    true
+  )
   const id = oneId(positionals, 'export')
   const format = values.format
   if (!EXPORT_FORMATS.includes(format as ExportFormat))
     throw new UsageError(`--format must be ${EXPORT_FORMATS.join(', ')}`)
   const out = values.out
   if (!out) throw new UsageError('--out PATH is required')
+  checkOutPath(out, '--out', { dataDir: values['data-dir'] ?? defaultDataDir(), overwrite: values.overwrite })
   const r = await cli.open(values['data-dir']).exportModel(id, format as ExportFormat, out)
   const project = format === 'pytorch-project'
   cli.print(values.json, { experimentId: id, ...r }, () =>
@@ -279,7 +305,8 @@ const predictFlags = {
   steps: { type: 'string' },
   temperature: { type: 'string' },
   seed: { type: 'string' },
-  ...importFlags
+  ...importFlags,
+  ...overwriteFlag
 } as const
 
 type Prediction = Awaited<ReturnType<Workbench['predictCsv']>>
@@ -305,6 +332,12 @@ const predictCommand: Command = async (cli, args) => {
   if (!values.out) throw new UsageError('predict needs --out PRED.csv (and --csv FILE, except for generative models)')
   // an experiment of the store, or a model file exported as native JSON (inference only)
   const source = /^\d+$/.test(positionals[0]) ? Number(positionals[0]) : positionals[0]
+  checkOutPath(values.out, '--out', {
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    overwrite: values.overwrite,
+    inputs: [values.csv, typeof source === 'string' ? source : undefined],
+    alsoWrites: values.steps !== undefined ? [forecastPathOf(values.out)] : []
+  })
   const r = await cli.open(values['data-dir']).predictCsv(source, values.csv, values.out, {
     steps: num(values.steps, '--steps', true),
     temperature: num(values.temperature, '--temperature', false),
@@ -317,7 +350,7 @@ const predictCommand: Command = async (cli, args) => {
 }
 
 const backupCommand: Command = async (cli, args) => {
-  const { values, positionals } = parse(args, { overwrite: { type: 'boolean', default: false } }, true)
+  const { values, positionals } = parse(args, overwriteFlag, true)
   if (positionals.length !== 1) throw new UsageError('backup needs exactly one OUT.db path')
   // a separate process from the app: one-step online backup, a consistent snapshot even while it trains
   const store = Store.open(values['data-dir'] ?? defaultDataDir())
@@ -351,7 +384,7 @@ const restoreCommand: Command = async (cli, args) => {
 const showCommand: Command = async (cli, args) => {
   const { values, positionals } = parse(args, {}, true)
   const id = oneId(positionals, 'show')
-  const e = await cli.open(values['data-dir']).request('experiments.get', { id })
+  const e = await cli.open(values['data-dir'], true).request('experiments.get', { id })
   cli.print(values.json, e, () => formatExperiment(e))
   return EXIT.ok
 }
@@ -360,7 +393,7 @@ const compareCommand: Command = async (cli, args) => {
   const { values, positionals } = parse(args, {}, true)
   const ids = positionals.map((p) => num(p, 'ID', true)!)
   if (ids.length < 2 || ids.length > 10) throw new UsageError('compare needs 2 to 10 experiment IDs')
-  const c = await cli.open(values['data-dir']).request('experiments.compare', { ids })
+  const c = await cli.open(values['data-dir'], true).request('experiments.compare', { ids })
   cli.print(values.json, c, () => formatComparison(c))
   return EXIT.ok
 }

@@ -1,5 +1,5 @@
 // The headless CLI, `rnn-workbench <command>`: the same service and store as the app, no window.
-// Exit codes: 0 ok, 1 usage, 2 bad input, 3 training failed.
+// Exit codes: 0 ok, 1 usage, 2 bad input, 3 training failed, 4 could not complete (store or file system).
 import { errorKind } from '../src-shared/errors'
 import { CONFIG_USAGE, UsageError } from './cli-config'
 import { IMPORT_USAGE } from './cli-import-flags'
@@ -21,13 +21,13 @@ commands:
   pause ID | resume ID | stop ID | delete ID [--data-dir D] [--json]
   backup OUT.db [--overwrite] | restore FILE [--data-dir D] [--json]
         online copy of the whole store (safe while training); restore checks the file first and keeps the old store
-  export ID --format json|onnx|tfjs|pytorch|pytorch-project --out PATH [--json]
+  export ID --format json|onnx|tfjs|pytorch|pytorch-project --out PATH [--overwrite] [--json]
         writes the trained model and verifies it with an independent runtime (exit 3 when not verified);
         pytorch-project writes a folder that trains the run with PyTorch (python3 train.py, or torchrun)
   import-run DIR [--checkpoint CKPT] [--json]
         brings back a pytorch-project trained by PyTorch (its log and final weights, run/final.safetensors or
         train.py's --out) as an experiment marked with where it was trained
-  predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [reading flags] [--json]
+  predict (ID | MODEL.json) --csv FILE --out PRED.csv [--steps N] [--temperature T] [--seed S] [reading flags] [--overwrite] [--json]
         the model on a new CSV with its stored mapping (the target column is optional: when present,
         the true value and correct/error are written next to each prediction); series windows: one row
         per window, --steps adds a closed-loop forecast; grouped sequences: one row per sequence
@@ -41,6 +41,11 @@ commands:
 ${CONFIG_USAGE}
 
 ${IMPORT_USAGE}
+
+--out never replaces an existing file (or a non-empty folder) without --overwrite, and never writes the store,
+its -wal/-shm files, the data folder's exports/ or the file being read.
+Exit codes: 0 ok, 1 usage, 2 bad input, 3 training failed (or an export not verified), 4 could not complete
+(store or file system: a full disk, a read-only folder, a damaged store).
 
 The store defaults to $RNN_WORKBENCH_DATA_DIR, else $XDG_DATA_HOME/rnn-workbench, else ~/.local/share/rnn-workbench.
 `
@@ -63,7 +68,7 @@ export async function runCli(argv: string[], io: Io, entryUrl: string): Promise<
     }
     const kind = errorKind(err)
     io.err(`rnn-workbench: ${err.message}\n`)
-    return kind === 'internal' ? EXIT.trainingFailed : EXIT.input
+    return kind === 'storage' ? EXIT.storage : kind === 'internal' ? EXIT.trainingFailed : EXIT.input
   } finally {
     await cli.close()
   }

@@ -1,5 +1,6 @@
 // Where things live: the app's root folder (sources or the build), the shipped samples, the built
 // renderer, and the default data folder for browser mode and the CLI.
+import { statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,3 +28,14 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const VERSION = '0.1.0'
+
+/** A warning when an existing data folder can be read by other local users (the app creates it 0700). */
+export function dataDirWarning(dir: string): string | null {
+  try {
+    const mode = statSync(dir).mode & 0o777
+    if (process.platform === 'win32' || (mode & 0o077) === 0) return null
+    return `warning: the data folder ${dir} is readable by other users (mode ${mode.toString(8)}); \`chmod 700 ${dir}\` makes it private`
+  } catch {
+    return null
+  }
+}

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { Workbench } from './services/workbench'
 import { startServer } from './server/http-server'
 import { workerFactoryFor } from './services/worker-factory'
-import { appRoot, defaultDataDir, rendererDir, samplesDir, VERSION } from './paths'
+import { appRoot, dataDirWarning, defaultDataDir, rendererDir, samplesDir, VERSION } from './paths'
 import { maxRunsFromEnv } from './shell/max-runs'
 
 async function main(): Promise<void> {
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     staticDir: rendererDir(root)
   })
   process.stdout.write(server.url + '\n')
+  const warning = dataDirWarning(workbench.opts.dataDir)
+  if (warning) process.stderr.write(warning + '\n')
   const shutdown = async () => {
     await server.close()
     await workbench.close()

@@ -35,7 +35,7 @@ export interface RunningServer {
 }
 
 /** The status each error kind answers with. */
-const STATUS = { validation: 400, input: 422, 'not-found': 404, conflict: 409, internal: 500 } as const
+const STATUS = { validation: 400, input: 422, 'not-found': 404, conflict: 409, storage: 500, internal: 500 } as const
 
 /** Answers every request: the guard first, then the page, the event stream, a download or a contract call. */
 class RequestHandler {
@@ -154,7 +154,7 @@ class RequestHandler {
       sendError(res, 405, 'MethodNotAllowed', 'use POST')
       return
     }
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    if (mediaType(req.headers['content-type']) !== 'application/json') {
       sendError(res, 415, 'ValidationError', 'content-type must be application/json')
       return
     }

@@ -1,6 +1,6 @@
 // The Workbench service: every capability of the app as one object, behind the contract.
 // The Electron shell, the browser-mode server, the CLI and the tests all drive this same object.
-import { mkdirSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { Store, type OpenOptions } from '../store/index'
 import {
@@ -26,7 +26,10 @@ import { CONTROL_STOP, type ToWorker } from '../../src-worker/protocol'
 import { TrainingManager } from './training-manager'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
-import { parseDownloadRequest, readDownload, type DownloadFile } from './downloads'
+import { exportsDir, parseDownloadRequest, readDownload, type DownloadFile } from './downloads'
+import { FileJobs } from './file-jobs'
+import { checkNoSymlinks } from '../out-path'
+import { makeDir } from '../../src-worker/export/write-file'
 import { loadNativeModel } from '../../src-worker/export/native'
 import { parseSavedModel } from '../../src-worker/model/saved-model'
 import type { Handlers } from './handlers/types'
@@ -76,7 +79,7 @@ export class Workbench {
 
   constructor(readonly opts: WorkbenchOptions) {
     this.store = Store.open(opts.dataDir, opts.store)
-    this.interruptedAtStart = this.store.experiments.markInterrupted()
+    this.interruptedAtStart = opts.store?.readonly ? [] : this.store.experiments.markInterrupted()
     this.training = new TrainingManager(this.store, this.bus, opts.workerFactory, opts.maxConcurrent)
   }
 
@@ -114,6 +117,8 @@ export class Workbench {
   }
 
   private imports = new Map<string, Int32Array>()
+  /** Exports and predictions writing an experiment's files now: deleting it meanwhile is refused. */
+  readonly fileJobs = new FileJobs()
 
   /** Imports a CSV (bytes or a path) in a worker and stores it as a dataset. */
   async importSource(
@@ -189,14 +194,18 @@ export class Workbench {
     const model = this.savedModel(id)
     let report: ExportReport | undefined
     const task = format === 'pytorch-project' ? this.projectTask(id, model, outPath) : null
-    await runTask(
-      this.opts.workerFactory,
-      task?.msg ?? { type: 'export', taskId: newTaskId(), model, format, outPath: resolve(outPath) },
-      (m) => {
-        if (m.type === 'exported') report = m.report
-      },
-      task?.transfer
-    ).done
+    await this.fileJobs.run(
+      id,
+      () =>
+        runTask(
+          this.opts.workerFactory,
+          task?.msg ?? { type: 'export', taskId: newTaskId(), model, format, outPath: resolve(outPath) },
+          (m) => {
+            if (m.type === 'exported') report = m.report
+          },
+          task?.transfer
+        ).done
+    )
     const r = report!
     this.store.experiments.addEvent(id, 'exported', {
       format,
@@ -247,7 +256,7 @@ export class Workbench {
       try {
         model = loadNativeModel(source)
       } catch (e) {
-        throw new InputError(`${source}: ${(e as Error).message}`)
+        throw new InputError((e as Error).message) // it names the file
       }
     }
     const input = csvPath === undefined ? undefined : await boundedFile(csvPath)
@@ -303,29 +312,34 @@ export class Workbench {
     } else if (model.data.mapping !== 'one-to-many') {
       throw new InputError('datasetId: this model predicts from data; pick an imported dataset with its input columns')
     }
-    const dir = join(this.opts.dataDir, 'exports', `experiment-${id}`)
-    mkdirSync(dir, { recursive: true })
+    const dir = exportsDir(this.opts.dataDir, id)
+    checkNoSymlinks(this.opts.dataDir, dir)
+    makeDir(dir)
     const outPath = join(dir, datasetId === undefined ? 'generated.csv' : `predictions-dataset-${datasetId}.csv`)
     rmSync(outPath.replace(/\.csv$/, '.forecast.csv'), { force: true }) // a forecast belongs to the run that wrote it
     let result: PredictResult | undefined
-    await runTask(
-      this.opts.workerFactory,
-      {
-        type: 'predict',
-        taskId: newTaskId(),
-        model,
-        bytesGz,
-        importOptions: datasetId === undefined ? undefined : this.store.datasets.importOptions(datasetId),
-        outPath,
-        steps: opts.steps,
-        temperature: opts.temperature,
-        seed: opts.seed
-      },
-      (m) => {
-        if (m.type === 'predicted') result = m.result
-      },
-      bytesGz ? [bytesGz.buffer as ArrayBuffer] : []
-    ).done
+    await this.fileJobs.run(
+      id,
+      () =>
+        runTask(
+          this.opts.workerFactory,
+          {
+            type: 'predict',
+            taskId: newTaskId(),
+            model,
+            bytesGz,
+            importOptions: datasetId === undefined ? undefined : this.store.datasets.importOptions(datasetId),
+            outPath,
+            steps: opts.steps,
+            temperature: opts.temperature,
+            seed: opts.seed
+          },
+          (m) => {
+            if (m.type === 'predicted') result = m.result
+          },
+          bytesGz ? [bytesGz.buffer as ArrayBuffer] : []
+        ).done
+    )
     this.store.experiments.addEvent(id, 'predicted', {
       datasetId: datasetId ?? null,
       rows: result!.rows,

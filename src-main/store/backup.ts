@@ -5,7 +5,17 @@
 // restoreStore checks a file (integrity_check, schema version not newer than ours, the tables of its
 // version) before atomically putting it in place of the store; the replaced store is kept next to it.
 import Database from 'better-sqlite3'
-import { existsSync, openSync, fsyncSync, closeSync, renameSync, rmSync, statSync } from 'node:fs'
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync
+} from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { migrations, type Migration } from './migrations/index'
 import { STORE_FILE } from './index'
@@ -90,24 +100,95 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Temporary copies (and their journals) that a killed backup to `out` left: those of processes that are gone. */
+function removeStalePartials(out: string): void {
+  const prefix = `.${basename(out)}.partial-`
+  let names: string[]
+  try {
+    names = readdirSync(dirname(out))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = /^(\d+)(-journal|-wal|-shm)?$/.exec(name.slice(prefix.length))?.[1]
+    if (name.startsWith(prefix) && pid && Number(pid) !== process.pid && !alive(Number(pid)))
+      rmSync(join(dirname(out), name), { force: true })
+  }
+}
+
 function removeSidecars(file: string): void {
   for (const s of ['-wal', '-shm', '-journal']) rmSync(file + s, { force: true })
 }
 
-/** The tables a store of schema `version` must hold: the migrations up to it, applied to an empty database. */
-export function expectedTables(version: number, list: Migration[] = migrations, nativeBinding?: string): string[] {
+/** One schema object as `sqlite_master` lists it; `sql` with its whitespace collapsed. */
+interface SchemaObject {
+  type: string
+  name: string
+  sql: string
+}
+
+function schemaOf(db: Db): SchemaObject[] {
+  return (
+    db
+      .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+      .all() as { type: string; name: string; sql: string | null }[]
+  ).map((r) => ({ type: r.type, name: r.name, sql: (r.sql ?? '').replace(/\s+/g, ' ').trim() }))
+}
+
+/** The schema a store of `version` has: the migrations up to it, applied to an empty database. */
+export function expectedSchema(
+  version: number,
+  list: Migration[] = migrations,
+  nativeBinding?: string
+): SchemaObject[] {
   const mem = open(':memory:', {}, nativeBinding)
   try {
     for (const m of list) if (m.version <= version) m.up(mem)
-    return tables(mem)
+    return schemaOf(mem)
   } finally {
     mem.close()
   }
 }
 
+/** The tables a store of schema `version` must hold. */
+export function expectedTables(version: number, list: Migration[] = migrations, nativeBinding?: string): string[] {
+  return expectedSchema(version, list, nativeBinding)
+    .filter((o) => o.type === 'table')
+    .map((o) => o.name)
+}
+
+/**
+ * Compares a file's schema with the one its version must have: a missing table says it is not a store; an
+ * extra or altered table, index, trigger or view (a trigger that deletes experiments, say) is refused, named.
+ */
+function checkSchema(file: string, db: Db, userVersion: number, list: Migration[], nativeBinding?: string): void {
+  const want = expectedSchema(userVersion, list, nativeBinding)
+  const have = schemaOf(db)
+  const key = (o: SchemaObject) => `${o.type} ${o.name}`
+  const wanted = new Map(want.map((o) => [key(o), o.sql]))
+  const found = new Map(have.map((o) => [key(o), o.sql]))
+  const missing = want.filter((o) => o.type === 'table' && !found.has(key(o))).map((o) => o.name)
+  if (missing.length)
+    throw new BackupError(
+      `${file}: not an RNN Workbench store of schema ${userVersion}: missing table(s) ${missing.join(', ')}`
+    )
+  const extra = have.filter((o) => !wanted.has(key(o))).map(key)
+  const altered = have.filter((o) => wanted.has(key(o)) && wanted.get(key(o)) !== o.sql).map(key)
+  const gone = want.filter((o) => !found.has(key(o))).map(key)
+  const problems = [
+    extra.length ? `extra ${extra.join(', ')}` : '',
+    altered.length ? `altered ${altered.join(', ')}` : '',
+    gone.length ? `missing ${gone.join(', ')}` : ''
+  ].filter(Boolean)
+  if (problems.length)
+    throw new BackupError(
+      `${file}: its schema differs from an RNN Workbench store of schema ${userVersion} (${problems.join('; ')}); refusing to use it`
+    )
+}
+
 /**
  * Checks a store file without changing it: integrity_check, a schema version this build understands
- * (1 … latest) and the tables of that version. Returns its version and row counts; throws BackupError
+ * (1 … latest) and exactly the schema of that version (tables, indexes, triggers, views). Returns its version and row counts; throws BackupError
  * naming what is wrong.
  */
 export function checkStoreFile(
@@ -138,12 +219,7 @@ export function checkStoreFile(
         `${file}: written by a newer RNN Workbench (schema ${userVersion}; this version understands up to ${latest})`
       )
     if (userVersion < 1) throw new BackupError(`${file}: not an RNN Workbench store (schema version 0)`)
-    const have = new Set(tables(db))
-    const missing = expectedTables(userVersion, list, opts.nativeBinding).filter((t) => !have.has(t))
-    if (missing.length)
-      throw new BackupError(
-        `${file}: not an RNN Workbench store of schema ${userVersion}: missing table(s) ${missing.join(', ')}`
-      )
+    checkSchema(file, db, userVersion, list, opts.nativeBinding)
     return { userVersion, rows: rowCounts(db) }
   } finally {
     db.close()
@@ -164,6 +240,7 @@ export async function backupStore(db: Db, outPath: string, opts: BackupOptions =
   if (existsSync(out) && !opts.overwrite)
     throw new BackupError(`${outPath}: the file exists (choose another name, or overwrite)`)
   if (!existsSync(dirname(out))) throw new BackupError(`${outPath}: the folder ${dirname(out)} does not exist`)
+  removeStalePartials(out)
   const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}`)
   removeSidecars(tmp)
   rmSync(tmp, { force: true })
@@ -185,6 +262,7 @@ export async function backupStore(db: Db, outPath: string, opts: BackupOptions =
       copy.close()
     }
     const { userVersion, rows } = checkStoreFile(tmp, { nativeBinding: opts.nativeBinding })
+    chmodSync(tmp, 0o600) // a copy of every imported CSV: private like the store
     const fd = openSync(tmp, 'r+')
     try {
       fsyncSync(fd)
@@ -206,8 +284,9 @@ export async function backupStore(db: Db, outPath: string, opts: BackupOptions =
 /**
  * Replaces the store in `dataDir` with the checked copy `fromPath`. Call it with the store closed in this
  * process (the CLI opens none); it refuses while this process trains (`activeRuns`), while the current
- * store lists live runs of this or another live process, or while another program holds the store.
- * The replaced store is kept as `workbench.db.before-restore-<time>` next to it.
+ * store lists live runs of another live process, or while another program holds the store.
+ * The replaced store is kept as `workbench.db.before-restore-<time>` next to it; a current store that is not
+ * a readable database is set aside as `workbench.db.unreadable-<time>` (with its -wal/-shm).
  */
 export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOptions = {}): RestoreReport {
   if ((opts.activeRuns ?? 0) > 0)
@@ -240,51 +319,12 @@ export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOpt
   let previous: string | null = null
   try {
     if (existsSync(target)) {
-      const cur = open(target, { fileMustExist: true }, opts.nativeBinding)
-      try {
-        cur.pragma('busy_timeout = 0')
-        const live = (() => {
-          try {
-            return cur.prepare(`SELECT id, owner_pid, heartbeat_at FROM experiments WHERE status IN ${LIVE}`).all() as {
-              id: number
-              owner_pid: number | null
-              heartbeat_at: string | null
-            }[]
-          } catch {
-            return []
-          }
-        })()
-        const mine = live.filter((r) => r.owner_pid === process.pid)
-        if (mine.length)
-          throw new BackupError(
-            `restore: run(s) ${mine.map((r) => r.id).join(', ')} of this process are training; stop them first`
-          )
-        const others = live.filter(
-          (r) =>
-            r.owner_pid != null &&
-            r.heartbeat_at != null &&
-            Date.now() - Date.parse(r.heartbeat_at) < 30_000 &&
-            alive(r.owner_pid)
-        )
-        if (others.length)
-          throw new BackupError(
-            `restore: another RNN Workbench (pid ${others[0].owner_pid}) is training run(s) ${others.map((r) => r.id).join(', ')} in this store; stop it first`
-          )
-        // Fold the WAL into the file; a reader or writer elsewhere makes this report busy.
-        const [cp] = cur.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
-        if (cp && cp.busy)
-          throw new BackupError('restore: another program has the experiment store open; close it first')
-        cur.pragma('journal_mode = DELETE')
-      } catch (e) {
-        const code = (e as { code?: string }).code ?? ''
-        if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-          throw new BackupError('restore: another program has the experiment store open; close it first')
-        throw e
-      } finally {
-        cur.close()
-      }
-      previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
+      const readable = settleCurrentStore(target, opts.nativeBinding)
+      const at = new Date().toISOString().replace(/[:.]/g, '-')
+      previous = `${target}.${readable ? 'before-restore' : 'unreadable'}-${at}`
       renameSync(target, previous)
+      // an unreadable store keeps its -wal/-shm next to it (they may be what recovers it)
+      if (!readable) for (const x of ['-wal', '-shm']) if (existsSync(target + x)) renameSync(target + x, previous + x)
     }
     removeSidecars(target)
     renameSync(stage, target)
@@ -297,8 +337,63 @@ export function restoreStore(dataDir: string, fromPath: string, opts: RestoreOpt
   return { path: target, restoredFrom: from, userVersion: checked.userVersion, rows: checked.rows, previous }
 }
 
+/**
+ * Before the current store is replaced: refuses while a live process trains in it, or another program has it
+ * open; folds its WAL into the file. Returns false when it is not a readable database (it is set aside as is).
+ * A run recorded with this process's id is not taken for this process's own (the caller has the store closed and
+ * passes its own runs as activeRuns): with a fresh heartbeat it is another process that has the same id (a
+ * CLI is pid 1 in every container), without one a leftover.
+ */
+function settleCurrentStore(target: string, nativeBinding?: string): boolean {
+  let cur: Db
+  try {
+    cur = open(target, { fileMustExist: true }, nativeBinding)
+  } catch {
+    return false
+  }
+  try {
+    cur.pragma('busy_timeout = 0')
+    let live: { id: number; owner_pid: number | null; heartbeat_at: string | null }[]
+    try {
+      cur.prepare('SELECT count(*) FROM sqlite_master').get()
+    } catch (e) {
+      if (isUnreadable(e)) return false
+      throw e
+    }
+    try {
+      live = cur.prepare(`SELECT id, owner_pid, heartbeat_at FROM experiments WHERE status IN ${LIVE}`).all() as never
+    } catch {
+      live = []
+    }
+    const others = live.filter(
+      (r) =>
+        r.owner_pid != null &&
+        r.heartbeat_at != null &&
+        Date.now() - Date.parse(r.heartbeat_at) < 30_000 &&
+        (r.owner_pid === process.pid || alive(r.owner_pid))
+    )
+    if (others.length)
+      throw new BackupError(
+        `restore: another RNN Workbench is training ${others.map((r) => `run ${r.id} (pid ${r.owner_pid})`).join(', ')} in this store; stop it first`
+      )
+    // Fold the WAL into the file; a reader or writer elsewhere makes this report busy.
+    const [cp] = cur.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+    if (cp && cp.busy) throw new BackupError('restore: another program has the experiment store open; close it first')
+    cur.pragma('journal_mode = DELETE')
+    return true
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? ''
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      throw new BackupError('restore: another program has the experiment store open; close it first')
+    throw e
+  } finally {
+    cur.close()
+  }
+}
+
+const isUnreadable = (e: unknown) => /^SQLITE_(NOTADB|CORRUPT)/.test((e as { code?: string }).code ?? '')
+
 function alive(pid: number): boolean {
-  if (pid === process.pid) return true
   try {
     process.kill(pid, 0)
     return true

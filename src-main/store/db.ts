@@ -2,7 +2,8 @@
 // PRAGMA user_version (each in its own transaction), and a named error for a store from a newer version.
 // Runtime: Node main process only (better-sqlite3).
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs'
+import { StorageError } from '../../src-shared/errors'
 import { dirname } from 'node:path'
 import { LATEST_VERSION, migrations, type Migration } from './migrations/index'
 
@@ -25,10 +26,54 @@ export interface OpenOptions {
   /** Path to a better-sqlite3 native addon built for this runtime (Electron uses its own build). */
   nativeBinding?: string
   migrations?: Migration[]
+  /** Open an existing store for reading only (read commands on a read-only folder); no migration, no mkdir. */
+  readonly?: boolean
+}
+
+/** A new data folder and store are private to the user: another local user must not read the imported CSVs. */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  // SQLite creates the file 0644 (and gives -wal/-shm the store's own mode): create it 0600 first
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
+}
+
+/**
+ * A WAL store in a folder that cannot be written opens read-only only while its -wal and -shm exist (SQLite must
+ * create them otherwise). After a clean close they are gone and the file holds everything: read a copy of it.
+ */
+function openReadOnlyFile(file: string, binding: Database.Options): Db {
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...binding })
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get()
+    return db
+  } catch (e) {
+    db.close()
+    if (existsSync(file + '-wal') && statSync(file + '-wal').size > 0) throw e
+  }
+  const bytes = readFileSync(file)
+  bytes[18] = bytes[19] = 1 // the header's WAL marks (2, 2) → rollback journal: the copy lives in memory
+  return new Database(bytes, binding)
+}
+
+function openReadOnly(file: string, opts: OpenOptions): Db {
+  const db = openReadOnlyFile(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
+  const list = opts.migrations ?? migrations
+  const latest = list.length ? list[list.length - 1].version : 0
+  const found = db.pragma('user_version', { simple: true }) as number
+  if (found !== latest) {
+    db.close()
+    if (found > latest) throw new StoreTooNewError(file, found, latest)
+    throw new StorageError(
+      `The experiment store ${file} needs an upgrade to schema ${latest} (it has ${found}), which cannot be written in a read-only folder`
+    )
+  }
+  db.pragma('busy_timeout = 5000')
+  return db
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  if (opts.readonly) return openReadOnly(file, opts)
+  if (file !== ':memory:') createPrivately(file)
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
   try {
     db.pragma('busy_timeout = 5000')

@@ -5,13 +5,14 @@
 //   tfjs     model.json + weights.bin, or encoder/ + decoder_step/ → @tensorflow/tfjs tf.loadLayersModel
 //   pytorch  model.safetensors (or state_dict.json) + model.py → PyTorch itself (python3 + torch) when found,
 //            else our safetensors reader + the engine (said in the notes)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { SavedModel } from '../protocol'
 import { maxAbsDiff, referencePredict, specOf, type ExportSpec } from './spec'
 import { DEFAULT_SEED, givenHeldOut, randomHeldOut, type HeldOut } from './held-out'
 import { loadNativeModel, nativeJson } from './native'
 import { buildOnnx } from './onnx'
+import { writeFileAtomic } from './write-file'
 import { buildTfjs, TFJS_WEIGHTS_FILE, type TfjsModel, type TfjsModelJson } from './tfjs'
 import type { TfjsFiles } from './tfjs-verify'
 import { buildPytorch, PYTORCH_FILES, readPytorchWeights, type PytorchWeightsFormat } from './pytorch'
@@ -67,8 +68,7 @@ export async function exportModel(
   const notes: string[] = []
   const written = new Map<string, Uint8Array | string>()
   const write = (path: string, data: Uint8Array | string) => {
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, data)
+    writeFileAtomic(path, data)
     written.set(path, data)
   }
   // 1. write

@@ -4,7 +4,8 @@
 // README.md, and data/ — the encoded training and validation tensors exactly as the workbench built them (.npy),
 // the fitted normalisation, vocabularies and classes, and the run's initial weights (safetensors, in the run's
 // precision). Nothing is fitted or parsed on the PyTorch side.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { writeFileAtomic } from './write-file'
 import { join, resolve } from 'node:path'
 import type { SavedModel } from '../protocol'
 import type { ExperimentConfig } from '../../src-shared/contract'
@@ -148,8 +149,7 @@ export async function writeProject(p: ProjectInput, outDir: string, opts: Export
   const written = [...r.files]
   for (const [name, data] of Object.entries(files)) {
     const path = join(dir, name)
-    mkdirSync(join(path, '..'), { recursive: true })
-    writeFileSync(path, data)
+    writeFileAtomic(path, data)
     written.push(path)
   }
   return {

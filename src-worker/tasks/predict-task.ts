@@ -2,7 +2,7 @@
 // safe). Series-window models: one-step predictions for every window and an optional closed-loop forecast;
 // generators (one-to-many): sampled or greedy items; grouped sequences, text and one-to-one rows: src-worker/inference/
 // predict-table.ts (one row per sequence, per step, per text or per row; the target column is optional).
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import Papa from 'papaparse'
 import { csvOptions, parseCsv, type ParsedTable } from '../data/csv'
@@ -11,11 +11,15 @@ import { predictTable, predictionTableCsv, sourceOfModel } from '../inference/pr
 import type { FromWorker, ToWorker } from '../protocol'
 import { conditionsFor, generate, generatedCsv } from './generate'
 import { SAMPLE_TEMPERATURE } from '../evaluation/novelty'
+import { writeFileAtomic } from '../export/write-file'
 
 const inputError = (message: string) => Object.assign(new Error(message), { name: 'InputError' })
 
 /** Rows of the written predictions file shown by the UI (header + this many). */
 export const PREVIEW_ROWS = 20
+
+/** Where a series model's closed-loop forecast goes, next to the predictions file. */
+export const forecastPathOf = (outPath: string): string => outPath.replace(/(\.csv)?$/i, '.forecast.csv')
 
 /** The new data: a stored dataset's bytes (gzip) or a CSV file. */
 function readTable(msg: ToWorker & { type: 'predict' }): ParsedTable | null {
@@ -25,7 +29,7 @@ function readTable(msg: ToWorker & { type: 'predict' }): ParsedTable | null {
 
 /** Writes the predictions file and returns its header and first rows as written (escaping included). */
 function writeOut(path: string, text: string): { columns: string[]; rows: string[][] } {
-  writeFileSync(path, text)
+  writeFileAtomic(path, text)
   // the first rows only: cut at a line break well past them (a quoted cell may hold line breaks)
   let end = 0
   for (let k = 0; k <= PREVIEW_ROWS + 1 && end !== -1; k++) end = text.indexOf('\n', end + 1)
@@ -98,8 +102,8 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
   const preview = writeOut(msg.outPath, seriesCsv(p))
   let forecastPath: string | null = null
   if (p.forecast) {
-    forecastPath = msg.outPath.replace(/(\.csv)?$/i, '.forecast.csv')
-    writeFileSync(forecastPath, forecastCsv(p))
+    forecastPath = forecastPathOf(msg.outPath)
+    writeFileAtomic(forecastPath, forecastCsv(p))
   }
   post({
     type: 'predicted',

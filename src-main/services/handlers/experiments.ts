@@ -5,6 +5,8 @@ import { checkMemory, DEFAULT_MEMORY_BUDGET } from '../memory'
 import { checkColumns } from '../dataset-checks'
 import { importRun } from '../import-run'
 import type { Handlers } from './types'
+import { rmSync } from 'node:fs'
+import { exportsDir } from '../downloads'
 
 type ExperimentRequest =
   | 'experiments.list'
@@ -79,7 +81,11 @@ export const experimentHandlers: Handlers<ExperimentRequest> = {
     if (wb.training.isRunning(id) || wb.training.isQueued(id) || wb.store.experiments.isLive(id)) {
       throw new ConflictError(`experiment ${id} is training; stop it before deleting it`)
     }
+    if (wb.fileJobs.busy(id))
+      throw new ConflictError(`experiment ${id} is being exported or predicted; delete it once that has finished`)
     const ok = wb.store.experiments.delete(id)
+    // its export and prediction files go with it (ids are never reused, so no later run would show them)
+    rmSync(exportsDir(wb.opts.dataDir, id), { recursive: true, force: true })
     wb.bus.emit('experiments.changed', { experimentId: id })
     return { ok }
   }

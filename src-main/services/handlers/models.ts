@@ -3,18 +3,21 @@ import { join } from 'node:path'
 import type { Inspection } from '../../../src-shared/contract'
 import { runTask, newTaskId } from '../tasks'
 import type { Handlers } from './types'
+import { exportsDir } from '../downloads'
+import { checkNoSymlinks } from '../../out-path'
 
 type ModelRequest = 'models.export' | 'models.predict' | 'experiments.inspect'
 
 export const modelHandlers: Handlers<ModelRequest> = {
   'models.export': async (wb, { id, format }) => {
-    const dir = join(wb.opts.dataDir, 'exports', `experiment-${id}`)
+    const dir = exportsDir(wb.opts.dataDir, id)
     const path =
       format === 'json'
         ? join(dir, 'model.json')
         : format === 'onnx'
           ? join(dir, 'onnx', 'model.onnx')
           : join(dir, format)
+    checkNoSymlinks(wb.opts.dataDir, path)
     return wb.exportModel(id, format, path)
   },
   'models.predict': async (wb, { id, datasetId, steps, temperature, seed }) =>

@@ -270,8 +270,9 @@ describe('restoreStore', () => {
     expect(() => restoreStore(join(dir, 'data'), backup, { activeRuns: wb.training.active })).toThrow(
       /1 run\(s\) are training/
     )
+    // without activeRuns the store is all it knows: a process with a live heartbeat trains, named by its pid
     expect(() => restoreStore(join(dir, 'data'), backup)).toThrow(
-      new RegExp(`run\\(s\\) ${id} of this process are training`)
+      new RegExp(`another RNN Workbench is training run ${id} \\(pid ${process.pid}\\)`)
     )
     await wb.request('experiments.stop', { id })
     await wb.waitForRun(id)
@@ -286,6 +287,55 @@ describe('restoreStore', () => {
     expect(() => restoreStore(join(dir, 'data'), backup)).toThrow(/another program has the experiment store open/)
     expect(readdirSync(join(dir, 'data')).sort()).toEqual(before)
     expect((await wb.request('datasets.list', {})).length).toBe(1) // still working on its own store
+  })
+
+  it('refuses a backup whose schema was poisoned (a trigger that deletes experiments, a view, an altered index), naming it', async () => {
+    const { wb, dir } = fresh()
+    await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
+    const clean = join(dir, 'clean.db')
+    await backupStore(wb.store.db, clean)
+    await open.pop()!.close()
+    const data = join(dir, 'data')
+    const poisons: [string, string, RegExp][] = [
+      [
+        'trigger.db',
+        'CREATE TRIGGER wipe AFTER INSERT ON epochs BEGIN DELETE FROM experiments; END',
+        /extra trigger wipe/
+      ],
+      ['view.db', 'CREATE VIEW v AS SELECT * FROM datasets', /extra view v/],
+      [
+        'index.db',
+        'DROP INDEX experiments_dataset; CREATE INDEX experiments_dataset ON experiments(name)',
+        /altered index experiments_dataset/
+      ],
+      ['table.db', 'CREATE TABLE extra (x)', /extra table extra/]
+    ]
+    const before = readdirSync(data).sort()
+    for (const [file, sql, message] of poisons) {
+      copyFileSync(clean, join(dir, file))
+      const d = new Database(join(dir, file))
+      d.exec(sql)
+      d.close()
+      expect(() => restoreStore(data, join(dir, file)), file).toThrow(message)
+      expect(readdirSync(data).sort(), file).toEqual(before)
+    }
+    // the clean copy still restores
+    expect(restoreStore(data, clean).rows.datasets).toBe(1)
+  })
+
+  it('sets aside a current store that does not open (e.g. overwritten) instead of refusing', async () => {
+    const { wb, dir } = fresh()
+    await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })
+    const backup = join(dir, 'b.db')
+    await backupStore(wb.store.db, backup)
+    await open.pop()!.close()
+    const data = join(dir, 'data')
+    writeFileSync(join(data, STORE_FILE), 'step,prediction\n1,2\n')
+    const r = restoreStore(data, backup)
+    expect(r.previous).toMatch(/workbench\.db\.unreadable-/)
+    expect(existsSync(r.previous!)).toBe(true)
+    const again = fresh(dir).wb
+    expect((await again.request('datasets.list', {})).length).toBe(1)
   })
 
   it('checks expected tables per schema version', () => {
