@@ -59,6 +59,7 @@ export function formatExperiment(e: ExperimentDetail): string {
   out += `mapping ${c.mapping}: target ${c.target} from [${(c.inputs.length ? c.inputs : [c.target]).join(', ')}], window ${c.window}\n`
   out += `model ${c.model.cell} ×${c.model.numLayers}, hidden ${c.model.hiddenSize}; ${c.optimizer.kind} lr ${c.optimizer.lr}, batch ${c.batchSize}, epochs ${c.epochs}, seed ${c.seed}\n`
   out += `final train ${f4(e.trainLoss)}  val ${f4(e.valLoss)}  best val ${f4(e.bestValLoss)}; ${e.trainSeconds.toFixed(1)} s${e.seqPerSec ? `, ${e.seqPerSec.toFixed(0)} seq/s` : ''}\n`
+  if (e.trainedOn) out += `trained with ${e.trainedOn} (imported run)\n`
   out += resultLines(e)
   if (e.tags.length) out += `tags: ${e.tags.join(', ')}\n`
   if (e.notes) out += `notes: ${e.notes}\n`

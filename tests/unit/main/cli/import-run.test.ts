@@ -57,6 +57,7 @@ describe.skipIf(!py)('import-run', () => {
     ).toEqual(log.map((e) => [e.epoch, e.trainLoss, e.valLoss]))
     expect(shown.trainedOn).toBe(j.trainedOn)
     expect(shown.config.epochs).toBe(4)
+    expect((await cli(['show', '2', ...store])).out).toContain(`trained with ${j.trainedOn} (imported run)`)
     const c = await cli(['compare', '1', '2', ...store, '--json'])
     expect(c.code).toBe(EXIT.ok)
     expect(JSON.parse(c.out).curves[1].epochs).toHaveLength(4)
