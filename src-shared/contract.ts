@@ -3,12 +3,13 @@
 // browser-mode server, the HTTP client and the renderer. The TypeScript types are inferred from these schemas.
 //
 // What is parsed at run time, and what is not: every request's arguments are parsed with these schemas where
-// the service receives them (Workbench.call → parseArgs; a download, Workbench.download), whichever shell sent them (Electron IPC, the HTTP
-// server, the CLI), and a saved model read from disk (a native model file, the store's 'final' checkpoint) is
-// parsed with src-worker/model/saved-model.ts. Results and events travel the other way, from the service to
-// the renderer, and are not parsed: the service builds them with these types, so the schemas are their
-// compile-time contract. Messages between main and its worker threads (src-worker/protocol.ts) are not parsed
-// either: both ends are this build, and structured cloning carries exactly the typed objects that were posted.
+// the service receives them (Workbench.call → parseArgs; a download, Workbench.download), whichever shell sent
+// them (Electron IPC, the HTTP server, the CLI), and a saved model read from disk (a native model file, the
+// store's 'final' checkpoint) is parsed with src-worker/model/saved-model.ts. Results and events travel the other
+// way, from the service to the renderer, and are not parsed: the service builds them with these types, so the
+// schemas are their compile-time contract. Messages between main and its worker threads (src-worker/protocol.ts)
+// are not parsed either: both ends are this build, and structured cloning carries exactly the typed objects that
+// were posted.
 import { z } from 'zod'
 import { EVENT_NAMES, REQUEST_NAMES } from './channels'
 import { baselines, valMetrics } from './metrics'
