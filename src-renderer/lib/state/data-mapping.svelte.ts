@@ -83,9 +83,25 @@ export function columnsFor(columns: ColumnInfo[], m: MappingKind, s: Source): Ro
     r.target = m === 'many-to-one' ? labels : words
     r.preferredTarget = m === 'many-to-one' ? undefined : words.find((c) => c.type === 'text')?.name
   } else {
-    r.preferredTarget = numeric[0]?.name
+    r.preferredTarget = preferredNumericTarget(numeric)?.name
   }
   return r
+}
+
+const LABEL_NAME = /^(y|target|label|class|outcome|output)$|(^|[_\s-])(target|label)$/i
+const INDEX_NAME = /^(id|idx|index|row|no|year|yr|month|day|date|time|t)$|(^|[_\s-])(id|index|year)$/i
+/** Whole numbers between 1000 and 2200: a year column, never worth predicting by default. */
+const yearLike = (c: ColumnInfo) =>
+  c.min != null && c.max != null && Number.isInteger(c.min) && Number.isInteger(c.max) && c.min >= 1000 && c.max <= 2200
+
+/** The default target: a column named like a label or target, else the last numeric one that is not an index or a
+ * year, else the first numeric one. */
+export function preferredNumericTarget(numeric: ColumnInfo[]): ColumnInfo | undefined {
+  return (
+    numeric.find((c) => LABEL_NAME.test(c.name)) ??
+    numeric.findLast((c) => !INDEX_NAME.test(c.name) && !yearLike(c)) ??
+    numeric[0]
+  )
 }
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x)

@@ -38,7 +38,7 @@ describe('AppState start-up', () => {
     const app = await started()
     expect(app.ready).toBe(true)
     expect(app.dataset?.id).toBe(2)
-    expect(app.config.target).toBe('x')
+    expect(app.config.target).toBe('y') // named like a label: the default target
     expect(app.live).toMatchObject({ id: 3, phase: 'running', fraction: 0.5 })
     expect(app.viewedId).toBe(3)
     expect(app.viewed?.id).toBe(3)
@@ -75,7 +75,7 @@ describe('AppState training', () => {
     expect(app.viewedId).toBe(9)
     expect(app.series.steps).toEqual([{ x: 10, y: 0.7 }])
     expect(app.series.train).toEqual([{ x: 10, y: 1 }])
-    expect(service.argsOf('experiments.start')[0]).toMatchObject({ datasetId: 2, config: { target: 'x' } })
+    expect(service.argsOf('experiments.start')[0]).toMatchObject({ datasetId: 2, config: { target: 'y' } })
   })
 
   it('goes back to idle with the message when the run cannot start', async () => {

@@ -23,6 +23,14 @@ function contractProblems(f: ModelConfig): string[] {
 }
 
 describe('ModelConfig', () => {
+  it('defaults the target to a label-named column, else the last numeric one that is no index or year', () => {
+    const year = { ...numeric('year'), min: 1880, max: 2020 }
+    expect(form([year, numeric('temperature')]).target).toBe('temperature')
+    expect(form([numeric('precipitation'), numeric('temp_max'), numeric('wind')]).target).toBe('wind')
+    expect(form([numeric('label'), numeric('a'), numeric('b')]).target).toBe('label')
+    expect(form([numeric('temp'), { ...numeric('yr'), min: 1990, max: 2000 }]).target).toBe('temp')
+  })
+
   it('fits a numeric series: the first numeric column is the target and the form can be sent', () => {
     const f = form([numeric('CO2'), numeric('month')])
     expect(f).toMatchObject({ mapping: 'many-to-one', source: 'series', target: 'CO2' })
