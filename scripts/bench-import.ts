@@ -5,6 +5,8 @@
 //   import (whole)     parseCsv on the whole bytes = strict decoding + papaparse's Parser + our checks (physical
 //                      lines, strict quotes, field counts, strict numbers, type inference, stats, columnar storage)
 //   import (stream)    the same import fed 1 MiB chunks, as importCsvFile and the import worker do
+// Then a 300 MB file (UPLOAD_MB=…, 0 = none) uploaded through browser mode and imported from disk, with each
+// process's peak RSS (scripts/bench-upload.ts; needs the build).
 // Prints rows/s, MB/s, CPU seconds (user + system: less sensitive than wall time to other load), peak RSS and
 // the load average (the machine may be shared).
 import { spawnSync } from 'node:child_process'
@@ -14,6 +16,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Papa from 'papaparse'
 import { createCsvStream, parseCsv } from '../src-worker/data/csv'
+import { benchUpload } from './bench-upload'
 
 type Mode = 'papaparse' | 'parseCsv' | 'stream'
 const LABEL: Record<Mode, string> = {
@@ -89,7 +92,7 @@ function child(mode: Mode, file: string): ChildResult {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2)
   if (args[0] === '--child') {
     process.stdout.write(JSON.stringify(child(args[1] as Mode, args[2]!)) + '\n')
@@ -137,9 +140,20 @@ function main(): void {
         .map((l) => l.toFixed(2))
         .join(', ')}`
     )
+    // a 300 MB file (UPLOAD_MB) through browser mode, next to the same file imported from disk
+    const uploadMb = Number(process.env.UPLOAD_MB ?? 300)
+    if (uploadMb > 0) {
+      const big = join(dir, 'upload.csv')
+      const bigRows = Math.round((rows * uploadMb * 1e6) / size)
+      generate(big, bigRows, cols)
+      console.log(
+        `browser-mode upload of ${(statSync(big).size / 1e6).toFixed(0)} MB (${bigRows.toLocaleString('en')} rows):`
+      )
+      await benchUpload(big, bigRows)
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-main()
+void main()
