@@ -9,8 +9,10 @@ import { z } from 'zod'
 import { experimentConfig, formatIssues } from '../../src-shared/contract'
 import type { TrainConfig } from '../trainer'
 
-/** A positive integer size (hidden units, layers, feature counts, sequence lengths). */
-const size = z.number().int().min(1)
+/** A positive integer size, bounded as the training contract bounds it, checked before anything is allocated. */
+const size = (max: number) => z.number().int().min(1).max(max)
+/** Vocabularies and class lists: far above what a CSV import yields, far below what exhausts memory. */
+const MAX_FEATURES = 100_000
 
 /** Any number, including NaN and ±Infinity (JSON writes NaN as null: read back as NaN). */
 const anyNumber = z.union([
@@ -22,8 +24,8 @@ const anyNumber = z.union([
 export const trainConfigSchema = z.object({
   model: z.object({
     cell: z.enum(['lstm', 'gru', 'rnn_tanh', 'rnn_relu']),
-    hiddenSize: size,
-    numLayers: size,
+    hiddenSize: size(1024),
+    numLayers: size(4),
     dropout: z.number().optional(),
     bidirectional: z.boolean().optional(),
     forgetBias: z.number().optional(),
@@ -36,7 +38,7 @@ export const trainConfigSchema = z.object({
     momentum: z.number().optional()
   }),
   epochs: z.number().int().min(0),
-  batchSize: size,
+  batchSize: size(4096),
   seed: z.number(),
   clipNorm: z.number().optional(),
   tbptt: z.number().optional(),
@@ -71,10 +73,10 @@ export const savedModelSchema = z.object({
   data: z.object({
     mapping: z.enum(['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq']),
     task: z.enum(['regression', 'classification']),
-    inputSize: size,
-    outputSize: size,
-    tx: size,
-    ty: size,
+    inputSize: size(MAX_FEATURES),
+    outputSize: size(MAX_FEATURES),
+    tx: size(4096),
+    ty: size(4096),
     tokens: z.boolean().optional()
   }),
   /** Column order of the inputs, and the target column. */
