@@ -365,8 +365,21 @@ export const inspection = z.object({
     .object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())), accuracy: z.number() })
     .optional(),
   /** text mappings: decoded greedy outputs next to their inputs and targets */
-  samples: z.array(z.object({ input: z.string().optional(), target: z.string(), output: z.string() })).optional(),
+  samples: z
+    .array(
+      z.object({
+        input: z.string().optional(),
+        target: z.string(),
+        output: z.string(),
+        /** generators: the sample is not an item of the training set */
+        novel: z.boolean().optional()
+      })
+    )
+    .optional(),
   exactMatch: z.number().optional(),
+  /** generators: the share of 100 seeded samples that are new, and the temperature they were sampled at */
+  novelty: z.number().optional(),
+  temperature: z.number().optional(),
   /** gates[g][t][j] and hidden[t][j] of the top layer for one sequence of the split */
   probe: z
     .object({

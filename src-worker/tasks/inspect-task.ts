@@ -12,6 +12,7 @@ import { gateNames, probeOf } from '../engine/diagnostics'
 import { modelSpecOf, predict } from '../trainer'
 import type { FromWorker, ToWorker } from '../protocol'
 import { buildSequences, toTrainData } from './build-data'
+import { generationView } from './inspect-generation'
 
 const MAX_POINTS = 5000
 const MAX_SAMPLES = 12
@@ -128,6 +129,21 @@ export function runInspect(msg: ToWorker & { type: 'inspect' }, post: (m: FromWo
     result.kind = 'sequences'
     result.samples = samples
     result.exactMatch = n ? right / n : 0
+    if (data.mapping === 'one-to-many') {
+      const conditionOf = (x: Float32Array, row: number) =>
+        seqs.conditions?.[Array.from(x.subarray(row * data.inputSize, (row + 1) * data.inputSize)).indexOf(1)]
+      const view = generationView(
+        saved.weights,
+        trainConfig,
+        data,
+        split,
+        msg.config.seed,
+        (ids, from, len) => decode(ids, from, len, true),
+        conditionOf,
+        MAX_SAMPLES
+      )
+      Object.assign(result, view)
+    }
   }
 
   // the probe: one sequence of the split, forward only, gates and hidden state of the top layer
