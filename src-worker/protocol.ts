@@ -15,7 +15,7 @@ import type {
 } from '../src-shared/contract'
 import type { Baselines, ValMetrics } from '../src-shared/metrics'
 
-import type { ProjectSource } from './export/pytorch-project'
+import type { ProjectSource } from './export/project-source'
 
 export type WorkerError = WireError & { line?: number; column?: string }
 

@@ -14,19 +14,11 @@ import { encodeNpy } from './npy'
 import { encodeSafetensors } from './safetensors'
 import { normalizationOf, specOf, tensorsOf } from './spec'
 import { exportModel, type ExportOptions, type ExportReport } from './export-model'
+import { PROJECT_FORMAT, type ProjectSource } from './project-source'
 import TRAIN_PY from './templates/train.py?raw'
 import README_MD from './templates/README.md?raw'
 
-export const PROJECT_FORMAT = 'rnn-workbench-pytorch-project'
-
-/** Where the run comes from: recorded in config.json, and how `import-run` finds its dataset again. */
-export interface ProjectSource {
-  experimentId: number
-  name: string
-  datasetId: number
-  datasetName: string
-  datasetSha256: string
-}
+export { PROJECT_FORMAT, type ProjectSource }
 
 export interface ProjectInput {
   model: SavedModel

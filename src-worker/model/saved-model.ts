@@ -31,6 +31,7 @@ export const trainConfigSchema = z.object({
     forgetBias: z.number().optional(),
     gruResetBefore: z.boolean().optional()
   }),
+  init: z.enum(['default', 'pytorch']).optional(),
   optimizer: z.object({
     kind: z.enum(['adam', 'sgd', 'momentum', 'rmsprop']),
     lr: z.number(),

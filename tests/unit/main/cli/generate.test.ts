@@ -86,9 +86,25 @@ describe('rnn-workbench predict on a generative model', () => {
     expect(j.rows).toBe(6)
     expect(new Set(j.generated.slice(0, 3)).size).toBe(1)
     // without a temperature: sampled at 0.8 with the seed (default 1)
-    const byDefault = JSON.parse((await cli(['predict', '1', '--out', g, '--steps', '3', '--json'])).out)
+    const byDefault = JSON.parse(
+      (await cli(['predict', '1', '--out', join(t.dir, 'g-default.csv'), '--steps', '3', '--json'])).out
+    )
     const explicit = JSON.parse(
-      (await cli(['predict', '1', '--out', g, '--steps', '3', '--temperature', '0.8', '--seed', '1', '--json'])).out
+      (
+        await cli([
+          'predict',
+          '1',
+          '--out',
+          join(t.dir, 'g-explicit.csv'),
+          '--steps',
+          '3',
+          '--temperature',
+          '0.8',
+          '--seed',
+          '1',
+          '--json'
+        ])
+      ).out
     )
     expect(byDefault.generated).toEqual(explicit.generated)
     const conds = join(t.dir, 'conds.csv')
