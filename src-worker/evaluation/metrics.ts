@@ -9,6 +9,7 @@
 import type { Arr } from '../engine/arr.js'
 import type { Batch, Model } from '../engine/model.js'
 import { metricKindOf, type MetricKind, type ValMetrics } from '../../src-shared/metrics.js'
+import type { SeriesAnchors, TargetTransform } from '../data/target-transform.js'
 
 /** How model-space predictions become the user's units, and the validation targets in those units. */
 export interface UnitsMap {
@@ -16,6 +17,9 @@ export interface UnitsMap {
   truth: Float64Array
   /** (n, ty, O) model-space predictions of the validation split → the target's units, into `out` */
   toUnits(pred: Float32Array, out: Float64Array): void
+  /** what `toUnits` inverts, and where differenced targets continue (the PyTorch project re-implements it) */
+  transform?: TargetTransform
+  anchors?: SeriesAnchors
 }
 
 /** The validation split as the metrics read it (sample-major, like the trainer's SplitData). */

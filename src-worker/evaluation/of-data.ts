@@ -22,7 +22,7 @@ export function unitsOf(sd: SequenceData): UnitsMap | undefined {
   const truth = new Float64Array(sd.val.y.length)
   if (t.lags.length && anchors) truth.set(seriesTargets(anchors))
   else toUnits(sd.val.y, truth)
-  return { truth, toUnits }
+  return { truth, toUnits, transform: t, anchors }
 }
 
 /** Series windows: the row of every validation target step and the last target row its window observed. */

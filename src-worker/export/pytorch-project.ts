@@ -40,6 +40,30 @@ function splitFiles(name: string, s: SplitData, d: TrainData): Record<string, Ui
   return out
 }
 
+/**
+ * What train.py needs for regression valMetrics: the validation targets in their own units (f8) and the map back to
+ * them — the target normaliser, the difference lags and, for differenced targets, the target columns in their own
+ * units with each validation window's first row (toUserUnits in Python).
+ */
+function unitsFiles(d: TrainData): { files: Record<string, Uint8Array>; units: object | null } {
+  const u = d.units
+  if (!u?.transform) return { files: {}, units: null }
+  const { norm, lags } = u.transform
+  const files: Record<string, Uint8Array> = {
+    'data/val_truth.npy': encodeNpy(u.truth, [d.val.n, d.ty, d.outputSize], 'f8')
+  }
+  const a = lags.length ? u.anchors : undefined
+  if (a) {
+    const rows = a.columns[0]?.length ?? 0
+    const cols = new Float64Array(a.columns.length * rows)
+    a.columns.forEach((c, o) => cols.set(c, o * rows))
+    files['data/series_targets.npy'] = encodeNpy(cols, [a.columns.length, rows], 'f8')
+    files['data/val_starts.npy'] = encodeNpy(Array.from(a.starts), [a.starts.length], 'f8')
+  }
+  const anchors = a ? { yStart: a.yStart, tx: a.tx, ty: a.ty } : null
+  return { files, units: { a: norm.a, b: norm.b, lags, anchors } }
+}
+
 /** config.json: everything train.py reads besides the tensors. */
 function configJson(p: ProjectInput, tc: TrainConfig, init: ReturnType<typeof initialState>): string {
   const d = p.data
@@ -94,19 +118,22 @@ export function projectFiles(p: ProjectInput): Record<string, Uint8Array | strin
   const init = initialState(tc, p.data)
   const s = specOf(p.model)
   const initTensors = [...tensorsOf({ ...p.model, weights: init.weights }, s).values()]
+  const units = unitsFiles(p.data)
   return {
     'train.py': TRAIN_PY,
     'config.json': configJson(p, tc, init),
     'README.md': readme(p, tc),
     ...splitFiles('train', p.data.train, p.data),
     ...splitFiles('val', p.data.val, p.data),
+    ...units.files,
     'data/initial_weights.safetensors': encodeSafetensors(initTensors, {}, tc.dtype === 'float64' ? 'F64' : 'F32'),
     'data/fitted.json': JSON.stringify(
       {
         inputs: p.model.inputs,
         target: p.model.target,
         normalization: normalizationOf(p.model),
-        vocab: p.model.vocab ?? null
+        vocab: p.model.vocab ?? null,
+        targetUnits: units.units
       },
       null,
       2
