@@ -174,6 +174,7 @@ class TeacherForced(torch.nn.Module):
         return F.one_hot(x, width).to(self.net.head.weight.dtype) if x.dtype == torch.long else x
 
     def loss_sum(self, logits, y, mask):
+        self.logits = logits  # the head's outputs (T, B, O): what the validation metrics read
         keep = mask != 0
         if self.reg:
             per = ((logits - y) ** 2).sum(-1)
@@ -206,6 +207,106 @@ class TeacherForced(torch.nn.Module):
         if t1 < s['tx']:
             return None, state
         return self.loss_sum(net.head(out[-1:]), y, mask), state
+
+
+def level_at(z, lags, j, t):
+    """Level j of the differenced series z at an observed row t (level 0 = the column itself)."""
+    if j == 0:
+        return float(z[t]) if t >= 0 else math.nan
+    return level_at(z, lags, j - 1, t) - level_at(z, lags, j - 1, t - lags[j - 1])
+
+
+def undifference(z, a, lags, d):
+    """Adds differences back: d[i] is the value of row a + 1 + i, rows up to a are observed in z; level by level from
+    the top, each value is its difference plus the level L rows earlier (observed, or reconstructed in this run)."""
+    vals = list(d)
+    for j in range(len(lags), 0, -1):
+        L, below = lags[j - 1], [0.0] * len(vals)
+        for i in range(len(vals)):
+            below[i] = vals[i] + (below[i - L] if i - L >= 0 else level_at(z, lags, j - 1, a + 1 + i - L))
+        vals = below
+    return vals
+
+
+class TargetUnits:
+    """Model outputs (n, ty, O) -> the target's own units, as the workbench maps them (toUserUnits): invert the
+    target normalisation, then add differences back onto the last rows each window observed - the steps that follow
+    the whole window cumulatively over the horizon, a step whose row follows an observed one onto that row."""
+
+    def __init__(self, u):
+        self.a, self.b, self.lags, self.anchors = np.array(u['a']), np.array(u['b']), u['lags'], u['anchors']
+        self.truth = np.load(os.path.join(HERE, 'data', 'val_truth.npy'))
+        if self.lags:
+            self.columns = np.load(os.path.join(HERE, 'data', 'series_targets.npy'))
+            self.starts = np.load(os.path.join(HERE, 'data', 'val_starts.npy')).astype(np.int64)
+
+    def __call__(self, pred):
+        O = len(self.a) or 1
+        flat = pred.reshape(-1)
+        out = flat * self.b[np.arange(flat.size) % O] + self.a[np.arange(flat.size) % O]
+        if self.lags:
+            out = out.reshape(pred.shape)
+            self.undifference(out, O)
+        return out.reshape(pred.shape)
+
+    def undifference(self, out, O):
+        yStart, tx, ty = self.anchors['yStart'], self.anchors['tx'], self.anchors['ty']
+        for k, s in enumerate(self.starts.tolist()):
+            last_seen = s + tx - 1
+            for o in range(O):
+                h = 0
+                while h < ty:
+                    a, m = min(s + yStart + h - 1, last_seen), 1
+                    while h + m < ty and min(s + yStart + h + m - 1, last_seen) == a:
+                        m += 1
+                    out[k, h:h + m, o] = undifference(self.columns[o], a, self.lags, out[k, h:h + m, o].tolist())
+                    h += m
+
+
+class ValMetrics:
+    """The workbench's per-epoch validation metrics (src-worker/evaluation/metrics.ts), from the teacher-forced
+    validation pass: regression {rmse, mae} over every window x step x output in the target's own units (the
+    workbench keeps these predictions as float32 before mapping them back, and so does this); classification
+    {accuracy} and generators {tokenAccuracy}: argmax over the counted steps. seq2seq decoders are judged
+    free-running by the workbench; that pass is not reproduced here, so their lines carry no valMetrics."""
+
+    def __init__(self, spec, fitted):
+        reg = spec['task'] == 'regression'
+        self.ported = spec['mapping'] != 'seq2seq'
+        self.kind = 'regression' if reg else ('generation' if spec['mapping'] == 'one-to-many' else 'classification')
+        u = fitted.get('targetUnits')
+        self.units = TargetUnits(u) if reg and u else None
+        self.reset()
+
+    def reset(self):
+        self.preds, self.hits, self.counted = [], 0, 0
+
+    def add(self, logits, y, mask):
+        """One validation batch: the head's outputs (T, B, O), targets and mask, time-major."""
+        if self.kind == 'regression':
+            self.preds.append(logits.detach().transpose(0, 1).to(torch.float32).cpu().double().numpy())
+            return
+        keep = mask != 0
+        self.hits += int(((logits.argmax(-1) == y) & keep).sum())
+        self.counted += int(keep.sum())
+
+    def result(self, mask):
+        """The epoch's finite metrics, or None; mask is the validation split's (n, ty)."""
+        if self.kind == 'regression':
+            m = self.regression(mask) if self.units is not None and self.preds else {}
+        else:
+            share = self.hits / self.counted if self.counted else math.nan
+            m = {'accuracy' if self.kind == 'classification' else 'tokenAccuracy': share}
+        kept = {k: v for k, v in m.items() if math.isfinite(v)}
+        return kept or None
+
+    def regression(self, mask):
+        units = self.units(np.concatenate(self.preds, 0))
+        keep = np.repeat(mask.reshape(-1) != 0, units.shape[-1])
+        d = (units - self.units.truth).reshape(-1)[keep]
+        if d.size == 0:
+            return {}
+        return {'rmse': math.sqrt(float(np.sum(d * d)) / d.size), 'mae': float(np.sum(np.abs(d))) / d.size}
 
 
 def detach(state):
@@ -299,6 +400,8 @@ class Run:
         self.sched = LrSchedule(tc.get('schedule'), tc['optimizer']['lr'], self.epochs)
         self.train = Split('train', spec, self.dtype, dist.device)
         self.val = Split('val', spec, self.dtype, dist.device)
+        with open(os.path.join(HERE, 'data', 'fitted.json')) as f:
+            self.metrics = ValMetrics(spec, json.load(f))
         self.bmax = cfg['batchMax']
         self.rng = Sfc32(cfg['rngAfterInit'])
         self.order = list(range(self.train.n))
@@ -310,18 +413,24 @@ class Run:
         d = float(mask.sum())
         return d * self.spec['outputSize'] if self.spec['task'] == 'regression' else d
 
-    def evaluate(self, split):
+    def evaluate(self, split, metrics=None):
+        """The split's mean loss; with `metrics`, also its validation metrics (None when there are none)."""
         if split.n == 0:
-            return math.nan
+            return math.nan, None
         self.net.eval()
         total, den = 0.0, 0.0
+        if metrics is not None:
+            metrics.reset()
         with torch.no_grad():
             for start in range(0, split.n, self.bmax):
                 x, y, m = split.batch(list(range(start, min(split.n, start + self.bmax))))
                 s, _ = self.tf(x, y, m)
                 total, den = total + float(s), den + self.den(m)
+                if metrics is not None:
+                    metrics.add(self.tf.logits, y, m)
         self.net.train()
-        return total / den if den > 0 else math.nan
+        vm = metrics.result(split.mask.cpu().numpy()) if metrics is not None else None
+        return (total / den if den > 0 else math.nan), vm
 
     def step(self, idx, epoch, s):
         """One mini-batch (every TBPTT window of it). Returns (Σ loss·den, Σ den, message if non-finite)."""
@@ -408,8 +517,10 @@ class Run:
                 break
             if warning:
                 self.sched.scale_base(0.5)
-            val_loss = self.evaluate(self.val)
+            val_loss, vm = self.evaluate(self.val, self.metrics if self.metrics.ported else None)
             line = {'epoch': epoch, 'trainLoss': finite(train_loss), 'valLoss': finite(val_loss)}
+            if self.metrics.ported:
+                line['valMetrics'] = vm
             log.append(line)
             emit(line, warning, time.time() - t0)
             if not warning:
@@ -430,6 +541,8 @@ class Run:
         last = next((e for e in log if e['epoch'] == best_epoch), None) if stopped_early else (log[-1] if log else None)
         summary = {'status': status, 'trainLoss': last and last['trainLoss'], 'valLoss': last and last['valLoss'],
                    'epochsDone': len(log)}
+        if self.metrics.ported:
+            summary['valMetrics'] = last and last['valMetrics']
         if es:
             summary.update(stoppedEarly=stopped_early, bestEpoch=best_epoch)
         if error:
