@@ -43,6 +43,10 @@ export const MAPPINGS: Record<string, { file: string; config: Partial<Experiment
     file: 'cmudict-pronunciations.csv',
     config: { mapping: 'seq2seq', text: 'word', target: 'pronunciation', tokens: 'char' }
   },
+  'many-to-one differenced': {
+    file: 'co2-monthly.csv',
+    config: { mapping: 'many-to-one', target: 'CO2', window: 24, difference: 1, seasonalDifference: 12 }
+  },
   'many-to-one text': {
     file: 'first-names.csv',
     config: { mapping: 'many-to-one', text: 'name', target: 'gender', tokens: 'char', batchSize: 256 }
@@ -77,8 +81,10 @@ function training(k: number, mapping: string): Partial<ExperimentConfigInput> {
 export interface ProjectCase {
   name: string
   dir: string
-  /** The engine's own per-epoch losses. */
-  epochs: { trainLoss: number; valLoss: number }[]
+  /** The engine's own per-epoch losses and validation metrics. */
+  epochs: { trainLoss: number; valLoss: number; valMetrics: Record<string, number> | null }[]
+  /** The engine's summary validation metrics. */
+  valMetrics: Record<string, number> | null
 }
 
 /** Trains one case in float64 and writes its project into `dir`. */
@@ -117,5 +123,6 @@ export async function buildCase(mapping: string, k: number, dir: string, verify 
     datasetSha256: ''
   }
   await writeProject({ model, config, data, source, log }, dir, { verify })
-  return { name: `${mapping} / ${CELLS[k]}`, dir, epochs: log }
+  const epochs = r.epochs.map((e, i) => ({ ...log[i]!, valMetrics: e.valMetrics }))
+  return { name: `${mapping} / ${CELLS[k]}`, dir, epochs, valMetrics: r.valMetrics ?? null }
 }
