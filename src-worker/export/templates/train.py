@@ -268,18 +268,20 @@ class ValMetrics:
     validation pass: regression {rmse, mae} over every window x step x output in the target's own units (the
     workbench keeps these predictions as float32 before mapping them back, and so does this); classification
     {accuracy} and generators {tokenAccuracy}: argmax over the counted steps. seq2seq decoders are judged
-    free-running by the workbench; that pass is not reproduced here, so their lines carry no valMetrics."""
+    free-running, in one extra pass fed their own predictions (greedy for tokens): {tokenAccuracy, exactMatch},
+    or regression {rmse, mae}."""
 
     def __init__(self, spec, fitted):
-        reg = spec['task'] == 'regression'
-        self.ported = spec['mapping'] != 'seq2seq'
-        self.kind = 'regression' if reg else ('generation' if spec['mapping'] == 'one-to-many' else 'classification')
+        reg, m = spec['task'] == 'regression', spec['mapping']
+        self.free, self.O, self.ty = m == 'seq2seq', spec['outputSize'], spec['ty']
+        kinds = {'seq2seq': 'tokens', 'one-to-many': 'generation'}
+        self.kind = 'regression' if reg else kinds.get(m, 'classification')
         u = fitted.get('targetUnits')
         self.units = TargetUnits(u) if reg and u else None
         self.reset()
 
     def reset(self):
-        self.preds, self.hits, self.counted = [], 0, 0
+        self.preds, self.hits, self.counted, self.exact, self.sequences = [], 0, 0, 0, 0
 
     def add(self, logits, y, mask):
         """One validation batch: the head's outputs (T, B, O), targets and mask, time-major."""
@@ -287,8 +289,29 @@ class ValMetrics:
             self.preds.append(logits.detach().transpose(0, 1).to(torch.float32).cpu().double().numpy())
             return
         keep = mask != 0
-        self.hits += int(((logits.argmax(-1) == y) & keep).sum())
+        hit = (logits.argmax(-1) == y) & keep
+        self.hits += int(hit.sum())
         self.counted += int(keep.sum())
+        if self.kind == 'tokens':
+            self.exact += int((hit | ~keep).all(0).sum())
+            self.sequences += int(keep.shape[1])
+
+    def run_free(self, tf, x, y, mask):
+        """A seq2seq decoder fed its own predictions from the encoder's final state: the previous step's argmax
+        (<bos> first) for tokens, the previous values (zeros first) for regression."""
+        net = tf.net
+        _, st = net.encoder(tf.embed(x, tf.spec['inputSize']), None)
+        B, dt = y.shape[1], net.head.weight.dtype
+        prev = torch.zeros(1, B, self.O, dtype=dt, device=y.device)
+        tok = torch.full((1, B), self.O, dtype=torch.long, device=y.device)
+        outs = []
+        for _ in range(self.ty):
+            inp = prev if self.kind == 'regression' else F.one_hot(tok, self.O + 1).to(dt)
+            out, st = net.decoder(inp, st)
+            prev = net.head(out)
+            tok = prev.argmax(-1)
+            outs.append(prev)
+        self.add(torch.cat(outs, 0), y, mask)
 
     def result(self, mask):
         """The epoch's finite metrics, or None; mask is the validation split's (n, ty)."""
@@ -297,6 +320,8 @@ class ValMetrics:
         else:
             share = self.hits / self.counted if self.counted else math.nan
             m = {'accuracy' if self.kind == 'classification' else 'tokenAccuracy': share}
+            if self.kind == 'tokens':
+                m['exactMatch'] = self.exact / self.sequences if self.sequences else math.nan
         kept = {k: v for k, v in m.items() if math.isfinite(v)}
         return kept or None
 
@@ -427,7 +452,10 @@ class Run:
                 s, _ = self.tf(x, y, m)
                 total, den = total + float(s), den + self.den(m)
                 if metrics is not None:
-                    metrics.add(self.tf.logits, y, m)
+                    if metrics.free:
+                        metrics.run_free(self.tf, x, y, m)
+                    else:
+                        metrics.add(self.tf.logits, y, m)
         self.net.train()
         vm = metrics.result(split.mask.cpu().numpy()) if metrics is not None else None
         return (total / den if den > 0 else math.nan), vm
@@ -517,10 +545,8 @@ class Run:
                 break
             if warning:
                 self.sched.scale_base(0.5)
-            val_loss, vm = self.evaluate(self.val, self.metrics if self.metrics.ported else None)
-            line = {'epoch': epoch, 'trainLoss': finite(train_loss), 'valLoss': finite(val_loss)}
-            if self.metrics.ported:
-                line['valMetrics'] = vm
+            val_loss, vm = self.evaluate(self.val, self.metrics)
+            line = {'epoch': epoch, 'trainLoss': finite(train_loss), 'valLoss': finite(val_loss), 'valMetrics': vm}
             log.append(line)
             emit(line, warning, time.time() - t0)
             if not warning:
@@ -541,8 +567,7 @@ class Run:
         last = next((e for e in log if e['epoch'] == best_epoch), None) if stopped_early else (log[-1] if log else None)
         summary = {'status': status, 'trainLoss': last and last['trainLoss'], 'valLoss': last and last['valLoss'],
                    'epochsDone': len(log)}
-        if self.metrics.ported:
-            summary['valMetrics'] = last and last['valMetrics']
+        summary['valMetrics'] = last and last['valMetrics']
         if es:
             summary.update(stoppedEarly=stopped_early, bestEpoch=best_epoch)
         if error:

@@ -1,8 +1,7 @@
 // The pytorch-project export reproduces float64 runs in PyTorch: for every mapping on the shipped samples and every
 // cell, `python3 train.py` prints every epoch's training and validation loss equal to the workbench's to 1e-9
 // (relative). `npm test` runs one cell per mapping (rotating); `npm run test:full` (RNN_WORKBENCH_FULL_GRID=1) every
-// cell of every mapping. Every epoch's valMetrics equal the workbench's to 1e-9 too (seq2seq decoders, judged
-// free-running by the workbench, carry none). And `torchrun --standalone --nproc_per_node 2 train.py --epochs 3` completes on the CPU
+// cell of every mapping. Every epoch's valMetrics equal the workbench's to 1e-9 too. And `torchrun --standalone --nproc_per_node 2 train.py --epochs 3` completes on the CPU
 // with a falling loss — the single-process curve, up to the order of floating-point sums.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
@@ -97,7 +96,6 @@ describe.skipIf(!py)('PyTorch training project', () => {
       worstMetric = new Map<string, number>()
     cases.forEach((c, i) => {
       const m = c.name.split(' / ')[0]!
-      const ported = !c.name.startsWith('seq2seq')
       expect(res[i]!.code, c.name).toBe(0)
       const got = lines(res[i]!.stdout)
       const summary = got.pop()!
@@ -105,22 +103,19 @@ describe.skipIf(!py)('PyTorch training project', () => {
       expect(summary).not.toHaveProperty('epoch')
       expect(got.map((l) => l.epoch)).toEqual(c.epochs.map((_, k) => k + 1))
       got.forEach((l, k) => {
-        const keys = ['epoch', 'trainLoss', 'valLoss', ...(ported ? ['valMetrics'] : [])]
-        expect(Object.keys(l)).toEqual(keys)
+        expect(Object.keys(l)).toEqual(['epoch', 'trainLoss', 'valLoss', 'valMetrics'])
         for (const key of ['trainLoss', 'valLoss'] as const) {
           const d = rel(l[key] as number, c.epochs[k]![key])
           expect(d, `${c.name} epoch ${k + 1} ${key}`).toBeLessThanOrEqual(1e-9)
           worst.set(m, Math.max(worst.get(m) ?? 0, d))
         }
-        if (!ported) return
         const d = compareMetrics(l.valMetrics, c.epochs[k]!.valMetrics, `${c.name} epoch ${k + 1} valMetrics`)
         worstMetric.set(m, Math.max(worstMetric.get(m) ?? 0, d))
       })
       // a generator's summary novelty (sampled by the workbench) is not computed by train.py
       const { novelty: _, ...summaryWant } = c.valMetrics ?? {}
       const want = c.valMetrics ? summaryWant : null
-      if (ported) compareMetrics(summary.valMetrics, want, `${c.name} summary valMetrics`)
-      else expect(summary).not.toHaveProperty('valMetrics')
+      compareMetrics(summary.valMetrics, want, `${c.name} summary valMetrics`)
     })
     const table = (w: Map<string, number>) => [...w].map(([m, d]) => `  ${m}: ${d.toExponential(2)}`).join('\n')
     console.log(`largest relative difference per mapping (${FULL ? 'every cell' : 'one cell each'}):\n${table(worst)}`)
