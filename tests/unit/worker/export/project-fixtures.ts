@@ -47,6 +47,10 @@ export const MAPPINGS: Record<string, { file: string; config: Partial<Experiment
     file: 'co2-monthly.csv',
     config: { mapping: 'many-to-one', target: 'CO2', window: 24, difference: 1, seasonalDifference: 12 }
   },
+  'seq2seq series': {
+    file: 'co2-monthly.csv',
+    config: { mapping: 'seq2seq', target: 'CO2', window: 24, horizon: 6, difference: 1 }
+  },
   'many-to-one text': {
     file: 'first-names.csv',
     config: { mapping: 'many-to-one', text: 'name', target: 'gender', tokens: 'char', batchSize: 256 }
