@@ -71,6 +71,26 @@ function openReadOnly(file: string, opts: OpenOptions): Db {
   return db
 }
 
+/** Runs one migration in its own transaction; one that rebuilds a referenced table runs with foreign keys off. */
+function migrate(db: Db, m: Migration): void {
+  if (m.foreignKeysOff) db.pragma('foreign_keys = OFF')
+  try {
+    db.transaction(() => {
+      m.up(db)
+      if (m.foreignKeysOff) {
+        const broken = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]
+        if (broken.length)
+          throw new StorageError(
+            `schema migration ${m.version} would break ${broken.length} reference(s), first ${broken[0].table} row ${broken[0].rowid} → ${broken[0].parent}; the store was left as it was`
+          )
+      }
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  } finally {
+    if (m.foreignKeysOff) db.pragma('foreign_keys = ON')
+  }
+}
+
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (opts.readonly) return openReadOnly(file, opts)
   if (file !== ':memory:') createPrivately(file)
@@ -89,13 +109,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     if (file !== ':memory:') db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
-    for (const m of list) {
-      if (m.version <= found) continue
-      db.transaction(() => {
-        m.up(db)
-        db.pragma(`user_version = ${m.version}`)
-      })()
-    }
+    for (const m of list) if (m.version > found) migrate(db, m)
     return db
   } catch (e) {
     db.close()

@@ -5,9 +5,10 @@ import { initial } from './001-initial'
 import { lifecycle } from './002-lifecycle'
 import { valMetrics } from './003-val-metrics'
 import { importOptions } from './004-import-options'
+import { experimentIds } from './005-experiment-ids'
 import type { Migration } from './migration'
 
 export type { Migration }
 
-export const migrations: Migration[] = [initial, lifecycle, valMetrics, importOptions]
+export const migrations: Migration[] = [initial, lifecycle, valMetrics, importOptions, experimentIds]
 export const LATEST_VERSION = migrations[migrations.length - 1].version

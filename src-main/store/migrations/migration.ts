@@ -5,4 +5,10 @@ import type Database from 'better-sqlite3'
 export interface Migration {
   version: number
   up: (db: Database.Database) => void
+  /**
+   * Rebuilds a table other tables reference (create new, copy, drop, rename): foreign keys are switched off around
+   * the transaction (the pragma does nothing inside one), and PRAGMA foreign_key_check must find no broken
+   * reference before it commits.
+   */
+  foreignKeysOff?: boolean
 }

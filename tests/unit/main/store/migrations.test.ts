@@ -191,3 +191,80 @@ describe('migration 4 (import options)', () => {
     db.close()
   })
 })
+
+/** A schema-4 store: experiments 1, 2 and 7 (3–6 deleted), each with an epoch, a step, an event and a checkpoint. */
+function schema4Store(): string {
+  const f = file()
+  const v4 = openDatabase(f, { migrations: migrations.slice(0, 4) })
+  v4.prepare(DATASET_SQL).run()
+  for (const id of [1, 2, 7]) {
+    v4.prepare(
+      "INSERT INTO experiments (id, dataset_id, name, status, config_json, created_at, notes, tags_json, group_id, val_metrics_json) VALUES (?, 1, ?, 'completed', '{}', 't', 'n', '[\"x\"]', 1, '{\"rmse\":1}')"
+    ).run(id, `e${id}`)
+    v4.prepare('INSERT INTO epochs (experiment_id, epoch, seconds, diagnostics_json) VALUES (?, 1, 1, ?)').run(id, '{}')
+    v4.prepare('INSERT INTO steps (experiment_id, step, epoch, loss) VALUES (?, 1, 1, 0.5)').run(id)
+    v4.prepare("INSERT INTO events (experiment_id, at, kind) VALUES (?, 't', 'started')").run(id)
+    v4.prepare(
+      "INSERT INTO checkpoints (experiment_id, kind, epoch, state, created_at) VALUES (?, 'last', 1, x'01', 't')"
+    ).run(id)
+  }
+  v4.close()
+  return f
+}
+
+describe('migration 5 (experiment ids never reused)', () => {
+  const tables = ['experiments', 'epochs', 'steps', 'events', 'checkpoints']
+  const dump = (db: Database.Database) => tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all())
+
+  it('rebuilds experiments with AUTOINCREMENT, keeping every row, id and reference of a version-4 store', () => {
+    const f = schema4Store()
+    const before = new Database(f)
+    const old = dump(before)
+    before.close()
+    const db = openDatabase(f, { migrations: migrations.slice(0, 5) })
+    expect(db.pragma('user_version', { simple: true })).toBe(5)
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(dump(db)).toEqual(old)
+    expect(old[0].map((r) => (r as { id: number }).id)).toEqual([1, 2, 7])
+    expect(db.pragma('foreign_key_check')).toEqual([])
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'experiments'").all()
+    ).toEqual([{ name: 'experiments_dataset' }])
+    // the references still cascade, and a deleted id (the largest) is not handed out again
+    db.prepare('DELETE FROM experiments WHERE id = 7').run()
+    expect(tables.slice(1).map((t) => db.prepare(`SELECT count(*) AS n FROM ${t}`).get())).toEqual(
+      Array(4).fill({ n: 2 })
+    )
+    const next = db
+      .prepare(
+        "INSERT INTO experiments (dataset_id, name, status, config_json, created_at) VALUES (1, 'n', 'draft', '{}', 't')"
+      )
+      .run().lastInsertRowid
+    expect(next).toBe(8)
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO experiments (dataset_id, name, status, config_json, created_at) VALUES (2, 'n', 'draft', '{}', 't')"
+        )
+        .run()
+    ).toThrow(/FOREIGN KEY constraint failed/)
+    db.close()
+  })
+
+  it('leaves a store whose references are already broken as it was, naming the broken row', () => {
+    const f = schema4Store()
+    const raw = new Database(f)
+    raw.pragma('foreign_keys = OFF')
+    raw.prepare('INSERT INTO steps (experiment_id, step, epoch, loss) VALUES (42, 1, 1, 0.5)').run()
+    raw.close()
+    expect(() => openDatabase(f, { migrations: migrations.slice(0, 5) })).toThrow(
+      /would break 1 reference\(s\), first steps/
+    )
+    const after = new Database(f)
+    expect(after.pragma('user_version', { simple: true })).toBe(4)
+    expect(after.prepare("SELECT sql FROM sqlite_master WHERE name = 'experiments'").get()).not.toMatchObject({
+      sql: expect.stringContaining('AUTOINCREMENT')
+    })
+    after.close()
+  })
+})

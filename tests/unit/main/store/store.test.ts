@@ -62,9 +62,10 @@ describe('store', () => {
       'epochs',
       'events',
       'experiments',
+      'sqlite_sequence',
       'steps'
     ])
-    for (const t of tables) expect(t.sql).toMatch(/STRICT$/)
+    for (const t of tables) if (t.name !== 'sqlite_sequence') expect(t.sql).toMatch(/STRICT$/)
     db.close()
   })
 
@@ -112,6 +113,20 @@ describe('store', () => {
   it('refuses an experiment for a dataset that does not exist (foreign keys on)', () => {
     const s = Store.open(dir())
     expect(() => s.experiments.create(999, 'x', config)).toThrow(/FOREIGN KEY/)
+    s.close()
+  })
+
+  it('never reuses an experiment id: create, delete, create gives a new id', () => {
+    const s = Store.open(dir())
+    const ds = s.datasets.insert(dataset)
+    const first = s.experiments.create(ds, 'a', config)
+    const second = s.experiments.create(ds, 'b', config)
+    expect(s.experiments.delete(second)).toBe(true)
+    const third = s.experiments.create(ds, 'c', config)
+    expect(third).toBe(second + 1)
+    expect(s.experiments.delete(third)).toBe(true)
+    expect(s.experiments.delete(first)).toBe(true)
+    expect(s.experiments.create(ds, 'd', config)).toBe(third + 1)
     s.close()
   })
 
