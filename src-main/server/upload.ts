@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { importOptions, type DatasetImportOptions, ValidationError } from '../../src-shared/contract'
 import { tooLarge, type BoundedFile } from '../services/bounded-input'
-import { MAX_IMPORT_BYTES } from '../services/dataset-checks'
+import { importLimit } from '../services/dataset-checks'
 
 /** What the query string of POST /api/upload says: `fileName`, optional `name`, `importId` and `options` (JSON). */
 export interface UploadArgs {
@@ -50,7 +50,7 @@ export function uploadArgs(url: URL): UploadArgs {
 export async function receiveUpload(
   req: IncomingMessage,
   fileName: string,
-  limit = MAX_IMPORT_BYTES
+  limit = importLimit()
 ): Promise<BoundedFile> {
   const declared = Number(req.headers['content-length'] ?? NaN)
   if (declared > limit) throw tooLarge(fileName, declared, limit)

@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, typ
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { InputError } from '../../src-shared/errors'
-import { MAX_IMPORT_BYTES } from './dataset-checks'
+import { importLimit } from './dataset-checks'
 
 export interface BoundedFile {
   /** a regular file to read (the input itself, or the temporary copy) */
@@ -16,7 +16,7 @@ export interface BoundedFile {
 }
 
 /** The refusal for an input over the limit. */
-export function tooLarge(name: string, bytes: number, limit = MAX_IMPORT_BYTES, stopped = false): InputError {
+export function tooLarge(name: string, bytes: number, limit = importLimit(), stopped = false): InputError {
   const mib = Math.round(limit / 1024 / 1024)
   const size = stopped ? `more than ${limit.toLocaleString('en-US')} bytes` : `${bytes.toLocaleString('en-US')} bytes`
   return new InputError(
@@ -32,7 +32,7 @@ function statOf(path: string): Stats {
   }
 }
 
-export async function boundedFile(path: string, limit = MAX_IMPORT_BYTES): Promise<BoundedFile> {
+export async function boundedFile(path: string, limit = importLimit()): Promise<BoundedFile> {
   const st = statOf(path)
   const name = basename(path)
   if (st.isDirectory()) throw new InputError(`"${path}" is a folder, not a CSV file`)

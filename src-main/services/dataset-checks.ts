@@ -5,6 +5,13 @@ import { InputError } from '../../src-shared/errors'
 /** Largest CSV accepted in one import (bytes). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
+/** The limit in force: MAX_IMPORT_BYTES, or a smaller one set by RNN_WORKBENCH_MAX_IMPORT_BYTES (a positive number of
+ * bytes; tests use a small cap so that an endless stream is refused in a moment). It never raises the limit. */
+export function importLimit(): number {
+  const v = Number(process.env.RNN_WORKBENCH_MAX_IMPORT_BYTES)
+  return Number.isSafeInteger(v) && v > 0 && v < MAX_IMPORT_BYTES ? v : MAX_IMPORT_BYTES
+}
+
 /** Every column the config names must exist, with a type its role accepts; the message names the field. */
 export function checkColumns(columns: { name: string; type: string }[], config: ExperimentConfig): void {
   const byName = new Map(columns.map((c) => [c.name, c]))

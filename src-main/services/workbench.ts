@@ -20,7 +20,7 @@ import {
 import { EventBus } from './events'
 import { boundedFile } from './bounded-input'
 import { ConflictError, InputError, NotFoundError } from '../../src-shared/errors'
-import { checkColumns, MAX_IMPORT_BYTES } from './dataset-checks'
+import { checkColumns, importLimit } from './dataset-checks'
 import { runTask, newTaskId } from './tasks'
 import { CONTROL_STOP, type ToWorker } from '../../src-worker/protocol'
 import { TrainingManager } from './training-manager'
@@ -145,7 +145,7 @@ export class Workbench {
           ...src,
           control: control.buffer as SharedArrayBuffer,
           options: opts.options,
-          maxBytes: MAX_IMPORT_BYTES
+          maxBytes: importLimit()
         },
         (m) => {
           if (m.type === 'imported') dataset = m.dataset

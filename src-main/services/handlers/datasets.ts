@@ -2,7 +2,7 @@
 import { basename, join } from 'node:path'
 import { InputError, NotFoundError } from '../../../src-shared/errors'
 import { SAMPLES } from '../samples'
-import { MAX_IMPORT_BYTES } from '../dataset-checks'
+import { importLimit } from '../dataset-checks'
 import type { Handlers } from './types'
 
 type DatasetRequest =
@@ -16,8 +16,8 @@ export const datasetHandlers: Handlers<DatasetRequest> = {
       return wb.importPath(join(wb.opts.samplesDir, sample.file), name ?? sample.title, { importId, options })
     }
     const buf = Buffer.from(source.base64, 'base64')
-    if (buf.byteLength > MAX_IMPORT_BYTES)
-      throw new InputError(`source.base64: the file is larger than ${MAX_IMPORT_BYTES} bytes`)
+    if (buf.byteLength > importLimit())
+      throw new InputError(`source.base64: the file is larger than ${importLimit()} bytes`)
     const bytes = new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
     return wb.importSource({ bytes }, basename(source.fileName), name, { importId, options })
   },

@@ -1,5 +1,6 @@
 // How the CLI reads a CSV: --no-header, --decimal-comma, --missing-words and --types on import (stored with the
-// dataset and used again when it is read for a preview), and the size limit on inputs that report no size (a FIFO).
+// dataset and used again when it is read for a preview), and the size limit on inputs that report no size (a FIFO,
+// an endless stream).
 import { afterEach, describe, expect, it } from 'vitest'
 import { execFileSync, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -110,5 +111,21 @@ describe('inputs without a size', () => {
     const r = await cli(['import', small, '--data-dir', d, '--json'])
     expect(r.code).toBe(EXIT.ok)
     expect(JSON.parse(r.out).rows).toBe(1)
+  })
+
+  it('an endless stream through import is refused at the limit in force (RNN_WORKBENCH_MAX_IMPORT_BYTES)', async () => {
+    const d = dir()
+    const fifo = join(d, 'zeros.csv')
+    execFileSync('mkfifo', [fifo])
+    // one process that never ends by itself: the FIFO closing (or the kill below) stops it
+    const writer = spawn('sh', ['-c', `exec tr '\\0' 1 < /dev/zero > "${fifo}"`], { stdio: 'ignore' })
+    cleanups.push(() => writer.kill())
+    process.env.RNN_WORKBENCH_MAX_IMPORT_BYTES = String(1 << 20)
+    cleanups.push(() => delete process.env.RNN_WORKBENCH_MAX_IMPORT_BYTES)
+    const r = await cli(['import', fifo, '--data-dir', d, '--json'])
+    expect(r.code).toBe(EXIT.input)
+    expect(r.err).toContain(
+      '"zeros.csv" is more than 1,048,576 bytes; the limit is 1,048,576 bytes (1 MiB): split the file or keep fewer rows'
+    )
   })
 })
