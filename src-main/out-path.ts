@@ -57,8 +57,11 @@ export function checkOutPath(out: string, flag: string, opts: OutPathCheck): voi
   }
 }
 
-/** Refuses a path in the data folder that passes through a symlink: the app never writes through a link there. */
-export function checkNoSymlinks(dataDir: string, path: string): void {
+/**
+ * Refuses a path in the data folder that passes through a symlink: the app never writes (nor, for downloads, reads)
+ * through a link there.
+ */
+export function checkNoSymlinks(dataDir: string, path: string, action: 'write' | 'read' = 'write'): void {
   let at = resolve(dataDir)
   for (const part of relative(at, resolve(path)).split(sep)) {
     if (!part || part === '..') return
@@ -71,7 +74,7 @@ export function checkNoSymlinks(dataDir: string, path: string): void {
     }
     if (link)
       throw new StorageError(
-        `${at} is a symbolic link: the app does not write through links in its data folder (remove it, then try again)`
+        `${at} is a symbolic link: the app does not ${action} through links in its data folder (remove it, then try again)`
       )
   }
 }

@@ -1,13 +1,15 @@
 // The files a user can take away from the data folder: a model export as `models.export` wrote it and a predictions
 // file as `models.predict` wrote it. One file goes as itself (model.onnx); several (TF.js, PyTorch, an
 // encoder–decoder ONNX pair, predictions with their forecast) go as one .zip. Only files under the experiment's own
-// `exports/experiment-<id>` folder are handed out, whatever paths the store's events name.
-import { existsSync, readFileSync, statSync } from 'node:fs'
+// `exports/experiment-<id>` folder are handed out, whatever paths the store's events name, and never through a
+// symlink: a link planted there (to ~/.ssh/id_rsa, say) would otherwise hand its target to the page.
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { zipSync } from 'fflate'
 import { downloadRequest, formatIssues, ValidationError, type DownloadRequest } from '../../src-shared/contract'
 import { NotFoundError } from '../../src-shared/errors'
 import type { Store } from '../store/index'
+import { checkNoSymlinks } from '../out-path'
 
 export interface DownloadFile {
   fileName: string
@@ -74,17 +76,39 @@ function commonDir(files: string[]): string {
   return dir
 }
 
-function pack(files: string[], zipName: string): DownloadFile {
+/**
+ * A regular file's bytes (undefined for anything else), read without following links: none on the way in the data
+ * folder, and O_NOFOLLOW for the file itself, so a link swapped in after the check is not followed either.
+ */
+function readNoFollow(dataDir: string, f: string): Uint8Array | undefined {
+  checkNoSymlinks(dataDir, f, 'read')
+  let fd: number
+  try {
+    fd = openSync(f, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ELOOP') checkNoSymlinks(dataDir, f, 'read')
+    throw e
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function pack(dataDir: string, files: string[], zipName: string): DownloadFile {
   if (files.length === 1) {
     const f = files[0]!
     const ext = f.slice(f.lastIndexOf('.'))
-    return { fileName: basename(f), mime: MIME[ext] ?? 'application/octet-stream', bytes: readFileSync(f) }
+    const bytes = readNoFollow(dataDir, f)
+    if (!bytes) throw new NotFoundError(`${f} is not a file`)
+    return { fileName: basename(f), mime: MIME[ext] ?? 'application/octet-stream', bytes }
   }
   const root = commonDir(files)
   const entries: Record<string, Uint8Array> = {}
   for (const f of files) {
-    if (!statSync(f).isFile()) continue
-    entries[relative(root, f).split(sep).join('/')] = readFileSync(f)
+    const bytes = readNoFollow(dataDir, f)
+    if (bytes) entries[relative(root, f).split(sep).join('/')] = bytes
   }
   return { fileName: zipName, mime: MIME['.zip']!, bytes: zipSync(entries, { level: 6 }) }
 }
@@ -92,6 +116,6 @@ function pack(files: string[], zipName: string): DownloadFile {
 /** Reads the requested file (or zips the files) for a download. */
 export function readDownload(store: Store, dataDir: string, req: DownloadRequest): DownloadFile {
   if (req.kind === 'export')
-    return pack(exportFiles(store, dataDir, req.id, req.format), `experiment-${req.id}-${req.format}.zip`)
-  return pack(predictionFiles(store, dataDir, req.id, req.datasetId), `experiment-${req.id}-predictions.zip`)
+    return pack(dataDir, exportFiles(store, dataDir, req.id, req.format), `experiment-${req.id}-${req.format}.zip`)
+  return pack(dataDir, predictionFiles(store, dataDir, req.id, req.datasetId), `experiment-${req.id}-predictions.zip`)
 }

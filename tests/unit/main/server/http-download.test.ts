@@ -1,7 +1,7 @@
 // POST /api/download: the file's bytes as an attachment for a page sending its token in X-Workbench-Token; 401
-// without it, the service's error (404, 400) as JSON otherwise.
+// without it, the service's error (404, 400, a symlink refused) as JSON otherwise.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startServer, type RunningServer } from '../../../../src-main/server/http-server'
 import type { Workbench } from '../../../../src-main/services/workbench'
@@ -14,6 +14,7 @@ let wb: Workbench
 let server: RunningServer
 let cleanup: () => void
 let id: number
+let dataDir: string
 
 const download = (body: unknown, headers: Record<string, string> = { 'x-workbench-token': TOKEN }) =>
   fetch(`http://127.0.0.1:${server.port}/api/download`, {
@@ -25,7 +26,7 @@ const download = (body: unknown, headers: Record<string, string> = { 'x-workbenc
 beforeAll(async () => {
   const t = tempDir()
   cleanup = t.cleanup
-  const dataDir = join(t.dir, 'data')
+  dataDir = join(t.dir, 'data')
   wb = openWorkbench(dataDir, 'browser')
   const ds = await wb.importPath('resources/samples/co2-monthly.csv')
   const config = experimentConfig.parse({
@@ -57,6 +58,22 @@ describe('POST /api/download', () => {
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="model.json"')
     expect(r.headers.get('x-file-name')).toBe('model.json')
     expect(await r.text()).toBe('{"format":"x"}')
+  })
+
+  it('refuses a file that is a symlink in the data folder, sending none of its target', async () => {
+    const file = join(exportsDir(dataDir, id), 'predictions-dataset-1.csv')
+    const secret = join(dataDir, '..', 'secret.csv')
+    writeFileSync(secret, 'PRIVATE KEY')
+    symlinkSync(secret, file)
+    try {
+      const r = await download({ kind: 'predictions', id, datasetId: 1 })
+      const text = await r.text()
+      expect(r.status).toBe(500)
+      expect(text).toMatch(/is a symbolic link: the app does not read through links in its data folder/)
+      expect(text).not.toContain('PRIVATE')
+    } finally {
+      rmSync(file)
+    }
   })
 
   it('refuses a request without the token, a GET and a missing export', async () => {

@@ -1,7 +1,7 @@
 // Downloads hand out the files of a run's own exports folder: one file as itself, several as one zip holding them
 // under their names; a path outside the folder, a missing export or a bad request is refused by name.
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import { Store } from '../../../../src-main/store/index'
@@ -96,6 +96,31 @@ describe('downloads', () => {
       'predictions-dataset-1.csv',
       'predictions-dataset-1.forecast.csv'
     ])
+  })
+
+  it('never reads through a symlink in the data folder: a linked file or a linked run folder is refused', () => {
+    const { dataDir, store, id, put, exported } = setup()
+    const secret = join(dataDir, '..', 'secret.txt')
+    writeFileSync(secret, 'PRIVATE KEY')
+    const file = put('json/model.json', '{}')
+    rmSync(file)
+    symlinkSync(secret, file)
+    exported('json', [file])
+    expect(() => readDownload(store, dataDir, { kind: 'export', id, format: 'json' })).toThrow(
+      /model\.json is a symbolic link: the app does not read through links in its data folder/
+    )
+    // a link among several files: the zip is refused too, not packed without it
+    exported('tfjs', [put('tfjs/group1-shard1of1.bin', 'W'), file])
+    expect(() => readDownload(store, dataDir, { kind: 'export', id, format: 'tfjs' })).toThrow(/is a symbolic link/)
+    // the run's whole folder a link to another folder holding a predictions file
+    const elsewhere = join(dataDir, '..', 'elsewhere')
+    mkdirSync(elsewhere)
+    writeFileSync(join(elsewhere, 'predictions-dataset-1.csv'), 'PRIVATE')
+    rmSync(exportsDir(dataDir, id), { recursive: true })
+    symlinkSync(elsewhere, exportsDir(dataDir, id))
+    expect(() => readDownload(store, dataDir, { kind: 'predictions', id, datasetId: 1 })).toThrow(
+      new RegExp(`experiment-${id} is a symbolic link`)
+    )
   })
 
   it('names the field of a malformed request', () => {
