@@ -71,7 +71,6 @@ export default tseslint.config(
       'src-main/shell/main.ts',
       'src-worker/engine/gemm.ts',
       'src-worker/export/export-model.ts',
-      'src-worker/inference/series.ts',
       'src-worker/tasks/inspect-task.ts',
       'src-worker/export/pytorch.ts'
     ],

@@ -313,7 +313,11 @@ type Prediction = Awaited<ReturnType<Workbench['predictCsv']>>
 
 function predictionText(r: Prediction): string {
   const lines = [`wrote ${r.rows} predictions to ${r.outPath}\n`]
-  if (r.forecastPath) lines.push(`wrote the ${r.forecast!.length}-step closed-loop forecast to ${r.forecastPath}\n`)
+  if (r.forecastPath) {
+    const groups = r.forecastGroups ? new Set(r.forecastGroups).size : 1
+    const of = r.forecastGroups ? ` of each of ${groups} groups` : ''
+    lines.push(`wrote the ${r.forecast!.length / groups}-step closed-loop forecast${of} to ${r.forecastPath}\n`)
+  }
   if (r.generated) lines.push(r.generated.map((g) => `  ${g}\n`).join(''))
   if (r.score) {
     const sc = r.score

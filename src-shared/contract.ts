@@ -426,6 +426,8 @@ export const predictResult = z.object({
   outPath: z.string(),
   forecastPath: z.string().nullable(),
   forecast: z.array(z.number()).nullable(),
+  /** windows within groups: the group of each forecast value (each group's forecast follows its own last rows) */
+  forecastGroups: z.array(z.string()).optional(),
   warnings: z.array(z.string()),
   /** generative models: the first generated items */
   generated: z.array(z.string()).optional(),

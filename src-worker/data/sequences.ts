@@ -10,7 +10,8 @@
 import type { ParsedTable } from './csv'
 import { parseDatetime } from './csv'
 import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
-import { checkLags, differencedColumns, orRows } from './target-transform'
+import { checkLags } from './target-transform'
+import { encodeWindowInputs, encodeWindowTargets, seriesColumns, type SeriesRows } from './series-encode'
 import {
   applyMissingPolicy,
   checkFraction,
@@ -246,18 +247,10 @@ export interface SeriesSpec {
   orderBy?: string
 }
 
-/** The rows a series spec reads, in time order: one segment per series (one for the whole file without groupBy). */
-interface SeriesRows {
-  /** row of the file at each position (null: file order) */
-  order: Int32Array | null
-  /** [from, to) positions of each series */
-  segments: [number, number][]
-  warnings: string[]
-}
-
-function seriesRows(table: ParsedTable, spec: SeriesSpec): SeriesRows {
+/** The rows of a series spec in time order: one segment per group (`groupBy`), or the whole file. */
+export function seriesRows(table: ParsedTable, spec: Pick<SeriesSpec, 'groupBy' | 'orderBy'>): SeriesRows {
   const T = table.rowCount
-  if (!spec.groupBy) return { order: null, segments: [[0, T]], warnings: [] }
+  if (!spec.groupBy) return { order: null, segments: [[0, T]], names: null, warnings: [] }
   const { groups, warnings } = groupRows(table, spec.groupBy, spec.orderBy)
   const order = new Int32Array(T),
     segments: [number, number][] = []
@@ -266,15 +259,7 @@ function seriesRows(table: ParsedTable, spec: SeriesSpec): SeriesRows {
     segments.push([at, at + g.length])
     for (const r of g) order[at++] = r
   }
-  return { order, segments, warnings }
-}
-
-/** The columns in series order (`order`), or as they are. */
-function inOrder<A extends Float64Array | Uint8Array>(a: A, order: Int32Array | null): A {
-  if (!order) return a
-  const out = new (a.constructor as { new (n: number): A })(order.length)
-  for (let i = 0; i < order.length; i++) out[i] = a[order[i]!]!
-  return out
+  return { order, segments, names: [...groups.keys()], warnings }
 }
 
 /**
@@ -348,35 +333,30 @@ export function buildSeriesWindows(
   const T = table.rowCount
   const fileB = vf > 0 ? Math.floor(T * (1 - vf)) : T
   const missing = applyMissingPolicy(table, names, [...tgt.cols, ...inRaw], policy, rows.order ? T : fileB)
-  const ordered = missing.cols.map((c) => inOrder(c, rows.order))
-  const tCols = ordered.slice(0, tgt.cols.length)
+  const nT = tgt.cols.length
   // the model's columns: differenced targets, and inputs that are a target's own past differenced alike
-  const m = differencedColumns(spec.targets, inputs, tCols, ordered.slice(tgt.cols.length), lags, rows.segments)
-  const bad = orRows(missing.bad ? inOrder(missing.bad, rows.order) : null, m.bad)
-  const { trainStarts, valStarts, trainRows } = splitWindows(rows, span, stride, vf, sgap, bad)
+  const sc = seriesColumns(
+    { targets: spec.targets, inputs },
+    missing.cols.slice(0, nT),
+    missing.cols.slice(nT),
+    rows,
+    lags,
+    missing.bad
+  )
+  const { trainStarts, valStarts, trainRows } = splitWindows(rows, span, stride, vf, sgap, sc.bad)
   const kind = spec.normalize ?? 'zscore'
-  const inputNorm = normFor(kind, inputs, m.iCols, trainRows)
-  const targetNorm = cls ? identityNormalizer(spec.targets) : normFor(kind, spec.targets, m.tCols, trainRows)
+  const inputNorm = normFor(kind, inputs, sc.modelInputs, trainRows)
+  const targetNorm = cls ? identityNormalizer(spec.targets) : normFor(kind, spec.targets, sc.modelTargets, trainRows)
   const I = inputs.length
   const O = cls ? tgt.classes!.length : spec.targets.length
   const Oy = cls ? 1 : O
   checkWindowMemory(trainStarts.length, Math.max(W, H), Math.max(I, Oy), 'training windows')
-  const make = (starts: number[]): SequenceSplit => {
-    const n = starts.length
-    const x = new Float32Array(n * W * I)
-    const y = new Float32Array(n * H * Oy)
-    for (let k = 0; k < n; k++) {
-      const s = starts[k]!
-      let o = k * W * I
-      for (let t = 0; t < W; t++)
-        for (let i = 0; i < I; i++) x[o++] = (m.iCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
-      o = k * H * Oy
-      for (let h = 0; h < H; h++) {
-        for (let j = 0; j < Oy; j++) y[o++] = (m.tCols[j]![s + yStart + h]! - targetNorm.a[j]!) / targetNorm.b[j]!
-      }
-    }
-    return { n, x, y, starts: Int32Array.from(starts) }
-  }
+  const make = (starts: number[]): SequenceSplit => ({
+    n: starts.length,
+    x: encodeWindowInputs(sc.modelInputs, starts, inputNorm, W),
+    y: encodeWindowTargets(sc.modelTargets, starts, targetNorm, yStart, H),
+    starts: Int32Array.from(starts)
+  })
   const train = make(trainStarts)
   const val = make(valStarts)
   const res: SequenceData = {
@@ -394,7 +374,7 @@ export function buildSeriesWindows(
     shapes: shapesOf(train.n, W, I, H, O, false, cls, false),
     preview: previewOf(train, W, I, H, Oy, cls),
     warnings: rows.warnings,
-    series: { columns: tCols, yStart }
+    series: { columns: sc.targets, yStart }
   }
   if (cls) res.classes = tgt.classes!
   if (lags.length) res.difference = lags

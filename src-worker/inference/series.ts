@@ -1,21 +1,25 @@
-// Inference on a new CSV for the CLI `predict` command: apply the model's stored input columns and
-// normalisation, predict one step ahead for every sliding window (inverse-normalised), and optionally run a
-// closed-loop multi-step forecast that feeds each prediction back as the next input. Window alignment follows
-// buildSeriesWindows (src-worker/data/sequences.ts): the first target row of window w is w + tx + gap
-// (many-to-one, seq2seq); many-to-many reports its last step, whose target row is w + tx − 1 + shift.
+// Inference on a new CSV for series-window models (`predict`): the file is read as the model was trained (groups
+// ordered, differences taken, the stored normalisation — series-inputs.ts), every window with complete inputs gets a
+// prediction in the user's units (normalisation and differencing undone by data/target-transform.ts), and an
+// optional closed-loop forecast feeds each prediction back as the next input (series-forecast.ts), per group.
+// Window alignment follows buildSeriesWindows: the first target row of window w is w + tx + gap (many-to-one,
+// seq2seq); many-to-many reports its last step, whose target row is w + tx − 1 + shift.
 import type { PredictScore } from './predict-output'
 import type { ParsedTable } from '../data/csv'
 import { lineOfRow } from '../data/windows'
-import { differenceLagsOf } from '../data/target-transform'
-import { sourceOf } from '../../src-shared/contract'
+import { toUserUnits, type TargetTransform } from '../data/target-transform'
 import type { SavedModel } from '../protocol'
 import { normalizationOf, referencePredict, specOf, type ExportSpec } from '../export/spec'
 import { argmaxRow } from '../export/held-out'
 import { predictionsCsv, type CsvCell } from './predictions-csv'
 import { InputError } from '../../src-shared/errors'
+import { seriesInputs, seriesLayout, type SeriesInputs, type SeriesLayout } from './series-inputs'
+import { checkClosedLoop, closedLoop } from './series-forecast'
 
 export interface SeriesRow {
-  /** 0-based window index; the window covers data rows [window, window + tx). */
+  /** windows within groups: the group's id */
+  group?: string
+  /** 0-based window index (within its group); the window covers its group's rows [window, window + tx). */
   window: number
   firstLine: number
   lastLine: number
@@ -39,8 +43,10 @@ export interface SeriesPrediction {
   window: number
   horizon: number
   rows: SeriesRow[]
-  /** Closed-loop forecast of the next `steps` values after the last row (when asked). */
+  /** Closed-loop forecast of the next `steps` values after the last row (when asked); with groups, group by group. */
   forecast: number[] | null
+  /** windows within groups: the group of each forecast value */
+  forecastGroups?: string[]
   warnings: string[]
   /** The reported predictions against the file's target where it has one (null when no row has both). */
   score: PredictScore | null
@@ -72,53 +78,8 @@ export function scoreOf(target: string, rows: SeriesRow[]): PredictScore | null 
     : { target, count: n, mae: ae / n, rmse: Math.sqrt(se / n) }
 }
 
-function columnsOf(model: SavedModel, table: ParsedTable): Float64Array[] {
-  const names = table.columns.map((c) => c.name)
-  const problems: string[] = []
-  const cols = model.inputs.map((name) => {
-    const k = names.indexOf(name)
-    if (k < 0) {
-      problems.push(`missing input column "${name}"`)
-      return new Float64Array(0)
-    }
-    const v = table.values[k]
-    if (!(v instanceof Float64Array)) {
-      problems.push(`input column "${name}" is ${table.columns[k]!.type}, not numeric`)
-      return new Float64Array(0)
-    }
-    return v
-  })
-  if (problems.length)
-    throw new InputError(
-      `the CSV does not fit the model: ${problems.join('; ')} (the file's columns: ${names.map((n) => `"${n}"`).join(', ')})`
-    )
-  return cols
-}
-
-/** Offsets of the reported prediction: output step read from the network, and its target row relative to the window start. */
-function alignment(model: SavedModel, s: ExportSpec): { gap: number; outStep: number; rowOffset: number } {
-  const exp = model.experiment
-  if (exp) {
-    const src = sourceOf(exp)
-    if (src !== 'series')
-      throw new Error(
-        `predictSeries works on models trained on sliding windows of one series; this model was trained on ${src} data`
-      )
-  }
-  if (exp && (differenceLagsOf(exp).length || exp.groupBy))
-    throw new InputError(
-      `predicting on a new file is not available for models of ${exp.groupBy ? 'windows within groups' : 'differenced targets'}; their validation predictions are in the run's view`
-    )
-  const gap = exp?.gap ?? 0
-  if (s.mapping === 'many-to-many') {
-    const shift = s.task === 'classification' ? 0 : 1
-    return { gap: 0, outStep: s.tx - 1, rowOffset: s.tx - 1 + shift }
-  }
-  return { gap, outStep: 0, rowOffset: s.tx + gap }
-}
-
-export function predictSeries(model: SavedModel, table: ParsedTable, opts: { steps?: number } = {}): SeriesPrediction {
-  const s = specOf(model)
+/** Refuses models that do not read sliding windows of numeric columns. */
+function checkSeriesModel(model: SavedModel, s: ExportSpec): void {
   if (s.mapping !== 'many-to-one' && s.mapping !== 'seq2seq' && s.mapping !== 'many-to-many') {
     throw new Error(
       `predictSeries works on models trained on sliding windows of a series (many-to-one, seq2seq, many-to-many); this model's mapping is ${s.mapping}`
@@ -127,161 +88,172 @@ export function predictSeries(model: SavedModel, table: ParsedTable, opts: { ste
   if (s.tokens) throw new Error('predictSeries: this model reads token ids, not numeric columns')
   if (model.inputs.length !== s.inputSize)
     throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${s.inputSize}`)
+}
+
+/** The target transform stored with a model: its normaliser (identity when none) and difference lags. */
+function transformOf(model: SavedModel, layout: SeriesLayout): TargetTransform {
+  const norm = normalizationOf(model).target ?? { kind: 'none', columns: [model.target], a: [0], b: [1] }
+  return { norm, lags: layout.lags }
+}
+
+export function predictSeries(model: SavedModel, table: ParsedTable, opts: { steps?: number } = {}): SeriesPrediction {
+  const s = specOf(model)
+  checkSeriesModel(model, s)
   const steps = opts.steps
   if (steps !== undefined && (!Number.isInteger(steps) || steps < 1))
     throw new InputError(`steps must be a positive integer, got ${steps}`)
-  const al = alignment(model, s)
-  const cols = columnsOf(model, table)
-  const norm = normalizationOf(model),
-    I = s.inputSize,
-    tx = s.tx,
-    ty = s.ty,
-    O = s.outputSize,
-    T = table.rowCount
-  const cls = s.task === 'classification',
-    classes = model.vocab?.classes
-  if (norm.input)
-    for (const [i, name] of model.inputs.entries())
-      if (norm.input.columns.indexOf(name) < 0)
-        throw new Error(`model: no normalisation stored for input column "${name}" (#${i})`)
-  const ia = model.inputs.map((name) => {
-    const k = norm.input ? norm.input.columns.indexOf(name) : -1
-    return k >= 0 ? ([norm.input!.a[k]!, norm.input!.b[k]!] as const) : ([0, 1] as const)
-  })
-  const [ta, tb] = norm.target && !cls ? [norm.target.a[0]!, norm.target.b[0]!] : [0, 1]
-  if (T < tx) throw new InputError(`the CSV has ${T} data rows, but the model reads windows of ${tx} rows`)
-  const tk = table.columns.findIndex((c) => c.name === model.target)
-  const targetCol = tk >= 0 ? table.values[tk]! : null
-  const actualAt = (r: number): number | string | null => {
-    if (!targetCol || r >= T) return null
-    const v = targetCol[r]
-    return typeof v === 'number' ? (Number.isNaN(v) ? null : v) : (v ?? null)
-  }
-
-  // one prediction per window (the last windows forecast rows after the file)
-  const nW = T - tx + 1,
-    ok: number[] = [],
-    warnings: string[] = []
-  let firstBad: string | null = null,
-    bad = 0
-  for (let w = 0; w < nW; w++) {
-    let fine = true
-    for (let t = 0; t < tx && fine; t++)
-      for (let i = 0; i < I; i++) {
-        if (Number.isNaN(cols[i]![w + t]!)) {
-          fine = false
-          firstBad ??= `line ${lineOfRow(table, w + t)}, column "${model.inputs[i]}"`
-          break
-        }
-      }
-    if (fine) ok.push(w)
-    else bad++
-  }
-  if (bad) warnings.push(`${bad} of ${nW} windows have missing input values and get no prediction (first: ${firstBad})`)
-  const x = new Float32Array(ok.length * tx * I)
-  ok.forEach((w, k) => {
-    for (let t = 0; t < tx; t++)
-      for (let i = 0; i < I; i++) x[(k * tx + t) * I + i] = (cols[i]![w + t]! - ia[i]![0]) / ia[i]![1]
-  })
-  const y = ok.length ? referencePredict(model, x, ok.length, s) : new Float32Array(0)
-  const rows: SeriesRow[] = []
-  let k = 0
-  for (let w = 0; w < nW; w++) {
-    const tr = w + al.rowOffset
-    const row: SeriesRow = {
-      window: w,
-      firstLine: lineOfRow(table, w),
-      lastLine: lineOfRow(table, w + tx - 1),
-      targetLine: tr < T ? lineOfRow(table, tr) : null,
-      prediction: null,
-      actual: actualAt(tr)
-    }
-    if (ok[k] === w) {
-      const off = (k * ty + al.outStep) * O
-      if (cls) {
-        row.prediction = argmaxRow(y, off, O)
-        if (classes?.[row.prediction] !== undefined) row.label = classes[row.prediction]
-        row.probabilities = Array.from(y.subarray(off, off + O))
-        if (s.mapping === 'seq2seq')
-          row.horizon = Array.from({ length: ty }, (_, t) => argmaxRow(y, (k * ty + t) * O, O))
-      } else {
-        row.prediction = y[off]! * tb + ta
-        if (s.mapping === 'seq2seq') row.horizon = Array.from({ length: ty }, (_, t) => y[(k * ty + t) * O]! * tb + ta)
-      }
-      k++
-    }
-    rows.push(row)
-  }
+  const layout = seriesLayout(model, s)
+  if (steps !== undefined) checkClosedLoop(model, s, layout)
+  const inp = seriesInputs(model, table, s, layout)
+  const y = inp.ok.length ? referencePredict(model, inp.x, inp.ok.length, s) : new Float32Array(0)
+  const transform = transformOf(model, layout)
+  const values =
+    s.task === 'classification'
+      ? null
+      : toUserUnits(transform, y, new Float64Array(y.length), {
+          columns: inp.cols.targets,
+          starts: inp.ok,
+          yStart: layout.yStart,
+          tx: s.tx,
+          ty: s.ty
+        })
+  const rows = reportRows(model, s, layout, inp, table, y, values)
   const res: SeriesPrediction = {
     target: model.target,
     inputs: model.inputs.slice(),
-    window: tx,
-    horizon: s.mapping === 'seq2seq' ? ty : 1,
+    window: s.tx,
+    horizon: s.mapping === 'seq2seq' ? s.ty : 1,
     rows,
     forecast: null,
-    warnings,
+    warnings: inp.warnings,
     score: scoreOf(model.target, rows)
   }
-  if (steps !== undefined) res.forecast = closedLoop(model, s, al, cols[0]!, ia[0]!, [ta, tb], steps, table)
+  if (steps !== undefined) Object.assign(res, forecasts(model, s, layout, inp, transform, steps, table))
   return res
 }
 
-/** Feed predictions back: the target must be the model's only input (single-input autoregressive model). */
-function closedLoop(
+/** One row per window: where it sits, the prediction (user's units, or the class) and the file's true value. */
+function reportRows(
   model: SavedModel,
   s: ExportSpec,
-  al: { gap: number; outStep: number },
-  series: Float64Array,
-  inNorm: readonly [number, number],
-  outNorm: [number, number],
+  layout: SeriesLayout,
+  inp: SeriesInputs,
+  table: ParsedTable,
+  y: Float32Array,
+  values: Float64Array | null
+): SeriesRow[] {
+  const { tx, ty, outputSize: O } = s
+  const tk = table.columns.findIndex((c) => c.name === model.target)
+  const actualAt = (r: number): number | string | null => {
+    if (tk < 0) return null
+    const v = table.values[tk]![r]
+    return typeof v === 'number' ? (Number.isNaN(v) ? null : v) : (v ?? null)
+  }
+  const line = (pos: number) => lineOfRow(table, inp.rowAt(pos))
+  let k = 0
+  return inp.windows.map((w, j) => {
+    const g = inp.segmentOf[j]!,
+      [from, to] = inp.rows.segments[g]!,
+      tr = w + layout.rowOffset
+    const row: SeriesRow = {
+      window: w - from,
+      firstLine: line(w),
+      lastLine: line(w + tx - 1),
+      targetLine: tr < to ? line(tr) : null,
+      prediction: null,
+      actual: tr < to ? actualAt(inp.rowAt(tr)) : null
+    }
+    if (inp.rows.names) row.group = inp.rows.names[g]!
+    if (inp.ok[k] !== w) return row
+    const off = (k * ty + layout.outStep) * O
+    if (!values) classRow(model, s, row, y, k, off)
+    else {
+      row.prediction = values[off]!
+      if (s.mapping === 'seq2seq') row.horizon = Array.from({ length: ty }, (_, t) => values[(k * ty + t) * O]!)
+    }
+    k++
+    return row
+  })
+}
+
+/** A classification window's class id, label, probabilities and (seq2seq) every step's class. */
+function classRow(model: SavedModel, s: ExportSpec, row: SeriesRow, y: Float32Array, k: number, off: number): void {
+  const O = s.outputSize
+  row.prediction = argmaxRow(y, off, O)
+  const label = model.vocab?.classes?.[row.prediction]
+  if (label !== undefined) row.label = label
+  row.probabilities = Array.from(y.subarray(off, off + O))
+  if (s.mapping === 'seq2seq') row.horizon = Array.from({ length: s.ty }, (_, t) => argmaxRow(y, (k * s.ty + t) * O, O))
+}
+
+/** The closed-loop forecast after the end of the file, or of each group. */
+function forecasts(
+  model: SavedModel,
+  s: ExportSpec,
+  layout: SeriesLayout,
+  inp: SeriesInputs,
+  transform: TargetTransform,
   steps: number,
   table: ParsedTable
-): number[] {
-  const tx = s.tx
-  if (s.task !== 'regression') throw new InputError('steps: a closed-loop forecast needs a regression model')
-  if (model.inputs.length !== 1 || model.inputs[0] !== model.target || s.outputSize !== 1) {
-    throw new InputError(
-      `steps: a closed-loop forecast feeds each prediction back as the next input, so the target "${model.target}" must be the model's only input (this model reads ${model.inputs.map((c) => `"${c}"`).join(', ')})`
+): Pick<SeriesPrediction, 'forecast' | 'forecastGroups'> {
+  const n = normalizationOf(model).input
+  const k = n ? n.columns.indexOf(model.target) : -1
+  const loop = {
+    model,
+    spec: s,
+    layout,
+    transform,
+    input: k >= 0 ? { a: n!.a[k]!, b: n!.b[k]! } : { a: 0, b: 1 }
+  }
+  const series = inp.cols.targets[0]!
+  const forecast: number[] = [],
+    groups: string[] = []
+  inp.rows.segments.forEach(([from, to], g) => {
+    const values = closedLoop(
+      loop,
+      series.subarray(from, to),
+      steps,
+      (i) => lineOfRow(table, inp.rowAt(from + i)),
+      model.target
     )
-  }
-  if (al.gap > 0)
-    throw new InputError(
-      `steps: this model predicts ${al.gap + 1} rows after its window (gap ${al.gap}), so its predictions cannot be fed back as the next row`
-    )
-  const win: number[] = []
-  for (let r = table.rowCount - tx; r < table.rowCount; r++) {
-    const v = series[r]!
-    if (Number.isNaN(v))
-      throw new InputError(
-        `steps: the last ${tx} rows start the forecast, but line ${lineOfRow(table, r)}, column "${model.target}" is missing`
-      )
-    win.push((v - inNorm[0]) / inNorm[1])
-  }
-  // seq2seq appends its ty steps per call; many-to-one and many-to-many (last step) one value
-  const perCall = s.mapping === 'seq2seq' ? s.ty : 1
-  const out: number[] = []
-  while (out.length < steps) {
-    const y = referencePredict(model, Float32Array.from(win.slice(-tx)), 1, s)
-    for (let t = 0; t < perCall && out.length < steps; t++) {
-      const value = y[al.outStep + t]! * outNorm[1] + outNorm[0]
-      out.push(value)
-      win.push((value - inNorm[0]) / inNorm[1])
-    }
-  }
-  return out
+    forecast.push(...values)
+    if (inp.rows.names) groups.push(...values.map(() => inp.rows.names![g]!))
+  })
+  return inp.rows.names ? { forecast, forecastGroups: groups } : { forecast }
 }
 
 /** The per-window predictions as CSV text (formula-safe). */
 export function seriesCsv(p: SeriesPrediction): string {
+  const grouped = p.rows.some((r) => r.group !== undefined)
   const rows: CsvCell[][] = [
-    ['window', 'first_line', 'last_line', 'target_line', `predicted_${p.target}`, `actual_${p.target}`]
+    [
+      ...(grouped ? ['group'] : []),
+      'window',
+      'first_line',
+      'last_line',
+      'target_line',
+      `predicted_${p.target}`,
+      `actual_${p.target}`
+    ]
   ]
   for (const r of p.rows)
-    rows.push([r.window, r.firstLine, r.lastLine, r.targetLine, r.label ?? r.prediction, r.actual])
+    rows.push([
+      ...(grouped ? [r.group ?? null] : []),
+      r.window,
+      r.firstLine,
+      r.lastLine,
+      r.targetLine,
+      r.label ?? r.prediction,
+      r.actual
+    ])
   return predictionsCsv(rows)
 }
 
-/** The closed-loop forecast as CSV text: step (1 = the row after the file), value. */
+/** The closed-loop forecast as CSV text: step (1 = the row after the file, or after the group), value. */
 export function forecastCsv(p: SeriesPrediction): string {
-  return predictionsCsv([['step', `forecast_${p.target}`], ...(p.forecast ?? []).map((v, k) => [k + 1, v])])
+  const f = p.forecast ?? [],
+    g = p.forecastGroups
+  if (!g) return predictionsCsv([['step', `forecast_${p.target}`], ...f.map((v, k) => [k + 1, v])])
+  const steps = f.length / Math.max(1, new Set(g).size)
+  return predictionsCsv([['group', 'step', `forecast_${p.target}`], ...f.map((v, k) => [g[k]!, (k % steps) + 1, v])])
 }

@@ -113,6 +113,7 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
       outPath: msg.outPath,
       forecastPath,
       forecast: p.forecast,
+      ...(p.forecastGroups ? { forecastGroups: p.forecastGroups } : {}),
       warnings: p.warnings,
       score: p.score,
       preview
