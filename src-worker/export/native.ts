@@ -3,7 +3,7 @@
 // JSON numbers are written in shortest round-trip form, so loading gives the same doubles and identical predictions.
 import { readFileSync } from 'node:fs'
 import { parseSavedModel, type SavedModel } from '../model/saved-model'
-import { specOf, tensorsOf } from './spec'
+import { specOf, tensorsOf, type Tensor } from './spec'
 
 export const NATIVE_FORMAT = 'rnn-workbench-model'
 export const NATIVE_VERSION = 1
@@ -42,11 +42,23 @@ export function parseNativeModel(text: string, where = 'model file'): SavedModel
   const { format: _f, formatVersion: _v, summary: _s, ...rest } = f
   const model = parseSavedModel(rest, where)
   try {
-    tensorsOf(model)
+    for (const t of tensorsOf(model).values()) checkFinite(t)
   } catch (e) {
     throw new Error(`${where}: ${(e as Error).message}`)
   }
   return model
+}
+
+/** A weight that is NaN or ±Infinity (1e999 in JSON) makes every prediction meaningless: refused, named by index. */
+function checkFinite(t: Tensor): void {
+  const k = t.data.findIndex((v) => !Number.isFinite(v))
+  if (k < 0) return
+  const index: number[] = []
+  for (let rest = k, d = t.shape.length - 1; d >= 0; d--) {
+    index.unshift(rest % t.shape[d]!)
+    rest = Math.floor(rest / t.shape[d]!)
+  }
+  throw new Error(`weights.${t.name}[${index.join('][')}] is ${t.data[k]}: a model's weights must be finite numbers`)
 }
 
 /** Read a file written by exportModel(model, 'json', path). */

@@ -14,12 +14,6 @@ const size = (max: number) => z.number().int().min(1).max(max)
 /** Vocabularies and class lists: far above what a CSV import yields, far below what exhausts memory. */
 const MAX_FEATURES = 100_000
 
-/** Any number, including NaN and ±Infinity (JSON writes NaN as null: read back as NaN). */
-const anyNumber = z.union([
-  z.custom<number>((v) => typeof v === 'number', 'expected a number'),
-  z.null().transform(() => NaN)
-])
-
 /** The engine's configuration (trainer.ts TrainConfig); options it does not name are not kept. */
 export const trainConfigSchema = z.object({
   model: z.object({
@@ -58,12 +52,20 @@ export const trainConfigSchema = z.object({
   threads: z.number().optional()
 })
 
-/** A fitted normaliser (data/normalize.ts Normalizer): x' = (x − a) / b per column. */
+/**
+ * A fitted normaliser (data/normalize.ts Normalizer): x' = (x − a) / b per column. Fitting gives a finite offset and a
+ * positive spread (a constant column gets 1); a zero, negative or non-finite one would divide by zero or turn every
+ * prediction into a constant or NaN, so it is refused, naming the column's index.
+ */
 export const normalizerSchema = z.object({
   kind: z.enum(['zscore', 'minmax', 'none']),
   columns: z.array(z.string()),
-  a: z.array(anyNumber),
-  b: z.array(anyNumber)
+  a: z.array(z.number({ error: 'an offset must be a finite number' })),
+  b: z.array(
+    z
+      .number({ error: 'a spread must be a positive finite number' })
+      .positive({ error: 'a spread must be a positive finite number (x′ = (x − a) / b)' })
+  )
 })
 
 export const savedModelSchema = z.object({

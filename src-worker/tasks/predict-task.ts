@@ -99,11 +99,13 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
     )
   const table = readTable(msg)!
   const p = predictSeries(msg.model, table, { steps: msg.steps })
-  const preview = writeOut(msg.outPath, seriesCsv(p))
+  const text = seriesCsv(p),
+    forecast = p.forecast ? forecastCsv(p) : null // both made (and checked) before either is written
+  const preview = writeOut(msg.outPath, text)
   let forecastPath: string | null = null
-  if (p.forecast) {
+  if (forecast !== null) {
     forecastPath = forecastPathOf(msg.outPath)
-    writeFileAtomic(forecastPath, forecastCsv(p))
+    writeFileAtomic(forecastPath, forecast)
   }
   post({
     type: 'predicted',

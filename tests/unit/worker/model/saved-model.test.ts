@@ -1,5 +1,5 @@
-// The saved-model schema: a trained model parses to itself, a bad field is refused by its path, and values JSON
-// cannot carry (NaN written as null) read back as NaN.
+// The saved-model schema: a trained model parses to itself, a bad field is refused by its path, and a normaliser's
+// value JSON cannot carry (NaN written as null) or a zero spread is refused by its path.
 import { describe, expect, it } from 'vitest'
 import { parseSavedModel } from '../../../../src-worker/model/saved-model'
 import { buildModel } from '../export/models'
@@ -18,11 +18,13 @@ describe('saved model schema', () => {
     expect(() => parseSavedModel({ ...model, normalization: undefined })).toThrow(/normalization/)
   })
 
-  it('reads a normaliser value JSON wrote as null back as NaN', () => {
+  it('refuses a normaliser value JSON wrote as null (NaN) or a zero spread, naming it; reads a null normaliser', () => {
     const norm = { kind: 'zscore', columns: ['x'], a: [Number.NaN], b: [1] } as const
     const viaJson = JSON.parse(JSON.stringify({ ...model, normalization: { input: norm, target: null } }))
-    const back = parseSavedModel(viaJson)
-    expect(back.normalization.input!.a[0]).toBeNaN()
+    expect(() => parseSavedModel(viaJson)).toThrow(/normalization\.input\.a\.0: an offset must be a finite number/)
+    const zero = { ...model, normalization: { input: { ...norm, a: [0], b: [0] }, target: null } }
+    expect(() => parseSavedModel(zero)).toThrow(/normalization\.input\.b\.0: a spread must be a positive finite number/)
+    const back = parseSavedModel({ ...model, normalization: { input: { ...norm, a: [0] }, target: null } })
     expect(back.normalization.target).toBeNull()
   })
 })
