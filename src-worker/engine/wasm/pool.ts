@@ -1,10 +1,10 @@
 // Optional second thread for the float32 WASM path (RNN_THREADS=2 or setGemmThreads(2); default 1). A helper
-// worker instantiates the same kernels on the same shared memory and shares the work of a piece with the calling
-// thread. A piece is cut into chunks that either thread claims (an atomic counter), the caller first:
+// worker instantiates the same kernels (WebAssembly, and the native addon when the engine uses it) on the same
+// shared memory and shares the work of a piece with the calling thread. A piece is cut into chunks that either thread claims (an atomic counter), the caller first:
 //   · `scan` (the main use): a whole layer scan — every time step, forward or backward — over a range of batch
 //     rows per chunk, so there is no synchronisation inside the time loop (scanMode 'batch'; up to 4 chunks);
-//   · `mm` splits a product's rows at multiples of 4 (the A sliver height), `mmPacked` its 8-column panels
-//     (the input projections and weight-gradient products over all T·B rows; 2 chunks).
+//   · `mm` splits a product's rows at multiples of 4 (the A sliver height), `mmPacked` its columns at multiples
+//     of 32 (the input projections and weight-gradient products over all T·B rows; 2 chunks).
 // Every element is computed by the same instructions in the same order whichever thread runs its chunk (rows of
 // a scan never mix; a GEMM row or panel does not depend on where the split falls), so results are bit-identical
 // for any thread count, and no per-thread gradient slabs or reductions are needed.
@@ -35,6 +35,8 @@ export type ScanKernel = (typeof SCANS)[number]
 // claimed by compare-and-exchange, so a claim always names its piece and chunk count; [31] argument count.
 // op 1 = sgemm (args as k.sgemm without work), 2 = sgemmPacked (args as k.sgemmPacked without work),
 // 3 + i = SCANS[i] (args T, B, H, ...rest: the kernel gets T, B, H, b0, b1, ...rest, work).
+/** Column splits of packed products fall on multiples of 4 panels of 8 (the native AVX-512 panel is 32 wide). */
+const PANEL_ALIGN = 4
 const FIN = 29,
   NEXT = 30,
   NARGS = 31
@@ -82,8 +84,8 @@ function runChunk(
   }
   if (op === 2) {
     const NP = (a[2] + 7) >> 3,
-      p0 = bound(NP, i, n, 1),
-      p1 = bound(NP, i + 1, n, 1)
+      p0 = bound(NP, i, n, PANEL_ALIGN),
+      p1 = bound(NP, i + 1, n, PANEL_ALIGN)
     if (p1 > p0) k.sgemmPackedPanels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], work, p0, p1)
     return
   }
@@ -98,11 +100,18 @@ function runChunk(
 }
 
 const HELPER = `
-const SPIN = ${SPIN}, FIN = ${FIN}, NEXT = ${NEXT}, NARGS = ${NARGS};
+const SPIN = ${SPIN}, FIN = ${FIN}, NEXT = ${NEXT}, NARGS = ${NARGS}, PANEL_ALIGN = ${PANEL_ALIGN};
 const SCANS = ${JSON.stringify(SCANS)};
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, work } = workerData;
-const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel abort'); } } }).exports;
+const { module, memory, ctrl, work, native } = workerData;
+const wk = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel abort'); } } }).exports;
+// the same kernel object as the calling thread's: the native addon's kernels (wasm/native.ts) over WebAssembly
+const k = native ? Object.assign({}, wk) : wk;
+if (native) {
+  const addon = require(native.file);
+  addon.init(new Uint8Array(memory.buffer), native.isa);
+  for (const n of native.names) k[n] = addon[n];
+}
 const c = new Int32Array(memory.buffer, ctrl, 32), args = c.subarray(3);
 // plain-source copies of bound / runChunk in pool.ts (bundlers rename identifiers inside function sources)
 function bound(total, i, n, align) {
@@ -117,7 +126,7 @@ function runChunk(op, a, nargs, i, n) {
     return;
   }
   if (op === 2) {
-    const NP = (a[2] + 7) >> 3, p0 = bound(NP, i, n, 1), p1 = bound(NP, i + 1, n, 1);
+    const NP = (a[2] + 7) >> 3, p0 = bound(NP, i, n, PANEL_ALIGN), p1 = bound(NP, i + 1, n, PANEL_ALIGN);
     if (p1 > p0) k.sgemmPackedPanels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], work, p0, p1);
     return;
   }
@@ -169,7 +178,11 @@ function start(rt: WasmRuntime): Helper | null {
       work = allocBytes(rt.k.workBytes())
     const c = new Int32Array(rt.memory.buffer, ctrl, 32)
     c[NEXT] = 0 // no chunks: nothing to claim
-    const w = new wt.Worker(HELPER, { eval: true, workerData: { module: rt.module, memory: rt.memory, ctrl, work } })
+    const native = rt.native && { file: rt.native.file, isa: rt.native.isa, names: rt.native.names }
+    const w = new wt.Worker(HELPER, {
+      eval: true,
+      workerData: { module: rt.module, memory: rt.memory, ctrl, work, native }
+    })
     w.unref()
     return (started = { c, seq: 0 })
   } catch (e) {
@@ -263,7 +276,7 @@ export function mm(
   run(h, 1, [tA, tB, M, N, K, a, lda, b, ldb, beta, c, ldc], 2)
 }
 
-/** k.sgemmPacked, split over two threads by 8-column panels when big enough. */
+/** k.sgemmPacked, split over two threads by columns (multiples of 32) when big enough. */
 export function mmPacked(
   tA: number,
   M: number,
@@ -279,7 +292,7 @@ export function mmPacked(
   const rt = wasm as WasmRuntime,
     h = helper,
     NP = (N + 7) >> 3
-  if (!h || NP < 2 || M * N * K < MIN_SPLIT) {
+  if (!h || NP < 2 * PANEL_ALIGN || M * N * K < MIN_SPLIT) {
     rt.k.sgemmPacked(tA, M, N, K, a, lda, pb, beta, c, ldc, rt.work)
     return
   }

@@ -1,6 +1,8 @@
 // The WebAssembly runtime of the float32 fast path: loads the kernels built from assembly/kernels.ts
 // (relaxed SIMD → plain SIMD → none, feature-detected with WebAssembly.validate), owns their shared memory and
 // hands out float32 buffers inside it, so kernels work on engine buffers in place (no copies in time loops).
+// The native kernel library, when built, replaces the WebAssembly kernels it has on the same memory
+// (wasm/native.ts): the engine calls native → relaxed SIMD → SIMD → TypeScript kernels, the first available.
 //
 // Falls back — and says so once on stderr — when the generated module is absent (run `npm run build:wasm`),
 // when SharedArrayBuffer or SIMD is missing, or when RNN_WASM=0 is set (reference comparisons). Callers test
@@ -9,6 +11,8 @@
 // Memory: one shared WebAssembly.Memory (growing it never detaches existing views, unlike a plain one).
 // Blocks are 64-byte aligned and recycled by exact size class; owners return them with `free` (the fast
 // layers do it through a FinalizationRegistry when their Stack is collected).
+
+import { checkBase, loadNative, mergeKernels, type NativeKernels } from './native.js'
 
 export interface Kernels {
   packedSize(K: number, N: number): number
@@ -202,10 +206,13 @@ export interface Kernels {
 }
 
 export interface WasmRuntime {
+  /** The kernels the engine calls: the native addon's where it has them (wasm/native.ts), else WebAssembly. */
   k: Kernels
   memory: WebAssembly.Memory
   module: WebAssembly.Module
   variant: 'relaxed-simd' | 'simd'
+  /** The native kernel library in use, or null (WebAssembly only). */
+  native: NativeKernels | null
   /** Scratch of k.workBytes() bytes for the GEMM kernels (packed panels of A and B). */
   work: number
 }
@@ -281,8 +288,10 @@ async function load(): Promise<WasmRuntime | null> {
           }
         }
       })
-      const k = inst.exports as unknown as Kernels
-      const rt: WasmRuntime = { k, memory, module, variant, work: 0 }
+      const wasmK = inst.exports as unknown as Kernels,
+        native = loadNative(memory, say)
+      const k = native ? mergeKernels(wasmK, native) : wasmK
+      const rt: WasmRuntime = { k, memory, module, variant, native, work: 0 }
       runtime = rt
       rt.work = allocBytes(k.workBytes())
       return rt
@@ -318,7 +327,10 @@ export function allocBytes(bytes: number): number {
   const addr = top,
     end = addr + size + ALIGN // one spare line: kernels may read a vector past a row end
   const have = rt.memory.buffer.byteLength
-  if (end > have) rt.memory.grow(Math.ceil((end - have) / PAGE))
+  if (end > have) {
+    rt.memory.grow(Math.ceil((end - have) / PAGE))
+    if (rt.native) checkBase(rt.native, rt.memory)
+  }
   top = end
   blockSize.set(addr, size)
   return addr

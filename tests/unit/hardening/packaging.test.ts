@@ -114,7 +114,8 @@ describe('electron-builder.json5', () => {
       'out/renderer/index.html',
       'out/renderer/assets/index-abc.js',
       'resources/samples/co2-monthly.csv',
-      'native/electron/better_sqlite3.node'
+      'native/electron/better_sqlite3.node',
+      'native-kernels/build/Release/rnn_kernels.node'
     ]) {
       expect(matches(c.files, p), p).toBe(true)
     }
@@ -124,6 +125,8 @@ describe('electron-builder.json5', () => {
       'docs/SECURITY.md',
       'out/main/index.js.map',
       'native/node/better_sqlite3.node',
+      'native-kernels/src/gemm.c',
+      'native-kernels/build/Release/obj.target/rnn_kernels/src/gemm.o',
       '.env',
       'prof_tmp.ts'
     ]) {
@@ -133,7 +136,8 @@ describe('electron-builder.json5', () => {
     for (const p of [
       'native/electron/better_sqlite3.node',
       'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
-      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'
+      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
+      'native-kernels/build/Release/rnn_kernels.node'
     ]) {
       expect(matches(c.asarUnpack, p), p).toBe(true)
     }
