@@ -8,7 +8,9 @@ export const importFlags = {
   'no-decimal-comma': { type: 'boolean' },
   'no-header': { type: 'boolean' },
   'missing-words': { type: 'string' },
-  types: { type: 'string' }
+  types: { type: 'string' },
+  'date-order': { type: 'string' },
+  duplicates: { type: 'string' }
 } as const
 
 export const IMPORT_USAGE = `  reading the CSV (import, train --csv, preview --csv, predict):
@@ -16,7 +18,11 @@ export const IMPORT_USAGE = `  reading the CSV (import, train --csv, preview --c
         --no-header (the first row is data; columns are named column_1, column_2, …)
         --missing-words W1,W2,… (words that mean "no value" in numeric and datetime columns;
               default NA,N/A,n/a,na,NaN,nan,NAN,null,NULL,Null,#N/A,#NA; an empty cell is always missing)
-        --types COL=TYPE,… (numeric, categorical, text, datetime or id instead of the inferred type)`
+        --types COL=TYPE,… (numeric, categorical, text, datetime or id instead of the inferred type)
+        --date-order dmy|mdy|ymd (dates like 03/04/2024: day first, month first, or only year-first dates;
+              default: decided by a cell with a number over 12, refused when the cells show both orders)
+        --duplicates refuse|first|last|mean (rows at one time in the --order-by column: refused (default),
+              or keep the first, the last, or one row with the mean of their numeric values)`
 
 export type ImportFlagValues = {
   'decimal-comma'?: boolean
@@ -24,6 +30,8 @@ export type ImportFlagValues = {
   'no-header'?: boolean
   'missing-words'?: string
   types?: string
+  'date-order'?: string
+  duplicates?: string
 }
 
 /** `--types a=numeric,b=text` → { a: 'numeric', b: 'text' } */
@@ -40,6 +48,12 @@ function parseTypes(v: string): NonNullable<DatasetImportOptions['types']> {
   return types
 }
 
+function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(`${flag}: "${v}" is not one of ${allowed.join(', ')}`)
+  return v as T
+}
+
 export function importOptionsFromFlags(v: ImportFlagValues): DatasetImportOptions {
   if (v['decimal-comma'] && v['no-decimal-comma'])
     throw new UsageError('give at most one of --decimal-comma and --no-decimal-comma')
@@ -53,5 +67,9 @@ export function importOptionsFromFlags(v: ImportFlagValues): DatasetImportOption
       .map((w) => w.trim())
       .filter((w) => w !== '')
   if (v.types !== undefined) o.types = parseTypes(v.types)
+  if (v['date-order'] !== undefined)
+    o.dateOrder = oneOf('--date-order', v['date-order'], ['dmy', 'mdy', 'ymd'] as const)
+  if (v.duplicates !== undefined)
+    o.duplicates = oneOf('--duplicates', v.duplicates, ['refuse', 'first', 'last', 'mean'] as const)
   return o
 }

@@ -44,7 +44,12 @@ export const importOptions = z
     /** words that mean "no value" in numeric and datetime columns */
     missingWords: z.array(z.string().trim().min(1).max(50)).max(100).optional(),
     /** a column's type instead of the inferred one */
-    types: z.record(z.string().min(1).max(500), columnType).optional()
+    types: z.record(z.string().min(1).max(500), columnType).optional(),
+    /** dates written NN/NN/YYYY: day first, month first, or only year-first dates (absent: decided by the cells) */
+    dateOrder: z.enum(['dmy', 'mdy', 'ymd']).optional(),
+    /** rows at one time in the column that orders a series (orderBy): refused (absent), or the first, the last or
+     * the mean of them kept */
+    duplicates: z.enum(['refuse', 'first', 'last', 'mean']).optional()
   })
   .strict()
 

@@ -3,7 +3,7 @@
  * statistics, names every cell that does not fit the column's type (kept as a missing value), and subtypes text
  * columns (datetime with one date format, categorical, id, text) at the end.
  */
-import { q } from './csv-errors'
+import { CsvImportError, q } from './csv-errors'
 import {
   type ColumnInfo,
   type ColumnType,
@@ -16,12 +16,14 @@ import {
 import {
   dateFormatOf,
   type DateFormat,
+  type DateOrder,
   ID_NAME_RE,
   notANumber,
   notationOf,
   type Notation,
   parseDatetime,
   parseNumber,
+  slashParts,
   trimCell
 } from './csv-values'
 
@@ -34,6 +36,7 @@ const MISSING_LINES_SHOWN = 5
 export interface ColumnContext {
   decimalComma: boolean
   missingWords: ReadonlySet<string>
+  dateOrder?: DateOrder
 }
 
 export interface KeptCell {
@@ -85,6 +88,48 @@ class NumStats {
   }
 }
 
+interface SeenCell {
+  line: number
+  text: string
+}
+
+/** The day/month order of a column's NN/NN/YYYY cells: the first cell whose first number is over 12 (the day
+ * comes first) and the first whose second number is (the month comes first). */
+class SlashOrder {
+  dayFirst: SeenCell | null = null
+  monthFirst: SeenCell | null = null
+  note(t: string, line: number): void {
+    const p = slashParts(t)
+    if (!p) return
+    if (p[0] > 12 && p[0] <= 31) this.dayFirst ??= { line, text: t }
+    else if (p[1] > 12 && p[1] <= 31) this.monthFirst ??= { line, text: t }
+  }
+
+  /** The column's slash format: the order given, else the one its cells show; both orders shown are refused. */
+  format(name: string, given: DateOrder | undefined): { format: DateFormat; note?: string } {
+    if (given === 'dmy') return { format: 'DD/MM/YYYY' }
+    if (given === 'mdy') return { format: 'MM/DD/YYYY' }
+    const d = this.dayFirst,
+      m = this.monthFirst
+    if (d && m) {
+      const [a, b] = d.line < m.line ? [d, m] : [m, d]
+      const first = (c: SeenCell) => (c === d ? 'the day first (DD/MM/YYYY)' : 'the month first (MM/DD/YYYY)')
+      throw new CsvImportError(
+        `line ${b.line}, column ${q(name)}: ${q(b.text)} has ${first(b)}, but line ${a.line} ${q(a.text)} has ${first(a)}; choose Reading options → Date order (--date-order dmy|mdy)`,
+        b.line,
+        name,
+        b.text
+      )
+    }
+    if (d) return { format: 'DD/MM/YYYY' }
+    if (m) return { format: 'MM/DD/YYYY' }
+    return {
+      format: 'MM/DD/YYYY',
+      note: `column ${q(name)}: dates like NN/NN/YYYY could have the day or the month first (no number over 12); read as MM/DD/YYYY — if the day comes first, choose Reading options → Date order → Day first (--date-order dmy)`
+    }
+  }
+}
+
 /** The first cell of a text column written as a number in a notation the grammar refuses (e.g. `0x1F`). */
 interface NotationSeen {
   line: number
@@ -115,6 +160,9 @@ export class ColumnAcc {
   private formats = new Map<DateFormat, number>()
   private numberLike = 0
   private notation: NotationSeen | null = null
+  private slashOrder = new SlashOrder()
+  private dateFormat: DateFormat | undefined
+  private dateNote: string | undefined
 
   constructor(
     readonly name: string,
@@ -197,7 +245,9 @@ export class ColumnAcc {
     }
     this.totalLen += t.length
     if (/\s/.test(t)) this.spaced++
-    const f = dateFormatOf(t)
+    let f = dateFormatOf(t)
+    if (f && this.ctx.dateOrder === 'ymd' && !f.startsWith('YYYY')) f = null
+    if (f === 'MM/DD/YYYY') this.slashOrder.note(t, line)
     if (f) this.formats.set(f, (this.formats.get(f) ?? 0) + 1)
     else if (!this.override) this.noteNotation(t, line)
   }
@@ -266,8 +316,13 @@ export class ColumnAcc {
     const type = this.override ?? this.textType()
     const info: ColumnInfo = { name: this.name, type, missing: this.missing, distinct: this.intern.size }
     if (type === 'datetime') {
-      const format = this.dominantFormat() ?? [...this.formats.keys()][0] ?? 'YYYY-MM-DD'
-      info.dateFormat = format
+      let format = this.dominantFormat() ?? [...this.formats.keys()][0] ?? 'YYYY-MM-DD'
+      if (format === 'MM/DD/YYYY') {
+        const o = this.slashOrder.format(this.name, this.ctx.dateOrder)
+        format = o.format
+        this.dateNote = o.note
+      }
+      this.dateFormat = info.dateFormat = format
       this.checkDates(format, lineOf)
       info.missing = this.missing
       info.distinct = new Set(this.strs.filter((v) => v !== null)).size
@@ -288,8 +343,8 @@ export class ColumnAcc {
         strs[r] = null
         continue
       }
-      const f = dateFormatOf(v)
-      if (f === format && !Number.isNaN(parseDatetime(v))) continue
+      const f = dateFormatOf(v, format === 'DD/MM/YYYY')
+      if (f === format && !Number.isNaN(parseDatetime(v, format))) continue
       const reason =
         f === null
           ? `${q(v)} is not a date/time`
@@ -318,6 +373,7 @@ export class ColumnAcc {
         `${col}: ${m} missing value${m === 1 ? '' : 's'} (line${m === 1 ? '' : 's'} ${this.missingLines.join(', ')}${more})`
       )
     }
+    if (this.dateNote) out.push(this.dateNote)
     const n = this.notation
     const values = this.nonMissingStr - this.words
     if (n && info.type !== 'numeric' && info.type !== 'datetime' && this.numberLike >= NUMERIC_SHARE * values)
@@ -327,19 +383,24 @@ export class ColumnAcc {
 
   /** Datetime columns: the first repeated timestamp (both lines) and how many cells repeat one. */
   duplicates(lineOf: (row: number) => number): string | null {
-    return findDuplicateTimes(this.strs, lineOf, this.name)
+    return findDuplicateTimes(this.strs, lineOf, this.name, this.dateFormat)
   }
 }
 
 /** Repeated timestamps in a datetime column: `line 4, column "t": "…" repeats the time of line 3 (…)`. */
-function findDuplicateTimes(strs: (string | null)[], lineOf: (row: number) => number, name: string): string | null {
+function findDuplicateTimes(
+  strs: (string | null)[],
+  lineOf: (row: number) => number,
+  name: string,
+  format: DateFormat | undefined
+): string | null {
   const rows: number[] = []
   const ms: number[] = []
   for (let r = 0; r < strs.length; r++) {
     const v = strs[r]
     if (v === null || v === undefined) continue
     rows.push(r)
-    ms.push(parseDatetime(v))
+    ms.push(parseDatetime(v, format))
   }
   const order = Array.from(rows.keys()).sort((a, b) => ms[a]! - ms[b]! || rows[a]! - rows[b]!)
   let count = 0,

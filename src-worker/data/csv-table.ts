@@ -129,7 +129,8 @@ export class TableBuilder {
     this.header = names
     const ctx: ColumnContext = {
       decimalComma: this.decimalComma,
-      missingWords: new Set(this.opts.missingWords?.map(trimCell).filter((w) => w !== '') ?? MISSING_TOKENS)
+      missingWords: new Set(this.opts.missingWords?.map(trimCell).filter((w) => w !== '') ?? MISSING_TOKENS),
+      dateOrder: this.opts.dateOrder
     }
     this.cols = names.map((nm) => new ColumnAcc(nm, Object.hasOwn(ov, nm) ? (ov[nm] as ColumnType) : undefined, ctx))
   }
@@ -201,7 +202,8 @@ export class TableBuilder {
       encoding,
       decimalComma: this.decimalComma,
       rowLines: this.rowLines.slice(0, this.rowCount),
-      ...(invalidCells.length > 0 ? { invalidCells } : {})
+      ...(invalidCells.length > 0 ? { invalidCells } : {}),
+      ...(this.opts.duplicates ? { duplicates: this.opts.duplicates } : {})
     }
   }
 

@@ -29,7 +29,15 @@ export interface ImportOptions {
   header?: boolean
   /** words that mean "no value" in numeric and datetime columns (default MISSING_TOKENS) */
   missingWords?: string[]
+  /** dates written NN/NN/YYYY: day first (dmy), month first (mdy), or none (ymd: only year-first dates are dates);
+   * undefined = decided by the cells (a first or second number over 12) */
+  dateOrder?: 'dmy' | 'mdy' | 'ymd'
+  /** rows at one time in the column that orders a series: refused (default), or the first, last or mean of them
+   * kept (applied where the order column is known: duplicate-times.ts) */
+  duplicates?: DuplicatePolicy
 }
+
+export type DuplicatePolicy = 'refuse' | 'first' | 'last' | 'mean'
 
 /** A cell that does not fit its column's type; the first INVALID_KEPT of each column are kept. */
 export interface InvalidCell {
@@ -59,6 +67,8 @@ export interface ParsedTable {
   decimalComma?: boolean
   /** cells that do not fit their column's type, in row order per column (the first INVALID_KEPT of each) */
   invalidCells?: InvalidCell[]
+  /** the import option for rows at one time in the column that orders a series (duplicate-times.ts) */
+  duplicates?: DuplicatePolicy
 }
 
 /** Distinct values are counted up to this many per column. */

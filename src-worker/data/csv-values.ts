@@ -183,15 +183,19 @@ export function notANumber(shown: string, notation: Notation | null): string {
 // ---------------------------------------------------------------------------------------------
 // dates
 
-/** Date formats a datetime column may use (one per column); the time part may follow any of them. */
-export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD.MM.YYYY', 'MM/DD/YYYY'] as const
+/** Date formats a datetime column may use (one per column); the time part may follow any of them. `NN/NN/YYYY` is
+ * MM/DD/YYYY or DD/MM/YYYY: the column's cells (a part over 12) or the date order (`dateOrder`) decide. */
+export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD.MM.YYYY', 'MM/DD/YYYY', 'DD/MM/YYYY'] as const
 export type DateFormat = (typeof DATE_FORMATS)[number]
+/** How dates written with slashes are read: day first, month first, or only year-first dates are dates. */
+export type DateOrder = 'dmy' | 'mdy' | 'ymd'
 
 const DATE_PARTS: [DateFormat, RegExp][] = [
   ['YYYY-MM-DD', /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?/],
   ['YYYY/MM/DD', /^(\d{4})\/(\d{1,2})\/(\d{1,2})/],
   ['DD.MM.YYYY', /^(\d{1,2})\.(\d{1,2})\.(\d{4})/],
-  ['MM/DD/YYYY', /^(\d{1,2})\/(\d{1,2})\/(\d{4})/]
+  ['MM/DD/YYYY', /^(\d{1,2})\/(\d{1,2})\/(\d{4})/],
+  ['DD/MM/YYYY', /^(\d{1,2})\/(\d{1,2})\/(\d{4})/]
 ]
 
 const DATE_RE =
@@ -200,24 +204,33 @@ export function looksLikeDatetime(s: string): boolean {
   return DATE_RE.test(s)
 }
 
-/** The date format of a (trimmed) cell, or null when it is not a date/time. */
-export function dateFormatOf(t: string): DateFormat | null {
+/** The date format of a (trimmed) cell, or null when it is not a date/time; `NN/NN/YYYY` is MM/DD/YYYY unless
+ * `dayFirst`. */
+export function dateFormatOf(t: string, dayFirst = false): DateFormat | null {
   if (!DATE_RE.test(t)) return null
-  for (const [f, re] of DATE_PARTS) if (re.test(t)) return f
+  for (const [f, re] of DATE_PARTS) if (re.test(t)) return f === 'MM/DD/YYYY' && dayFirst ? 'DD/MM/YYYY' : f
   return null
+}
+
+/** `NN/NN/YYYY`: its first two numbers (to tell day-first from month-first cells), else null. */
+export function slashParts(t: string): [number, number] | null {
+  const m = /^(\d{1,2})\/(\d{1,2})\/\d{4}/.exec(t)
+  return m ? [+m[1]!, +m[2]!] : null
 }
 
 /**
  * Parse a datetime cell to epoch milliseconds (UTC unless the text has an offset): ISO-like
- * `YYYY-MM[-DD][ T]HH:MM[:SS[.fff]][Z|±HH:MM]`, `YYYY/MM/DD`, `DD.MM.YYYY`, `MM/DD/YYYY`. NaN if not one.
+ * `YYYY-MM[-DD][ T]HH:MM[:SS[.fff]][Z|±HH:MM]`, `YYYY/MM/DD`, `DD.MM.YYYY`, `MM/DD/YYYY` (`DD/MM/YYYY` when that is
+ * the column's `format`). NaN if not one.
  */
-export function parseDatetime(s: string): number {
+export function parseDatetime(s: string, format?: string): number {
   const t = s.trim()
-  const f = dateFormatOf(t)
+  const f = dateFormatOf(t, format === 'DD/MM/YYYY')
   if (!f) return NaN
   const dm = DATE_PARTS.find((p) => p[0] === f)![1].exec(t)!
   const [a, b, c] = [+dm[1]!, +dm[2]!, dm[3] ? +dm[3] : 1]
-  const [y, mo, d] = f === 'DD.MM.YYYY' ? [c, b, a] : f === 'MM/DD/YYYY' ? [c, a, b] : [a, b, c]
+  const dayFirst = f === 'DD.MM.YYYY' || f === 'DD/MM/YYYY'
+  const [y, mo, d] = dayFirst ? [c, b, a] : f === 'MM/DD/YYYY' ? [c, a, b] : [a, b, c]
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return NaN
   let ms = Date.UTC(y, mo - 1, d)
   const tm = /[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t)

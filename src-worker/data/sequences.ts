@@ -422,7 +422,7 @@ export function groupRows(
     else {
       order = new Float64Array(T)
       for (let r = 0; r < T; r++) {
-        const ms = v[r] === null ? NaN : parseDatetime(v[r]!)
+        const ms = v[r] === null ? NaN : parseDatetime(v[r]!, table.columns[k]!.dateFormat)
         if (Number.isNaN(ms)) {
           throw new Error(
             `line ${lineOfRow(table, r)}, column "${orderColumn}": ${v[r] === null ? 'missing order value' : `"${v[r]}" is not a number or a date/time`}`

@@ -4,6 +4,7 @@
 import type { ParsedTable } from '../data/csv'
 import { buildGroupedSequences, buildOneToOne, buildSeriesWindows, type SequenceData } from '../data/sequences'
 import { buildTextSequences } from '../data/text-sequences'
+import { applyDuplicateTimes } from '../data/duplicate-times'
 import { differenceLagsOf } from '../data/target-transform'
 import { sourceOf, sourceTokensOf, targetTokensOf, type ExperimentConfig } from '../../src-shared/contract'
 import type { TrainConfig, TrainData } from '../trainer'
@@ -20,7 +21,24 @@ function taskOf(config: ExperimentConfig, table: ParsedTable): 'regression' | 'c
   return col && col.type !== 'numeric' ? 'classification' : 'regression'
 }
 
+/** The sequences a config reads from a table; a series or grouped source ordered by `orderBy` first has its rows
+ * at a repeated time refused or collapsed by the dataset's `duplicates` option. */
 export function buildSequences(table: ParsedTable, config: ExperimentConfig): SequenceData {
+  const source = sourceOf(config)
+  if (!config.orderBy || (source !== 'series' && source !== 'grouped')) return build(table, config)
+  let r: ReturnType<typeof applyDuplicateTimes>
+  try {
+    r = applyDuplicateTimes(table, config.orderBy, config.groupBy, table.duplicates)
+  } catch (e) {
+    if (e instanceof Error && e.name === 'Error') throw new InputError(e.message)
+    throw e
+  }
+  const sd = build(r.table, config)
+  if (r.warning) sd.warnings.unshift(r.warning)
+  return sd
+}
+
+function build(table: ParsedTable, config: ExperimentConfig): SequenceData {
   const task = taskOf(config, table)
   const split = { valFraction: config.valFraction, seed: config.seed }
   const common = { normalize: config.normalize }

@@ -27,6 +27,8 @@ export class DataImport {
   decimalComma = $state<'auto' | 'on' | 'off'>('auto')
   header = $state(true)
   missingWords = $state(DEFAULT_MISSING_WORDS)
+  dateOrder = $state<'auto' | 'dmy' | 'mdy' | 'ymd'>('auto')
+  duplicates = $state<'refuse' | 'first' | 'last' | 'mean'>('refuse')
   /** The file last refused, so the user can import it again with other reading options. */
   lastFile = $state.raw<File | null>(null)
   /** The refusal says the first row is data: the screen offers to read it as data. */
@@ -41,6 +43,8 @@ export class DataImport {
       .map((w) => w.trim())
       .filter((w) => w !== '')
     if (words.join(',') !== DEFAULT_MISSING_WORDS.split(', ').join(',')) o.missingWords = words
+    if (this.dateOrder !== 'auto') o.dateOrder = this.dateOrder
+    if (this.duplicates !== 'refuse') o.duplicates = this.duplicates
     return o
   }
 

@@ -88,6 +88,10 @@ const bad: [file: string, message: string, opts?: ImportOptions][] = [
     'decimal-comma-comma-delimited.csv',
     'line 1: decimal comma needs a delimiter other than "," (the file looks comma-separated; choose ; tab or |)',
     { decimalComma: true }
+  ],
+  [
+    'dates-both-orders.csv',
+    'line 4, column "date": "04/14/2024" has the month first (MM/DD/YYYY), but line 3 "13/04/2024" has the day first (DD/MM/YYYY); choose Reading options → Date order (--date-order dmy|mdy)'
   ]
 ]
 
@@ -163,6 +167,19 @@ const named: [file: string, types: string[], warnings: string[], opts?: ImportOp
     'duplicate-timestamps.csv',
     ['datetime', 'numeric'],
     ['line 4, column "time": "2024-01-05 11:00" repeats the time of line 3']
+  ],
+  [
+    'dates-ambiguous-order.csv',
+    ['datetime', 'numeric'],
+    [
+      'column "date": dates like NN/NN/YYYY could have the day or the month first (no number over 12); read as MM/DD/YYYY — if the day comes first, choose Reading options → Date order → Day first (--date-order dmy)'
+    ]
+  ],
+  [
+    'dates-order-given.csv',
+    ['datetime', 'numeric'],
+    ['line 4, column "date": "04/14/2024" is not a valid date'],
+    { dateOrder: 'dmy' }
   ]
 ]
 
@@ -184,6 +201,14 @@ describe('files with cells that do not fit their column import and name them', (
 })
 
 const good: [file: string, check: (t: ParsedTable) => void, opts?: ImportOptions][] = [
+  [
+    'dates-day-first.csv',
+    (t) => {
+      // a day over 12 decides the order; the repeated time is named, not refused (no series is ordered yet)
+      expect(t.columns[0]!.dateFormat).toBe('DD/MM/YYYY')
+      expect(t.warnings).toEqual(['line 6, column "date": "14/04/2024" repeats the time of line 5'])
+    }
+  ],
   [
     'crlf.csv',
     (t) => {
