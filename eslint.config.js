@@ -69,7 +69,6 @@ export default tseslint.config(
     files: [
       'src-main/services/training-manager.ts',
       'src-main/shell/main.ts',
-      'src-worker/engine/gemm.ts',
       'src-worker/export/export-model.ts',
       'src-worker/tasks/inspect-task.ts',
       'src-worker/export/pytorch.ts'

@@ -209,154 +209,141 @@ function blockKernel(
   ldc: number
 ): void {
   const ars = transA ? 1 : lda,
-    aks = transA ? lda : 1,
-    pA = packA
+    aks = transA ? lda : 1
   for (let i = 0; i < M; i += 4) {
-    // pack op(A)[i:i+4, k0:k0+kc] → pA[k][r]
-    for (let r = 0; r < 4; r++) {
-      if (i + r < M) {
-        let q = aOff + (i + r) * ars + k0 * aks
-        for (let k = 0; k < kc; k++) {
-          pA[k * 4 + r] = A[q]
-          q += aks
-        }
-      } else for (let k = 0; k < kc; k++) pA[k * 4 + r] = 0
+    const rows = Math.min(4, M - i)
+    packSliver(A, aOff + i * ars + k0 * aks, ars, aks, rows, kc)
+    sliverTimesPanels(pB, pbBase, kc, np, C, cOff + i * ldc + jp0 * 4, ldc, rows, N - jp0 * 4, acc)
+  }
+}
+
+/** `rows` rows of op(A) from A[q0] (row stride ars, k stride aks) → packA[k·4 + r], zero-padded to 4 rows. */
+function packSliver(A: Arr, q0: number, ars: number, aks: number, rows: number, kc: number): void {
+  const pA = packA
+  for (let r = 0; r < 4; r++) {
+    if (r < rows) {
+      let q = q0 + r * ars
+      for (let k = 0; k < kc; k++) {
+        pA[k * 4 + r] = A[q]
+        q += aks
+      }
+    } else for (let k = 0; k < kc; k++) pA[k * 4 + r] = 0
+  }
+}
+
+/** A 4×4 edge block of products, row-major (edgeBlock[r·4 + c]), before its valid part is stored. */
+const edgeBlock = new Float64Array(16)
+
+/**
+ * The 4×4 micro-kernel: C[q0 + r·ldc + 4p + c] (+)= the A sliver in packA (k-major, 4 rows) · packed panel p
+ * of B from pB[pbBase + p·4·kc] (k-major, 4 columns), for the np panels; only rows × n of the blocks are stored.
+ */
+function sliverTimesPanels(
+  pB: Float64Array,
+  pbBase: number,
+  kc: number,
+  np: number,
+  C: Arr,
+  q0: number,
+  ldc: number,
+  rows: number,
+  n: number,
+  acc: boolean
+): void {
+  // packA read as the module constant, not passed: V8 compiles the loop against that one array (measurably faster)
+  const end = 4 * kc,
+    pA = packA
+  for (let p = 0; p < np; p++) {
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c03 = 0,
+      c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c13 = 0
+    let c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c23 = 0,
+      c30 = 0,
+      c31 = 0,
+      c32 = 0,
+      c33 = 0
+    // one induction variable pair and an end bound: measurably faster in V8 than a k counter
+    for (let pa = 0, pb = pbBase + p * end; pa < end; pa += 4, pb += 4) {
+      const a0 = pA[pa],
+        a1 = pA[pa + 1],
+        a2 = pA[pa + 2],
+        a3 = pA[pa + 3]
+      const b0 = pB[pb],
+        b1 = pB[pb + 1],
+        b2 = pB[pb + 2],
+        b3 = pB[pb + 3]
+      c00 += a0 * b0
+      c01 += a0 * b1
+      c02 += a0 * b2
+      c03 += a0 * b3
+      c10 += a1 * b0
+      c11 += a1 * b1
+      c12 += a1 * b2
+      c13 += a1 * b3
+      c20 += a2 * b0
+      c21 += a2 * b1
+      c22 += a2 * b2
+      c23 += a2 * b3
+      c30 += a3 * b0
+      c31 += a3 * b1
+      c32 += a3 * b2
+      c33 += a3 * b3
     }
-    const fullRows = i + 4 <= M
-    for (let p = 0; p < np; p++) {
-      let c00 = 0,
-        c01 = 0,
-        c02 = 0,
-        c03 = 0,
-        c10 = 0,
-        c11 = 0,
-        c12 = 0,
-        c13 = 0
-      let c20 = 0,
-        c21 = 0,
-        c22 = 0,
-        c23 = 0,
-        c30 = 0,
-        c31 = 0,
-        c32 = 0,
-        c33 = 0
-      // one induction variable pair and an end bound: measurably faster in V8 than a k counter
-      const end = 4 * kc
-      for (let pa = 0, pb = pbBase + p * 4 * kc; pa < end; pa += 4, pb += 4) {
-        const a0 = pA[pa],
-          a1 = pA[pa + 1],
-          a2 = pA[pa + 2],
-          a3 = pA[pa + 3]
-        const b0 = pB[pb],
-          b1 = pB[pb + 1],
-          b2 = pB[pb + 2],
-          b3 = pB[pb + 3]
-        c00 += a0 * b0
-        c01 += a0 * b1
-        c02 += a0 * b2
-        c03 += a0 * b3
-        c10 += a1 * b0
-        c11 += a1 * b1
-        c12 += a1 * b2
-        c13 += a1 * b3
-        c20 += a2 * b0
-        c21 += a2 * b1
-        c22 += a2 * b2
-        c23 += a2 * b3
-        c30 += a3 * b0
-        c31 += a3 * b1
-        c32 += a3 * b2
-        c33 += a3 * b3
-      }
-      const j = (jp0 + p) * 4,
-        q0 = cOff + i * ldc + j
-      if (fullRows && j + 4 <= N) {
-        const q1 = q0 + ldc,
-          q2 = q1 + ldc,
-          q3 = q2 + ldc
-        if (acc) {
-          C[q0] += c00
-          C[q0 + 1] += c01
-          C[q0 + 2] += c02
-          C[q0 + 3] += c03
-          C[q1] += c10
-          C[q1 + 1] += c11
-          C[q1 + 2] += c12
-          C[q1 + 3] += c13
-          C[q2] += c20
-          C[q2 + 1] += c21
-          C[q2 + 2] += c22
-          C[q2 + 3] += c23
-          C[q3] += c30
-          C[q3 + 1] += c31
-          C[q3 + 2] += c32
-          C[q3 + 3] += c33
-        } else {
-          C[q0] = c00
-          C[q0 + 1] = c01
-          C[q0 + 2] = c02
-          C[q0 + 3] = c03
-          C[q1] = c10
-          C[q1 + 1] = c11
-          C[q1 + 2] = c12
-          C[q1 + 3] = c13
-          C[q2] = c20
-          C[q2 + 1] = c21
-          C[q2 + 2] = c22
-          C[q2 + 3] = c23
-          C[q3] = c30
-          C[q3 + 1] = c31
-          C[q3 + 2] = c32
-          C[q3 + 3] = c33
-        }
-      } else {
-        // edge block: store the valid part only
-        const rows = Math.min(4, M - i),
-          cols = Math.min(4, N - j)
-        for (let r = 0; r < rows; r++)
-          for (let c = 0; c < cols; c++) {
-            const v =
-              r === 0
-                ? c === 0
-                  ? c00
-                  : c === 1
-                    ? c01
-                    : c === 2
-                      ? c02
-                      : c03
-                : r === 1
-                  ? c === 0
-                    ? c10
-                    : c === 1
-                      ? c11
-                      : c === 2
-                        ? c12
-                        : c13
-                  : r === 2
-                    ? c === 0
-                      ? c20
-                      : c === 1
-                        ? c21
-                        : c === 2
-                          ? c22
-                          : c23
-                    : c === 0
-                      ? c30
-                      : c === 1
-                        ? c31
-                        : c === 2
-                          ? c32
-                          : c33
-            const q = q0 + r * ldc + c
-            if (acc) C[q] += v
-            else C[q] = v
-          }
-      }
+    const q = q0 + p * 4,
+      cols = Math.min(4, n - p * 4)
+    if (rows === 4 && cols === 4) {
+      storeRow(C, q, acc, c00, c01, c02, c03)
+      storeRow(C, q + ldc, acc, c10, c11, c12, c13)
+      storeRow(C, q + 2 * ldc, acc, c20, c21, c22, c23)
+      storeRow(C, q + 3 * ldc, acc, c30, c31, c32, c33)
+    } else {
+      // edge block: the whole block into scratch, then its valid part into C
+      storeRow(edgeBlock, 0, false, c00, c01, c02, c03)
+      storeRow(edgeBlock, 4, false, c10, c11, c12, c13)
+      storeRow(edgeBlock, 8, false, c20, c21, c22, c23)
+      storeRow(edgeBlock, 12, false, c30, c31, c32, c33)
+      storeEdge(edgeBlock, C, q, ldc, rows, cols, acc)
     }
   }
 }
 
-/** Unpacked strided 4×4 register-blocked product (small or thin operands). Same contract as gemm. */
+/** out[q .. q+4) (+)= v0..v3 */
+function storeRow(out: Arr, q: number, acc: boolean, v0: number, v1: number, v2: number, v3: number): void {
+  if (acc) {
+    out[q] += v0
+    out[q + 1] += v1
+    out[q + 2] += v2
+    out[q + 3] += v3
+  } else {
+    out[q] = v0
+    out[q + 1] = v1
+    out[q + 2] = v2
+    out[q + 3] = v3
+  }
+}
+
+/** C[q0 + r·ldc + c] (+)= block[r·4 + c] for the valid rows × cols of an edge block. */
+function storeEdge(block: Float64Array, C: Arr, q0: number, ldc: number, rows: number, cols: number, acc: boolean) {
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const q = q0 + r * ldc + c
+      if (acc) C[q] += block[r * 4 + c]
+      else C[q] = block[r * 4 + c]
+    }
+}
+
+/**
+ * Unpacked strided product (small or thin operands), same contract as gemm: 4×4 register blocks, then the right
+ * edge 4 rows × 1 column at a time, the bottom edge 1 row × 4 columns at a time, and the corner element-wise.
+ */
 export function gemmDirect(
   transA: boolean,
   transB: boolean,
@@ -375,179 +362,180 @@ export function gemmDirect(
   ldc: number
 ): void {
   // element strides: op(A)[m][k] = A[aOff + m*ars + k*aks], op(B)[k][n] = B[bOff + k*bks + n*bns]
-  const ars = transA ? 1 : lda,
-    aks = transA ? lda : 1
-  const bks = transB ? 1 : ldb,
-    bns = transB ? ldb : 1
+  const s: Strides = {
+    ars: transA ? 1 : lda,
+    aks: transA ? lda : 1,
+    bks: transB ? 1 : ldb,
+    bns: transB ? ldb : 1,
+    K
+  }
   const M4 = M - (M % 4),
-    N4 = N - (N % 4)
+    N4 = N - (N % 4),
+    acc = beta === 1
   for (let i = 0; i < M4; i += 4) {
-    const pa0 = aOff + i * ars
-    for (let j = 0; j < N4; j += 4) {
-      let c00 = 0,
-        c01 = 0,
-        c02 = 0,
-        c03 = 0,
-        c10 = 0,
-        c11 = 0,
-        c12 = 0,
-        c13 = 0
-      let c20 = 0,
-        c21 = 0,
-        c22 = 0,
-        c23 = 0,
-        c30 = 0,
-        c31 = 0,
-        c32 = 0,
-        c33 = 0
-      let pa = pa0,
-        pb = bOff + j * bns
-      for (let k = 0; k < K; k++) {
-        const a0 = A[pa],
-          a1 = A[pa + ars],
-          a2 = A[pa + 2 * ars],
-          a3 = A[pa + 3 * ars]
-        const b0 = B[pb],
-          b1 = B[pb + bns],
-          b2 = B[pb + 2 * bns],
-          b3 = B[pb + 3 * bns]
-        c00 += a0 * b0
-        c01 += a0 * b1
-        c02 += a0 * b2
-        c03 += a0 * b3
-        c10 += a1 * b0
-        c11 += a1 * b1
-        c12 += a1 * b2
-        c13 += a1 * b3
-        c20 += a2 * b0
-        c21 += a2 * b1
-        c22 += a2 * b2
-        c23 += a2 * b3
-        c30 += a3 * b0
-        c31 += a3 * b1
-        c32 += a3 * b2
-        c33 += a3 * b3
-        pa += aks
-        pb += bks
-      }
-      const q0 = cOff + i * ldc + j,
-        q1 = q0 + ldc,
-        q2 = q1 + ldc,
-        q3 = q2 + ldc
-      if (beta === 0) {
-        C[q0] = c00
-        C[q0 + 1] = c01
-        C[q0 + 2] = c02
-        C[q0 + 3] = c03
-        C[q1] = c10
-        C[q1 + 1] = c11
-        C[q1 + 2] = c12
-        C[q1 + 3] = c13
-        C[q2] = c20
-        C[q2 + 1] = c21
-        C[q2 + 2] = c22
-        C[q2 + 3] = c23
-        C[q3] = c30
-        C[q3 + 1] = c31
-        C[q3 + 2] = c32
-        C[q3 + 3] = c33
-      } else {
-        C[q0] += c00
-        C[q0 + 1] += c01
-        C[q0 + 2] += c02
-        C[q0 + 3] += c03
-        C[q1] += c10
-        C[q1 + 1] += c11
-        C[q1 + 2] += c12
-        C[q1 + 3] += c13
-        C[q2] += c20
-        C[q2 + 1] += c21
-        C[q2 + 2] += c22
-        C[q2 + 3] += c23
-        C[q3] += c30
-        C[q3 + 1] += c31
-        C[q3 + 2] += c32
-        C[q3 + 3] += c33
-      }
-    }
-    // right edge: columns N4..N-1, 4 rows at a time
-    for (let j = N4; j < N; j++) {
-      let c0 = 0,
-        c1 = 0,
-        c2 = 0,
-        c3 = 0
-      let pa = pa0,
-        pb = bOff + j * bns
-      for (let k = 0; k < K; k++) {
-        const b = B[pb]
-        c0 += A[pa] * b
-        c1 += A[pa + ars] * b
-        c2 += A[pa + 2 * ars] * b
-        c3 += A[pa + 3 * ars] * b
-        pa += aks
-        pb += bks
-      }
-      const q = cOff + i * ldc + j
-      if (beta === 0) {
-        C[q] = c0
-        C[q + ldc] = c1
-        C[q + 2 * ldc] = c2
-        C[q + 3 * ldc] = c3
-      } else {
-        C[q] += c0
-        C[q + ldc] += c1
-        C[q + 2 * ldc] += c2
-        C[q + 3 * ldc] += c3
-      }
-    }
+    const pa = aOff + i * s.ars,
+      q = cOff + i * ldc
+    for (let j = 0; j < N4; j += 4) directMicroKernel(A, pa, B, bOff + j * s.bns, s, C, q + j, ldc, acc)
+    for (let j = N4; j < N; j++) directColumn(A, pa, B, bOff + j * s.bns, s, C, q + j, ldc, acc)
   }
-  // bottom edge: rows M4..M-1, 4 columns at a time, then the corner
   for (let i = M4; i < M; i++) {
-    const pa0 = aOff + i * ars
+    const pa = aOff + i * s.ars,
+      q = cOff + i * ldc
     let j = 0
-    for (; j < N4; j += 4) {
-      let c0 = 0,
-        c1 = 0,
-        c2 = 0,
-        c3 = 0
-      let pa = pa0,
-        pb = bOff + j * bns
-      for (let k = 0; k < K; k++) {
-        const a = A[pa]
-        c0 += a * B[pb]
-        c1 += a * B[pb + bns]
-        c2 += a * B[pb + 2 * bns]
-        c3 += a * B[pb + 3 * bns]
-        pa += aks
-        pb += bks
-      }
-      const q = cOff + i * ldc + j
-      if (beta === 0) {
-        C[q] = c0
-        C[q + 1] = c1
-        C[q + 2] = c2
-        C[q + 3] = c3
-      } else {
-        C[q] += c0
-        C[q + 1] += c1
-        C[q + 2] += c2
-        C[q + 3] += c3
-      }
-    }
-    for (; j < N; j++) {
-      let c = 0
-      let pa = pa0,
-        pb = bOff + j * bns
-      for (let k = 0; k < K; k++) {
-        c += A[pa] * B[pb]
-        pa += aks
-        pb += bks
-      }
-      const q = cOff + i * ldc + j
-      if (beta === 0) C[q] = c
-      else C[q] += c
-    }
+    for (; j < N4; j += 4) directRow(A, pa, B, bOff + j * s.bns, s, C, q + j, acc)
+    for (; j < N; j++) directDot(A, pa, B, bOff + j * s.bns, s, C, q + j, acc)
   }
+}
+
+/** gemmDirect's element strides of op(A) and op(B), and the inner dimension. */
+interface Strides {
+  ars: number
+  aks: number
+  bks: number
+  bns: number
+  K: number
+}
+
+/** C[q + r·ldc + c] (+)= op(A) row r (4 rows from A[pa0]) · op(B) column c (4 columns from B[pb0]), strided. */
+function directMicroKernel(
+  A: Arr,
+  pa0: number,
+  B: Arr,
+  pb0: number,
+  s: Strides,
+  C: Arr,
+  q: number,
+  ldc: number,
+  acc: boolean
+): void {
+  const { ars, aks, bks, bns, K } = s
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0
+  let pa = pa0,
+    pb = pb0
+  for (let k = 0; k < K; k++) {
+    const a0 = A[pa],
+      a1 = A[pa + ars],
+      a2 = A[pa + 2 * ars],
+      a3 = A[pa + 3 * ars]
+    const b0 = B[pb],
+      b1 = B[pb + bns],
+      b2 = B[pb + 2 * bns],
+      b3 = B[pb + 3 * bns]
+    c00 += a0 * b0
+    c01 += a0 * b1
+    c02 += a0 * b2
+    c03 += a0 * b3
+    c10 += a1 * b0
+    c11 += a1 * b1
+    c12 += a1 * b2
+    c13 += a1 * b3
+    c20 += a2 * b0
+    c21 += a2 * b1
+    c22 += a2 * b2
+    c23 += a2 * b3
+    c30 += a3 * b0
+    c31 += a3 * b1
+    c32 += a3 * b2
+    c33 += a3 * b3
+    pa += aks
+    pb += bks
+  }
+  storeRow(C, q, acc, c00, c01, c02, c03)
+  storeRow(C, q + ldc, acc, c10, c11, c12, c13)
+  storeRow(C, q + 2 * ldc, acc, c20, c21, c22, c23)
+  storeRow(C, q + 3 * ldc, acc, c30, c31, c32, c33)
+}
+
+/** C[q + r·ldc] (+)= op(A) row r (4 rows from A[pa0]) · one column of op(B) from B[pb0]. */
+function directColumn(
+  A: Arr,
+  pa0: number,
+  B: Arr,
+  pb0: number,
+  s: Strides,
+  C: Arr,
+  q: number,
+  ldc: number,
+  acc: boolean
+) {
+  const { ars, aks, bks, K } = s
+  let c0 = 0,
+    c1 = 0,
+    c2 = 0,
+    c3 = 0
+  let pa = pa0,
+    pb = pb0
+  for (let k = 0; k < K; k++) {
+    const b = B[pb]
+    c0 += A[pa] * b
+    c1 += A[pa + ars] * b
+    c2 += A[pa + 2 * ars] * b
+    c3 += A[pa + 3 * ars] * b
+    pa += aks
+    pb += bks
+  }
+  if (acc) {
+    C[q] += c0
+    C[q + ldc] += c1
+    C[q + 2 * ldc] += c2
+    C[q + 3 * ldc] += c3
+  } else {
+    C[q] = c0
+    C[q + ldc] = c1
+    C[q + 2 * ldc] = c2
+    C[q + 3 * ldc] = c3
+  }
+}
+
+/** C[q + c] (+)= one row of op(A) from A[pa0] · op(B) column c (4 columns from B[pb0]). */
+function directRow(A: Arr, pa0: number, B: Arr, pb0: number, s: Strides, C: Arr, q: number, acc: boolean): void {
+  const { aks, bks, bns, K } = s
+  let c0 = 0,
+    c1 = 0,
+    c2 = 0,
+    c3 = 0
+  let pa = pa0,
+    pb = pb0
+  for (let k = 0; k < K; k++) {
+    const a = A[pa]
+    c0 += a * B[pb]
+    c1 += a * B[pb + bns]
+    c2 += a * B[pb + 2 * bns]
+    c3 += a * B[pb + 3 * bns]
+    pa += aks
+    pb += bks
+  }
+  storeRow(C, q, acc, c0, c1, c2, c3)
+}
+
+/** C[q] (+)= one row of op(A) from A[pa0] · one column of op(B) from B[pb0]. */
+function directDot(A: Arr, pa0: number, B: Arr, pb0: number, s: Strides, C: Arr, q: number, acc: boolean): void {
+  const { aks, bks, K } = s
+  let c = 0
+  let pa = pa0,
+    pb = pb0
+  for (let k = 0; k < K; k++) {
+    c += A[pa] * B[pb]
+    pa += aks
+    pb += bks
+  }
+  if (acc) C[q] += c
+  else C[q] = c
 }
 
 /** Reference triple loop (tests only). */
