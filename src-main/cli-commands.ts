@@ -246,6 +246,19 @@ const previewCommand: Command = async (cli, args) => {
   return EXIT.ok
 }
 
+const calibrateCommand: Command = async (cli, args) => {
+  const { values } = parse(args, { refresh: { type: 'boolean', default: false } })
+  const c = await cli.open(values['data-dir']).request('engine.calibration', { refresh: values.refresh })
+  cli.print(
+    values.json,
+    c,
+    () =>
+      `engine: ${c.engine}\nper time step: ${(c.secondsPerStep * 1e6).toPrecision(3)} µs per sequence\n` +
+      `per multiply-add: ${(c.secondsPerMac * 1e9).toPrecision(3)} ns per sequence\nmeasured: ${c.measuredAt}\n`
+  )
+  return EXIT.ok
+}
+
 const importRunCommand: Command = async (cli, args) => {
   const { values, positionals } = parse(args, { checkpoint: { type: 'string' } }, true)
   if (positionals.length !== 1) throw new UsageError('import-run takes one project folder: import-run DIR')
@@ -441,6 +454,7 @@ export const COMMANDS: Record<string, Command> = {
   import: importCommand,
   train: trainCommand,
   preview: previewCommand,
+  calibrate: calibrateCommand,
   list: listCommand,
   show: showCommand,
   compare: compareCommand,

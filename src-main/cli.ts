@@ -15,6 +15,8 @@ commands:
         --epochs E --lr X --seed S [more data/model/training flags below] [--name N] [--data-dir D] [--json]
   preview (--dataset ID | --csv FILE) [the same data flags] [--json]
         what the mapping makes of the data: sample counts, shapes, a few (X, Y) pairs
+  calibrate [--refresh] [--data-dir D] [--json]
+        this machine's measured training speed, which time estimates scale (measured once per engine path)
   list [--data-dir D] [--json]
   show ID [--data-dir D] [--json]
   compare ID ID... [--data-dir D] [--json]

@@ -3,6 +3,7 @@
 // these lists and its schema maps agree.
 export const REQUEST_NAMES = [
   'app.info',
+  'engine.calibration',
   'datasets.import',
   'datasets.cancelImport',
   'datasets.list',

@@ -486,6 +486,14 @@ export const comparison = z.object({
   )
 })
 
+/** How fast this machine's engine trains (src-shared/estimate.ts): measured once per engine path, kept in the store. */
+export const engineCalibration = z.object({
+  engine: z.string(),
+  secondsPerStep: z.number(),
+  secondsPerMac: z.number(),
+  measuredAt: z.string()
+})
+
 export const sampleInfo = z.object({
   id: z.string(),
   title: z.string(),
@@ -521,6 +529,11 @@ export const requests = {
       dataDir: z.string(),
       samples: z.array(sampleInfo)
     })
+  },
+  /** The engine's time calibration: the stored one when it is of this engine path, else measured now (about 1 s). */
+  'engine.calibration': {
+    args: z.object({ refresh: z.boolean().default(false) }).strict(),
+    result: engineCalibration
   },
   'datasets.import': {
     args: z

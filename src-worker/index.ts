@@ -8,6 +8,7 @@ import { runSequences } from './tasks/sequences-task'
 import { runInspect } from './tasks/inspect-task'
 import { runExport, runExportProject } from './tasks/export-task'
 import { runPredict } from './tasks/predict-task'
+import { runCalibrate } from './tasks/calibrate-task'
 
 function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
   parentPort!.postMessage(msg, transfer)
@@ -29,6 +30,7 @@ if (parentPort) {
       else if (msg.type === 'export') await runExport(msg, post)
       else if (msg.type === 'exportProject') await runExportProject(msg, post)
       else if (msg.type === 'predict') runPredict(msg, post)
+      else if (msg.type === 'calibrate') runCalibrate(msg, post)
     } catch (e) {
       post({ type: 'error', taskId: msg.taskId, error: toWire(e) })
     }

@@ -16,6 +16,7 @@ import type {
 import type { Baselines, ValMetrics } from '../src-shared/metrics'
 
 import type { ProjectSource } from './export/project-source'
+import type { EngineCalibration } from '../src-shared/estimate'
 
 export type WorkerError = WireError & { line?: number; column?: string }
 
@@ -92,6 +93,15 @@ export type ToWorker =
       control: SharedArrayBuffer
       /** A checkpoint's training state to continue from (resume after a stop or a crash). */
       resume?: unknown
+      /** The engine's stored calibration: the run records its time estimate when it is of this engine path. */
+      calibration?: EngineCalibration
+    }
+  | {
+      type: 'calibrate'
+      taskId: number
+      /** The stored calibration: returned as it is when it is of this engine path and no refresh is asked. */
+      known?: EngineCalibration
+      refresh?: boolean
     }
 
 export interface ImportedDataset {
@@ -180,11 +190,12 @@ export type FromWorker =
   | { type: 'inspected'; taskId: number; inspection: Inspection }
   | { type: 'exported'; taskId: number; report: ExportReport }
   | { type: 'predicted'; taskId: number; result: PredictResult }
+  | { type: 'calibrated'; taskId: number; calibration: EngineCalibration }
   | ProgressMessage
   | EpochsMessage
   | { type: 'done'; taskId: number; result: TrainedModel }
   /** Sent once the run has built its data, before the first epoch: what simple rules score on its validation split. */
   | { type: 'baselines'; taskId: number; baselines: Baselines }
   | { type: 'paused' | 'resumed'; taskId: number }
-  | { type: 'event'; taskId: number; kind: 'clip' | 'nan' | 'early-stop' | 'lr'; detail: unknown }
+  | { type: 'event'; taskId: number; kind: 'clip' | 'nan' | 'early-stop' | 'lr' | 'estimate'; detail: unknown }
   | { type: 'error'; taskId: number; error: WorkerError }

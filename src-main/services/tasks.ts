@@ -6,7 +6,7 @@ import type { WorkerFactory } from './worker-factory'
 import { InputError } from '../../src-shared/errors'
 
 /** Messages that end a task. */
-const TERMINAL = new Set(['done', 'imported', 'sequences', 'inspected', 'exported', 'predicted'])
+const TERMINAL = new Set(['done', 'imported', 'sequences', 'inspected', 'exported', 'predicted', 'calibrated'])
 
 let nextTaskId = 1
 export const newTaskId = (): number => nextTaskId++

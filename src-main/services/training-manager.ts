@@ -8,6 +8,7 @@ import { HEARTBEAT_TIMEOUT_MS, type CheckpointRecord } from '../store/experiment
 import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, type SharedCheckpoint } from '../../src-worker/protocol'
 import type { EventBus } from './events'
+import type { EngineCalibration } from '../../src-shared/estimate'
 import { runTask, newTaskId } from './tasks'
 import type { WorkerFactory } from './worker-factory'
 
@@ -55,7 +56,9 @@ export class TrainingManager {
     private store: Store,
     private bus: EventBus,
     private factory: WorkerFactory,
-    public maxConcurrent = defaultConcurrency()
+    public maxConcurrent = defaultConcurrency(),
+    /** The stored engine calibration: a run records its time estimate from it (src-shared/estimate.ts). */
+    private calibration: () => EngineCalibration | undefined = () => undefined
   ) {}
 
   isRunning(id: number): boolean {
@@ -171,7 +174,8 @@ export class TrainingManager {
         importOptions: this.store.datasets.importOptions(exp.datasetId),
         config,
         control: control.buffer as SharedArrayBuffer,
-        resume: resumeState
+        resume: resumeState,
+        calibration: this.calibration()
       },
       (m) => {
         if (m.type === 'progress') {

@@ -24,6 +24,7 @@ import { checkColumns, importLimit } from './dataset-checks'
 import { runTask, newTaskId } from './tasks'
 import { CONTROL_STOP, type ToWorker } from '../../src-worker/protocol'
 import { TrainingManager } from './training-manager'
+import { Calibrator } from './calibration'
 import type { WorkerFactory } from './worker-factory'
 import type { ImportedDataset, SavedModel } from '../../src-worker/protocol'
 import { exportsDir, parseDownloadRequest, readDownload, type DownloadFile } from './downloads'
@@ -74,13 +75,17 @@ export class Workbench {
   readonly store: Store
   readonly bus = new EventBus()
   readonly training: TrainingManager
+  readonly calibrator: Calibrator
   /** Runs found `running` when the store was opened (left by a crash or a kill). */
   readonly interruptedAtStart: number[]
 
   constructor(readonly opts: WorkbenchOptions) {
     this.store = Store.open(opts.dataDir, opts.store)
     this.interruptedAtStart = opts.store?.readonly ? [] : this.store.experiments.markInterrupted()
-    this.training = new TrainingManager(this.store, this.bus, opts.workerFactory, opts.maxConcurrent)
+    this.calibrator = new Calibrator(this.store, opts.workerFactory)
+    this.training = new TrainingManager(this.store, this.bus, opts.workerFactory, opts.maxConcurrent, () =>
+      this.calibrator.stored()
+    )
   }
 
   /** The one entry point the shells use: validate the raw payload, then run the handler. */

@@ -3,15 +3,18 @@ import { join } from 'node:path'
 import { openDatabase, type Db, type OpenOptions } from './db'
 import { DatasetsRepo } from './datasets'
 import { ExperimentsRepo } from './experiments'
+import { SettingsRepo } from './settings'
 
 export const STORE_FILE = 'workbench.db'
 
 export class Store {
   readonly datasets: DatasetsRepo
   readonly experiments: ExperimentsRepo
+  readonly settings: SettingsRepo
   constructor(readonly db: Db) {
     this.datasets = new DatasetsRepo(db)
     this.experiments = new ExperimentsRepo(db)
+    this.settings = new SettingsRepo(db)
   }
 
   static open(dataDir: string, opts?: OpenOptions): Store {

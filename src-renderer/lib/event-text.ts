@@ -1,5 +1,7 @@
 // A run's stored events (kind + detail) as sentences for the event log: what happened, in words, never raw JSON.
 
+import { epochTime } from './estimate-text'
+
 type Detail = Record<string, unknown>
 
 const num = (x: unknown) => (typeof x === 'number' ? x : null)
@@ -47,6 +49,10 @@ const SENTENCES: Record<string, (d: Detail) => string> = {
   edited: (d) => `Edited: ${Object.keys(d).join(', ') || 'nothing'}.`,
   duplicated: (d) => `Duplicated from experiment #${d.from}.`,
   repeated: (d) => `Repeated from experiment #${d.from} with seed ${d.seed}.`,
+  estimate: (d) =>
+    num(d.epochSeconds) != null
+      ? `Estimated ${epochTime(d.epochSeconds as number)} per epoch from this machine's measured speed.`
+      : 'Estimated its time.',
   nan: (d) => `Epoch ${d.epoch}: ${str(d.message) ?? 'the loss became NaN'}.`
 }
 

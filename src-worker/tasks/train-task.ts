@@ -18,6 +18,8 @@ import {
 } from '../trainer'
 import { buildSequences, toTrainConfig, toTrainData } from './build-data'
 import { baselinesOf } from '../evaluation/of-data'
+import { enginePath } from '../engine/engine-path'
+import { epochSeconds } from '../../src-shared/estimate'
 import { bytesOf, prepareState, writeState, type EncodedState } from '../model/checkpoint-bytes'
 import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
 import {
@@ -339,6 +341,7 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: Post): void
   const seqs = buildSequences(table, config)
   const data: TrainData = toTrainData(seqs)
   post({ type: 'baselines', taskId, baselines: baselinesOf(seqs) })
+  postEstimate(msg, data, seqs.inputEncoding, post)
   const trainConfig: TrainConfig = toTrainConfig(config)
   const stepsPerEpoch = Math.max(1, Math.ceil(data.train.n / Math.min(config.batchSize, Math.max(1, data.train.n))))
   const report = new TrainingReport(taskId, config, new Int32Array(msg.control), post, stepsPerEpoch)
@@ -358,6 +361,20 @@ export function runTraining(msg: ToWorker & { type: 'train' }, post: Post): void
       model: Object.keys(result.weights).length ? savedModel(result.weights, trainConfig, data, seqs, config) : null
     }
   })
+}
+
+/** The run's estimated seconds per epoch, as an 'estimate' event, when the calibration is of this engine path. */
+function postEstimate(
+  msg: ToWorker & { type: 'train' },
+  data: TrainData,
+  inputEncoding: 'values' | 'token-ids',
+  post: Post
+): void {
+  const cal = msg.calibration
+  if (!cal || cal.engine !== enginePath(runThreads())) return
+  const shape = { ...data, inputEncoding, train: data.train.n, val: data.val.n }
+  const seconds = epochSeconds(shape, msg.config, cal)
+  if (seconds != null) post({ type: 'event', taskId: msg.taskId, kind: 'estimate', detail: { epochSeconds: seconds } })
 }
 
 /** The trained model as main stores it: weights, the configs, and what encodes its data. */

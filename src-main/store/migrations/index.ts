@@ -6,9 +6,10 @@ import { lifecycle } from './002-lifecycle'
 import { valMetrics } from './003-val-metrics'
 import { importOptions } from './004-import-options'
 import { experimentIds } from './005-experiment-ids'
+import { settings } from './006-settings'
 import type { Migration } from './migration'
 
 export type { Migration }
 
-export const migrations: Migration[] = [initial, lifecycle, valMetrics, importOptions, experimentIds]
+export const migrations: Migration[] = [initial, lifecycle, valMetrics, importOptions, experimentIds, settings]
 export const LATEST_VERSION = migrations[migrations.length - 1].version

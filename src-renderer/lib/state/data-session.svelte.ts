@@ -3,8 +3,9 @@
 // (`dataSession(app)`); it reaches AppState only through its public methods.
 import { ApiError, call, importCsvFile, messageOf, on } from '../api'
 import type { AppState } from './app-state.svelte'
-import type { ExperimentConfigInput, ExperimentSummary } from './types'
+import type { ExperimentConfigInput } from './types'
 import type { DatasetImportOptions, SequencesSummary } from '../../../src-shared/contract'
+import { epochSeconds, sequenceCost, type EngineCalibration, type EstimateModel } from '../../../src-shared/estimate'
 
 /** The service's import limit (src-main/services/dataset-checks.ts MAX_IMPORT_BYTES). */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024
@@ -134,19 +135,13 @@ export interface Refusal {
   issues: { path: string; message: string }[]
 }
 
-/** Steps the recurrence runs per sequence: encoder + decoder for seq2seq, else the longer side. */
-export const stepsOf = (s: { mapping: string; tx: number; ty: number }) =>
-  s.mapping === 'seq2seq' ? s.tx + s.ty : Math.max(s.tx, s.ty)
-
-/** Assumed sustained speed of the engine when no finished run calibrates it (multiply-adds × 2 per second). */
-const ASSUMED_FLOPS = 1.5e9
-
 export class SequencesPreview {
   summary = $state.raw<SequencesSummary | null>(null)
   refusal = $state.raw<Refusal | null>(null)
   loading = $state(false)
-  /** The last finished run with a measured speed, with its own size (for the time estimate). */
-  reference = $state.raw<{ id: number; name: string; seqPerSec: number; work: number } | null>(null)
+  /** This machine's measured engine speed (engine.calibration), which the time estimate scales. */
+  calibration = $state.raw<EngineCalibration | null>(null)
+  private calibrating = false
   private key = ''
   private timer: ReturnType<typeof setTimeout> | undefined
   private seq = 0
@@ -183,36 +178,35 @@ export class SequencesPreview {
     }, delay)
   }
 
-  /** Calibrate on the most recent completed run that measured its speed (its size is asked for once). */
-  async calibrate(experiments: readonly ExperimentSummary[]): Promise<void> {
-    const ref = experiments
-      .filter((e) => e.status === 'completed' && (e.seqPerSec ?? 0) > 0)
-      .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))[0]
-    if (!ref || ref.id === this.reference?.id) return
+  /** Asks once for the engine's calibration (measured by the service the first time, about a second). */
+  async calibrate(): Promise<void> {
+    if (this.calibration || this.calibrating) return
+    this.calibrating = true
     try {
-      const s = await call('datasets.sequences', { datasetId: ref.datasetId, config: ref.config })
-      this.reference = { id: ref.id, name: ref.name, seqPerSec: ref.seqPerSec!, work: s.parameters * stepsOf(s) }
+      this.calibration = await call('engine.calibration', {})
     } catch {
-      /* its dataset may be gone: keep the last reference */
+      /* no estimate without it */
+    } finally {
+      this.calibrating = false
     }
   }
 
-  /** Seconds per epoch (training pass + a forward-only validation pass), and how it was estimated. */
-  epochSeconds(): { seconds: number; how: string } | null {
-    const s = this.summary
-    if (!s) return null
-    const work = s.parameters * stepsOf(s)
-    const seqs = s.train + s.val / 3
-    const r = this.reference
-    if (r) {
-      return {
-        seconds: (seqs * work) / (r.seqPerSec * r.work),
-        how: `Scaled from "${r.name}" (${Math.round(r.seqPerSec)} seq/s) by parameters × time steps; validation counted at a third of a training step.`
-      }
-    }
+  /** Seconds per epoch (training pass + a forward-only validation pass) for `config`, and how it was estimated. */
+  epochSeconds(config: EstimateModel): { seconds: number; how: string } | null {
+    const s = this.summary,
+      cal = this.calibration
+    if (!s || !cal) return null
+    const seconds = epochSeconds(s, config, cal)
+    if (seconds == null) return null
+    const { steps, macs } = sequenceCost(s, config)
+    const at = cal.measuredAt.slice(0, 16).replace('T', ' ')
     return {
-      seconds: (seqs * 6 * work) / ASSUMED_FLOPS,
-      how: 'A rough guess from a FLOP model (≈ 6 × parameters × time steps per sequence at an assumed 1.5 GFLOP/s); it becomes a measured estimate after a first completed run.'
+      seconds,
+      how:
+        `Measured on this machine (${cal.engine}, ${at} UTC): ${(cal.secondsPerStep * 1e6).toPrecision(2)} µs per ` +
+        `time step + ${(cal.secondsPerMac * 1e9).toPrecision(2)} ns per multiply-add, per sequence. This model: ` +
+        `${steps} steps and ${Math.round(macs).toLocaleString('en-US')} multiply-adds per sequence, ` +
+        `${s.train} training sequences and ${s.val} validation ones (at a third) per epoch.`
     }
   }
 }

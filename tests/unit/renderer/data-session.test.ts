@@ -3,10 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../../src-renderer/lib/api'
 import { AppState } from '../../../src-renderer/lib/state/app-state.svelte'
-import { dataSession, SequencesPreview, stepsOf } from '../../../src-renderer/lib/state/data-session.svelte'
+import { dataSession, SequencesPreview } from '../../../src-renderer/lib/state/data-session.svelte'
 import type { SequencesSummary } from '../../../src-shared/contract'
 import { deferred, service } from './fake-api'
-import { categorical, config, dataset, experiment, text } from './fixtures'
+import { categorical, config, dataset, text } from './fixtures'
 
 vi.mock('../../../src-renderer/lib/api', async (original) => ({
   ...(await original<object>()),
@@ -174,36 +174,37 @@ describe('SequencesPreview', () => {
     expect(p.summary?.tx).toBe(8)
   })
 
-  it('estimates an epoch from the newest completed run that measured its speed, scaled by parameters × steps', async () => {
-    const runs = [
-      experiment(1, { finishedAt: '2026-01-02T00:00:00Z', seqPerSec: 200 }),
-      experiment(2, { finishedAt: '2026-01-03T00:00:00Z', seqPerSec: 100, name: 'newest' }),
-      experiment(3, { finishedAt: '2026-01-04T00:00:00Z', seqPerSec: null }),
-      experiment(4, { finishedAt: '2026-01-05T00:00:00Z', status: 'failed' })
-    ]
-    service.reply('datasets.sequences', ({ config: c }) =>
-      c.window === 12 ? summary({ parameters: 500, tx: 12, train: 100 }) : summary()
-    )
+  it("estimates an epoch from this machine's calibration, asked of the service once", async () => {
+    const cal = { engine: 'wasm · cpu', secondsPerStep: 2e-6, secondsPerMac: 1e-9, measuredAt: '2026-01-02T03:04:05Z' }
+    service.reply('engine.calibration', () => cal)
     const p = new SequencesPreview()
-    p.request(1, config({ window: 24 }), 0)
-    await p.calibrate(runs)
-    expect(service.argsOf('datasets.sequences')[0]!.datasetId).toBe(1)
-    expect(p.reference).toEqual({ id: 2, name: 'newest', seqPerSec: 100, work: 500 * 12 })
-    p.summary = summary({ parameters: 1000, tx: 24, train: 300, val: 90 })
-    const est = p.epochSeconds()!
-    expect(est.seconds).toBeCloseTo(((300 + 90 / 3) * 1000 * 24) / (100 * 500 * 12))
-    expect(est.how).toContain('"newest" (100 seq/s)')
-    await p.calibrate(runs)
-    expect(service.argsOf('datasets.sequences')).toHaveLength(1)
+    const model = config({ model: { cell: 'gru', hiddenSize: 10, numLayers: 1 } })
+    expect(p.epochSeconds(model)).toBeNull() // no preview yet
+    p.summary = summary({ inputSize: 2, tx: 24, train: 300, val: 90 })
+    expect(p.epochSeconds(model)).toBeNull() // not calibrated yet
+    await p.calibrate()
+    await p.calibrate()
+    expect(service.argsOf('engine.calibration')).toHaveLength(1)
+    // GRU: 3 gates × 10 × (2 + 10) multiply-adds per step over 24 steps, plus the output layer (10 × 1)
+    const macs = 24 * 3 * 10 * 12 + 10
+    const est = p.epochSeconds(model)!
+    expect(est.seconds).toBeCloseTo((300 + 90 / 3) * (24 * 2e-6 + macs * 1e-9), 12)
+    expect(est.how).toContain('wasm · cpu')
   })
 
-  it('falls back to a FLOP model before any run is measured; seq2seq runs encoder and decoder steps', () => {
-    const p = new SequencesPreview()
-    expect(p.epochSeconds()).toBeNull()
-    p.summary = summary({ parameters: 1000, tx: 10, train: 150, val: 150 })
-    expect(p.epochSeconds()!.seconds).toBeCloseTo((200 * 6 * 1000 * 10) / 1.5e9)
-    expect(stepsOf({ mapping: 'seq2seq', tx: 10, ty: 4 })).toBe(14)
-    expect(stepsOf({ mapping: 'many-to-many', tx: 10, ty: 10 })).toBe(10)
+  it('follows the calibration: a machine measured twice as slow estimates twice the time', async () => {
+    let cal = { engine: 'a', secondsPerStep: 1e-6, secondsPerMac: 5e-10, measuredAt: '2026-01-02T03:04:05Z' }
+    service.reply('engine.calibration', () => cal)
+    const model = config({ model: { cell: 'lstm', hiddenSize: 64, numLayers: 2 } })
+    const fast = new SequencesPreview()
+    fast.summary = summary()
+    await fast.calibrate()
+    cal = { ...cal, secondsPerStep: 2e-6, secondsPerMac: 1e-9 }
+    const slow = new SequencesPreview()
+    slow.summary = summary()
+    await slow.calibrate()
+    expect(slow.epochSeconds(model)!.seconds).toBeCloseTo(2 * fast.epochSeconds(model)!.seconds, 12)
+    expect(slow.epochSeconds({ ...model, precision: 'float64' })).toBeNull()
   })
 })
 

@@ -268,3 +268,17 @@ describe('migration 5 (experiment ids never reused)', () => {
     after.close()
   })
 })
+
+describe('migration 6 (settings)', () => {
+  it('adds an empty settings table to a version-5 store, keeping its datasets', () => {
+    const f = file()
+    const v5 = openDatabase(f, { migrations: migrations.slice(0, 5) })
+    v5.prepare(DATASET_SQL).run()
+    v5.close()
+    const db = openDatabase(f, { migrations: migrations.slice(0, 6) })
+    expect(db.pragma('user_version', { simple: true })).toBe(6)
+    expect(db.prepare('SELECT name FROM datasets').get()).toEqual({ name: 'd' })
+    expect(db.prepare('SELECT COUNT(*) AS n FROM settings').get()).toEqual({ n: 0 })
+    db.close()
+  })
+})
