@@ -462,6 +462,7 @@ export const comparison = z.object({
   internals: z.array(
     z.object({
       id,
+      /** The memory-keeping gate's mean per epoch: an LSTM's forget gate f, a GRU's update gate z; none for an RNN. */
       forgetGateMean: z.array(z.object({ epoch: z.number(), value: z.number() })),
       gradNormOverTime: z.array(z.number()),
       clippedFraction: z.number().nullable()

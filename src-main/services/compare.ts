@@ -63,7 +63,11 @@ interface DiagLike {
   clippedFraction?: number
 }
 
-/** Forget-gate mean over epochs, the last epoch's ‖∂L/∂h_t‖ over t, and the share of clipped steps. */
+/**
+ * The mean of the gate that keeps the memory over epochs — an LSTM's forget gate f, a GRU's update gate z (PyTorch's
+ * h = (1 − z)·n + z·h₋₁: near 1 both carry the state on) — the last epoch's ‖∂L/∂h_t‖ over t, and the share of
+ * clipped steps.
+ */
 export function internalsOf(
   diags: { epoch: number; diagnostics: unknown }[]
 ): Omit<Comparison['internals'][number], 'id'> {
@@ -73,7 +77,8 @@ export function internalsOf(
     counted = 0
   for (const { epoch, diagnostics } of diags) {
     const d = (diagnostics ?? {}) as DiagLike
-    const fi = d.gateNames?.indexOf('f') ?? -1
+    const names = d.gateNames ?? []
+    const fi = names.includes('f') ? names.indexOf('f') : names.indexOf('z')
     if (fi >= 0 && Array.isArray(d.gateMeans) && d.gateMeans.length) {
       forgetGateMean.push({ epoch, value: mean(d.gateMeans.map((layer) => layer[fi])) })
     }

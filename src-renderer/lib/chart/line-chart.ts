@@ -14,7 +14,7 @@ import {
   Tooltip,
   type ChartDataset
 } from 'chart.js'
-import { fmtTick, palette, type Palette } from './palette'
+import { fmtTick, palette, yTick, type Palette } from './palette'
 
 Chart.register(
   LineController,
@@ -103,7 +103,7 @@ export function createLineChart(canvas: HTMLCanvasElement): LineChart {
       y: {
         type: opts.logY ? 'logarithmic' : 'linear',
         title: { display: true, text: opts.yTitle, color: p.muted },
-        ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick },
+        ticks: { color: p.muted, maxTicksLimit: 6, callback: yTick },
         grid: { color: p.grid }
       }
     }

@@ -15,6 +15,7 @@ import {
   type Plugin
 } from 'chart.js'
 import type { LossSeries, XY } from '../state/loss-series.svelte'
+import { yTick } from './palette'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip)
 
@@ -211,7 +212,7 @@ export function createLossChart(
         y: {
           type: log ? 'logarithmic' : 'linear',
           title: { display: true, text: LOSS_TITLE.unknown, color: p.muted },
-          ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick },
+          ticks: { color: p.muted, maxTicksLimit: 6, callback: yTick },
           grid: { color: p.grid }
         }
       },

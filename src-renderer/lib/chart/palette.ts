@@ -50,3 +50,26 @@ export function fmtTick(v: number | string): string {
     ? n.toExponential(0)
     : String(Number(n.toPrecision(3)))
 }
+
+/** The leading digit of a positive tick value (1…9), e.g. 0.003 → 3, 2e5 → 2. */
+const mantissa = (v: number) => Math.round(v / 10 ** Math.floor(Math.log10(v) + 1e-9))
+
+/**
+ * Labels of a logarithmic axis that do not overlap: over two decades or more only the powers of ten, over less
+ * 1, 2 and 5 × 10^k (the grid keeps a line at every tick); every tick when that would leave fewer than two labels.
+ */
+export function logTickLabels(values: number[]): string[] {
+  const pos = values.filter((v) => v > 0)
+  if (!pos.length) return values.map(fmtTick)
+  const decades = Math.log10(Math.max(...pos) / Math.min(...pos))
+  const keep = decades >= 2 ? [1] : [1, 2, 5]
+  const shown = values.map((v) => v > 0 && keep.includes(mantissa(v)))
+  if (shown.filter(Boolean).length < 2) return values.map(fmtTick)
+  return values.map((v, i) => (shown[i] ? fmtTick(v) : ''))
+}
+
+/** A y-axis tick callback for Chart.js (`this` is the scale): thinned labels on a logarithmic axis, else fmtTick. */
+export function yTick(this: { type?: string }, v: number | string, i: number, ticks: { value: number }[]): string {
+  if (this.type !== 'logarithmic') return fmtTick(v)
+  return logTickLabels(ticks.map((t) => t.value))[i] ?? ''
+}

@@ -37,6 +37,19 @@ export function asDiagnostics(epoch: number, raw: unknown): EpochDiagnostics | n
   }
 }
 
+/**
+ * Names of the layers the gate means list, in their order: a seq2seq model's encoder layers then its decoder
+ * layers ("encoder", "decoder"; numbered when stacked), other models' layers numbered from 1; one layer: none.
+ */
+export function layerNames(mapping: string | undefined, count: number): string[] {
+  if (mapping === 'seq2seq' && count >= 2 && count % 2 === 0) {
+    const per = count / 2
+    const side = (name: string) => Array.from({ length: per }, (_, l) => (per > 1 ? `${name} L${l + 1}` : name))
+    return [...side('encoder'), ...side('decoder')]
+  }
+  return count > 1 ? Array.from({ length: count }, (_, l) => `L${l + 1}`) : ['']
+}
+
 export class Internals {
   experimentId = $state<number | null>(null)
   /** Oldest first; replaced (never mutated) so that views can read it as a plain array. */

@@ -1,7 +1,9 @@
 // The run's per-epoch diagnostics: the stored ones (experiments.diagnostics) joined with the live
 // training.epoch events, including those that arrive while the stored ones load.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { asDiagnostics, Internals } from '../../../src-renderer/lib/state/internals.svelte'
+import { asDiagnostics, Internals, layerNames } from '../../../src-renderer/lib/state/internals.svelte'
+import { logTickLabels } from '../../../src-renderer/lib/chart/palette'
+import { internalsOf } from '../../../src-main/services/compare'
 import { deferred, service } from './fake-api'
 import { diagnostics } from './fixtures'
 
@@ -21,6 +23,33 @@ describe('asDiagnostics', () => {
     expect(d.epoch).toBe(3)
     expect(d.probe).toEqual({ gates: [], hidden: [] })
     expect(d.gradNorm).toBeNaN()
+  })
+})
+
+describe('chart labels', () => {
+  it("names a seq2seq model's layers encoder and decoder, others' by number", () => {
+    expect(layerNames('seq2seq', 2)).toEqual(['encoder', 'decoder'])
+    expect(layerNames('seq2seq', 4)).toEqual(['encoder L1', 'encoder L2', 'decoder L1', 'decoder L2'])
+    expect(layerNames('many-to-one', 2)).toEqual(['L1', 'L2'])
+    expect(layerNames('many-to-one', 1)).toEqual([''])
+  })
+
+  it('labels a log axis without crowding: powers of ten over two decades, 1-2-5 over less', () => {
+    const wide = [1e-4, 2e-4, 5e-4, 1e-3, 3e-3, 1e-2, 4e-2, 1e-1]
+    expect(logTickLabels(wide)).toEqual(['1e-4', '', '', '0.001', '', '0.01', '', '0.1'])
+    expect(logTickLabels([0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1])).toEqual(['0.2', '', '', '0.5', '', '', '1'])
+  })
+
+  it("compares a GRU's update gate z where an LSTM has its forget gate f; a plain RNN has none", () => {
+    const gru = internalsOf([{ epoch: 1, diagnostics: { gateNames: ['r', 'z', 'n'], gateMeans: [[0.1, 0.7, 0.3]] } }])
+    expect(gru.forgetGateMean).toEqual([{ epoch: 1, value: 0.7 }])
+    const lstm = internalsOf([
+      { epoch: 2, diagnostics: { gateNames: ['i', 'f', 'g', 'o'], gateMeans: [[0, 0.9, 0, 0]] } }
+    ])
+    expect(lstm.forgetGateMean).toEqual([{ epoch: 2, value: 0.9 }])
+    expect(internalsOf([{ epoch: 1, diagnostics: { gateNames: ['h'], gateMeans: [[0.5]] } }]).forgetGateMean).toEqual(
+      []
+    )
   })
 })
 
