@@ -5,6 +5,7 @@
 // packed-B layout (packedSize, packB, sgemmPacked*, the whole scans) switch to native together.
 #include "gemm.h"
 #include "nk.h"
+#include "port-entries.h"
 
 #define I(n) (a[n].i)
 #define P(n) ((float *)a[n].p)
@@ -45,6 +46,6 @@ const nk_entry nk_registry[] = {
     {"packB", "iiipip", 'v', pack_b},
     {"sgemmPacked", "iiiipipipip", 'v', sgemm_packed},
     {"sgemmPackedPanels", "iiiipipipipii", 'v', sgemm_packed_panels},
-    /* cell kernels (gate kernels, whole scans, Adam, softmax cross-entropy) are added here */
+    PORT_ENTRIES /* gate kernels, row helpers, whole scans, Adam, softmax cross-entropy (port-entries.h) */
     {0, 0, 0, 0},
 };
