@@ -53,6 +53,8 @@ export const importOptions = z
   })
   .strict()
 
+/** One line of the dataset list (datasets.list): what the list shows, never a column's statistics or a preview row,
+ * so the list stays small however wide the files are. datasets.get gives the detail. */
 export const datasetSummary = z.object({
   id,
   name: z.string(),
@@ -60,13 +62,16 @@ export const datasetSummary = z.object({
   sha256: z.string(),
   byteLength: z.number(),
   rows: z.number(),
+  columnCount: z.number(),
+  createdAt: z.string()
+})
+export const datasetDetail = datasetSummary.extend({
   columns: z.array(columnInfo),
   warnings: z.array(z.string()),
-  createdAt: z.string(),
   /** how the file was read (the same options read it again for training) */
-  importOptions: importOptions.optional()
+  importOptions: importOptions.optional(),
+  preview: z.array(z.array(z.string()))
 })
-export const datasetDetail = datasetSummary.extend({ preview: z.array(z.array(z.string())) })
 
 export const cellKind = z.enum(['lstm', 'gru', 'rnn_tanh', 'rnn_relu'])
 export const experimentStatus = z.enum([

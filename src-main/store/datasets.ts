@@ -27,12 +27,18 @@ interface Row {
   warnings_json: string
   created_at: string
   options_json: string
+  column_count: number
 }
 
-const COLS =
-  'id, name, file_name, sha256, byte_length, rows, columns_json, preview_json, warnings_json, created_at, options_json'
+const SUMMARY =
+  'id, name, file_name, sha256, byte_length, rows, json_array_length(columns_json) AS column_count, created_at'
+const COLS = `${SUMMARY}, columns_json, preview_json, warnings_json, options_json`
 
-function toSummary(r: Row): DatasetSummary {
+type SummaryRow = Pick<Row, 'id' | 'name' | 'file_name' | 'sha256' | 'byte_length' | 'rows' | 'created_at'> & {
+  column_count: number
+}
+
+function toSummary(r: SummaryRow): DatasetSummary {
   return {
     id: r.id,
     name: r.name,
@@ -40,10 +46,8 @@ function toSummary(r: Row): DatasetSummary {
     sha256: r.sha256,
     byteLength: r.byte_length,
     rows: r.rows,
-    columns: JSON.parse(r.columns_json),
-    warnings: JSON.parse(r.warnings_json),
-    createdAt: r.created_at,
-    importOptions: JSON.parse(r.options_json)
+    columnCount: r.column_count,
+    createdAt: r.created_at
   }
 }
 
@@ -56,7 +60,7 @@ export class DatasetsRepo {
     this.insertStmt =
       db.prepare(`INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at, options_json)
       VALUES (@name, @fileName, @sha256, @byteLength, @bytesGz, @rows, @columns, @preview, @warnings, @createdAt, @options)`)
-    this.listStmt = db.prepare(`SELECT ${COLS} FROM datasets ORDER BY id DESC`)
+    this.listStmt = db.prepare(`SELECT ${SUMMARY} FROM datasets ORDER BY id DESC`)
     this.getStmt = db.prepare(`SELECT ${COLS} FROM datasets WHERE id = ?`)
     this.bytesStmt = db.prepare('SELECT bytes_gz FROM datasets WHERE id = ?')
   }
@@ -79,12 +83,20 @@ export class DatasetsRepo {
   }
 
   list(): DatasetSummary[] {
-    return (this.listStmt.all() as Row[]).map(toSummary)
+    return (this.listStmt.all() as SummaryRow[]).map(toSummary)
   }
 
   get(id: number): DatasetDetail | undefined {
     const r = this.getStmt.get(id) as Row | undefined
-    return r && { ...toSummary(r), preview: JSON.parse(r.preview_json) }
+    return (
+      r && {
+        ...toSummary(r),
+        columns: JSON.parse(r.columns_json),
+        warnings: JSON.parse(r.warnings_json),
+        importOptions: JSON.parse(r.options_json),
+        preview: JSON.parse(r.preview_json)
+      }
+    )
   }
 
   /** How the dataset's CSV was read ({} for the defaults). */

@@ -22,6 +22,7 @@ export function dataset(id: number, columns: ColumnInfo[] = [numeric('x'), numer
     sha256: 'ab'.repeat(32),
     byteLength: 1000,
     rows,
+    columnCount: columns.length,
     columns,
     warnings: [],
     createdAt: '2026-01-01T00:00:00Z',

@@ -48,7 +48,19 @@ describe('Workbench service', () => {
     ])
     expect(d.preview[0]).toEqual(['1958-03-01', '315.70', '314.44'])
     expect(d.sha256).toMatch(/^[0-9a-f]{64}$/)
-    expect((await wb.request('datasets.list', {})).map((x) => x.id)).toEqual([d.id])
+    // the list carries summaries only: no columns, warnings, options or preview rows (datasets.get has them)
+    expect(await wb.request('datasets.list', {})).toEqual([
+      {
+        id: d.id,
+        name: d.name,
+        fileName: 'co2.csv',
+        sha256: d.sha256,
+        byteLength: d.byteLength,
+        rows: 741,
+        columnCount: 3,
+        createdAt: d.createdAt
+      }
+    ])
   })
 
   it('names a cell that is not a number at import; refuses a file that is not a table and stores nothing', async () => {
