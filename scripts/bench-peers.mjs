@@ -5,7 +5,11 @@
 // WASM backend) one after the other, prints every JSON line, then the table of ratios: each side's better
 // thread count, ours / peer.
 //
-//   node scripts/bench-peers.mjs [CONFIG…] [--quick] [--no-tfjs] [--no-torch] [--peers DIR]
+//   node scripts/bench-peers.mjs [CONFIG…] [--quick] [--no-tfjs] [--no-torch] [--no-peak] [--peers DIR]
+//
+// After the configurations it measures the machine's SGEMM limit (scripts/bench-peak.ts: OpenBLAS and the
+// workbench's own GEMM, 4096³ on one and two cores) and prints each configuration's GFLOP/s as a share of the
+// two-core OpenBLAS figure (--no-peak skips it).
 //
 // Needs /usr/bin/python3 with Debian's python3-torch and libopenblas0-pthread (installed with apt-get when
 // missing and running as root), and `npm ci` in a writable copy of peers/js (made under $TMPDIR and reused).
@@ -153,22 +157,40 @@ for (const cfg of configs) {
   rows.push({ cfg, ours: best(mine), torch: best(torch), tf })
 }
 
+// --- the machine's SGEMM limit (scripts/bench-peak.ts): each configuration's GFLOP/s as a share of it -------
+const peaks = flag('--no-peak')
+  ? []
+  : run(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-peak.ts'), '--repeats', quick ? '2' : '3'], {
+      cwd: root
+    })
+const limit = peaks.find((p) => p.impl === 'openblas' && p.threads === 2) ?? null
+
 // --- table ------------------------------------------------------------------------------------------------
 const f = (v, d = 0) =>
   v == null ? 'n/a' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a')
 console.log('')
 const torchThr = (t) => (t ? `${t.threads}${t.blas_threads > 1 ? `+BLAS ${t.blas_threads}` : ''}` : '')
+const share = (g) => (g && limit ? `${((100 * g) / limit.gflops).toFixed(0)} %` : 'n/a')
 console.log(
-  '| config | workbench seq/s (threads) | GFLOP/s | PyTorch seq/s (threads) | vs PyTorch | TF.js wasm seq/s | vs TF.js |'
+  '| config | workbench seq/s (threads) | GFLOP/s | of 2-core peak | PyTorch seq/s (threads) | vs PyTorch | TF.js wasm seq/s | vs TF.js |'
 )
-console.log('|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|')
 for (const r of rows) {
   const o = r.ours?.seq_per_s,
     t = r.torch?.seq_per_s,
     w = r.tf?.seq_per_s
   console.log(
-    `| ${r.cfg} | ${f(o)} (${r.ours?.threads ?? ''}) | ${f(r.ours?.gflops, 1)} | ${f(t)} (${torchThr(r.torch)}) | ${ratio(o, t)} | ${f(w)} | ${ratio(o, w)} |`
+    `| ${r.cfg} | ${f(o)} (${r.ours?.threads ?? ''}) | ${f(r.ours?.gflops, 1)} | ${share(r.ours?.gflops)} | ${f(t)} (${torchThr(r.torch)}) | ${ratio(o, t)} | ${f(w)} | ${ratio(o, w)} |`
+  )
+}
+if (peaks.length) {
+  const at = (impl, t) => peaks.find((p) => (p.kernels ?? p.impl) === impl && p.threads === t)?.gflops ?? 'n/a'
+  const impls = [...new Set(peaks.map((p) => p.kernels ?? p.impl))]
+  console.log(
+    `\nSGEMM peak, ${peaks[0].n}³ float32 (GFLOP/s, 1 core / 2 cores): ` +
+      impls.map((i) => `${i} ${at(i, 1)} / ${at(i, 2)}`).join('; ') +
+      '; "of 2-core peak" = workbench GFLOP/s / two-core OpenBLAS'
   )
 }
 console.log(

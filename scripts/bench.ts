@@ -4,7 +4,8 @@
 //   {"impl":"rnn-workbench","config":"lstm-small","threads":1,"seq_per_s":1234.5,"gflops":3.21,"split":"one","load":0.4}
 // `split` says how the layer scans ran (wasm/pool.ts scanMode: one thread, 'batch' rows per thread, or 'step');
 // `load` is the 1-minute load average when the configuration started, `helper_share` (2 threads) the fraction of
-// split work chunks the helper ran (≈ 0.5 on an idle machine, less when it was descheduled).
+// split work chunks the helper ran (≈ 0.5 on an idle machine, less when it was descheduled), `kernels` which
+// kernels ran (the native addon's where it has them, else WebAssembly's variant; RNN_NATIVE=0 for WebAssembly only).
 // Median of ≥ 5 timed repeats after a warm-up. Usage: npm run bench [-- lstm-small gru-small] [--repeats 7] [--seconds 1.5]
 // [--threads 2] (same as RNN_THREADS=2) [--cpu-time] (time by this process's CPU time instead of the wall clock:
 // steadier when the machine is shared; meaningless with 2 threads).
@@ -15,6 +16,13 @@ import { Rng } from '../src-worker/engine/rng.js'
 import type { CellKind } from '../src-worker/engine/cells/common.js'
 import { loadavg } from 'node:os'
 import { gemmThreads, scanMode, setGemmThreads, helperShare } from '../src-worker/engine/wasm/pool.js'
+import { wasm } from '../src-worker/engine/wasm/runtime.js'
+
+/** Which kernels ran: 'native-avx512+relaxed-simd' (native where the addon has them), 'relaxed-simd', 'typescript'. */
+function kernelsInUse(): string {
+  if (!wasm) return 'typescript'
+  return wasm.native?.names.length ? `native-${wasm.native.isa}+${wasm.variant}` : wasm.variant
+}
 
 interface BenchConfig {
   cell: 'rnn' | 'lstm' | 'gru'
@@ -164,7 +172,8 @@ function bench(name: string, c: BenchConfig, repeats: number, seconds: number): 
     seq_per_s: round(sps * c.batch, 1),
     gflops: round((sps * trainFlops(c)) / 1e9, 2),
     split: scanMode(c.batch, c.hidden),
-    load: round(load, 2)
+    load: round(load, 2),
+    kernels: kernelsInUse()
   }
   if (gemmThreads() > 1) line.helper_share = share.chunks ? round(share.helper / share.chunks, 3) : 0
   console.log(JSON.stringify(line))

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#define NK_WORK_A (NK_MR_MAX * NK_KC) /* floats of one packed op(A) sliver */
+#define NK_WORK_A (NK_MC * NK_KC) /* floats of a packed block of op(A) */
 
 size_t nk_work_bytes(void) { return (size_t)(NK_WORK_A + NK_KC * NK_NC) * sizeof(float) + 64; }
 
@@ -65,18 +65,22 @@ static void pack_a(int mr, float *pa, int tA, const float *a, int lda, int M, in
 
 /**
  * C[:, cFrom..cTo) (+)= op(A)[:, k0 : k0+kc] · np packed panels at pb, the first starting at column j0
- * (columns of a panel outside [cFrom, cTo) are computed but not written).
+ * (columns of a panel outside [cFrom, cTo) are computed but not written). Rows go in blocks of NK_MC, packed
+ * as slivers of mr rows (L2); each panel (L1) then meets every sliver of the block in turn.
  */
 static void block(const nk_gemm *g, int tA, int M, const float *a, int lda, int k0, int kc, const float *pb, int j0,
                   int np, int cFrom, int cTo, int acc, float *c, int ldc, float *pa) {
   const int mr = g->mr, nr = g->nr;
-  for (int i = 0; i < M; i += mr) {
-    pack_a(mr, pa, tA, a, lda, M, i, k0, kc);
-    const int rows = imin(mr, M - i);
+  for (int i0 = 0; i0 < M; i0 += NK_MC) {
+    const int mb = imin(NK_MC, M - i0);
+    for (int i = 0; i < mb; i += mr) pack_a(mr, pa + (size_t)i * kc, tA, a, lda, M, i0 + i, k0, kc);
     for (int q = 0; q < np; q++) {
       const int j = j0 + q * nr, lo = imax(cFrom, j) - j, hi = imin(cTo, j + nr) - j;
-      if (hi > lo)
-        g->kernel(kc, pa, pb + (size_t)q * nr * kc, c + (ptrdiff_t)i * ldc + j, ldc, acc, rows, lo, hi);
+      if (hi <= lo) continue;
+      const float *panel = pb + (size_t)q * nr * kc;
+      for (int i = 0; i < mb; i += mr)
+        g->kernel(kc, pa + (size_t)i * kc, panel, c + (ptrdiff_t)(i0 + i) * ldc + j, ldc, acc, imin(mr, mb - i), lo,
+                  hi);
     }
   }
 }

@@ -16,7 +16,7 @@
 
 #define NK_KC 256 /* k chunk */
 #define NK_NC 512 /* columns of op(B) per packed block of sgemm (a multiple of every nr) */
-#define NK_MR_MAX 16
+#define NK_MC 240  /* rows of op(A) per packed block (a multiple of every mr) */
 
 typedef void (*nk_ukernel)(int kc, const float *pa, const float *pb, float *c, ptrdiff_t ldc, int acc, int rows,
                            int c0, int c1);
