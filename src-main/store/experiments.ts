@@ -1,6 +1,7 @@
 // Experiments table plus their per-epoch / per-step metrics, events and training-state checkpoints.
 import { serialize } from 'node:v8'
 import type { Db } from './db'
+import { ProbesRepo } from './probes'
 import { checkpointFault } from './faults'
 import { decodeState, encodeState } from '../../src-worker/model/checkpoint-bytes'
 import type {
@@ -118,7 +119,9 @@ export type CheckpointRecord = { kind: CheckpointKind; epoch: number } & ({ stat
 
 export class ExperimentsRepo {
   private s
+  private readonly probes: ProbesRepo
   constructor(private db: Db) {
+    this.probes = new ProbesRepo(db)
     this.s = {
       insert:
         db.prepare(`INSERT INTO experiments (dataset_id, name, status, config_json, created_at, group_id, notes, tags_json)
@@ -243,12 +246,17 @@ export class ExperimentsRepo {
     }
   }
 
-  /** Per-epoch diagnostics as the trainer reported them (JSON), for charts and comparisons. */
+  /**
+   * Per-epoch diagnostics as the trainer reported them, for charts and comparisons; `probe` (the heatmaps) only on the
+   * epochs that keep it (store/probes.ts).
+   */
   diagnostics(id: number): { epoch: number; diagnostics: unknown }[] {
-    return (this.s.diagnostics.all(id) as { epoch: number; diagnostics_json: string | null }[]).map((r) => ({
-      epoch: r.epoch,
-      diagnostics: r.diagnostics_json ? JSON.parse(r.diagnostics_json) : null
-    }))
+    const probes = this.probes.byEpoch(id)
+    return (this.s.diagnostics.all(id) as { epoch: number; diagnostics_json: string | null }[]).map((r) => {
+      const d = r.diagnostics_json ? (JSON.parse(r.diagnostics_json) as Record<string, unknown> | null) : null
+      const probe = probes.get(r.epoch)
+      return { epoch: r.epoch, diagnostics: d && probe ? { ...d, probe } : d }
+    })
   }
 
   /** This process trains the run from now on. */
@@ -354,7 +362,11 @@ export class ExperimentsRepo {
     this.db.transaction(() => {
       this.s.beat.run({ id, at: now() })
       for (const s of steps) this.s.step.run({ id, step: s.step, epoch: s.epoch, loss: num(s.loss) })
+      let probed = false
       for (const epoch of epochs === undefined ? [] : Array.isArray(epochs) ? epochs : [epochs]) {
+        const { probe, ...rest } = (epoch.diagnostics ?? {}) as { probe?: unknown }
+        const apart = probe !== undefined && this.probes.put(id, epoch.epoch, probe)
+        probed ||= apart
         const trainLoss = num(epoch.trainLoss),
           valLoss = num(epoch.valLoss)
         this.s.epoch.run({
@@ -364,7 +376,7 @@ export class ExperimentsRepo {
           valLoss,
           seconds: epoch.seconds,
           lr: num(epoch.lr),
-          diagnostics: epoch.diagnostics === undefined ? null : JSON.stringify(epoch.diagnostics),
+          diagnostics: epoch.diagnostics === undefined ? null : JSON.stringify(apart ? rest : epoch.diagnostics),
           valMetrics: metricsJson(epoch.valMetrics)
         })
         this.s.epochSummary.run({
@@ -377,6 +389,7 @@ export class ExperimentsRepo {
           seqPerSec: num(epoch.seqPerSec)
         })
       }
+      if (probed) this.probes.compact(id)
       let of: unknown, bytes: Buffer | undefined // 'last' and 'best' of one epoch are one state: serialised once
       for (const c of checkpoints) {
         const src = 'bytes' in c ? c.bytes : c.state
@@ -403,6 +416,7 @@ export class ExperimentsRepo {
     this.db.transaction(() => {
       this.s.trimEpochs.run({ id, epoch })
       this.s.trimSteps.run({ id, epoch })
+      this.probes.trim(id, epoch)
       this.s.resetSummary.run({ id, epoch })
     })()
   }

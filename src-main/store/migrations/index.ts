@@ -7,9 +7,10 @@ import { valMetrics } from './003-val-metrics'
 import { importOptions } from './004-import-options'
 import { experimentIds } from './005-experiment-ids'
 import { settings } from './006-settings'
+import { probes } from './007-probes'
 import type { Migration } from './migration'
 
 export type { Migration }
 
-export const migrations: Migration[] = [initial, lifecycle, valMetrics, importOptions, experimentIds, settings]
+export const migrations: Migration[] = [initial, lifecycle, valMetrics, importOptions, experimentIds, settings, probes]
 export const LATEST_VERSION = migrations[migrations.length - 1].version

@@ -62,6 +62,8 @@ describe('store', () => {
       'epochs',
       'events',
       'experiments',
+      'probes',
+      'settings',
       'sqlite_sequence',
       'steps'
     ])
