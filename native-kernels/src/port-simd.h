@@ -33,7 +33,6 @@ typedef __m512 V;
 #define VSHL23(x) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(x), 23))
 /* lanes of x where h > 0, else 0 */
 #define VWHEREPOS(h, x) _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(h, _mm512_setzero_ps(), _CMP_GT_OQ), x)
-#define VHMAX(v) _mm512_reduce_max_ps(v)
 #define VLANES(out, v) _mm512_storeu_ps(out, v)
 
 #elif defined(PORT_AVX2)
