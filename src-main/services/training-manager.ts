@@ -4,11 +4,11 @@
 import { availableParallelism } from 'node:os'
 import type { Store } from '../store/index'
 import { isStoreError, storeErrorMessage } from '../store/errors'
-import { HEARTBEAT_TIMEOUT_MS, type CheckpointRecord } from '../store/experiments'
-import type { ExperimentConfig, StepPoint } from '../../src-shared/contract'
-import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, type SharedCheckpoint } from '../../src-worker/protocol'
+import { HEARTBEAT_TIMEOUT_MS } from '../store/experiments'
+import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP } from '../../src-worker/protocol'
 import type { EventBus } from './events'
 import type { EngineCalibration } from '../../src-shared/estimate'
+import { RunRecorder } from './run-recorder'
 import { runTask, newTaskId } from './tasks'
 import type { WorkerFactory } from './worker-factory'
 
@@ -18,22 +18,6 @@ interface Run {
   paused: boolean
 }
 
-/** Retries a store write that failed (busy, full) every RETRY_MS for up to RETRY_FOR_MS, without blocking. */
-export const RETRY_MS = 250
-export const RETRY_FOR_MS = 10 * 60_000
-function retryWrite(write: () => void, then: () => void, started = Date.now()): void {
-  try {
-    write()
-    then()
-  } catch {
-    if (Date.now() - started < RETRY_FOR_MS) setTimeout(() => retryWrite(write, then, started), RETRY_MS).unref()
-  }
-}
-
-/** Step rows not sent with an epoch batch (those of a long epoch) are written at least this often: twice the
- * worker's epoch batch interval, so a run of short epochs writes its steps with its epochs only. */
-export const STEP_WRITE_MS = 2000
-
 /** How often a training process looks for control requests from other processes. */
 export const CONTROL_POLL_MS = 500
 /**
@@ -41,9 +25,6 @@ export const CONTROL_POLL_MS = 500
  * beside the training threads); a sixth of the time after which other processes take a run for dead.
  */
 export const HEARTBEAT_MS = HEARTBEAT_TIMEOUT_MS / 6
-
-const isShared = (c: unknown): c is SharedCheckpoint =>
-  !!c && typeof c === 'object' && (c as SharedCheckpoint).shared instanceof SharedArrayBuffer
 
 export const defaultConcurrency = (): number => Math.max(1, availableParallelism() - 1)
 
@@ -99,19 +80,40 @@ export class TrainingManager {
   }
 
   private launch(experimentId: number, resume: boolean): void {
-    const exps = this.store.experiments
-    const exp = exps.get(experimentId)!
-    const config: ExperimentConfig = exp.config
+    const exp = this.store.experiments.get(experimentId)!
+    const resumeState = this.markStarted(experimentId, resume)
     const bytesGz = new Uint8Array(this.store.datasets.bytesGz(exp.datasetId)!)
+    const control = new Int32Array(new SharedArrayBuffer(4))
+    const recorder = new RunRecorder(experimentId, this.store.experiments, this.bus)
+    const task = runTask(
+      this.factory,
+      {
+        type: 'train',
+        taskId: newTaskId(),
+        bytesGz,
+        importOptions: this.store.datasets.importOptions(exp.datasetId),
+        config: exp.config,
+        control: control.buffer as SharedArrayBuffer,
+        resume: resumeState,
+        calibration: this.calibration()
+      },
+      (m) => recorder.onMessage(m),
+      [bytesGz.buffer as ArrayBuffer]
+    )
+    const done = task.done
+      .catch((e: Error) => recorder.finish('failed', isStoreError(e) ? storeErrorMessage(e) : e.message))
+      .finally(() => this.ended(experimentId))
+    this.runs.set(experimentId, { control, done, paused: false })
+  }
+
+  /** Marks a run started (a resumed one rewound to its last checkpoint); returns the state to resume from. */
+  private markStarted(experimentId: number, resume: boolean): unknown {
+    const exps = this.store.experiments
     let resumeState: unknown
     if (resume) {
       const cp = exps.checkpoint(experimentId, 'last')
-      if (cp) {
-        exps.rewindTo(experimentId, cp.epoch)
-        resumeState = cp.state
-      } else {
-        exps.rewindTo(experimentId, 0)
-      }
+      exps.rewindTo(experimentId, cp ? cp.epoch : 0)
+      resumeState = cp?.state
     }
     exps.markStarted(experimentId)
     exps.addEvent(
@@ -120,140 +122,15 @@ export class TrainingManager {
       resume ? { fromEpoch: exps.get(experimentId)!.epochsDone } : undefined
     )
     this.bus.emit('experiments.changed', { experimentId })
+    return resumeState
+  }
 
-    const control = new Int32Array(new SharedArrayBuffer(4))
-    // Step rows wait here and go to the store with the next epoch batch (about once a second), or on their own
-    // after STEP_WRITE_MS: one transaction a second instead of one per progress message (~10 a second), which
-    // on a two-core machine took CPU from the training threads. Events still go out with every message.
-    let steps: StepPoint[] = [],
-      stepsAt = performance.now()
-    const takeSteps = (): StepPoint[] => {
-      const s = steps
-      steps = []
-      stepsAt = performance.now()
-      return s
-    }
-    const writeSteps = () => {
-      if (steps.length) exps.writeMetrics(experimentId, takeSteps())
-    }
-    let finished = false
-    const finish = (status: 'completed' | 'stopped' | 'failed', error: string | null, model?: unknown) => {
-      if (finished) return
-      finished = true
-      let trainLoss: number | null = null,
-        valLoss: number | null = null
-      try {
-        writeSteps()
-        exps.finish(experimentId, status, error, model)
-        exps.addEvent(experimentId, status, error ? { error } : undefined)
-        const e = exps.get(experimentId)!
-        trainLoss = e.trainLoss
-        valLoss = e.valLoss
-      } catch (e) {
-        // The store refused the last write too (disk full, locked…): its last committed epoch stays
-        // resumable, and the failure is recorded as soon as the store takes writes again.
-        status = 'failed'
-        const why = storeErrorMessage(e)
-        error = error && error !== why ? `${error}; ${why}` : why
-        const message = error
-        retryWrite(
-          () => exps.finish(experimentId, 'failed', message),
-          () => this.bus.emit('experiments.changed', { experimentId })
-        )
-      }
-      this.bus.emit('training.finished', { experimentId, status, trainLoss, valLoss, error })
-      this.bus.emit('experiments.changed', { experimentId })
-    }
-
-    const task = runTask(
-      this.factory,
-      {
-        type: 'train',
-        taskId: newTaskId(),
-        bytesGz,
-        importOptions: this.store.datasets.importOptions(exp.datasetId),
-        config,
-        control: control.buffer as SharedArrayBuffer,
-        resume: resumeState,
-        calibration: this.calibration()
-      },
-      (m) => {
-        if (m.type === 'progress') {
-          for (const p of m.steps) steps.push(p)
-          if (performance.now() - stepsAt >= STEP_WRITE_MS) writeSteps()
-          this.bus.emit('training.progress', {
-            experimentId,
-            epoch: m.epoch,
-            epochs: m.epochs,
-            step: m.step,
-            stepsPerEpoch: m.stepsPerEpoch,
-            totalSteps: m.totalSteps,
-            elapsedSeconds: m.elapsedSeconds,
-            etaSeconds: m.etaSeconds,
-            seqPerSec: m.seqPerSec,
-            steps: m.steps
-          })
-        } else if (m.type === 'epochs') {
-          const points = m.items.map((e) => ({
-            epoch: e.epoch,
-            seconds: e.seconds,
-            trainLoss: Number.isFinite(e.trainLoss) ? e.trainLoss : null,
-            valLoss: Number.isFinite(e.valLoss) ? e.valLoss : null,
-            valMetrics: e.valMetrics ?? null,
-            lr: e.lr,
-            diagnostics: e.diagnostics
-          }))
-          // the epochs, the latest checkpoint and the latest best one in one transaction
-          const last = m.items.findLast((e) => e.checkpoint !== undefined)
-          const best = m.items.findLast((e) => e.best && e.checkpoint !== undefined)
-          // (the worker sends them as the bytes to store, mostly in shared slots it reuses: released once written)
-          const record = (kind: 'last' | 'best', e: { epoch: number; checkpoint?: unknown }): CheckpointRecord => {
-            const c = e.checkpoint
-            if (c instanceof Uint8Array) return { kind, epoch: e.epoch, bytes: c }
-            if (isShared(c)) return { kind, epoch: e.epoch, bytes: Buffer.from(c.shared, c.offset, c.length) }
-            return { kind, epoch: e.epoch, state: c }
-          }
-          try {
-            const checkpoints = [...(last ? [record('last', last)] : []), ...(best ? [record('best', best)] : [])]
-            exps.writeMetrics(
-              experimentId,
-              takeSteps(),
-              points.map((p, i) => ({ ...p, seqPerSec: m.items[i].seqPerSec })),
-              checkpoints
-            )
-          } finally {
-            for (const e of m.items)
-              if (isShared(e.checkpoint)) Atomics.store(new Int32Array(e.checkpoint.shared, 0, 2), e.checkpoint.slot, 0)
-          }
-          for (const p of points) this.bus.emit('training.epoch', { experimentId, ...p })
-        } else if (m.type === 'paused' || m.type === 'resumed') {
-          writeSteps()
-          exps.setStatus(experimentId, m.type === 'paused' ? 'paused' : 'running')
-          exps.addEvent(experimentId, m.type)
-          this.bus.emit('experiments.changed', { experimentId })
-        } else if (m.type === 'event') {
-          exps.addEvent(experimentId, m.kind, m.detail)
-        } else if (m.type === 'baselines') {
-          exps.setBaselines(experimentId, m.baselines)
-          this.bus.emit('experiments.changed', { experimentId })
-        } else if (m.type === 'done') {
-          if (m.result.finalMetrics) exps.setFinalMetrics(experimentId, m.result.finalMetrics)
-          finish(m.result.status, m.result.error, m.result.model ?? undefined)
-        }
-      },
-      [bytesGz.buffer as ArrayBuffer]
-    )
-
-    const done = task.done
-      .catch((e: Error) => finish('failed', isStoreError(e) ? storeErrorMessage(e) : e.message))
-      .finally(() => {
-        this.runs.delete(experimentId)
-        this.watch()
-        this.waiters.get(experimentId)?.resolve()
-        this.waiters.delete(experimentId)
-        this.pump()
-      })
-    this.runs.set(experimentId, { control, done, paused: false })
+  private ended(experimentId: number): void {
+    this.runs.delete(experimentId)
+    this.watch()
+    this.waiters.get(experimentId)?.resolve()
+    this.waiters.delete(experimentId)
+    this.pump()
   }
 
   private timer: NodeJS.Timeout | null = null

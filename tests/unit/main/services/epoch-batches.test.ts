@@ -15,7 +15,7 @@ import { parseCsv } from '../../../../src-worker/data/csv'
 import type { EpochsMessage, FromWorker, SharedCheckpoint } from '../../../../src-worker/protocol'
 import { decodeState } from '../../../../src-worker/model/checkpoint-bytes'
 import { experimentConfig } from '../../../../src-shared/contract'
-import { STEP_WRITE_MS } from '../../../../src-main/services/training-manager'
+import { STEP_WRITE_MS } from '../../../../src-main/services/run-recorder'
 
 const REPO = join(import.meta.dirname, '..', '..', '..', '..')
 const config = {
