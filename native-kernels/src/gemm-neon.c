@@ -29,7 +29,11 @@ static void kernel_neon(int kc, const float *pa, const float *pb, float *c, ptrd
   nk_store_tile(t, N_NR, c, ldc, acc, rows, c0, c1);
 }
 
-static const nk_gemm gemm_neon = {NK_NEON, N_MR, N_NR, kernel_neon};
+static void pack_a_neon(float *pa, int tA, const float *a, int lda, int M, int i, int k0, int kc) {
+  nk_pack_a(N_MR, pa, tA, a, lda, M, i, k0, kc);
+}
+
+static const nk_gemm gemm_neon = {NK_NEON, N_MR, N_NR, kernel_neon, pack_a_neon};
 const nk_gemm *nk_gemm_neon(void) { return &gemm_neon; }
 
 #else

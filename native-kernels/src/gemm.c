@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#define NK_WORK_A (NK_MC * NK_KC) /* floats of a packed block of op(A) */
+#define NK_WORK_A (NK_MC * NK_KC + 16) /* floats of a packed block of op(A), and pack_a's overrun */
 
 size_t nk_work_bytes(void) { return (size_t)(NK_WORK_A + NK_KC * NK_NC) * sizeof(float) + 64; }
 
@@ -43,7 +43,7 @@ static void pack_b(const nk_gemm *g, float *dst, int tB, const float *b, int ldb
 }
 
 /** op(A)[i : i+mr, k0 : k0+kc] → pa[k·mr + r], zero rows past M. */
-static void pack_a(int mr, float *pa, int tA, const float *a, int lda, int M, int i, int k0, int kc) {
+void nk_pack_a(int mr, float *pa, int tA, const float *a, int lda, int M, int i, int k0, int kc) {
   const int rows = imin(mr, M - i);
   if (tA) {
     for (int k = 0; k < kc; k++) {
@@ -73,7 +73,7 @@ static void block(const nk_gemm *g, int tA, int M, const float *a, int lda, int 
   const int mr = g->mr, nr = g->nr;
   for (int i0 = 0; i0 < M; i0 += NK_MC) {
     const int mb = imin(NK_MC, M - i0);
-    for (int i = 0; i < mb; i += mr) pack_a(mr, pa + (size_t)i * kc, tA, a, lda, M, i0 + i, k0, kc);
+    for (int i = 0; i < mb; i += mr) g->pack_a(pa + (size_t)i * kc, tA, a, lda, M, i0 + i, k0, kc);
     for (int q = 0; q < np; q++) {
       const int j = j0 + q * nr, lo = imax(cFrom, j) - j, hi = imin(cTo, j + nr) - j;
       if (hi <= lo) continue;
@@ -169,7 +169,11 @@ static void kernel_c(int kc, const float *pa, const float *pb, float *c, ptrdiff
   nk_store_tile(t, C_NR, c, ldc, acc, rows, c0, c1);
 }
 
-static const nk_gemm gemm_c = {NK_C, C_MR, C_NR, kernel_c};
+static void pack_a_c(float *pa, int tA, const float *a, int lda, int M, int i, int k0, int kc) {
+  nk_pack_a(C_MR, pa, tA, a, lda, M, i, k0, kc);
+}
+
+static const nk_gemm gemm_c = {NK_C, C_MR, C_NR, kernel_c, pack_a_c};
 
 const nk_gemm *nk_gemm_avx512(void);
 const nk_gemm *nk_gemm_avx2(void);

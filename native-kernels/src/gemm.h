@@ -30,6 +30,8 @@ typedef struct nk_gemm {
    * sliver (pa[k·mr + r]), pb a panel (pb[k·nr + j]); acc = 0 stores, 1 adds the sum to C.
    */
   nk_ukernel kernel;
+  /** Packs op(A)[i : i+mr, k0 : k0+kc] into pa[k·mr + r] (rows past M zero); writes at most 16 floats past. */
+  void (*pack_a)(float *pa, int tA, const float *a, int lda, int M, int i, int k0, int kc);
 } nk_gemm;
 
 /** The GEMM of a path (NULL when the library was built without it). */
@@ -57,6 +59,9 @@ void nk_sgemm_packed(const nk_gemm *g, int tA, int M, int N, int K, const float 
  */
 void nk_sgemm_packed_panels(const nk_gemm *g, int tA, int M, int N, int K, const float *a, int lda, const float *pb,
                             int beta, float *c, int ldc, void *work, int pFrom, int pTo);
+
+/** The portable pack_a of a path with `mr`-row slivers (path pack_a functions fall back to it at edges). */
+void nk_pack_a(int mr, float *pa, int tA, const float *a, int lda, int M, int i, int k0, int kc);
 
 /** Micro-kernel helper: writes rows [0, rows) and columns [c0, c1) of an mr×nr tile of sums t (row stride nr). */
 void nk_store_tile(const float *t, int nr, float *c, ptrdiff_t ldc, int acc, int rows, int c0, int c1);
