@@ -508,7 +508,7 @@ export const sampleInfo = z.object({
   suggested: z.record(z.string(), z.unknown())
 })
 
-/** A CSV coming from the renderer: the file's bytes (base64), or one of the shipped samples. */
+/** A CSV coming from the renderer: the file's bytes (base64), one of the shipped samples, or a stored dataset's. */
 const importSource = z.union([
   z
     .object({
@@ -520,7 +520,9 @@ const importSource = z.union([
         .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
     })
     .strict(),
-  z.object({ kind: z.literal('sample'), sample: z.string().min(1).max(100) }).strict()
+  z.object({ kind: z.literal('sample'), sample: z.string().min(1).max(100) }).strict(),
+  /** a stored dataset's bytes read again (with other reading options, e.g. a column's type): a new dataset */
+  z.object({ kind: z.literal('dataset'), datasetId: id }).strict()
 ])
 
 const empty = z.object({}).strict()

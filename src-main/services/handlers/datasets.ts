@@ -1,5 +1,6 @@
-// Requests about datasets: import (a shipped sample or uploaded bytes), list, read, and what a config makes of one.
+// Requests about datasets: import (a shipped sample, uploaded bytes, or a stored dataset read again), list, read, and what a config makes of one.
 import { basename, join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { InputError, NotFoundError } from '../../../src-shared/errors'
 import { SAMPLES } from '../samples'
 import { importLimit } from '../dataset-checks'
@@ -14,6 +15,13 @@ export const datasetHandlers: Handlers<DatasetRequest> = {
       const sample = SAMPLES.find((s) => s.id === source.sample)
       if (!sample) throw new InputError(`source.sample: no sample named "${source.sample}"`)
       return wb.importPath(join(wb.opts.samplesDir, sample.file), name ?? sample.title, { importId, options })
+    }
+    if (source.kind === 'dataset') {
+      const d = wb.store.datasets.get(source.datasetId)
+      const gz = wb.store.datasets.bytesGz(source.datasetId)
+      if (!d || !gz) throw new NotFoundError(`source.datasetId: dataset ${source.datasetId} does not exist`)
+      const bytes = new Uint8Array(gunzipSync(gz))
+      return wb.importSource({ bytes }, d.fileName, name ?? d.name, { importId, options })
     }
     const buf = Buffer.from(source.base64, 'base64')
     if (buf.byteLength > importLimit())

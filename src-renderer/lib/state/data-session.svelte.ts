@@ -4,7 +4,7 @@
 import { ApiError, call, importCsvFile, messageOf, on } from '../api'
 import type { AppState } from './app-state.svelte'
 import type { ExperimentConfigInput } from './types'
-import type { DatasetImportOptions, SequencesSummary } from '../../../src-shared/contract'
+import type { ColumnInfo, DatasetImportOptions, SequencesSummary } from '../../../src-shared/contract'
 import { epochSeconds, sequenceCost, type EngineCalibration, type EstimateModel } from '../../../src-shared/estimate'
 
 /** The service's import limit (src-main/services/dataset-checks.ts MAX_IMPORT_BYTES). */
@@ -82,6 +82,21 @@ export class DataImport {
       call('datasets.import', { importId, source: { kind: 'sample', sample: id } })
     )
     if (ok && sample) this.app.config.applySuggested(sample.suggested)
+  }
+
+  /** Read the dataset on screen again with one column's type chosen (`auto`: the inferred type): a new dataset with
+   * its own warnings (the cells that do not fit the chosen type are named), or the refusal in the import error. */
+  async retype(column: string, type: ColumnInfo['type'] | 'auto'): Promise<void> {
+    const d = this.app.dataset
+    if (!d) return
+    const types = { ...(d.importOptions?.types ?? {}) }
+    if (type === 'auto') delete types[column]
+    else types[column] = type
+    const { types: _old, ...rest } = d.importOptions ?? {}
+    const options = Object.keys(types).length > 0 ? { ...rest, types } : rest
+    await this.run(d.name, d.byteLength, (importId) =>
+      call('datasets.import', { importId, name: d.name, source: { kind: 'dataset', datasetId: d.id }, options })
+    )
   }
 
   /** Cancel the running import; while the file is still on its way the service does not know it yet, so retry. */
