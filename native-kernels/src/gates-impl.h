@@ -67,7 +67,8 @@ PT void PORT_FN(rnnFwd)(float *a, float *h, int total, int relu) {
   for (int k = 0; k < total; k += W) {
     const int n = total - k < W ? total - k : W;
     const V v = LD(a + k);
-    const V r = relu ? VMAXC(VZERO(), v) : vtanh(v);
+    /* max(0, v) + 0: a NaN stays NaN and −0 becomes +0, as WebAssembly's f32x4.max(v, 0) gives */
+    const V r = relu ? VADD(VMAXC(VZERO(), v), VZERO()) : vtanh(v);
     ST(a + k, r);
     ST(h + k, r);
   }
@@ -78,7 +79,7 @@ PT void PORT_FN(rnnBwd)(float *da, const float *dhNext, const float *dout, float
                         int relu) {
   for (int k = 0; k < total; k += W) {
     const int n = total - k < W ? total - k : W;
-    const V dh = dout ? VADD(LD(dout + k), LD(dhNext + k)) : LD(dhNext + k);
+    const V dh = VADD(dout ? LD(dout + k) : VZERO(), LD(dhNext + k)); /* 0 + dhNext without dout, as kernels.ts */
     const V hv = LD(h + k);
     ST(dhs + k, dh);
     ST(da + k, relu ? VWHEREPOS(hv, dh) : VMUL(dh, VSUB(VSPLAT(1.0f), VMUL(hv, hv))));
@@ -113,7 +114,7 @@ PT void PORT_FN(gruFwd)(float *gates, const float *hh, float *hn, const float *h
 PT static inline void PORT_FN(gru_bwd_cols)(float *dgx, float *dgh, float *dhNext, const float *dout, float *dhs,
                                             const float *q, const float *hn, const float *hPrev, int H, int n) {
   const V one = VSPLAT(1.0f);
-  const V dh = dout ? VADD(LD(dout), LD(dhNext)) : LD(dhNext);
+  const V dh = VADD(dout ? LD(dout) : VZERO(), LD(dhNext)); /* 0 + dhNext without dout, as kernels.ts */
   ST(dhs, dh);
   const V r = LD(q), z = LD(q + H), nn = LD(q + 2 * H), hv = LD(hn);
   const V dan = VMUL(VMUL(dh, VSUB(one, z)), VSUB(one, VMUL(nn, nn)));
