@@ -28,8 +28,8 @@ test('compare two runs: overlay, only the differing setting, metrics, internals,
 
   const view = page.getByTestId('compare-view')
   await expect(view).toBeVisible()
-  // Two curves overlaid.
-  await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-lines', '2')
+  // Two curves overlaid, and their shared baselines (persistence, seasonal naive) dashed.
+  await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-lines', '4')
   expect(Number(await page.getByTestId('compare-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(8)
   // Only hiddenSize differs; "show all" lists the rest.
   const diff = page.getByTestId('config-row')
@@ -67,7 +67,7 @@ test('compare two runs: overlay, only the differing setting, metrics, internals,
   for (const id of [b + 1, b + 2])
     await page.locator(`[data-testid="exp-row"][data-id="${id}"]`).getByTestId('exp-select').check()
   await page.getByTestId('compare-button').click()
-  await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-lines', '6')
+  await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-lines', '8')
   await expect(page.getByTestId('config-row').first()).toHaveAttribute('data-path', 'seed')
   await shot(page, '31b-compare-seeds')
   await page.emulateMedia({ colorScheme: 'dark' })

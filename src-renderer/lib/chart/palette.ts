@@ -51,17 +51,22 @@ export function fmtTick(v: number | string): string {
     : String(Number(n.toPrecision(3)))
 }
 
-/** The leading digit of a positive tick value (1…9), e.g. 0.003 → 3, 2e5 → 2. */
-const mantissa = (v: number) => Math.round(v / 10 ** Math.floor(Math.log10(v) + 1e-9))
+/** The leading digit of a tick value that is d × 10^k (0.003 → 3, 2e5 → 2), else NaN (0.045). */
+function mantissa(v: number): number {
+  const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9)
+  return Math.abs(m - Math.round(m)) < 1e-6 ? Math.round(m) : NaN
+}
 
 /**
- * Labels of a logarithmic axis that do not overlap: over two decades or more only the powers of ten, over less
- * 1, 2 and 5 × 10^k (the grid keeps a line at every tick); every tick when that would leave fewer than two labels.
+ * Labels of a logarithmic axis that do not overlap: over two decades or more only the powers of ten, over one to
+ * two 1, 2 and 5 × 10^k (the grid keeps a line at every tick); every tick within one decade (there are few) or
+ * when thinning would leave fewer than two labels.
  */
 export function logTickLabels(values: number[]): string[] {
   const pos = values.filter((v) => v > 0)
   if (!pos.length) return values.map(fmtTick)
   const decades = Math.log10(Math.max(...pos) / Math.min(...pos))
+  if (decades < 1) return values.map(fmtTick)
   const keep = decades >= 2 ? [1] : [1, 2, 5]
   const shown = values.map((v) => v > 0 && keep.includes(mantissa(v)))
   if (shown.filter(Boolean).length < 2) return values.map(fmtTick)

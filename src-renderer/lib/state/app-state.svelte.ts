@@ -7,6 +7,7 @@ import { Internals } from './internals.svelte'
 import { LiveRun } from './live-run.svelte'
 import { LossSeries } from './loss-series.svelte'
 import { ModelConfig } from './model-config.svelte'
+import type { CopySource } from './copy-note'
 import type { AppInfo, DatasetDetail, DatasetSummary, EventPayload, ExperimentSummary } from './types'
 
 /** The service's import limit (src-main/services/dataset-checks.ts MAX_IMPORT_BYTES), checked before reading the file. */
@@ -45,6 +46,8 @@ export class AppState {
 
   /** The screen: the training workbench, the experiments table or the comparison. */
   tab = $state<'train' | 'experiments' | 'compare'>('train')
+  /** "Duplicate & edit": the run the form was copied from, until the copy is trained (or the note dismissed). */
+  copyOf = $state.raw<CopySource | null>(null)
   /** Experiments ticked for Compare (2–10). */
   selection = $state<number[]>([])
   /** An error from Pause/Resume, shown next to those buttons. */
@@ -139,8 +142,10 @@ export class AppState {
   }
 
   private setDataset(d: DatasetDetail): void {
+    const switched = this.dataset != null && this.dataset.id !== d.id
+    if (switched) this.copyOf = null
     this.dataset = d
-    this.config.adaptTo(d.columns, d.rows)
+    this.config.adaptTo(d.columns, d.rows, switched ? d.name : undefined)
   }
 
   // ---- training ------------------------------------------------------------------------------
@@ -163,6 +168,7 @@ export class AppState {
         config: $state.snapshot(config)
       })
       this.live.started(experimentId)
+      this.copyOf = null
       this.series.reset(experimentId)
       this.internals.reset(experimentId)
       this.viewedId = experimentId
@@ -261,7 +267,9 @@ export class AppState {
     const e = this.experiments.find((x) => x.id === id)
     if (!e) return
     if (this.dataset?.id !== e.datasetId) await this.openDataset(e.datasetId)
-    if (this.dataset?.id === e.datasetId) this.config.apply(e.config)
+    if (this.dataset?.id !== e.datasetId) return
+    this.config.apply(e.config)
+    this.copyOf = { id, name: e.name, base: this.config.valid ? $state.snapshot(this.config.toConfig()) : null }
   }
 
   private refreshing: Promise<void> | null = null

@@ -5,6 +5,8 @@ import { call, messageOf } from '../api'
 import type { Line, XY } from '../chart/line-chart'
 import { seriesColor, withAlpha } from '../chart/palette'
 import type { Result } from './types'
+import { lossBaselineLines, metricLines, sharedKind } from './compare-lines'
+import type { MetricKind } from '../../../src-shared/metrics'
 
 export type Comparison = Result<'experiments.compare'>
 export type CompareX = 'epoch' | 'step' | 'time'
@@ -58,6 +60,11 @@ export class CompareState {
     return this.result?.experiments.find((e) => e.id === id)?.name ?? `#${id}`
   }
 
+  /** The metric most compared runs are judged by (RMSE, accuracy, token accuracy), or null. */
+  kind = $derived<MetricKind | null>(this.result ? sharedKind(this.result) : null)
+  /** Each run's validation metric per epoch in the data's units, with the baselines as dashed lines. */
+  metricLines = $derived.by((): Line[] => (this.result && this.kind ? metricLines(this.result, this.kind) : []))
+
   /** One line per experiment in the chosen x and loss, then the seed groups' mean ± std bands. */
   lines = $derived.by((): Line[] => {
     const r = this.result
@@ -84,6 +91,11 @@ export class CompareState {
         data: smooth(pts, this.smoothing)
       })
     })
+    if (this.metric === 'val' && this.x !== 'step') {
+      let hi = -Infinity
+      for (const l of out) for (const p of l.data) hi = Math.max(hi, p.x)
+      if (Number.isFinite(hi)) out.push(...lossBaselineLines(r, this.x === 'epoch' ? 1 : 0, hi))
+    }
     if (this.x === 'epoch') {
       r.groups
         .filter((g) => g.ids.length >= 2)

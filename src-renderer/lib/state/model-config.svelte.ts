@@ -5,6 +5,7 @@
 import type { CellKind, ColumnInfo, ExperimentConfigInput } from './types'
 import { bestSource, columnsFor, defaultsFor, fieldProblems, sourcesOf, type Source } from './data-mapping.svelte'
 import type { MappingKind } from '../../../src-shared/contract'
+import { carryOver, type CarryOver, type DataSettings } from './carry-over'
 
 export type { Source }
 export type Field =
@@ -105,8 +106,37 @@ export class ModelConfig {
   problems = $derived.by(() => fieldProblems(this))
   valid = $derived(Object.keys(this.problems).length === 0)
 
-  /** Fit the form to a (new) dataset: keep what still applies, pick sensible columns otherwise. */
-  adaptTo(columns: readonly ColumnInfo[], rows: number): void {
+  /** After a switch to another dataset: which data settings were kept and which reset (null: none to report). */
+  carried = $state.raw<CarryOver | null>(null)
+
+  /** The data settings before the last switch of file, so that a sample's suggestion applied after it is reported too. */
+  private switchedFrom: { before: DataSettings; dataset: string } | null = null
+
+  /** The data settings that belong to one file (carry-over.ts). */
+  private dataSettings(): DataSettings {
+    const { mapping, source, target, text, condition, groupBy, orderBy, missing, maxLength } = this
+    return { mapping, source, target, inputs: [...this.inputs], text, condition, groupBy, orderBy, missing, maxLength }
+  }
+
+  /**
+   * Fit the form to a (new) dataset: keep what still applies, pick sensible columns otherwise. `switchedTo`: the
+   * name of a file that replaces another one; then a choice made for the other file's gaps (the missing-value
+   * policy) and text lengths starts over, and `carried` says what was kept and what was reset.
+   */
+  adaptTo(columns: readonly ColumnInfo[], rows: number, switchedTo?: string): void {
+    const before = this.dataSettings()
+    if (switchedTo) {
+      this.missing = 'report'
+      this.maxLength = null
+    }
+    this.fitTo(columns, rows)
+    if (switchedTo) {
+      this.switchedFrom = { before, dataset: switchedTo }
+      this.carried = carryOver(switchedTo, before, this.dataSettings())
+    }
+  }
+
+  private fitTo(columns: readonly ColumnInfo[], rows: number): void {
     this.columns = [...columns]
     this.rows = rows
     // The chosen mapping may not fit this data (e.g. a series mapping on a file of words): move to a
@@ -143,6 +173,12 @@ export class ModelConfig {
 
   /** A shipped sample's suggested data mapping (app.info().samples[].suggested). */
   applySuggested(s: Record<string, unknown>): void {
+    this.applySuggestion(s)
+    const from = this.switchedFrom
+    if (from && this.carried) this.carried = carryOver(from.dataset, from.before, this.dataSettings())
+  }
+
+  private applySuggestion(s: Record<string, unknown>): void {
     const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : '')
     const m = str('mapping') as MappingKind
     if (m) this.setMapping(m)
@@ -163,6 +199,8 @@ export class ModelConfig {
 
   /** Take the settings of an earlier run (when its columns exist here). */
   apply(c: ExperimentConfigInput): void {
+    this.carried = null
+    this.switchedFrom = null
     this.mapping = c.mapping ?? 'many-to-one'
     this.source =
       (c.source as Source | undefined) ??

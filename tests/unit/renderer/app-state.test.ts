@@ -2,6 +2,7 @@
 // held while `experiments.start` has not answered), the experiment list, reconnecting, and what each
 // failed call leaves on screen.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { changesFrom } from '../../../src-renderer/lib/state/copy-note'
 import { AppState } from '../../../src-renderer/lib/state/app-state.svelte'
 import type { ExperimentSummary } from '../../../src-shared/contract'
 import { deferred, service, settle } from './fake-api'
@@ -238,5 +239,11 @@ describe('AppState lists and views', () => {
     await app.reuse(2)
     expect(app.dataset?.id).toBe(1)
     expect(app.config).toMatchObject({ window: 5, hiddenSize: 17 })
+    // the form says it is a copy of #2, and what has been changed since
+    expect(app.copyOf).toMatchObject({ id: 2 })
+    expect(changesFrom(app.copyOf!.base, app.config.toConfig())).toEqual([])
+    app.config.hiddenSize = 64
+    app.config.epochs = 9
+    expect(changesFrom(app.copyOf!.base, app.config.toConfig())).toEqual(['hidden size 17 → 64', 'epochs 4 → 9'])
   })
 })

@@ -37,7 +37,8 @@ describe('chart labels', () => {
   it('labels a log axis without crowding: powers of ten over two decades, 1-2-5 over less', () => {
     const wide = [1e-4, 2e-4, 5e-4, 1e-3, 3e-3, 1e-2, 4e-2, 1e-1]
     expect(logTickLabels(wide)).toEqual(['1e-4', '', '', '0.001', '', '0.01', '', '0.1'])
-    expect(logTickLabels([0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1])).toEqual(['0.2', '', '', '0.5', '', '', '1'])
+    expect(logTickLabels([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1])).toEqual(['0.1', '0.2', '', '', '0.5', '', '', '1'])
+    expect(logTickLabels([0.045, 0.046, 0.048, 0.05])).toEqual(['0.045', '0.046', '0.048', '0.05'])
   })
 
   it("compares a GRU's update gate z where an LSTM has its forget gate f; a plain RNN has none", () => {

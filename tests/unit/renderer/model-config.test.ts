@@ -156,4 +156,23 @@ describe('ModelConfig', () => {
     expect(f.inputs).toEqual(['wind'])
     expect(f.target).toBe('wind')
   })
+
+  it('resets what no longer fits when the user switches to another file, and says what was kept and reset', () => {
+    const f = form(weather)
+    f.target = 'temp_max'
+    f.toggleInput('wind', true)
+    f.toggleInput('precipitation', true)
+    f.missing = 'drop'
+    f.hiddenSize = 48
+    f.adaptTo([numeric('wind'), numeric('pressure'), numeric('temp_max')], 300, 'pressure.csv')
+    expect(f).toMatchObject({ target: 'temp_max', inputs: ['wind'], missing: 'report', hiddenSize: 48 })
+    expect(f.carried).toEqual({
+      dataset: 'pressure.csv',
+      kept: ['mapping many-to-one', 'target "temp_max"', 'inputs "wind"', 'the model and training settings'],
+      reset: ['inputs: "precipitation" not in this file', 'missing values: drop the rows → report them']
+    })
+    f.adaptTo(words, 100, 'words.csv')
+    expect(f.carried!.reset[0]).toMatch(/^mapping many-to-one \(series\) → seq2seq/)
+    expect(f.carried!.reset).toContain('target "temp_max" → "word"')
+  })
 })
