@@ -28,8 +28,9 @@
 //   app_main_cpu_share the app's main thread (store writes, events) in CPU time, as a share of the worker's —
 //                      it runs beside the worker, so it costs wall time only when no core is free
 //   cpu_ratio          the same over the whole process (worker + main + V8's helper threads)
-// Usage: npm run bench:app [-- lstm-small gru-small] [--repeats 5] [--seconds 3] [--steps 32] [--trainer]
+// Usage: npm run bench:app [-- lstm-small gru-small] [--repeats 5] [--seconds 3] [--steps 32] [--trainer] [--metrics]
 //   --steps: training batches per epoch (the dataset holds steps × batch training sequences).
+//   --metrics: instead, the per-epoch cost of the validation metrics, with and without (bench-metric-cost.ts).
 //
 // What "the same configuration" means here: cell, sizes, T, batch, Adam(lr 1e-3), float32, no dropout, full
 // BPTT and no clipping (clipNorm 0: the bench computes the global norm but does not clip) are identical.
@@ -57,6 +58,7 @@ import { train } from '../src-worker/trainer'
 import { runThreads } from '../src-worker/tasks/train-task'
 import { gemmThreads, setGemmThreads } from '../src-worker/engine/wasm/pool'
 import { experimentConfig } from '../src-shared/contract'
+import { metricCost } from './bench-metric-cost'
 
 // ---------------------------------------------------------------------------------------------------------
 // (a) the engine alone: scripts/bench.ts's configurations and step, with one addition (`dense`: one-hot
@@ -554,13 +556,15 @@ async function main(): Promise<void> {
   let repeats = 5,
     seconds = 3,
     steps = 32,
-    withTrainer = false
+    withTrainer = false,
+    metricsOnly = false
   const names: string[] = []
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--repeats') repeats = Math.max(1, Number(args[++i]))
     else if (args[i] === '--seconds') seconds = Number(args[++i])
     else if (args[i] === '--steps') steps = Math.max(1, Number(args[++i]))
     else if (args[i] === '--trainer') withTrainer = true
+    else if (args[i] === '--metrics') metricsOnly = true
     else names.push(args[i])
   }
   for (const nm of names)
@@ -572,6 +576,7 @@ async function main(): Promise<void> {
   // unless RNN_THREADS says otherwise), so both sides compare like with like
   setGemmThreads(runThreads())
   console.error(`bench:app: ${gemmThreads()} thread(s) on both sides (RNN_THREADS=1 or 2 to choose)`)
+  if (metricsOnly) return metricCosts(names.length ? names : Object.keys(BENCH), repeats, steps)
   const lines: Line[] = []
   for (const nm of names.length ? names : Object.keys(BENCH)) {
     const line = await benchConfig(nm, repeats, seconds, steps, withTrainer)
@@ -609,6 +614,21 @@ async function main(): Promise<void> {
   ]
   console.log('\n| ' + head.join(' | ') + ' |\n|' + head.map(() => '---').join('|') + '|')
   for (const r of rows) console.log('| ' + r.join(' | ') + ' |')
+}
+
+/** --metrics: one JSON line per configuration, then a table. */
+function metricCosts(names: string[], repeats: number, steps: number): void {
+  const lines = names.map((nm) => {
+    const line = metricCost(nm, appCase(nm, BENCH[nm], steps), repeats)
+    console.log(JSON.stringify(line))
+    return line
+  })
+  const head = ['config', 'n_val', 'val pass ms', 'with metrics ms', 'metrics ms', 'epoch ms', 'share', 'baselines ms']
+  console.log('\n| ' + head.join(' | ') + ' |\n|' + head.map(() => '---').join('|') + '|')
+  for (const l of lines)
+    console.log(
+      `| ${[l.config, l.n_val, l.val_pass_ms, l.val_pass_metrics_ms, l.metrics_ms, l.epoch_ms, `${(l.metrics_share * 100).toFixed(1)} %`, l.baselines_ms].join(' | ')} |`
+    )
 }
 
 // run as a program (tsx scripts/bench-app.ts); importing it (for a one-off profile) runs nothing

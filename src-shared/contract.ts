@@ -413,6 +413,8 @@ export const exportReport = z.object({
   maxAbsDiff: z.number().nullable(),
   runtime: z.string(),
   heldOutSamples: z.number(),
+  /** Values: the same comparison in the target's units (normalisation and differences undone), and its tolerance. */
+  userUnits: z.object({ maxAbsDiff: z.number(), tolerance: z.number() }).nullable().optional(),
   notes: z.array(z.string())
 })
 

@@ -1,21 +1,14 @@
-// exportModel: write a trained model in one of four formats, then load what was written with an independent
-// runtime and compare its predictions on held-out inputs with the workbench's own `predict`.
-//   json     native file (loadNativeModel)                 → predictions of the reloaded model
-//   onnx     model.onnx, or encoder.onnx + decoder_step.onnx → onnxruntime-node
-//   tfjs     model.json + weights.bin, or encoder/ + decoder_step/ → @tensorflow/tfjs tf.loadLayersModel
-//   pytorch  model.safetensors (or state_dict.json) + model.py → PyTorch itself (python3 + torch) when found,
-//            else our safetensors reader + the engine (said in the notes)
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+// exportModel: write a trained model in one of four formats (export-writers.ts), then load what was written with an
+// independent runtime and compare its predictions on held-out inputs with the workbench's own `predict` — as the
+// network's outputs and, for values, in the target's units (normalisation and differences undone, target-units.ts).
+import { resolve } from 'node:path'
 import type { SavedModel } from '../protocol'
 import { maxAbsDiff, referencePredict, specOf, type ExportSpec } from './spec'
 import { DEFAULT_SEED, givenHeldOut, randomHeldOut, type HeldOut } from './held-out'
-import { loadNativeModel, nativeJson } from './native'
-import { buildOnnx } from './onnx'
 import { writeFileAtomic } from './write-file'
-import { buildTfjs, TFJS_WEIGHTS_FILE, type TfjsModel, type TfjsModelJson } from './tfjs'
-import type { TfjsFiles } from './tfjs-verify'
-import { buildPytorch, PYTORCH_FILES, readPytorchWeights, type PytorchWeightsFormat } from './pytorch'
+import type { PytorchWeightsFormat } from './pytorch'
+import { writeJson, writeOnnx, writePytorch, writeTfjs, type Check, type WriterContext } from './export-writers'
+import { heldOutUserUnits, targetTransformOf } from './target-units'
 
 export type ExportFormat = 'json' | 'onnx' | 'tfjs' | 'pytorch'
 export const EXPORT_FORMATS: ExportFormat[] = ['json', 'onnx', 'tfjs', 'pytorch']
@@ -32,6 +25,8 @@ export interface ExportReport {
   /** The runtime that loaded the written files. */
   runtime: string
   heldOutSamples: number
+  /** values: the same comparison in the target's units, and its tolerance (null: class outputs or not checked) */
+  userUnits?: { maxAbsDiff: number; tolerance: number } | null
   notes: string[]
 }
 
@@ -64,95 +59,27 @@ export async function exportModel(
   const s = specOf(model)
   const support = exportSupport(model)[format]
   if (!support.ok) throw new Error(support.reason)
-  outPath = resolve(outPath)
   const notes: string[] = []
   const written = new Map<string, Uint8Array | string>()
-  const write = (path: string, data: Uint8Array | string) => {
-    writeFileAtomic(path, data)
-    written.set(path, data)
+  const ctx: WriterContext = {
+    model,
+    spec: s,
+    outPath: resolve(outPath),
+    notes,
+    write: (path, data) => {
+      writeFileAtomic(path, data)
+      written.set(path, data)
+    },
+    pytorchWeights: opts.pytorchWeights,
+    pytorchRuntime: opts.pytorchRuntime
   }
-  // 1. write
-  let check: (h: HeldOut) => Promise<{ y: Float32Array; runtime: string }>
-  let runtime = ''
-  if (format === 'json') {
-    write(outPath, nativeJson(model))
-    runtime = 'RNN Workbench engine (loadNativeModel)'
-    check = async (h) => ({ y: referencePredict(loadNativeModel(outPath), h.x, h.n), runtime })
-  } else if (format === 'onnx') {
-    const g = buildOnnx(model)
-    notes.push(...g.notes)
-    const names = Object.keys(g.files)
-    const single = outPath.toLowerCase().endsWith('.onnx')
-    const pathOf = (name: string) =>
-      single ? (names.length === 1 ? outPath : outPath.replace(/\.onnx$/i, `.${name}`)) : join(outPath, name)
-    for (const name of names) write(pathOf(name), g.files[name]!)
-    runtime = 'onnxruntime-node'
-    check = async (h) => {
-      const { runOnnx, ortVersion } = await import('./onnx-verify')
-      const bytes: Record<string, Uint8Array> = {}
-      for (const name of names) bytes[name] = new Uint8Array(readFileSync(pathOf(name)))
-      return { y: await runOnnx(s, bytes, h), runtime: await ortVersion() }
-    }
-  } else if (format === 'tfjs') {
-    const a = buildTfjs(model)
-    notes.push(...a.notes)
-    const dirOf = (m: TfjsModel) => (m.dir ? join(outPath, m.dir) : outPath)
-    for (const m of a.models) {
-      write(join(dirOf(m), 'model.json'), JSON.stringify(m.modelJson))
-      write(join(dirOf(m), TFJS_WEIGHTS_FILE), m.weightsBin)
-    }
-    runtime = '@tensorflow/tfjs'
-    check = async (h) => {
-      const { loadTf, runTfjs } = await import('./tfjs-verify')
-      const tf = await loadTf()
-      const files: Record<string, TfjsFiles> = {}
-      for (const m of a.models) {
-        files[m.dir] = {
-          modelJson: JSON.parse(readFileSync(join(dirOf(m), 'model.json'), 'utf8')) as TfjsModelJson,
-          weightsBin: new Uint8Array(readFileSync(join(dirOf(m), TFJS_WEIGHTS_FILE)))
-        }
-      }
-      return {
-        y: await runTfjs(s, files, h),
-        runtime: `@tensorflow/tfjs ${tf.version.tfjs} tf.loadLayersModel (cpu backend)`
-      }
-    }
-  } else {
-    const wf = opts.pytorchWeights ?? 'safetensors'
-    const a = buildPytorch(model, wf)
-    notes.push(...a.notes)
-    for (const [name, data] of Object.entries(a.files)) write(join(outPath, name), data)
-    runtime =
-      wf === 'safetensors'
-        ? 'safetensors reader + RNN Workbench engine'
-        : 'state_dict.json reader + RNN Workbench engine'
-    check = async (h) => {
-      const { findTorchPython, runTorch } = await import('./pytorch-verify')
-      const py = opts.pytorchRuntime === 'engine' ? null : await findTorchPython()
-      if (py)
-        return {
-          y: (await runTorch(py, [{ dir: outPath, spec: s, heldOut: h }]))[0]!,
-          runtime: `PyTorch ${py.torch} (${py.python}, model.py)`
-        }
-      if (opts.pytorchRuntime !== 'engine')
-        notes.push(
-          'no python3 with PyTorch found (set RNN_WORKBENCH_PYTHON): model.py was not run; the written weights were re-read into the workbench engine instead'
-        )
-      const weights = readPytorchWeights(
-        new Uint8Array(
-          readFileSync(join(outPath, wf === 'safetensors' ? PYTORCH_FILES.safetensors : PYTORCH_FILES.json))
-        ),
-        wf
-      )
-      return { y: referencePredict({ ...model, weights }, h.x, h.n), runtime }
-    }
-  }
+  const w = WRITERS[format](ctx)
   const report: ExportReport = {
     format,
     files: [...written.keys()],
     verified: false,
     maxAbsDiff: null,
-    runtime,
+    runtime: w.runtime,
     heldOutSamples: 0,
     notes
   }
@@ -160,22 +87,66 @@ export async function exportModel(
     notes.push('not verified (verify: false)')
     return report
   }
-  // 2. verify
+  await verify(model, s, w.check, opts, report)
+  return report
+}
+
+const WRITERS = { json: writeJson, onnx: writeOnnx, tfjs: writeTfjs, pytorch: writePytorch }
+
+/** Runs the written files on held-out inputs and compares them with the workbench, filling the report. */
+async function verify(
+  model: SavedModel,
+  s: ExportSpec,
+  check: Check,
+  opts: ExportOptions,
+  report: ExportReport
+): Promise<void> {
   const h = heldOutOf(s, opts)
   report.heldOutSamples = h.n
   try {
     const ref = referencePredict(model, h.x, h.n, s)
     const r = await check(h)
     report.runtime = r.runtime
-    report.maxAbsDiff = maxAbsDiff(r.y, ref, `${format} output`)
-    report.verified = report.maxAbsDiff <= VERIFY_TOLERANCE
-    notes.push(
+    report.maxAbsDiff = maxAbsDiff(r.y, ref, `${report.format} output`)
+    report.userUnits = userUnitsCheck(model, s, r.y, ref, h.n)
+    report.verified =
+      report.maxAbsDiff <= VERIFY_TOLERANCE &&
+      (!report.userUnits || report.userUnits.maxAbsDiff <= report.userUnits.tolerance)
+    report.notes.push(
       `held-out inputs: ${h.n} ${h.source === 'given' ? 'given samples' : `seeded N(0,1) samples (seed ${opts.seed ?? DEFAULT_SEED})`}; ${report.verified ? 'verified' : 'NOT verified'}: max |diff| = ${report.maxAbsDiff} (tolerance ${VERIFY_TOLERANCE})`
     )
+    if (report.userUnits) report.notes.push(userUnitsNote(model, s, report.userUnits))
   } catch (e) {
-    notes.push(`verification failed: ${(e as Error).message}`)
+    report.notes.push(`verification failed: ${(e as Error).message}`)
   }
-  return report
+}
+
+/**
+ * Both sides in the target's units. The tolerance scales VERIFY_TOLERANCE by how much an output's error can grow
+ * there: the largest normaliser spread, times the horizon once per difference (changes add up over the steps).
+ */
+function userUnitsCheck(
+  model: SavedModel,
+  s: ExportSpec,
+  y: Float32Array,
+  ref: Float32Array,
+  n: number
+): ExportReport['userUnits'] {
+  const mine = heldOutUserUnits(model, s, y, n),
+    theirs = heldOutUserUnits(model, s, ref, n)
+  if (!mine || !theirs) return null
+  const t = targetTransformOf(model, s)
+  const spread = Math.max(1, ...t.norm.b.map((b) => Math.abs(b)))
+  const tolerance = VERIFY_TOLERANCE * spread * s.ty ** t.lags.length
+  return { maxAbsDiff: maxAbsDiff(mine, theirs, `${s.task} output in the target's units`), tolerance }
+}
+
+function userUnitsNote(model: SavedModel, s: ExportSpec, u: NonNullable<ExportReport['userUnits']>): string {
+  const lags = targetTransformOf(model, s).lags
+  const how = lags.length
+    ? `denormalised and the differences (lags ${lags.join(', ')}) added back onto a series that is 0 before each window`
+    : 'denormalised'
+  return `in the target's units (${how}): max |diff| = ${u.maxAbsDiff} (tolerance ${u.tolerance})`
 }
 
 /**

@@ -10,6 +10,7 @@
 // generation step: y_prev, h, c → Y, h_n, c_n); one-to-many has only the decoder step. See docs/EXPORT.md.
 import onnxProto from 'onnx-proto'
 import type { SavedModel } from '../protocol'
+import { targetTransformStatement } from './target-units'
 import {
   dirsOf,
   gatesOf,
@@ -232,6 +233,8 @@ function encodeModel(
     'rnn_workbench.layout': "X: [seq, batch, input] time-major; normalise inputs with x' = (x - a) / b first"
   }
   if (model.vocab) meta['rnn_workbench.vocab'] = JSON.stringify(model.vocab)
+  const transform = targetTransformStatement(model, specOf(model))
+  if (transform) meta['rnn_workbench.target_transform'] = JSON.stringify(transform)
   const proto = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],

@@ -5,6 +5,7 @@
 import type { SavedModel } from '../protocol'
 import { nest } from '../engine/params'
 import { decodeSafetensors, encodeSafetensors } from './safetensors'
+import { targetTransformStatement } from './target-units'
 import {
   dirsOf,
   normalizationOf,
@@ -37,6 +38,7 @@ export function buildPytorch(model: SavedModel, format: PytorchWeightsFormat = '
       inputs: JSON.stringify(model.inputs ?? []),
       target: String(model.target ?? ''),
       normalization: JSON.stringify(normalizationOf(model)),
+      target_transform: JSON.stringify(targetTransformStatement(model, s)),
       ...(model.vocab ? { vocab: JSON.stringify(model.vocab) } : {})
     })
   } else {
@@ -98,7 +100,7 @@ implement; GRUResetBefore below computes it with nn.GRU's parameter names and la
 
 Inputs are TIME-MAJOR [seq, batch, ${s.inputSize}] (batch_first=False) and already normalised: x' = (x - a) / b per
 input column with NORMALIZATION['input'] (columns ${JSON.stringify(model.inputs ?? [])}).${s.tokens ? ' Token inputs are one-hot rows.' : ''}
-${cls ? 'Outputs are softmax class probabilities.' : `Outputs are normalised; undo with y = y' * b + a from NORMALIZATION['target'].`}
+${cls ? 'Outputs are softmax class probabilities.' : `Outputs are normalised; TARGET_TRANSFORM['invert'] says how they become the target's units.`}
 
 Usage:
     model = load()            # reads the weights file next to this script
@@ -123,6 +125,7 @@ SEQ_OUT = ${s.ty}
 INPUT_COLUMNS = ${py(model.inputs ?? [])}
 TARGET = ${py(model.target ?? '')}
 NORMALIZATION = ${py(normalizationOf(model))}
+TARGET_TRANSFORM = ${py(targetTransformStatement(model, s))}   # regression: output -> the target's units
 CLASSES = ${py(model.vocab?.classes ?? null)}          # classification: class id k means CLASSES[k]
 
 

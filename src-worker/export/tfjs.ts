@@ -18,6 +18,7 @@
 // outputs of the last step (not Keras' final backward state), so it keeps the sequence and crops the last
 // step (Reshape → Cropping2D → Flatten); that model has a fixed sequence length tx.
 import type { SavedModel } from '../protocol'
+import { targetTransformStatement } from './target-units'
 import {
   dirsOf,
   gatesOf,
@@ -140,6 +141,7 @@ function metadata(model: SavedModel, layout: string): Record<string, unknown> {
     target: model.target ?? '',
     data: model.data,
     normalization: normalizationOf(model),
+    targetTransform: targetTransformStatement(model, specOf(model)),
     ...(model.vocab ? { vocab: model.vocab } : {}),
     layout
   }

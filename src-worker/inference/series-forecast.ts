@@ -5,7 +5,7 @@ import type { SavedModel } from '../protocol'
 import { InputError } from '../../src-shared/errors'
 import { differenceColumn, lagRows, toUserUnits, type TargetTransform } from '../data/target-transform'
 import { referencePredict, type ExportSpec } from '../export/spec'
-import type { SeriesLayout } from './series-inputs'
+import type { SeriesLayout } from './series-layout'
 
 /** Refuses models whose predictions cannot be fed back as their next input. */
 export function checkClosedLoop(model: SavedModel, s: ExportSpec, layout: SeriesLayout): void {

@@ -13,7 +13,8 @@ import { normalizationOf, referencePredict, specOf, type ExportSpec } from '../e
 import { argmaxRow } from '../export/held-out'
 import { predictionsCsv, type CsvCell } from './predictions-csv'
 import { InputError } from '../../src-shared/errors'
-import { seriesInputs, seriesLayout, type SeriesInputs, type SeriesLayout } from './series-inputs'
+import { seriesInputs, type SeriesInputs } from './series-inputs'
+import { seriesLayout, type SeriesLayout } from './series-layout'
 import { checkClosedLoop, closedLoop } from './series-forecast'
 
 export interface SeriesRow {

@@ -4,7 +4,8 @@
 // bit for bit as training did.
 import { describe, expect, it } from 'vitest'
 import { forecastCsv, predictSeries } from '../../../../src-worker/inference'
-import { seriesInputs, seriesLayout } from '../../../../src-worker/inference/series-inputs'
+import { seriesInputs } from '../../../../src-worker/inference/series-inputs'
+import { seriesLayout } from '../../../../src-worker/inference/series-layout'
 import { referencePredict, specOf } from '../../../../src-worker/export/spec'
 import type { SavedModel } from '../../../../src-worker/protocol'
 import { trainOn, type Trained } from './predict-train'
