@@ -1,6 +1,7 @@
 // The per-epoch cost of judging a run in the user's units (`npm run bench:app -- --metrics`): with and without the
 // validation metrics, in CPU time of this process (the machine is shared, so wall time would measure the neighbours),
-// median over --repeats, on the bench configurations' data at the default validation share (0.2).
+// median over --repeats (each a mean over calls filling 0.2 s after a warm-up), on the bench configurations' data
+// at the default validation share (0.2).
 //   val_pass_ms           the teacher-forced validation pass alone (what an epoch needs for valLoss)
 //   val_pass_metrics_ms   the same pass feeding ValidationMetrics, plus its free-running pass (seq2seq decoders)
 //                         and result() — what each epoch runs
@@ -25,11 +26,15 @@ const cpuSeconds = () => {
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!
 const ms = (v: number) => Math.round(v * 1e5) / 100
 
-/** CPU seconds of `f`. */
-function cpuOf(f: () => void): number {
-  const t = cpuSeconds()
-  f()
-  return cpuSeconds() - t
+/** CPU seconds of one call of `f`: the mean over as many calls as fill `block` seconds (after 3 warm-up calls). */
+function cpuOf(f: () => void, block = 0.2): number {
+  let t = cpuSeconds()
+  for (let i = 0; i < 3; i++) f()
+  const once = Math.max(1e-4, (cpuSeconds() - t) / 3)
+  const k = Math.max(1, Math.round(block / once))
+  t = cpuSeconds()
+  for (let i = 0; i < k; i++) f()
+  return (cpuSeconds() - t) / k
 }
 
 export interface MetricCost {
