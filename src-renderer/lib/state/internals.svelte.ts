@@ -1,6 +1,7 @@
 // The trainer's per-epoch diagnostics of the run on screen (gate means, the probe's gates and hidden
 // state, ‖∂L/∂h_t‖, clipping): loaded from `experiments.diagnostics`, then grown by `training.epoch`.
 import { call, messageOf } from '../api'
+import { probesToDrop } from '../../../src-shared/probe-retention'
 
 /** One epoch's diagnostics (src-worker/engine/diagnostics.ts), as far as the views use them. */
 export interface EpochDiagnostics {
@@ -20,7 +21,7 @@ export function asDiagnostics(epoch: number, raw: unknown): EpochDiagnostics | n
   if (!raw || typeof raw !== 'object') return null
   const d = raw as Partial<EpochDiagnostics>
   if (!Array.isArray(d.gateNames) || !Array.isArray(d.gateMeans) || !Array.isArray(d.dhNorm)) return null
-  // only the newest epoch of each batch that reached main carries a probe (the one drawn)
+  // only the newest epoch of each batch that reached main carries a probe, and the store keeps a log-spaced set of them
   const probe =
     d.probe && Array.isArray(d.probe.gates)
       ? { gates: d.probe.gates, hidden: d.probe.hidden ?? [] }
@@ -58,8 +59,10 @@ export class Internals {
   loading = $state(false)
 
   latest = $derived(this.epochs.at(-1) ?? null)
+  /** The epochs that have probe heatmaps, oldest first: the set the store keeps (src-shared/probe-retention.ts). */
+  withProbes = $derived(this.epochs.filter((d) => d.probe.gates.length > 0))
   /** The newest epoch with probe heatmaps (a batch a pause or stop sent early ends with an epoch without). */
-  latestProbe = $derived(this.epochs.findLast((d) => d.probe.gates.length > 0) ?? null)
+  latestProbe = $derived(this.withProbes.at(-1) ?? null)
 
   private held: EpochDiagnostics[] | null = null
 
@@ -109,8 +112,8 @@ export class Internals {
 }
 
 /**
- * `a` and `b` by epoch (b wins), oldest first. Only the newest epoch with a probe keeps it (G × T × H numbers):
- * a long run's older probes are never drawn and would only hold memory.
+ * `a` and `b` by epoch (b wins), oldest first. Probes (G × T × H numbers each) are thinned as the store thins them,
+ * so a long run's live view holds the same bounded, log-spaced set of heatmaps plus the newest.
  */
 function merge(a: EpochDiagnostics[], b: EpochDiagnostics[]): EpochDiagnostics[] {
   const last = a.at(-1)
@@ -122,8 +125,13 @@ function merge(a: EpochDiagnostics[], b: EpochDiagnostics[]): EpochDiagnostics[]
     out = [...by.values()].sort((x, y) => x.epoch - y.epoch)
   }
   const EMPTY = { gates: [], hidden: [] }
-  let newest = out.length - 1
-  while (newest >= 0 && !out[newest]!.probe.gates.length) newest--
-  for (let i = 0; i < newest; i++) if (out[i]!.probe.gates.length) out[i] = { ...out[i]!, probe: EMPTY }
-  return out
+  const drop = new Set(
+    probesToDrop(out.filter((d) => d.probe.gates.length).map((d) => ({ epoch: d.epoch, bytes: probeBytes(d.probe) })))
+  )
+  return drop.size ? out.map((d) => (drop.has(d.epoch) ? { ...d, probe: EMPTY } : d)) : out
+}
+
+/** A probe's size as the store keeps it: (G + 1) · T · H float32 values. */
+function probeBytes(p: EpochDiagnostics['probe']): number {
+  return (p.gates.length + 1) * p.hidden.length * (p.hidden[0]?.length ?? 0) * 4
 }

@@ -6,6 +6,7 @@ import { logTickLabels } from '../../../src-renderer/lib/chart/palette'
 import { internalsOf } from '../../../src-main/services/compare'
 import { deferred, service } from './fake-api'
 import { diagnostics } from './fixtures'
+import { MAX_PROBES } from '../../../src-shared/probe-retention'
 
 vi.mock('../../../src-renderer/lib/api', async (original) => ({
   ...(await original<object>()),
@@ -79,15 +80,21 @@ describe('Internals', () => {
     expect(s.latest?.epoch).toBe(3)
   })
 
-  it('keeps the probe heatmaps of the newest epoch that has them only', () => {
+  it('keeps the probe heatmaps the store keeps: a bounded log-spaced set of epochs and the newest', () => {
     const s = new Internals()
     s.reset(1)
     s.add(1, 1, diagnostics())
     s.add(1, 2, diagnostics())
     s.add(1, 3, diagnostics(false))
-    expect(s.epochs.map((d) => d.probe.gates.length)).toEqual([0, 1, 0])
+    expect(s.epochs.map((d) => d.probe.gates.length)).toEqual([1, 1, 0])
     expect(s.latestProbe?.epoch).toBe(2)
     expect(s.latest?.epoch).toBe(3)
+    for (let e = 4; e <= 200; e++) s.add(1, e, diagnostics())
+    expect(s.epochs).toHaveLength(200)
+    const kept = s.withProbes.map((d) => d.epoch)
+    expect(kept).toHaveLength(MAX_PROBES)
+    expect([kept[0], kept.at(-1)]).toEqual([1, 200])
+    expect(s.latestProbe?.epoch).toBe(200)
   })
 
   it('ignores a load that finishes after another run was put on screen', async () => {
