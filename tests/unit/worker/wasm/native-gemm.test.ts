@@ -108,6 +108,15 @@ describe.skipIf(reason !== null)('native GEMM', () => {
     expect(wasm!.native!.addon.init(new Uint8Array(wasm!.memory.buffer), isa)).toBe(isa)
   }
 
+  it('keeps its memory base when the shared memory grows', () => {
+    const view = (): Uint8Array => new Uint8Array(wasm!.memory.buffer)
+    const before = wasm!.memory.buffer.byteLength
+    wasm!.memory.grow(256) // 16 MiB
+    expect(wasm!.memory.buffer.byteLength).toBe(before + 256 * 65536)
+    expect(wasm!.native!.addon.sameBase(view())).toBe(true)
+    expect(wasm!.native!.addon.sameBase(new Uint8Array(new SharedArrayBuffer(64)))).toBe(false)
+  })
+
   it('is the engine’s GEMM, on the best path of this CPU', () => {
     expect(wasm!.native).not.toBeNull()
     expect(inUse).toBe(paths[0])
