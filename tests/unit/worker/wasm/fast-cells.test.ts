@@ -1,8 +1,8 @@
-// The float32 WASM cell scans against the float64 TypeScript cells (the parity path) on random weights and
-// inputs: hidden states, cell states and every gradient within 2e-4·max(1, max|ref|) per tensor (float32
+// The float32 fast cell scans on every kernel path present (kernel-paths.ts: each native instruction-set path,
+// WebAssembly) against the float64 TypeScript cells (the parity path) on random weights and inputs: hidden states, cell states and every gradient within 2e-4·max(1, max|ref|) per tensor (float32
 // rounding of ~T recurrent steps; see docs/PERFORMANCE.md), plus bit-reproducibility of repeated runs.
 
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import {
   allocCache,
   type CellCache,
@@ -24,6 +24,7 @@ import {
   rnnForwardWasm
 } from '../../../../src-worker/engine/wasm/fast-cells.js'
 import { wasm } from '../../../../src-worker/engine/wasm/runtime.js'
+import { KERNEL_PATHS, restorePath, usePath } from './kernel-paths.js'
 
 const G_OF: Record<CellKind, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 }
 
@@ -117,24 +118,33 @@ const cases: Case[] = [
   { cell: 'lstm', T: 1, B: 1, I: 2, H: 5, tokens: false }
 ]
 
-describe.skipIf(!wasm)('WASM cells vs float64 cells', () => {
+describe.skipIf(!wasm)('float32 fast cells vs float64 cells, on every kernel path', () => {
+  afterAll(restorePath)
   for (const c of cases) {
     it(`${c.cell} T=${c.T} B=${c.B} I=${c.I} H=${c.H}${c.tokens ? ' tokens' : ''}`, () => {
-      const ref = run(c, false, 42),
-        got = run(c, true, 42)
-      for (const name of Object.keys(ref)) {
-        const r = ref[name],
-          q = got[name]
-        let scale = 1,
-          diff = 0
-        for (let i = 0; i < r.length; i++) {
-          scale = Math.max(scale, Math.abs(r[i]))
-          diff = Math.max(diff, Math.abs(r[i] - q[i]))
-        }
-        expect(diff / scale, `${name}`).toBeLessThanOrEqual(2e-4)
+      const ref = run(c, false, 42)
+      for (const p of KERNEL_PATHS) {
+        usePath(p)
+        check(c, ref, p)
       }
-      const again = run(c, true, 42)
-      for (const name of Object.keys(got)) expect(Array.from(again[name]), name).toEqual(Array.from(got[name]))
     })
   }
 })
+
+/** One path's scans against the float64 reference, and the same bits on rerun. */
+function check(c: Case, ref: Record<string, Arr>, path: string): void {
+  const got = run(c, true, 42)
+  for (const name of Object.keys(ref)) {
+    const r = ref[name],
+      q = got[name]
+    let scale = 1,
+      diff = 0
+    for (let i = 0; i < r.length; i++) {
+      scale = Math.max(scale, Math.abs(r[i]))
+      diff = Math.max(diff, Math.abs(r[i] - q[i]))
+    }
+    expect(diff / scale, `${path} ${name}`).toBeLessThanOrEqual(2e-4)
+  }
+  const again = run(c, true, 42)
+  for (const name of Object.keys(got)) expect(Array.from(again[name]), `${path} ${name}`).toEqual(Array.from(got[name]))
+}

@@ -4,48 +4,20 @@
 // gives the same bits when run again. The TypeScript float32 kernels are checked the same way in
 // paths-ts.test.ts (they need a process without WebAssembly kernels). Kernel by kernel, the native fused gate
 // kernels, row helpers and Adam give exactly the WebAssembly kernels' bits (the same float operations in the
-// same order), softmax cross-entropy agrees to 1e-6 and the whole scans to the GEMM's rounding.
+// same order), softmax cross-entropy agrees to 1e-6.
 
 import { afterAll, describe, expect, it } from 'vitest'
 import { allocF32, wasm, type Kernels } from '../../../../src-worker/engine/wasm/runtime.js'
-import { mergeKernels } from '../../../../src-worker/engine/wasm/native.js'
 import { PATH_BOUND, PATH_CASES, deviation, sameBits, step, type StepResult } from './path-cases.js'
+import { KERNEL_PATHS as PATHS, nativeLoaded, restorePath, usePath as use, wasmKernels } from './kernel-paths.js'
 
 const rt = wasm,
-  native = rt?.native ?? null
-const home = rt && { k: rt.k, isa: native?.isa }
-/** The WebAssembly kernels alone, on the engine's memory (what RNN_NATIVE=0 runs). */
-const wasmK = rt
-  ? (new WebAssembly.Instance(rt.module, {
-      env: {
-        memory: rt.memory,
-        abort: () => {
-          throw new Error('wasm kernel abort')
-        }
-      }
-    }).exports as unknown as Kernels)
-  : null
-const PATHS = [...(native ? native.addon.isas().map((i) => `native-${i}`) : []), ...(rt ? ['wasm'] : [])]
-if (rt && !native) console.warn('paths.test: the native kernel library is not loaded; only the WebAssembly path runs')
+  native = rt?.native ?? null,
+  wasmK = wasmKernels
+if (rt && !nativeLoaded)
+  console.warn('paths.test: the native kernel library is not loaded; only the WebAssembly path runs')
 
-/** Makes the engine call `path`'s kernels (the helper thread is not involved: these runs use one thread). */
-function use(path: string): void {
-  const r = rt as NonNullable<typeof rt>,
-    w = wasmK as Kernels
-  if (path === 'wasm') {
-    r.k = { ...w, workBytes: (home as { k: Kernels }).k.workBytes }
-    return
-  }
-  const nat = native as NonNullable<typeof native>
-  nat.addon.init(new Uint8Array(r.memory.buffer), path.slice('native-'.length))
-  r.k = mergeKernels(w, nat)
-}
-
-afterAll(() => {
-  if (!rt || !home) return
-  if (native && home.isa) native.addon.init(new Uint8Array(rt.memory.buffer), home.isa)
-  rt.k = home.k
-})
+afterAll(restorePath)
 
 describe.skipIf(!rt)('float32 kernel paths agree', () => {
   it('the paths present include the best native one when the library is loaded', () => {
