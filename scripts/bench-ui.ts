@@ -114,11 +114,29 @@ async function main(): Promise<void> {
         last = t
         requestAnimationFrame(tick)
       })
-      const es = new EventSource('/api/events')
-      es.addEventListener('training.progress', (ev) => {
-        const id = JSON.parse((ev as MessageEvent).data).experimentId as number
-        w.__bench.progress[id] = (w.__bench.progress[id] ?? 0) + 1
-      })
+      // the event stream takes the page's token in a header, as the page's own stream does (no EventSource)
+      void (async () => {
+        const token = new URLSearchParams(location.search).get('token') ?? ''
+        const res = await fetch('/api/events', { headers: { 'x-workbench-token': token } })
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+        let buf = '',
+          event = ''
+        while (!w.__bench.stop) {
+          const { value, done } = await reader.read()
+          if (done) break
+          buf += value
+          const lines = buf.split('\n')
+          buf = lines.pop()!
+          for (const line of lines) {
+            if (line.startsWith('event:')) event = line.slice(6).trim()
+            else if (line.startsWith('data:') && event === 'training.progress') {
+              const id = JSON.parse(line.slice(5)).experimentId as number
+              w.__bench.progress[id] = (w.__bench.progress[id] ?? 0) + 1
+            } else if (line === '') event = ''
+          }
+        }
+        void reader.cancel()
+      })()
     })
 
     // Every 2 s: a tab click, timed to the frame that shows it.

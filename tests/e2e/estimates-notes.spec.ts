@@ -30,6 +30,7 @@ test('estimate from the calibration, its error in the run details, a copy of run
     useInnerText: false
   })
   const id = Number(await page.getByTestId('exp-details').getAttribute('data-id'))
+  await shot(page, '70b-run-estimate-1024')
 
   // Duplicate & edit: the form says whose copy it is and what changed, until the copy is trained
   await page.getByTestId('exp-duplicate-edit').click()
