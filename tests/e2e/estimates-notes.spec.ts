@@ -24,7 +24,7 @@ test('estimate from the calibration, its error in the run details, a copy of run
   await page.getByTestId('tab-experiments').click()
   await page.getByTestId('exp-row').first().getByTestId('exp-name').click()
   await expect(page.getByTestId('exp-estimate')).toContainText(
-    /estimated .* per epoch, took .* over 3 epochs \(estimate/
+    /estimated .* per epoch, took .* \(median of 3 epochs; estimate (\d+ % (high|low)|exact)\)/
   )
   await expect(page.getByTestId('exp-events')).toContainText("from this machine's measured speed", {
     useInnerText: false
