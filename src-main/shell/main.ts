@@ -82,154 +82,183 @@ export interface Shell {
 export const USER_DATA_ENV = 'RNN_WORKBENCH_USER_DATA_DIR'
 
 export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
-  const { app, protocol } = electron
-  const env = opts.env ?? process.env
-  const platform = opts.platform ?? process.platform
-  const log = opts.log ?? console
-  const preload = join(opts.root, 'out', 'preload', 'index.cjs')
-  const renderer = rendererDir(opts.root)
+  const shell = new ElectronShell(electron, opts)
+  shell.start()
+  return shell
+}
 
-  let workbench: Workbench | null = null
-  let win: WindowLike | null = null
-  let failure: string | null = null
-  const disposers: (() => void)[] = []
-  let closing: Promise<void> | null = null
-  let markClosed!: () => void
-  const closed = new Promise<void>((r) => {
-    markClosed = r
-  })
+/** The shell's state: the service, the window, a start-up failure, and what a quit has to undo. */
+class ElectronShell implements Shell {
+  workbench: Workbench | null = null
+  window: WindowLike | null = null
+  failure: string | null = null
+  ready: Promise<void> = Promise.resolve()
+  readonly closed: Promise<void>
+  private markClosed!: () => void
+  private closing: Promise<void> | null = null
+  private readonly disposers: (() => void)[] = []
+  private readonly env: NodeJS.ProcessEnv
+  private readonly platform: NodeJS.Platform
+  private readonly log: Pick<Console, 'error' | 'warn'>
+  private readonly preload: string
+  private readonly renderer: string
 
-  // Before `ready`: the privileged scheme, the sandbox for every renderer, the data folder, one instance.
-  registerAppScheme(protocol)
-  app.enableSandbox()
-  if (env[USER_DATA_ENV]) app.setPath('userData', resolve(env[USER_DATA_ENV]!))
-
-  const mainContents = (): ContentsLike | null => (win && !win.isDestroyed() ? win.webContents : null)
-
-  const fail = (title: string, message: string): void => {
-    failure = `${title}: ${message}`
-    log.error(`rnn-workbench: ${failure}`)
-    electron.dialog.showErrorBox(title, message)
-    app.exit(1)
+  constructor(
+    private readonly electron: ElectronDeps,
+    private readonly opts: ShellOptions
+  ) {
+    this.env = opts.env ?? process.env
+    this.platform = opts.platform ?? process.platform
+    this.log = opts.log ?? console
+    this.preload = join(opts.root, 'out', 'preload', 'index.cjs')
+    this.renderer = rendererDir(opts.root)
+    this.closed = new Promise<void>((r) => {
+      this.markClosed = r
+    })
   }
 
-  const importCsv = () => {
-    if (!workbench) return Promise.resolve(null)
-    const wb = workbench
+  start(): void {
+    const { app, protocol } = this.electron
+    // Before `ready`: the privileged scheme, the sandbox for every renderer, the data folder, one instance.
+    registerAppScheme(protocol)
+    app.enableSandbox()
+    if (this.env[USER_DATA_ENV]) app.setPath('userData', resolve(this.env[USER_DATA_ENV]!))
+    if (!app.requestSingleInstanceLock()) {
+      // Another RNN Workbench owns this user-data folder; it gets focused (second-instance) and we leave.
+      this.failure = 'another instance is running'
+      app.quit()
+      this.markClosed()
+      return
+    }
+    this.listen()
+    this.ready = app.whenReady().then(() => this.onReady())
+  }
+
+  /** File → Import CSV… (also what the menu item runs). */
+  importCsv = (): Promise<unknown> => {
+    if (!this.workbench) return Promise.resolve(null)
+    const wb = this.workbench
     return importCsvFromDialog({
-      dialog: electron.dialog,
-      window: win && !win.isDestroyed() ? win : undefined,
+      dialog: this.electron.dialog,
+      window: this.window && !this.window.isDestroyed() ? this.window : undefined,
       importPath: (path) => wb.importPath(path),
       announce: () => wb.bus.emit('app.command', { command: 'import' })
     })
   }
 
-  const createWindow = (): void => {
-    const w = new electron.BrowserWindow(mainWindowOptions(preload))
-    win = w
+  private mainContents = (): ContentsLike | null =>
+    this.window && !this.window.isDestroyed() ? this.window.webContents : null
+
+  private fail(title: string, message: string): void {
+    this.failure = `${title}: ${message}`
+    this.log.error(`rnn-workbench: ${this.failure}`)
+    this.electron.dialog.showErrorBox(title, message)
+    this.electron.app.exit(1)
+  }
+
+  private createWindow(): void {
+    const w = new this.electron.BrowserWindow(mainWindowOptions(this.preload))
+    this.window = w
     w.once('ready-to-show', () => w.show())
     w.on('closed', () => {
-      if (win === w) win = null
+      if (this.window === w) this.window = null
     })
-    w.loadURL(APP_ENTRY_URL).catch((e: unknown) => log.error(`rnn-workbench: cannot load ${APP_ENTRY_URL}`, e))
+    w.loadURL(APP_ENTRY_URL).catch((e: unknown) => this.log.error(`rnn-workbench: cannot load ${APP_ENTRY_URL}`, e))
   }
 
-  const shell = {
-    get workbench() {
-      return workbench
-    },
-    get window() {
-      return win
-    },
-    get failure() {
-      return failure
-    },
-    importCsv,
-    closed,
-    ready: Promise.resolve()
+  private listen(): void {
+    const { app } = this.electron
+    app.on('second-instance', () => {
+      const win = this.window
+      if (!win || win.isDestroyed()) return
+      if (win.isMinimized()) win.restore()
+      win.focus()
+    })
+    // Every web contents (the window, and anything a bug might create) is kept on app:// and denied popups.
+    app.on('web-contents-created', (_event: unknown, contents: GuardedContents) => {
+      hardenContents(contents, {
+        openExternal: (url) => this.electron.shell.openExternal(url),
+        log: (m) => this.log.warn(m)
+      })
+    })
+    app.on('window-all-closed', () => {
+      if (this.platform !== 'darwin') app.quit()
+    })
+    app.on('activate', () => {
+      if (this.workbench && !this.window) this.createWindow()
+    })
+    app.on('before-quit', (event: { preventDefault(): void }) => this.beforeQuit(event))
   }
 
-  if (!app.requestSingleInstanceLock()) {
-    // Another RNN Workbench owns this user-data folder; it gets focused (second-instance) and we leave.
-    failure = 'another instance is running'
-    app.quit()
-    markClosed()
-    return shell
-  }
-
-  app.on('second-instance', () => {
-    if (!win || win.isDestroyed()) return
-    if (win.isMinimized()) win.restore()
-    win.focus()
-  })
-  // Every web contents (the window, and anything a bug might create) is kept on app:// and denied popups.
-  app.on('web-contents-created', (_event: unknown, contents: GuardedContents) => {
-    hardenContents(contents, { openExternal: (url) => electron.shell.openExternal(url), log: (m) => log.warn(m) })
-  })
-  app.on('window-all-closed', () => {
-    if (platform !== 'darwin') app.quit()
-  })
-  app.on('activate', () => {
-    if (workbench && !win) createWindow()
-  })
-  app.on('before-quit', (event: { preventDefault(): void }) => {
-    if (!workbench) {
-      markClosed()
+  private beforeQuit(event: { preventDefault(): void }): void {
+    if (!this.workbench) {
+      this.markClosed()
       return
     }
     // Stop the runs and close the store before Electron exits; then quit for real.
     event.preventDefault()
-    if (closing) return
-    const wb = workbench
-    closing = (async () => {
-      for (const d of disposers.splice(0)) d()
+    if (this.closing) return
+    const wb = this.workbench
+    this.closing = (async () => {
+      for (const d of this.disposers.splice(0)) d()
       try {
         await wb.close()
       } catch (e) {
-        log.error('rnn-workbench: closing the store failed', e)
+        this.log.error('rnn-workbench: closing the store failed', e)
       }
     })()
-    void closing.finally(() => {
-      workbench = null
-      markClosed()
-      app.quit()
+    void this.closing.finally(() => {
+      this.workbench = null
+      this.markClosed()
+      this.electron.app.quit()
     })
-  })
+  }
 
-  shell.ready = app.whenReady().then(() => {
-    if (!existsSync(join(renderer, 'index.html'))) {
-      fail(
-        'RNN Workbench is not built',
-        `${join(renderer, 'index.html')} is missing. Run \`npm start\` or \`npm run build\` first.`
-      )
+  private onReady(): void {
+    const index = join(this.renderer, 'index.html')
+    if (!existsSync(index)) {
+      this.fail('RNN Workbench is not built', `${index} is missing. Run \`npm start\` or \`npm run build\` first.`)
       return
     }
-    const dataDir = app.getPath('userData')
-    const nativeBinding = electronNativeBinding(opts.root)
+    const wb = this.openWorkbench()
+    if (!wb) return
+    this.workbench = wb
+    this.wire(wb)
+    this.createWindow()
+  }
+
+  /** The service on the user-data folder, or null when its store cannot be opened (start-up fails). */
+  private openWorkbench(): Workbench | null {
+    const nativeBinding = electronNativeBinding(this.opts.root)
     const options: WorkbenchOptions = {
-      dataDir,
+      dataDir: this.electron.app.getPath('userData'),
       mode: 'electron',
-      workerFactory: opts.workerFactory,
-      samplesDir: samplesDir(opts.root),
-      version: opts.version,
+      workerFactory: this.opts.workerFactory,
+      samplesDir: samplesDir(this.opts.root),
+      version: this.opts.version,
       store: nativeBinding ? { nativeBinding } : undefined,
-      maxConcurrent: maxRunsFromEnv(env)
+      maxConcurrent: maxRunsFromEnv(this.env)
     }
     try {
-      workbench = (opts.openWorkbench ?? ((o) => new Workbench(o)))(options)
+      return (this.opts.openWorkbench ?? ((o) => new Workbench(o)))(options)
     } catch (e) {
-      fail('RNN Workbench cannot open its store', storeOpenHint(e, nativeBinding))
-      return
+      this.fail('RNN Workbench cannot open its store', storeOpenHint(e, nativeBinding))
+      return null
     }
-    const wb = workbench
+  }
+
+  /** Permissions, the app:// protocol, IPC, events, downloads and the menu for the opened service. */
+  private wire(wb: Workbench): void {
+    const { electron } = this
+    const mainContents = this.mainContents
     denyAllPermissions(electron.session.defaultSession)
-    installAppProtocol(protocol, renderer)
-    disposers.push(
+    installAppProtocol(electron.protocol, this.renderer)
+    this.disposers.push(
       registerRequestHandlers({
         ipcMain: electron.ipcMain,
         service: wb,
         mainContents,
-        log: (m, e) => (e ? log.error(m, e) : log.warn(m))
+        log: (m, e) => (e ? this.log.error(m, e) : this.log.warn(m))
       }),
       forwardEvents(wb, mainContents),
       registerDownloadHandler({
@@ -237,13 +266,11 @@ export function startShell(electron: ElectronDeps, opts: ShellOptions): Shell {
         service: wb,
         mainContents,
         dialog: electron.dialog,
-        downloadsDir: app.getPath('downloads')
+        downloadsDir: electron.app.getPath('downloads')
       })
     )
     electron.Menu.setApplicationMenu(
-      electron.Menu.buildFromTemplate(menuTemplate({ importCsv: () => void importCsv() }, platform))
+      electron.Menu.buildFromTemplate(menuTemplate({ importCsv: () => void this.importCsv() }, this.platform))
     )
-    createWindow()
-  })
-  return shell
+  }
 }
