@@ -330,6 +330,24 @@ export class ExperimentsRepo {
         this.s.checkpoint.run({ id, kind: 'final', epoch, state: serialize(model), at: now() })
       }
     })()
+    if (!this.db.inTransaction) this.truncateWal()
+  }
+
+  /**
+   * Folds the WAL into the store and empties it: a run rewrites its checkpoints every epoch, and SQLite only
+   * checkpoints every 1000 pages (16 MB) and never shrinks the file, so an app left open after a run would keep a WAL
+   * larger than the store's growth. Skipped at once (no wait) while another connection reads or writes.
+   */
+  private truncateWal(): void {
+    const wait = this.db.pragma('busy_timeout', { simple: true }) as number
+    this.db.pragma('busy_timeout = 0')
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)')
+    } catch {
+      // busy or locked: the next run's end, or the last connection's close, folds it in
+    } finally {
+      this.db.pragma(`busy_timeout = ${wait}`)
+    }
   }
 
   /**

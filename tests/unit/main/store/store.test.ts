@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { openDatabase, StoreTooNewError } from '../../../../src-main/store/db'
 import { Store, STORE_FILE } from '../../../../src-main/store/index'
 import { LATEST_VERSION } from '../../../../src-main/store/migrations/index'
@@ -115,6 +115,24 @@ describe('store', () => {
   it('refuses an experiment for a dataset that does not exist (foreign keys on)', () => {
     const s = Store.open(dir())
     expect(() => s.experiments.create(999, 'x', config)).toThrow(/FOREIGN KEY/)
+    s.close()
+  })
+
+  it('empties the WAL when a run ends, so an open store does not keep a run’s checkpoint traffic', () => {
+    const d = dir()
+    const s = Store.open(d)
+    const ex = s.experiments.create(s.datasets.insert(dataset), 'run', config)
+    s.experiments.markStarted(ex)
+    const state = new Uint8Array(1 << 20).fill(7)
+    for (let e = 1; e <= 3; e++)
+      s.experiments.writeMetrics(ex, [], { epoch: e, trainLoss: 1, valLoss: 1, seconds: 1 }, [
+        { kind: 'last', epoch: e, bytes: state }
+      ])
+    const wal = join(d, STORE_FILE + '-wal')
+    expect(statSync(wal).size).toBeGreaterThan(3 << 20)
+    s.experiments.finish(ex, 'completed', null)
+    expect(statSync(wal).size).toBe(0)
+    expect(s.db.prepare('SELECT epoch, length(state) AS n FROM checkpoints').get()).toEqual({ epoch: 3, n: 1 << 20 })
     s.close()
   })
 
