@@ -55,6 +55,12 @@ function findAddon(get: Builtin, from?: string): { file: string | null; status: 
   let dir = from ?? path.dirname(url.fileURLToPath(import.meta.url)),
     status: string | null = null
   for (let up = 0; up < 6; up++, dir = path.dirname(dir)) {
+    // a packaged app: the file is unpacked beside the asar; load it from there (no asar redirection needed,
+    // in the training worker and in the pool's helper thread alike)
+    if (path.basename(dir) === 'app.asar') {
+      const unpacked = path.join(`${dir}.unpacked`, ADDON_REL)
+      if (fs.existsSync(unpacked)) return { file: unpacked, status }
+    }
     const file = path.join(dir, ADDON_REL)
     if (fs.existsSync(file)) return { file, status }
     const st = path.join(dir, STATUS_REL)

@@ -7,15 +7,15 @@
 // recorded a failure (native-kernels/build/status.json); a never-built addon fails the first test.
 
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { gemmRef } from '../../../../src-worker/engine/gemm.js'
 import { Rng } from '../../../../src-worker/engine/rng.js'
 import { allocBytes, allocF32, wasm } from '../../../../src-worker/engine/wasm/runtime.js'
-import { ADDON_REL, loadNative } from '../../../../src-worker/engine/wasm/native.js'
+import { ADDON_REL, loadNative, type NativeKernels } from '../../../../src-worker/engine/wasm/native.js'
 import { mm, mmPacked, setGemmThreads, setHelperOnly } from '../../../../src-worker/engine/wasm/pool.js'
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -268,6 +268,16 @@ describe.skipIf(!wasm)('native loader fallbacks', () => {
     mkdirSync(join(dir, 'native-kernels/build'), { recursive: true })
     writeFileSync(join(dir, 'native-kernels/build/status.json'), '{"ok":false,"reason":"no C compiler"}')
     expect(load(join(dir, 'native-kernels')).said.join()).toMatch(/its build failed: no C compiler/)
+  })
+
+  it('a packaged app: the addon unpacked beside app.asar', (ctx) => {
+    if (!existsSync(join(ROOT, ADDON_REL))) return ctx.skip('the native addon is not built here')
+    const unpacked = join(dir, 'resources/app.asar.unpacked', ADDON_REL)
+    mkdirSync(dirname(unpacked), { recursive: true })
+    copyFileSync(join(ROOT, ADDON_REL), unpacked)
+    const found = load(join(dir, 'resources/app.asar/out/main'))
+    expect(found.said).toEqual([])
+    expect((found.nat as NativeKernels).file).toBe(unpacked)
   })
 
   it('a broken addon file: WebAssembly, saying why', () => {
