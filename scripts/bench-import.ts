@@ -5,7 +5,8 @@
 //   import (whole)     parseCsv on the whole bytes = strict decoding + papaparse's Parser + our checks (physical
 //                      lines, strict quotes, field counts, strict numbers, type inference, stats, columnar storage)
 //   import (stream)    the same import fed 1 MiB chunks, as importCsvFile and the import worker do
-// Then a 300 MB file (UPLOAD_MB=…, 0 = none) uploaded through browser mode and imported from disk, with each
+// Then quoted fields against the same unquoted (scripts/bench-quoted.ts; QUOTED_MB=…, 0 = none), and a 300 MB file
+// (UPLOAD_MB=…, 0 = none) uploaded through browser mode and imported from disk, with each
 // process's peak RSS (scripts/bench-upload.ts; needs the build).
 // Prints rows/s, MB/s, CPU seconds (user + system: less sensitive than wall time to other load), peak RSS and
 // the load average (the machine may be shared).
@@ -16,6 +17,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Papa from 'papaparse'
 import { createCsvStream, parseCsv } from '../src-worker/data/csv'
+import { benchQuoted } from './bench-quoted'
 import { benchUpload } from './bench-upload'
 
 type Mode = 'papaparse' | 'parseCsv' | 'stream'
@@ -140,6 +142,8 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(', ')}`
     )
+    const quotedMb = Number(process.env.QUOTED_MB ?? 20)
+    if (quotedMb > 0) benchQuoted(quotedMb)
     // a 300 MB file (UPLOAD_MB) through browser mode, next to the same file imported from disk
     const uploadMb = Number(process.env.UPLOAD_MB ?? 300)
     if (uploadMb > 0) {

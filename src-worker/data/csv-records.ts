@@ -1,32 +1,25 @@
 /**
- * CSV records from decoded text.  papaparse's low-level `Parser` (the class its own ChunkStreamer drives) splits
- * the text into records and fields; this file adds what papaparse does not do by itself:
+ * CSV records from decoded text. Text without quotes is split by papaparse's low-level `Parser` (the class its own
+ * ChunkStreamer drives); text with quotes by `readQuoted` (csv-quoted.ts), which reads the strict quote rules in one
+ * pass. Around both, this file does:
  *
- * - line breaks: CRLF and a lone CR become LF before papaparse sees the text (also across chunk boundaries), so
- *   every physical line break is exactly one `\n` and no `\r` is ever left in a value;
+ * - line breaks: CRLF and a lone CR become LF before the text is read (also across chunk boundaries), so every
+ *   physical line break is exactly one `\n` and no `\r` is ever left in a value;
  * - the physical line of every record (1 + the `\n` before it, also those inside quoted fields);
- * - chunking: text is fed as `leftover + chunk` with `ignoreLastRow`, the unfinished record is kept for the next
- *   chunk, and a record longer than a chunk is re-read only once the text has doubled (linear time);
- * - strict quotes: papaparse reports `"ab"c` (InvalidQuotes) and an unclosed quote but recovers from them, it
- *   silently drops whitespace between a closing quote and the delimiter (`"ab" ,`), and it reads a quote inside an
- *   unquoted field (`5'11"`) as a literal character.  Records where any of these can happen (a papaparse error, a
- *   quote inside a value, a quote followed by whitespace) are checked again by `checkQuotes`, which turns the
- *   first violation into one located refusal.
+ * - chunking: text is fed as `leftover + chunk`, the unfinished record is kept for the next chunk, and a record
+ *   longer than a chunk is re-read only once the text has doubled (linear time);
+ * - strict quotes: `checkQuotes` names the first violation in a record's raw text (line and column), for
+ *   readQuoted's refusals and for an unfinished record before a later decoding error is reported.
  */
 import Papa from 'papaparse'
 import { CsvImportError, MAX_SHOWN, q } from './csv-errors'
+import { readQuoted } from './csv-quoted'
 
 /** Receives each record: its fields, first and last physical line, and whether it is a blank line. */
 export type RecordSink = (fields: string[], line: number, endLine: number, blank: boolean) => void
 
-interface PapaError {
-  code: string
-  row: number
-  index: number
-}
 interface PapaResult {
   data: string[][]
-  errors: PapaError[]
   meta: { cursor: number }
 }
 interface PapaParser {
@@ -46,7 +39,7 @@ export function countNewlines(s: string, from = 0, to = s.length): number {
 }
 
 /** Only spaces and tabs (an empty or whitespace-only line is a blank line, not a record). */
-function isBlank(s: string): boolean {
+export function isBlank(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
     if (c !== SPACE && c !== TAB) return false
@@ -65,36 +58,7 @@ export class LineBreaks {
   }
 }
 
-/** Start offsets of physical lines in one text, looked up in increasing order (each text is scanned once). */
-class LineIndex {
-  private off = 0
-  constructor(
-    private readonly s: string,
-    private line: number
-  ) {}
-  private seek(target: number): number {
-    while (this.line < target) {
-      const p = this.s.indexOf('\n', this.off)
-      if (p < 0) {
-        this.off = this.s.length
-        this.line = target
-        break
-      }
-      this.off = p + 1
-      this.line++
-    }
-    return this.off
-  }
-  /** raw text of the record on lines first..first+extra, without its final line break */
-  record(first: number, extra: number): string {
-    const a = this.seek(first)
-    const b = this.seek(first + extra)
-    const e = this.s.indexOf('\n', b)
-    return this.s.slice(a, e < 0 ? this.s.length : e)
-  }
-}
-
-type ColumnName = (k: number) => string | undefined
+export type ColumnName = (k: number) => string | undefined
 
 function where(colName: ColumnName, k: number): string {
   const nm = colName(k)
@@ -241,79 +205,31 @@ export class RecordReader {
     // the end of the file ends the last record: with a line break added, every record is read with ignoreLastRow
     const closed = final && input.charCodeAt(input.length - 1) !== NL
     if (closed) input += '\n'
-    const r = this.parser.parse(input, 0, true)
-    const rows = r.data
-    const cursor = r.meta.cursor
-    const rest = input.slice(cursor)
-    const restNl = countNewlines(rest)
-    let errRow = rows.length
-    let restError = false
-    for (const e of r.errors) {
-      if (e.row < errRow) errRow = e.row
-      else if (e.row >= rows.length) restError = true
-    }
-    const firstQuote = input.indexOf('"')
+    let cursor: number
     let line = this.line
-    if (firstQuote < 0 || firstQuote >= cursor) {
-      // no quotes in these records: one record per line
-      for (let k = 0; k < rows.length; k++) {
-        const f = rows[k]!
+    if (input.indexOf('"') >= 0) {
+      const r = readQuoted(input, this.delim, line, this.sink, this.colName)
+      cursor = r.cursor
+      line = r.line
+    } else {
+      // no quotes: papaparse splits lines and fields, one record per line
+      const r = this.parser.parse(input, 0, true)
+      cursor = r.meta.cursor
+      for (const f of r.data) {
         this.sink(f, line, line, f.length === 1 && isBlank(f[0]!))
         line++
       }
-    } else {
-      const consumedNl = this.pendingNl + (closed ? 1 : 0) - restNl
-      const multiline = consumedNl !== rows.length
-      const lines = new LineIndex(input, this.line)
-      // papaparse accepts whitespace after a closing quote without an error: find where a quote is followed by
-      // whitespace (other than the delimiter and \n) and check the records on those lines
-      const wsAfterQuote = this.delim === '\t' ? /"[^\S\n\t]/g : /"[^\S\n]/g
-      let wsLine = this.line
-      let wsOff = 0
-      const nextWs = (): void => {
-        const m = wsAfterQuote.exec(input)
-        if (!m || m.index >= cursor) {
-          wsLine = Infinity
-          return
-        }
-        wsLine += countNewlines(input, wsOff, m.index)
-        wsOff = m.index
-      }
-      nextWs()
-      for (let k = 0; k < rows.length; k++) {
-        const f = rows[k]!
-        let extra = 0
-        let quoteInValue = false
-        for (let c = 0; c < f.length; c++) {
-          const v = f[c]!
-          if (!quoteInValue && v.indexOf('"') >= 0) quoteInValue = true
-          if (multiline) extra += countNewlines(v)
-        }
-        while (wsLine < line) nextWs()
-        if (quoteInValue || k === errRow || wsLine <= line + extra) {
-          // a quote inside a value comes from "" in a quoted field or is a bare quote; papaparse errors are refused
-          const raw = lines.record(line, extra)
-          checkQuotes(raw, this.delim, line, this.colName, true)
-          if (k === errRow) throw unreadable(raw, line)
-        }
-        // a record of one empty field is a blank line unless it was written as "" (a quoted empty value)
-        const blank = f.length === 1 && isBlank(f[0]!) && lines.record(line, 0).indexOf('"') < 0
-        this.sink(f, line, line + extra, blank)
-        line += extra + 1
-      }
     }
+    const rest = input.slice(cursor)
     this.line = line
     this.pending = rest
-    this.pendingNl = restNl
+    this.pendingNl = countNewlines(rest)
     this.readAt = 2 * rest.length
-    if (final) {
-      if (rest.length > 0) {
-        const raw = closed ? rest.slice(0, -1) : rest
-        checkQuotes(raw, this.delim, line, this.colName, true)
-        throw unreadable(raw, line)
-      }
-    } else if (restError) {
-      checkQuotes(rest, this.delim, line, this.colName, false)
+    if (final && rest.length > 0) {
+      // only a quoted field never closed is left unread at the end
+      const raw = closed ? rest.slice(0, -1) : rest
+      checkQuotes(raw, this.delim, line, this.colName, true)
+      throw unreadable(raw, line)
     }
   }
 }

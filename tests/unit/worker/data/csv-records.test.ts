@@ -1,5 +1,6 @@
-// The record layer (papaparse's Parser + line breaks, physical lines, strict quotes, chunking) against a small
-// character-by-character reference of the import rules (docs/DATA.md, rules 2 and 4), for random text and any chunking.
+// The record layer (papaparse's Parser for text without quotes, csv-quoted.ts for text with them; line breaks,
+// physical lines, strict quotes, chunking) against a small character-by-character reference of the import rules
+// (docs/DATA.md, rules 2 and 4), for random text and any chunking.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CsvImportError } from '../../../../src-worker/data/csv-errors'
@@ -174,6 +175,22 @@ describe('records: papaparse Parser + our line, quote and chunk rules', () => {
         { fields: ['x', 'y'], line: 2, endLine: 2, blank: false }
       ]
     })
+  })
+
+  it('a long quoted value with "", line breaks and astral characters is read in windows as the reference reads it', () => {
+    const piece = fc.constantFrom('a', '""', 'é', '😀', '\n', ',', '"')
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 60, maxLength: 3000 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (parts, cutSeeds) => {
+          const raw = `a,b\n1,"${parts.join('')}"\n2,3\n`
+          const cuts = [...new Set(cutSeeds.map((c) => c % raw.length))].sort((x, y) => x - y)
+          expect(read(raw, ',', cuts)).toEqual(reference(raw, ','))
+        }
+      ),
+      { numRuns: 150 }
+    )
   })
 
   it('checkQuotes names the line of the offending quote inside a multi-line record', () => {
