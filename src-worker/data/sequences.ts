@@ -11,6 +11,7 @@ import type { ParsedTable } from './csv'
 import { parseDatetime } from './csv'
 import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
 import { checkLags } from './target-transform'
+import { encodeRows, encodeSequences } from './encode'
 import { encodeWindowInputs, encodeWindowTargets, seriesColumns, type SeriesRows } from './series-encode'
 import {
   applyMissingPolicy,
@@ -576,7 +577,7 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   const make = (idx: number[]): SequenceSplit => {
     const list = idx.map((k) => groupIds[k]!).filter((id) => seqRows(id).length > 0)
     const n = list.length
-    const x = new Float32Array(n * tx * I)
+    const x = encodeSequences(iCols, list.map(seqRows), inputNorm, tx)
     const y = new Float32Array(n * ty)
     const lengths = new Int32Array(n)
     const mask = spec.mapping === 'many-to-many' ? new Float32Array(n * ty) : undefined
@@ -584,7 +585,6 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
       const g = seqRows(id)
       lengths[k] = g.length
       g.forEach((r, t) => {
-        for (let i = 0; i < I; i++) x[(k * tx + t) * I + i] = (iCols[i]![r]! - inputNorm.a[i]!) / inputNorm.b[i]!
         if (mask) {
           y[k * ty + t] = (tCol[r]! - targetNorm.a[0]!) / targetNorm.b[0]!
           mask[k * ty + t] = 1
@@ -685,13 +685,11 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   const Oy = cls ? 1 : O
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
-    const x = new Float32Array(n * I),
-      y = new Float32Array(n * Oy)
+    const y = new Float32Array(n * Oy)
     rows.forEach((r, k) => {
-      for (let i = 0; i < I; i++) x[k * I + i] = (iCols[i]![r]! - inputNorm.a[i]!) / inputNorm.b[i]!
       for (let j = 0; j < Oy; j++) y[k * Oy + j] = (tCols[j]![r]! - targetNorm.a[j]!) / targetNorm.b[j]!
     })
-    return { n, x, y, rows: Int32Array.from(rows) }
+    return { n, x: encodeRows(iCols, rows, inputNorm), y, rows: Int32Array.from(rows) }
   }
   const train = make(trRows)
   const val = make(vaRows)

@@ -4,6 +4,7 @@
  * regression), a source and a target text (seq2seq), and one column of items to generate (one-to-many,
  * optionally conditioned on a category). Rows are split at random by a seed.
  */
+import { encodeConditions, encodeTokenRows, tokenIds } from './encode'
 import type { ParsedTable } from './csv'
 import { identityNormalizer } from './normalize'
 import {
@@ -182,10 +183,9 @@ function textRows(table: ParsedTable, spec: TextSpec, split: RandomSplit): TextR
 
 /** Token ids of a token list (unknown tokens: <unk>), cut to L (counted). */
 function encodeTokens(t: string[], ids: Map<string, number>, L: number, cut: { n: number }): number[] {
-  const a = t.map((s) => ids.get(s) ?? UNK)
-  if (a.length <= L) return a
-  cut.n++
-  return a.slice(0, L)
+  const e = tokenIds(t, ids, L, () => UNK)
+  if (e.cut) cut.n++
+  return e.ids
 }
 
 /** A text and a label: many-to-one over the text's token ids. */
@@ -199,16 +199,15 @@ function buildTextClassifier(d: TextRows): SequenceData {
     : normFor(spec.normalize ?? 'zscore', [spec.target!], tgt!.cols, d.trRows)
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
-    const x = new Float32Array(n * tx),
-      y = new Float32Array(n),
+    const y = new Float32Array(n),
       lengths = new Int32Array(n)
-    rows.forEach((r, k) => {
+    const texts = rows.map((r, k) => {
       const ids = encodeTokens(d.srcTok(r), inId, tx, cut)
-      x.set(ids, k * tx)
       lengths[k] = ids.length
       y[k] = (tgt!.cols[0]![r]! - targetNorm.a[0]!) / targetNorm.b[0]!
+      return ids
     })
-    return { n, x, y, lengths, rows: Int32Array.from(rows) }
+    return { n, x: encodeTokenRows(texts, tx), y, lengths, rows: Int32Array.from(rows) }
   }
   const train = make(d.trRows),
     val = make(d.vaRows)
@@ -264,18 +263,17 @@ function buildTranslation(d: TextRows): SequenceData {
   const tx = d.maxLen ?? longestOf(d.trRows, d.srcTok)
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
-    const x = new Float32Array(n * tx),
-      y = new Float32Array(n * ty),
+    const y = new Float32Array(n * ty),
       yIn = new Float32Array(n * ty),
       mask = new Float32Array(n * ty),
       lengths = new Int32Array(n)
-    rows.forEach((r, k) => {
+    const texts = rows.map((r, k) => {
       const ids = encodeTokens(d.srcTok(r), inId, tx, cut)
-      x.set(ids, k * tx)
       lengths[k] = ids.length
       fill(k, r, y, yIn, mask)
+      return ids
     })
-    return { n, x, y, yIn, mask, lengths, rows: Int32Array.from(rows) }
+    return { n, x: encodeTokenRows(texts, tx), y, yIn, mask, lengths, rows: Int32Array.from(rows) }
   }
   const train = make(d.trRows),
     val = make(d.vaRows)
@@ -306,23 +304,20 @@ function buildGeneration(d: TextRows): SequenceData {
   const { spec, condCol, inVocab } = d
   const { ty, fill } = outputTokens(d, d.srcTok, inVocab)
   const conds = condCol ? [...new Set(d.trRows.map((r) => condCol[r]!))].sort() : []
-  const condId = new Map(conds.map((c, k) => [c, k]))
+  const known = new Set(conds)
   const I = condCol ? conds.length : 1
   let unknownCond = 0
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
-    const x = new Float32Array(n * I),
-      y = new Float32Array(n * ty),
+    const y = new Float32Array(n * ty),
       yIn = new Float32Array(n * ty),
       mask = new Float32Array(n * ty)
-    rows.forEach((r, k) => {
-      if (condCol) {
-        const c = condId.get(condCol[r]!)
-        if (c === undefined) unknownCond++
-        else x[k * I + c] = 1
-      } else x[k] = 1
-      fill(k, r, y, yIn, mask)
-    })
+    rows.forEach((r, k) => fill(k, r, y, yIn, mask))
+    if (condCol) unknownCond += rows.filter((r) => !known.has(condCol[r]!)).length
+    const x = encodeConditions(
+      rows.map((r) => (condCol ? condCol[r]! : null)),
+      conds
+    )
     return { n, x, y, yIn, mask, lengths: new Int32Array(n).fill(1), rows: Int32Array.from(rows) }
   }
   const train = make(d.trRows),

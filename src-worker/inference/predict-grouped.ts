@@ -4,6 +4,7 @@
 // many-to-one: one row per sequence (the label of its last row is the true value, as in training);
 // many-to-many (aligned tagging): one row per step.
 import type { ParsedTable } from '../data/csv'
+import { encodeSequences } from '../data/encode'
 import { groupRows } from '../data/sequences'
 import { lineOfRow } from '../data/windows'
 import type { SavedModel } from '../protocol'
@@ -85,12 +86,7 @@ export function groupedInputs(model: SavedModel, table: ParsedTable): GroupedInp
     warnings.push(
       `${cut} sequence${cut === 1 ? ' is' : 's are'} longer than the model's ${tx} steps and keep${cut === 1 ? 's' : ''} ${cut === 1 ? 'its' : 'their'} last ${tx} rows`
     )
-  const x = new Float32Array(ids.length * tx * I)
-  rows.forEach((g, k) =>
-    g.forEach((r, t) => {
-      for (let i = 0; i < I; i++) x[(k * tx + t) * I + i] = (cols[i]![r]! - scal[i]![0]) / scal[i]![1]
-    })
-  )
+  const x = encodeSequences(cols, rows, { a: scal.map((s) => s[0]), b: scal.map((s) => s[1]) }, tx)
   return { ids, rows, x, warnings }
 }
 

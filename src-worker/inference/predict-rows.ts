@@ -1,6 +1,7 @@
 // Inference for one-to-one models: every row of the new file is one input vector (the stored input columns,
 // normalised with the stored statistics) and gets one prediction, as in buildOneToOne.
 import type { ParsedTable } from '../data/csv'
+import { encodeRows } from '../data/encode'
 import { lineOfRow } from '../data/windows'
 import type { SavedModel } from '../protocol'
 import { experimentOf, inputColumns, inputScalers, requireColumns } from './predict-columns'
@@ -26,8 +27,7 @@ export function rowInputs(model: SavedModel, table: ParsedTable): RowInputs {
   )
   // training reads ffill as report for rows (no sequence to fill along)
   const { cols, drop } = inputColumns(table, model, idx, exp.missing)
-  const scal = inputScalers(model),
-    I = s.inputSize
+  const scal = inputScalers(model)
   const rows: number[] = []
   for (let r = 0; r < table.rowCount; r++) if (!drop?.[r]) rows.push(r)
   const warnings: string[] = []
@@ -36,10 +36,7 @@ export function rowInputs(model: SavedModel, table: ParsedTable): RowInputs {
     warnings.push(
       `${skipped} row${skipped === 1 ? '' : 's'} with a missing input value skipped (missing-value policy "drop")`
     )
-  const x = new Float32Array(rows.length * I)
-  rows.forEach((r, k) => {
-    for (let i = 0; i < I; i++) x[k * I + i] = (cols[i]![r]! - scal[i]![0]) / scal[i]![1]
-  })
+  const x = encodeRows(cols, rows, { a: scal.map((s) => s[0]), b: scal.map((s) => s[1]) })
   return { rows, x, warnings }
 }
 

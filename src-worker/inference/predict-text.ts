@@ -4,6 +4,7 @@
 // seq2seq (text → text): the decoder runs free from <bos>, greedy (argmax fed back) until <eos> or the stored
 // target length, or sampled at a temperature with a seed.
 import type { ParsedTable } from '../data/csv'
+import { encodeTokenRows, tokenIds } from '../data/encode'
 import { EOS, SPECIAL_TOKENS, tokenize } from '../data/text-sequences'
 import { lineOfRow } from '../data/windows'
 import { predict } from '../trainer'
@@ -59,9 +60,7 @@ export function textInputs(model: SavedModel, table: ParsedTable): TextInputs {
       continue
     }
     const toks = tokenize(text, mode)
-    const row = toks.map((t) => {
-      const id = ids.get(t)
-      if (id !== undefined) return id
+    const e = tokenIds(toks, ids, tx, (t) => {
       const line = lineOfRow(table, r)
       const what = `${mode === 'char' ? 'character' : 'word'} ${JSON.stringify(t)}`
       if (unk === undefined)
@@ -74,13 +73,10 @@ export function textInputs(model: SavedModel, table: ParsedTable): TextInputs {
       unknown++
       return unk
     })
-    if (row.length > tx) {
-      cut++
-      row.length = tx
-    }
+    if (e.cut) cut++
     rows.push(r)
     texts.push(text)
-    encoded.push(row)
+    encoded.push(e.ids)
   }
   if (skipped) warnings.push(`${skipped} row${skipped === 1 ? '' : 's'} without text skipped`)
   if (unknown)
@@ -91,9 +87,7 @@ export function textInputs(model: SavedModel, table: ParsedTable): TextInputs {
     warnings.push(
       `${cut} text${cut === 1 ? ' is' : 's are'} longer than the model's ${tx} tokens and ${cut === 1 ? 'is' : 'are'} cut`
     )
-  const x = new Float32Array(rows.length * tx)
-  encoded.forEach((ids, n) => x.set(ids, n * tx))
-  return { rows, texts, x, warnings }
+  return { rows, texts, x: encodeTokenRows(encoded, tx), warnings }
 }
 
 /** Decoded token ids: stops at <eos>, leaves out the other special tokens; words joined by spaces. */

@@ -1,5 +1,6 @@
 // Generation with a one-to-many model: one item per requested condition (or per CSV row's condition),
 // sampled token by token at a temperature with a seeded RNG — or greedy without one — then decoded.
+import { encodeConditions } from '../data/encode'
 import type { ParsedTable } from '../data/csv'
 import { predictionsCsv } from '../inference/predictions-csv'
 import { decodeTokens } from '../inference/predict-text'
@@ -35,6 +36,11 @@ export function conditionsFor(model: SavedModel, table: ParsedTable | null, coun
   return Array.from({ length: count }, () => null)
 }
 
+/** The generator's input for each item: the one-hot of its condition, encoded as training encoded it. */
+export function conditionInputs(model: SavedModel, conditions: (string | null)[]): Float32Array {
+  return encodeConditions(conditions, model.vocab?.conditions ?? [])
+}
+
 export function generate(
   model: SavedModel,
   conditions: (string | null)[],
@@ -44,14 +50,9 @@ export function generate(
   if (d.mapping !== 'one-to-many' || d.task !== 'classification')
     throw new Error(`generation needs a one-to-many text model; this model's mapping is ${d.mapping}`)
   const vocab = model.vocab?.targetVocab ?? []
-  const known = model.vocab?.conditions ?? []
   const I = d.inputSize,
     n = conditions.length
-  const x = new Float32Array(n * I)
-  conditions.forEach((c, k) => {
-    if (!known.length) x[k * I] = 1
-    else if (c !== null && known.indexOf(c) >= 0) x[k * I + known.indexOf(c)] = 1
-  })
+  const x = conditionInputs(model, conditions)
   const r = predict(
     model.trainConfig,
     {
