@@ -103,7 +103,8 @@ export function createLineChart(canvas: HTMLCanvasElement): LineChart {
       y: {
         type: opts.logY ? 'logarithmic' : 'linear',
         title: { display: true, text: opts.yTitle, color: p.muted },
-        ticks: { color: p.muted, maxTicksLimit: 6, callback: yTick },
+        // on a log axis yTick thins the labels itself; Chart.js's skipping would drop the labelled ticks
+        ticks: { color: p.muted, maxTicksLimit: 6, autoSkip: !opts.logY, callback: yTick },
         grid: { color: p.grid }
       }
     }

@@ -212,7 +212,7 @@ export function createLossChart(
         y: {
           type: log ? 'logarithmic' : 'linear',
           title: { display: true, text: LOSS_TITLE.unknown, color: p.muted },
-          ticks: { color: p.muted, maxTicksLimit: 6, callback: yTick },
+          ticks: { color: p.muted, maxTicksLimit: 6, autoSkip: !log, callback: yTick },
           grid: { color: p.grid }
         }
       },
@@ -276,7 +276,10 @@ export function createLossChart(
       chart.update('none')
     },
     setLog(l) {
-      chart.options.scales!.y!.type = l ? 'logarithmic' : 'linear'
+      const y = chart.options.scales!.y!
+      y.type = l ? 'logarithmic' : 'linear'
+      // on a log axis yTick thins the labels itself; Chart.js's skipping would drop the labelled ticks
+      ;(y.ticks as { autoSkip?: boolean }).autoSkip = !l
       chart.update('none')
     },
     setBaselines(next) {
