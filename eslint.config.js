@@ -66,7 +66,7 @@ export default tseslint.config(
   },
   {
     // Functions still to be split below the limit; this list only shrinks.
-    files: ['src-worker/tasks/inspect-task.ts', 'src-worker/export/pytorch.ts'],
+    files: ['src-worker/export/pytorch.ts'],
     rules: { 'max-lines-per-function': 'off' }
   },
   {
