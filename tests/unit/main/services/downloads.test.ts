@@ -30,11 +30,14 @@ const config = experimentConfig.parse({
 })
 
 const open: { store: Store; cleanup: () => void }[] = []
+/** Folders outside the data folder, for what a planted link points at. */
+const outsides: (() => void)[] = []
 afterEach(() => {
   for (const o of open.splice(0)) {
     o.store.close()
     o.cleanup()
   }
+  for (const c of outsides.splice(0)) c()
 })
 
 function setup() {
@@ -100,7 +103,9 @@ describe('downloads', () => {
 
   it('never reads through a symlink in the data folder: a linked file or a linked run folder is refused', () => {
     const { dataDir, store, id, put, exported } = setup()
-    const secret = join(dataDir, '..', 'secret.txt')
+    const outside = tempDir()
+    outsides.push(outside.cleanup)
+    const secret = join(outside.dir, 'secret.txt')
     writeFileSync(secret, 'PRIVATE KEY')
     const file = put('json/model.json', '{}')
     rmSync(file)
@@ -113,7 +118,7 @@ describe('downloads', () => {
     exported('tfjs', [put('tfjs/group1-shard1of1.bin', 'W'), file])
     expect(() => readDownload(store, dataDir, { kind: 'export', id, format: 'tfjs' })).toThrow(/is a symbolic link/)
     // the run's whole folder a link to another folder holding a predictions file
-    const elsewhere = join(dataDir, '..', 'elsewhere')
+    const elsewhere = join(outside.dir, 'elsewhere')
     mkdirSync(elsewhere)
     writeFileSync(join(elsewhere, 'predictions-dataset-1.csv'), 'PRIVATE')
     rmSync(exportsDir(dataDir, id), { recursive: true })
