@@ -1,6 +1,6 @@
 // The CLI flags that say how a CSV is read (`import`, `train --csv`, `preview --csv`, `predict`): each is a control
 // on the Data screen too, and they become the dataset's stored import options.
-import { columnType, type DatasetImportOptions } from '../src-shared/contract'
+import { typeChoice, type DatasetImportOptions } from '../src-shared/contract'
 import { UsageError } from './cli-config'
 
 export const importFlags = {
@@ -18,7 +18,8 @@ export const IMPORT_USAGE = `  reading the CSV (import, train --csv, preview --c
         --no-header (the first row is data; columns are named column_1, column_2, …)
         --missing-words W1,W2,… (words that mean "no value" in numeric and datetime columns;
               default NA,N/A,n/a,na,NaN,nan,NAN,null,NULL,Null,#N/A,#NA; an empty cell is always missing)
-        --types COL=TYPE,… (numeric, categorical, text, datetime or id instead of the inferred type)
+        --types COL=TYPE,… (numeric, categorical, text, datetime or id instead of the inferred type;
+              ignore leaves the column out)
         --date-order dmy|mdy|ymd (dates like 03/04/2024: day first, month first, or only year-first dates;
               default: decided by a cell with a number over 12, refused when the cells show both orders)
         --duplicates refuse|first|last|mean (rows at one time in the --order-by column: refused (default),
@@ -40,9 +41,9 @@ function parseTypes(v: string): NonNullable<DatasetImportOptions['types']> {
   for (const part of v.split(',')) {
     const eq = part.lastIndexOf('=')
     const col = part.slice(0, eq).trim()
-    const type = columnType.safeParse(part.slice(eq + 1).trim())
+    const type = typeChoice.safeParse(part.slice(eq + 1).trim())
     if (eq <= 0 || col === '' || !type.success)
-      throw new UsageError(`--types: "${part}" is not COLUMN=TYPE with TYPE one of ${columnType.options.join(', ')}`)
+      throw new UsageError(`--types: "${part}" is not COLUMN=TYPE with TYPE one of ${typeChoice.options.join(', ')}`)
     types[col] = type.data
   }
   return types

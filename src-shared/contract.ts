@@ -32,6 +32,9 @@ export const columnInfo = z.object({
   dateFormat: z.string().optional()
 })
 
+/** A column's type as the user chooses it: a type, or `ignore` (the column is left out of the dataset). */
+export const typeChoice = z.enum([...columnType.options, 'ignore'])
+
 /** How a CSV is read: each setting is a control on the Data screen and a flag of `import`, `train --csv`,
  * `preview --csv` and `predict`. Stored with the dataset, so every later read gives the same table. */
 export const importOptions = z
@@ -43,8 +46,8 @@ export const importOptions = z
     header: z.boolean().optional(),
     /** words that mean "no value" in numeric and datetime columns */
     missingWords: z.array(z.string().trim().min(1).max(50)).max(100).optional(),
-    /** a column's type instead of the inferred one */
-    types: z.record(z.string().min(1).max(500), columnType).optional(),
+    /** a column's type instead of the inferred one, or `ignore` to leave the column out */
+    types: z.record(z.string().min(1).max(500), typeChoice).optional(),
     /** dates written NN/NN/YYYY: day first, month first, or only year-first dates (absent: decided by the cells) */
     dateOrder: z.enum(['dmy', 'mdy', 'ymd']).optional(),
     /** rows at one time in the column that orders a series (orderBy): refused (absent), or the first, the last or

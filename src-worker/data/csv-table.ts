@@ -20,7 +20,7 @@ import type { Encoding } from './csv-decode'
 /** Thrown by the builder when maxRows data rows were read (ends the input quietly). */
 export const STOP = Symbol('stop')
 const BLANK_LINES_SHOWN = 5
-const TYPES: ReadonlySet<string> = new Set(['numeric', 'categorical', 'text', 'datetime', 'id'])
+const TYPES: ReadonlySet<string> = new Set(['numeric', 'categorical', 'text', 'datetime', 'id', 'ignore'])
 
 /** A preview cell: long text is cut, with "…" and its full length. */
 function previewCell(s: string): string {
@@ -41,6 +41,8 @@ export class TableBuilder {
   decimalComma = false
   /** warnings about the whole file (e.g. a detected decimal comma) */
   notes: string[] = []
+  /** columns whose type override is `ignore`: read for the field count, left out of the table */
+  ignored: boolean[] = []
 
   constructor(
     private opts: ImportOptions,
@@ -83,7 +85,8 @@ export class TableBuilder {
   }
 
   private keepRow(fields: string[], line: number): void {
-    if (this.preview.length < PREVIEW_ROWS) this.preview.push(fields.map(previewCell))
+    if (this.preview.length < PREVIEW_ROWS)
+      this.preview.push(fields.filter((_, k) => !this.ignored[k]).map(previewCell))
     if (this.rowCount === this.rowLines.length) {
       const b = new Int32Array(this.rowLines.length * 2)
       b.set(this.rowLines)
@@ -94,14 +97,15 @@ export class TableBuilder {
 
   private addCells(fields: string[], line: number, endLine: number): void {
     const C = fields.length
+    const ignored = this.ignored
     if (endLine === line) {
-      for (let k = 0; k < C; k++) this.cols[k]!.add(fields[k]!, line)
+      for (let k = 0; k < C; k++) if (!ignored[k]) this.cols[k]!.add(fields[k]!, line)
       return
     }
     let l = line
     for (let k = 0; k < C; k++) {
       const f = fields[k]!
-      this.cols[k]!.add(f, l)
+      if (!ignored[k]) this.cols[k]!.add(f, l)
       for (let p = f.indexOf('\n'); p >= 0; p = f.indexOf('\n', p + 1)) l++
     }
   }
@@ -132,6 +136,8 @@ export class TableBuilder {
       missingWords: new Set(this.opts.missingWords?.map(trimCell).filter((w) => w !== '') ?? MISSING_TOKENS),
       dateOrder: this.opts.dateOrder
     }
+    this.ignored = names.map((nm) => Object.hasOwn(ov, nm) && ov[nm] === 'ignore')
+    if (this.ignored.every((x) => x)) throw new CsvImportError(`line ${line}: every column is ignored`, line)
     this.cols = names.map((nm) => new ColumnAcc(nm, Object.hasOwn(ov, nm) ? (ov[nm] as ColumnType) : undefined, ctx))
   }
 
@@ -181,6 +187,7 @@ export class TableBuilder {
     const invalidCells: InvalidCell[] = []
     const lineOf = (row: number): number => this.rowLines[row]!
     this.cols.forEach((c, k) => {
+      if (this.ignored[k]) return
       const r = c.finish(lineOf)
       columns.push(r.info)
       values.push(r.values)
@@ -189,7 +196,7 @@ export class TableBuilder {
         const dup = c.duplicates(lineOf)
         if (dup) warnings.push(dup)
       }
-      for (const cell of c.kept) invalidCells.push({ column: k, ...cell })
+      for (const cell of c.kept) invalidCells.push({ column: columns.length - 1, ...cell })
     })
     if (this.blankCount > 0) warnings.push(this.blankWarning())
     return {

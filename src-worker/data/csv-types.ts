@@ -24,7 +24,9 @@ export interface ImportOptions {
   delimiter?: ',' | ';' | '\t' | '|'
   /** read `3,14` as 3.14; undefined = detected when unambiguous (a delimiter other than `,` and `\d+,\d+` cells) */
   decimalComma?: boolean
-  typeOverrides?: Record<string, ColumnType>
+  /** a column's type instead of the inferred one; `ignore` leaves the column out of the table (its cells are read
+   * for the field count only) */
+  typeOverrides?: Record<string, ColumnType | 'ignore'>
   /** false: the first row is data, and the columns are named column_1, column_2, … */
   header?: boolean
   /** words that mean "no value" in numeric and datetime columns (default MISSING_TOKENS) */

@@ -1,6 +1,7 @@
 // The same files through the three shells — the CLI (`import --json`), the service's HTTP API (POST /api/upload)
 // and the Data screen in Chromium — give the same message text: two refusals and one named cell. Then a column's
-// type is chosen on the import preview (its named cell goes), and the Reading options are shot at two sizes.
+// type is chosen on the import preview (its named cell goes; ignored, the column goes), and the Reading options are
+// shot at two sizes.
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -68,13 +69,16 @@ test('CLI, HTTP and the Data screen give the same messages for the same files', 
     expect(await viaUi(page, file), `UI: ${basename(file)}`).toEqual(messages)
   }
 
-  // the last file is on screen: "temp" read as text names no cell, and back to Auto names it again
+  // the last file is on screen: "temp" read as text names no cell, ignored it is gone, read again it is named again
   const temp = page.getByRole('combobox', { name: 'Type of column temp' })
   await expect(temp).toHaveValue('auto')
   await temp.selectOption('text')
   await expect(page.getByTestId('dataset-warnings')).toHaveCount(0)
   await expect(page.getByRole('combobox', { name: 'Type of column temp' })).toHaveValue('text')
-  await page.getByRole('combobox', { name: 'Type of column temp' }).selectOption('auto')
+  await page.getByRole('combobox', { name: 'Type of column temp' }).selectOption('ignore')
+  await expect(page.getByTestId('column-header')).toHaveCount(1)
+  await page.getByRole('button', { name: 'Read column temp again' }).click()
+  await expect(page.getByTestId('column-header')).toHaveCount(2)
   await expect(page.getByTestId('dataset-warnings')).toHaveText('line 7, column "temp": "abc" is not a number')
 
   await page.getByTestId('reading-options').locator('summary').click()

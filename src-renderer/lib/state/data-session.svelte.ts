@@ -84,9 +84,10 @@ export class DataImport {
     if (ok && sample) this.app.config.applySuggested(sample.suggested)
   }
 
-  /** Read the dataset on screen again with one column's type chosen (`auto`: the inferred type): a new dataset with
+  /** Read the dataset on screen again with one column's type chosen (`auto`: the inferred type; `ignore`: left
+   * out): a new dataset with
    * its own warnings (the cells that do not fit the chosen type are named), or the refusal in the import error. */
-  async retype(column: string, type: ColumnInfo['type'] | 'auto'): Promise<void> {
+  async retype(column: string, type: ColumnInfo['type'] | 'auto' | 'ignore'): Promise<void> {
     const d = this.app.dataset
     if (!d) return
     const types = { ...(d.importOptions?.types ?? {}) }

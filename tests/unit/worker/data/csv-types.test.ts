@@ -80,6 +80,25 @@ describe('type inference', () => {
       'line 1: type override for unknown column "b" (columns: "a")'
     )
   })
+  it('ignore leaves a column out: no values, stats, preview cells or named cells; the field count still holds', () => {
+    const t = table('a,b,c', ['1,x,2024-01-01', '2,y,13/04/2024', '3,z,04/14/2024'], { typeOverrides: { c: 'ignore' } })
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'b'])
+    expect(t.values).toHaveLength(2)
+    expect(t.preview).toEqual([
+      ['1', 'x'],
+      ['2', 'y'],
+      ['3', 'z']
+    ])
+    expect(t.warnings).toEqual([])
+    const named = table('a,b,c', ['1,x,1', 'oops,y,2'], { typeOverrides: { b: 'ignore' } })
+    expect(named.invalidCells).toEqual([{ column: 0, row: 1, line: 3, text: 'oops', reason: '"oops" is not a number' }])
+    expect(err(() => table('a,b', ['1,2', '3'], { typeOverrides: { b: 'ignore' } })).message).toBe(
+      'line 3: expected 2 fields (as in the header), found 1: "3"'
+    )
+    expect(err(() => table('a', ['1'], { typeOverrides: { a: 'ignore' } })).message).toBe(
+      'line 1: every column is ignored'
+    )
+  })
   it('column names that are Object.prototype keys are plain columns', () => {
     const t = table('constructor,toString,__proto__', ['1,a,x', '2,b,y'])
     expect(t.columns.map((c) => c.type)).toEqual(['numeric', 'categorical', 'categorical'])
