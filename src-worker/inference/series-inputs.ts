@@ -146,7 +146,7 @@ function windowsOf(
     )
   if (early)
     warnings.push(
-      `the first ${lead} window${lead === 1 ? '' : 's'} of ${rows.names ? 'each group' : 'the file'} get${lead === 1 ? 's' : ''} no prediction: the model reads differences, which need ${lead} earlier row${lead === 1 ? '' : 's'}`
+      `the first ${lead === 1 ? 'window' : `${lead} windows`} of ${rows.names ? 'each group' : 'the file'} get${lead === 1 ? 's' : ''} no prediction: the model reads differences, which need ${lead} earlier row${lead === 1 ? '' : 's'}`
     )
   if (short)
     warnings.push(

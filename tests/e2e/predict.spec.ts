@@ -3,7 +3,7 @@
 // the predicted and actual columns, and the score; a generator samples names with a temperature and seed.
 import { expect, test } from './helpers/app'
 import { callApi, seedRuns, seedSample } from './helpers/seed'
-import { shot } from './helpers/ui'
+import { shot, shotOf } from './helpers/ui'
 
 test("predict on a dataset from a run's details: file, first rows, score", async ({ page }) => {
   const [id] = await seedRuns(page, [{ name: 'forecaster', hidden: 8 }])
@@ -30,6 +30,28 @@ test("predict on a dataset from a run's details: file, first rows, score", async
   // back on Train, the curve says which loss it is: a numeric target → MSE
   await page.getByTestId('exp-open').click()
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-y-title', /MSE on normalised target/)
+})
+
+test('a model that predicts the change forecasts in the target units: CO2 in ppm, not differences', async ({
+  page
+}) => {
+  const [id] = await seedRuns(page, [{ name: 'changes', hidden: 8, difference: 1 }])
+  await page.getByTestId('tab-experiments').click()
+  const row = page.locator(`[data-testid="exp-row"][data-id="${id}"]`)
+  await expect(row).toHaveAttribute('data-status', 'completed', { timeout: 60_000 })
+  await row.click()
+  const panel = page.getByTestId('predict-panel')
+  await panel.getByTestId('predict-steps').fill('6')
+  await panel.getByTestId('predict-button').click()
+  await expect(panel.getByTestId('predict-result')).toBeVisible({ timeout: 60_000 })
+  // the series' last values are around 400 ppm: a forecast of changes would be near 0
+  const values = (await panel.getByTestId('predict-forecast').textContent())!.split(':')[1]!.split('·').map(Number)
+  expect(values).toHaveLength(6)
+  for (const v of values) expect(v).toBeGreaterThan(380)
+  const predicted = await panel.getByTestId('predict-preview').locator('tbody tr td:nth-child(5)').allTextContents()
+  expect(predicted[0]).toBe('') // the first window has no earlier row to difference against
+  for (const v of predicted.slice(1, 6)) expect(Number(v)).toBeGreaterThan(300)
+  await shotOf(panel.getByTestId('predict-result'), '38b-predict-differenced')
 })
 
 test('a generator samples items without a dataset, and bad settings are refused where they are made', async ({

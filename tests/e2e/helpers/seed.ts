@@ -31,6 +31,8 @@ export interface SeedRun {
   hidden: number
   epochs?: number
   batch?: number
+  /** predict the change: first differences of this order */
+  difference?: number
 }
 
 /** Imports the CO2 sample and starts one many-to-one LSTM run per entry; returns their ids. */
@@ -47,7 +49,8 @@ export async function seedRuns(page: Page, runs: SeedRun[]): Promise<number[]> {
       model: { cell: 'lstm', hiddenSize: r.hidden },
       optimizer: { kind: 'adam', lr: 0.01 },
       epochs: r.epochs ?? 4,
-      batchSize: r.batch ?? 16
+      batchSize: r.batch ?? 16,
+      ...(r.difference ? { difference: r.difference } : {})
     }
     ids.push(
       (await callApi<{ experimentId: number }>(page, 'experiments.start', { datasetId: ds.id, name: r.name, config }))

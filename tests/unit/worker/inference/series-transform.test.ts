@@ -59,7 +59,7 @@ describe('predict for models of differenced targets', () => {
     const p = predictSeries(m, tr.table, { steps: 2 })
     expect(p.rows[0]!.prediction).toBeNull()
     expect(p.warnings).toContain(
-      'the first 1 window of the file gets no prediction: the model reads differences, which need 1 earlier row'
+      'the first window of the file gets no prediction: the model reads differences, which need 1 earlier row'
     )
     for (const w of [1, 17, 36]) {
       const byHand = z[w + 3]! + denorm(m, out(m, diffs(z, w, 4, 1))[0]!)
