@@ -14,7 +14,7 @@ import {
   Tooltip,
   type ChartDataset
 } from 'chart.js'
-import { fmtTick, palette, yTick, type Palette } from './palette'
+import { fmtTick, palette, thinLogTicks, type Palette } from './palette'
 
 Chart.register(
   LineController,
@@ -103,8 +103,8 @@ export function createLineChart(canvas: HTMLCanvasElement): LineChart {
       y: {
         type: opts.logY ? 'logarithmic' : 'linear',
         title: { display: true, text: opts.yTitle, color: p.muted },
-        // on a log axis yTick thins the labels itself; Chart.js's skipping would drop the labelled ticks
-        ticks: { color: p.muted, maxTicksLimit: 6, autoSkip: !opts.logY, callback: yTick },
+        ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick },
+        afterBuildTicks: thinLogTicks,
         grid: { color: p.grid }
       }
     }

@@ -15,7 +15,7 @@ import {
   type Plugin
 } from 'chart.js'
 import type { LossSeries, XY } from '../state/loss-series.svelte'
-import { yTick } from './palette'
+import { thinLogTicks } from './palette'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip)
 
@@ -212,7 +212,8 @@ export function createLossChart(
         y: {
           type: log ? 'logarithmic' : 'linear',
           title: { display: true, text: LOSS_TITLE.unknown, color: p.muted },
-          ticks: { color: p.muted, maxTicksLimit: 6, autoSkip: !log, callback: yTick },
+          ticks: { color: p.muted, maxTicksLimit: 6, callback: fmtTick },
+          afterBuildTicks: thinLogTicks,
           grid: { color: p.grid }
         }
       },
@@ -276,10 +277,7 @@ export function createLossChart(
       chart.update('none')
     },
     setLog(l) {
-      const y = chart.options.scales!.y!
-      y.type = l ? 'logarithmic' : 'linear'
-      // on a log axis yTick thins the labels itself; Chart.js's skipping would drop the labelled ticks
-      ;(y.ticks as { autoSkip?: boolean }).autoSkip = !l
+      chart.options.scales!.y!.type = l ? 'logarithmic' : 'linear'
       chart.update('none')
     },
     setBaselines(next) {

@@ -73,8 +73,12 @@ export function logTickLabels(values: number[]): string[] {
   return values.map((v, i) => (shown[i] ? fmtTick(v) : ''))
 }
 
-/** A y-axis tick callback for Chart.js (`this` is the scale): thinned labels on a logarithmic axis, else fmtTick. */
-export function yTick(this: { type?: string }, v: number | string, i: number, ticks: { value: number }[]): string {
-  if (this.type !== 'logarithmic') return fmtTick(v)
-  return logTickLabels(ticks.map((t) => t.value))[i] ?? ''
+/**
+ * Chart.js's afterBuildTicks hook for a y axis: on a logarithmic axis only the ticks logTickLabels labels stay (their
+ * grid lines too), so Chart.js measures and places the labels it draws.
+ */
+export function thinLogTicks(scale: { type?: string; ticks: { value: number }[] }): void {
+  if (scale.type !== 'logarithmic') return
+  const labels = logTickLabels(scale.ticks.map((t) => t.value))
+  scale.ticks = scale.ticks.filter((_, i) => labels[i] !== '')
 }
