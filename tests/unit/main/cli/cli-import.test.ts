@@ -92,6 +92,28 @@ describe('reading flags', () => {
     expect(named.code).toBe(EXIT.ok)
     expect(named.err).toBe('warning: line 6, column "v": "abc" is not a number\n')
   })
+
+  it('--date-order and --duplicates are stored with the dataset and read again by preview', async () => {
+    const d = dir()
+    const f = join(d, 'days.csv')
+    // every date is ambiguous (no number over 12), and 05/01/2024 repeats
+    writeFileSync(
+      f,
+      'day,v\n' + series(12, (k) => `${String(k + 1).padStart(2, '0')}/01/2024,${k}`) + '05/01/2024,40\n'
+    )
+    const flags = ['--data-dir', d, '--json']
+    const refused = await cli(['import', f, '--date-order', 'ydm', ...flags])
+    expect(refused.code).toBe(EXIT.usage)
+    expect(refused.err).toContain('--date-order: "ydm" is not one of dmy, mdy, ymd')
+    const r = await cli(['import', f, '--date-order', 'dmy', '--duplicates', 'mean', ...flags])
+    expect(r.code).toBe(EXIT.ok)
+    // read day first: 05/01/2024 is one day in January, repeated at line 14
+    expect(JSON.parse(r.out).warnings).toEqual(['line 14, column "day": "05/01/2024" repeats the time of line 6'])
+    const args = ['preview', '--dataset', '1', '--target', 'v', '--order-by', 'day', '--window', '2', ...flags]
+    const p = await cli(args)
+    expect(p.code, p.err).toBe(EXIT.ok)
+    expect(JSON.parse(p.out).warnings).toContain('1 row at a repeated time in "day": merged into their mean (line 14)')
+  })
 })
 
 describe('inputs without a size', () => {
