@@ -15,6 +15,7 @@ import { encodeSafetensors } from './safetensors'
 import { normalizationOf, specOf, tensorsOf } from './spec'
 import { exportModel, type ExportOptions, type ExportReport } from './export-model'
 import { PROJECT_FORMAT, type ProjectSource } from './project-source'
+import { fillTemplate } from './templates/fill'
 import TRAIN_PY from './templates/train.py?raw'
 import README_MD from './templates/README.md?raw'
 
@@ -109,7 +110,7 @@ function readme(p: ProjectInput, tc: TrainConfig): string {
     nTrain: String(p.data.train.n),
     nVal: String(p.data.val.n)
   }
-  return README_MD.replace(/\{\{(\w+)\}\}/g, (_, k: string) => vars[k] ?? `{{${k}}}`)
+  return fillTemplate(README_MD, vars)
 }
 
 /** Every file of the project except model.py and its weights (relative path → bytes or text). */
