@@ -137,7 +137,7 @@ function userUnitsCheck(
   if (!mine || !theirs) return null
   const t = targetTransformOf(model, s)
   const spread = Math.max(1, ...t.norm.b.map((b) => Math.abs(b)))
-  const tolerance = VERIFY_TOLERANCE * spread * s.ty ** t.lags.length
+  const tolerance = Number((VERIFY_TOLERANCE * spread * s.ty ** t.lags.length).toPrecision(6))
   return { maxAbsDiff: maxAbsDiff(mine, theirs, `${s.task} output in the target's units`), tolerance }
 }
 
