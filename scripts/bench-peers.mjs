@@ -15,7 +15,7 @@
 // missing and running as root), and `npm ci` in a writable copy of peers/js (made under $TMPDIR and reused).
 
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -86,6 +86,31 @@ if (torchOk && spawnSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }).status
   }
   torchOk = spawnSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0
   if (!torchOk) log(`no torch for ${PY}: apt-get install python3-torch libopenblas0-pthread (PyTorch columns skipped)`)
+}
+// Debian's torch calls the system's libblas.so.3, which is the slow reference BLAS unless OpenBLAS provides it:
+// a comparison against that would flatter the workbench, so OpenBLAS is installed (as root) or the run says so.
+function torchBlas() {
+  const lib = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/libblas.so.3`
+  try {
+    return realpathSync(lib)
+  } catch {
+    return 'none'
+  }
+}
+if (torchOk && !torchBlas().includes('openblas')) {
+  if (process.getuid?.() === 0) {
+    log(`PyTorch's BLAS is ${torchBlas()}: installing libopenblas0-pthread with apt-get`)
+    try {
+      execFileSync('apt-get', ['install', '-y', '-qq', 'libopenblas0-pthread'], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+      })
+    } catch (e) {
+      log(`apt-get failed: ${e.message}`)
+    }
+  }
+  if (!torchBlas().includes('openblas'))
+    log(`WARNING: PyTorch runs on ${torchBlas()}, not OpenBLAS: its figures are far below what it can do`)
 }
 const work = join(tmpdir(), 'rnnwb-peers')
 let tfjsOk = !flag('--no-tfjs')
