@@ -701,7 +701,7 @@ export const events = {
     bytes: z.number(),
     totalBytes: z.number()
   }),
-  'app.command': z.object({ command: z.enum(['import', 'train', 'stop']) })
+  'app.command': z.object({ command: z.enum(['import']) })
 } as const
 
 export type Requests = typeof requests

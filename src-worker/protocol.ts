@@ -197,5 +197,5 @@ export type FromWorker =
   /** Sent once the run has built its data, before the first epoch: what simple rules score on its validation split. */
   | { type: 'baselines'; taskId: number; baselines: Baselines }
   | { type: 'paused' | 'resumed'; taskId: number }
-  | { type: 'event'; taskId: number; kind: 'clip' | 'nan' | 'early-stop' | 'lr' | 'estimate'; detail: unknown }
+  | { type: 'event'; taskId: number; kind: 'nan' | 'estimate'; detail: unknown }
   | { type: 'error'; taskId: number; error: WorkerError }

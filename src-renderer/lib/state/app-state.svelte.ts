@@ -320,8 +320,6 @@ export class AppState {
       }),
       on('app.command', (p) => {
         if (p.command === 'import') void this.onDatasetsChanged(undefined, true)
-        else if (p.command === 'train') void this.train()
-        else if (p.command === 'stop') void this.stop()
       })
     )
   }
