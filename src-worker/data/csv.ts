@@ -13,7 +13,7 @@ import { StrictDecoder, NotTextError } from './csv-decode'
 import { CsvImportError, q } from './csv-errors'
 import { LineBreaks, RecordReader } from './csv-records'
 import { STOP, TableBuilder } from './csv-table'
-import { type ImportOptions, type ParsedTable, TYPE_SAMPLE } from './csv-types'
+import type { ImportOptions, ParsedTable } from './csv-types'
 
 export { CsvImportError, q } from './csv-errors'
 export * from './csv-types'
@@ -295,17 +295,5 @@ export function parseCsv(
 ): ParsedTable {
   const s = createCsvStream(opts)
   s.push(bytes)
-  return s.end()
-}
-
-/**
- * Fast preview for big files: reads only until `maxRows` data rows (default TYPE_SAMPLE = 1000, the rows the full import decides column types on) are parsed.
- * Column types/stats in the result describe those rows only.
- */
-export function previewCsv(bytes: Uint8Array, opts: ImportOptions & { maxRows?: number } = {}): ParsedTable {
-  const maxRows = opts.maxRows ?? TYPE_SAMPLE
-  const s = createCsvStream({ ...opts, maxRows })
-  const step = 64 * 1024
-  for (let off = 0; off < bytes.length && !s.done; off += step) s.push(bytes.subarray(off, off + step))
   return s.end()
 }
