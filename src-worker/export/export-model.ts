@@ -57,8 +57,6 @@ export async function exportModel(
   if (!EXPORT_FORMATS.includes(format))
     throw new Error(`format: unknown export format ${JSON.stringify(format)} (expected ${EXPORT_FORMATS.join(', ')})`)
   const s = specOf(model)
-  const support = exportSupport(model)[format]
-  if (!support.ok) throw new Error(support.reason)
   const notes: string[] = []
   const written = new Map<string, Uint8Array | string>()
   const ctx: WriterContext = {
@@ -147,16 +145,6 @@ function userUnitsNote(model: SavedModel, s: ExportSpec, u: NonNullable<ExportRe
     ? `denormalised and the differences (lags ${lags.join(', ')}) added back onto a series that is 0 before each window`
     : 'denormalised'
   return `in the target's units (${how}): max |diff| = ${u.maxAbsDiff} (tolerance ${u.tolerance})`
-}
-
-/**
- * Which formats can take this model (for menus). Every format takes every cell and mapping (the reset-before GRU,
- * which torch.nn.GRU lacks, gets its own small module in model.py). Kept as a function so menus and exportModel
- * ask one place when a combination cannot be written.
- */
-export function exportSupport(model: SavedModel): Record<ExportFormat, { ok: boolean; reason?: string }> {
-  specOf(model)
-  return { json: { ok: true }, onnx: { ok: true }, tfjs: { ok: true }, pytorch: { ok: true } }
 }
 
 function heldOutOf(s: ExportSpec, opts: ExportOptions): HeldOut {

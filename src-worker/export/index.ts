@@ -1,7 +1,6 @@
 // Model export helpers (pure Node modules, no Electron): the public surface for the CLI and services.
 export {
   exportModel,
-  exportSupport,
   EXPORT_FORMATS,
   VERIFY_TOLERANCE,
   type ExportFormat,

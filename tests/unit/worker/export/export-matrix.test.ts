@@ -1,12 +1,11 @@
 // The export matrix: every cell (rnn_tanh, rnn_relu, lstm, PyTorch's reset-after GRU, the engine's reset-before
 // GRU) × every mapping × both tasks × every format exports, loads back in an independent runtime (json: the
-// reloaded native file gives identical predictions) and verifies (max |diff| ≤ 1e-4) — or, where a combination is
-// impossible, exportSupport refuses it with a reason and exportModel throws before writing anything.
+// reloaded native file gives identical predictions) and verifies (max |diff| ≤ 1e-4).
 // Tiny models (H = 4, 2 layers for the encoder–decoder mappings, 1 epoch of training).
 import { afterAll, describe, expect, it } from 'vitest'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { exportModel, exportSupport, EXPORT_FORMATS, type ExportFormat } from '../../../../src-worker/export'
+import { exportModel, EXPORT_FORMATS } from '../../../../src-worker/export'
 import type { CellKind } from '../../../../src-worker/engine/cells/common'
 import type { Mapping, Task } from '../../../../src-worker/engine/model'
 import { buildModel, caseName, type ModelCase } from './models'
@@ -28,11 +27,6 @@ const CELLS: { cell: CellKind; resetBefore?: boolean }[] = [
 const MAPPINGS: Mapping[] = ['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq']
 const TASKS: Task[] = ['regression', 'classification']
 
-/** Combinations that are refused, and why (asserted, never skipped): none today — kept so a future refusal is asserted. */
-function expectedRefusal(_c: ModelCase, _format: ExportFormat): RegExp | null {
-  return null
-}
-
 describe('export matrix: cell × mapping × task × format', () => {
   for (const { cell, resetBefore } of CELLS)
     for (const mapping of MAPPINGS)
@@ -41,19 +35,9 @@ describe('export matrix: cell × mapping × task × format', () => {
         const c: ModelCase = { cell, resetBefore, mapping, task, layers: generating ? 2 : 1, H: 4, epochs: 1 }
         it(caseName(c), async () => {
           const model = buildModel(c, 3)
-          const support = exportSupport(model)
           const tag = caseName(c).replace(/[^\w-]+/g, '_')
           for (const format of EXPORT_FORMATS) {
             const out = join(dir, `${tag}-${format}${format === 'json' ? '.json' : ''}`)
-            const refusal = expectedRefusal(c, format)
-            if (refusal) {
-              expect(support[format].ok).toBe(false)
-              expect(support[format].reason).toMatch(refusal)
-              await expect(exportModel(model, format, out)).rejects.toThrow(refusal)
-              expect(existsSync(out)).toBe(false)
-              continue
-            }
-            expect(support[format]).toEqual({ ok: true })
             // PyTorch: the written weights are re-read into the engine here; pytorch-torch.test.ts runs this same matrix's
             // model.py files in PyTorch itself (one python process for all, torch takes seconds to import)
             const r = await exportModel(model, format, out, format === 'pytorch' ? { pytorchRuntime: 'engine' } : {})
@@ -105,10 +89,6 @@ describe('export matrix: bidirectional, multi-layer and token models in every fo
       const model = buildModel({ H: 4, epochs: 1, ...c }, 5)
       const tag = `extra-${caseName(c).replace(/[^\w-]+/g, '_')}`
       for (const format of EXPORT_FORMATS) {
-        if (expectedRefusal(c, format)) {
-          await expect(exportModel(model, format, join(dir, `${tag}-${format}`))).rejects.toThrow()
-          continue
-        }
         const r = await exportModel(model, format, join(dir, `${tag}-${format}${format === 'json' ? '.json' : ''}`))
         expect(r.notes.join('\n')).not.toMatch(/verification failed/)
         expect(r.maxAbsDiff!).toBeLessThanOrEqual(1e-4)
