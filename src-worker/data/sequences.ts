@@ -289,8 +289,9 @@ function splitWindows(
           `too few rows for validation: ${T - B - sgap} validation rows, but one window needs ${span} rows`
         )
     }
-    trainStarts.push(...windowStarts(from, B, span, stride, bad))
-    if (vf > 0) valStarts.push(...windowStarts(B + sgap, to, span, stride, bad))
+    // (a loop, not push(...starts): a long series has more windows than a call takes arguments)
+    for (const w of windowStarts(from, B, span, stride, bad)) trainStarts.push(w)
+    if (vf > 0) for (const w of windowStarts(B + sgap, to, span, stride, bad)) valStarts.push(w)
     for (let r = from; r < B; r++) if (!bad || !bad[r]) trainRows.push(r)
   }
   if (trainStarts.length === 0) throw new Error('no complete training window')

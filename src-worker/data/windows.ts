@@ -1,5 +1,6 @@
 /**
- * Sliding windows over one long series (rows in file order = time order).
+ * What the sequence builders (sequences.ts, text-sequences.ts) share for windows over rows in file order: the
+ * windowed data's shape, column lookups, argument checks, the missing-value policies, window starts and memory limits.
  *
  * Shape convention (sample-major, row-major Float32Array):
  *   x: (n, tx, I)   y: regression (n, ty, O) / classification (n, ty) class ids as floats
@@ -7,27 +8,11 @@
  * No window crosses the boundary, and normalisers are fitted on the training rows only.
  */
 import type { ParsedTable } from './csv'
-import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
+import type { Normalizer } from './normalize'
 
 export type { Normalizer, NormKind } from './normalize'
 
 export type MissingPolicy = 'report' | 'drop' | 'ffill' | 'mean'
-
-export interface WindowSpec {
-  target: string
-  inputs: string[]
-  window: number
-  /** target steps after the window (default 1) */
-  horizon?: number
-  /** rows between two window starts (default 1) */
-  stride?: number
-  /** rows skipped between the end of the window and the first target row (default 0) */
-  gap?: number
-  /** what to do with missing cells in the used columns (default 'report' = refuse with the located message) */
-  missing?: MissingPolicy
-  /** normalisation of inputs and target (default 'zscore') */
-  normalize?: NormKind
-}
 
 export interface WindowedSplit {
   n: number
@@ -48,13 +33,6 @@ export interface WindowedData {
   /** fitted on the training rows ONLY */
   inputNorm: Normalizer
   targetNorm: Normalizer
-}
-
-export interface SplitOptions {
-  /** share of rows (at the end) used for validation, default 0.2; 0 = no validation */
-  valFraction: number
-  /** rows left out between the training and validation parts (default 0) */
-  gap?: number
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,89 +183,6 @@ export function windowStarts(from: number, to: number, span: number, stride: num
     starts.push(s)
   }
   return starts
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** The "many-to-one: forecast the next value(s) from the last N rows" mapping (seq2seq when horizon > 1). */
-export function buildWindows(
-  table: ParsedTable,
-  spec: WindowSpec,
-  split: SplitOptions = { valFraction: 0.2 }
-): WindowedData {
-  const W = checkInt(spec.window, 'window', 1, 1)
-  const H = checkInt(spec.horizon, 'horizon', 1, 1)
-  const stride = checkInt(spec.stride, 'stride', 1, 1)
-  const gap = checkInt(spec.gap, 'gap', 0, 0)
-  const vf = checkFraction(split.valFraction, 0.2)
-  const sgap = checkInt(split.gap, 'split gap', 0, 0)
-  const inputs = spec.inputs.length ? spec.inputs : [spec.target]
-  const seen = new Set<string>()
-  for (const nm of inputs) {
-    if (seen.has(nm)) throw new Error(`input column "${nm}" is listed twice`)
-    seen.add(nm)
-  }
-  const targetRaw = numericColumn(table, spec.target, 'target')
-  const inputRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
-  const T = table.rowCount
-  const span = W + gap + H
-  const B = vf > 0 ? Math.floor(T * (1 - vf)) : T
-  const what = `window ${W}${gap ? `, gap ${gap}` : ''} and horizon ${H}`
-  if (B < span) {
-    throw new Error(`too few rows: ${T} rows give ${B} training rows, but one window needs ${span} rows (${what})`)
-  }
-  if (vf > 0 && T - B - sgap < span) {
-    throw new Error(
-      `too few rows for validation: ${T - B - sgap} validation rows (valFraction ${vf}${sgap ? `, split gap ${sgap}` : ''}), but one window needs ${span} rows (${what})`
-    )
-  }
-  // missing values: target and inputs together (target may also be an input)
-  const names = [spec.target, ...inputs]
-  const { cols, bad } = applyMissingPolicy(table, names, [targetRaw, ...inputRaw], spec.missing ?? 'report', B)
-  const target = cols[0]!
-  const inCols = cols.slice(1)
-  const trainStarts = windowStarts(0, B, span, stride, bad)
-  const valStarts = vf > 0 ? windowStarts(B + sgap, T, span, stride, bad) : []
-  if (trainStarts.length === 0) throw new Error('no complete training window without missing values (policy "drop")')
-  if (vf > 0 && valStarts.length === 0)
-    throw new Error('no complete validation window without missing values (policy "drop")')
-
-  const kind = spec.normalize ?? 'zscore'
-  const trainRowIdx = trainRowsOf(B, bad)
-  const inputNorm = kind === 'none' ? identityNormalizer(inputs) : fitNormalizer(kind, inputs, inCols, trainRowIdx)
-  const targetNorm =
-    kind === 'none' ? identityNormalizer([spec.target]) : fitNormalizer(kind, [spec.target], [target], trainRowIdx)
-
-  const I = inputs.length
-  checkWindowMemory(trainStarts.length, W, I, 'training windows')
-  const make = (starts: number[]): WindowedSplit => {
-    const n = starts.length
-    const x = new Float32Array(n * W * I)
-    const y = new Float32Array(n * H)
-    const ta = targetNorm.a[0]!,
-      tb = targetNorm.b[0]!
-    for (let k = 0; k < n; k++) {
-      const s = starts[k]!
-      let o = k * W * I
-      for (let t = 0; t < W; t++) {
-        for (let i = 0; i < I; i++) x[o++] = (inCols[i]![s + t]! - inputNorm.a[i]!) / inputNorm.b[i]!
-      }
-      const ys = s + W + gap
-      for (let h = 0; h < H; h++) y[k * H + h] = (target[ys + h]! - ta) / tb
-    }
-    return { n, x, y }
-  }
-  return {
-    mapping: H === 1 ? 'many-to-one' : 'seq2seq',
-    inputSize: I,
-    outputSize: 1,
-    tx: W,
-    ty: H,
-    train: make(trainStarts),
-    val: make(valStarts),
-    inputNorm,
-    targetNorm
-  }
 }
 
 /** Training row indices (rows [0, B) that are not flagged bad). */

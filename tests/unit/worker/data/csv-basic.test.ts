@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { parseCsv } from '../../../../src-worker/data/csv'
-import { buildWindows } from '../../../../src-worker/data/windows'
+import { buildSeriesWindows } from '../../../../src-worker/data/sequences'
 
 const enc = (s: string) => new TextEncoder().encode(s)
 
@@ -21,17 +21,20 @@ describe('parseCsv basics', () => {
     expect(t.columns[0]).toMatchObject({ name: 'temp', type: 'numeric', invalid: 1, missing: 0 })
     expect(t.warnings).toEqual(['line 7, column "temp": "abc" is not a number'])
     expect(t.invalidCells).toEqual([{ column: 0, row: 5, line: 7, text: 'abc', reason: '"abc" is not a number' }])
-    expect(() => buildWindows(t, { target: 'temp', inputs: [], window: 3 })).toThrow(
+    expect(() => buildSeriesWindows(t, { mapping: 'many-to-one', targets: ['temp'], inputs: [], window: 3 })).toThrow(
       'line 7, column "temp": "abc" is not a number (1 cell without a value in the used columns); choose Missing values → Drop the row, Repeat the last value or Fill with the mean (--missing drop|ffill|mean)'
     )
-    expect(buildWindows(t, { target: 'temp', inputs: [], window: 3, missing: 'drop' }).train.n).toBeGreaterThan(0)
+    expect(
+      buildSeriesWindows(t, { mapping: 'many-to-one', targets: ['temp'], inputs: [], window: 3, missing: 'drop' }).train
+        .n
+    ).toBeGreaterThan(0)
   })
 })
 
-describe('buildWindows basics', () => {
+describe('series windows basics', () => {
   it('builds many-to-one windows on CO2', () => {
     const t = parseCsv(readFileSync('resources/samples/co2-monthly.csv'))
-    const w = buildWindows(t, { target: 'CO2', inputs: [], window: 12 })
+    const w = buildSeriesWindows(t, { mapping: 'many-to-one', targets: ['CO2'], inputs: [], window: 12 })
     expect(w.mapping).toBe('many-to-one')
     expect([w.tx, w.ty, w.inputSize, w.outputSize]).toEqual([12, 1, 1, 1])
     expect(w.train.x.length).toBe(w.train.n * 12)

@@ -1,10 +1,9 @@
-// buildWindows / buildSeriesWindows: split boundary, training-only normalisation, missing-value policies, errors.
+// buildSeriesWindows with one target (many-to-one, seq2seq): split boundary, training-only normalisation, missing-value policies, errors.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseCsv, type ParsedTable } from '../../../../src-worker/data/csv'
 import { denormalizeArray } from '../../../../src-worker/data/normalize'
-import { buildSeriesWindows } from '../../../../src-worker/data/sequences'
-import { buildWindows } from '../../../../src-worker/data/windows'
+import { buildSeriesWindows, type SeriesSpec } from '../../../../src-worker/data/sequences'
 
 const enc = (s: string) => new TextEncoder().encode(s)
 
@@ -29,6 +28,20 @@ function tableOf(cols: Record<string, number[] | (string | null)[]>): ParsedTabl
   }
 }
 
+/** The one-target series windows: many-to-one, or seq2seq when the horizon is over 1. */
+function seriesWindows(
+  table: ParsedTable,
+  spec: Omit<SeriesSpec, 'mapping' | 'targets'> & { target: string },
+  split: { valFraction?: number; gap?: number } = {}
+) {
+  const { target, ...rest } = spec
+  return buildSeriesWindows(
+    table,
+    { mapping: (spec.horizon ?? 1) > 1 ? 'seq2seq' : 'many-to-one', targets: [target], ...rest },
+    split
+  )
+}
+
 const specArb = fc.record({
   T: fc.integer({ min: 1, max: 120 }),
   W: fc.integer({ min: 1, max: 12 }),
@@ -39,7 +52,7 @@ const specArb = fc.record({
   sgap: fc.integer({ min: 0, max: 5 })
 })
 
-describe('buildWindows properties', () => {
+describe('series windows properties', () => {
   it('windows never cross the split boundary and hold consecutive rows', () => {
     fc.assert(
       fc.property(specArb, ({ T, W, H, stride, gap, vf, sgap }) => {
@@ -49,7 +62,7 @@ describe('buildWindows properties', () => {
         const span = W + gap + H
         let w
         try {
-          w = buildWindows(
+          w = seriesWindows(
             t,
             { target: 'row', inputs: ['row', 'other'], window: W, horizon: H, stride, gap, normalize: 'none' },
             { valFraction: vf, gap: sgap }
@@ -93,10 +106,10 @@ describe('buildWindows properties', () => {
           const T = vals.length
           const B = Math.floor(T * 0.75)
           const spec = { target: 'y', inputs: ['y', 'x'], window: 3, normalize: kind }
-          const a = buildWindows(tableOf({ y: vals, x: vals.map((v) => v * 2) }), spec, { valFraction: 0.25 })
+          const a = seriesWindows(tableOf({ y: vals, x: vals.map((v) => v * 2) }), spec, { valFraction: 0.25 })
           // change every validation row: the normalisers and the training windows stay the same
           const v2 = vals.map((v, k) => (k >= B ? noise[k]! : v))
-          const b = buildWindows(tableOf({ y: v2, x: v2.map((v) => v * 2) }), spec, { valFraction: 0.25 })
+          const b = seriesWindows(tableOf({ y: v2, x: v2.map((v) => v * 2) }), spec, { valFraction: 0.25 })
           expect(b.inputNorm).toEqual(a.inputNorm)
           expect(b.targetNorm).toEqual(a.targetNorm)
           expect(b.train.x).toEqual(a.train.x)
@@ -112,47 +125,9 @@ describe('buildWindows properties', () => {
       { numRuns: 150 }
     )
   })
-
-  it('is the same as buildSeriesWindows many-to-one / seq2seq regression', () => {
-    fc.assert(
-      fc.property(
-        specArb,
-        fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 120, maxLength: 120 }),
-        ({ T, W, H, stride, gap, vf, sgap }, v) => {
-          const t = tableOf({ a: v.slice(0, T), b: v.slice(0, T).reverse() })
-          const spec = { target: 'a', inputs: ['b', 'a'], window: W, horizon: H, stride, gap }
-          let w
-          try {
-            w = buildWindows(t, spec, { valFraction: vf, gap: sgap })
-          } catch {
-            return
-          }
-          const s = buildSeriesWindows(
-            t,
-            { mapping: H === 1 ? 'many-to-one' : 'seq2seq', targets: ['a'], ...spec },
-            { valFraction: vf, gap: sgap }
-          )
-          expect(s.train.x).toEqual(w.train.x)
-          expect(s.train.y).toEqual(w.train.y)
-          expect(s.val.x).toEqual(w.val.x)
-          expect(s.val.y).toEqual(w.val.y)
-          expect(s.inputNorm).toEqual(w.inputNorm)
-          expect(s.targetNorm).toEqual(w.targetNorm)
-          expect([s.tx, s.ty, s.inputSize, s.outputSize, s.mapping]).toEqual([
-            w.tx,
-            w.ty,
-            w.inputSize,
-            w.outputSize,
-            w.mapping
-          ])
-        }
-      ),
-      { numRuns: 150 }
-    )
-  })
 })
 
-describe('buildWindows contract', () => {
+describe('series windows contract', () => {
   const csv =
     'time,temp,hum,city\n' +
     Array.from({ length: 30 }, (_, k) => `${k},${k % 7 === 3 && k > 10 ? '' : 20 + k},${50 - k},c${k % 3}`).join('\n')
@@ -160,25 +135,25 @@ describe('buildWindows contract', () => {
 
   it('uses the target alone when inputs is empty; the target may also be an input', () => {
     const full = parseCsv(enc('v\n' + Array.from({ length: 40 }, (_, k) => k).join('\n')))
-    const w = buildWindows(full, { target: 'v', inputs: [], window: 4 })
+    const w = seriesWindows(full, { target: 'v', inputs: [], window: 4 })
     expect(w.inputSize).toBe(1)
     expect(w.inputNorm.columns).toEqual(['v'])
     expect(w.train.x.length).toBe(w.train.n * 4)
   })
   it('refuses missing values without a policy, naming line and column', () => {
-    expect(() => buildWindows(t, { target: 'temp', inputs: ['hum'], window: 3 })).toThrow(
+    expect(() => seriesWindows(t, { target: 'temp', inputs: ['hum'], window: 3 })).toThrow(
       'line 19, column "temp": missing value (2 cells without a value in the used columns); choose Missing values → Drop the row, Repeat the last value or Fill with the mean (--missing drop|ffill|mean)'
     )
   })
   it('ffill, mean and drop policies', () => {
-    const f = buildWindows(
+    const f = seriesWindows(
       t,
       { target: 'temp', inputs: [], window: 3, missing: 'ffill', normalize: 'none' },
       { valFraction: 0 }
     )
     // row 17 (line 19) is missing: filled with row 16's value 36
     expect(f.train.x[17 * 3 - 2]).toBeCloseTo(36)
-    const m = buildWindows(
+    const m = seriesWindows(
       t,
       { target: 'temp', inputs: [], window: 3, missing: 'mean', normalize: 'none' },
       { valFraction: 0.2 }
@@ -187,7 +162,7 @@ describe('buildWindows contract', () => {
       (v) => !Number.isNaN(v)
     )
     expect(m.train.x[17 * 3 - 2]).toBeCloseTo(trainVals.reduce((a, b) => a + b, 0) / trainVals.length, 4)
-    const d = buildWindows(
+    const d = seriesWindows(
       t,
       { target: 'temp', inputs: [], window: 3, missing: 'drop', normalize: 'none' },
       { valFraction: 0 }
@@ -196,31 +171,28 @@ describe('buildWindows contract', () => {
     expect(Array.from(d.train.x).some(Number.isNaN)).toBe(false)
   })
   it('names the column or size when the windows are impossible', () => {
-    expect(() => buildWindows(t, { target: 'nope', inputs: [], window: 3 })).toThrow(
+    expect(() => seriesWindows(t, { target: 'nope', inputs: [], window: 3 })).toThrow(
       'target column "nope" not found (columns: "time", "temp", "hum", "city")'
     )
-    expect(() => buildWindows(t, { target: 'city', inputs: [], window: 3 })).toThrow(
-      'target column "city" is categorical, not numeric'
-    )
-    expect(() => buildWindows(t, { target: 'hum', inputs: ['city'], window: 3 })).toThrow(
+    expect(() => seriesWindows(t, { target: 'hum', inputs: ['city'], window: 3 })).toThrow(
       'input column "city" is categorical, not numeric'
     )
-    expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 24 })).toThrow(
-      'too few rows: 30 rows give 24 training rows, but one window needs 25 rows (window 24 and horizon 1)'
+    expect(() => seriesWindows(t, { target: 'hum', inputs: [], window: 24 })).toThrow(
+      'too few rows: 30 rows give 24 training rows, but one window needs 25 rows'
     )
-    expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 6 })).toThrow(
-      'too few rows for validation: 6 validation rows (valFraction 0.2), but one window needs 7 rows (window 6 and horizon 1)'
+    expect(() => seriesWindows(t, { target: 'hum', inputs: [], window: 6 })).toThrow(
+      'too few rows for validation: 6 validation rows, but one window needs 7 rows'
     )
-    expect(() => buildWindows(t, { target: 'hum', inputs: [], window: 0 })).toThrow(
+    expect(() => seriesWindows(t, { target: 'hum', inputs: [], window: 0 })).toThrow(
       'window must be an integer >= 1 (got 0)'
     )
     const long = tableOf({ v: Array.from({ length: 300_000 }, (_, k) => k) })
-    expect(() => buildWindows(long, { target: 'v', inputs: [], window: 2000 })).toThrow(
+    expect(() => seriesWindows(long, { target: 'v', inputs: [], window: 2000 })).toThrow(
       'training windows too large: 238,000 windows × 2000 steps × 1 inputs = 1.8 GiB'
     )
   })
   it('normalisers are JSON-serialisable and map normalised targets back', () => {
-    const w = buildWindows(t, { target: 'hum', inputs: ['hum', 'time'], window: 3 })
+    const w = seriesWindows(t, { target: 'hum', inputs: ['hum', 'time'], window: 3 })
     const n = JSON.parse(JSON.stringify(w.targetNorm))
     expect(n).toEqual(w.targetNorm)
     const y = denormalizeArray(n, Float32Array.from(w.train.y))
