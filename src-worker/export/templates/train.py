@@ -371,9 +371,17 @@ class Dist:
         torch.distributed.all_reduce(t)
         return float(t.item())
 
-    def close(self):
-        if self.world > 1:
-            torch.distributed.destroy_process_group()
+    def exit(self, code):
+        """Ends the process with `code`. Several processes meet at a barrier first and then leave with os._exit once
+        their output is flushed: tearing down DistributedDataParallel under gloo can deadlock in torch 1.13 (the
+        reducer's process group joins a gloo thread that is waiting for the interpreter lock the tearing-down
+        thread holds), which would leave torchrun waiting for that process forever."""
+        if self.world == 1:
+            return code
+        torch.distributed.barrier()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def grad_norm(params, clip):
@@ -632,8 +640,7 @@ def main(argv=None):
                 f.write(json.dumps(line) + '\n')
             f.write(json.dumps(dict(summary, checkpoint=os.path.abspath(out))) + '\n')
         print(json.dumps(summary) if args.json else 'run %s: %s' % (summary['status'], summary['trainedOn']), flush=True)
-    dist.close()
-    return 0 if summary['status'] == 'completed' else 3
+    return dist.exit(0 if summary['status'] == 'completed' else 3)
 
 
 if __name__ == '__main__':

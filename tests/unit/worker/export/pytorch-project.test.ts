@@ -127,9 +127,14 @@ describe.skipIf(!py)('PyTorch training project', () => {
     const torchrun = ['/usr/bin/torchrun', '/usr/local/bin/torchrun'].find((p) => existsSync(p))
     const args = ['--standalone', '--nproc_per_node', '2', ...launcherFix(py!), 'train.py', '--epochs', '3', '--json']
     const r = torchrun
-      ? spawnSync(torchrun, args, { cwd: c.dir, encoding: 'utf8', timeout: 900_000 })
-      : spawnSync(py!.python, ['-m', 'torch.distributed.run', ...args], { cwd: c.dir, encoding: 'utf8' })
+      ? spawnSync(torchrun, args, { cwd: c.dir, encoding: 'utf8', timeout: 240_000, killSignal: 'SIGKILL' })
+      : spawnSync(py!.python, ['-m', 'torch.distributed.run', ...args], {
+          cwd: c.dir,
+          encoding: 'utf8',
+          timeout: 240_000
+        })
     console.log(`torchrun output:\n${r.stdout}`)
+    expect(r.error, 'torchrun did not finish within 240 s').toBeUndefined()
     expect(r.status, r.stderr.slice(-2000)).toBe(0)
     const got = lines(r.stdout)
     const summary = got.pop()!
@@ -143,5 +148,5 @@ describe.skipIf(!py)('PyTorch training project', () => {
       .trim()
       .split('\n')
     expect(log).toHaveLength(4)
-  }, 900_000)
+  }, 300_000)
 })
