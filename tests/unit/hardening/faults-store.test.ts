@@ -35,7 +35,9 @@ const config = {
   window: 12,
   model: { cell: 'lstm' as const, hiddenSize: 16 },
   optimizer: { kind: 'adam' as const, lr: 0.01 },
-  epochs: 400,
+  // far more epochs than a test waits for: the native kernels train this model at hundreds of epochs a second, and
+  // a run that had already finished when the fault is made would fail only at its last write, with nothing to resume
+  epochs: 100_000,
   batchSize: 8,
   seed: 11
 }

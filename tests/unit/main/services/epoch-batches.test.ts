@@ -203,8 +203,9 @@ describe('epoch batches', () => {
     const wb = openWorkbench(t.dir, 'cli', { maxConcurrent: 1 })
     open.push(wb)
     const datasetId = (await wb.request('datasets.import', { source: { kind: 'sample', sample: 'co2-monthly' } })).id
-    // long enough for a few dozen progress messages (~10 a second) across many fast epochs
-    const long = { ...config, model: { cell: 'lstm' as const, hiddenSize: 64 }, batchSize: 16, epochs: 150 }
+    // long enough for a few dozen progress messages (~10 a second) across many fast epochs, also on the native
+    // kernels (this size trains at about 75 epochs a second there)
+    const long = { ...config, model: { cell: 'lstm' as const, hiddenSize: 128 }, batchSize: 16, epochs: 300 }
     const writes: { at: number; steps: number; epochs: boolean }[] = []
     const store = wb.store.experiments,
       original = store.writeMetrics.bind(store)
