@@ -5,9 +5,8 @@
 // dropout, masks, token inputs and every mapping — and train() with `threads: 2` the same run as with 1.
 
 import { afterAll, describe, expect, it } from 'vitest'
-import { Batch, Model, type Mapping, type ModelSpec, type Task } from '../../../../src-worker/engine/model.js'
+import { Batch, Model } from '../../../../src-worker/engine/model.js'
 import { Rng } from '../../../../src-worker/engine/rng.js'
-import type { CellKind } from '../../../../src-worker/engine/cells/common.js'
 import { wasm } from '../../../../src-worker/engine/wasm/runtime.js'
 import {
   gemmThreads,
@@ -17,24 +16,9 @@ import {
   setHelperOnly
 } from '../../../../src-worker/engine/wasm/pool.js'
 import { train, type TrainConfig, type TrainData } from '../../../../src-worker/trainer.js'
+import { dataOf, specOf, type PathCase } from './path-cases'
 
-interface Case {
-  name: string
-  cell: CellKind
-  mapping: Mapping
-  task: Task
-  B: number
-  H: number
-  L: number
-  tx: number
-  ty: number
-  I: number
-  O: number
-  tokens?: boolean
-  bidirectional?: boolean
-  dropout?: number
-  masked?: boolean
-}
+type Case = PathCase
 
 const CASES: Case[] = [
   {
@@ -121,42 +105,6 @@ const CASES: Case[] = [
     O: 3
   }
 ]
-
-function specOf(c: Case): ModelSpec {
-  return {
-    cell: c.cell,
-    hiddenSize: c.H,
-    numLayers: c.L,
-    dropout: c.dropout ?? 0,
-    bidirectional: c.bidirectional ?? false,
-    mapping: c.mapping,
-    task: c.task,
-    inputSize: c.I,
-    outputSize: c.O,
-    tx: c.tx,
-    ty: c.ty,
-    tokens: c.tokens ?? false
-  }
-}
-
-/** Sample-major data of n samples for a case (the trainer's layout). */
-function dataOf(
-  c: Case,
-  n: number,
-  seed: number
-): { x: Float32Array; y: Float32Array; mask: Float32Array | undefined } {
-  const rng = new Rng(seed)
-  const x = new Float32Array(n * c.tx * (c.tokens ? 1 : c.I))
-  for (let i = 0; i < x.length; i++) x[i] = c.tokens ? rng.int(c.I) : rng.normal()
-  const y = new Float32Array(n * c.ty * (c.task === 'regression' ? c.O : 1))
-  for (let i = 0; i < y.length; i++) y[i] = c.task === 'regression' ? rng.normal() : rng.int(c.O)
-  let mask: Float32Array | undefined
-  if (c.masked) {
-    mask = new Float32Array(n * c.ty)
-    for (let s = 0; s < n; s++) for (let t = 0; t < c.ty; t++) mask[s * c.ty + t] = t < c.ty - (s % 3) ? 1 : 0
-  }
-  return { x, y, mask }
-}
 
 /** Two training steps' loss, gradients and hidden outputs with `threads` threads. */
 function steps(c: Case, threads: number): { loss: number[]; grads: Float32Array; out: Float32Array } {

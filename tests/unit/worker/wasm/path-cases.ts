@@ -100,7 +100,7 @@ export const PATH_CASES: PathCase[] = [
   }
 ]
 
-function specOf(c: PathCase): ModelSpec {
+export function specOf(c: PathCase): ModelSpec {
   return {
     cell: c.cell,
     hiddenSize: c.H,
@@ -123,6 +123,25 @@ export interface StepResult {
   out: Float64Array
 }
 
+/** Sample-major data of n samples for a case (the trainer's layout). */
+export function dataOf(
+  c: PathCase,
+  n: number,
+  seed: number
+): { x: Float32Array; y: Float32Array; mask: Float32Array | undefined } {
+  const rng = new Rng(seed)
+  const x = new Float32Array(n * c.tx * (c.tokens ? 1 : c.I))
+  for (let i = 0; i < x.length; i++) x[i] = c.tokens ? rng.int(c.I) : rng.normal()
+  const y = new Float32Array(n * c.ty * (c.task === 'regression' ? c.O : 1))
+  for (let i = 0; i < y.length; i++) y[i] = c.task === 'regression' ? rng.normal() : rng.int(c.O)
+  let mask: Float32Array | undefined
+  if (c.masked) {
+    mask = new Float32Array(n * c.ty)
+    for (let s = 0; s < n; s++) for (let t = 0; t < c.ty; t++) mask[s * c.ty + t] = t < c.ty - (s % 3) ? 1 : 0
+  }
+  return { x, y, mask }
+}
+
 /** Two training steps (forward, loss, BPTT, an SGD update) of a case from fixed seeds. */
 export function step(c: PathCase, dtype: DType): StepResult {
   const spec = specOf(c),
@@ -130,20 +149,11 @@ export function step(c: PathCase, dtype: DType): StepResult {
     model = new Model(spec, dtype, c.B)
   model.init(rng)
   const batch = new Batch(spec, dtype, c.B),
-    d = new Rng(11)
-  const x = new Float32Array(c.B * c.tx * (c.tokens ? 1 : c.I))
-  for (let i = 0; i < x.length; i++) x[i] = c.tokens ? d.int(c.I) : d.normal()
-  const y = new Float32Array(c.B * c.ty * (c.task === 'regression' ? c.O : 1))
-  for (let i = 0; i < y.length; i++) y[i] = c.task === 'regression' ? d.normal() : d.int(c.O)
-  let mask: Float32Array | undefined
-  if (c.masked) {
-    mask = new Float32Array(c.B * c.ty)
-    for (let s = 0; s < c.B; s++) for (let t = 0; t < c.ty; t++) mask[s * c.ty + t] = t < c.ty - (s % 3) ? 1 : 0
-  }
+    d = dataOf(c, c.B, 11)
   batch.fill(
-    x,
-    y,
-    mask,
+    d.x,
+    d.y,
+    d.mask,
     Int32Array.from({ length: c.B }, (_, i) => i),
     0,
     c.B
