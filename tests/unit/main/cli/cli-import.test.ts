@@ -5,22 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { execFileSync, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCli, EXIT } from '../../../../src-main/cli'
+import { EXIT } from '../../../../src-main/cli'
 import { boundedFile } from '../../../../src-main/services/bounded-input'
-import { SOURCE_ENTRY, tempDir } from '../../../helpers/workbench'
+import { tempDir } from '../../../helpers/workbench'
+import { cli } from '../../../helpers/cli'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!()
 })
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = ''
-  const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) }
-  const code = await runCli(args, io, SOURCE_ENTRY)
-  return { code, out, err }
-}
 function dir(): string {
   const t = tempDir()
   cleanups.push(t.cleanup)

@@ -5,17 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCli, EXIT } from '../../../../src-main/cli'
+import { EXIT } from '../../../../src-main/cli'
 import { findTorchPython } from '../../../../src-worker/export/pytorch-verify'
-import { SAMPLES, SOURCE_ENTRY, tempDir } from '../../../helpers/workbench'
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = ''
-  const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) }
-  const code = await runCli(args, io, SOURCE_ENTRY)
-  return { code, out, err }
-}
+import { SAMPLES, tempDir } from '../../../helpers/workbench'
+import { cli } from '../../../helpers/cli'
 
 const py = await findTorchPython()
 if (!py) console.warn('import-run tests skipped: no python3 with torch found (set RNN_WORKBENCH_PYTHON)')

@@ -3,25 +3,18 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCli, EXIT } from '../../../../src-main/cli'
-import { SAMPLES, SOURCE_ENTRY, tempDir } from '../../../helpers/workbench'
+import { EXIT } from '../../../../src-main/cli'
+import { SAMPLES, tempDir } from '../../../helpers/workbench'
 import { parseCsv } from '../../../../src-worker/data/csv'
 import { buildSequences, toTrainConfig, toTrainData } from '../../../../src-worker/tasks/build-data'
 import { train } from '../../../../src-worker/trainer'
 import { experimentConfig } from '../../../../src-shared/contract'
+import { cli } from '../../../helpers/cli'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!()
 })
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '',
-    err = ''
-  const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) }
-  const code = await runCli(args, io, SOURCE_ENTRY)
-  return { code, out, err }
-}
 
 const FLAGS = ['--target', 'CO2', '--window', '8', '--hidden', '4', '--epochs', '2', '--lr', '0.01', '--seed', '5']
 
