@@ -218,6 +218,11 @@ export function slashParts(t: string): [number, number] | null {
   return m ? [+m[1]!, +m[2]!] : null
 }
 
+/** Days in month `mo` (1–12) of year `y` (proleptic Gregorian): 2024-02-30 is no date, not 1 March. */
+function daysInMonth(y: number, mo: number): number {
+  return new Date(Date.UTC(y, mo, 0)).getUTCDate()
+}
+
 /**
  * Parse a datetime cell to epoch milliseconds (UTC unless the text has an offset): ISO-like
  * `YYYY-MM[-DD][ T]HH:MM[:SS[.fff]][Z|±HH:MM]`, `YYYY/MM/DD`, `DD.MM.YYYY`, `MM/DD/YYYY` (`DD/MM/YYYY` when that is
@@ -231,7 +236,7 @@ export function parseDatetime(s: string, format?: string): number {
   const [a, b, c] = [+dm[1]!, +dm[2]!, dm[3] ? +dm[3] : 1]
   const dayFirst = f === 'DD.MM.YYYY' || f === 'DD/MM/YYYY'
   const [y, mo, d] = dayFirst ? [c, b, a] : f === 'MM/DD/YYYY' ? [c, a, b] : [a, b, c]
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return NaN
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN
   let ms = Date.UTC(y, mo - 1, d)
   const tm = /[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t)
   if (tm) {

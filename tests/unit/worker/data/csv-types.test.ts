@@ -136,6 +136,15 @@ describe('type inference', () => {
     expect(parseDatetime('03.02.2024')).toBe(Date.UTC(2024, 1, 3))
     expect(parseDatetime('1958-03')).toBe(Date.UTC(1958, 2, 1))
     expect(parseDatetime('2024-13-01')).toBeNaN()
+    expect(parseDatetime('2024-02-29')).toBe(Date.UTC(2024, 1, 29))
+    expect(parseDatetime('2023-02-29')).toBeNaN()
+    expect(parseDatetime('31.04.2024')).toBeNaN()
+    expect(parseDatetime('02/30/2024 10:00')).toBeNaN()
+  })
+  it('names an impossible day of the month instead of rolling it into the next month', () => {
+    const t = table('date,y', ['2024-02-28,1', '2024-02-30,2', '2024-03-01,3'])
+    expect(t.columns[0]!.type).toBe('datetime')
+    expect(t.warnings).toEqual(['line 3, column "date": "2024-02-30" is not a valid date'])
   })
 })
 
