@@ -67,6 +67,27 @@ function isBinaryByte(c: number): boolean {
   return (c < 0x20 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 0x1a) || c === 0x7f
 }
 
+/** File kinds often saved or renamed as .csv by mistake, by the bytes they start with (read as Latin-1), and what to
+ * do instead. Each signature holds a byte no text file starts with, or is long enough that no header starts so. */
+const FILE_SIGNATURES: [string, string][] = [
+  ['\x1f\x8b', 'gzip-compressed data; decompress it (gunzip) and import the CSV inside'],
+  ['PK\x03\x04', 'a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one); save the sheet as CSV'],
+  ['\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1', 'a Microsoft Office file (an Excel .xls workbook); save the sheet as CSV'],
+  ['%PDF-', 'a PDF document'],
+  ['BZh91AY&SY', 'bzip2-compressed data; decompress it (bunzip2) and import the CSV inside'],
+  ['\xfd7zXZ\x00', 'xz-compressed data; decompress it (unxz) and import the CSV inside'],
+  ['\x28\xb5\x2f\xfd', 'zstd-compressed data; decompress it (unzstd) and import the CSV inside'],
+  ['7z\xbc\xaf\x27\x1c', 'a 7-Zip archive; extract the CSV inside and import that'],
+  ['SQLite format 3\x00', 'an SQLite database']
+]
+
+/** What kind of non-text file `h` (the first bytes) is, when its signature says so. */
+function knownFileKind(h: Uint8Array): string | null {
+  const start = String.fromCharCode(...h.subarray(0, 16))
+  for (const [sig, kind] of FILE_SIGNATURES) if (start.startsWith(sig)) return kind
+  return null
+}
+
 /** Bytes looked at before the encoding is decided (BOM, and whether the bytes after it agree with it). */
 const HEAD_BYTES = 512
 
@@ -101,6 +122,8 @@ export class StrictDecoder {
 
   /** Picks the encoding from the BOM and checks that the bytes after it agree; returns the BOM's length. */
   private sniffBom(h: Uint8Array): number {
+    const kind = knownFileKind(h)
+    if (kind) throw new NotTextError('', `not a text file: ${kind}`, true)
     let skip = 0
     if (h.length >= 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf) skip = 3
     else if (h.length >= 2 && h[0] === 0xff && h[1] === 0xfe) {

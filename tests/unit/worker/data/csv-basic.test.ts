@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
+import { gzipSync, zipSync } from 'fflate'
 import { parseCsv } from '../../../../src-worker/data/csv'
 import { buildSeriesWindows } from '../../../../src-worker/data/sequences'
 
@@ -28,6 +29,33 @@ describe('parseCsv basics', () => {
       buildSeriesWindows(t, { mapping: 'many-to-one', targets: ['temp'], inputs: [], window: 3, missing: 'drop' }).train
         .n
     ).toBeGreaterThan(0)
+  })
+})
+
+describe('files that are not CSV', () => {
+  it('names a compressed file, a workbook, a PDF or a database by its signature', () => {
+    const refusal = (bytes: Uint8Array) => {
+      try {
+        parseCsv(bytes)
+      } catch (e) {
+        return (e as Error).message
+      }
+      return 'read'
+    }
+    const csv = 'a,b\n1,2\n'
+    expect(refusal(gzipSync(enc(csv)))).toBe(
+      'line 1: not a text file: gzip-compressed data; decompress it (gunzip) and import the CSV inside'
+    )
+    expect(refusal(zipSync({ 'sheet.csv': enc(csv) }))).toBe(
+      'line 1: not a text file: a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one); save the sheet as CSV'
+    )
+    const xls = Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0])
+    expect(refusal(xls)).toBe(
+      'line 1: not a text file: a Microsoft Office file (an Excel .xls workbook); save the sheet as CSV'
+    )
+    expect(refusal(enc('%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n'))).toBe('line 1: not a text file: a PDF document')
+    expect(refusal(enc('SQLite format 3\0\u0010\u0000'))).toBe('line 1: not a text file: an SQLite database')
+    expect(refusal(enc('PK,BZh\n1,2\n'))).toBe('read')
   })
 })
 
