@@ -143,10 +143,14 @@ const THOUSANDS_POINT = /^[+-]?\d{1,3}([,' ]\d{3})+(\.\d+)?$/
 const THOUSANDS_COMMA = /^[+-]?\d{1,3}([.' ]\d{3})+(,\d+)?$/
 const DECIMAL_COMMA = /^[+-]?\d*,\d+$/
 const DECIMAL_POINT = /^[+-]?\d*\.\d+$/
-const UNIT = /^[+-]?(\d+[.,]?\d*|[.,]\d+)\s*[^\d\s.,+-][^\d]*$/
+const UNIT = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*[^\d\s.,+-][^\d]*$/
+
+/** Cells longer than this are not looked at as numbers in another notation (a 1 MB cell of digits stays linear). */
+const NOTATION_MAX_LENGTH = 100
 
 /** Which number-like notation the (trimmed, non-number) cell `t` is written in, if any. */
 export function notationOf(t: string, decimalComma: boolean): Notation | null {
+  if (t.length > NOTATION_MAX_LENGTH) return null
   if (NONFINITE_TOKENS.has(t)) return 'infinite'
   for (const [name, re] of NOTATIONS) if (re.test(t)) return name
   if ((decimalComma ? THOUSANDS_COMMA : THOUSANDS_POINT).test(t)) return 'thousands'

@@ -8,6 +8,7 @@ import {
   DISTINCT_CAP,
   TYPE_SAMPLE,
   createCsvStream,
+  notationOf,
   parseCsv,
   parseDatetime,
   sniffDelimiter,
@@ -162,6 +163,13 @@ describe('pathological shapes stay linear', () => {
     const t = parseCsv(enc(big))
     expect((t.values[0] as string[])[0]).toHaveLength(2_000_000)
     expect(performance.now() - t0).toBeLessThan(5000)
+  })
+  it('a long cell of digits in a text column is not searched for a number notation (no regex backtracking)', () => {
+    expect(notationOf('1'.repeat(100) + 'px', false)).toBeNull()
+    expect(notationOf('1'.repeat(90) + 'px', false)).toBe('unit')
+    const digits = '1'.repeat(1_000_000) + 'x1'
+    const t = table('a,b', ['1,word', '2,words', '3,' + digits])
+    expect((t.values[1] as string[])[2]).toHaveLength(digits.length)
   })
 })
 
