@@ -1,7 +1,8 @@
 // Browser mode's CSV upload: the file travels as the raw request body (never a JSON string) and is written to a
 // temporary file while its bytes are counted, so the import limit is reachable and memory stays flat; a body past the
 // limit is refused as soon as it passes it. The import then reads the temporary file like any local file.
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs'
+import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -46,7 +47,37 @@ export function uploadArgs(url: URL): UploadArgs {
   return { fileName, name, importId, options }
 }
 
-/** Writes the request body to a temporary file named like the upload, refusing it past `limit` bytes. */
+/**
+ * A file being written whose failure (a full disk, a folder at its path) rejects `write`/`end` instead of being an
+ * unhandled 'error' event, which would end the process.
+ */
+class FileSink {
+  private readonly out: WriteStream
+  private readonly failed: Promise<never>
+
+  constructor(path: string) {
+    this.out = createWriteStream(path, { flags: 'wx', mode: 0o600 })
+    this.failed = new Promise<never>((_, fail) => this.out.on('error', fail))
+    this.failed.catch(() => {})
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), this.failed])
+  }
+
+  end(): Promise<void> {
+    return Promise.race([new Promise<void>((done) => this.out.end(() => done())), this.failed])
+  }
+
+  destroy(): void {
+    this.out.destroy()
+  }
+}
+
+/**
+ * Writes the request body to a temporary file, refusing it past `limit` bytes. The file's name on disk is fixed: the
+ * upload's own name (`..`, `.`) only travels as the dataset's metadata.
+ */
 export async function receiveUpload(
   req: IncomingMessage,
   fileName: string,
@@ -56,16 +87,16 @@ export async function receiveUpload(
   if (declared > limit) throw tooLarge(fileName, declared, limit)
   const dir = mkdtempSync(join(tmpdir(), 'rnnwb-upload-'))
   const cleanup = () => rmSync(dir, { recursive: true, force: true })
-  const path = join(dir, fileName.replace(/[^\w.-]/g, '_') || 'upload.csv')
-  const out = createWriteStream(path)
+  const path = join(dir, 'upload.csv')
+  const out = new FileSink(path)
   let bytes = 0
   try {
     for await (const chunk of req) {
       bytes += (chunk as Buffer).length
       if (bytes > limit) throw tooLarge(fileName, bytes, limit, true)
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()))
+      await out.write(chunk as Buffer)
     }
-    await new Promise<void>((done, fail) => out.end((e?: Error | null) => (e ? fail(e) : done())))
+    await out.end()
   } catch (e) {
     out.destroy()
     req.resume()
