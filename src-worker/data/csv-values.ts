@@ -131,6 +131,9 @@ export type Notation =
   | 'thousands'
   | 'decimal-comma'
   | 'decimal-point'
+  | 'percent'
+  | 'currency'
+  | 'unicode-minus'
   | 'unit'
 
 const NOTATIONS: [Notation, RegExp][] = [
@@ -139,8 +142,13 @@ const NOTATIONS: [Notation, RegExp][] = [
   ['octal', /^[+-]?0[oO][0-7]+$/],
   ['overflow', /^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/]
 ]
-const THOUSANDS_POINT = /^[+-]?\d{1,3}([,' ]\d{3})+(\.\d+)?$/
-const THOUSANDS_COMMA = /^[+-]?\d{1,3}([.' ]\d{3})+(,\d+)?$/
+const THOUSANDS_POINT = /^[+-]?\d{1,3}([,' \u00a0\u202f]\d{3})+(\.\d+)?$/
+const THOUSANDS_COMMA = /^[+-]?\d{1,3}([.' \u00a0\u202f]\d{3})+(,\d+)?$/
+/** a plain or digit-grouped amount, with either decimal mark */
+const AMOUNT = String.raw`(\d{1,3}([,.' \u00a0\u202f]\d{3})+([.,]\d+)?|\d+([.,]\d*)?|[.,]\d+)`
+const PERCENT = new RegExp(`^[+-]?${AMOUNT}\\s?%$`)
+const CURRENCY = new RegExp(`^[+-]?([$€£¥₹]\\s?[+-]?${AMOUNT}|${AMOUNT}\\s?[$€£¥₹])$`)
+const UNICODE_MINUS = new RegExp(`^\u2212${AMOUNT}([eE][+-]?\\d+)?$`)
 const DECIMAL_COMMA = /^[+-]?\d*,\d+$/
 const DECIMAL_POINT = /^[+-]?\d*\.\d+$/
 const UNIT = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*[^\d\s.,+-][^\d]*$/
@@ -156,6 +164,9 @@ export function notationOf(t: string, decimalComma: boolean): Notation | null {
   if ((decimalComma ? THOUSANDS_COMMA : THOUSANDS_POINT).test(t)) return 'thousands'
   if (!decimalComma && DECIMAL_COMMA.test(t)) return 'decimal-comma'
   if (decimalComma && DECIMAL_POINT.test(t)) return 'decimal-point'
+  if (PERCENT.test(t)) return 'percent'
+  if (CURRENCY.test(t)) return 'currency'
+  if (UNICODE_MINUS.test(t)) return 'unicode-minus'
   if (UNIT.test(t)) return 'unit'
   return null
 }
@@ -177,6 +188,12 @@ export function notANumber(shown: string, notation: Notation | null): string {
       return `${shown} has a decimal comma; turn on "Decimal comma" (--decimal-comma) to read it as a number`
     case 'decimal-point':
       return `${shown} has a decimal point, but "Decimal comma" is on (--decimal-comma)`
+    case 'percent':
+      return `${shown} is a percentage; write numbers without "%"`
+    case 'currency':
+      return `${shown} has a currency sign; write numbers without one`
+    case 'unicode-minus':
+      return `${shown} has a Unicode minus sign (−); write "-" instead`
     case 'unit':
       return `${shown} is not a number (it has a unit or suffix)`
     default:

@@ -142,6 +142,26 @@ describe('type inference', () => {
     expect(parseDatetime('31.04.2024')).toBeNaN()
     expect(parseDatetime('02/30/2024 10:00')).toBeNaN()
   })
+  it('names a column of percentages, amounts of money or Unicode minus signs once instead of reading it silently as classes', () => {
+    const rows = Array.from({ length: 30 }, (_, k) => `${k},${k * 1.5}%,$${k * 100 + 1000},\u2212${k}`)
+    const t = table('t,rate,price,delta', rows)
+    expect(t.columns.map((c) => c.type)).toEqual(['numeric', 'id', 'id', 'id'])
+    expect(t.warnings).toEqual([
+      'line 2, column "rate": "0%" is a percentage; write numbers without "%"',
+      'line 2, column "price": "$1000" has a currency sign; write numbers without one',
+      'line 2, column "delta": "\u22120" has a Unicode minus sign (−); write "-" instead'
+    ])
+    const eu = table('t;price', ['1;"1\u00a0200,50 €"', '2;"3,50 €"', '3;4,00 €'], { decimalComma: true })
+    expect(eu.warnings).toEqual([
+      'line 2, column "price": "1\u00a0200,50 €" has a currency sign; write numbers without one'
+    ])
+    const one = table('x', [...Array.from({ length: 20 }, (_, k) => String(k)), '12%', '1\u202f234'])
+    expect(one.columns[0]!.type).toBe('numeric')
+    expect(one.warnings).toEqual([
+      'line 22, column "x": "12%" is a percentage; write numbers without "%"',
+      'line 23, column "x": "1\u202f234" has a thousands separator; write numbers without one'
+    ])
+  })
   it('names an impossible day of the month instead of rolling it into the next month', () => {
     const t = table('date,y', ['2024-02-28,1', '2024-02-30,2', '2024-03-01,3'])
     expect(t.columns[0]!.type).toBe('datetime')

@@ -142,7 +142,7 @@ const named: [file: string, types: string[], warnings: string[], opts?: ImportOp
     ['numeric', 'numeric'],
     [
       'line 4, column "humidity": "30px" is not a number (it has a unit or suffix)',
-      'line 6, column "humidity": "45%" is not a number (it has a unit or suffix)'
+      'line 6, column "humidity": "45%" is a percentage; write numbers without "%"'
     ]
   ],
   [
