@@ -266,7 +266,8 @@ class ElectronShell implements Shell {
         service: wb,
         mainContents,
         dialog: electron.dialog,
-        downloadsDir: electron.app.getPath('downloads')
+        downloadsDir: electron.app.getPath('downloads'),
+        dataDir: wb.opts.dataDir
       })
     )
     electron.Menu.setApplicationMenu(

@@ -1,12 +1,20 @@
 // Desktop downloads: the main process asks where to save (the native Save dialog, named after the file) and writes
-// the bytes there; a cancelled dialog writes nothing; other senders are refused before the service is asked.
-import { describe, expect, it, vi } from 'vitest'
+// the bytes there; a cancelled dialog writes nothing; the store and the data folder's layout are refused; other senders
+// are refused before the service is asked.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { DOWNLOAD_CHANNEL } from '../../../../src-shared/channels'
 import { registerDownloadHandler } from '../../../../src-main/shell/download-ipc'
 import type { Envelope } from '../../../../src-main/shell/envelope'
 import { FakeIpcMain, FakeWebContents } from './fake-electron'
+import { tempDir } from '../../../helpers/workbench'
 
-function setup(answer: { canceled: boolean; filePath?: string }) {
+const t = tempDir()
+afterAll(() => t.cleanup())
+const DATA = join(t.dir, 'data')
+
+function setup(answer: { canceled: boolean; filePath?: string }, writer: 'fake' | 'disk' = 'fake') {
   const ipcMain = new FakeIpcMain()
   const main = new FakeWebContents('app://workbench/index.html')
   const service = { download: vi.fn(() => ({ fileName: 'model.onnx', mime: 'x', bytes: new Uint8Array([1, 2, 3]) })) }
@@ -18,9 +26,13 @@ function setup(answer: { canceled: boolean; filePath?: string }) {
     mainContents: () => main,
     dialog,
     downloadsDir: '/home/u/Downloads',
-    write: async (p, b) => {
-      written.push([p, b])
-    }
+    dataDir: DATA,
+    write:
+      writer === 'disk'
+        ? undefined
+        : async (p, b) => {
+            written.push([p, b])
+          }
   })
   return { ipcMain, main, service, dialog, written, dispose }
 }
@@ -58,5 +70,27 @@ describe('download handler', () => {
     expect(service.download).not.toHaveBeenCalled()
     dispose()
     expect(ipcMain.handlers.size).toBe(0)
+  })
+
+  it('never saves onto the experiment store or into the data folder, even when the user picks it', async () => {
+    mkdirSync(join(DATA, 'exports'), { recursive: true })
+    writeFileSync(join(DATA, 'workbench.db'), 'the store')
+    for (const target of ['workbench.db', 'workbench.db-wal', 'exports/model.onnx']) {
+      const { ipcMain, main, written } = setup({ canceled: false, filePath: join(DATA, target) })
+      const reply = (await ipcMain.invoke(DOWNLOAD_CHANNEL, main, main.mainFrame, {})) as Envelope
+      expect(reply.ok, target).toBe(false)
+      if (!reply.ok) expect(reply.error.message, target).toMatch(/choose a path outside it/)
+      expect(written, target).toEqual([])
+    }
+    expect(readFileSync(join(DATA, 'workbench.db'), 'utf8')).toBe('the store')
+  })
+
+  it('replaces a file the user chose to overwrite with the whole download', async () => {
+    const target = join(t.dir, 'old.onnx')
+    writeFileSync(target, 'old contents')
+    const { ipcMain, main } = setup({ canceled: false, filePath: target }, 'disk')
+    const reply = (await ipcMain.invoke(DOWNLOAD_CHANNEL, main, main.mainFrame, {})) as Envelope
+    expect(reply.ok).toBe(true)
+    expect([...readFileSync(target)]).toEqual([1, 2, 3])
   })
 })
