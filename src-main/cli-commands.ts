@@ -105,12 +105,16 @@ function oneDataSource(values: { dataset?: string; csv?: string }): void {
     throw new UsageError('give exactly one of --dataset ID or --csv FILE')
 }
 
+/** The dataset of --dataset, or --csv imported (its named cells and other warnings on stderr, as import prints them). */
 async function datasetIdOf(
+  cli: CliSession,
   w: Workbench,
   values: { dataset?: string; csv?: string } & Parameters<typeof importOptionsFromFlags>[0]
 ): Promise<number> {
   if (values.csv === undefined) return num(values.dataset, '--dataset', true)!
-  return (await w.importPath(values.csv, undefined, { options: importOptionsFromFlags(values) })).id
+  const d = await w.importPath(values.csv, undefined, { options: importOptionsFromFlags(values) })
+  for (const warning of d.warnings) cli.io.err(`warning: ${warning}\n`)
+  return d.id
 }
 
 function checkConfig(config: ExperimentConfigInput): void {
@@ -191,7 +195,7 @@ const trainCommand: Command = async (cli, args) => {
   const config = configFromFlags(values)
   checkConfig(config)
   const w = cli.open(values['data-dir'])
-  const datasetId = await datasetIdOf(w, values)
+  const datasetId = await datasetIdOf(cli, w, values)
   const unsubscribe = printEpochs(cli, w, values.json)
   const { experimentId } = await w.request('experiments.start', { datasetId, name: values.name, config })
   return await finishRun(cli, w, experimentId, values.json, unsubscribe)
@@ -231,7 +235,7 @@ const previewCommand: Command = async (cli, args) => {
   oneDataSource(values)
   const config = configFromFlags(values)
   const w = cli.open(values['data-dir'])
-  const datasetId = await datasetIdOf(w, values)
+  const datasetId = await datasetIdOf(cli, w, values)
   const s = await w.request('datasets.sequences', { datasetId, config })
   cli.print(values.json, s, () =>
     [

@@ -85,6 +85,10 @@ describe('reading flags', () => {
     const named = await cli(['import', g, '--data-dir', d])
     expect(named.code).toBe(EXIT.ok)
     expect(named.err).toBe('warning: line 6, column "v": "abc" is not a number\n')
+    // train --csv and preview --csv import the file too and say so on stderr
+    const p = await cli(['preview', '--csv', g, '--target', 'v', '--window', '1', '--missing', 'drop', '--data-dir', d])
+    expect(p.code, p.err).toBe(EXIT.ok)
+    expect(p.err).toContain('warning: line 6, column "v": "abc" is not a number\n')
   })
 
   it('--date-order and --duplicates are stored with the dataset and read again by preview', async () => {
