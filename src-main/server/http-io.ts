@@ -3,8 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ValidationError } from '../../src-shared/contract'
 import { APP_CSP } from '../shell/csp'
 
-/** Largest JSON request body (a base64 CSV of up to 512 MB). */
-const MAX_BODY = 700 * 1024 * 1024
+/**
+ * Largest JSON request body. A CSV travels as the raw body of POST /api/upload (streamed to a file), so no JSON body
+ * needs more; a bigger one would be held three times over (chunks, their concatenation, the string), and past 512 MiB
+ * V8 cannot even make it a string.
+ */
+export const MAX_BODY = 64 * 1024 * 1024
 
 /** The media type of a Content-Type header, lower-cased, without parameters (`APPLICATION/JSON; x=1` → application/json). */
 export function mediaType(header: string | undefined): string {
@@ -34,15 +38,20 @@ export function sendError(res: ServerResponse, status: number, name: string, mes
   sendJson(res, status, { error: { name, message } })
 }
 
+const tooLarge = () =>
+  new ValidationError(
+    `request body: larger than ${MAX_BODY.toLocaleString('en-US')} bytes; send a CSV file as the raw body of POST /api/upload`,
+    [{ path: '(body)', message: 'too large' }]
+  )
+
+/** The body as text, refused as soon as its declared or received size passes MAX_BODY. */
 export async function readBody(req: IncomingMessage): Promise<string> {
+  if (Number(req.headers['content-length']) > MAX_BODY) throw tooLarge()
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY)
-      throw new ValidationError(`request body: larger than ${MAX_BODY} bytes`, [
-        { path: '(body)', message: 'too large' }
-      ])
+    if (size > MAX_BODY) throw tooLarge()
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')

@@ -37,6 +37,15 @@ export interface RunningServer {
 /** The status each error kind answers with. */
 const STATUS = { validation: 400, input: 422, 'not-found': 404, conflict: 409, storage: 500, internal: 500 } as const
 
+/** The request's URL, or null when its target is not one (`GET http://a:b:c/`, which Node's parser lets through). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', `http://${req.headers.host}`)
+  } catch {
+    return null
+  }
+}
+
 /** Answers every request: the guard first, then the page, the event stream, a download or a contract call. */
 class RequestHandler {
   /** Known once the server listens. */
@@ -57,10 +66,15 @@ class RequestHandler {
         sendError(res, 421, 'HostError', 'unexpected Host header')
         return
       }
-      const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+      const url = requestUrl(req)
+      if (!url) {
+        sendError(res, 400, 'ValidationError', 'malformed request target')
+        return
+      }
       if (!url.pathname.startsWith('/api/')) await this.servePage(req, res, url)
       else await this.serveApi(req, res, url)
     } catch (e) {
+      if (req.destroyed && !req.complete) return // the client left mid-request: nobody to answer, nothing to log
       const err = e instanceof Error ? e : new Error(String(e))
       const kind = errorKind(err)
       if (kind === 'internal') console.error(err)

@@ -7,8 +7,9 @@ import { createServer, request, type Server } from 'node:http'
 import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startServer, type RunningServer } from '../../../src-main/server/http-server'
+import { MAX_BODY } from '../../../src-main/server/http-io'
 import type { Workbench } from '../../../src-main/services/workbench'
 import { openWorkbench, tempDir } from '../../helpers/workbench'
 
@@ -415,6 +416,53 @@ describe('static files', () => {
       const r = await get(p)
       expect(r.status, p).toBe(404)
       expect(r.body, p).not.toContain('secret')
+    }
+  })
+})
+
+describe('hostile requests', () => {
+  it('refuses a JSON body declared over the limit before reading it, pointing to the upload route', async () => {
+    const r = await raw(
+      `POST /api/app.info HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Workbench-Token: ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${MAX_BODY + 1}\r\nConnection: close\r\n\r\n{`
+    )
+    expect(r.status).toBe(400)
+    expect(JSON.parse(r.body).error.message).toBe(
+      `request body: larger than ${MAX_BODY.toLocaleString('en-US')} bytes; send a CSV file as the raw body of POST /api/upload`
+    )
+    expect(MAX_BODY).toBeLessThan(2 ** 29 - 24) // V8's longest string: a larger body could never be parsed
+  })
+
+  it('answers a request target that is not a URL with 400, not 500', async () => {
+    const r = await raw(`GET http://a:b:c/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`)
+    expect(r.status).toBe(400)
+    expect(r.body).toBe('{"error":{"name":"ValidationError","message":"malformed request target"}}')
+  })
+
+  it('logs nothing when a client leaves in the middle of its body', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      await new Promise<void>((resolve) => {
+        const c = connect(server.port, '127.0.0.1', () => {
+          c.write(
+            `POST /api/app.info HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Workbench-Token: ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+            () => setTimeout(() => c.destroy(), 50)
+          )
+        })
+        c.on('close', () => resolve())
+      })
+      // a request after it: by then the server has seen the first connection close
+      expect(
+        (
+          await send('/api/app.info', {
+            method: 'POST',
+            headers: { ...AUTH, 'content-type': 'application/json' },
+            body: '{}'
+          })
+        ).status
+      ).toBe(200)
+      expect(logged).not.toHaveBeenCalled()
+    } finally {
+      logged.mockRestore()
     }
   })
 })
