@@ -1,4 +1,5 @@
-// Two projects: `unit` (Node code, in forked processes) and `renderer` (the UI's `.svelte.ts` state classes,
+// Two projects: `unit` (Node code, in forked processes; its task workers run a bundle of src-worker/ built once per
+// run by tests/setup/worker-bundle.ts) and `renderer` (the UI's `.svelte.ts` state classes,
 // compiled by Svelte's plugin for the browser so that runes behave as they do in the window).
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
@@ -11,7 +12,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: ['tests/unit/renderer/**'] }
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          exclude: ['tests/unit/renderer/**'],
+          globalSetup: ['tests/setup/worker-bundle.ts']
+        }
       },
       {
         extends: true,

@@ -1,15 +1,21 @@
-// Test helpers: a Workbench on a fresh temporary data folder, running its workers from TS sources.
+// Test helpers: a Workbench on a fresh temporary data folder, its workers started from the worker's sources as bundled
+// for this test run (tests/setup/worker-bundle.ts).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Workbench, type WorkbenchOptions } from '../../src-main/services/workbench'
 import { workerFactoryFor } from '../../src-main/services/worker-factory'
+import { WORKER_BUNDLE } from '../setup/worker-bundle'
 
 export const REPO = resolve(import.meta.dirname, '..', '..')
 export const SAMPLES = join(REPO, 'resources', 'samples')
-/** Entry URL for code run from sources: workers start through the tsx bootstrap. */
-export const SOURCE_ENTRY = pathToFileURL(join(REPO, 'src-main', 'cli.ts')).href
+export { WORKER_BUNDLE }
+/**
+ * Entry URL for the service and CLI run from sources in tests: the worker factory starts `worker.js` beside it (the
+ * bundle above), and the app's root is two folders up (the repository), as for out/main/<entry>.js.
+ */
+export const SOURCE_ENTRY = pathToFileURL(join(dirname(WORKER_BUNDLE), 'cli.js')).href
 
 export function tempDir(prefix = 'rnnwb-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix))

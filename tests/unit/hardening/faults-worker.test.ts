@@ -5,11 +5,10 @@
 import { EventEmitter } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Workbench, WorkbenchOptions } from '../../../src-main/services/workbench'
 import type { WorkerFactory } from '../../../src-main/services/worker-factory'
-import { openWorkbench, SOURCE_ENTRY, tempDir } from '../../helpers/workbench'
+import { openWorkbench, tempDir, WORKER_BUNDLE } from '../../helpers/workbench'
 
 const open: Workbench[] = []
 const cleanups: (() => void)[] = []
@@ -108,8 +107,6 @@ function limitedFactory(
       : never
     : never
 ): WorkerFactory {
-  const boot = fileURLToPath(new URL('../scripts/tsx-worker.mjs', SOURCE_ENTRY))
-  const entry = new URL('../src-worker/index.ts', SOURCE_ENTRY).href
   return () => {
     const facade = new EventEmitter() as EventEmitter & {
       postMessage(m: unknown, t?: unknown[]): void
@@ -119,7 +116,7 @@ function limitedFactory(
     facade.postMessage = (m, transfer) => {
       const msg = m as { type: string; config?: { seed?: number } }
       const limited = msg.type === 'train' && msg.config?.seed === seed
-      real = new Worker(boot, { workerData: { __entry: entry }, ...(limited ? { resourceLimits } : {}) })
+      real = new Worker(WORKER_BUNDLE, limited ? { resourceLimits } : {})
       for (const ev of ['message', 'error', 'exit'] as const) real.on(ev, (x) => facade.emit(ev, x))
       real.postMessage(m, transfer as never)
     }
@@ -166,8 +163,6 @@ describe('a worker that dies', () => {
   })
 
   it('an exception in the worker: only that run fails, with the message', async () => {
-    const boot = fileURLToPath(new URL('../scripts/tsx-worker.mjs', SOURCE_ENTRY))
-    const entry = new URL('../src-worker/index.ts', SOURCE_ENTRY).href
     let n = 0
     const factory: WorkerFactory = () => {
       const facade = new EventEmitter() as EventEmitter & {
@@ -182,7 +177,7 @@ describe('a worker that dies', () => {
             ? new Worker('setTimeout(() => { throw new RangeError("boom: simulated fault in the trainer") }, 50)', {
                 eval: true
               })
-            : new Worker(boot, { workerData: { __entry: entry } })
+            : new Worker(WORKER_BUNDLE)
         n++
         for (const ev of ['message', 'error', 'exit'] as const) real.on(ev, (x) => facade.emit(ev, x))
         real.postMessage(m, transfer as never)

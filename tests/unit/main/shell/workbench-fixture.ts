@@ -1,12 +1,12 @@
-// A real Workbench in a temp data folder for the shell tests (workers run from the TypeScript sources).
+// A real Workbench in a temp data folder for the shell tests (workers run from the sources' test bundle).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Workbench } from '../../../../src-main/services/workbench'
 import { workerFactoryFor } from '../../../../src-main/services/worker-factory'
+import { SOURCE_ENTRY } from '../../../helpers/workbench'
 
-export const tsWorkerFactory = () => workerFactoryFor(pathToFileURL(resolve('src-main/cli.ts')).href)
+export const tsWorkerFactory = () => workerFactoryFor(SOURCE_ENTRY)
 export const SAMPLES_DIR = resolve('resources/samples')
 
 export function tempWorkbench(): { workbench: Workbench; dataDir: string; dispose(): Promise<void> } {
