@@ -1,12 +1,14 @@
-// Local inputs (import, predict --csv) as regular files within the size limit. A regular file is checked by its
-// size (the import worker counts its bytes again as they arrive); anything else — a FIFO, a pipe, /dev/stdin, a
-// device, which report size 0 — is copied to a temporary file while its bytes are counted, and refused as soon as
-// they pass the limit, so an endless stream stops within a second or two.
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type Stats } from 'node:fs'
+// Local inputs (import, predict --csv, predict MODEL.json) as regular files within the size limit. A regular file is
+// checked by its size (the import worker counts its bytes again as they arrive); anything else — a FIFO, a pipe,
+// /dev/stdin, a device, which report size 0 — is copied to a temporary file while its bytes are counted, and refused
+// as soon as they pass the limit, so an endless stream stops within a second or two.
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { InputError } from '../../src-shared/errors'
 import { importLimit } from './dataset-checks'
+import { parseNativeModel } from '../../src-worker/export/native'
+import type { SavedModel } from '../../src-worker/protocol'
 
 export interface BoundedFile {
   /** a regular file to read (the input itself, or the temporary copy) */
@@ -32,10 +34,10 @@ function statOf(path: string): Stats {
   }
 }
 
-export async function boundedFile(path: string, limit = importLimit()): Promise<BoundedFile> {
+export async function boundedFile(path: string, limit = importLimit(), what = 'a CSV file'): Promise<BoundedFile> {
   const st = statOf(path)
   const name = basename(path)
-  if (st.isDirectory()) throw new InputError(`"${path}" is a folder, not a CSV file`)
+  if (st.isDirectory()) throw new InputError(`"${path}" is a folder, not ${what}`)
   if (st.isFile()) {
     if (st.size > limit) throw tooLarge(name, st.size, limit)
     return { path: resolve(path), cleanup: () => {} }
@@ -72,4 +74,17 @@ function copyCapped(from: string, to: string, limit: number, name: string): Prom
     dst.on('finish', () => done())
     src.pipe(dst)
   })
+}
+
+/** A native JSON model file (predict MODEL.json) read within the same limit: a multi-gigabyte file or an endless FIFO
+ * is refused by its size instead of being read whole into memory. */
+export async function readModelFile(path: string): Promise<SavedModel> {
+  const input = await boundedFile(path, importLimit(), 'a model file')
+  try {
+    return parseNativeModel(readFileSync(input.path, 'utf8'), path)
+  } catch (e) {
+    throw new InputError((e as Error).message) // it names the file
+  } finally {
+    input.cleanup()
+  }
 }

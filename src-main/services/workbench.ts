@@ -18,7 +18,7 @@ import {
   type EventPayload
 } from '../../src-shared/contract'
 import { EventBus } from './events'
-import { boundedFile } from './bounded-input'
+import { boundedFile, readModelFile } from './bounded-input'
 import { ConflictError, InputError, NotFoundError } from '../../src-shared/errors'
 import { checkColumns, importLimit } from './dataset-checks'
 import { runTask, newTaskId } from './tasks'
@@ -31,7 +31,6 @@ import { exportsDir, parseDownloadRequest, readDownload, type DownloadFile } fro
 import { FileJobs } from './file-jobs'
 import { checkNoSymlinks } from '../out-path'
 import { makeDir } from '../../src-worker/export/write-file'
-import { loadNativeModel } from '../../src-worker/export/native'
 import { parseSavedModel } from '../../src-worker/model/saved-model'
 import type { Handlers } from './handlers/types'
 import { appHandlers } from './handlers/app'
@@ -257,13 +256,7 @@ export class Workbench {
   ): Promise<PredictResult> {
     let model: SavedModel
     if (typeof source === 'number') model = this.savedModel(source)
-    else {
-      try {
-        model = loadNativeModel(source)
-      } catch (e) {
-        throw new InputError((e as Error).message) // it names the file
-      }
-    }
+    else model = await readModelFile(source)
     const input = csvPath === undefined ? undefined : await boundedFile(csvPath)
     try {
       return await this.runPredict(model, input?.path, outPath, opts)

@@ -34,7 +34,10 @@ export function parseNativeModel(text: string, where = 'model file'): SavedModel
   } catch (e) {
     throw new Error(`${where}: not valid JSON (${(e as Error).message})`)
   }
-  if (!f || typeof f !== 'object') throw new Error(`${where}: expected a JSON object`)
+  if (!f || typeof f !== 'object' || Array.isArray(f))
+    throw new Error(
+      `${where}: expected a JSON object, found ${Array.isArray(f) ? 'an array' : f === null ? 'null' : `a ${typeof f}`}`
+    )
   if (f.format !== NATIVE_FORMAT)
     throw new Error(`${where}: format is ${JSON.stringify(f.format)}, expected "${NATIVE_FORMAT}"`)
   if (f.formatVersion !== NATIVE_VERSION)

@@ -147,5 +147,16 @@ describe('inputs without a size', () => {
     expect(r.err).toContain(
       '"zeros.csv" is more than 1,048,576 bytes; the limit is 1,048,576 bytes (1 MiB): split the file or keep fewer rows'
     )
+    // a model file for predict is held to the same limit before it is read, and a folder is named as one
+    const model = join(d, 'model.json')
+    writeFileSync(model, '['.repeat(2 << 20))
+    const csv = join(d, 'new.csv')
+    writeFileSync(csv, 'a\n1\n')
+    const p = await cli(['predict', model, '--csv', csv, '--out', join(d, 'p.csv'), '--data-dir', d])
+    expect(p.code).toBe(EXIT.input)
+    expect(p.err).toContain('"model.json" is 2,097,152 bytes; the limit is 1,048,576 bytes (1 MiB)')
+    const folder = await cli(['predict', d, '--csv', csv, '--out', join(d, 'p.csv'), '--data-dir', d])
+    expect(folder.code).toBe(EXIT.input)
+    expect(folder.err).toContain(`"${d}" is a folder, not a model file`)
   })
 })

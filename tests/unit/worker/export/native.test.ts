@@ -41,6 +41,7 @@ describe('native JSON', () => {
     const model = buildModel({ cell: 'lstm', mapping: 'many-to-one', task: 'regression', layers: 1 })
     const good = JSON.parse(JSON.stringify({ format: 'rnn-workbench-model', formatVersion: 1, ...model }))
     expect(() => parseNativeModel('{', 'm.json')).toThrow(/m\.json: not valid JSON/)
+    expect(() => parseNativeModel('[[1]]', 'm.json')).toThrow('m.json: expected a JSON object, found an array')
     expect(() => parseNativeModel(JSON.stringify({ ...good, format: 'other' }))).toThrow(
       /format is "other", expected "rnn-workbench-model"/
     )
