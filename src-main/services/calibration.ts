@@ -6,7 +6,8 @@ import type { EngineCalibration } from '../../src-shared/estimate'
 import { runTask, newTaskId } from './tasks'
 import type { WorkerFactory } from './worker-factory'
 
-const KEY = 'engine-calibration'
+/** The settings key the calibration is stored under. */
+export const CALIBRATION_KEY = 'engine-calibration'
 
 export class Calibrator {
   /** The calibration a worker confirmed (or measured) in this process. */
@@ -20,7 +21,7 @@ export class Calibrator {
 
   /** The stored calibration, whatever its engine path (a training run checks the path itself). */
   stored(): EngineCalibration | undefined {
-    const r = engineCalibration.safeParse(this.store.settings.get(KEY))
+    const r = engineCalibration.safeParse(this.store.settings.get(CALIBRATION_KEY))
     return r.success ? r.data : undefined
   }
 
@@ -42,7 +43,7 @@ export class Calibrator {
     if (!cal) throw new Error('the calibration worker ended without a result')
     if (cal.measuredAt !== known?.measuredAt || cal.engine !== known.engine) {
       try {
-        this.store.settings.set(KEY, cal)
+        this.store.settings.set(CALIBRATION_KEY, cal)
       } catch {
         /* a read-only store: the calibration holds for this process only */
       }

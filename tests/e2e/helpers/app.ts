@@ -7,10 +7,12 @@
 // - electron: the built app through Playwright's _electron with a fresh user-data folder
 //   (tests/e2e-electron/launch.ts). When Electron's binary (or its better-sqlite3 build) is missing,
 //   every test skips, printing `SKIP electron e2e: <reason>`.
+// A fresh data folder starts with the engine calibration measured by an earlier test (helpers/calibration.ts).
 // Uncaught errors in the page fail the test.
 import { test as base, expect, type ElectronApplication, type Page, type TestInfo } from '@playwright/test'
 import { freshDataDir, startServer, type Server } from './server'
 import { launch, unavailable } from '../../e2e-electron/launch'
+import { keepCalibration, seedCalibration } from './calibration'
 
 export type Shell = 'browser' | 'electron'
 export const SHELL: Shell = process.env.RNN_E2E_SHELL === 'electron' ? 'electron' : 'browser'
@@ -58,6 +60,7 @@ class BrowserApp implements App {
   server: Server | null = null
   url = ''
   private data = freshDataDir()
+  private started = 0
   constructor(
     readonly page: Page,
     errors: string[],
@@ -70,6 +73,7 @@ class BrowserApp implements App {
   }
 
   async start(): Promise<Page> {
+    if (!this.started++) seedCalibration(this.data.dir)
     this.server = await startServer(this.data.dir, 30_000, this.env)
     this.url = this.server.url
     await this.page.goto(this.url)
@@ -84,6 +88,7 @@ class BrowserApp implements App {
 
   async dispose(): Promise<void> {
     await this.stop()
+    if (Object.keys(this.env).length === 0) keepCalibration(this.data.dir)
     this.data.remove()
   }
 }
@@ -96,6 +101,7 @@ class ElectronApp implements App {
   url = ''
   private current: Page | null = null
   private data = freshDataDir()
+  private started = 0
   constructor(
     private errors: string[],
     private env: Record<string, string>
@@ -109,6 +115,7 @@ class ElectronApp implements App {
   }
 
   async start(): Promise<Page> {
+    if (!this.started++) seedCalibration(this.data.dir)
     const { app, page } = await launch(this.data.dir, this.env)
     this.electron = app
     this.current = page
@@ -125,6 +132,7 @@ class ElectronApp implements App {
 
   async dispose(): Promise<void> {
     await this.stop()
+    if (Object.keys(this.env).length === 0) keepCalibration(this.data.dir)
     this.data.remove()
   }
 }
