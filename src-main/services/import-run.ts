@@ -7,6 +7,7 @@ import { InputError } from '../../src-shared/errors'
 import { experimentConfig, type ExperimentConfig, type ExperimentStatus } from '../../src-shared/contract'
 import { decodeSafetensors } from '../../src-worker/export/safetensors'
 import { specOf, tensorsOf } from '../../src-worker/export/spec'
+import { checkFinite } from '../../src-worker/export/native'
 import { nest } from '../../src-worker/engine/params'
 import { PROJECT_FORMAT, type ProjectSource } from '../../src-worker/export/project-source'
 import { parseSavedModel, type SavedModel } from '../../src-worker/model/saved-model'
@@ -121,7 +122,8 @@ export function importRun(wb: Workbench, dirArg: string, checkpointArg?: string)
     throw new InputError((e as Error).message)
   }
   try {
-    tensorsOf(model, specOf(model)) // every parameter present with its shape
+    // every parameter present with its shape, and finite (train.py never steps into NaN: such weights are damaged)
+    for (const t of tensorsOf(model, specOf(model)).values()) checkFinite(t)
   } catch (e) {
     throw new InputError(`${ckpt}: ${(e as Error).message}`)
   }

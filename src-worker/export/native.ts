@@ -53,7 +53,7 @@ export function parseNativeModel(text: string, where = 'model file'): SavedModel
 }
 
 /** A weight that is NaN or ±Infinity (1e999 in JSON) makes every prediction meaningless: refused, named by index. */
-function checkFinite(t: Tensor): void {
+export function checkFinite(t: Tensor): void {
   const k = t.data.findIndex((v) => !Number.isFinite(v))
   if (k < 0) return
   const index: number[] = []

@@ -3,7 +3,7 @@
 // where it was trained, that Compare takes and whose ONNX export verifies. A folder that is no project is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EXIT } from '../../../../src-main/cli'
 import { findTorchPython } from '../../../../src-worker/export/pytorch-verify'
@@ -66,5 +66,21 @@ describe.skipIf(!py)('import-run', () => {
     const r = await cli(['import-run', t.dir, ...store])
     expect(r.code).toBe(EXIT.input)
     expect(r.err).toContain(`${join(t.dir, 'config.json')}: no such file`)
+  })
+
+  it('refuses a checkpoint with a NaN weight, naming it', async () => {
+    const bytes = readFileSync(join(project, 'run', 'final.safetensors'))
+    const dataStart = 8 + Number(bytes.readBigUInt64LE(0))
+    const header = JSON.parse(bytes.subarray(8, dataStart).toString('utf8'))
+    const [name, first] = Object.entries(header).find(
+      ([, v]) => (v as { data_offsets?: number[] }).data_offsets?.[0] === 0
+    )!
+    bytes.writeDoubleLE(NaN, dataStart) // the float64 run's first stored weight
+    const damaged = join(t.dir, 'nan.safetensors')
+    writeFileSync(damaged, bytes)
+    const r = await cli(['import-run', project, '--checkpoint', damaged, ...store])
+    expect(r.code).toBe(EXIT.input)
+    const at = (first as { shape: number[] }).shape.map(() => '[0]').join('')
+    expect(r.err).toContain(`${damaged}: weights.${name}${at} is NaN: a model's weights must be finite numbers`)
   })
 })
