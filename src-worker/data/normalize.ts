@@ -7,6 +7,8 @@ export interface Normalizer {
   columns: string[]
   a: number[]
   b: number[]
+  /** inputs of a run with the missing-value policy mean: the training mean each gap is filled with, per column */
+  fill?: number[]
 }
 
 /**

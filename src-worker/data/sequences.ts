@@ -11,8 +11,9 @@ import type { ParsedTable } from './csv'
 import { parseDatetime } from './csv'
 import { fitNormalizer, identityNormalizer, type NormKind, type Normalizer } from './normalize'
 import { checkLags } from './target-transform'
-import { encodeRows, encodeSequences } from './encode'
-import { encodeWindowInputs, encodeWindowTargets, seriesColumns, type SeriesRows } from './series-encode'
+import { encode, type Fitted, type WindowsMapping } from './encoder'
+import { meanOver, prepareInputs } from './input-missing'
+import { encodeWindowTargets, seriesColumns, type SeriesRows } from './series-encode'
 import {
   applyMissingPolicy,
   checkFraction,
@@ -21,6 +22,7 @@ import {
   columnIndex,
   lineOfRow,
   numericColumn,
+  trainRowsOf,
   windowStarts,
   type MissingPolicy
 } from './windows'
@@ -168,6 +170,22 @@ function noMeanForClasses(cls: boolean, policy: string, labels: Float64Array, na
   }
 }
 
+/** The columns with each gap filled by its column's mean over `rows` (the training rows), and those means. */
+export function fillWithMeans(
+  cols: Float64Array[],
+  names: string[],
+  rows: ArrayLike<number>
+): { cols: Float64Array[]; means: number[] } {
+  const means = cols.map((c, j) => {
+    const m = meanOver(c, rows)
+    if (Number.isNaN(m))
+      throw new Error(`column "${names[j]}": every training value is missing; cannot fill with the mean`)
+    return m
+  })
+  const filled = cols.map((c, j) => c.map((v) => (Number.isNaN(v) ? means[j]! : v)))
+  return { cols: filled, means }
+}
+
 export function normFor(kind: NormKind, names: string[], cols: Float64Array[], rows: ArrayLike<number>): Normalizer {
   return kind === 'none' ? identityNormalizer(names) : fitNormalizer(kind, names, cols, rows)
 }
@@ -300,6 +318,22 @@ function splitWindows(
   return { trainStarts, valStarts, trainRows: Int32Array.from(trainRows) }
 }
 
+/** A series spec's window: horizon H, the rows one window covers, where its targets start, the difference lags. */
+function windowGeometry(spec: SeriesSpec, W: number, gap: number, cls: boolean) {
+  const H =
+    spec.mapping === 'many-to-one' ? 1 : spec.mapping === 'seq2seq' ? checkInt(spec.horizon, 'horizon', 1, 1) : W
+  const shift = spec.mapping === 'many-to-many' ? checkInt(spec.shift, 'shift', 0, cls ? 0 : 1) : 0
+  const span = spec.mapping === 'many-to-many' ? W + shift : W + gap + H
+  const yStart = spec.mapping === 'many-to-many' ? shift : W + gap
+  const lags = checkLags(spec.difference ?? [])
+  if (lags.length && cls) throw new Error('difference: class targets cannot be differenced (regression only)')
+  if (lags.length && yStart > W) throw new Error('difference: the targets must directly follow the window (gap 0)')
+  return { H, span, yStart, lags }
+}
+
+/** The columns of a series spec the encoder's windows need besides the inputs. */
+const pick = ({ targets, groupBy, orderBy }: SeriesSpec) => ({ targets, groupBy, orderBy })
+
 export function buildSeriesWindows(
   table: ParsedTable,
   spec: SeriesSpec,
@@ -312,19 +346,11 @@ export function buildSeriesWindows(
   const sgap = checkInt(split.gap, 'split gap', 0, 0)
   const tgt = resolveTargets(table, spec.targets, spec.task)
   const cls = tgt.task === 'classification'
-  const H =
-    spec.mapping === 'many-to-one' ? 1 : spec.mapping === 'seq2seq' ? checkInt(spec.horizon, 'horizon', 1, 1) : W
-  const shift = spec.mapping === 'many-to-many' ? checkInt(spec.shift, 'shift', 0, cls ? 0 : 1) : 0
+  const { H, span, yStart, lags } = windowGeometry(spec, W, gap, cls)
   const inputs = spec.inputs.length ? spec.inputs : cls ? [] : spec.targets
   if (inputs.length === 0) throw new Error('choose at least one numeric input column for a classification target')
   if (new Set(inputs).size !== inputs.length) throw new Error('an input column is listed twice')
   const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
-  // rows one window covers, and where its targets start
-  const span = spec.mapping === 'many-to-many' ? W + shift : W + gap + H
-  const yStart = spec.mapping === 'many-to-many' ? shift : W + gap
-  const lags = checkLags(spec.difference ?? [])
-  if (lags.length && cls) throw new Error('difference: class targets cannot be differenced (regression only)')
-  if (lags.length && yStart > W) throw new Error('difference: the targets must directly follow the window (gap 0)')
   const rows = seriesRows(table, spec)
   const names = [...spec.targets, ...inputs]
   const policy = spec.missing ?? 'report'
@@ -353,9 +379,12 @@ export function buildSeriesWindows(
   const O = cls ? tgt.classes!.length : spec.targets.length
   const Oy = cls ? 1 : O
   checkWindowMemory(trainStarts.length, Math.max(W, H), Math.max(I, Oy), 'training windows')
+  if (policy === 'mean') inputNorm.fill = inRaw.map((c) => meanOver(c, trainRowsOf(fileB, null)))
+  const fitted: Fitted = { scale: inputNorm, fill: inputNorm.fill, tx: W }
+  const windows: WindowsMapping = { ...pick(spec), layout: 'windows', inputs, missing: policy, task: tgt.task, lags }
   const make = (starts: number[]): SequenceSplit => ({
     n: starts.length,
-    x: encodeWindowInputs(sc.modelInputs, starts, inputNorm, W),
+    x: encode(table, { ...windows, starts }, fitted).x,
     y: encodeWindowTargets(sc.modelTargets, starts, targetNorm, yStart, H),
     starts: Int32Array.from(starts)
   })
@@ -478,64 +507,81 @@ export function groupRows(
 }
 
 /**
- * A missing-value policy applied within grouped sequences: 'drop' flags the rows, 'ffill' repeats the last value
- * of the same sequence (a leading gap takes its first value), 'mean' fills with the training rows' mean.
+ * A grouped spec's columns (target first, then the inputs) with its missing-value policy applied within each
+ * sequence: report refuses the first gap; drop flags the rows; ffill repeats the sequence's last value; mean fills
+ * with the training rows' mean (the inputs' means are kept for inference).
  */
-function groupedMissing(
-  all: Float64Array[],
-  names: string[],
-  policy: MissingPolicy,
+function groupedColumns(
+  table: ParsedTable,
+  spec: GroupedSpec,
+  raw: Float64Array[],
   groups: Map<string, number[]>,
-  ids: (string | null)[],
-  trainRowList: number[],
-  T: number
-): { cols: Float64Array[]; dropRow: Uint8Array } {
-  const cols = all.map((c) => c.slice())
-  const dropRow = new Uint8Array(T)
-  if (policy === 'drop') {
-    for (const c of cols) for (let r = 0; r < T; r++) if (Number.isNaN(c[r]!)) dropRow[r] = 1
-  } else if (policy === 'ffill') {
-    for (const c of cols) {
-      for (const g of groups.values()) {
-        let last = NaN
-        for (const r of g)
-          if (!Number.isNaN(c[r]!)) {
-            last = c[r]!
-            break
-          }
-        for (const r of g) {
-          if (Number.isNaN(c[r]!)) c[r] = last
-          else last = c[r]!
-        }
-      }
+  trainRowList: number[]
+): { cols: Float64Array[]; drop: Uint8Array | null; fill?: number[] } {
+  const policy = spec.missing ?? 'report'
+  const names = [spec.target, ...spec.inputs]
+  if (policy === 'report') applyMissingPolicy(table, names, raw, 'report', 0)
+  if (policy !== 'mean') return prepareInputs(table, names, raw, policy, undefined, [...groups.values()])
+  const { cols, means } = fillWithMeans(raw, names, trainRowList)
+  return { cols, drop: null, fill: means.slice(1) }
+}
+
+/** The samples of grouped sequences: inputs from the encoder, and the target of each step or of the last row. */
+function groupedSamples(
+  table: ParsedTable,
+  spec: GroupedSpec,
+  fitted: Fitted,
+  prep: { tCol: Float64Array; drop: Uint8Array | null; targetNorm: Normalizer },
+  ids: string[]
+): SequenceSplit & { labelChanges: number } {
+  const e = encode(
+    table,
+    {
+      layout: 'sequences',
+      inputs: spec.inputs,
+      missing: spec.missing ?? 'report',
+      groupBy: spec.idColumn,
+      orderBy: spec.orderColumn,
+      duplicates: spec.duplicates ?? 'report',
+      ids,
+      skip: prep.drop
+    },
+    fitted
+  )
+  const { tCol, targetNorm } = prep
+  const tx = fitted.tx,
+    many = spec.mapping === 'many-to-many',
+    ty = many ? tx : 1
+  const y = new Float32Array(e.n * ty)
+  const mask = many ? new Float32Array(e.n * ty) : undefined
+  let labelChanges = 0
+  e.sequences!.forEach((g, k) => {
+    if (mask)
+      g.forEach((r, t) => {
+        y[k * ty + t] = (tCol[r]! - targetNorm.a[0]!) / targetNorm.b[0]!
+        mask[k * ty + t] = 1
+      })
+    else {
+      const last = g[g.length - 1]!
+      y[k] = (tCol[last]! - targetNorm.a[0]!) / targetNorm.b[0]!
+      if (g.some((r) => tCol[r] !== tCol[last])) labelChanges++
     }
-    for (let j = 0; j < cols.length; j++) {
-      for (let r = 0; r < T; r++) {
-        if (Number.isNaN(cols[j]![r]!))
-          throw new Error(`column "${names[j]}": sequence "${ids[r]}" has no value to fill from`)
-      }
-    }
-  } else if (policy === 'mean') {
-    for (let j = 0; j < cols.length; j++) {
-      const c = cols[j]!
-      let s = 0,
-        n = 0
-      for (const r of trainRowList)
-        if (!Number.isNaN(c[r]!)) {
-          s += c[r]!
-          n++
-        }
-      if (n === 0) throw new Error(`column "${names[j]}": every training value is missing; cannot fill with the mean`)
-      for (let r = 0; r < T; r++) if (Number.isNaN(c[r]!)) c[r] = s / n
-    }
+  })
+  const s: SequenceSplit & { labelChanges: number } = {
+    n: e.n,
+    x: e.x,
+    y,
+    lengths: e.lengths!,
+    ids: e.ids!,
+    labelChanges
   }
-  return { cols, dropRow }
+  if (mask) s.mask = mask
+  return s
 }
 
 export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, split: RandomSplit = {}): SequenceData {
   const vf = checkFraction(split.valFraction, 0.2)
-  const { ids, groups, warnings } = groupRows(table, spec.idColumn, spec.orderColumn, spec.duplicates ?? 'report')
-  const T = table.rowCount
+  const { groups, warnings } = groupRows(table, spec.idColumn, spec.orderColumn, spec.duplicates ?? 'report')
   if (groups.size < 2 && vf > 0)
     throw new Error(`column "${spec.idColumn}" has ${groups.size} sequence; a split needs at least 2`)
   const groupIds = [...groups.keys()]
@@ -547,25 +593,21 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   const inRaw = inputs.map((nm) => numericColumn(table, nm, 'input'))
   const tgt = resolveTargets(table, [spec.target], spec.task)
   const cls = tgt.task === 'classification'
-  // missing values: report / drop rows / ffill inside the sequence / training mean
-  const policy = spec.missing ?? 'report'
-  const all = [...tgt.cols, ...inRaw]
-  const names = [spec.target, ...inputs]
-  noMeanForClasses(cls, policy, tgt.cols[0]!, spec.target)
-  if (policy === 'report') applyMissingPolicy(table, names, all, 'report', 0)
-  const { cols, dropRow } = groupedMissing(all, names, policy, groups, ids, trainRowList, T)
+  noMeanForClasses(cls, spec.missing ?? 'report', tgt.cols[0]!, spec.target)
+  const { cols, drop, fill } = groupedColumns(table, spec, [...tgt.cols, ...inRaw], groups, trainRowList)
   const tCol = cols[0]!
   const iCols = cols.slice(1)
+  if (spec.maxLength !== undefined) checkInt(spec.maxLength, 'maxLength', 1, 1)
   const seqRows = (id: string): number[] => {
     let g = groups.get(id)!
-    if (policy === 'drop') g = g.filter((r) => !dropRow[r])
+    if (drop) g = g.filter((r) => !drop[r])
     if (spec.maxLength !== undefined && g.length > spec.maxLength) g = g.slice(g.length - spec.maxLength)
     return g
   }
-  if (spec.maxLength !== undefined) checkInt(spec.maxLength, 'maxLength', 1, 1)
   const trainRows = trIdx.flatMap((k) => seqRows(groupIds[k]!))
   const kind = spec.normalize ?? 'zscore'
   const inputNorm = normFor(kind, inputs, iCols, trainRows)
+  if (fill) inputNorm.fill = fill
   const targetNorm = cls ? identityNormalizer([spec.target]) : normFor(kind, [spec.target], [tCol], trainRows)
   let tx = 0
   for (const id of groupIds) tx = Math.max(tx, seqRows(id).length)
@@ -574,38 +616,26 @@ export function buildGroupedSequences(table: ParsedTable, spec: GroupedSpec, spl
   const O = cls ? tgt.classes!.length : 1
   const ty = spec.mapping === 'many-to-one' ? 1 : tx
   checkWindowMemory(trIdx.length, tx, I, 'training sequences')
-  let labelChanges = 0
-  const make = (idx: number[]): SequenceSplit => {
-    const list = idx.map((k) => groupIds[k]!).filter((id) => seqRows(id).length > 0)
-    const n = list.length
-    const x = encodeSequences(iCols, list.map(seqRows), inputNorm, tx)
-    const y = new Float32Array(n * ty)
-    const lengths = new Int32Array(n)
-    const mask = spec.mapping === 'many-to-many' ? new Float32Array(n * ty) : undefined
-    list.forEach((id, k) => {
-      const g = seqRows(id)
-      lengths[k] = g.length
-      g.forEach((r, t) => {
-        if (mask) {
-          y[k * ty + t] = (tCol[r]! - targetNorm.a[0]!) / targetNorm.b[0]!
-          mask[k * ty + t] = 1
-        }
-      })
-      if (!mask) {
-        const last = g[g.length - 1]!
-        y[k] = (tCol[last]! - targetNorm.a[0]!) / targetNorm.b[0]!
-        if (g.some((r) => tCol[r] !== tCol[last])) labelChanges++
-      }
-    })
-    const s: SequenceSplit = { n, x, y, lengths, ids: list }
-    if (mask) s.mask = mask
-    return s
-  }
-  const train = make(trIdx)
-  const val = make(vaIdx)
-  if (labelChanges)
+  const fitted: Fitted = { scale: inputNorm, fill, tx }
+  const prep = { tCol, drop, targetNorm }
+  const { labelChanges, ...train } = groupedSamples(
+    table,
+    spec,
+    fitted,
+    prep,
+    trIdx.map((k) => groupIds[k]!)
+  )
+  const { labelChanges: valChanges, ...val } = groupedSamples(
+    table,
+    spec,
+    fitted,
+    prep,
+    vaIdx.map((k) => groupIds[k]!)
+  )
+  const changes = labelChanges + valChanges
+  if (changes)
     warnings.push(
-      `${labelChanges} sequence${labelChanges === 1 ? '' : 's'} change${labelChanges === 1 ? 's' : ''} label over time; the label of the last row is used`
+      `${changes} sequence${changes === 1 ? '' : 's'} change${changes === 1 ? 's' : ''} label over time; the label of the last row is used`
     )
   const res: SequenceData = {
     mapping: spec.mapping,
@@ -660,22 +690,8 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   const [trI, vaI] = vf > 0 ? randomSplit(keep.length, vf, split.seed ?? 1) : [keep.map((_, k) => k), []]
   const trRows = trI.map((k) => keep[k]!)
   const vaRows = vaI.map((k) => keep[k]!)
-  let cols = [...tgt.cols, ...inRaw]
-  if (policy === 'mean') {
-    cols = cols.map((c, j) => {
-      const w = c.slice()
-      let s = 0,
-        n = 0
-      for (const r of trRows)
-        if (!Number.isNaN(w[r]!)) {
-          s += w[r]!
-          n++
-        }
-      if (n === 0) throw new Error(`column "${names[j]}": every training value is missing; cannot fill with the mean`)
-      for (let r = 0; r < T; r++) if (Number.isNaN(w[r]!)) w[r] = s / n
-      return w
-    })
-  }
+  const filled = policy === 'mean' ? fillWithMeans([...tgt.cols, ...inRaw], names, trRows) : null
+  const cols = filled?.cols ?? [...tgt.cols, ...inRaw]
   const tCols = cols.slice(0, tgt.cols.length)
   const iCols = cols.slice(tgt.cols.length)
   const kind = spec.normalize ?? 'zscore'
@@ -684,13 +700,16 @@ export function buildOneToOne(table: ParsedTable, spec: OneToOneSpec, split: Ran
   const I = spec.inputs.length
   const O = cls ? tgt.classes!.length : spec.targets.length
   const Oy = cls ? 1 : O
+  if (filled) inputNorm.fill = filled.means.slice(tCols.length)
+  const fitted: Fitted = { scale: inputNorm, fill: inputNorm.fill, tx: 1 }
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
     const y = new Float32Array(n * Oy)
     rows.forEach((r, k) => {
       for (let j = 0; j < Oy; j++) y[k * Oy + j] = (tCols[j]![r]! - targetNorm.a[j]!) / targetNorm.b[j]!
     })
-    return { n, x: encodeRows(iCols, rows, inputNorm), y, rows: Int32Array.from(rows) }
+    const x = encode(table, { layout: 'rows', inputs: spec.inputs, missing: policy, rows }, fitted).x
+    return { n, x, y, rows: Int32Array.from(rows) }
   }
   const train = make(trRows)
   const val = make(vaRows)

@@ -4,7 +4,8 @@
  * regression), a source and a target text (seq2seq), and one column of items to generate (one-to-many,
  * optionally conditioned on a category). Rows are split at random by a seed.
  */
-import { encodeConditions, encodeTokenRows, tokenIds } from './encode'
+import { tokenIds } from './encode'
+import { encode, type Encoded, type Fitted } from './encoder'
 import type { ParsedTable } from './csv'
 import { identityNormalizer } from './normalize'
 import {
@@ -21,28 +22,7 @@ import {
 } from './sequences'
 import { checkFraction, checkInt, checkWindowMemory, lineOfRow } from './windows'
 import type { NormKind } from './normalize'
-
-export const SPECIAL_TOKENS = ['<pad>', '<unk>', '<bos>', '<eos>'] as const
-export const PAD = 0,
-  UNK = 1,
-  BOS = 2,
-  EOS = 3
-
-export type TokenMode = 'char' | 'word'
-
-export function tokenize(text: string, tokens: TokenMode): string[] {
-  return tokens === 'char' ? Array.from(text) : text.split(/\s+/).filter((t) => t.length > 0)
-}
-
-/** Vocabulary: the special tokens, then training tokens by falling frequency (ties in code-point order). */
-export function buildVocab(texts: Iterable<string[]>, minCount = 1): string[] {
-  const freq = new Map<string, number>()
-  for (const toks of texts) for (const t of toks) freq.set(t, (freq.get(t) ?? 0) + 1)
-  const list = [...freq]
-    .filter(([, c]) => c >= minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-  return [...SPECIAL_TOKENS, ...list.map(([t]) => t)]
-}
+import { BOS, buildVocab, EOS, tokenize, UNK, type TokenMode } from './tokens'
 
 export interface TextSpec {
   /** 'classify': text + label -> many-to-one; 'translate': source + target text -> seq2seq;
@@ -80,8 +60,8 @@ interface TextRows {
   condCol: (string | null)[] | null
   tgt: TargetInfo | null
   maxLen: number | undefined
+  table: ParsedTable
   inVocab: string[]
-  inId: Map<string, number>
   /** texts cut to the maximum length so far */
   cut: { n: number }
 }
@@ -176,7 +156,7 @@ function textRows(table: ParsedTable, spec: TextSpec, split: RandomSplit): TextR
     tgt: cols.tgt,
     maxLen: spec.maxLength !== undefined ? checkInt(spec.maxLength, 'maxLength', 1, 1) : undefined,
     inVocab,
-    inId: new Map(inVocab.map((t, k) => [t, k])),
+    table,
     cut: { n: 0 }
   }
 }
@@ -188,9 +168,22 @@ function encodeTokens(t: string[], ids: Map<string, number>, L: number, cut: { n
   return e.ids
 }
 
+/** The source texts of `rows` through the encoder, with the fitted vocabulary and length (cuts counted). */
+function textInputs(d: TextRows, rows: number[], tx: number): Encoded {
+  const tokens = d.spec.tokens ?? 'char',
+    missing = d.spec.missing ?? 'report'
+  const e = encode(
+    d.table,
+    { layout: 'tokens', text: d.spec.text, tokens, missing, rows },
+    { scale: { a: [], b: [] }, vocab: d.inVocab, tx }
+  )
+  d.cut.n += e.cut ?? 0
+  return e
+}
+
 /** A text and a label: many-to-one over the text's token ids. */
 function buildTextClassifier(d: TextRows): SequenceData {
-  const { spec, tgt, inVocab, inId, cut } = d
+  const { spec, tgt, inVocab, cut } = d
   const tx = d.maxLen ?? longestOf(d.trRows, d.srcTok)
   checkWindowMemory(d.trRows.length, tx, 1, 'training texts')
   const cls = tgt!.task === 'classification'
@@ -198,16 +191,9 @@ function buildTextClassifier(d: TextRows): SequenceData {
     ? identityNormalizer([spec.target!])
     : normFor(spec.normalize ?? 'zscore', [spec.target!], tgt!.cols, d.trRows)
   const make = (rows: number[]): SequenceSplit => {
-    const n = rows.length
-    const y = new Float32Array(n),
-      lengths = new Int32Array(n)
-    const texts = rows.map((r, k) => {
-      const ids = encodeTokens(d.srcTok(r), inId, tx, cut)
-      lengths[k] = ids.length
-      y[k] = (tgt!.cols[0]![r]! - targetNorm.a[0]!) / targetNorm.b[0]!
-      return ids
-    })
-    return { n, x: encodeTokenRows(texts, tx), y, lengths, rows: Int32Array.from(rows) }
+    const e = textInputs(d, rows, tx)
+    const y = Float32Array.from(rows, (r) => (tgt!.cols[0]![r]! - targetNorm.a[0]!) / targetNorm.b[0]!)
+    return { n: e.n, x: e.x, y, lengths: e.lengths!, rows: Int32Array.from(rows) }
   }
   const train = make(d.trRows),
     val = make(d.vaRows)
@@ -257,7 +243,7 @@ function outputTokens(d: TextRows, outTok: (r: number) => string[], outVocab: st
 
 /** A source and a target text: seq2seq from source token ids to target tokens, each side split its own way. */
 function buildTranslation(d: TextRows): SequenceData {
-  const { spec, inVocab, inId, cut } = d
+  const { spec, inVocab, cut } = d
   const outVocab = buildVocab(d.trRows.map(d.tgtTok), spec.minCount ?? 1)
   const { ty, fill } = outputTokens(d, d.tgtTok, outVocab)
   const tx = d.maxLen ?? longestOf(d.trRows, d.srcTok)
@@ -265,15 +251,10 @@ function buildTranslation(d: TextRows): SequenceData {
     const n = rows.length
     const y = new Float32Array(n * ty),
       yIn = new Float32Array(n * ty),
-      mask = new Float32Array(n * ty),
-      lengths = new Int32Array(n)
-    const texts = rows.map((r, k) => {
-      const ids = encodeTokens(d.srcTok(r), inId, tx, cut)
-      lengths[k] = ids.length
-      fill(k, r, y, yIn, mask)
-      return ids
-    })
-    return { n, x: encodeTokenRows(texts, tx), y, yIn, mask, lengths, rows: Int32Array.from(rows) }
+      mask = new Float32Array(n * ty)
+    const e = textInputs(d, rows, tx)
+    rows.forEach((r, k) => fill(k, r, y, yIn, mask))
+    return { n, x: e.x, y, yIn, mask, lengths: e.lengths!, rows: Int32Array.from(rows) }
   }
   const train = make(d.trRows),
     val = make(d.vaRows)
@@ -306,6 +287,7 @@ function buildGeneration(d: TextRows): SequenceData {
   const conds = condCol ? [...new Set(d.trRows.map((r) => condCol[r]!))].sort() : []
   const known = new Set(conds)
   const I = condCol ? conds.length : 1
+  const fitted: Fitted = { scale: { a: [], b: [] }, conditions: conds, tx: 1 }
   let unknownCond = 0
   const make = (rows: number[]): SequenceSplit => {
     const n = rows.length
@@ -314,10 +296,7 @@ function buildGeneration(d: TextRows): SequenceData {
       mask = new Float32Array(n * ty)
     rows.forEach((r, k) => fill(k, r, y, yIn, mask))
     if (condCol) unknownCond += rows.filter((r) => !known.has(condCol[r]!)).length
-    const x = encodeConditions(
-      rows.map((r) => (condCol ? condCol[r]! : null)),
-      conds
-    )
+    const x = encode(d.table, { layout: 'conditions', condition: spec.condition, rows }, fitted).x
     return { n, x, y, yIn, mask, lengths: new Int32Array(n).fill(1), rows: Int32Array.from(rows) }
   }
   const train = make(d.trRows),

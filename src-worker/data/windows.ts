@@ -9,6 +9,7 @@
  */
 import type { ParsedTable } from './csv'
 import type { Normalizer } from './normalize'
+import { meanOver } from './input-missing'
 
 export type { Normalizer, NormKind } from './normalize'
 
@@ -140,16 +141,9 @@ export function applyMissingPolicy(
         else last = w[r]!
       }
     } else {
-      let s = 0,
-        n = 0
-      for (let r = 0; r < trainRows; r++)
-        if (!Number.isNaN(w[r]!)) {
-          s += w[r]!
-          n++
-        }
-      if (n === 0)
+      const m = meanOver(w, trainRowsOf(trainRows, null))
+      if (Number.isNaN(m))
         throw new Error(`column "${names[c]}": every value in the training rows is missing; cannot fill with the mean`)
-      const m = s / n
       for (let r = 0; r < T; r++) if (Number.isNaN(w[r]!)) w[r] = m
     }
     return w

@@ -1,6 +1,6 @@
 // Reading a new CSV the way a stored model was trained: which columns it needs (one message naming every missing
-// or mistyped column and the columns the file has), the stored input normalisation, the missing-value policy at
-// inference, and the target column — optional — read back for scoring. Errors are InputErrors with line/column.
+// or mistyped column and the columns the file has), the experiment that says how, and the target column — optional —
+// read back for scoring. Errors are InputErrors with line/column. The inputs themselves go through the encoder.
 import { isMissingToken, parseNumber, type ParsedTable } from '../data/csv'
 import { lineOfRow } from '../data/windows'
 import type { ExperimentConfig } from '../../src-shared/contract'
@@ -62,22 +62,9 @@ function firstNotNumber(table: ParsedTable, k: number, n: ColumnNeed): void {
   }
 }
 
-/** A numeric column's values; an empty column the file could not type (every cell missing) reads as NaN. */
-export function numericValues(table: ParsedTable, k: number): Float64Array {
-  const v = table.values[k]!
-  return v instanceof Float64Array ? v : new Float64Array(table.rowCount).fill(NaN)
-}
-
 /** Index of an optional column (the target), or -1. */
 export function optionalColumn(table: ParsedTable, name: string): number {
   return table.columns.findIndex((c) => c.name === name)
-}
-
-/** A cell as text the way the builders read categorical values (numbers via String, missing → null). */
-export function textCell(table: ParsedTable, k: number, r: number): string | null {
-  const v = table.values[k]![r]
-  if (typeof v === 'number') return Number.isNaN(v) ? null : String(v)
-  return v ?? null
 }
 
 /** The experiment a model was trained with (needed to re-apply grouping, text and missing-value options). */
@@ -89,99 +76,8 @@ export function experimentOf(model: SavedModel, what: string): ExperimentConfig 
   return model.experiment
 }
 
-/** (a, b) of every stored input column: x' = (x − a) / b. */
-export function inputScalers(model: SavedModel): [number, number][] {
-  const n = normalizationOf(model).input
-  return model.inputs.map((name, i) => {
-    if (!n) return [0, 1]
-    const k = n.columns.indexOf(name)
-    if (k < 0) throw new Error(`model: no normalisation stored for input column "${name}" (#${i})`)
-    return [n.a[k]!, n.b[k]!]
-  })
-}
-
 /** (a, b) of the target for regression (y = y' · b + a); identity for classification. */
 export function targetScaler(model: SavedModel, classification: boolean): [number, number] {
   const n = normalizationOf(model).target
   return n && !classification ? [n.a[0]!, n.b[0]!] : [0, 1]
-}
-
-/**
- * The numeric input columns (copies) with the training's missing-value policy applied at inference:
- * report (and ffill for one-to-one rows, as in training) refuses the first missing cell by line and column; drop
- * returns the rows to skip; ffill fills from the previous row of the same sequence (`sequences`, the first value
- * for leading gaps); mean fills with the stored z-score mean (the training mean).
- */
-export function inputColumns(
-  table: ParsedTable,
-  model: SavedModel,
-  indices: number[],
-  policy: ExperimentConfig['missing'],
-  sequences?: Iterable<number[]>
-): { cols: Float64Array[]; drop: Uint8Array | null } {
-  const cols = indices.map((k) => numericValues(table, k).slice())
-  const names = model.inputs
-  let first = -1,
-    firstCol = -1,
-    count = 0
-  cols.forEach((c, j) => {
-    for (let r = 0; r < c.length; r++)
-      if (Number.isNaN(c[r]!)) {
-        count++
-        if (first < 0 || r < first) {
-          first = r
-          firstCol = j
-        }
-      }
-  })
-  if (first < 0) return { cols, drop: null }
-  const where = `line ${lineOfRow(table, first)}, column "${names[firstCol]}"`
-  if (policy === 'report' || (policy === 'ffill' && !sequences)) {
-    throw new InputError(
-      `${where}: missing value (${count} missing in the model's input columns; the model was trained with the missing-value policy "${policy}")`,
-      lineOfRow(table, first),
-      names[firstCol]
-    )
-  }
-  if (policy === 'drop') {
-    const drop = new Uint8Array(table.rowCount)
-    for (const c of cols) for (let r = 0; r < c.length; r++) if (Number.isNaN(c[r]!)) drop[r] = 1
-    return { cols, drop }
-  }
-  if (policy === 'ffill') {
-    cols.forEach((c, j) => {
-      for (const g of sequences!) {
-        let last = NaN
-        for (const r of g)
-          if (!Number.isNaN(c[r]!)) {
-            last = c[r]!
-            break
-          }
-        for (const r of g) {
-          if (Number.isNaN(c[r]!)) c[r] = last
-          else last = c[r]!
-        }
-        if (Number.isNaN(last))
-          throw new InputError(
-            `line ${lineOfRow(table, g[0]!)}, column "${names[j]}": the sequence has no value to fill from`,
-            lineOfRow(table, g[0]!),
-            names[j]
-          )
-      }
-    })
-    return { cols, drop: null }
-  }
-  const n = normalizationOf(model).input
-  if (!n || n.kind !== 'zscore') {
-    throw new InputError(
-      `${where}: missing value; the model fills gaps with the training mean, which only a z-score normalised model keeps (this one: ${n?.kind ?? 'none'})`,
-      lineOfRow(table, first),
-      names[firstCol]
-    )
-  }
-  const scal = inputScalers(model)
-  cols.forEach((c, j) => {
-    for (let r = 0; r < c.length; r++) if (Number.isNaN(c[r]!)) c[r] = scal[j]![0]
-  })
-  return { cols, drop: null }
 }

@@ -1,16 +1,16 @@
-// Inference for models trained on grouped sequences (groupBy / orderBy): the new file's rows are grouped and
-// ordered by the same groupRows as buildGroupedSequences, normalised with the stored statistics, left-aligned and
-// zero-padded to the stored length (a longer sequence keeps its last steps, like maxLength in training).
+// Inference for models trained on grouped sequences (groupBy / orderBy): the new file's sequences are encoded by the
+// training's encoder with what the model stored of its fit — grouped and ordered, left-aligned and zero-padded to the
+// stored length (a longer sequence keeps its last steps, like maxLength in training).
 // many-to-one: one row per sequence (the label of its last row is the true value, as in training);
 // many-to-many (aligned tagging): one row per step.
 import type { ParsedTable } from '../data/csv'
-import { encodeSequences } from '../data/encode'
-import { groupRows } from '../data/sequences'
+import { encode } from '../data/encoder'
 import { lineOfRow } from '../data/windows'
 import type { SavedModel } from '../protocol'
 import { InputError } from '../../src-shared/errors'
 import type { CsvCell } from './predictions-csv'
-import { experimentOf, inputColumns, inputScalers, optionalColumn, requireColumns } from './predict-columns'
+import { experimentOf, optionalColumn, requireColumns } from './predict-columns'
+import { fittedOf } from './fitted'
 import { PredictionColumns, type PredictionTable } from './predict-output'
 import { referencePredict, specOf } from '../export/spec'
 
@@ -27,67 +27,19 @@ export function groupedInputs(model: SavedModel, table: ParsedTable): GroupedInp
   const exp = experimentOf(model, 'predict')
   const s = specOf(model)
   if (!exp.groupBy) throw new InputError('predict: this model was not trained on grouped sequences (no groupBy column)')
-  const needs = [
+  if (model.inputs.length !== s.inputSize)
+    throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${s.inputSize}`)
+  requireColumns(table, [
     { name: exp.groupBy, role: 'sequence id' },
     ...(exp.orderBy ? [{ name: exp.orderBy, role: 'order' }] : []),
     ...model.inputs.map((name) => ({ name, role: 'input', numeric: true }))
-  ]
-  const idx = requireColumns(table, needs)
-  let grouped: ReturnType<typeof groupRows>
-  try {
-    grouped = groupRows(table, exp.groupBy, exp.orderBy)
-  } catch (e) {
-    throw new InputError((e as Error).message)
-  }
-  const { cols, drop } = inputColumns(
+  ])
+  const e = encode(
     table,
-    model,
-    idx.slice(needs.length - model.inputs.length),
-    exp.missing,
-    grouped.groups.values()
+    { layout: 'sequences', inputs: model.inputs, missing: exp.missing, groupBy: exp.groupBy, orderBy: exp.orderBy },
+    fittedOf(model, s)
   )
-  const scal = inputScalers(model)
-  const tx = s.tx,
-    I = s.inputSize
-  if (model.inputs.length !== I)
-    throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${I}`)
-  const warnings = grouped.warnings.slice()
-  const ids: string[] = [],
-    rows: number[][] = []
-  let cut = 0,
-    empty = 0,
-    dropped = 0
-  for (const [id, g0] of grouped.groups) {
-    let g = g0
-    if (drop) {
-      g = g.filter((r) => !drop[r])
-      dropped += g0.length - g.length
-    }
-    if (g.length === 0) {
-      empty++
-      continue
-    }
-    if (g.length > tx) {
-      cut++
-      g = g.slice(g.length - tx)
-    }
-    ids.push(id)
-    rows.push(g)
-  }
-  if (dropped)
-    warnings.push(
-      `${dropped} row${dropped === 1 ? '' : 's'} with a missing input value skipped (missing-value policy "drop")`
-    )
-  if (empty)
-    warnings.push(
-      `${empty} sequence${empty === 1 ? ' has' : 's have'} no row left and get${empty === 1 ? 's' : ''} no prediction`
-    )
-  if (cut)
-    warnings.push(
-      `${cut} sequence${cut === 1 ? ' is' : 's are'} longer than the model's ${tx} steps and keep${cut === 1 ? 's' : ''} ${cut === 1 ? 'its' : 'their'} last ${tx} rows`
-    )
-  const x = encodeSequences(cols, rows, { a: scal.map((s) => s[0]), b: scal.map((s) => s[1]) }, tx)
-  return { ids, rows, x, warnings }
+  return { ids: e.ids!, rows: e.sequences!, x: e.x, warnings: e.warnings }
 }
 
 export function predictGrouped(model: SavedModel, table: ParsedTable): PredictionTable {

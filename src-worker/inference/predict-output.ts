@@ -6,7 +6,9 @@ import type { ParsedTable } from '../data/csv'
 import type { SavedModel } from '../protocol'
 import type { CsvCell } from './predictions-csv'
 import { argmaxRow } from '../export/held-out'
-import { numericValues, optionalColumn, requireColumns, targetScaler, textCell } from './predict-columns'
+import { optionalColumn, requireColumns, targetScaler } from './predict-columns'
+import { numericValues } from '../data/input-missing'
+import { textCell } from '../data/encode-tokens'
 
 export interface PredictScore {
   /** the target column scored against */

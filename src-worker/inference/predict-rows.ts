@@ -1,10 +1,11 @@
-// Inference for one-to-one models: every row of the new file is one input vector (the stored input columns,
-// normalised with the stored statistics) and gets one prediction, as in buildOneToOne.
+// Inference for one-to-one models: every row of the new file is one input vector, encoded by the training's encoder
+// with what the model stored of its fit, and gets one prediction.
 import type { ParsedTable } from '../data/csv'
-import { encodeRows } from '../data/encode'
+import { encode } from '../data/encoder'
 import { lineOfRow } from '../data/windows'
 import type { SavedModel } from '../protocol'
-import { experimentOf, inputColumns, inputScalers, requireColumns } from './predict-columns'
+import { experimentOf, requireColumns } from './predict-columns'
+import { fittedOf } from './fitted'
 import { PredictionColumns, type PredictionTable } from './predict-output'
 import { referencePredict, specOf } from '../export/spec'
 
@@ -21,23 +22,12 @@ export function rowInputs(model: SavedModel, table: ParsedTable): RowInputs {
   const s = specOf(model)
   if (model.inputs.length !== s.inputSize)
     throw new Error(`model: ${model.inputs.length} input columns stored but the network reads ${s.inputSize}`)
-  const idx = requireColumns(
+  requireColumns(
     table,
     model.inputs.map((name) => ({ name, role: 'input', numeric: true }))
   )
-  // training reads ffill as report for rows (no sequence to fill along)
-  const { cols, drop } = inputColumns(table, model, idx, exp.missing)
-  const scal = inputScalers(model)
-  const rows: number[] = []
-  for (let r = 0; r < table.rowCount; r++) if (!drop?.[r]) rows.push(r)
-  const warnings: string[] = []
-  const skipped = table.rowCount - rows.length
-  if (skipped)
-    warnings.push(
-      `${skipped} row${skipped === 1 ? '' : 's'} with a missing input value skipped (missing-value policy "drop")`
-    )
-  const x = encodeRows(cols, rows, { a: scal.map((s) => s[0]), b: scal.map((s) => s[1]) })
-  return { rows, x, warnings }
+  const e = encode(table, { layout: 'rows', inputs: model.inputs, missing: exp.missing }, fittedOf(model, s))
+  return { rows: e.rows!, x: e.x, warnings: e.warnings }
 }
 
 export function predictRows(model: SavedModel, table: ParsedTable): PredictionTable {

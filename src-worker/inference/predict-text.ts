@@ -1,18 +1,20 @@
-// Inference for text models: the text column is split into tokens as in training (tokenize, char or word), encoded
-// with the stored vocabulary — a token it does not hold becomes <unk> when the vocabulary has one, else a located
-// error — cut to the stored length and zero-padded (<pad>). many-to-one: a class (or value) per text;
+// Inference for text models: the text column is encoded by the training's encoder with the stored vocabulary —
+// split into tokens as in training, a token the vocabulary lacks read as <unk> (or refused by line and column when it
+// has none), cut to the stored length and padded. many-to-one: a class (or value) per text;
 // seq2seq (text → text): the decoder runs free from <bos>, greedy (argmax fed back) until <eos> or the stored
 // target length, or sampled at a temperature with a seed.
 import type { ParsedTable } from '../data/csv'
-import { encodeTokenRows, tokenIds } from '../data/encode'
-import { EOS, SPECIAL_TOKENS, tokenize } from '../data/text-sequences'
+import { encode } from '../data/encoder'
+import { textCell } from '../data/encode-tokens'
+import { EOS, SPECIAL_TOKENS, tokenize } from '../data/tokens'
+import { fittedOf } from './fitted'
 import { lineOfRow } from '../data/windows'
 import { predict } from '../trainer'
 import type { SavedModel } from '../protocol'
 import { InputError } from '../../src-shared/errors'
 import { sourceTokensOf, targetTokensOf } from '../../src-shared/contract'
 import type { CsvCell } from './predictions-csv'
-import { experimentOf, optionalColumn, requireColumns, textCell } from './predict-columns'
+import { experimentOf, optionalColumn, requireColumns } from './predict-columns'
 import { PredictionColumns, type PredictionTable } from './predict-output'
 import { referencePredict, specOf } from '../export/spec'
 
@@ -34,60 +36,13 @@ export function textInputs(model: SavedModel, table: ParsedTable): TextInputs {
   if (!vocab?.length || vocab.length !== s.inputSize)
     throw new Error(`model: the input vocabulary has ${vocab?.length ?? 0} tokens but the network reads ${s.inputSize}`)
   const [k] = requireColumns(table, [{ name: exp.text, role: 'text' }])
-  const mode = sourceTokensOf(exp)
-  const ids = new Map(vocab.map((t, i) => [t, i]))
-  const unk = ids.get(SPECIAL_TOKENS[1])
-  const tx = s.tx,
-    warnings: string[] = []
-  const rows: number[] = [],
-    texts: string[] = [],
-    encoded: number[][] = []
-  let skipped = 0,
-    cut = 0,
-    unknown = 0,
-    firstUnknown = ''
-  for (let r = 0; r < table.rowCount; r++) {
-    const text = textCell(table, k!, r)
-    if (text === null || text === '') {
-      const line = lineOfRow(table, r)
-      if (exp.missing === 'report')
-        throw new InputError(
-          `line ${line}, column "${exp.text}": missing text (the model was trained with the missing-value policy "report"; choose drop to skip such rows)`,
-          line,
-          exp.text
-        )
-      skipped++
-      continue
-    }
-    const toks = tokenize(text, mode)
-    const e = tokenIds(toks, ids, tx, (t) => {
-      const line = lineOfRow(table, r)
-      const what = `${mode === 'char' ? 'character' : 'word'} ${JSON.stringify(t)}`
-      if (unk === undefined)
-        throw new InputError(
-          `line ${line}, column "${exp.text}": ${what} is not in the model's vocabulary (and the vocabulary has no ${SPECIAL_TOKENS[1]} token)`,
-          line,
-          exp.text
-        )
-      if (!unknown) firstUnknown = `line ${line}: ${what}`
-      unknown++
-      return unk
-    })
-    if (e.cut) cut++
-    rows.push(r)
-    texts.push(text)
-    encoded.push(e.ids)
-  }
-  if (skipped) warnings.push(`${skipped} row${skipped === 1 ? '' : 's'} without text skipped`)
-  if (unknown)
-    warnings.push(
-      `${unknown} token${unknown === 1 ? '' : 's'} not in the model's vocabulary read as ${SPECIAL_TOKENS[1]} (first: ${firstUnknown})`
-    )
-  if (cut)
-    warnings.push(
-      `${cut} text${cut === 1 ? ' is' : 's are'} longer than the model's ${tx} tokens and ${cut === 1 ? 'is' : 'are'} cut`
-    )
-  return { rows, texts, x: encodeTokenRows(encoded, tx), warnings }
+  const e = encode(
+    table,
+    { layout: 'tokens', text: exp.text, tokens: sourceTokensOf(exp), missing: exp.missing },
+    fittedOf(model, s)
+  )
+  const rows = e.rows!
+  return { rows, texts: rows.map((r) => textCell(table, k!, r)!), x: e.x, warnings: e.warnings }
 }
 
 /** Decoded token ids: stops at <eos>, leaves out the other special tokens; words joined by spaces. */

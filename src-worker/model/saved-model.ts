@@ -65,7 +65,9 @@ export const normalizerSchema = z.object({
     z
       .number({ error: 'a spread must be a positive finite number' })
       .positive({ error: 'a spread must be a positive finite number (x′ = (x − a) / b)' })
-  )
+  ),
+  /** the training mean each missing input is filled with (missing-value policy mean) */
+  fill: z.array(z.number({ error: 'a fill value must be a finite number' })).optional()
 })
 
 export const savedModelSchema = z.object({

@@ -9,15 +9,8 @@ import {
   buildSeriesWindows,
   randomSplit
 } from '../../../../src-worker/data/sequences'
-import {
-  BOS,
-  EOS,
-  PAD,
-  UNK,
-  buildTextSequences,
-  buildVocab,
-  tokenize
-} from '../../../../src-worker/data/text-sequences'
+import { buildTextSequences } from '../../../../src-worker/data/text-sequences'
+import { BOS, EOS, PAD, UNK, buildVocab, tokenize } from '../../../../src-worker/data/tokens'
 
 const enc = (s: string) => new TextEncoder().encode(s)
 const csv = (s: string) => parseCsv(enc(s))

@@ -1,6 +1,6 @@
-// One encoder for training and serving: a stored run's validation inputs, re-encoded from the same CSV through the
-// inference path (the stored statistics, vocabularies and classes), are bit-identical to the tensors training built —
-// for every mapping: one-to-one rows, one-to-many generators (their condition), many-to-one and many-to-many
+// One encoder for training and serving (data/encoder.ts): a stored run's validation inputs, re-encoded from the same
+// CSV through the inference path (the stored statistics, fill values, vocabularies and classes), are bit-identical to
+// the tensors training built — under every missing-value policy, and for every mapping: one-to-one rows, one-to-many generators (their condition), many-to-one and many-to-many
 // (series windows and grouped sequences), seq2seq series, and text token inputs (many-to-one, seq2seq).
 import { describe, expect, it } from 'vitest'
 import { rowInputs } from '../../../../src-worker/inference/predict-rows'
@@ -10,6 +10,7 @@ import { seriesInputs } from '../../../../src-worker/inference/series-inputs'
 import { seriesLayout } from '../../../../src-worker/inference/series-layout'
 import { conditionInputs } from '../../../../src-worker/tasks/generate'
 import { specOf } from '../../../../src-worker/export/spec'
+import { savedModelSchema } from '../../../../src-worker/model/saved-model'
 import { trainOn, uniform, type Trained } from './predict-train'
 
 const model = { cell: 'gru' as const, hiddenSize: 3 }
@@ -135,5 +136,159 @@ describe('validation tensors re-encoded through the inference path are bit-ident
     const conds = Array.from(tr.seqs.val.rows!, (row) => rows[row]!.kind)
     expect(conds.length).toBeGreaterThan(0)
     same(conditionInputs(tr.model, conds), tr.seqs.val.x)
+  })
+})
+
+describe('the missing-value policies encode alike in training and at inference', () => {
+  // the same data with gaps in both inputs: every policy has cells to fill or rows to leave out
+  const gappy = csv
+    .split('\n')
+    .map((line, k) => {
+      if (k === 0 || !line) return line
+      const c = line.split(',')
+      if (k % 7 === 3) c[2] = ''
+      if (k % 11 === 5) c[3] = ''
+      return c.join(',')
+    })
+    .join('\n')
+  /** The model as a file holds it: JSON, parsed by the saved-model schema. */
+  const stored = (tr: Trained): Trained => ({
+    ...tr,
+    model: savedModelSchema.parse(JSON.parse(JSON.stringify(tr.model))) as Trained['model']
+  })
+
+  it('mean: the stored training means fill rows, grouped sequences and series windows', () => {
+    const rowsTr = stored(
+      trainOn(gappy, { mapping: 'one-to-one', inputs: ['a', 'b'], target: 'kind', missing: 'mean', model }, 1)
+    )
+    expect(rowsTr.model.normalization.input!.fill).toHaveLength(2)
+    const inp = rowInputs(rowsTr.model, rowsTr.table)
+    same(
+      gather(
+        inp.x,
+        Array.from(rowsTr.seqs.val.rows!, (row) => inp.rows.indexOf(row)),
+        2
+      ),
+      rowsTr.seqs.val.x
+    )
+    const grTr = stored(
+      trainOn(
+        gappy,
+        {
+          mapping: 'many-to-one',
+          groupBy: 'id',
+          orderBy: 't',
+          inputs: ['a', 'b'],
+          target: 'kind',
+          missing: 'mean',
+          model
+        },
+        1
+      )
+    )
+    const g = groupedInputs(grTr.model, grTr.table)
+    same(
+      gather(
+        g.x,
+        grTr.seqs.val.ids!.map((id) => g.ids.indexOf(id)),
+        valOf(grTr).w
+      ),
+      grTr.seqs.val.x
+    )
+    const seTr = stored(
+      trainOn(gappy, { mapping: 'many-to-one', inputs: ['a', 'b'], target: 'b', window: 5, missing: 'mean', model }, 1)
+    )
+    const s = specOf(seTr.model)
+    const w = seriesInputs(seTr.model, seTr.table, s, seriesLayout(seTr.model, s))
+    same(
+      gather(
+        w.x,
+        Array.from(seTr.seqs.val.starts!, (st) => w.ok.indexOf(st)),
+        valOf(seTr).w
+      ),
+      seTr.seqs.val.x
+    )
+  })
+
+  it('ffill: grouped sequences fill along each sequence, series windows along the series', () => {
+    const grTr = trainOn(
+      gappy,
+      {
+        mapping: 'many-to-many',
+        groupBy: 'id',
+        orderBy: 't',
+        inputs: ['a', 'b'],
+        target: 'a',
+        missing: 'ffill',
+        model
+      },
+      1
+    )
+    const g = groupedInputs(grTr.model, grTr.table)
+    same(
+      gather(
+        g.x,
+        grTr.seqs.val.ids!.map((id) => g.ids.indexOf(id)),
+        valOf(grTr).w
+      ),
+      grTr.seqs.val.x
+    )
+    const seTr = trainOn(
+      gappy,
+      { mapping: 'seq2seq', inputs: ['a', 'b'], target: 'b', window: 4, horizon: 2, missing: 'ffill', model },
+      1
+    )
+    const s = specOf(seTr.model)
+    const w = seriesInputs(seTr.model, seTr.table, s, seriesLayout(seTr.model, s))
+    expect(w.ok).toHaveLength(w.windows.length) // every gap is filled: no window is left out
+    same(
+      gather(
+        w.x,
+        Array.from(seTr.seqs.val.starts!, (st) => w.ok.indexOf(st)),
+        valOf(seTr).w
+      ),
+      seTr.seqs.val.x
+    )
+  })
+
+  it('drop: the rows with a gap are left out of grouped sequences and series windows alike', () => {
+    const grTr = trainOn(
+      gappy,
+      {
+        mapping: 'many-to-one',
+        groupBy: 'id',
+        orderBy: 't',
+        inputs: ['a', 'b'],
+        target: 'kind',
+        missing: 'drop',
+        model
+      },
+      1
+    )
+    const g = groupedInputs(grTr.model, grTr.table)
+    expect(g.warnings.join()).toMatch(/missing input value skipped/)
+    same(
+      gather(
+        g.x,
+        grTr.seqs.val.ids!.map((id) => g.ids.indexOf(id)),
+        valOf(grTr).w
+      ),
+      grTr.seqs.val.x
+    )
+    const seTr = trainOn(
+      gappy,
+      { mapping: 'many-to-one', inputs: ['a', 'b'], target: 'b', window: 3, missing: 'drop', model },
+      1
+    )
+    const s = specOf(seTr.model)
+    const w = seriesInputs(seTr.model, seTr.table, s, seriesLayout(seTr.model, s))
+    same(
+      gather(
+        w.x,
+        Array.from(seTr.seqs.val.starts!, (st) => w.ok.indexOf(st)),
+        valOf(seTr).w
+      ),
+      seTr.seqs.val.x
+    )
   })
 })
