@@ -9,10 +9,7 @@ import { differenceLagsOf } from '../data/target-transform'
 import { sourceOf, sourceTokensOf, targetTokensOf, type ExperimentConfig } from '../../src-shared/contract'
 import type { TrainConfig, TrainData } from '../trainer'
 import { unitsOf } from '../evaluation/of-data'
-
-export class InputError extends Error {
-  override name = 'InputError'
-}
+import { InputError } from '../../src-shared/errors'
 
 function taskOf(config: ExperimentConfig, table: ParsedTable): 'regression' | 'classification' {
   if (config.task === 'generation' || config.task === 'classification') return 'classification'

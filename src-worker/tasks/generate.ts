@@ -1,6 +1,7 @@
 // Generation with a one-to-many model: one item per requested condition (or per CSV row's condition),
 // sampled token by token at a temperature with a seeded RNG — or greedy without one — then decoded.
 import { encodeConditions } from '../data/encode'
+import { InputError } from '../../src-shared/errors'
 import type { ParsedTable } from '../data/csv'
 import { predictionsCsv } from '../inference/predictions-csv'
 import { decodeTokens } from '../inference/predict-text'
@@ -20,11 +21,10 @@ export function conditionsFor(model: SavedModel, table: ParsedTable | null, coun
   if (table && known && column) {
     const c = table.columns.findIndex((x) => x.name === column)
     if (c < 0)
-      throw Object.assign(
-        new Error(
-          `the CSV has no column "${column}" (the condition this model was trained with; columns: ${table.columns.map((x) => x.name).join(', ')})`
-        ),
-        { name: 'InputError' }
+      throw new InputError(
+        `the CSV has no column "${column}" (the condition this model was trained with; columns: ${table.columns.map((x) => x.name).join(', ')})`,
+        undefined,
+        column
       )
     const values = table.values[c] as (string | number | null)[] | Float64Array
     return Array.from({ length: table.rowCount }, (_, r) => {

@@ -12,8 +12,7 @@ import type { FromWorker, ToWorker } from '../protocol'
 import { conditionsFor, generate, generatedCsv } from './generate'
 import { SAMPLE_TEMPERATURE } from '../evaluation/novelty'
 import { writeFileAtomic } from '../export/write-file'
-
-const inputError = (message: string) => Object.assign(new Error(message), { name: 'InputError' })
+import { InputError } from '../../src-shared/errors'
 
 /** Rows of the written predictions file shown by the UI (header + this many). */
 export const PREVIEW_ROWS = 20
@@ -68,11 +67,11 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
     })
     return
   }
-  if (!msg.csvPath && !msg.bytesGz) throw inputError('this model predicts from data: give a CSV')
+  if (!msg.csvPath && !msg.bytesGz) throw new InputError('this model predicts from data: give a CSV')
   const source = sourceOfModel(model)
   if (source !== 'series') {
     if (msg.steps !== undefined)
-      throw inputError(
+      throw new InputError(
         `--steps forecasts a series closed-loop (or sets the items per condition of a generator); this model reads ${source === 'rows' ? 'rows' : source === 'text' ? 'texts' : 'grouped sequences'}`
       )
     const table = readTable(msg)!
@@ -94,7 +93,7 @@ export function runPredict(msg: ToWorker & { type: 'predict' }, post: (m: FromWo
     return
   }
   if (msg.temperature !== undefined)
-    throw inputError(
+    throw new InputError(
       `--temperature samples generative (one-to-many) models and text seq2seq models; this model's mapping is ${model.data.mapping}`
     )
   const table = readTable(msg)!
