@@ -38,6 +38,25 @@ export function sendError(res: ServerResponse, status: number, name: string, mes
   sendJson(res, status, { error: { name, message } })
 }
 
+/**
+ * The request body's chunks. Leaving the loop early (a body refused past its limit) does not destroy the request, so
+ * the refusal can still be answered on its connection (the server then drops the rest: lingerThenClose).
+ */
+export function bodyChunks(req: IncomingMessage): AsyncIterable<Buffer> {
+  return req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>
+}
+
+/**
+ * After answering a request whose body has not all arrived: reads and drops the rest for up to `ms`, so a client still
+ * sending reads the answer (closing at once would reset the connection and lose it), then closes the connection.
+ */
+export function lingerThenClose(req: IncomingMessage, ms: number): void {
+  const timer = setTimeout(() => req.socket.destroy(), ms)
+  timer.unref()
+  req.once('end', () => clearTimeout(timer))
+  req.resume()
+}
+
 const tooLarge = () =>
   new ValidationError(
     `request body: larger than ${MAX_BODY.toLocaleString('en-US')} bytes; send a CSV file as the raw body of POST /api/upload`,
@@ -49,10 +68,10 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   if (Number(req.headers['content-length']) > MAX_BODY) throw tooLarge()
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
+  for await (const chunk of bodyChunks(req)) {
+    size += chunk.length
     if (size > MAX_BODY) throw tooLarge()
-    chunks.push(chunk as Buffer)
+    chunks.push(chunk)
   }
   return Buffer.concat(chunks).toString('utf8')
 }

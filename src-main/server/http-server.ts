@@ -12,7 +12,7 @@ import type { Workbench } from '../services/workbench'
 import { errorKind } from '../../src-shared/errors'
 import { APP_CSP } from '../shell/csp'
 import { EventStream } from './event-stream'
-import { mediaType, readJsonBody, securityHeaders, sendError, sendJson } from './http-io'
+import { lingerThenClose, mediaType, readJsonBody, securityHeaders, sendError, sendJson } from './http-io'
 import { allowedHosts, foreignOrigin, headerAuthed, sameToken } from './request-guard'
 import { serveStatic } from './static-files'
 import { receiveUpload, uploadArgs } from './upload'
@@ -26,6 +26,8 @@ export interface ServerOptions {
   port?: number
   host?: '127.0.0.1' | '::1'
   staticDir: string
+  /** How long the rest of a body is still read after its request was answered early (refused): 10 s. */
+  lingerMs?: number
 }
 
 export interface RunningServer {
@@ -61,6 +63,9 @@ class RequestHandler {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     securityHeaders(res)
+    res.once('finish', () => {
+      if (!req.complete) lingerThenClose(req, this.opts.lingerMs ?? 10_000)
+    })
     try {
       if (!allowedHosts(this.port).has(req.headers.host ?? '')) {
         sendError(res, 421, 'HostError', 'unexpected Host header')
@@ -74,7 +79,7 @@ class RequestHandler {
       if (!url.pathname.startsWith('/api/')) await this.servePage(req, res, url)
       else await this.serveApi(req, res, url)
     } catch (e) {
-      if (req.destroyed && !req.complete) return // the client left mid-request: nobody to answer, nothing to log
+      if (req.socket.destroyed && !req.complete) return // the client left mid-request: nobody to answer, nothing to log
       const err = e instanceof Error ? e : new Error(String(e))
       const kind = errorKind(err)
       if (kind === 'internal') console.error(err)

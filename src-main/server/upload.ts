@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { importOptions, type DatasetImportOptions, ValidationError } from '../../src-shared/contract'
 import { tooLarge, type BoundedFile } from '../services/bounded-input'
 import { importLimit } from '../services/dataset-checks'
+import { bodyChunks } from './http-io'
 
 /** What the query string of POST /api/upload says: `fileName`, optional `name`, `importId` and `options` (JSON). */
 export interface UploadArgs {
@@ -91,15 +92,14 @@ export async function receiveUpload(
   const out = new FileSink(path)
   let bytes = 0
   try {
-    for await (const chunk of req) {
-      bytes += (chunk as Buffer).length
+    for await (const chunk of bodyChunks(req)) {
+      bytes += chunk.length
       if (bytes > limit) throw tooLarge(fileName, bytes, limit, true)
-      await out.write(chunk as Buffer)
+      await out.write(chunk)
     }
     await out.end()
   } catch (e) {
     out.destroy()
-    req.resume()
     cleanup()
     throw e
   }

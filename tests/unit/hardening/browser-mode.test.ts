@@ -94,7 +94,7 @@ beforeAll(async () => {
   symlinkSync(join(t.dir, 'secret.txt'), join(root, 'link.txt'))
   symlinkSync(t.dir, join(root, 'up'))
   wb = openWorkbench(join(t.dir, 'data'), 'browser')
-  server = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir: root })
+  server = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir: root, lingerMs: 100 })
 })
 afterAll(async () => {
   await server.close()
@@ -430,6 +430,41 @@ describe('hostile requests', () => {
       `request body: larger than ${MAX_BODY.toLocaleString('en-US')} bytes; send a CSV file as the raw body of POST /api/upload`
     )
     expect(MAX_BODY).toBeLessThan(2 ** 29 - 24) // V8's longest string: a larger body could never be parsed
+  })
+
+  it('answers a body still arriving past the limit, then drops the rest and closes the connection', async () => {
+    process.env.RNN_WORKBENCH_MAX_IMPORT_BYTES = String(2 ** 20)
+    try {
+      for (const auth of [`X-Workbench-Token: ${TOKEN}\r\n`, '']) {
+        const outcome = await new Promise<{ answer: string; sent: number }>((resolve) => {
+          const c = connect(server.port, '127.0.0.1')
+          let answer = ''
+          let sent = 0
+          c.on('data', (d) => (answer += d))
+          c.on('error', () => {})
+          c.on('close', () => resolve({ answer, sent }))
+          c.write(
+            `POST /api/upload?fileName=endless.csv HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${auth}Transfer-Encoding: chunked\r\n\r\n`
+          )
+          const chunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(0x10000, 48), Buffer.from('\r\n')])
+          const pump = () => {
+            while (!c.destroyed) {
+              sent += 0x10000
+              if (!c.write(chunk)) return void c.once('drain', pump)
+            }
+          }
+          pump()
+        })
+        const [head, body] = outcome.answer.split('\r\n\r\n')
+        if (auth) {
+          expect(head).toMatch(/^HTTP\/1.1 422 /)
+          expect(body).toContain('"endless.csv\\" is more than 1,048,576 bytes')
+          expect(outcome.sent).toBeGreaterThan(2 ** 20)
+        } else expect(head).toMatch(/^HTTP\/1.1 401 /)
+      }
+    } finally {
+      delete process.env.RNN_WORKBENCH_MAX_IMPORT_BYTES
+    }
   })
 
   it('answers a request target that is not a URL with 400, not 500', async () => {
