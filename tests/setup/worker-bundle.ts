@@ -1,14 +1,18 @@
-// Vitest global setup: bundles the task worker from its TypeScript sources (src-worker/index.ts) with esbuild into
-// out/test-worker/worker.js once per test run, so that the tests' workers start from today's sources without the
-// tsx loader compiling and resolving every module again in each worker thread (about a second of CPU per task).
+// Vitest global setup: bundles the task worker (src-worker/index.ts) and the CLI (src-main/cli.ts) from their TypeScript
+// sources with esbuild into out/test-worker/worker.js and cli.js once per test run, so that the tests' workers and CLI
+// processes start from today's sources without the tsx loader compiling and resolving every module again in each
+// worker thread or process (about a second of CPU each). As out/main/ does, the CLI there starts worker.js beside it.
 // Packages stay external (loaded from node_modules as in the built app); `?raw` imports become strings as the app's
-// bundler makes them. tests/helpers/workbench.ts points the tests' worker factory at this file.
+// bundler makes them. tests/helpers/workbench.ts points the tests' worker factory at these files.
 import { build, type Plugin } from 'esbuild'
-import { readFileSync, renameSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
 const REPO = resolve(import.meta.dirname, '..', '..')
-export const WORKER_BUNDLE = join(REPO, 'out', 'test-worker', 'worker.js')
+const DIR = join(REPO, 'out', 'test-worker')
+export const WORKER_BUNDLE = join(DIR, 'worker.js')
+/** The CLI from sources as a program: `node CLI_BUNDLE <command> …`. */
+export const CLI_BUNDLE = join(DIR, 'cli.js')
 
 const raw: Plugin = {
   name: 'raw',
@@ -27,10 +31,10 @@ const raw: Plugin = {
 
 export default async function setup(): Promise<void> {
   // Written beside and renamed into place: a second test run in the same folder never sees half a file.
-  const tmp = `${WORKER_BUNDLE}.${process.pid}.tmp`
+  const tmp = join(DIR, `tmp-${process.pid}`)
   await build({
-    entryPoints: [join(REPO, 'src-worker', 'index.ts')],
-    outfile: tmp,
+    entryPoints: { worker: join(REPO, 'src-worker', 'index.ts'), cli: join(REPO, 'src-main', 'cli.ts') },
+    outdir: tmp,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -39,5 +43,7 @@ export default async function setup(): Promise<void> {
     logLevel: 'warning',
     plugins: [raw]
   })
-  renameSync(tmp, WORKER_BUNDLE)
+  renameSync(join(tmp, 'worker.js'), WORKER_BUNDLE)
+  renameSync(join(tmp, 'cli.js'), CLI_BUNDLE)
+  rmSync(tmp, { recursive: true, force: true })
 }

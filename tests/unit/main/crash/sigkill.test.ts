@@ -1,10 +1,10 @@
-// Crash safety, for real: a training CLI process is killed with SIGKILL at random moments (and inside
+// Crash safety, for real: a training CLI process (the CLI bundled from its sources for the test run) is killed with SIGKILL at random moments (and inside
 // checkpoint transactions), then the store is reopened and checked, and the run resumed, until it ends.
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { openWorkbench, REPO, tempDir } from '../../../helpers/workbench'
+import { CLI_BUNDLE, openWorkbench, REPO, tempDir } from '../../../helpers/workbench'
 
 const KILLS = 24
 const config = {
@@ -42,15 +42,11 @@ type KillPlan = { ms: number } | { afterEpochMs: number } | null
 
 function runCli(args: string[], dataDir: string, plan: KillPlan, env: Record<string, string> = {}): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(REPO, 'src-main', 'cli.ts'), ...args, '--data-dir', dataDir, '--json'],
-      {
-        cwd: REPO,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe']
-      }
-    )
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args, '--data-dir', dataDir, '--json'], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     const epochsSeen: number[] = []
     let buf = ''
     child.stdout.setEncoding('utf8')
