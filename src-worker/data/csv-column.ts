@@ -130,6 +130,39 @@ class SlashOrder {
   }
 }
 
+/** Non-number words a column of numbers may hold as markers ("-", "?", "n.a."), at most this many and this long. */
+const MARKER_WORDS = 3,
+  MARKER_LENGTH = 12
+
+/** A text column of numbers and a few short other words: the words, counted, to name them as likely missing-value
+ * markers — without a warning such a column would train as classes. */
+class NumberMarkers {
+  numbers = 0
+  private words = new Map<string, number>()
+  private many = false
+
+  /** a cell: a number, or a word (`numberLike`: a number in another notation, named by its own warning) */
+  note(t: string, isNumber: boolean, numberLike = false): void {
+    if (isNumber) this.numbers++
+    else if (!this.many) {
+      this.words.set(t, (this.words.get(t) ?? 0) + 1)
+      if (numberLike || this.words.size > MARKER_WORDS || t.length > MARKER_LENGTH) this.many = true
+    }
+  }
+
+  /** The warning, when at least a fifth of the column's `values` are numbers and the others a few short words. */
+  warning(name: string, type: string, values: number): string | null {
+    if (this.many || this.words.size === 0 || this.numbers === 0 || this.numbers < 0.2 * values) return null
+    const list = [...this.words].map(([w, n]) => `${q(w)} (${n} cell${n === 1 ? '' : 's'})`).join(', ')
+    const one = this.words.size === 1
+    return (
+      `column ${q(name)}: ${this.numbers} of ${values} values are numbers and the others are ${list}, so the ` +
+      `column is ${type}; if ${one ? 'that means' : 'those mean'} no value, add ${one ? 'it' : 'them'} to the missing-value ` +
+      `words (--missing-words) or read the column as numbers (--types ${name}=numeric)`
+    )
+  }
+}
+
 /** The first cell of a text column written as a number in a notation the grammar refuses (e.g. `0x1F`). */
 interface NotationSeen {
   line: number
@@ -160,6 +193,7 @@ export class ColumnAcc {
   private formats = new Map<DateFormat, number>()
   private numberLike = 0
   private notation: NotationSeen | null = null
+  private markers = new NumberMarkers()
   private slashOrder = new SlashOrder()
   private dateFormat: DateFormat | undefined
   private dateNote: string | undefined
@@ -254,10 +288,12 @@ export class ColumnAcc {
 
   private noteNotation(t: string, line: number): void {
     if (!Number.isNaN(parseNumber(t, this.ctx.decimalComma))) {
+      this.markers.note(t, true)
       this.numberLike++
       return
     }
     const n = notationOf(t, this.ctx.decimalComma)
+    this.markers.note(t, false, n !== null)
     if (n === null || n === 'unit') return
     this.numberLike++
     if (!this.notation) this.notation = { line, text: t, notation: n }
@@ -378,6 +414,9 @@ export class ColumnAcc {
     const values = this.nonMissingStr - this.words
     if (n && info.type !== 'numeric' && info.type !== 'datetime' && this.numberLike >= NUMERIC_SHARE * values)
       out.push(`line ${n.line}, ${col}: ${notANumber(q(n.text), n.notation)}`)
+    const markers =
+      info.type !== 'numeric' && info.type !== 'datetime' && this.markers.warning(this.name, info.type, values)
+    if (markers) out.push(markers)
     return out
   }
 

@@ -162,6 +162,16 @@ describe('type inference', () => {
       'line 23, column "x": "1\u202f234" has a thousands separator; write numbers without one'
     ])
   })
+  it('names the few words of a column of numbers that they turn into classes ("-" for no value)', () => {
+    const rows = Array.from({ length: 20 }, (_, k) => `${k},${k % 5 ? '-' : k / 2},${k % 4 ? 'a' + (k % 6) : k}`)
+    const t = table('t,y,z', rows)
+    expect(t.columns.map((c) => c.type)).toEqual(['numeric', 'categorical', 'categorical'])
+    expect(t.warnings).toEqual([
+      'column "y": 4 of 20 values are numbers and the others are "-" (16 cells), so the column is categorical; if that means no value, add it to the missing-value words (--missing-words) or read the column as numbers (--types y=numeric)'
+    ])
+    const fixed = table('t,y,z', rows, { missingWords: ['-'] })
+    expect(fixed.columns[1]).toMatchObject({ type: 'numeric', missing: 16 })
+  })
   it('names an impossible day of the month instead of rolling it into the next month', () => {
     const t = table('date,y', ['2024-02-28,1', '2024-02-30,2', '2024-03-01,3'])
     expect(t.columns[0]!.type).toBe('datetime')
