@@ -3,7 +3,7 @@
 // (out/), and fails on any HIGH or MEDIUM finding that .electronegativity/allow-list.json does not cover
 // (each entry there is a reviewed false positive with its reason and the test that proves it). Stale
 // allow-list entries fail too. Without the package it prints why it skips and exits 0.
-//   node scripts/electronegativity.mjs [--json]      (CI: npm run lint:electron)
+//   node scripts/electronegativity.mjs [--json]      (npm run lint:electron; in CI through tests/unit/hardening/electronegativity.test.ts)
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
