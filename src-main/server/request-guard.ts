@@ -20,8 +20,11 @@ export function headerAuthed(req: IncomingMessage, token: string): boolean {
   return values.some((v) => sameToken(v.trim(), token))
 }
 
-/** The Host headers the server answers to on `port`. */
-export const allowedHosts = (port: number) => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
+
+/** The Host headers the server answers to on `port` (on port 80 a browser leaves the port out of Host and Origin). */
+export const allowedHosts = (port: number) =>
+  new Set(LOOPBACK_NAMES.flatMap((name) => (port === 80 ? [`${name}:80`, name] : [`${name}:${port}`])))
 
 /** A state-changing request from a browser names its page's origin; only our own may (absent: not a browser). */
 export function foreignOrigin(req: IncomingMessage, port: number): boolean {
