@@ -81,6 +81,22 @@ const FILE_SIGNATURES: [string, string][] = [
   ['SQLite format 3\x00', 'an SQLite database']
 ]
 
+/** Text documents that are not tables, by how they start (after spaces; case-insensitive). */
+const DOCUMENT_STARTS: [RegExp, string][] = [
+  [/^(<!doctype html|<html)/, 'an HTML web page (a link that gave a page instead of the file?); save the table as CSV'],
+  [/^<\?xml/, 'an XML document; export the table as CSV'],
+  [/^[[{]\s*["{[]/, 'a JSON document; convert it to CSV']
+]
+
+/** What kind of document the text starting with `h` (UTF-8 bytes) is, when it is plainly not a CSV table. */
+function knownDocumentKind(h: Uint8Array): string | null {
+  const start = String.fromCharCode(...h.subarray(0, 64))
+    .trimStart()
+    .toLowerCase()
+  for (const [re, kind] of DOCUMENT_STARTS) if (re.test(start)) return kind
+  return null
+}
+
 /** What kind of non-text file `h` (the first bytes) is, when its signature says so. */
 function knownFileKind(h: Uint8Array): string | null {
   const start = String.fromCharCode(...h.subarray(0, 16))
@@ -144,6 +160,8 @@ export class StrictDecoder {
       )
     }
     if (this.encoding === 'utf-8') {
+      const doc = knownDocumentKind(body)
+      if (doc) throw new NotTextError('', `not a CSV file: ${doc}`, true)
       const n = Math.min(body.length, HEAD_BYTES)
       for (let k = 0; k < n; k++) {
         if (!isBinaryByte(body[k]!)) continue

@@ -56,6 +56,16 @@ describe('files that are not CSV', () => {
     expect(refusal(enc('%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n'))).toBe('line 1: not a text file: a PDF document')
     expect(refusal(enc('SQLite format 3\0\u0010\u0000'))).toBe('line 1: not a text file: an SQLite database')
     expect(refusal(enc('PK,BZh\n1,2\n'))).toBe('read')
+    expect(refusal(enc('\n  <!DOCTYPE html>\n<html><body>Not found, sorry</body></html>\n'))).toBe(
+      'line 1: not a CSV file: an HTML web page (a link that gave a page instead of the file?); save the table as CSV'
+    )
+    expect(refusal(enc('<?xml version="1.0"?>\n<rows/>\n'))).toBe(
+      'line 1: not a CSV file: an XML document; export the table as CSV'
+    )
+    expect(refusal(enc('\ufeff[{"a": 1, "b": 2}]\n'))).toBe(
+      'line 1: not a CSV file: a JSON document; convert it to CSV'
+    )
+    expect(refusal(enc('[unit],<html>\nkg,x\n'))).toBe('read')
   })
 })
 
