@@ -28,6 +28,10 @@ export interface ServerOptions {
   staticDir: string
   /** How long the rest of a body is still read after its request was answered early (refused): 10 s. */
   lingerMs?: number
+  /** How long a client may take to send its request's headers (slowloris): 10 s. */
+  headersTimeoutMs?: number
+  /** Open connections at most; more are closed at once, so a flood cannot take the file descriptors the store needs. */
+  maxConnections?: number
 }
 
 export interface RunningServer {
@@ -191,7 +195,12 @@ class RequestHandler {
 export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const handler = new RequestHandler(opts, new EventStream(opts.workbench))
-  const server = createServer((req, res) => handler.handle(req, res))
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000
+  const server = createServer(
+    { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout / 2) },
+    (req, res) => handler.handle(req, res)
+  )
+  server.maxConnections = opts.maxConnections ?? 1000
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject)
     server.listen(opts.port ?? 0, host, () => {

@@ -467,6 +467,63 @@ describe('hostile requests', () => {
     }
   })
 
+  it('drops a client that sends its headers too slowly (slowloris) with a 408', async () => {
+    const slow = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir: root, headersTimeoutMs: 200 })
+    try {
+      const answer = await new Promise<string>((resolve) => {
+        const c = connect(slow.port, '127.0.0.1')
+        let got = ''
+        c.on('data', (d) => (got += d))
+        c.on('error', () => {})
+        c.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\n`)
+        const drip = setInterval(() => c.write('X-Slow: 1\r\n'), 50)
+        c.on('close', () => {
+          clearInterval(drip)
+          resolve(got)
+        })
+      })
+      expect(answer).toMatch(/^HTTP\/1.1 408 /)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it('closes connections past its limit at once, so a flood cannot take the file descriptors', async () => {
+    const small = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir: root, maxConnections: 3 })
+    const open = () => {
+      const c = connect(small.port, '127.0.0.1')
+      c.on('error', () => {})
+      return c
+    }
+    const ask = (c: ReturnType<typeof connect>) =>
+      new Promise<string>((resolve) => {
+        let got = ''
+        const onData = (d: Buffer) => {
+          got += d
+          if (got.includes('\r\n\r\n')) done()
+        }
+        const done = () => {
+          c.off('data', onData)
+          resolve(got.split('\r\n')[0] ?? '')
+        }
+        c.on('data', onData)
+        c.once('close', done)
+        c.write(`GET /api/nope HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\n\r\n`)
+      })
+    try {
+      const held = [open(), open(), open()]
+      for (const c of held) expect(await ask(c)).toMatch(/^HTTP\/1.1 401/) // answered, kept alive
+      expect(await ask(open())).toBe('') // closed unanswered
+      held[0]!.destroy()
+      await new Promise((r) => held[0]!.once('close', r))
+      let again = ''
+      for (let i = 0; i < 50 && !again; i++) again = await ask(open()) // the server sees the close a moment later
+      expect(again).toMatch(/^HTTP\/1.1 401/)
+    } finally {
+      await small.close()
+    }
+  })
+
   it('answers a request target that is not a URL with 400, not 500', async () => {
     const r = await raw(`GET http://a:b:c/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`)
     expect(r.status).toBe(400)
