@@ -4,6 +4,7 @@ import { openDatabase, type Db, type OpenOptions } from './db'
 import { DatasetsRepo } from './datasets'
 import { ExperimentsRepo } from './experiments'
 import { SettingsRepo } from './settings'
+import { reserveExportedIds } from './exported-ids'
 
 export const STORE_FILE = 'workbench.db'
 
@@ -18,7 +19,9 @@ export class Store {
   }
 
   static open(dataDir: string, opts?: OpenOptions): Store {
-    return new Store(openDatabase(join(dataDir, STORE_FILE), opts))
+    const db = openDatabase(join(dataDir, STORE_FILE), opts)
+    if (!opts?.readonly) reserveExportedIds(db, dataDir)
+    return new Store(db)
   }
 
   close(): void {

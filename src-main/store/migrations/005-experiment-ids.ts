@@ -2,7 +2,8 @@
 // largest) to the next one, and whatever still names it — an `exports/experiment-<id>/` folder, a comparison the user
 // noted down — would describe another run. SQLite cannot add AUTOINCREMENT to a table, so the table is rebuilt
 // (with foreign keys off, see Migration.foreignKeysOff) with the same columns in the same order, rows and ids.
-// sqlite_sequence starts at the largest id in use; ids deleted before this migration may still come back once.
+// sqlite_sequence starts at the largest id in use; an id deleted before this migration and still named by an export
+// folder is kept from coming back by the store's opening (exported-ids.ts).
 import type { Migration } from './migration'
 
 const SQL = `

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { openDatabase, StoreTooNewError } from '../../../../src-main/store/db'
 import { Store, STORE_FILE } from '../../../../src-main/store/index'
 import { LATEST_VERSION } from '../../../../src-main/store/migrations/index'
@@ -109,6 +109,23 @@ describe('store', () => {
     s = Store.open(d)
     expect(s.experiments.markInterrupted()).toEqual([ex])
     expect(s.experiments.get(ex)!.status).toBe('interrupted')
+    s.close()
+  })
+
+  it('never hands out an id an export folder names: the next id is above the largest exports/experiment-<id>', () => {
+    const d = dir()
+    let s = Store.open(d)
+    const ds = s.datasets.insert(dataset)
+    expect(s.experiments.create(ds, 'run', config)).toBe(1)
+    s.close()
+    // a run deleted before ids were counted left its exports behind; other names are not ids
+    for (const name of ['experiment-41', 'experiment-9', 'experiment-x', 'experiment-07', 'notes'])
+      mkdirSync(join(d, 'exports', name), { recursive: true })
+    s = Store.open(d)
+    expect(s.experiments.create(ds, 'next', config)).toBe(42)
+    s.close()
+    s = Store.open(d) // opening again changes nothing
+    expect(s.experiments.create(ds, 'after', config)).toBe(43)
     s.close()
   })
 
