@@ -90,7 +90,9 @@ function seriesOf(table: ParsedTable, m: WindowsMapping, f: Fitted) {
     throw new InputError((e as Error).message)
   }
   if (!rows.names && table.rowCount < f.tx)
-    throw new InputError(`the CSV has ${table.rowCount} data rows, but the model reads windows of ${f.tx} rows`)
+    throw new InputError(
+      `the CSV has ${table.rowCount} data row${table.rowCount === 1 ? '' : 's'}, but the model reads windows of ${f.tx} rows`
+    )
   const read = policyColumns(table, m, f, rows)
   const tRaw = read.targets.map(([, c]) => c)
   const cols = seriesColumns(

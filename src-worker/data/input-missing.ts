@@ -68,12 +68,17 @@ export function prepareInputs(
   if (first.row < 0) return { cols, drop: null }
   const line = lineOfRow(table, first.row),
     name = names[first.col]!
-  if (policy === 'report' || (policy === 'ffill' && !sequences))
+  if (policy === 'report' || (policy === 'ffill' && !sequences)) {
+    const how =
+      policy === 'ffill'
+        ? 'the model was trained with the missing-value policy "ffill", which rows read as "report": a row has no previous row of its own to fill from'
+        : 'the model was trained with the missing-value policy "report"'
     throw new InputError(
-      `line ${line}, column "${name}": missing value (${first.count} missing in the model's input columns; the model was trained with the missing-value policy "${policy}")`,
+      `line ${line}, column "${name}": missing value (${first.count} missing in the model's input columns; ${how})`,
       line,
       name
     )
+  }
   if (policy === 'drop') {
     const drop = new Uint8Array(table.rowCount)
     for (const c of cols) for (let r = 0; r < c.length; r++) if (Number.isNaN(c[r]!)) drop[r] = 1

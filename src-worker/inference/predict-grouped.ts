@@ -68,7 +68,7 @@ export function predictGrouped(model: SavedModel, table: ParsedTable): Predictio
         ...out.cells(y, k * ty * O, out.actual(table, last))
       ]
     })
-    return { header, rows, warnings: inp.warnings, score: out.score() }
+    return { header, rows, warnings: [...inp.warnings, ...out.warnings()], score: out.score() }
   }
   // aligned tagging: one row per step of each sequence, in the sequence's time order
   const ok = exp.orderBy ? optionalColumn(table, exp.orderBy) : -1
@@ -80,7 +80,7 @@ export function predictGrouped(model: SavedModel, table: ParsedTable): Predictio
       rows.push([id, t + 1, ...order, lineOfRow(table, r), ...out.cells(y, (k * tx + t) * O, out.actual(table, r))])
     })
   )
-  return { header, rows, warnings: inp.warnings, score: out.score() }
+  return { header, rows, warnings: [...inp.warnings, ...out.warnings()], score: out.score() }
 }
 
 function orderCell(table: ParsedTable, k: number, r: number): CsvCell {

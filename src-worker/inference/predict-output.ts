@@ -40,6 +40,10 @@ export class PredictionColumns {
   private ae = 0
   private se = 0
   private targetValues: Float64Array | null = null
+  private readonly known: Set<string> | null
+  /** true labels the model never saw in training: how many, and the first */
+  private unseen = 0
+  private firstUnseen = ''
 
   readonly hasTarget: boolean
   /** the target column of the new file, or −1 */
@@ -57,6 +61,7 @@ export class PredictionColumns {
       requireColumns(table, [{ name: model.target, role: 'target', numeric: true }])
     this.hasTarget = this.targetIndex >= 0
     this.classes = this.classification ? (model.vocab?.classes ?? null) : null
+    this.known = this.classes ? new Set(this.classes) : null
     this.scale = targetScaler(model, this.classification)
   }
 
@@ -91,6 +96,10 @@ export class PredictionColumns {
         if (a !== null) {
           this.n++
           if (a === label) this.right++
+          else if (this.known && !this.known.has(a)) {
+            if (!this.unseen) this.firstUnseen = a
+            this.unseen++
+          }
         }
       }
       return out
@@ -115,6 +124,15 @@ export class PredictionColumns {
     this.targetValues ??= numericValues(table, this.targetIndex)
     const v = this.targetValues[r]!
     return Number.isNaN(v) ? null : v
+  }
+
+  /** What the reader of the score should know: true labels the model cannot predict, counted as wrong. */
+  warnings(): string[] {
+    if (!this.unseen) return []
+    const n = this.unseen
+    return [
+      `${n} row${n === 1 ? ' has a' : 's have a'} "${this.model.target}" the model never saw in training (first: ${JSON.stringify(this.firstUnseen)}); ${n === 1 ? 'it counts' : 'they count'} as wrong`
+    ]
   }
 
   score(): PredictScore | null {

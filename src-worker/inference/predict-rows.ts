@@ -40,5 +40,5 @@ export function predictRows(model: SavedModel, table: ParsedTable): PredictionTa
   const y = n ? referencePredict(model, inp.x, n, s) : new Float32Array(0)
   const out = new PredictionColumns(model, table, O)
   const rows = inp.rows.map((r, k) => [lineOfRow(table, r), ...out.cells(y, k * O, out.actual(table, r))])
-  return { header: ['line', ...out.header()], rows, warnings: inp.warnings, score: out.score() }
+  return { header: ['line', ...out.header()], rows, warnings: [...inp.warnings, ...out.warnings()], score: out.score() }
 }

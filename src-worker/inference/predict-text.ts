@@ -81,7 +81,12 @@ export function predictText(
     const y = n ? referencePredict(model, inp.x, n, s) : new Float32Array(0)
     const out = new PredictionColumns(model, table, s.outputSize)
     const rows = inp.rows.map((r, k) => [...lead(k), ...out.cells(y, k * s.outputSize, out.actual(table, r))])
-    return { header: ['line', textCol, ...out.header()], rows, warnings: inp.warnings, score: out.score() }
+    return {
+      header: ['line', textCol, ...out.header()],
+      rows,
+      warnings: [...inp.warnings, ...out.warnings()],
+      score: out.score()
+    }
   }
   if (s.mapping !== 'seq2seq' || s.task !== 'classification')
     throw new Error(`text models are many-to-one or seq2seq; this model's mapping is ${s.mapping}`)

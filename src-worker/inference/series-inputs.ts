@@ -8,6 +8,7 @@ import type { SeriesColumns, SeriesRows } from '../data/series-encode'
 import type { SavedModel } from '../protocol'
 import type { ExportSpec } from '../export/spec'
 import { fittedOf } from './fitted'
+import { requireColumns } from './predict-columns'
 import type { SeriesLayout } from './series-layout'
 
 export interface SeriesInputs {
@@ -38,7 +39,14 @@ export function seriesInputs(model: SavedModel, table: ParsedTable, s: ExportSpe
     groupBy: exp?.groupBy,
     orderBy: exp?.orderBy
   }
-  readColumns(table, mapping) // the file's columns are checked before the model's
+  // the file's columns are checked before the model's: one message for missing or mistyped columns, then the first
+  // cell that is not a number (a gap is left to the missing-value policy, a wrong cell is the user's to mend)
+  readColumns(table, mapping)
+  const numeric = layout.lags.length && !model.inputs.includes(model.target) ? [model.target] : []
+  requireColumns(table, [
+    ...model.inputs.map((name) => ({ name, role: 'input', numeric: true })),
+    ...numeric.map((name) => ({ name, role: 'target', numeric: true }))
+  ])
   const e = encode(table, mapping, fittedOf(model, s))
   const w = e.windows!
   return {

@@ -84,6 +84,20 @@ describe('predict: grouped many-to-one classification (one row per sequence)', (
     expect(p.score).toBeNull()
   })
 
+  it('a true label the model never saw counts as wrong, and says so', () => {
+    const unseen = groupedCsv().replace(/,(up|down),(hi|lo)$/gm, (m, label: string, tag: string, at: number) =>
+      at < 200 ? `,sideways,${tag}` : m
+    )
+    const p = predictTable(model, csvTable(unseen))
+    const sideways = p.rows.filter((r) => r[7] === 'sideways')
+    expect(sideways.length).toBeGreaterThan(0)
+    expect(sideways.every((r) => r[8] === false)).toBe(true)
+    expect(p.warnings).toContain(
+      `${sideways.length} row${sideways.length === 1 ? ' has a' : 's have a'} "label" the model never saw in training (first: "sideways"); ${sideways.length === 1 ? 'it counts' : 'they count'} as wrong`
+    )
+    expect(predictTable(model, tr.table).warnings.join(' ')).not.toMatch(/never saw/)
+  })
+
   it('a longer sequence keeps its last steps, like maxLength in training', () => {
     const long = 'id,t,a,b\n' + Array.from({ length: 12 }, (_, t) => `z,${t},${(t % 3) - 1},${t % 4}`).join('\n') + '\n'
     const p = predictTable(model, csvTable(long))

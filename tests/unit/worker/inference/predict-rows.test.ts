@@ -63,6 +63,17 @@ describe('predict: one-to-one regression (one row per row)', () => {
     expect(() => predictTable(model, csvTable('x1,x2\n1,2\n3,\n'))).toThrow(/^line 3, column "x2": missing value/)
   })
 
+  it('a model trained with missing: ffill refuses a gap in a row, saying rows have nothing to fill from', () => {
+    const ffillTr = trainOn(
+      rowsCsv(),
+      { mapping: 'one-to-one', inputs: ['x1', 'x2'], target: 'y', missing: 'ffill' },
+      1
+    )
+    expect(() => predictTable(ffillTr.model, csvTable('x1,x2\n1,2\n3,\n'))).toThrow(
+      'line 3, column "x2": missing value (1 missing in the model\'s input columns; the model was trained with the missing-value policy "ffill", which rows read as "report": a row has no previous row of its own to fill from)'
+    )
+  })
+
   it('a model trained with missing: drop skips rows with a missing input and says so', () => {
     const dropTr = trainOn(rowsCsv(), { mapping: 'one-to-one', inputs: ['x1', 'x2'], target: 'y', missing: 'drop' }, 1)
     const p = predictTable(dropTr.model, csvTable('x1,x2\n1,2\n,1\n3,0.5\n'))

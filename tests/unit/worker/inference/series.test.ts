@@ -68,6 +68,12 @@ describe('predictSeries', () => {
     )
   })
 
+  it('a cell that is not a number is named by line and column, not read as a gap', () => {
+    const t = csv(`a,b,y\n${rowsText(30, (r) => `${r === 9 ? 'oops' : r},${r},${r}`)}\n`)
+    expect(t.invalidCells?.length).toBe(1)
+    expect(() => predictSeries(twoInputModel(), t)).toThrow(/^line 11, column "a": .*oops/)
+  })
+
   it('windows with missing values get no prediction and one warning with the first location', () => {
     const t = csv(`a,b,y\n${rowsText(8, (r) => `${r === 5 ? '' : r},${r},${r}`)}\n`)
     const p = predictSeries(twoInputModel(), t)
@@ -77,6 +83,9 @@ describe('predictSeries', () => {
     ])
     expect(() => predictSeries(twoInputModel(), csv('a,b\n1,2\n2,3\n'))).toThrow(
       'the CSV has 2 data rows, but the model reads windows of 4 rows'
+    )
+    expect(() => predictSeries(twoInputModel(), csv('a,b\n1,2\n'))).toThrow(
+      'the CSV has 1 data row, but the model reads windows of 4 rows'
     )
   })
 
