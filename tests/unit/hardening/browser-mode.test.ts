@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startServer, type RunningServer } from '../../../src-main/server/http-server'
 import { MAX_BODY } from '../../../src-main/server/http-io'
+import { MAX_UNREAD } from '../../../src-main/server/event-stream'
 import type { Workbench } from '../../../src-main/services/workbench'
 import { openWorkbench, tempDir } from '../../helpers/workbench'
 
@@ -322,6 +323,32 @@ describe('the event stream', () => {
   })
 })
 
+describe('a client that stops reading the event stream', () => {
+  it('is dropped instead of having every event buffered for it', async () => {
+    const c = connect(server.port, '127.0.0.1')
+    c.on('error', () => {})
+    c.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Workbench-Token: ${TOKEN}\r\n\r\n`)
+    await new Promise((r) => c.once('data', r))
+    c.pause()
+    const pad = 'x'.repeat(100_000)
+    const frames = Math.ceil((2 * MAX_UNREAD) / pad.length)
+    for (let i = 0; i < frames; i++)
+      wb.bus.emit('datasets.importProgress', { importId: 'x', fileName: pad, bytes: i, totalBytes: frames })
+    let received = 0
+    const closed = await new Promise<boolean>((resolve) => {
+      c.on('data', (d: Buffer) => {
+        received += d.length
+        if (received >= frames * pad.length) resolve(false) // every frame arrived: nothing was dropped
+      })
+      c.once('close', () => resolve(true))
+      c.resume()
+    })
+    c.destroy()
+    expect(closed).toBe(true)
+    expect(received).toBeLessThan(frames * pad.length)
+  })
+})
+
 describe('security headers', () => {
   it('are on every response: pages, API results and errors, 401/403/404/405/415/421, the event stream', async () => {
     const json = { 'content-type': 'application/json' }
@@ -468,7 +495,7 @@ describe('hostile requests', () => {
   })
 
   it('drops a client that sends its headers too slowly (slowloris) with a 408', async () => {
-    const slow = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir: root, headersTimeoutMs: 200 })
+    const slow = await startServer({ workbench: wb, token: TOKEN, port: 0, staticDir: root, headersTimeoutMs: 100 })
     try {
       const answer = await new Promise<string>((resolve) => {
         const c = connect(slow.port, '127.0.0.1')
