@@ -39,11 +39,13 @@ export const NONFINITE_TOKENS: ReadonlySet<string> = new Set([
   '#DIV/0!'
 ])
 
+/** A space, a tab, or a no-break space (U+00A0, figure U+2007, narrow U+202F) that spreadsheets leave around
+ * numbers and that cannot be seen in a cell. */
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9
+  return c === 32 || c === 9 || c === 0xa0 || c === 0x2007 || c === 0x202f
 }
 
-/** Trim spaces and tabs (not newlines, which are data inside quoted fields). */
+/** Trim spaces, tabs and no-break spaces (not newlines, which are data inside quoted fields). */
 export function trimCell(s: string): string {
   const n = s.length
   if (n === 0) return s

@@ -313,3 +313,11 @@ describe('streaming import from files', () => {
     }
   })
 })
+
+describe('no-break spaces around a number', () => {
+  it('are trimmed like spaces: a column of numbers with a trailing U+00A0, U+2007 or U+202F stays numeric', () => {
+    const t = table('x,y', ['1,2', '2\u00a0,3', '\u202f3,4', '4\u2007,5'])
+    expect(t.columns[0]!.type).toBe('numeric')
+    expect(Array.from(t.values[0] as Float64Array)).toEqual([1, 2, 3, 4])
+  })
+})
