@@ -526,8 +526,10 @@ const importSource = z.union([
     })
     .strict(),
   z.object({ kind: z.literal('sample'), sample: z.string().min(1).max(100) }).strict(),
-  /** a stored dataset's bytes read again (with other reading options, e.g. a column's type): a new dataset */
-  z.object({ kind: z.literal('dataset'), datasetId: id }).strict()
+  /** a stored dataset's bytes read again (with other reading options, e.g. a column's type): a new dataset; with
+   * `replace`, it takes the place of `datasetId`, which is removed unless an experiment trained on it or predicted
+   * from it (those are never removed or changed) */
+  z.object({ kind: z.literal('dataset'), datasetId: id, replace: z.boolean().optional() }).strict()
 ])
 
 const empty = z.object({}).strict()
@@ -559,7 +561,10 @@ export const requests = {
           .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)')
           .optional(),
         /** How to read the file: delimiter, decimal comma, header row, missing-value words, column types. */
-        options: importOptions.optional()
+        options: importOptions.optional(),
+        /** true: when the same bytes (SHA-256) read with the same options are stored, that dataset is the result (its
+         * own name kept) instead of a copy. The Data screen sets it; absent, every import stores a new dataset. */
+        reuse: z.boolean().optional()
       })
       .strict(),
     result: datasetDetail

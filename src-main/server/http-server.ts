@@ -148,7 +148,7 @@ class RequestHandler {
   }
 
   /**
-   * POST /api/upload?fileName=…[&name=…][&importId=…][&options={…}] with the CSV as the raw body: streamed to a
+   * POST /api/upload?fileName=…[&name=…][&importId=…][&options={…}][&reuse=1] with the CSV as the raw body: streamed to a
    * temporary file (bounded by the import limit), imported like a local file; answers `{ result: dataset }`.
    */
   private async importUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -160,8 +160,8 @@ class RequestHandler {
     const file = await receiveUpload(req, args.fileName)
     try {
       const wb = this.opts.workbench
-      const { name, importId, options, fileName } = args
-      const result = await wb.importPath(file.path, name, { importId, options, fileName })
+      const { name, importId, options, fileName, reuse } = args
+      const result = await wb.importPath(file.path, name, { importId, options, fileName, reuse })
       sendJson(res, 200, { result })
     } finally {
       file.cleanup()

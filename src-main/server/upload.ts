@@ -11,12 +11,14 @@ import { tooLarge, type BoundedFile } from '../services/bounded-input'
 import { importLimit } from '../services/dataset-checks'
 import { bodyChunks } from './http-io'
 
-/** What the query string of POST /api/upload says: `fileName`, optional `name`, `importId` and `options` (JSON). */
+/** What the query string of POST /api/upload says: `fileName`, optional `name`, `importId`, `options` (JSON) and
+ * `reuse` (`1`: datasets.import's `reuse`). */
 export interface UploadArgs {
   fileName: string
   name?: string
   importId?: string
   options?: DatasetImportOptions
+  reuse?: boolean
 }
 
 function invalid(path: string, message: string): ValidationError {
@@ -45,7 +47,9 @@ export function uploadArgs(url: URL): UploadArgs {
     if (!r.success) throw invalid('options', r.error.issues.map((i) => i.message).join('; '))
     options = r.data
   }
-  return { fileName, name, importId, options }
+  const reuse = q.get('reuse')
+  if (reuse !== null && reuse !== '1') throw invalid('reuse', 'only 1 (or absent)')
+  return { fileName, name, importId, options, ...(reuse === '1' ? { reuse: true } : {}) }
 }
 
 /**

@@ -59,6 +59,10 @@ export interface ImportRun {
   options?: DatasetImportOptions
   /** The file's own name when `path` is a copy of it (a browser-mode upload). */
   fileName?: string
+  /** The same bytes read with the same options already stored: give back that dataset instead of a copy. */
+  reuse?: boolean
+  /** The dataset this one is a re-read of: removed once this one is stored, unless an experiment uses it. */
+  replaces?: number
 }
 
 /** Every request's handler, grouped by area (handlers/*.ts); the type checks that none is missing. */
@@ -165,12 +169,10 @@ export class Workbench {
     if (!dataset) throw new Error('the import worker ended without a result')
     // a cancel that arrived after the last chunk still wins: nothing is stored
     if (Atomics.load(control, 0) === CONTROL_STOP) throw new InputError('the import was cancelled; nothing was stored')
-    const id = this.store.datasets.insert({
-      name: name ?? fileName.replace(/\.[^.]+$/, ''),
-      fileName,
-      ...dataset,
-      importOptions: opts.options
-    })
+    const id = this.store.datasets.store(
+      { name: name ?? fileName.replace(/\.[^.]+$/, ''), fileName, ...dataset, importOptions: opts.options },
+      opts
+    )
     this.bus.emit('datasets.changed', { datasetId: id })
     return this.store.datasets.get(id)!
   }

@@ -1,4 +1,5 @@
-// Datasets table: the imported CSV's metadata, preview and original bytes (gzip) with their SHA-256.
+// Datasets table: the imported CSV's metadata, preview and original bytes (gzip) with their SHA-256. A dataset is
+// removed only while no experiment trained on it or predicted from it, and its id is never given to a later one.
 import type { Db } from './db'
 import type { ColumnInfo, DatasetDetail, DatasetImportOptions, DatasetSummary } from '../../src-shared/contract'
 
@@ -34,6 +35,25 @@ const SUMMARY =
   'id, name, file_name, sha256, byte_length, rows, json_array_length(columns_json) AS column_count, created_at'
 const COLS = `${SUMMARY}, columns_json, preview_json, warnings_json, options_json`
 
+/** The settings key holding the highest id ever removed, so that ids stay unique across the store's life. */
+const REMOVED_KEY = 'datasets.removedUpTo'
+const NEXT_ID = `(SELECT MAX(COALESCE(MAX(id), 0), COALESCE((SELECT CAST(value_json AS INTEGER) FROM settings
+  WHERE key = '${REMOVED_KEY}'), 0)) + 1 FROM datasets)`
+
+/** Options as one string whatever the order of their keys ({} and absent alike), to find a reading already stored. */
+export function optionsKey(o: DatasetImportOptions | undefined): string {
+  const sorted = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([k, x]) => [k, sorted(x)])
+        )
+      : v
+  return JSON.stringify(sorted(o ?? {}))
+}
+
 type SummaryRow = Pick<Row, 'id' | 'name' | 'file_name' | 'sha256' | 'byte_length' | 'rows' | 'created_at'> & {
   column_count: number
 }
@@ -56,10 +76,21 @@ export class DatasetsRepo {
   private listStmt
   private getStmt
   private bytesStmt
-  constructor(db: Db) {
+  private sameStmt
+  private inUseStmt
+  private removeStmt
+  private removedStmt
+  constructor(private db: Db) {
     this.insertStmt =
-      db.prepare(`INSERT INTO datasets (name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at, options_json)
-      VALUES (@name, @fileName, @sha256, @byteLength, @bytesGz, @rows, @columns, @preview, @warnings, @createdAt, @options)`)
+      db.prepare(`INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at, options_json)
+      VALUES (${NEXT_ID}, @name, @fileName, @sha256, @byteLength, @bytesGz, @rows, @columns, @preview, @warnings, @createdAt, @options)`)
+    this.sameStmt = db.prepare('SELECT id, options_json FROM datasets WHERE sha256 = ? ORDER BY id DESC')
+    this.inUseStmt = db.prepare(`SELECT 1 FROM experiments WHERE dataset_id = @id UNION ALL
+      SELECT 1 FROM events WHERE kind = 'predicted' AND json_extract(detail_json, '$.datasetId') = @id LIMIT 1`)
+    this.removeStmt = db.prepare('DELETE FROM datasets WHERE id = ?')
+    this.removedStmt =
+      db.prepare(`INSERT INTO settings (key, value_json, updated_at) VALUES ('${REMOVED_KEY}', @id, @at)
+      ON CONFLICT(key) DO UPDATE SET value_json = MAX(CAST(value_json AS INTEGER), @id), updated_at = @at`)
     this.listStmt = db.prepare(`SELECT ${SUMMARY} FROM datasets ORDER BY id DESC`)
     this.getStmt = db.prepare(`SELECT ${COLS} FROM datasets WHERE id = ?`)
     this.bytesStmt = db.prepare('SELECT bytes_gz FROM datasets WHERE id = ?')
@@ -80,6 +111,40 @@ export class DatasetsRepo {
       options: JSON.stringify(d.importOptions ?? {})
     })
     return Number(info.lastInsertRowid)
+  }
+
+  /**
+   * Stores a dataset and gives its id; with `reuse`, the id of the same bytes read with the same options when one is
+   * stored (nothing added). Then the dataset it `replaces` (the one it was read again from) is removed if unused.
+   */
+  store(d: NewDataset, how: { reuse?: boolean; replaces?: number } = {}): number {
+    return this.db.transaction(() => {
+      const id = (how.reuse ? this.findSame(d.sha256, d.importOptions) : undefined) ?? this.insert(d)
+      if (how.replaces !== undefined && how.replaces !== id) this.removeUnused(how.replaces)
+      return id
+    })()
+  }
+
+  /** The newest dataset of these bytes (SHA-256) read with these options, if one is stored. */
+  findSame(sha256: string, options: DatasetImportOptions | undefined): number | undefined {
+    const key = optionsKey(options)
+    const rows = this.sameStmt.all(sha256) as { id: number; options_json: string }[]
+    return rows.find((r) => optionsKey(JSON.parse(r.options_json)) === key)?.id
+  }
+
+  /** True when an experiment trained on the dataset or a model predicted from it. */
+  inUse(id: number): boolean {
+    return this.inUseStmt.get({ id }) !== undefined
+  }
+
+  /** Removes a dataset that is not in use (see inUse); false, and nothing removed, when it is or does not exist. */
+  removeUnused(id: number): boolean {
+    return this.db.transaction(() => {
+      if (this.inUse(id) || !this.get(id)) return false
+      this.removedStmt.run({ id, at: new Date().toISOString() })
+      this.removeStmt.run(id)
+      return true
+    })()
   }
 
   list(): DatasetSummary[] {

@@ -201,7 +201,7 @@ export function call<K extends RequestName>(method: K, args: Args<K>): Promise<R
  */
 export async function importCsvFile(
   file: File,
-  args: { importId?: string; options?: DatasetImportOptions }
+  args: { importId?: string; options?: DatasetImportOptions; reuse?: boolean }
 ): Promise<DatasetDetail> {
   if (typeof window !== 'undefined' && window.workbench) {
     const base64 = await fileToBase64(file)
@@ -210,6 +210,7 @@ export async function importCsvFile(
   const q = new URLSearchParams({ fileName: file.name })
   if (args.importId) q.set('importId', args.importId)
   if (args.options) q.set('options', JSON.stringify(args.options))
+  if (args.reuse) q.set('reuse', '1')
   let res: Response
   try {
     res = await authFetch('/api/upload?' + q.toString(), {

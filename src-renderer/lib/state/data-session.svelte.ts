@@ -72,21 +72,24 @@ export class DataImport {
       return
     }
     this.lastFile = file
-    await this.run(file.name, file.size, (importId) => importCsvFile(file, { importId, options: this.options() }))
+    await this.run(file.name, file.size, (importId) =>
+      importCsvFile(file, { importId, options: this.options(), reuse: true })
+    )
   }
 
   /** Open a shipped sample and pre-select the mapping and columns it suits. */
   async importSample(id: string): Promise<void> {
     const sample = this.app.info?.samples.find((s) => s.id === id)
     const ok = await this.run(sample?.title ?? id, 0, (importId) =>
-      call('datasets.import', { importId, source: { kind: 'sample', sample: id } })
+      call('datasets.import', { importId, source: { kind: 'sample', sample: id }, reuse: true })
     )
     if (ok && sample) this.app.config.applySuggested(sample.suggested)
   }
 
   /** Read the dataset on screen again with one column's type chosen (`auto`: the inferred type; `ignore`: left
-   * out): a new dataset with
-   * its own warnings (the cells that do not fit the chosen type are named), or the refusal in the import error. */
+   * out), with its own warnings (the cells that do not fit the chosen type are named), or the refusal in the import
+   * error. The reading takes the place of the one on screen unless an experiment uses that one, and a reading of the
+   * file with the same options already stored is opened instead of a copy: one dataset per file and options. */
   async retype(column: string, type: ColumnInfo['type'] | 'auto' | 'ignore'): Promise<void> {
     const d = this.app.dataset
     if (!d) return
@@ -96,7 +99,13 @@ export class DataImport {
     const { types: _old, ...rest } = d.importOptions ?? {}
     const options = Object.keys(types).length > 0 ? { ...rest, types } : rest
     await this.run(d.name, d.byteLength, (importId) =>
-      call('datasets.import', { importId, name: d.name, source: { kind: 'dataset', datasetId: d.id }, options })
+      call('datasets.import', {
+        importId,
+        name: d.name,
+        source: { kind: 'dataset', datasetId: d.id, replace: true },
+        options,
+        reuse: true
+      })
     )
   }
 
@@ -118,7 +127,7 @@ export class DataImport {
   private async run(
     label: string,
     size: number,
-    send: (importId: string) => Promise<{ id: number }>
+    send: (importId: string) => Promise<{ id: number; name: string }>
   ): Promise<boolean> {
     if (this.busy || this.app.importing) return false
     const importId = `ui-${Date.now().toString(36)}-${++this.count}`
@@ -128,8 +137,11 @@ export class DataImport {
     this.totalBytes = size
     this.error = this.notice = null
     this.app.importError = null
+    const stored = new Set(this.app.datasets.map((x) => x.id))
     try {
       const d = await send(importId)
+      if (stored.has(d.id) && d.id !== this.app.dataset?.id)
+        this.notice = `"${d.name}" (#${d.id}) already holds this file read this way: opened it instead of a copy.`
       await this.app.refreshDatasets()
       await this.app.openDataset(d.id)
       return this.app.dataset?.id === d.id

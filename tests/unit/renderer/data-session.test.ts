@@ -120,6 +120,45 @@ describe('DataImport', () => {
     expect(imports.notice).toBe('Import of English first names cancelled; nothing was stored.')
     expect(imports).toMatchObject({ error: null, busy: null, cancelling: false })
   })
+
+  it('reads the dataset on screen again in its place, and says so when a stored reading was opened instead', async () => {
+    const app = appWithSample()
+    const { imports } = dataSession(app)
+    await app.refreshDatasets()
+    await app.openDataset(5)
+    const recoded = { ...names, id: 6, importOptions: { types: { gender: 'text' as const } } }
+    service.reply('datasets.import', () => recoded)
+    service.reply('datasets.list', () => [recoded])
+    service.reply('datasets.get', ({ id }) => (id === 6 ? recoded : names))
+    await imports.retype('gender', 'text')
+    expect(service.argsOf('datasets.import')[0]).toMatchObject({
+      name: names.name,
+      source: { kind: 'dataset', datasetId: 5, replace: true },
+      options: { types: { gender: 'text' } },
+      reuse: true
+    })
+    expect(app.dataset?.id).toBe(6)
+    expect(imports.notice).toBeNull()
+    // back to the inferred type: the service answers with the stored dataset of that reading
+    service.reply('datasets.list', () => [recoded, names])
+    await app.refreshDatasets()
+    service.reply('datasets.import', () => names)
+    await imports.retype('gender', 'auto')
+    expect(service.argsOf('datasets.import')[1]).toMatchObject({ options: {}, reuse: true })
+    expect(app.dataset?.id).toBe(5)
+    expect(imports.notice).toBe(
+      `"${names.name}" (#5) already holds this file read this way: opened it instead of a copy.`
+    )
+  })
+
+  it('asks the service for a stored reading of a file or sample rather than a copy', async () => {
+    const app = appWithSample()
+    const { imports } = dataSession(app)
+    service.reply('datasets.import', () => names)
+    await imports.importSample('first-names')
+    await imports.importFile(new File(['a,b\n1,2\n'], 'ab.csv'))
+    expect(service.argsOf('datasets.import').map((a) => a.reuse)).toEqual([true, true])
+  })
 })
 
 describe('SequencesPreview', () => {
