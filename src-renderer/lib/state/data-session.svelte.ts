@@ -140,8 +140,8 @@ export class DataImport {
     const stored = new Set(this.app.datasets.map((x) => x.id))
     try {
       const d = await send(importId)
-      if (stored.has(d.id) && d.id !== this.app.dataset?.id)
-        this.notice = `"${d.name}" (#${d.id}) already holds this file read this way: opened it instead of a copy.`
+      if (stored.has(d.id))
+        this.notice = `"${d.name}" already holds this file read this way: opened it instead of a copy.`
       await this.app.refreshDatasets()
       await this.app.openDataset(d.id)
       return this.app.dataset?.id === d.id

@@ -146,18 +146,18 @@ describe('DataImport', () => {
     await imports.retype('gender', 'auto')
     expect(service.argsOf('datasets.import')[1]).toMatchObject({ options: {}, reuse: true })
     expect(app.dataset?.id).toBe(5)
-    expect(imports.notice).toBe(
-      `"${names.name}" (#5) already holds this file read this way: opened it instead of a copy.`
-    )
+    expect(imports.notice).toBe(`"${names.name}" already holds this file read this way: opened it instead of a copy.`)
   })
 
-  it('asks the service for a stored reading of a file or sample rather than a copy', async () => {
+  it('asks the service for a stored reading of a file or sample rather than a copy, and says when it got one', async () => {
     const app = appWithSample()
     const { imports } = dataSession(app)
     service.reply('datasets.import', () => names)
     await imports.importSample('first-names')
+    expect(imports.notice).toBeNull()
     await imports.importFile(new File(['a,b\n1,2\n'], 'ab.csv'))
     expect(service.argsOf('datasets.import').map((a) => a.reuse)).toEqual([true, true])
+    expect(imports.notice).toBe(`"${names.name}" already holds this file read this way: opened it instead of a copy.`)
   })
 })
 
