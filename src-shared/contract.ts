@@ -89,7 +89,9 @@ export const experimentStatus = z.enum([
 ])
 
 export const mappingKind = z.enum(['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'seq2seq'])
-const column = z.string().min(1).max(500)
+/** The longest column name a mapping can name (and so the longest an import accepts). */
+export const MAX_COLUMN_NAME = 500
+const column = z.string().min(1).max(MAX_COLUMN_NAME)
 
 /**
  * What to train: the data mapping, the model and the optimisation. Flat, so that forms and CLI flags map

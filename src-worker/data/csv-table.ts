@@ -16,6 +16,7 @@ import {
 } from './csv-types'
 import { MISSING_TOKENS, parseNumber, trimCell } from './csv-values'
 import type { Encoding } from './csv-decode'
+import { MAX_COLUMN_NAME } from '../../src-shared/contract'
 
 /** Thrown by the builder when maxRows data rows were read (ends the input quietly). */
 export const STOP = Symbol('stop')
@@ -160,6 +161,13 @@ export class TableBuilder {
           line,
           `#${k + 1}`,
           ''
+        )
+      if (nm.length > MAX_COLUMN_NAME)
+        throw new CsvImportError(
+          `line ${line}, column ${k + 1}: the column name ${q(nm.slice(0, 40) + '…')} is ${nm.length.toLocaleString('en')} characters long; names are at most ${MAX_COLUMN_NAME} (a header this long is usually data: use --no-header)`,
+          line,
+          `#${k + 1}`,
+          nm.slice(0, 200)
         )
       const prev = seen.get(nm)
       if (prev !== undefined) {

@@ -1,4 +1,5 @@
 // Type inference, overrides, missing/Inf cells, delimiter sniffing, streaming from files and the fast preview.
+import { MAX_COLUMN_NAME } from '../../../../src-shared/contract'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -319,5 +320,15 @@ describe('no-break spaces around a number', () => {
     const t = table('x,y', ['1,2', '2\u00a0,3', '\u202f3,4', '4\u2007,5'])
     expect(t.columns[0]!.type).toBe('numeric')
     expect(Array.from(t.values[0] as Float64Array)).toEqual([1, 2, 3, 4])
+  })
+})
+
+describe('header names', () => {
+  it('a name longer than a mapping can name is refused at import, shown cut short', () => {
+    const long = 'x'.repeat(MAX_COLUMN_NAME + 1)
+    expect(() => table(`a,${long}`, ['1,2'])).toThrow(
+      `line 1, column 2: the column name "${'x'.repeat(40)}…" is 501 characters long; names are at most 500 (a header this long is usually data: use --no-header)`
+    )
+    expect(table(`a,${'y'.repeat(MAX_COLUMN_NAME)}`, ['1,2']).columns[1]!.name).toHaveLength(MAX_COLUMN_NAME)
   })
 })
