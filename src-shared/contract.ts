@@ -564,8 +564,8 @@ export const requests = {
           .optional(),
         /** How to read the file: delimiter, decimal comma, header row, missing-value words, column types. */
         options: importOptions.optional(),
-        /** true: when the same bytes (SHA-256) read with the same options are stored, that dataset is the result (its
-         * own name kept) instead of a copy. The Data screen sets it; absent, every import stores a new dataset. */
+        /** true: when the same bytes (SHA-256) read with the same options under the same name are stored, that dataset
+         * is the result instead of a copy. The Data screen sets it; absent, every import stores a new dataset. */
         reuse: z.boolean().optional()
       })
       .strict(),

@@ -59,7 +59,7 @@ export interface ImportRun {
   options?: DatasetImportOptions
   /** The file's own name when `path` is a copy of it (a browser-mode upload). */
   fileName?: string
-  /** The same bytes read with the same options already stored: give back that dataset instead of a copy. */
+  /** The same bytes read with the same options under the same name already stored: give back that dataset. */
   reuse?: boolean
   /** The dataset this one is a re-read of: removed once this one is stored, unless an experiment uses it. */
   replaces?: number

@@ -84,7 +84,7 @@ export class DatasetsRepo {
     this.insertStmt =
       db.prepare(`INSERT INTO datasets (id, name, file_name, sha256, byte_length, bytes_gz, rows, columns_json, preview_json, warnings_json, created_at, options_json)
       VALUES (${NEXT_ID}, @name, @fileName, @sha256, @byteLength, @bytesGz, @rows, @columns, @preview, @warnings, @createdAt, @options)`)
-    this.sameStmt = db.prepare('SELECT id, options_json FROM datasets WHERE sha256 = ? ORDER BY id DESC')
+    this.sameStmt = db.prepare('SELECT id, options_json FROM datasets WHERE sha256 = ? AND name = ? ORDER BY id DESC')
     this.inUseStmt = db.prepare(`SELECT 1 FROM experiments WHERE dataset_id = @id UNION ALL
       SELECT 1 FROM events WHERE kind = 'predicted' AND json_extract(detail_json, '$.datasetId') = @id LIMIT 1`)
     this.removeStmt = db.prepare('DELETE FROM datasets WHERE id = ?')
@@ -114,21 +114,21 @@ export class DatasetsRepo {
   }
 
   /**
-   * Stores a dataset and gives its id; with `reuse`, the id of the same bytes read with the same options when one is
-   * stored (nothing added). Then the dataset it `replaces` (the one it was read again from) is removed if unused.
+   * Stores a dataset and gives its id; with `reuse`, the id of the same bytes read with the same options under the
+   * same name when one is stored (nothing added). Then the dataset it `replaces` (the one it was read again from) is removed if unused.
    */
   store(d: NewDataset, how: { reuse?: boolean; replaces?: number } = {}): number {
     return this.db.transaction(() => {
-      const id = (how.reuse ? this.findSame(d.sha256, d.importOptions) : undefined) ?? this.insert(d)
+      const id = (how.reuse ? this.findSame(d.sha256, d.importOptions, d.name) : undefined) ?? this.insert(d)
       if (how.replaces !== undefined && how.replaces !== id) this.removeUnused(how.replaces)
       return id
     })()
   }
 
-  /** The newest dataset of these bytes (SHA-256) read with these options, if one is stored. */
-  findSame(sha256: string, options: DatasetImportOptions | undefined): number | undefined {
+  /** The newest dataset of these bytes (SHA-256) read with these options under this name, if one is stored. */
+  findSame(sha256: string, options: DatasetImportOptions | undefined, name: string): number | undefined {
     const key = optionsKey(options)
-    const rows = this.sameStmt.all(sha256) as { id: number; options_json: string }[]
+    const rows = this.sameStmt.all(sha256, name) as { id: number; options_json: string }[]
     return rows.find((r) => optionsKey(JSON.parse(r.options_json)) === key)?.id
   }
 

@@ -141,11 +141,16 @@ export class AppState {
     }
   }
 
+  /** Opens a dataset; another file (not the same one, by bytes, file name and name, read with other options) resets
+   * the settings made for the file's own columns and gaps. */
   private setDataset(d: DatasetDetail): void {
-    const switched = this.dataset != null && this.dataset.id !== d.id
+    const was = this.dataset
+    const switched = was != null && was.id !== d.id
     if (switched) this.copyOf = null
+    const otherFile =
+      switched && [was.sha256, was.fileName, was.name].join('\n') !== [d.sha256, d.fileName, d.name].join('\n')
     this.dataset = d
-    this.config.adaptTo(d.columns, d.rows, switched ? d.name : undefined)
+    this.config.adaptTo(d.columns, d.rows, otherFile ? d.name : undefined)
   }
 
   // ---- training ------------------------------------------------------------------------------

@@ -129,7 +129,8 @@ describe('DataImport', () => {
     const recoded = { ...names, id: 6, importOptions: { types: { gender: 'text' as const } } }
     service.reply('datasets.import', () => recoded)
     service.reply('datasets.list', () => [recoded])
-    service.reply('datasets.get', ({ id }) => (id === 6 ? recoded : names))
+    service.reply('datasets.get', ({ id }) => (id === 6 ? recoded : id === 5 ? names : dataset(id)))
+    app.config.missing = 'drop'
     await imports.retype('gender', 'text')
     expect(service.argsOf('datasets.import')[0]).toMatchObject({
       name: names.name,
@@ -139,6 +140,8 @@ describe('DataImport', () => {
     })
     expect(app.dataset?.id).toBe(6)
     expect(imports.notice).toBeNull()
+    // the same file read with other options keeps the settings made for it
+    expect(app.config).toMatchObject({ missing: 'drop', carried: null })
     // back to the inferred type: the service answers with the stored dataset of that reading
     service.reply('datasets.list', () => [recoded, names])
     await app.refreshDatasets()
@@ -146,7 +149,12 @@ describe('DataImport', () => {
     await imports.retype('gender', 'auto')
     expect(service.argsOf('datasets.import')[1]).toMatchObject({ options: {}, reuse: true })
     expect(app.dataset?.id).toBe(5)
+    expect(app.config.missing).toBe('drop')
     expect(imports.notice).toBe(`"${names.name}" already holds this file read this way: opened it instead of a copy.`)
+    // another file starts its own settings over
+    await app.openDataset(7)
+    expect(app.config.missing).toBe('report')
+    expect(app.config.carried?.dataset).toBe('data 7')
   })
 
   it('asks the service for a stored reading of a file or sample rather than a copy, and says when it got one', async () => {

@@ -80,15 +80,16 @@ describe('re-reading a dataset', () => {
     expect(ids(s)).toEqual([fromPredicted, predicted, trained])
   })
 
-  it('reuse finds the same bytes and options whatever their order; without it every import is a new dataset', () => {
+  it('reuse finds the same bytes, options (in any order) and name; without it every import is a new dataset', () => {
     const s = fresh()
     const first = s.datasets.store(reading({ types: { v: 'categorical', t: 'numeric' }, missingWords: ['-'] }))
     const reordered = { missingWords: ['-'], types: { t: 'numeric' as const, v: 'categorical' as const } }
     expect(s.datasets.store(reading(reordered), { reuse: true })).toBe(first)
     expect(s.datasets.store(reading(reordered, 'cd'), { reuse: true })).not.toBe(first)
+    expect(s.datasets.store({ ...reading(reordered), name: 'other name' }, { reuse: true })).not.toBe(first)
     expect(s.datasets.store(reading({ types: { v: 'text' } }), { reuse: true })).not.toBe(first)
     expect(s.datasets.store(reading(reordered))).not.toBe(first)
-    expect(ids(s)).toHaveLength(4)
+    expect(ids(s)).toHaveLength(5)
   })
 })
 
