@@ -3,8 +3,10 @@
 // processes start from today's sources without the tsx loader compiling and resolving every module again in each
 // worker thread or process (about a second of CPU each). As out/main/ does, the CLI there starts worker.js beside it.
 // Packages stay external (loaded from node_modules as in the built app); `?raw` imports become strings as the app's
-// bundler makes them. tests/helpers/workbench.ts points the tests' worker factory at these files.
+// bundler makes them; watch mode bundles again before each rerun. tests/helpers/workbench.ts points the tests' worker
+// factory at these files.
 import { build, type Plugin } from 'esbuild'
+import type { TestProject } from 'vitest/node'
 import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
@@ -29,7 +31,7 @@ const raw: Plugin = {
   }
 }
 
-export default async function setup(): Promise<void> {
+async function bundle(): Promise<void> {
   // Written beside and renamed into place: a second test run in the same folder never sees half a file.
   const tmp = join(DIR, `tmp-${process.pid}`)
   await build({
@@ -46,4 +48,10 @@ export default async function setup(): Promise<void> {
   renameSync(join(tmp, 'worker.js'), WORKER_BUNDLE)
   renameSync(join(tmp, 'cli.js'), CLI_BUNDLE)
   rmSync(tmp, { recursive: true, force: true })
+}
+
+/** Bundles now, and again before each rerun of watch mode, so that a rerun sees the sources as they are then. */
+export default async function setup(project: TestProject): Promise<void> {
+  await bundle()
+  project.onTestsRerun(bundle)
 }
