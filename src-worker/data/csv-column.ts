@@ -280,7 +280,7 @@ export class ColumnAcc {
     this.totalLen += t.length
     if (/\s/.test(t)) this.spaced++
     let f = dateFormatOf(t)
-    if (f && this.ctx.dateOrder === 'ymd' && !f.startsWith('YYYY')) f = null
+    if (f && this.ctx.dateOrder === 'ymd' && !f.startsWith('YYYY') && !f.includes('MMM')) f = null
     if (f === 'MM/DD/YYYY') this.slashOrder.note(t, line)
     if (f) this.formats.set(f, (this.formats.get(f) ?? 0) + 1)
     else if (!this.override) this.noteNotation(t, line)

@@ -207,22 +207,45 @@ export function notANumber(shown: string, notation: Notation | null): string {
 // dates
 
 /** Date formats a datetime column may use (one per column); the time part may follow any of them. `NN/NN/YYYY` is
- * MM/DD/YYYY or DD/MM/YYYY: the column's cells (a part over 12) or the date order (`dateOrder`) decide. */
-export const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/MM/DD', 'DD.MM.YYYY', 'MM/DD/YYYY', 'DD/MM/YYYY'] as const
+ * MM/DD/YYYY or DD/MM/YYYY: the column's cells (a part over 12) or the date order (`dateOrder`) decide. English month
+ * names, whole or cut short, read either way round: `Jan 5, 2024`, `January 5 2024`, `5 Jan 2024`, `05-Jan-2024`. */
+export const DATE_FORMATS = [
+  'YYYY-MM-DD',
+  'YYYY/MM/DD',
+  'DD.MM.YYYY',
+  'MM/DD/YYYY',
+  'DD/MM/YYYY',
+  'MMM D, YYYY',
+  'D MMM YYYY'
+] as const
 export type DateFormat = (typeof DATE_FORMATS)[number]
 /** How dates written with slashes are read: day first, month first, or only year-first dates are dates. */
 export type DateOrder = 'dmy' | 'mdy' | 'ymd'
 
+/** An English month's name (`Jan`, `Sept.`, `january`), whole or cut to three letters or more: its number, else 0. */
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+const MONTH_NAMES = 'january february march april may june july august september october november december'.split(' ')
+function monthOf(name: string): number {
+  const n = name.toLowerCase().replace(/\.$/, '')
+  const k = MONTHS.indexOf(n.slice(0, 3)) + 1
+  return k && MONTH_NAMES[k - 1]!.startsWith(n) ? k : 0
+}
+
+const MONTH = '([A-Za-z]{3,9}\\.?)'
 const DATE_PARTS: [DateFormat, RegExp][] = [
   ['YYYY-MM-DD', /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?/],
   ['YYYY/MM/DD', /^(\d{4})\/(\d{1,2})\/(\d{1,2})/],
   ['DD.MM.YYYY', /^(\d{1,2})\.(\d{1,2})\.(\d{4})/],
   ['MM/DD/YYYY', /^(\d{1,2})\/(\d{1,2})\/(\d{4})/],
-  ['DD/MM/YYYY', /^(\d{1,2})\/(\d{1,2})\/(\d{4})/]
+  ['DD/MM/YYYY', /^(\d{1,2})\/(\d{1,2})\/(\d{4})/],
+  ['MMM D, YYYY', new RegExp(`^${MONTH} (\\d{1,2}),? (\\d{4})`)],
+  ['D MMM YYYY', new RegExp(`^(\\d{1,2})[ -]${MONTH}[ -](\\d{4})`)]
 ]
 
-const DATE_RE =
-  /^(\d{4}-\d{1,2}(-\d{1,2})?|\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+const DATE_RE = new RegExp(
+  `^(\\d{4}-\\d{1,2}(-\\d{1,2})?|\\d{4}/\\d{1,2}/\\d{1,2}|\\d{1,2}[./]\\d{1,2}[./]\\d{4}|${MONTH} \\d{1,2},? \\d{4}|\\d{1,2}[ -]${MONTH}[ -]\\d{4})` +
+    `([T ]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$`
+)
 export function looksLikeDatetime(s: string): boolean {
   return DATE_RE.test(s)
 }
@@ -231,8 +254,23 @@ export function looksLikeDatetime(s: string): boolean {
  * `dayFirst`. */
 export function dateFormatOf(t: string, dayFirst = false): DateFormat | null {
   if (!DATE_RE.test(t)) return null
-  for (const [f, re] of DATE_PARTS) if (re.test(t)) return f === 'MM/DD/YYYY' && dayFirst ? 'DD/MM/YYYY' : f
+  for (const [f, re] of DATE_PARTS) {
+    const m = re.exec(t)
+    if (!m) continue
+    if (f === 'MMM D, YYYY' && !monthOf(m[1]!)) return null
+    if (f === 'D MMM YYYY' && !monthOf(m[2]!)) return null
+    return f === 'MM/DD/YYYY' && dayFirst ? 'DD/MM/YYYY' : f
+  }
   return null
+}
+
+/** Year, month and day of a date cell in format `f` (matched by its DATE_PARTS pattern `dm`). */
+function ymdOf(f: DateFormat, dm: RegExpExecArray): [number, number, number] {
+  if (f === 'MMM D, YYYY') return [+dm[3]!, monthOf(dm[1]!), +dm[2]!]
+  if (f === 'D MMM YYYY') return [+dm[3]!, monthOf(dm[2]!), +dm[1]!]
+  const [a, b, c] = [+dm[1]!, +dm[2]!, dm[3] ? +dm[3] : 1]
+  if (f === 'DD.MM.YYYY' || f === 'DD/MM/YYYY') return [c, b, a]
+  return f === 'MM/DD/YYYY' ? [c, a, b] : [a, b, c]
 }
 
 /** `NN/NN/YYYY`: its first two numbers (to tell day-first from month-first cells), else null. */
@@ -249,16 +287,13 @@ function daysInMonth(y: number, mo: number): number {
 /**
  * Parse a datetime cell to epoch milliseconds (UTC unless the text has an offset): ISO-like
  * `YYYY-MM[-DD][ T]HH:MM[:SS[.fff]][Z|±HH:MM]`, `YYYY/MM/DD`, `DD.MM.YYYY`, `MM/DD/YYYY` (`DD/MM/YYYY` when that is
- * the column's `format`). NaN if not one.
+ * the column's `format`), `Jan 5, 2024`, `5 Jan 2024`. NaN if not one.
  */
 export function parseDatetime(s: string, format?: string): number {
   const t = s.trim()
   const f = dateFormatOf(t, format === 'DD/MM/YYYY')
   if (!f) return NaN
-  const dm = DATE_PARTS.find((p) => p[0] === f)![1].exec(t)!
-  const [a, b, c] = [+dm[1]!, +dm[2]!, dm[3] ? +dm[3] : 1]
-  const dayFirst = f === 'DD.MM.YYYY' || f === 'DD/MM/YYYY'
-  const [y, mo, d] = dayFirst ? [c, b, a] : f === 'MM/DD/YYYY' ? [c, a, b] : [a, b, c]
+  const [y, mo, d] = ymdOf(f, DATE_PARTS.find((p) => p[0] === f)![1].exec(t)!)
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN
   let ms = Date.UTC(y, mo - 1, d)
   const tm = /[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t)

@@ -332,3 +332,25 @@ describe('header names', () => {
     expect(table(`a,${'y'.repeat(MAX_COLUMN_NAME)}`, ['1,2']).columns[1]!.name).toHaveLength(MAX_COLUMN_NAME)
   })
 })
+
+describe('dates with month names', () => {
+  it('read either way round, whole or cut short, with or without a comma and a time', () => {
+    expect(parseDatetime('Jan 5, 2024')).toBe(Date.UTC(2024, 0, 5))
+    expect(parseDatetime('January 5 2024')).toBe(Date.UTC(2024, 0, 5))
+    expect(parseDatetime('Sept. 2, 2024 10:30')).toBe(Date.UTC(2024, 8, 2, 10, 30))
+    expect(parseDatetime('05-Jan-2024')).toBe(Date.UTC(2024, 0, 5))
+    expect(parseDatetime('7 february 2024')).toBe(Date.UTC(2024, 1, 7))
+    for (const no of ['Feb 30, 2024', 'Jun 5', 'Mayo 5, 2024', 'Xyz 5, 2024', '5 Foo 2024'])
+      expect(parseDatetime(no)).toBeNaN()
+  })
+
+  it('type a column as datetime in its format, and a day the month lacks is named', () => {
+    const t = table('Date,Price', ['"Jan 5, 2024",10', '"Jan 6, 2024",11', '"Feb 30, 2024",12', '"Mar 1, 2024",13'])
+    expect(t.columns[0]).toMatchObject({ type: 'datetime', dateFormat: 'MMM D, YYYY' })
+    expect(t.warnings.join()).toMatch('line 4, column "Date": "Feb 30, 2024" is not a valid date')
+    expect(table('day,v', ['05-Jan-2024,1', '6 Jan 2024,2']).columns[0]).toMatchObject({
+      type: 'datetime',
+      dateFormat: 'D MMM YYYY'
+    })
+  })
+})
